@@ -49,10 +49,10 @@ def care_demand_week(p, need, has_carer, ses):
 
 
 @rule
-def formal_hours_by_type_month(p, formal_week, phys, cog):
+def formal_hours_by_type_month(p, formal_week, phys, cog, need):
     """Monthly hours of (home care, district nursing, household help, support, day care)."""
     month = formal_week * WEEKS_PER_MONTH
-    household = p.household_share * month
+    household = p.household_share * month if need >= p.household_need else 0.0
     rest = month - household
     dp = 1.0 - phys
     dc = 1.0 - cog

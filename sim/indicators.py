@@ -26,8 +26,11 @@ CATALOGUE = (
     "cost_zvw_per_capita", "cost_investment_per_capita", "cost_total_per_capita",
     "months_independent_after_indication", "moved_to_adapted_dwelling_per_1000",
 )
+SECTOR_NAMES = ("VV", "VG", "LG", "ZG", "GGZ")
 ADDED = ("intramural_places_vv_per_80plus", "intramural_admissions_cut_packages_per_1000",
-         "hours_household_help_per_1000", "home_adaptations_per_1000", "inhabitants")
+         "hours_household_help_per_1000", "home_adaptations_per_1000", "hours_wlz_per_1000",
+         "hours_wmo_per_1000", "hours_zvw_per_1000", "inhabitants") + tuple(
+    f"clients_{where}_{s}_per_1000" for where in ("home", "institution") for s in SECTOR_NAMES)
 INDICATORS = CATALOGUE + ADDED
 TARIFF = {"home_care": "tariff_home_care_hour", "district_nursing": "tariff_nursing_hour",
           "wmo_household_help": "tariff_household_hour", "wmo_support": "tariff_support_hour",
@@ -44,12 +47,14 @@ def yearly_indicators(t: dict, year: int, p, inhabitants: float, places: float, 
     per_1000 = 1000.0 / inhabitants
     hours = {ct: (t[ct + "_c"] + t[ct + "_wlz_c"]) / 100.0 for ct in CARE_TYPES}
     cost = {"wlz": t["intramural_cost_wlz_cents"] / 100.0, "wmo": 0.0, "zvw": 0.0}
+    payer_hours = {"wlz": 0.0, "wmo": 0.0, "zvw": 0.0}
     ggz = t["intramural_cost_ggz_cents"] / 100.0
     cost["wmo" if year >= GGZ_TO_WMO_YEAR else "wlz"] += ggz
     for idx, ct in enumerate(CARE_TYPES):
         tariff = getattr(p, TARIFF[ct])
         for wlz_flag, suffix in ((False, "_c"), (True, "_wlz_c")):
             cost[payer_of(idx, year, wlz_flag)] += t[ct + suffix] / 100.0 * tariff
+            payer_hours[payer_of(idx, year, wlz_flag)] += t[ct + suffix] / 100.0
     cost["wmo"] += t["alarm_users"] * p.tariff_alarm_month + t["adaptations"] * p.tariff_adaptation
     cost["zvw"] += t["hospital_all"] * p.tariff_hospital_admission
     values = {
@@ -98,6 +103,12 @@ def yearly_indicators(t: dict, year: int, p, inhabitants: float, places: float, 
         "intramural_admissions_cut_packages_per_1000": t["admissions_cut_packages"] * per_1000,
         "hours_household_help_per_1000": hours["wmo_household_help"] * per_1000,
         "home_adaptations_per_1000": t["adaptations"] * per_1000,
+        "hours_wlz_per_1000": payer_hours["wlz"] * per_1000,
+        "hours_wmo_per_1000": payer_hours["wmo"] * per_1000,
+        "hours_zvw_per_1000": payer_hours["zvw"] * per_1000,
         "inhabitants": inhabitants,
     }
+    for where in ("home", "institution"):
+        for s in SECTOR_NAMES:
+            values[f"clients_{where}_{s}_per_1000"] = t[f"clients_{where}_{s}"] * per_1000
     return {name: float(values[name]) for name in INDICATORS}

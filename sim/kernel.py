@@ -29,6 +29,29 @@ from sim.rng import STREAM, person_month_key, uniform
 from sim.rules_common import clip01, need_score
 from sim.wellbeing import network_month, wellbeing_month
 
+def _drop_stale_cache():
+    """Numba's cache of this module only watches this file; the mechanisms it inlines live in other
+    modules. Drop the cached kernel when any of their sources changed."""
+    import hashlib
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    sources = sorted(here.glob("*.py"))
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in sources)).hexdigest()
+    stamp = here / "__pycache__" / "kernel.sources.sha256"
+    try:
+        if stamp.exists() and stamp.read_text() == digest:
+            return
+        for f in (here / "__pycache__").glob("kernel.*.nb[ic]"):
+            f.unlink()
+        stamp.parent.mkdir(exist_ok=True)
+        stamp.write_text(digest)
+    except OSError:  # a read-only install: Numba then compiles in memory anyway
+        pass
+
+
+_drop_stale_cache()
+
 # The parameters reach the parallel passes as one NamedTuple of ~130 floats; Numba's default limit
 # for tuples in parallel regions is 100.
 numba.config.PARFOR_MAX_TUPLE_SIZE = max(numba.config.PARFOR_MAX_TUPLE_SIZE, 512)
@@ -53,6 +76,9 @@ ACC_NAMES = (
     "clients", "wellbeing_clients_micro", "household_75_84", "household_85plus", "carers",
     "carers_over_8h", "carers_overburdened",
     "occ_VV", "occ_VG", "occ_LG", "occ_ZG", "occ_GGZ",
+    "clients_home_VV", "clients_home_VG", "clients_home_LG", "clients_home_ZG", "clients_home_GGZ",
+    "clients_institution_VV", "clients_institution_VG", "clients_institution_LG", "clients_institution_ZG",
+    "clients_institution_GGZ",
 )
 A = {name: i for i, name in enumerate(ACC_NAMES)}
 N_ACC = len(ACC_NAMES)
@@ -65,6 +91,7 @@ A_MANTELZORG, A_BREAKDOWNS, A_COST_WLZ, A_COST_GGZ = A["mantelzorg_c"], A["break
 A_ADAPT, A_MOVES, A_SPELLS, A_SPELL_MONTHS = A["adaptations"], A["moves"], A["spells_ended"], A["spell_months"]
 A_SNAP0 = A["n65"]
 A_OCC0 = A["occ_VV"]
+A_CLIENTS_HOME0 = A["clients_home_VV"]   # + sector - 1, + 5 in an institution
 # per-neighbourhood accumulators
 CELL_NAMES = ("demand_c", "release_step_free", "release_wheelchair", "needed_c", "unmet_c", "falls", "residents_65plus")
 N_CELL = len(CELL_NAMES)
@@ -216,7 +243,7 @@ def pass_b(st, p, tb, L, cuts, mkey, split_key, month_abs, snapshot, supply_rati
                 formal_w, informal_w = care_demand_week(p, need, carer[i] > 0, ses[i])
                 ratio = supply_ratio[c]
                 wlz = 1 if wlz_at_home(p, access, sector[i], level[i]) else 0
-                h0, h1, h2, h3, h4 = formal_hours_by_type_month(p, formal_w, phys, cog)
+                h0, h1, h2, h3, h4 = formal_hours_by_type_month(p, formal_w, phys, cog, need)
                 acc[k, A_HOURS0 + wlz] += centi(h0 * ratio)
                 acc[k, A_HOURS0 + 2 + wlz] += centi(h1 * ratio)
                 acc[k, A_HOURS0 + 4 + wlz] += centi(h2 * ratio)
@@ -262,12 +289,13 @@ def pass_b(st, p, tb, L, cuts, mkey, split_key, month_abs, snapshot, supply_rati
                     months_home[i] += 1
             unmet_a[i] = np.float32(unmet)
             if snapshot:
-                snapshot_counts(p, acc, cell_acc, k, c, ay, inst, phys, level[i], access, wellbeing_a[i], household,
-                                carer[i], carer_hours[i], strain_a[i])
+                snapshot_counts(p, acc, cell_acc, k, c, ay, inst, phys, sector[i], level[i], access, wellbeing_a[i],
+                                household, carer[i], carer_hours[i], strain_a[i])
 
 
 @njit(cache=True, inline="always")
-def snapshot_counts(p, acc, cell_acc, k, c, ay, inst, phys, level, access, wellbeing, household, carer, hours, strain):
+def snapshot_counts(p, acc, cell_acc, k, c, ay, inst, phys, sector, level, access, wellbeing, household, carer, hours,
+                    strain):
     """Mid-year (July) counts of one living resident."""
     limited = phys < p.limitation_phys
     if ay >= 65:
@@ -292,6 +320,7 @@ def snapshot_counts(p, acc, cell_acc, k, c, ay, inst, phys, level, access, wellb
         acc[k, A_N80_INTRAMURAL] += 1 if inst else 0
     acc[k, A_INTRAMURAL_TOTAL] += 1 if inst else 0
     if level > 0:
+        acc[k, A_CLIENTS_HOME0 + sector - 1 + (5 if inst else 0)] += 1
         acc[k, A_CLIENTS] += 1
         acc[k, A_WELLBEING_CLIENTS_MICRO] += np.int64(np.float64(wellbeing) * 1e6 + 0.5)
         if access:

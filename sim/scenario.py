@@ -100,7 +100,8 @@ def mapping(spec):
 
 
 def _join(path, key) -> str:
-    return f"{path}.{key}" if path else str(key)
+    key = str(key) if str(key).isprintable() else repr(str(key))  # keeps every message on one line
+    return f"{path}.{key}" if path else key
 
 
 def _fields(value, spec, path, fail):

@@ -1,0 +1,32 @@
+"""Running scenarios: one replicate, all replicates, and a plain function for other tools."""
+from __future__ import annotations
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from sim.model import LangerThuisModel
+
+
+def run_model(scenario: dict, replicate: int = 0, progress: bool = False, engine=LangerThuisModel):
+    """Build and run one replicate; returns the finished model (indicators, maps, state)."""
+    model = engine(scenario, replicate=replicate)
+    years = scenario["end_year"] - scenario["start_year"] + 1
+    with tqdm(total=years, unit="year", desc=f"{scenario['name']} #{replicate}", disable=not progress,
+              leave=False) as bar:
+        model.run(progress=lambda year: bar.update(1))
+    return model
+
+
+def run_scenario(scenario: dict, replicate: int = 0, progress: bool = False) -> pd.DataFrame:
+    """Tidy indicator table (scenario, replicate, year, indicator, value) of one replicate."""
+    return run_model(scenario, replicate, progress).indicators()
+
+
+def run_replicates(scenario: dict, progress: bool = False):
+    """All replicates of a scenario: (tidy table, the models' neighbourhood maps of the last year)."""
+    tables, maps = [], []
+    for r in range(int(scenario["replicates"])):
+        model = run_model(scenario, r, progress)
+        tables.append(model.indicators())
+        maps.append(model.cell_map(scenario["end_year"]).assign(replicate=r))
+    return pd.concat(tables, ignore_index=True), pd.concat(maps, ignore_index=True)

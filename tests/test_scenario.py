@@ -1,0 +1,586 @@
+"""Tests of sim/scenario.py and the shipped scenario files."""
+from __future__ import annotations
+
+import copy
+import sys
+import textwrap
+import types
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from sim.errors import ScenarioError
+from sim.scenario import INVESTMENT_TYPES, load_scenario, resolve_scenario, scenario_hash
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+BASELINE = SCENARIOS / "baseline.yaml"
+SHIPPED = ["baseline", "no_reform", "wsg_hardware", "wsg_software", "wsg_full", "wsg_citywide",
+           "carer_support", "housing_broker", "netherlands", "small"]
+
+
+def write(directory: Path, name: str, text: str) -> Path:
+    path = directory / name
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def error_of(path, **kwargs) -> ScenarioError:
+    with pytest.raises(ScenarioError) as excinfo:
+        load_scenario(path, **kwargs)
+    err = excinfo.value
+    assert "\n" not in str(err)
+    return err
+
+
+def without_underscore(resolved: dict) -> dict:
+    return {k: v for k, v in resolved.items() if not k.startswith("_")}
+
+
+# ---- the shipped files
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_scenario_loads(name):
+    resolved = load_scenario(SCENARIOS / f"{name}.yaml")
+    assert resolved["name"] == name
+    assert resolved["_file"] == str(SCENARIOS / f"{name}.yaml")
+    assert "extends" not in resolved
+    for inv in resolved["investments"]:
+        assert inv["cost"]["source"].strip()
+
+
+def test_every_yaml_in_scenarios_is_shipped_and_loads():
+    assert sorted(p.stem for p in SCENARIOS.glob("*.yaml")) == sorted(SHIPPED)
+
+
+def test_baseline_spells_out_every_default():
+    """baseline.yaml resolves to the same as the defaults with only its name, description and areas."""
+    raw = yaml.safe_load(BASELINE.read_text())
+    minimal = {"name": raw["name"], "description": raw["description"], "areas": raw["areas"]}
+    assert without_underscore(load_scenario(BASELINE)) == without_underscore(resolve_scenario(minimal))
+    # and it really writes them out: every key of the resolved form is in the file
+    assert set(raw) == set(without_underscore(load_scenario(BASELINE)))
+    assert set(raw["municipality"]) == {"profile", "inhabitants", "grid", "heterogeneity"}
+    assert set(raw["policy"]) == {"schedule", "capacity_change_per_year", "capacity_change_from_year"}
+
+
+def test_centrum_is_a_woonservicegebied_of_eight_cells():
+    base = load_scenario(BASELINE)
+    assert len(base["areas"]["centrum"]) == 8
+    per_cell = base["municipality"]["inhabitants"] / (base["municipality"]["grid"]["width"]
+                                                      * base["municipality"]["grid"]["height"])
+    assert 5000 <= 8 * per_cell <= 10000
+
+
+def test_wsg_full_is_hardware_plus_software():
+    full = load_scenario(SCENARIOS / "wsg_full.yaml")["investments"]
+    hardware = load_scenario(SCENARIOS / "wsg_hardware.yaml")["investments"]
+    software = load_scenario(SCENARIOS / "wsg_software.yaml")["investments"]
+    assert full == hardware + software
+    assert {i["area"] for i in full} == {"centrum"} and {i["start_year"] for i in full} == {2016}
+
+
+def test_wsg_citywide_is_wsg_full_on_all_cells():
+    """Same package; costs are totals, and 100 cells are 12.5 areas the size of centrum."""
+    full = load_scenario(SCENARIOS / "wsg_full.yaml")["investments"]
+    city = load_scenario(SCENARIOS / "wsg_citywide.yaml")["investments"]
+    all_cells = [[x, y] for x in range(10) for y in range(10)]
+    assert [i["cells"] for i in city] == [all_cells] * len(full)
+    for f, c in zip(full, city):
+        for key in ("one_off", "yearly"):
+            assert c["cost"][key] == 12.5 * f["cost"][key], (c["type"], key)
+    rest = [[{k: v for k, v in i.items() if k not in ("cells", "area", "cost")}, i["cost"]["source"]] for i in full]
+    assert [[{k: v for k, v in i.items() if k not in ("cells", "area", "cost")}, i["cost"]["source"]]
+            for i in city] == rest
+
+
+def test_carer_support_and_housing_broker_use_the_wsg_prices():
+    software = {i["type"]: i for i in load_scenario(SCENARIOS / "wsg_software.yaml")["investments"]}
+    hardware = {i["type"]: i for i in load_scenario(SCENARIOS / "wsg_hardware.yaml")["investments"]}
+    for inv in load_scenario(SCENARIOS / "carer_support.yaml")["investments"]:
+        assert inv["cost"]["yearly"] == 12.5 * software[inv["type"]]["cost"]["yearly"]
+    for inv in load_scenario(SCENARIOS / "housing_broker.yaml")["investments"]:
+        same = {**software, **hardware}[inv["type"]]
+        assert inv == same
+
+
+def test_other_shipped_specifics():
+    assert load_scenario(SCENARIOS / "no_reform.yaml")["policy"]["schedule"] == "none"
+    nl = load_scenario(SCENARIOS / "netherlands.yaml")
+    assert (nl["municipality"]["profile"], nl["municipality"]["inhabitants"]) == ("netherlands", 16_800_000)
+    assert (nl["start_year"], nl["end_year"], nl["replicates"]) == (2013, 2040, 1)
+    assert nl["municipality"]["grid"] == {"width": 20, "height": 20}
+    software = load_scenario(SCENARIOS / "wsg_software.yaml")["investments"]
+    assert [i["response_minutes"] for i in software if i["type"] == "care_on_call"] == [10.0]
+    types_ = {i["type"] for i in load_scenario(SCENARIOS / "wsg_full.yaml")["investments"]}
+    assert types_ == set(INVESTMENT_TYPES)
+
+
+# ---- extends, defaults, hash
+
+
+def test_extends_merges_mappings_and_replaces_lists_and_scalars():
+    small = load_scenario(SCENARIOS / "small.yaml")
+    assert small["municipality"] == {"profile": "nl", "inhabitants": 20000, "grid": {"width": 4, "height": 4},
+                                     "heterogeneity": 0.5}
+    assert (small["start_year"], small["end_year"], small["seed"]) == (2010, 2020, 20130101)
+    assert small["areas"] == {"centrum": [[1, 1], [1, 2], [2, 1], [2, 2]]}  # the list replaced, not merged
+
+
+def test_extends_chain_and_list_replacement(tmp_path):
+    write(tmp_path, "grand.yaml", """
+        name: grand
+        municipality: {grid: {width: 6, height: 6}}
+        areas: {a: [[0, 0]], b: [[1, 1]]}
+        investments:
+          - {type: meeting_place, cells: a, start_year: 2015, cost: {source: "assumption: test"}}
+          - {type: service_centre, cells: b, start_year: 2015, cost: {source: "assumption: test"}}
+        """)
+    write(tmp_path, "parent.yaml", """
+        extends: grand.yaml
+        name: parent
+        municipality: {grid: {width: 5}}
+        """)
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    child = write(sub, "child.yaml", """
+        extends: ../parent.yaml
+        name: child
+        areas: {a: [[2, 2]]}
+        investments:
+          - {type: health_centre, cells: all, start_year: 2020, cost: {source: "assumption: test"}}
+        """)
+    resolved = load_scenario(child)
+    assert resolved["name"] == "child"
+    assert resolved["municipality"]["grid"] == {"width": 5, "height": 6}
+    assert resolved["areas"] == {"a": [[2, 2]], "b": [[1, 1]]}
+    assert [i["type"] for i in resolved["investments"]] == ["health_centre"]
+    assert len(resolved["investments"][0]["cells"]) == 30 and resolved["investments"][0]["area"] is None
+
+
+def test_defaults_filled():
+    r = resolve_scenario({"name": "x", "investments": [
+        {"type": "care_on_call", "cells": [[1, 2], [0, 0], [1, 2]], "start_year": 2016,
+         "cost": {"source": "assumption: test"}},
+        {"type": "adapted_dwellings", "cells": "all", "start_year": 2016, "number": 2,
+         "cost": {"source": "assumption: test"}}]})
+    assert without_underscore(r) == {
+        "name": "x", "description": "", "seed": 20130101, "replicates": 1, "start_year": 2010, "end_year": 2040,
+        "municipality": {"profile": "nl", "inhabitants": 100000, "grid": {"width": 10, "height": 10},
+                         "heterogeneity": 0.5},
+        "policy": {"schedule": "enacted", "capacity_change_per_year":
+                   {"VV": -0.02, "VG": -0.01, "LG": -0.01, "ZG": -0.01, "GGZ": -0.01},
+                   "capacity_change_from_year": 2013},
+        "parameters": {}, "areas": {},
+        "investments": [
+            {"type": "care_on_call", "cells": [[0, 0], [1, 2]], "area": None, "start_year": 2016,
+             "cost": {"one_off": 0.0, "yearly": 0.0, "payer": "municipality", "source": "assumption: test"},
+             "response_minutes": 10.0},
+            {"type": "adapted_dwellings", "cells": [[x, y] for x in range(10) for y in range(10)], "area": None,
+             "start_year": 2016,
+             "cost": {"one_off": 0.0, "yearly": 0.0, "payer": "municipality", "source": "assumption: test"},
+             "number": 2, "kind": "step_free"}]}
+    assert r["_file"] == "<dict>"
+
+
+def test_partial_capacity_change_keeps_other_defaults():
+    r = resolve_scenario({"name": "x", "policy": {"capacity_change_per_year": {"VG": 0.1}}})
+    assert r["policy"]["capacity_change_per_year"] == {"VV": -0.02, "VG": 0.1, "LG": -0.01, "ZG": -0.01,
+                                                       "GGZ": -0.01}
+
+
+def test_hash_stable_and_sensitive():
+    a, b = load_scenario(BASELINE), load_scenario(BASELINE)
+    assert a["_hash"] == b["_hash"] == scenario_hash(a)
+    assert len(a["_hash"]) == 64 and int(a["_hash"], 16) >= 0
+    # key order, int vs float spelling and the _ keys do not matter
+    reordered = dict(reversed(list(without_underscore(a).items())), _file="elsewhere")
+    assert scenario_hash(reordered) == a["_hash"]
+    assert resolve_scenario({**a, "municipality": {"heterogeneity": 1}})["_hash"] == \
+        resolve_scenario({**a, "municipality": {"heterogeneity": 1.0}})["_hash"]
+    # any value change does
+    for change in ({"seed": 1}, {"replicates": 2}, {"description": "other"},
+                   {"policy": {**a["policy"], "capacity_change_from_year": 2014}}):
+        assert resolve_scenario({**a, **change})["_hash"] != a["_hash"]
+
+
+def test_resolving_a_resolved_scenario_is_idempotent():
+    for name in SHIPPED:
+        resolved = load_scenario(SCENARIOS / f"{name}.yaml")
+        again = resolve_scenario(copy.deepcopy(resolved), file=resolved["_file"])
+        assert again == resolved
+
+
+def test_resolve_does_not_change_its_input():
+    data = {"name": "x", "areas": {"a": [[1, 1], [0, 0]]},
+            "investments": [{"type": "meeting_place", "cells": "a", "start_year": 2015,
+                             "cost": {"source": "assumption: test"}}]}
+    before = copy.deepcopy(data)
+    resolve_scenario(data)
+    assert data == before
+
+
+def test_resolve_with_extends_needs_base_dir():
+    with pytest.raises(ScenarioError) as excinfo:
+        resolve_scenario({"extends": "baseline.yaml", "name": "x"})
+    assert excinfo.value.path == "extends"
+    r = resolve_scenario({"extends": "baseline.yaml", "name": "x", "seed": 5}, base_dir=SCENARIOS)
+    assert r["areas"]["centrum"] == load_scenario(BASELINE)["areas"]["centrum"] and r["seed"] == 5
+
+
+# ---- specific bad inputs
+
+
+def test_unknown_key_reports_path_line_and_allowed_keys(tmp_path):
+    f = write(tmp_path, "s.yaml", """
+        name: s
+        municipality:
+          inhabitants: 5000
+          inhabitans: 5000
+        """)
+    err = error_of(f)
+    assert (err.file, err.path, err.line) == (str(f), "municipality.inhabitans", 4)
+    assert "profile, inhabitants, grid, heterogeneity" in err.expected
+    assert str(err).startswith(f"{f}:4: municipality.inhabitans: expected ")
+
+
+def test_unknown_investment_key_lists_the_type_keys(tmp_path):
+    f = write(tmp_path, "s.yaml", """
+        name: s
+        investments:
+          - type: housing_broker
+            cells: all
+            start_year: 2020
+            moves: 3
+            cost: {source: "assumption: test"}
+        """)
+    err = error_of(f)
+    assert (err.path, err.line) == ("investments[0].moves", 6)
+    assert "moves_multiplier" in err.expected
+
+
+@pytest.mark.parametrize("value", ["true", "'0.5'", "[0.5]", ".nan"])
+def test_wrong_type_bool_is_not_a_number(tmp_path, value):
+    f = write(tmp_path, "s.yaml", f"""
+        name: s
+        policy:
+          capacity_change_per_year:
+            VV: -0.01
+            GGZ: {value}
+        """)
+    err = error_of(f)
+    assert (err.path, err.line) == ("policy.capacity_change_per_year.GGZ", 5)
+
+
+@pytest.mark.parametrize("key", ["seed", "replicates"])
+def test_bool_is_not_an_integer(tmp_path, key):
+    err = error_of(write(tmp_path, "s.yaml", f"name: s\n{key}: true\n"))
+    assert (err.path, err.line, err.found) == (key, 2, "true (a boolean)")
+
+
+def test_int_field_refuses_a_float(tmp_path):
+    err = error_of(write(tmp_path, "s.yaml", "name: s\nreplicates: 2.0\n"))
+    assert (err.path, err.line, err.found) == ("replicates", 2, "2.0")
+
+
+def test_negative_hours(tmp_path):
+    f = write(tmp_path, "s.yaml", """
+        name: s
+        investments:
+          - type: care_team_hours
+            cells: all
+            start_year: 2016
+            hours_per_month: -4
+            cost: {source: "assumption: test"}
+        """)
+    err = error_of(f)
+    assert (err.path, err.line, err.found) == ("investments[0].hours_per_month", 6, "-4")
+    assert ">= 0" in err.expected
+
+
+def test_negative_cost(tmp_path):
+    f = write(tmp_path, "s.yaml", """
+        name: s
+        investments:
+          - type: meeting_place
+            cells: all
+            start_year: 2016
+            cost: {yearly: -1, source: "assumption: test"}
+        """)
+    assert error_of(f).path == "investments[0].cost.yearly"
+
+
+def test_cell_outside_grid(tmp_path):
+    f = write(tmp_path, "s.yaml", """
+        name: s
+        municipality: {grid: {width: 5, height: 3}}
+        investments:
+          - {type: meeting_place, start_year: 2016, cost: {source: "assumption: test"}}
+          - type: meeting_place
+            cells:
+              - [4, 2]
+              - [5, 0]
+            start_year: 2016
+            cost: {source: "assumption: test"}
+        """)
+    err = error_of(f)
+    # the first investment lacks cells: that is found first
+    assert (err.path, err.line, err.found) == ("investments[0].cells", 4, "nothing (the key is missing)")
+    f.write_text(f.read_text().replace("meeting_place, start_year", "meeting_place, cells: all, start_year"))
+    err = error_of(f)
+    assert (err.path, err.line, err.found) == ("investments[1].cells[1]", 8, "[5, 0]")
+    assert "0 <= x < 5 and 0 <= y < 3" in err.expected
+
+
+def test_area_outside_grid_is_reported_in_the_parent_file(tmp_path):
+    child = write(tmp_path, "s.yaml", f"""
+        extends: {BASELINE}
+        name: s
+        municipality: {{grid: {{width: 5}}}}
+        """)
+    err = error_of(child)
+    assert err.file == str(BASELINE) and err.path == "areas.centrum[2]"
+    assert "[5, 4]" in BASELINE.read_text().splitlines()[err.line - 1]
+
+
+def test_year_outside_run(tmp_path):
+    f = write(tmp_path, "s.yaml", """
+        name: s
+        start_year: 2010
+        end_year: 2020
+        investments:
+          - {type: meeting_place, cells: all, start_year: 2021, cost: {source: "assumption: test"}}
+        """)
+    err = error_of(f)
+    assert (err.path, err.line) == ("investments[0].start_year", 5)
+    assert "2010 to 2020" in err.expected
+    err = error_of(write(tmp_path, "t.yaml", "name: t\nstart_year: 2015\npolicy: {capacity_change_from_year: 2013}\n"))
+    assert (err.path, err.line) == ("policy.capacity_change_from_year", 3)
+    err = error_of(write(tmp_path, "u.yaml", "name: u\nstart_year: 2015\nend_year: 2015\n"))
+    assert (err.path, err.line) == ("end_year", 3)
+
+
+def test_unknown_area_name(tmp_path):
+    f = write(tmp_path, "s.yaml", """
+        name: s
+        areas: {west: [[0, 0]]}
+        investments:
+          - {type: meeting_place, cells: oost, start_year: 2016, cost: {source: "assumption: test"}}
+        """)
+    err = error_of(f)
+    assert err.path == "investments[0].cells" and "west" in err.expected and "oost" in err.found
+
+
+def test_missing_required_keys(tmp_path):
+    err = error_of(write(tmp_path, "s.yaml", "description: no name\n"))
+    assert (err.path, err.line) == ("name", None)
+    f = write(tmp_path, "t.yaml", """
+        name: t
+        investments:
+          - type: respite_places
+            cells: all
+            start_year: 2016
+            cost: {source: "assumption: test"}
+        """)
+    err = error_of(f)
+    assert (err.path, err.line) == ("investments[0].places", 3)
+    err = error_of(write(tmp_path, "u.yaml", "name: u\ninvestments:\n  - {type: meeting_place, cells: all, "
+                                               "start_year: 2016, cost: {yearly: 5}}\n"))
+    assert (err.path, err.line) == ("investments[0].cost.source", 3)
+
+
+def test_unknown_investment_type(tmp_path):
+    err = error_of(write(tmp_path, "s.yaml", "name: s\ninvestments:\n  - type: bridge\n"))
+    assert (err.path, err.line) == ("investments[0].type", 3) and "care_on_call" in err.expected
+
+
+def test_extends_cycle(tmp_path):
+    a = write(tmp_path, "a.yaml", "name: a\nextends: b.yaml\n")
+    write(tmp_path, "b.yaml", "extends: a.yaml\nname: b\n")
+    err = error_of(a)
+    assert (err.file, err.path, err.line) == (str(tmp_path / "b.yaml"), "extends", 1)
+    assert "cycle" in str(err)
+    self_ref = write(tmp_path, "c.yaml", "extends: c.yaml\nname: c\n")
+    assert error_of(self_ref).path == "extends"
+
+
+def test_extends_missing_parent(tmp_path):
+    f = write(tmp_path, "s.yaml", "name: s\nextends: nowhere.yaml\n")
+    err = error_of(f)
+    assert (err.file, err.path, err.line) == (str(f), "extends", 2) and "nowhere.yaml" in err.found
+
+
+def test_invalid_yaml_reports_line(tmp_path):
+    f = write(tmp_path, "s.yaml", """
+        name: s
+        municipality:
+          grid: {width: 4, height: 4
+        seed: 3
+        """)
+    err = error_of(f)
+    assert err.file == str(f) and err.expected == "valid YAML" and err.line == 4
+
+
+def test_duplicate_key(tmp_path):
+    err = error_of(write(tmp_path, "s.yaml", "name: s\nseed: 1\nseed: 2\n"))
+    assert (err.path, err.line) == ("seed", 3)
+
+
+def test_missing_file(tmp_path):
+    err = error_of(tmp_path / "absent.yaml")
+    assert (err.file, err.path, err.expected, err.found) == (
+        str(tmp_path / "absent.yaml"), "", "an existing scenario file", "no such file")
+
+
+def test_a_key_with_a_line_break_stays_on_one_line(tmp_path):
+    err = error_of(write(tmp_path, "s.yaml", 'name: s\n"bad\\nkey": 1\n'))
+    assert (err.path, err.line) == ("'bad\\nkey'", 2)
+
+
+@pytest.mark.parametrize("text", ["", "- name: x\n", "just text\n"])
+def test_top_level_must_be_a_mapping(tmp_path, text):
+    assert error_of(write(tmp_path, "s.yaml", text)).path == ""
+
+
+def test_parameter_names_are_checked_against_the_model(monkeypatch):
+    fake = types.ModuleType("sim.parameters")
+    fake.default_parameters = lambda: {"fall_rate": 0.3}
+    monkeypatch.setitem(sys.modules, "sim.parameters", fake)
+    assert resolve_scenario({"name": "x", "parameters": {"fall_rate": 1}})["parameters"] == {"fall_rate": 1.0}
+    with pytest.raises(ScenarioError) as excinfo:
+        resolve_scenario({"name": "x", "parameters": {"fall_rat": 1}})
+    assert excinfo.value.path == "parameters.fall_rat" and "fall_rate" in excinfo.value.expected
+    with pytest.raises(ScenarioError) as excinfo:
+        resolve_scenario({"name": "x", "parameters": {"fall_rate": True}})
+    assert excinfo.value.path == "parameters.fall_rate"
+
+
+def test_parameter_names_of_the_real_model(tmp_path):
+    parameters = pytest.importorskip("sim.parameters")
+    name, value = next(iter(parameters.default_parameters().items()))
+    assert load_scenario(write(tmp_path, "ok.yaml", f"name: ok\nparameters: {{{name}: {value}}}\n"))
+    err = error_of(write(tmp_path, "s.yaml", "name: s\nparameters:\n  no_such_parameter_xyz: 1\n"))
+    assert (err.path, err.line) == ("parameters.no_such_parameter_xyz", 3)
+
+
+# ---- property-based: any mutation of baseline is refused with a one-line, located error
+
+BASELINE_TEXT = BASELINE.read_text(encoding="utf-8")
+BASELINE_DATA = yaml.safe_load(BASELINE_TEXT)
+
+
+def _path(keys) -> str:
+    out = ""
+    for k in keys:
+        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else k)
+    return out
+
+
+def _leaves(node, keys=()):
+    """Key tuples of every leaf: a scalar, an empty container or a cell [x, y]."""
+    if isinstance(node, dict) and node:
+        for k, v in node.items():
+            yield from _leaves(v, keys + (k,))
+    elif isinstance(node, list) and node and not all(isinstance(x, int) for x in node):
+        for i, v in enumerate(node):
+            yield from _leaves(v, keys + (i,))
+    else:
+        yield keys
+
+
+def _mappings(node, keys=()):
+    if isinstance(node, dict):
+        yield keys
+        for k, v in node.items():
+            yield from _mappings(v, keys + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _mappings(v, keys + (i,))
+
+
+def _get(data, keys):
+    for k in keys:
+        data = data[k]
+    return data
+
+
+LEAVES = list(_leaves(BASELINE_DATA))
+MAPPINGS = list(_mappings(BASELINE_DATA))
+# every baseline leaf that is a string refuses these; every other leaf (numbers, cells, [], {}) too
+NOT_A_STRING = st.sampled_from([None, True, 3, -1.5, [1, "a"], {"zz": "x"}])
+BAD_NUMBER = st.one_of(st.sampled_from([None, True, False, [1, "a"], {"zz": "x"}, float("nan"),
+                                        float("-inf"), -1e9, 1e9 + 0.5]), st.text(max_size=5))
+HYPOTHESIS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _check_located(err: ScenarioError, file: Path, path: str, text: str):
+    msg = str(err)
+    assert "\n" not in msg and str(file) in msg
+    assert err.path == path or err.path.startswith((path + ".", path + "[")), (err.path, path)
+    assert path in msg
+    assert err.line is not None
+    if not err.path.endswith("]"):  # the reported line holds the key
+        assert err.path.rsplit(".", 1)[-1] in text.splitlines()[err.line - 1]
+
+
+def test_leaves_cover_the_baseline():
+    paths = {_path(k) for k in LEAVES}
+    assert {"name", "municipality.grid.width", "policy.capacity_change_per_year.GGZ", "areas.centrum[7]",
+            "parameters", "investments"} <= paths
+
+
+@HYPOTHESIS
+@given(data=st.data())
+def test_a_bad_leaf_is_refused(tmp_path_factory, data):
+    keys = data.draw(st.sampled_from(LEAVES))
+    old = _get(BASELINE_DATA, keys)
+    bad = data.draw(NOT_A_STRING if isinstance(old, str) else BAD_NUMBER)
+    mutated = copy.deepcopy(BASELINE_DATA)
+    _get(mutated, keys[:-1])[keys[-1]] = bad
+    text = yaml.safe_dump(mutated, sort_keys=False)
+    file = tmp_path_factory.getbasetemp() / "leaf.yaml"
+    file.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as excinfo:
+        load_scenario(file)
+    _check_located(excinfo.value, file, _path(keys), text)
+
+
+@HYPOTHESIS
+@given(data=st.data())
+def test_an_unknown_key_is_refused(tmp_path_factory, data):
+    keys = data.draw(st.sampled_from(MAPPINGS))
+    key = data.draw(st.from_regex(r"zz_[a-z0-9_]{0,8}", fullmatch=True))
+    value = data.draw(st.sampled_from(["x", None, [1]]))  # not a number, not a list of cells
+    mutated = copy.deepcopy(BASELINE_DATA)
+    _get(mutated, keys)[key] = value
+    text = yaml.safe_dump(mutated, sort_keys=False)
+    file = tmp_path_factory.getbasetemp() / "key.yaml"
+    file.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as excinfo:
+        load_scenario(file)
+    _check_located(excinfo.value, file, _path(keys + (key,)), text)
+
+
+@HYPOTHESIS
+@given(line=st.integers(0, len(BASELINE_TEXT.splitlines())),
+       fragment=st.sampled_from(["key: [1, 2", "{unclosed: 1", "\tname: tab", "*undefined_alias",
+                                 "seed: !!python/object:os.system x", "a: b: c", "- : [", "'unterminated",
+                                 "@reserved", "  ]"]))
+def test_broken_yaml_is_refused_with_its_line(tmp_path_factory, line, fragment):
+    lines = BASELINE_TEXT.splitlines()
+    lines.insert(line, fragment)
+    text = "\n".join(lines) + "\n"
+    try:
+        yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+    else:
+        assume(False)  # the fragment happened to be valid YAML there
+    file = tmp_path_factory.getbasetemp() / "broken.yaml"
+    file.write_text(text, encoding="utf-8")
+    err = error_of(file)
+    assert str(file) in str(err) and err.expected == "valid YAML"
+    assert err.line == mark.line + 1 and f"{file}:{err.line}: " in str(err)
