@@ -29,6 +29,11 @@ from sim.rng import STREAM, person_month_key, uniform
 from sim.rules_common import clip01, need_score
 from sim.wellbeing import network_month, wellbeing_month
 
+# the modules whose code the compiled kernel contains
+KERNEL_SOURCES = ("kernel", "rules_common", "rng", "mortality", "decline", "events", "packages", "care",
+                  "carers", "housing", "wellbeing", "policy")
+
+
 def _drop_stale_cache():
     """Numba's cache of this module only watches this file; the mechanisms it inlines live in other
     modules. Drop the cached kernel when any of their sources changed."""
@@ -36,7 +41,7 @@ def _drop_stale_cache():
     from pathlib import Path
 
     here = Path(__file__).parent
-    sources = sorted(here.glob("*.py"))
+    sources = [here / f"{name}.py" for name in KERNEL_SOURCES]
     digest = hashlib.sha256(b"".join(f.read_bytes() for f in sources)).hexdigest()
     stamp = here / "__pycache__" / "kernel.sources.sha256"
     try:

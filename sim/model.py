@@ -1,6 +1,6 @@
 """The Langer Thuis model: a ``mesa.Model`` whose ``step()`` simulates one month.
 
-Step order (written once; ``STEP_ORDER`` is printed by ``langerthuis run --steps`` and in docs/ODD.md):
+Step order (written once here; ``python -m sim.docs`` renders ``STEP_ORDER`` into docs/ODD.md):
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from sim.mortality import annual_death_table, improvement_factor
 from sim.neighbourhoods import Neighbourhoods
 from sim.parameters import make_params
 from sim.policy import ENACTED_CUTS, capacity_in_year, cut_table, initial_capacity
-from sim.population import (HOME, INSTITUTION, STATE, Residents, inflow, initial_population,
+from sim.population import (DEAD, INSTITUTION, STATE, Residents, inflow, initial_population,
                             national_inhabitants)
 from sim.rng import month_key, named_seed_sequence, run_key
 
@@ -54,10 +54,12 @@ def build_tables(p) -> Tables:
 
 
 def cut_pairs_table() -> np.ndarray:
-    """[sector, level] -> 1 for the packages the enacted reform cut (for the cut-admissions indicator)."""
+    """[sector, level] -> 1 for the packages the enacted reform cut for all their clients (VV1-3,
+    VG1-2, GGZ1-2, LG1, LG3, ZG1), for the indicator of admissions of cut packages."""
     t = np.zeros((6, 11), dtype=np.int8)
-    for sector, level, _, _ in ENACTED_CUTS:
-        t[sector, level] = 1
+    for sector, level, share, _ in ENACTED_CUTS:
+        if share == 1.0:
+            t[sector, level] = 1
     return t
 
 
@@ -125,7 +127,7 @@ class LangerThuisModel(mesa.Model):
         self.people_in += k
         self.add_residents(people)
 
-    # --- engine: the kernel (the reference overrides these four) -------------------------------------
+    # --- engine hooks: the kernel here; sim/reference.py overrides each with Mesa agents --------------
     def add_residents(self, people: dict):
         if not hasattr(self, "residents"):
             self.residents = Residents(max(1024, int(len(people["pid"]) * 1.3)))
@@ -159,11 +161,12 @@ class LangerThuisModel(mesa.Model):
 
     def start_of_year(self):
         if hasattr(self, "residents"):
-            self.residents.compact()
+            self.compacted_dead += self.residents.compact()
 
     def count_alive(self) -> tuple[int, int]:
+        """(living residents, residents who died since the start): their sum is ``people_in``."""
         res = self.residents.view("residence")
-        return int(np.sum(res != 2)), int(np.sum(res == 2)) + self.compacted_dead
+        return int(np.sum(res != DEAD)), int(np.sum(res == DEAD)) + self.compacted_dead
 
     compacted_dead = 0
 

@@ -84,13 +84,14 @@ class Residents:
             arr[:self.n] = old[:self.n]
             setattr(self, name, arr)
 
-    def compact(self, DEAD=DEAD):
-        """Drop the dead (order kept, so nothing random depends on it)."""
+    def compact(self) -> int:
+        """Drop the dead (order kept, so nothing random depends on it); returns how many."""
         keep = np.flatnonzero(self.residence[:self.n] != DEAD)
         for name, _ in STATE:
             arr = getattr(self, name)
             arr[:len(keep)] = arr[keep]
-        self.n = len(keep)
+        dropped, self.n = self.n - len(keep), len(keep)
+        return dropped
 
     def view(self, name: str) -> np.ndarray:
         return getattr(self, name)[:self.n]

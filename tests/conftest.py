@@ -1,0 +1,36 @@
+import copy
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def small_scenario():
+    """scenarios/small.yaml resolved: 20,000 inhabitants, 4 x 4 grid, 2010-2020."""
+    from sim.scenario import load_scenario
+    return load_scenario(ROOT / "scenarios" / "small.yaml")
+
+
+@pytest.fixture
+def small(small_scenario):
+    """A fresh deep copy that a test may change."""
+    return copy.deepcopy(small_scenario)
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    """Debian's Chromium for the browser tests; installed with apt-get when missing (as root)."""
+    import os
+    import shutil
+    import subprocess
+
+    path = shutil.which("chromium")
+    if path is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run("apt-get update -qq && apt-get install -y -qq chromium chromium-driver", shell=True,
+                       check=False, capture_output=True, timeout=900)
+        path = shutil.which("chromium")
+    if path is None:
+        pytest.fail("Chromium is needed for the browser tests: apt-get install chromium chromium-driver")
+    return path

@@ -1,0 +1,141 @@
+"""The model description (docs/ODD.md, docs/parameters.md) against the code.
+
+The parameter table and the step-order table are generated. When a test here fails after a parameter value,
+a source or the step order changed, regenerate the documentation with
+
+    python -m sim.docs
+"""
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import pytest
+import yaml
+
+from sim import docs
+from sim.indicators import CATALOGUE
+from sim.model import STEP_ORDER
+from sim.neighbourhoods import LAYERS
+from sim.parameters import default_parameters, parameter_sources
+from sim.population import STATE
+from sim.rng import PROCESSES
+
+REGENERATE = "docs are out of date: run `python -m sim.docs` to regenerate docs/ODD.md and docs/parameters.md"
+
+
+@pytest.fixture(scope="module")
+def odd() -> str:
+    return docs.ODD.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def parameters_md() -> str:
+    return docs.PARAMETERS_MD.read_text(encoding="utf-8")
+
+
+def between(text: str, key: str) -> str:
+    start, end = docs.MARKERS[key]
+    assert text.count(start) == 1 and text.count(end) == 1, f"expected one pair of markers {start} / {end}"
+    i, j = text.index(start), text.index(end)
+    assert i < j, f"marker {start} must come before {end}"
+    return text[i + len(start):j]
+
+
+def table_rows(section: str) -> list[list[str]]:
+    """Data rows of the markdown tables in ``section``: cells split on unescaped pipes, unescaped."""
+    rows = []
+    for line in section.splitlines():
+        line = line.strip()
+        if not line.startswith("|") or re.fullmatch(r"\|(\s*-+\s*\|)+", line):
+            continue
+        cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+        rows.append(cells)
+    return rows
+
+
+def parameter_rows(section: str) -> dict[str, list[str]]:
+    """parameter name -> [value, unit, source] from the generated parameter tables."""
+    out = {}
+    for cells in table_rows(section):
+        m = re.fullmatch(r"`([A-Za-z_][A-Za-z0-9_]*)`", cells[0])
+        if m:
+            assert m.group(1) not in out, f"parameter {m.group(1)} listed twice; {REGENERATE}"
+            out[m.group(1)] = cells[1:]
+    return out
+
+
+# --- parameters -----------------------------------------------------------------------------------------
+def test_every_parameter_has_a_source_or_an_assumption():
+    raw = yaml.safe_load(resources.files("sim").joinpath("parameters.yaml").read_text(encoding="utf-8"))
+    missing = [name for name, entry in raw.items()
+               if not str(entry.get("source") or "").strip() and not str(entry.get("assumption") or "").strip()]
+    assert not missing, f"parameters without a source or an assumption in sim/parameters.yaml: {missing}"
+    sources = parameter_sources()
+    assert set(sources) == set(default_parameters())
+    assert all(s.strip() and s.strip() != "assumption:" for s in sources.values())
+
+
+@pytest.mark.parametrize("doc", ["odd", "parameters_md"])
+def test_parameter_table_lists_every_parameter_with_its_current_value(doc, request):
+    text = request.getfixturevalue(doc)
+    section = between(text, "parameters") if doc == "odd" else text
+    listed = parameter_rows(section)
+    values = default_parameters()
+    missing = sorted(set(values) - set(listed))
+    unknown = sorted(set(listed) - set(values))
+    stale = {name: (listed[name][0], docs.format_value(v)) for name, v in values.items()
+             if name in listed and listed[name][0] != docs.format_value(v)}
+    assert not missing, f"parameters missing from the table: {missing}; {REGENERATE}"
+    assert not unknown, f"the table lists parameters that no longer exist: {unknown}; {REGENERATE}"
+    assert not stale, f"values in the table differ from sim/parameters.yaml (table, file): {stale}; {REGENERATE}"
+    for name, (value, unit, source) in listed.items():
+        assert float(value) == values[name]
+        assert unit, f"{name}: empty unit"
+        assert source, f"{name}: empty source or assumption; {REGENERATE}"
+
+
+def test_parameter_tables_are_exactly_the_generated_ones(odd, parameters_md):
+    expected = docs.parameter_table_markdown()
+    assert between(odd, "parameters").strip() == expected.strip(), REGENERATE
+    assert parameters_md == docs.parameters_page(), REGENERATE
+
+
+def test_format_value_round_trips():
+    for v in default_parameters().values():
+        assert float(docs.format_value(v)) == v
+
+
+# --- step order -----------------------------------------------------------------------------------------
+def test_step_order_table_matches_the_code(odd):
+    rows = table_rows(between(odd, "steps"))
+    assert rows and rows[0][:3] == ["#", "step", "what happens"], "the step table needs its header row"
+    listed = [tuple(r[:3]) for r in rows[1:]]
+    expected = [(str(n), name, what) for n, name, what in STEP_ORDER]
+    assert listed == expected, f"the step table differs from sim.model.STEP_ORDER; {REGENERATE}"
+    assert between(odd, "steps").strip() == docs.step_order_markdown().strip(), REGENERATE
+
+
+# --- coverage of the description -----------------------------------------------------------------------
+def test_every_catalogue_indicator_is_described(odd):
+    missing = [name for name in CATALOGUE if not re.search(rf"\b{re.escape(name)}\b", odd)]
+    assert not missing, f"indicators of sim.indicators.CATALOGUE not mentioned in docs/ODD.md: {missing}"
+
+
+def test_every_state_field_layer_and_random_process_is_described(odd):
+    """Section 2 lists every resident field and neighbourhood layer, section 4.8 every random process:
+    a new one must be described there (by hand; these are not generated)."""
+    for what, names in (("resident field (population.STATE)", [n for n, _ in STATE]),
+                        ("neighbourhood layer (neighbourhoods.LAYERS)", list(LAYERS)),
+                        ("random process (rng.PROCESSES)", list(PROCESSES))):
+        missing = [n for n in names if f"| `{n}` |" not in odd]
+        assert not missing, f"{what} without a table row in docs/ODD.md: {missing}"
+
+
+def test_replace_between_keeps_the_rest():
+    text = "a\n<!-- steps:start -->\nold\n<!-- steps:end -->\nb\n"
+    new = docs.replace_between(text, *docs.MARKERS["steps"], "new\n")
+    assert new == "a\n<!-- steps:start -->\nnew\n<!-- steps:end -->\nb\n"
+    assert docs.replace_between(new, *docs.MARKERS["steps"], "new\n") == new
+    with pytest.raises(ValueError):
+        docs.replace_between("no markers", *docs.MARKERS["steps"], "x")
