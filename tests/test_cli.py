@@ -1,0 +1,56 @@
+"""The run command: outputs, manifest, atomic writing, and one-line errors with exit status 2."""
+import json
+import subprocess
+import sys
+
+import pandas as pd
+
+from conftest import ROOT
+from sim.indicators import CATALOGUE
+
+
+def langerthuis(*args):
+    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_run_writes_tables_figures_and_manifest(tmp_path):
+    out = tmp_path / "run"
+    done = langerthuis("run", "scenarios/small.yaml", "--out", str(out), "--no-progress")
+    assert done.returncode == 0, done.stderr
+    table = pd.read_parquet(out / "indicators.parquet")
+    assert set(CATALOGUE) <= set(table.indicator)
+    pd.testing.assert_frame_equal(table, pd.read_csv(out / "indicators.csv"), check_dtype=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    scenario = manifest["scenarios"][0]
+    assert scenario["seed"] == 20130101 and len(scenario["file_sha256"]) == 64 and scenario["scenario_hash"]
+    assert manifest["version"] and manifest["git_commit"] and manifest["numba"] and manifest["mesa"]
+    assert scenario["parameters"]["fall_rr_adapted"] == 0.74
+    for png in manifest["figures"]:
+        assert (out / png).stat().st_size > 10_000
+    assert not list(tmp_path.glob(".run.tmp-*"))
+
+
+def test_bad_scenario_is_one_line_exit_2_and_nothing_written(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("extends: %s\nname: bad\nmunicipality:\n  inhabitants: -5\n" % (ROOT / "scenarios" / "small.yaml"))
+    out = tmp_path / "out"
+    done = langerthuis("run", str(bad), "--out", str(out))
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "bad.yaml" in lines[0] and "municipality.inhabitants" in lines[0], done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists() and list(tmp_path.iterdir()) == [bad]
+
+
+def test_missing_file_is_one_line_exit_2(tmp_path):
+    done = langerthuis("run", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "o"))
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "nope.yaml" in done.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_rerun_replaces_the_folder_whole(tmp_path):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "stale.txt").write_text("old")
+    assert langerthuis("run", "scenarios/small.yaml", "--out", str(out), "--no-progress").returncode == 0
+    assert not (out / "stale.txt").exists() and (out / "indicators.parquet").exists()
