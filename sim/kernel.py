@@ -123,7 +123,8 @@ def chunking(n: int) -> tuple[int, int]:
 @njit(cache=True, parallel=True)
 def pass_a(st, p, tb, L, mkey, improvement, month_abs, acc, cell_acc, chunk):
     (pid, age_months, sex, partner, ses, sector, level, phys_a, cog_a, network_a, carer, carer_hours,
-     strain_a, dwelling, cell, residence, months_home, inst_history, wellbeing_a, waiting, unmet_a, flags) = st
+     strain_a, dwelling, cell, residence, months_home, inst_history, wellbeing_a, waiting, unmet_a, flags,
+     indicated_month) = st
     n = pid.shape[0]
     n_chunks = acc.shape[0]
     for k in prange(n_chunks):
@@ -203,6 +204,8 @@ def pass_a(st, p, tb, L, mkey, improvement, month_abs, acc, cell_acc, chunk):
                                             L.signalling[c], uniform(pm, S_IND))
             sector[i] = s_new
             level[i] = l_new
+            if l_new != old_level:
+                indicated_month[i] = month_abs
             f = flags[i] & ~np.uint8(CRISIS)
             if old_level == 0 and l_new > 0 and not inst:
                 f |= np.uint8(PKG_IN_RUN)
@@ -219,7 +222,8 @@ def pass_a(st, p, tb, L, mkey, improvement, month_abs, acc, cell_acc, chunk):
 @njit(cache=True, parallel=True)
 def pass_b(st, p, tb, L, cuts, mkey, split_key, month_abs, snapshot, supply_ratio, acc, cell_acc, chunk):
     (pid, age_months, sex, partner, ses, sector, level, phys_a, cog_a, network_a, carer, carer_hours,
-     strain_a, dwelling, cell, residence, months_home, inst_history, wellbeing_a, waiting, unmet_a, flags) = st
+     strain_a, dwelling, cell, residence, months_home, inst_history, wellbeing_a, waiting, unmet_a, flags,
+     indicated_month) = st
     n = pid.shape[0]
     n_chunks = acc.shape[0]
     for k in prange(n_chunks):
@@ -234,7 +238,7 @@ def pass_b(st, p, tb, L, cuts, mkey, split_key, month_abs, snapshot, supply_rati
             cog = np.float64(cog_a[i])
             need = need_score(phys, cog)
             network = np.float64(network_a[i])
-            access = has_access(cuts, sector[i], level[i], split_u, month_abs)
+            access = has_access(cuts, sector[i], level[i], split_u, indicated_month[i])
             inst = residence[i] == INSTITUTION
             household = 0.0
             if inst:
@@ -345,7 +349,8 @@ def pass_c(st, stock, free_places, cut_pairs, counts):
     then the longest waiting, then the earliest resident. ``counts`` gets (moves, admissions,
     admissions of cut packages, spells ended, spell months)."""
     (pid, age_months, sex, partner, ses, sector, level, phys_a, cog_a, network_a, carer, carer_hours,
-     strain_a, dwelling, cell, residence, months_home, inst_history, wellbeing_a, waiting, unmet_a, flags) = st
+     strain_a, dwelling, cell, residence, months_home, inst_history, wellbeing_a, waiting, unmet_a, flags,
+     indicated_month) = st
     n = pid.shape[0]
     n_cand = 0
     for i in range(n):

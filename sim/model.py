@@ -111,7 +111,7 @@ class LangerThuisModel(mesa.Model):
         return inh, inh * self.hood.layer("old_age_factor")
 
     def _place_in_institutions(self, people: dict):
-        """Fill each sector's places with its neediest package holders (the pre-2013 situation)."""
+        """Fill each sector's places with its neediest package holders (the pre-reform situation)."""
         dp, dc = 1.0 - people["phys"].astype(np.float64), 1.0 - people["cog"].astype(np.float64)
         score = np.minimum(1.0, np.maximum(dp, dc) + 0.5 * np.minimum(dp, dc))
         for s in range(5):
@@ -121,7 +121,9 @@ class LangerThuisModel(mesa.Model):
             people["inst_history"][idx] = np.uint32(0xFFFFFFFF)
 
     def _add_people(self, people: dict):
+        """New residents: those with a package were indicated this month (before the run at the start)."""
         k = len(people["pid"])
+        people["indicated_month"] = np.full(k, self.month_abs - (0 if self.people_in else 1), dtype=np.int16)
         people["pid"] = np.arange(self.next_pid, self.next_pid + k, dtype=np.int32)
         self.next_pid += k
         self.people_in += k

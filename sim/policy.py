@@ -1,7 +1,9 @@
 """Policy: the extramuralisation schedule (DOMAIN.md §1), intramural capacity per sector, and who
 seeks admission.
 
-From a cut date, new clients with that package get no intramural place; people already inside stay.
+From a cut date, new clients with that package get no intramural place: the rule looks at the month
+the package was indicated, so people indicated before the date keep their right (transitional right),
+and people already inside stay.
 The 50 % VG3 and 25 % VV4 splits use one fixed uniform per person (stream ``split``).
 """
 import numpy as np
@@ -33,12 +35,13 @@ def cut_table(schedule: str) -> np.ndarray:
 
 
 @rule
-def has_access(cuts, sector, level, split_u, month_abs):
-    """Does this package give a right to an intramural place in this month?"""
+def has_access(cuts, sector, level, split_u, indicated_month):
+    """Does this package, indicated in ``indicated_month`` (year * 12 + month), give a right to an
+    intramural place?"""
     if level == 0:
         return False
     for r in range(cuts.shape[0]):
-        if cuts[r, 0] == sector and cuts[r, 1] == level and month_abs >= cuts[r, 3] and split_u < cuts[r, 2]:
+        if cuts[r, 0] == sector and cuts[r, 1] == level and indicated_month >= cuts[r, 3] and split_u < cuts[r, 2]:
             return False
     return True
 

@@ -21,6 +21,7 @@ STATE = (
     ("carer", np.int8), ("carer_hours", np.float32), ("strain", np.float32), ("dwelling", np.int8),
     ("cell", np.int16), ("residence", np.int8), ("months_home", np.int16), ("inst_history", np.uint32),
     ("wellbeing", np.float32), ("waiting", np.int16), ("unmet", np.float32), ("flags", np.uint8),
+    ("indicated_month", np.int16),
 )
 HOME, INSTITUTION, DEAD = 0, 1, 2
 # flags bits
@@ -142,7 +143,7 @@ def _new_people(rng, p, n, ages_years, sex, cell, first_pid, sector=None, level=
         "sector": sector, "level": level, "phys": phys, "cog": cog, "network": network, "carer": carer,
         "carer_hours": 0.0, "strain": 0.0, "dwelling": dwelling, "cell": cell, "residence": HOME,
         "months_home": 0, "inst_history": 0, "wellbeing": np.clip(wellbeing, 0, 1), "waiting": 0, "unmet": 0.0,
-        "flags": 0,
+        "flags": 0, "indicated_month": 0,   # month (year * 12 + m) the current package was indicated
     }
 
 

@@ -201,6 +201,8 @@ class Resident(mesa.Agent):
                                         L.signalling[c], uniform_py(pm, S_IND))
         self.sector = s_new
         self.level = l_new
+        if l_new != old_level:
+            self.indicated_month = self.model.month_abs
         f = self.flags & ~CRISIS
         if old_level == 0 and l_new > 0 and not inst:
             f |= PKG_IN_RUN
@@ -225,7 +227,7 @@ class Resident(mesa.Agent):
         cog = self.cog
         need = need_score(phys, cog)
         network = self.network
-        access = has_access(cuts, self.sector, self.level, split_u, month_abs)
+        access = has_access(cuts, self.sector, self.level, split_u, self.indicated_month)
         inst = self.residence == INSTITUTION
         household = 0.0
         if inst:

@@ -77,7 +77,8 @@ def test_invariants_every_step(small):
         for i in admitted:   # nobody admitted whose package gives no access that month
             split = __import__("sim.rng", fromlist=["x"])
             u = split.uniform_py(split.person_month_key_py(int(m.split_key), int(pid[i])), split.STREAM["split"])
-            assert has_access.py_func(m.cuts, int(r.view("sector")[i]), int(r.view("level")[i]), u, month_abs)
+            assert has_access.py_func(m.cuts, int(r.view("sector")[i]), int(r.view("level")[i]), u,
+                                          int(r.view("indicated_month")[i]))
         occupancy = np.bincount(r.view("sector")[res == INSTITUTION] - 1, minlength=CAPACITY_SECTORS)
         sectors_admitting = {int(r.view("sector")[i]) - 1 for i in admitted}
         for s in sectors_admitting:                                          # capacity never exceeded

@@ -1,4 +1,5 @@
-"""The extramuralisation schedule of DOMAIN.md §1, date by date."""
+"""The extramuralisation schedule of DOMAIN.md §1, date by date (the date is the month a package was
+indicated: the cuts apply to new clients)."""
 import numpy as np
 import pytest
 
@@ -31,6 +32,12 @@ def test_split_cuts_vg3_half_from_2015_and_vv4_quarter_from_2016():
     assert access(ENACTED, VV, 4, 0.2, month(2015, 11))
     assert not access(ENACTED, VV, 4, 0.24, month(2016))
     assert access(ENACTED, VV, 4, 0.26, month(2016))
+
+
+def test_packages_indicated_before_the_cut_keep_their_right():
+    """New clients lose access; a VV2 indicated in December 2012 keeps it in 2020."""
+    assert access(ENACTED, VV, 2, 0.5, month(2012, 11))
+    assert not access(ENACTED, VV, 2, 0.5, month(2013, 0))
 
 
 def test_untouched_packages_keep_access():
