@@ -34,7 +34,7 @@ def _base(scenario) -> tuple[dict, str]:
     if isinstance(scenario, dict):
         from sim.scenario import resolve_scenario
         file = str(scenario.get("_file", "<dict>"))
-        resolved = resolve_scenario(scenario, file=file) if "_hash" not in scenario else scenario
+        resolved = resolve_scenario(scenario, file=file)  # idempotent: a loaded scenario is fine too
     else:
         file = str(scenario)
         resolved = _loaded(file)
@@ -63,9 +63,9 @@ def scenario_with(scenario=None, seed=None, **params) -> tuple[dict, str]:
 
 def run_function(scenario=None, seed=None, replicate: int = 0, year: int | None = None, **params) -> dict:
     """Run the model once; {indicator: value} in ``year`` (default: the last simulated year)."""
-    from sim.sweep import run_model
+    from sim.sweep import run_one
     data, file = scenario_with(scenario, seed, **params)
-    df = run_model(data, int(replicate), file)
+    df = run_one(data, int(replicate), file)
     year = int(df["year"].max()) if year is None else int(year)
     rows = df[df["year"] == year]
     if rows.empty:

@@ -25,7 +25,8 @@ import sys
 import time
 import traceback
 import uuid
-from dataclasses import dataclass, field
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,7 @@ import yaml
 
 from sim.errors import InputError
 
-DEFAULT_RUNNER = "sim.sweep:run_model"
+DEFAULT_RUNNER = "sim.sweep:run_one"
 DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris")
 DISTRIBUTIONS = {  # name -> required keys; mapped from the unit interval with scipy's ppf
     "normal": ("mean", "sd"),
@@ -113,7 +114,6 @@ class Sweep:
     second_order: bool = False
     levels: int = 4
     sha256: str = ""
-    raw: dict = field(default_factory=dict, repr=False)
 
 
 def _is_number(x) -> bool:
@@ -218,7 +218,7 @@ def load_sweep(path) -> Sweep:
         indicators=tuple(indicators) if indicators is not None else None,
         years=tuple(years) if years is not None else None, runner=runner,
         second_order=data.get("second_order", False), levels=_int_key(data, "levels", file, default=4, minimum=2),
-        sha256=hashlib.sha256(text).hexdigest(), raw=data)
+        sha256=hashlib.sha256(text).hexdigest())
 
 
 # --------------------------------------------------------------------------- design
@@ -281,7 +281,7 @@ def load_base(sweep: Sweep) -> dict:
     return yaml.safe_load(sweep.base.read_text(encoding="utf-8"))
 
 
-def run_model(scenario: dict, replicate: int, file: str) -> pd.DataFrame:
+def run_one(scenario: dict, replicate: int, file: str) -> pd.DataFrame:
     """Default runner: validate the changed scenario (resolving is idempotent) and run the model once."""
     from sim.runner import run_scenario
     from sim.scenario import resolve_scenario
@@ -302,8 +302,9 @@ def _select(df: pd.DataFrame, indicators, years) -> pd.DataFrame:
         if wanted is not None:
             missing = sorted(set(wanted) - set(df[column].unique()))
             if missing:
-                raise OutputsMissing(f"outputs.{column}s: expected values the model produces "
-                                     f"({sorted(df[column].unique())[:20]}), found {missing}")
+                have = sorted(df[column].unique())
+                raise OutputsMissing(f"outputs.{column}s: expected {column}s the model produces ({len(have)}: "
+                                     f"{', '.join(map(str, have[:6]))}, ...), found {missing}")
             df = df[df[column].isin(wanted)]
     return df
 
@@ -505,7 +506,10 @@ def run_sweep(sweep_file, out, workers: int | None = None, scheduler: str | None
                 task = pending.pop(future)
                 try:
                     status, payload = future.result()
-                except Exception as exc:  # noqa: BLE001 - a lost worker or unpicklable result
+                except BrokenProcessPool:  # a worker process died (e.g. out of memory)
+                    raise RuntimeError(f"a local worker process died; finished runs are in {out}/runs, "
+                                       "re-run the same command to resume") from None
+                except Exception as exc:  # noqa: BLE001 - e.g. Dask gave up on a run (KilledWorker)
                     status, payload = "error", f"{type(exc).__name__}: {exc}"
                 del future
                 if status == "outputs":  # a sweep-file error, the same for every run: stop
