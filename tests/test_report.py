@@ -1,0 +1,138 @@
+"""`langerthuis report`: a compare folder becomes one self-contained HTML file, checked in Chromium."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+VARIANT = """\
+extends: {small}
+name: small_wsg
+description: "small with care-team hours and home care on call in centrum"
+investments:
+  - type: care_team_hours
+    cells: centrum
+    start_year: 2014
+    hours_per_month: 60
+    cost: {{yearly: 216000, payer: care_insurer, source: "assumption: test"}}
+  - type: care_on_call
+    cells: centrum
+    start_year: 2014
+    cost: {{yearly: 180000, payer: care_insurer, source: "assumption: test"}}
+"""
+
+
+def langerthuis(*args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory) -> Path:
+    """A compare output folder of small.yaml and a variant with investments, 2 replicates."""
+    tmp = tmp_path_factory.mktemp("report")
+    variant = tmp / "small_wsg.yaml"
+    variant.write_text(VARIANT.format(small=ROOT / "scenarios" / "small.yaml"), encoding="utf-8")
+    out = tmp / "compare"
+    try:
+        from sim.compare import Comparison
+    except ModuleNotFoundError:   # before compare.py existed: the same folder layout from the runner
+        return _compare_like(out, [ROOT / "scenarios" / "small.yaml", variant])
+    Comparison([str(ROOT / "scenarios" / "small.yaml"), str(variant)], replicates=2).run().save(out)
+    return out
+
+
+def _compare_like(out, files):
+    import pandas as pd
+
+    from sim.output import atomic_folder, manifest, write_json
+    from sim.plots import standard_figures
+    from sim.runner import run_replicates
+    from sim.scenario import load_scenario
+
+    scenarios = [dict(load_scenario(f), replicates=2) for f in files]
+    runs = [run_replicates(s) for s in scenarios]
+    table = pd.concat([r[0] for r in runs], ignore_index=True)
+    rows = []
+    for name, d in table[table.year >= 2014].groupby(["scenario", "indicator"]):
+        v = d.groupby("replicate").value.mean()
+        rows.append({"scenario": name[0], "outcome": name[1], "mean": v.mean(), "p5": v.quantile(0.05),
+                     "p95": v.quantile(0.95)})
+    with atomic_folder(out) as tmp:
+        table.to_parquet(tmp / "indicators.parquet", index=False)
+        pd.DataFrame(rows).to_csv(tmp / "comparison.csv", index=False)
+        figures = standard_figures(table, runs[0][1], tmp)
+        write_json(tmp / "manifest.json", manifest(scenarios, 1.0, figures=figures))
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the "
+                    "browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
+        yield b
+        b.close()
+
+
+def test_report_is_one_self_contained_file(results, browser, tmp_path):
+    out = tmp_path / "handout" / "report.html"
+    done = langerthuis("report", results, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert out.is_file() and [p.name for p in out.parent.iterdir()] == ["report.html"]  # no temp file left
+    html = out.read_text(encoding="utf-8")
+    assert "http://" not in html and "https://" not in html   # opens offline: nothing fetched
+
+    page = browser.new_page()
+    page.goto(out.as_uri(), timeout=30_000)
+    images = page.evaluate("Array.from(document.images).map(i => [i.alt, i.complete, i.naturalWidth])")
+    expected = json.loads((results / "manifest.json").read_text())["figures"]
+    assert len(images) == len(list(results.glob("*.png"))) >= len(expected) >= 1
+    assert all(complete and width > 0 for _, complete, width in images), images
+    for section in ("question", "scenarios", "outcomes", "costs", "figures", "caveats", "manifest"):
+        assert page.locator(f"section#{section} h2").count() == 1, section
+    body = page.inner_text("body")
+    assert "small_wsg" in body and "care_team_hours" in body        # scenarios and their investments
+    assert "housing market" in body and "assumptions" in body       # honest caveats
+    assert "[" in page.inner_text("section#outcomes")               # intervals
+    page.close()
+
+
+def test_report_in_dutch(results, tmp_path):
+    from sim.report import build_html
+
+    html = build_html(results, lang="nl")
+    assert "Wat het model niet bevat" in html and "Kosten per betaler" in html
+
+
+@pytest.mark.parametrize("make", ["missing", "file", "no_comparison", "bad_manifest"])
+def test_bad_results_dir_is_one_line_and_writes_nothing(make, results, tmp_path, capsys):
+    from sim.cli import main
+
+    bad = tmp_path / "bad"
+    if make == "file":
+        bad.write_text("not a folder")
+    elif make == "no_comparison":
+        bad.mkdir()
+        (bad / "manifest.json").write_text((results / "manifest.json").read_text())
+    elif make == "bad_manifest":
+        bad.mkdir()
+        (bad / "manifest.json").write_text("{not json")
+        (bad / "comparison.csv").write_text((results / "comparison.csv").read_text())
+    out = tmp_path / "out" / "report.html"
+    assert main(["report", str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("langerthuis: error: ") and len(err.strip().splitlines()) == 1
+    assert not out.exists() and not out.parent.exists()
