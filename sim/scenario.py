@@ -131,7 +131,7 @@ MUNICIPALITY = {
     "heterogeneity": (number(0, 1), 0.5),
 }
 
-CAPACITY_CHANGE = {"VV": -0.02, "VG": -0.01, "LG": -0.01, "ZG": -0.01, "GGZ": -0.01}
+CAPACITY_CHANGE = {"VV": -0.03, "VG": -0.015, "LG": -0.015, "ZG": -0.015, "GGZ": -0.015}
 POLICY = {
     "schedule": (choice("enacted", "none"), "enacted"),
     "capacity_change_per_year": (mapping({s: (number(-0.5, 0.5), d) for s, d in CAPACITY_CHANGE.items()}), {}),
@@ -147,7 +147,11 @@ SCENARIO = {
     "end_year": (integer(hi=2100), 2040),  # after start_year: checked in _resolve
     "municipality": (mapping(MUNICIPALITY), {}),
     "policy": (mapping(POLICY), {}),
-    "parameters": (_field("a mapping of model parameter name to number", lambda v: isinstance(v, dict)), {}),
+    "parameters": (_field("a mapping of model parameter name to number, or 'calibrated'",
+                          lambda v: isinstance(v, dict) or v == "calibrated"), {}),
+    # set by the resolver for `parameters: calibrated` (sim/calibrate.py); absent otherwise
+    "calibration": (_field("null or the resolver's calibration record", lambda v: v is None or isinstance(v, dict)),
+                    None),
     # contents checked in _resolve, once the grid and the years are known
     "areas": (_field("a mapping of area name to a list of cells [x, y]", lambda v: isinstance(v, dict)), {}),
     "investments": (_field("a list of investments", lambda v: isinstance(v, list)), []),
@@ -218,6 +222,17 @@ def _parameters(value, fail):
     return {name: number()(v, _join("parameters", name), fail) for name, v in value.items()}
 
 
+def _calibrated(value, calibration, fail):
+    """``parameters: calibrated`` or ``{calibrated: true|mean|ensemble, name: value...}``: the posterior mean
+    of calibration/ensemble.parquet with the explicit values on top (calibration/README.md)."""
+    if value == "calibrated":
+        value = {"calibrated": "mean"}
+    if value.get("calibrated") in (None, False):
+        return {k: v for k, v in value.items() if k != "calibrated"}, calibration
+    from sim.calibrate import calibration_overrides
+    return calibration_overrides(value, fail)
+
+
 def _known_parameters():
     """Names of the model parameters, or None while ``sim.parameters`` does not exist yet."""
     try:
@@ -270,7 +285,10 @@ def _resolve(data, fail):
     if not run["start_year"] <= year <= run["end_year"]:
         fail("policy.capacity_change_from_year",
              f"a year within the run, {run['start_year']} to {run['end_year']}", _describe(year))
+    run["parameters"], calibration = _calibrated(run["parameters"], run.pop("calibration"), fail)
     run["parameters"] = _parameters(run["parameters"], fail)
+    if calibration is not None:
+        run["calibration"] = calibration
 
     grid = run["municipality"]["grid"]
     areas = {}

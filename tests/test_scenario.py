@@ -172,7 +172,7 @@ def test_defaults_filled():
         "municipality": {"profile": "nl", "inhabitants": 100000, "grid": {"width": 10, "height": 10},
                          "heterogeneity": 0.5},
         "policy": {"schedule": "enacted", "capacity_change_per_year":
-                   {"VV": -0.02, "VG": -0.01, "LG": -0.01, "ZG": -0.01, "GGZ": -0.01},
+                   {"VV": -0.03, "VG": -0.015, "LG": -0.015, "ZG": -0.015, "GGZ": -0.015},
                    "capacity_change_from_year": 2013},
         "parameters": {}, "areas": {},
         "investments": [
@@ -188,8 +188,8 @@ def test_defaults_filled():
 
 def test_partial_capacity_change_keeps_other_defaults():
     r = resolve_scenario({"name": "x", "policy": {"capacity_change_per_year": {"VG": 0.1}}})
-    assert r["policy"]["capacity_change_per_year"] == {"VV": -0.02, "VG": 0.1, "LG": -0.01, "ZG": -0.01,
-                                                       "GGZ": -0.01}
+    assert r["policy"]["capacity_change_per_year"] == {"VV": -0.03, "VG": 0.1, "LG": -0.015, "ZG": -0.015,
+                                                       "GGZ": -0.015}
 
 
 def test_hash_stable_and_sensitive():

@@ -1,0 +1,83 @@
+"""Tests of ``langerthuis validate``: right and wrong targets, bad targets files, atomic output."""
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import pytest
+
+from sim.cli import main as cli
+from sim.runner import run_scenario
+from sim.scenario import load_scenario
+
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def scenario_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("scen") / "tiny.yaml"
+    path.write_text(textwrap.dedent(f"""
+        extends: {ROOT / 'scenarios' / 'small.yaml'}
+        name: tiny
+        end_year: 2014
+        municipality: {{inhabitants: 10000}}
+    """), encoding="utf-8")
+    return path
+
+
+def write_targets(path, rows, header="indicator,year,value,tolerance,source"):
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_right_target_inside_wrong_target_outside(tmp_path, scenario_file, capsys):
+    # the "right" value comes from a model run of the same scenario (replicate 0 of 2)
+    run = run_scenario(load_scenario(scenario_file), 0)
+    right = run.query("indicator == 'pop_65plus_share' and year == 2013").value.item()
+    targets = write_targets(tmp_path / "t.csv", [
+        f"pop_65plus_share,2013,{right},0.01,model run",
+        "intramural_residents_per_80plus,2012,0.9,0.01,deliberately wrong",
+        "pop_80plus_share,1990,0.03,0.01,before the run"])
+    out = tmp_path / "val"
+    assert cli(["validate", "--targets", str(targets), "--out", str(out), "--scenario", str(scenario_file),
+                "--replicates", "2", "--parameters", "scenario"]) == 0
+    printed = capsys.readouterr().out
+    assert "1 of 2 within tolerance (1 row(s) not simulated)" in printed
+    v = pd.read_csv(out / "validation.csv")
+    assert list(v.within_tolerance) == ["yes", "no", "not simulated (year outside the run)"]
+    assert v.loc[0, "simulated_p05"] <= v.loc[0, "simulated_mean"] <= v.loc[0, "simulated_p95"]
+    assert v.loc[1, "abs_error"] == pytest.approx(abs(v.loc[1, "simulated_mean"] - 0.9))
+    assert "1 of 2 within tolerance" in (out / "validation.md").read_text()
+    assert (out / "validation.png").stat().st_size > 0 and (out / "manifest.json").exists()
+
+
+@pytest.mark.parametrize("rows,header,needle", [
+    (["pop_65plus_share,2013,0.2,0.01,ok", "no_such_indicator,2013,1,1,x"], None, "no_such_indicator"),
+    (["pop_65plus_share,2013,0.2,ok"], "indicator,year,value,source", "tolerance"),
+    (["pop_65plus_share,2013,a lot,0.01,x"], None, "value"),
+    (["pop_65plus_share,soon,0.2,0.01,x"], None, "year"),
+    (["pop_65plus_share,2013,0.2,-1,x"], None, "tolerance"),
+])
+def test_bad_targets_file_is_one_line_exit_2_nothing_written(tmp_path, scenario_file, capsys, rows, header,
+                                                             needle):
+    targets = write_targets(tmp_path / "bad.csv", rows, **({"header": header} if header else {}))
+    out = tmp_path / "val"
+    assert cli(["validate", "--targets", str(targets), "--out", str(out), "--scenario", str(scenario_file),
+                "--replicates", "1", "--parameters", "scenario"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and needle in err and str(targets) in err
+    if needle == "no_such_indicator":
+        assert "line 3" in err
+    assert not out.exists() and not list(tmp_path.glob(".val*"))
+
+
+@pytest.mark.skipif(not (ROOT / "calibration" / "ensemble.parquet").exists(), reason="no shipped ensemble")
+def test_default_uses_the_calibrated_ensemble(tmp_path, scenario_file):
+    targets = write_targets(tmp_path / "t.csv", ["mortality_rate_65plus,2012,0.045,0.01,CBS"])
+    out = tmp_path / "val"
+    assert cli(["validate", "--targets", str(targets), "--out", str(out), "--scenario", str(scenario_file),
+                "--replicates", "3"]) == 0
+    import json
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["parameters"] == "ensemble"
+    assert m["scenarios"][0]["resolved"]["calibration"]["mode"] == "ensemble"
