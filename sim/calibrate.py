@@ -40,6 +40,7 @@ from scipy.special import logsumexp
 
 import sim
 from sim.errors import InputError
+from sim.runner import single_numba_thread
 
 ROOT = Path(sim.__file__).resolve().parent.parent
 ENSEMBLE_FILE = ROOT / "calibration" / "ensemble.parquet"
@@ -369,18 +370,13 @@ def simulate_rows(task: dict) -> np.ndarray:
     return np.array([table.get((ind, year), np.nan) for ind, year in task["rows"]], dtype=float)
 
 
-def _single_thread():
-    import numba
-    numba.set_num_threads(1)
-
-
 class Pool:
     """A spawn process pool with ``map`` (or plain ``map`` in this process for workers <= 1)."""
 
     def __init__(self, workers: int):
         # one Numba thread per worker: the processes already fill the cores (results do not depend on it)
         self.pool = (cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_single_thread) if workers > 1 else None)
+                                            initializer=single_numba_thread) if workers > 1 else None)
 
     def map(self, fn, items):
         return list(self.pool.map(fn, items) if self.pool else map(fn, items))

@@ -33,3 +33,10 @@ def run_replicates(scenario: dict, progress: bool = False):
         tables.append(model.indicators())
         maps.append(model.cell_map(scenario["end_year"]).assign(replicate=r))
     return pd.concat(tables, ignore_index=True), pd.concat(maps, ignore_index=True)
+
+
+def single_numba_thread():
+    """Process-pool initializer: when processes are the parallelism, one Numba thread each avoids
+    oversubscribing the cores (results are identical for any thread count)."""
+    import numba
+    numba.set_num_threads(1)

@@ -412,7 +412,9 @@ def _local_backend(workers: int):
             future.set_result(execute(task))
             return future
         return submit, lambda pending: set(pending), lambda ok: None, 1
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    from sim.runner import single_numba_thread
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                  initializer=single_numba_thread if workers > 1 else None)
 
     def wait_first(pending):
         return cf.wait(pending, return_when=cf.FIRST_COMPLETED).done
