@@ -13,7 +13,6 @@ import sys
 import time
 
 import numba
-import numpy as np
 
 
 def register(sub):

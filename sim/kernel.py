@@ -87,14 +87,34 @@ ACC_NAMES = (
 )
 A = {name: i for i, name in enumerate(ACC_NAMES)}
 N_ACC = len(ACC_NAMES)
-# A_<NAME> constants for the kernel (Numba reads module globals as compile-time constants)
-globals().update({"A_" + name.upper(): i for name, i in A.items()})
+# snapshot slots used by snapshot_counts
+A_N65 = A["n65"]
+A_N75 = A["n75"]
+A_N80 = A["n80"]
+A_N65_74 = A["n65_74"]
+A_N75_84 = A["n75_84"]
+A_N85 = A["n85"]
+A_LIM65_74 = A["lim65_74"]
+A_LIM75_84 = A["lim75_84"]
+A_LIM85 = A["lim85"]
+A_N75_HOME = A["n75_home"]
+A_N80_INTRAMURAL = A["n80_intramural"]
+A_INTRAMURAL_TOTAL = A["intramural_total"]
+A_ENTITLED = A["entitled"]
+A_ENTITLED_HOME = A["entitled_home"]
+A_EXTRAMURALISED_HOME = A["extramuralised_home"]
+A_CLIENTS = A["clients"]
+A_WELLBEING_CLIENTS_MICRO = A["wellbeing_clients_micro"]
+A_HOUSEHOLD_75_84 = A["household_75_84"]
+A_HOUSEHOLD_85PLUS = A["household_85plus"]
+A_CARERS = A["carers"]
+A_CARERS_OVER_8H = A["carers_over_8h"]
+A_CARERS_OVERBURDENED = A["carers_overburdened"]
 (A_DEATHS65, A_DEATHS80, A_DEC80_INST, A_DEC80_INST2Y, A_ADMISSIONS, A_ADM_CUT, A_FALLS65, A_HOSP65,
  A_HOSP_ALL, A_ALARM_USERS, A_ALARM_CALLS, A_ALARM_ON_TIME, A_NEEDED, A_DELIVERED, A_HOURS0) = range(15)
 A_RESPITE = A["respite_c"]
 A_MANTELZORG, A_BREAKDOWNS, A_COST_WLZ, A_COST_GGZ = A["mantelzorg_c"], A["breakdowns"], A["intramural_cost_wlz_cents"], A["intramural_cost_ggz_cents"]
 A_ADAPT, A_MOVES, A_SPELLS, A_SPELL_MONTHS = A["adaptations"], A["moves"], A["spells_ended"], A["spell_months"]
-A_SNAP0 = A["n65"]
 A_OCC0 = A["occ_VV"]
 A_CLIENTS_HOME0 = A["clients_home_VV"]   # + sector - 1, + 5 in an institution
 # per-neighbourhood accumulators

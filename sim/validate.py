@@ -14,7 +14,6 @@ posterior mean, ``scenario`` the scenario file exactly as written.
 """
 from __future__ import annotations
 
-import copy
 import time
 from pathlib import Path
 

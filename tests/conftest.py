@@ -34,3 +34,18 @@ def chromium_path():
     if path is None:
         pytest.fail("Chromium is needed for the browser tests: apt-get install chromium chromium-driver")
     return path
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):
+    """Headless Chromium driven by Playwright (the system browser: none is downloaded)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, timeout=60_000)
+        yield b
+        b.close()

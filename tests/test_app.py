@@ -18,9 +18,6 @@ from sim.errors import InputError
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 SMALL_WSG = """\
 extends: small.yaml
 name: small_wsg
@@ -149,19 +146,6 @@ def app_url(tmp_path_factory):
         except ProcessLookupError:
             pass
         log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the "
-                    "browser tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
-        yield b
-        b.close()
 
 
 def _image_sizes(page, cls):
