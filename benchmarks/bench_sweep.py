@@ -1,11 +1,13 @@
 """Sweep throughput: runs per minute of scenarios/baseline.yaml (100,000 inhabitants, 2010-2040).
 
-    python benchmarks/bench_sweep.py [--runs 4] [--workers 1 2]
+    python benchmarks/bench_sweep.py [--runs 40] [--workers 1 2]
+    python benchmarks/bench_sweep.py --runs 1000 --workers 2     # the 1,000-run sweep itself
 
-Times the same small Latin hypercube sweep through the local process pool with each worker count
-(pool start-up included, as a researcher sees it), prints runs per minute, the scaling of the largest
-worker count over 1, and an estimate for a 1,000-run sweep. Last line: one JSON object. Reported,
-never asserted: the numbers depend on the machine and on what else runs on it.
+Times a Latin hypercube sweep through the local process pool with each worker count (pool start-up
+and writing the results included, as a researcher sees it), prints runs per minute, the scaling of the
+largest worker count over the smallest, and an estimate for a 1,000-run sweep. Each worker is one core
+(one Numba thread). Last line: one JSON object. Reported, never asserted: the numbers depend on the
+machine and on what else runs on it.
 """
 from __future__ import annotations
 
@@ -47,7 +49,7 @@ def runs_per_minute(folder: Path, runs: int, workers: int) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=4, help="runs per worker count (default 4)")
+    ap.add_argument("--runs", type=int, default=40, help="runs per worker count (default 40)")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts (default 1 2)")
     args = ap.parse_args()
     from sim.scenario import load_scenario
@@ -65,7 +67,7 @@ def main() -> None:
     scaling = rpm[high] / rpm[low]
     minutes_1000 = 1000 / rpm[high]
     print(f"scaling {low} -> {high} workers: {scaling:.2f}x (ideal {high / low:.0f}x)")
-    print(f"estimate for a 1,000-run sweep: {minutes_1000:.0f} min with {high} workers "
+    print(f"estimate for a 1,000-run sweep: {minutes_1000:.1f} min with {high} workers "
           f"({minutes_1000 * high / 60:.1f} worker-hours)")
     print(json.dumps({"scenario": "baseline", "runs_per_config": args.runs, "cpu_count": os.cpu_count(),
                       "runs_per_minute": {str(w): round(v, 3) for w, v in rpm.items()},

@@ -209,7 +209,7 @@ def parameter_table_markdown() -> str:
 # where each step of STEP_ORDER is carried out (by step name; see the ODD, section 3)
 STEP_WHERE = {
     "year start (January)": "model (`Neighbourhoods.set_year`, `capacity_in_year`)",
-    "inflow": "model (`population.inflow`)",
+    "inflow": "model (`population.YearInflow`)",
     "ageing and mortality": "kernel pass A",
     "decline": "kernel pass A",
     "events": "kernel pass A",

@@ -18,7 +18,7 @@ from sim.mortality import annual_death_table, improvement_factor
 from sim.neighbourhoods import Neighbourhoods
 from sim.parameters import make_params
 from sim.policy import ENACTED_CUTS, capacity_in_year, cut_table, initial_capacity
-from sim.population import (DEAD, INSTITUTION, STATE, Residents, inflow, initial_population,
+from sim.population import (DEAD, INSTITUTION, STATE, Residents, YearInflow, initial_population,
                             national_inhabitants)
 from sim.rng import month_key, named_seed_sequence, run_key
 
@@ -187,8 +187,9 @@ class LangerThuisModel(mesa.Model):
             self.layers = self.hood.kernel_layers()
             self.team_capacity_c = np.round(self.hood.layer("team_hours_month") * 100.0)
             self.start_of_year()
-        self._add_people(inflow(self._rng_for(f"inflow-{self.month_abs}"), self.params, self.scenario, year,
-                                self.cell_weights, self.next_pid))        # 1. inflow
+            self.inflow = YearInflow(self._rng_for(f"inflow-{year}"), self.params, self.scenario, year,
+                                     self.cell_weights)
+        self._add_people(self.inflow.month(month))                        # 1. inflow
         mkey = np.uint64(month_key(self.key, self.month_abs))
         improvement = improvement_factor(self.params, year)
         acc_a, cell_a = self.resident_pass_a(mkey, improvement, self.layers)   # 2-6

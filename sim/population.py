@@ -147,15 +147,22 @@ def _new_people(rng, p, n, ages_years, sex, cell, first_pid, sector=None, level=
     }
 
 
-def _young_clients(rng, p, inhabitants, rate_scale):
-    """Sectors and levels of younger package holders: stock (rate_scale 1) or a month's inflow."""
-    sectors, levels = [], []
+def _young_clients(rng, p, inhabitants, rate_scale, periods=None):
+    """Sectors and levels of younger package holders: stock (rate_scale 1) or inflow per period.
+
+    With ``periods`` (e.g. 12 months) also returns each person's period: the counts are drawn per period.
+    """
+    sectors, levels, when = [], [], []
     for sector, per_1000 in ((VG, p.young_clients_vg_per_1000), (LG, p.young_clients_lg_per_1000),
                              (ZG, p.young_clients_zg_per_1000), (GGZ, p.young_clients_ggz_per_1000)):
-        k = rng.poisson(per_1000 * inhabitants / 1000.0 * rate_scale)
+        k = rng.poisson(per_1000 * inhabitants / 1000.0 * rate_scale, periods)
+        when.append(np.repeat(np.arange(periods), k) if periods else np.zeros(k, dtype=np.int64))
+        k = int(np.sum(k))
         w = np.array(YOUNG_LEVEL_WEIGHTS[sector], dtype=float)
         sectors.append(np.full(k, sector))
         levels.append(1 + rng.choice(len(w), size=k, p=w / w.sum()))
+    if periods:
+        return np.concatenate(sectors), np.concatenate(levels), np.concatenate(when)
     return np.concatenate(sectors), np.concatenate(levels)
 
 
@@ -202,18 +209,30 @@ def vv_levels(p, phys, cog):
         [np.where(cogdom, 7, 8), np.where(cogdom, 5, 6), 4, 3, 2, 1], 0).astype(np.int8)
 
 
-def inflow(rng, p, scenario, year, cell_weights, first_pid) -> dict:
-    """People entering in one month: those turning 65, and younger adults getting a package."""
-    scale = scenario["municipality"]["inhabitants"] / national_inhabitants(scenario["start_year"])
-    n65 = rng.poisson(turning_65_per_year(year) * scale / 12.0)
-    ages = 65.0 + rng.uniform(0.0, 1.0 / 12.0, n65)
-    old = _new_people(rng, p, n65, ages, (rng.random(n65) < 0.5).astype(np.int8),
-                      _cells(rng, cell_weights, n65, True), first_pid)
-    inhabitants = scale * national_inhabitants(year)
-    sector, level = _young_clients(rng, p, inhabitants, p.young_client_inflow_share / 12.0)
-    k = len(sector)
-    young = _new_people(rng, p, k, rng.uniform(18, 65, k), (rng.random(k) < 0.45).astype(np.int8),
-                        _cells(rng, cell_weights, k, False), first_pid + n65, sector, level)
-    young["flags"] = PKG_IN_RUN
-    return {name: np.concatenate([np.broadcast_to(old[name], n65), np.broadcast_to(young[name], k)])
-            for name, _ in STATE}
+class YearInflow:
+    """People entering during one year, drawn at once (Python overhead once a year, not every month):
+    those turning 65, and younger adults getting a package. ``month(m)`` gives month m's entrants."""
+
+    def __init__(self, rng, p, scenario, year, cell_weights):
+        scale = scenario["municipality"]["inhabitants"] / national_inhabitants(scenario["start_year"])
+        n65 = rng.poisson(turning_65_per_year(year) * scale / 12.0, 12)   # per month
+        n_old = int(n65.sum())
+        ages = 65.0 + rng.uniform(0.0, 1.0 / 12.0, n_old)
+        old = _new_people(rng, p, n_old, ages, (rng.random(n_old) < 0.5).astype(np.int8),
+                          _cells(rng, cell_weights, n_old, True), 0)
+        inhabitants = scale * national_inhabitants(year)
+        sector, level, young_month = _young_clients(rng, p, inhabitants, p.young_client_inflow_share / 12.0, 12)
+        k = len(sector)
+        young = _new_people(rng, p, k, rng.uniform(18, 65, k), (rng.random(k) < 0.45).astype(np.int8),
+                            _cells(rng, cell_weights, k, False), n_old, sector, level)
+        young["flags"] = PKG_IN_RUN
+        # order: by month, and within a month those turning 65 before the younger clients
+        entry = np.concatenate([np.repeat(np.arange(12), n65), young_month])
+        order = np.argsort(entry, kind="stable")
+        self.people = {name: np.concatenate([np.broadcast_to(old[name], n_old), np.broadcast_to(young[name], k)])[order]
+                       for name, _ in STATE}
+        self.bounds = np.searchsorted(entry[order], np.arange(13))
+
+    def month(self, m: int) -> dict:
+        lo, hi = self.bounds[m], self.bounds[m + 1]
+        return {name: arr[lo:hi].copy() for name, arr in self.people.items()}

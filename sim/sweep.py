@@ -312,6 +312,9 @@ def _select(df: pd.DataFrame, indicators, years) -> pd.DataFrame:
 def execute(task: dict):
     """Run one design point (in a worker). Returns ("ok", table), ("error", text) or ("outputs", text)."""
     try:
+        if task.get("numba_threads"):  # runs are the parallelism: one core each (thread-local setting)
+            import numba
+            numba.set_num_threads(task["numba_threads"])
         scenario = copy.deepcopy(task["base"])
         for path, value in task["overrides"].items():
             set_path(scenario, path, value)
@@ -404,42 +407,80 @@ def failed_file(out: Path, run: int) -> Path:
 
 
 # --------------------------------------------------------------------------- backends
-def _local_backend(workers: int):
-    """(submit, wait_first, close) on a spawn process pool, or in this process for workers == 0."""
-    if workers == 0:
-        def submit(task):
-            future = cf.Future()
-            future.set_result(execute(task))
-            return future
-        return submit, lambda pending: set(pending), lambda ok: None, 1
-    from sim.runner import single_numba_thread
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                  initializer=single_numba_thread if workers > 1 else None)
+class InProcess:
+    """Runs each task at once in the driver (``--workers 0``: for debuggers and notebooks)."""
+    slots = 1
+    generation = 0
 
-    def wait_first(pending):
+    def submit(self, task):
+        future = cf.Future()
+        future.set_result(execute(task))
+        return future
+
+    def wait_first(self, pending):
+        return set(pending)
+
+    def restart(self):
+        pass
+
+    def close(self, ok):
+        pass
+
+
+class LocalPool:
+    """A spawn process pool (spawn: safe in notebooks and with threads). A worker process that dies
+    (killed, out of memory) breaks the whole pool; ``restart`` replaces it and ``generation`` counts
+    the pools, so the driver knows which futures belong to the broken one."""
+
+    def __init__(self, workers: int):
+        self.slots = workers
+        self.generation = 0
+        self.pool = self._new_pool()
+
+    def _new_pool(self):
+        return cf.ProcessPoolExecutor(max_workers=self.slots, mp_context=multiprocessing.get_context("spawn"))
+
+    def submit(self, task):
+        return self.pool.submit(execute, task)
+
+    def wait_first(self, pending):
         return cf.wait(pending, return_when=cf.FIRST_COMPLETED).done
 
-    return (lambda task: pool.submit(execute, task)), wait_first, \
-        (lambda ok: pool.shutdown(wait=ok, cancel_futures=True)), workers
+    def restart(self):
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._new_pool()
+        self.generation += 1
+
+    def close(self, ok):
+        self.pool.shutdown(wait=ok, cancel_futures=True)
 
 
-def _dask_backend(address: str):
-    """(submit, wait_first, close) on an existing Dask distributed scheduler."""
-    from distributed import Client, wait
-    try:
-        client = Client(address, timeout="30s")
-    except OSError as exc:
-        raise SweepError("--scheduler", address, "a reachable Dask scheduler", str(exc)) from None
-    threads = sum(client.nthreads().values())
-    token = uuid.uuid4().hex[:8]
+class DaskCluster:
+    """An existing Dask distributed scheduler. Dask itself reruns the tasks of a worker that dies
+    (and gives up with KilledWorker after a few deaths, which is recorded as the run's error)."""
+    generation = 0
 
-    def submit(task):
-        return client.submit(execute, task, key=f"langerthuis-run-{task['run']}-{token}", pure=False)
+    def __init__(self, address: str):
+        from distributed import Client
+        try:
+            self.client = Client(address, timeout="30s")
+        except OSError as exc:
+            raise SweepError("--scheduler", address, "a reachable Dask scheduler", str(exc)) from None
+        self.slots = max(sum(self.client.nthreads().values()), 1)
+        self.token = uuid.uuid4().hex[:8]
 
-    def wait_first(pending):
+    def submit(self, task):
+        return self.client.submit(execute, task, key=f"langerthuis-run-{task['run']}-{self.token}", pure=False)
+
+    def wait_first(self, pending):
+        from distributed import wait
         return wait(list(pending), return_when="FIRST_COMPLETED").done
 
-    return submit, wait_first, lambda ok: client.close(), max(threads, 1)
+    def restart(self):
+        pass
+
+    def close(self, ok):
+        self.client.close()
 
 
 def default_workers() -> int:
@@ -455,7 +496,7 @@ def _py(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def _tasks(sweep: Sweep, design: pd.DataFrame, out: Path, base: dict):
+def _tasks(sweep: Sweep, design: pd.DataFrame, out: Path, base: dict, numba_threads: int | None):
     """Tasks for the runs without a result file, built lazily (one at a time)."""
     paths = [p.path for p in sweep.params]
     for run, replicate, seed, *values in design[["run", "replicate", "seed", *paths]].itertuples(index=False, name=None):
@@ -464,7 +505,7 @@ def _tasks(sweep: Sweep, design: pd.DataFrame, out: Path, base: dict):
         yield {"run": int(run), "replicate": int(replicate), "seed": int(seed),
                "overrides": {path: _py(v) for path, v in zip(paths, values)},
                "base": base, "file": str(sweep.base), "runner": sweep.runner,
-               "indicators": sweep.indicators, "years": sweep.years}
+               "indicators": sweep.indicators, "years": sweep.years, "numba_threads": numba_threads}
 
 
 def _record(out: Path, task: dict, status: str, payload) -> bool:
@@ -478,6 +519,19 @@ def _record(out: Path, task: dict, status: str, payload) -> bool:
     return False
 
 
+MAX_CRASHES = 3  # a run in flight in this many dead local pools is recorded as failed (it may be the cause)
+
+
+def _outcome(future) -> tuple[str, object]:
+    """(status, payload) of a finished future; status "crashed" if its worker process died."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return "crashed", None
+    except Exception as exc:  # noqa: BLE001 - e.g. Dask gave up on a run (KilledWorker)
+        return "error", f"{type(exc).__name__}: {exc}"
+
+
 def run_sweep(sweep_file, out, workers: int | None = None, scheduler: str | None = None,
               progress: bool = True) -> dict:
     """Run (or resume) a sweep; returns counts {total, skipped, done, failed}. Keeps no results."""
@@ -487,45 +541,59 @@ def run_sweep(sweep_file, out, workers: int | None = None, scheduler: str | None
     design = build_design(sweep)
     check_scenario(sweep, design)
     prepare_out(sweep, out, design)
-    todo = _tasks(sweep, design, out, load_base(sweep))
     skipped = sum(run_file(out, r).exists() for r in design["run"])
     counts = {"total": len(design), "skipped": skipped, "done": 0, "failed": 0}
     if skipped == len(design):
         return counts
-    if scheduler:
-        submit, wait_first, close, slots = _dask_backend(scheduler)
-    else:
-        submit, wait_first, close, slots = _local_backend(default_workers() if workers is None else workers)
+    workers = default_workers() if workers is None else workers
+    backend = DaskCluster(scheduler) if scheduler else LocalPool(workers) if workers > 0 else InProcess()
+    # a worker (process or Dask thread) is one core: its runs use one Numba thread, so N workers fill
+    # N cores without oversubscription; only in-process runs (--workers 0) use Numba's threads
+    todo = _tasks(sweep, design, out, load_base(sweep), numba_threads=None if workers == 0 and not scheduler else 1)
+    retry: list[dict] = []   # runs whose worker process died, sent again before new ones
+    crashes: dict[int, int] = {}
     bar = tqdm(total=len(design), initial=skipped, unit="run", desc=sweep.name, disable=not progress,
                dynamic_ncols=True)
-    pending = {}  # future -> task; at most 2 per worker slot, so memory stays flat
+    pending = {}  # future -> (task, pool generation); at most 2 per worker slot, so memory stays flat
+
+    def refill():
+        while len(pending) < 2 * backend.slots:
+            task = retry.pop(0) if retry else next(todo, None)
+            if task is None:
+                return
+            pending[backend.submit(task)] = (task, backend.generation)
+
     ok = False
     try:
-        for task in itertools.islice(todo, 2 * slots):
-            pending[submit(task)] = task
+        refill()
         while pending:
-            for future in wait_first(pending):
-                task = pending.pop(future)
-                try:
-                    status, payload = future.result()
-                except BrokenProcessPool:  # a worker process died (e.g. out of memory)
-                    raise RuntimeError(f"a local worker process died; finished runs are in {out}/runs, "
-                                       "re-run the same command to resume") from None
-                except Exception as exc:  # noqa: BLE001 - e.g. Dask gave up on a run (KilledWorker)
-                    status, payload = "error", f"{type(exc).__name__}: {exc}"
+            restart = False
+            for future in backend.wait_first(pending):
+                task, generation = pending.pop(future)
+                status, payload = _outcome(future)
                 del future
+                if status == "crashed":  # a worker process died: this run did not finish; run it again
+                    restart |= generation == backend.generation
+                    crashes[task["run"]] = crashes.get(task["run"], 0) + 1
+                    if crashes[task["run"]] < MAX_CRASHES:
+                        retry.append(task)
+                        continue
+                    status, payload = "error", (f"a worker process died {MAX_CRASHES} times while this run was "
+                                                "in flight (killed, or out of memory?)")
                 if status == "outputs":  # a sweep-file error, the same for every run: stop
                     raise InputError(f"{sweep.file}: {payload}")
                 counts["done" if _record(out, task, status, payload) else "failed"] += 1
                 bar.update(1)
                 bar.set_postfix(failed=counts["failed"], refresh=False)
-                nxt = next(todo, None)
-                if nxt is not None:
-                    pending[submit(nxt)] = nxt
+            if restart:
+                backend.restart()
+                bar.write(f"sweep: a worker process died; {len(retry)} runs in flight are sent again "
+                          "(finished runs are kept)", file=sys.stderr)
+            refill()
         ok = True
     finally:
         bar.close()
-        close(ok)
+        backend.close(ok)
     return counts
 
 

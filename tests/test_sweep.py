@@ -6,6 +6,7 @@ The backend and resume tests use the real model on scenarios/small.yaml with a h
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -38,6 +39,12 @@ def fake_run(scenario, replicate, file):
     years = [2020, 2021, 2022]
     return pd.DataFrame({"scenario": scenario["name"], "replicate": replicate, "year": years,
                          "indicator": "y", "value": p["x1"] * 10 + p.get("x2", 0) + noise})
+
+
+def slow_run(scenario, replicate, file):
+    """fake_run taking a while, so that a kill lands mid-sweep."""
+    time.sleep(0.4)
+    return fake_run(scenario, replicate, file)
 
 
 def big_run(scenario, replicate, file):
@@ -164,7 +171,13 @@ def reference(tmp_path_factory):
 @pytest.fixture(scope="module")
 def dask_scheduler(tmp_path_factory):
     """A real Dask cluster: a scheduler and two single-thread workers as subprocesses."""
-    tmp = tmp_path_factory.mktemp("dask")
+    with dask_cluster(tmp_path_factory.mktemp("dask")) as (address, _):
+        yield address
+
+
+@contextlib.contextmanager
+def dask_cluster(tmp: Path):
+    """Start `dask scheduler` and two `dask worker` processes on 127.0.0.1; yields (address, workers)."""
     sched_file = tmp / "scheduler.json"
     dask = [sys.executable, "-m", "dask"]
     procs = []
@@ -185,7 +198,7 @@ def dask_scheduler(tmp_path_factory):
         from distributed import Client
         with Client(address, timeout="30s") as client:
             client.wait_for_workers(2, timeout=60)
-        yield address
+        yield address, procs[1:]
     finally:
         for p in reversed(procs):
             p.terminate()
@@ -247,3 +260,88 @@ def test_run_function_matches_a_sweep_run(reference):
     assert got == dict(zip(last["indicator"], last["value"]))
     with pytest.raises(InputError, match="unknown name 'no_such_parameter'"):
         run_function(scenario=SMALL, no_such_parameter=1.0)
+
+
+# ----------------------------------------------------------------------------- killed workers, Ctrl-C
+def slow_sweep(tmp_path) -> tuple[Path, pd.DataFrame]:
+    """Twelve slow fake runs, and their results from an uninterrupted in-process sweep (of the same
+    runs without the wait)."""
+    parameters = {"parameters.x1": {"values": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]}, "parameters.x2": {"values": [0, 1]}}
+    fast = write_fake_sweep(tmp_path, name="fast.yaml", parameters=parameters)
+    assert sweep.run_sweep(fast, tmp_path / "expected", workers=0, progress=False)["done"] == 12
+    return write_fake_sweep(tmp_path, runner="test_sweep:slow_run", parameters=parameters), \
+        read_runs(tmp_path / "expected")
+
+
+def start_sweep(path, out, *args):
+    cmd = [sys.executable, "-m", "sim", "sweep", str(path), "--out", str(out), "--no-progress", *args]
+    return cmd, subprocess.Popen(cmd, env=ENV, cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_runs(out, n, proc, timeout=120):
+    deadline = time.time() + timeout
+    while len(list((out / "runs").glob("run_*.parquet"))) < n:
+        assert proc.poll() is None and time.time() < deadline, "the sweep ended or stalled before the kill"
+        time.sleep(0.02)
+
+
+def test_killed_local_worker_loses_nothing_and_sweep_completes(tmp_path):
+    import psutil
+    path, expected = slow_sweep(tmp_path)
+    out = tmp_path / "out"
+    _, proc = start_sweep(path, out, "--workers", "2")
+    try:
+        wait_for_runs(out, 1, proc)
+        workers = [c for c in psutil.Process(proc.pid).children(recursive=True)
+                   if "spawn_main" in " ".join(c.cmdline())]
+        assert len(workers) == 2
+        workers[0].send_signal(signal.SIGKILL)  # as the out-of-memory killer would
+        _, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 0, stderr
+    assert "a worker process died" in stderr
+    pd.testing.assert_frame_equal(read_runs(out), expected, check_exact=True)
+    assert not list((out / "failed").iterdir())
+
+
+def test_ctrl_c_keeps_finished_runs_and_resume_completes(tmp_path):
+    path, expected = slow_sweep(tmp_path)
+    out = tmp_path / "out"
+    cmd, proc = start_sweep(path, out, "--workers", "2")
+    try:
+        wait_for_runs(out, 2, proc)
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal reaches the driver and its workers
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130 and "interrupted" in stderr, stderr
+    assert "Traceback" not in stderr
+    finished = len(list((out / "runs").glob("run_*.parquet")))
+    assert 2 <= finished < 12
+    assert not list((out / "runs").glob("*.tmp-*"))  # nothing half-written is left as a result
+    resumed = subprocess.run(cmd, env=ENV, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert resumed.returncode == 0 and f"{finished} already done" in resumed.stderr, resumed.stderr
+    pd.testing.assert_frame_equal(read_runs(out), expected, check_exact=True)
+
+
+def test_killed_dask_worker_loses_nothing_and_sweep_completes(tmp_path):
+    import psutil
+    path, expected = slow_sweep(tmp_path)
+    out = tmp_path / "out"
+    with dask_cluster(tmp_path) as (address, workers):
+        _, proc = start_sweep(path, out, "--scheduler", address)
+        try:
+            wait_for_runs(out, 1, proc)
+            victim = psutil.Process(workers[0].pid)
+            for p in [*victim.children(recursive=True), victim]:  # the worker and its nanny
+                p.send_signal(signal.SIGKILL)
+            _, stderr = proc.communicate(timeout=120)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 0, stderr
+    pd.testing.assert_frame_equal(read_runs(out), expected, check_exact=True)
