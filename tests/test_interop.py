@@ -1,0 +1,66 @@
+"""The interop examples of experiments/sweeps/README.md run as written (with fewer runs).
+
+EMA workbench, SALib and Optuna drive the model through ``sim.run_function``; the examples are taken
+from the README itself, so the documentation cannot drift from the code.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "experiments" / "sweeps" / "README.md"
+
+
+def example(heading: str, smaller: dict[str, str]) -> str:
+    """The python block after the bold ``heading`` in the interop section, with its sizes reduced."""
+    section = README.read_text(encoding="utf-8").split("## The model as a function", 1)[1]
+    match = re.search(re.escape(heading) + r".*?```python\n(.*?)```", section, re.S)
+    assert match, f"no python example after {heading!r} in {README}"
+    code = match.group(1)
+    for old, new in smaller.items():
+        assert old in code, f"the {heading} example no longer contains {old!r}"
+        code = code.replace(old, new)
+    return code
+
+
+@pytest.fixture(autouse=True)
+def in_project_root(monkeypatch):
+    monkeypatch.chdir(ROOT)  # the examples name scenarios/small.yaml relative to the project
+
+
+def run(code: str) -> dict:
+    namespace: dict = {}
+    exec(compile(code, str(README), "exec"), namespace)  # noqa: S102 - our own documentation
+    return namespace
+
+
+def test_run_function_example():
+    code = example("runs the model once", {"run_function(scenario=": "result = run_function(scenario="})
+    result = run(code)["result"]
+    assert 0.0 <= result["unmet_need_share"] <= 1.0 and result["cost_total_per_capita"] > 0
+
+
+def test_ema_workbench_example():
+    ns = run(example("**EMA workbench**", {"scenarios=50": "scenarios=3"}))
+    experiments, outcomes = ns["experiments"], ns["outcomes"]
+    assert len(experiments) == 3 and len(outcomes["cost_total_per_capita"]) == 3
+    assert experiments["strain_per_hour"].between(0.004, 0.008).all()
+    assert np.all(np.asarray(outcomes["cost_total_per_capita"]) > 0)
+    assert len(set(np.round(outcomes["cost_total_per_capita"], 9))) == 3  # each experiment ran its own model
+
+
+def test_salib_example(capsys):
+    ns = run(example("**SALib directly**", {"problem, 16,": "problem, 2,"}))
+    assert ns["Y"].shape == (2 * (2 + 2),) and np.isfinite(ns["Y"]).all()
+    assert "S1" in capsys.readouterr().out  # the indices were computed and printed
+
+
+def test_optuna_example():
+    ns = run(example("**Optuna**", {"n_trials=40": "n_trials=3"}))
+    study = ns["study"]
+    assert len(study.trials) == 3 and set(study.best_params) == {"respite_hours_month", "adaptation_month"}
+    assert len({t.value for t in study.trials}) == 3
