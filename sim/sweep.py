@@ -587,7 +587,7 @@ def run_sweep(sweep_file, out, workers: int | None = None, scheduler: str | None
                 bar.set_postfix(failed=counts["failed"], refresh=False)
             if restart:
                 backend.restart()
-                bar.write(f"sweep: a worker process died; {len(retry)} runs in flight are sent again "
+                bar.write("sweep: a worker process died; a new pool runs the unfinished runs again "
                           "(finished runs are kept)", file=sys.stderr)
             refill()
         ok = True
