@@ -37,6 +37,7 @@ from sim.errors import InputError
 
 DEFAULT_RUNNER = "sim.sweep:run_one"
 DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris")
+SEED_MODES = ("per_run", "common")
 DISTRIBUTIONS = {  # name -> required keys; mapped from the unit interval with scipy's ppf
     "normal": ("mean", "sd"),
     "lognormal": ("mu", "sigma"),  # of the underlying normal: median exp(mu)
@@ -113,6 +114,7 @@ class Sweep:
     runner: str = DEFAULT_RUNNER
     second_order: bool = False
     levels: int = 4
+    seeds: str = "per_run"  # "per_run" | "common" (common random numbers across design points)
     sha256: str = ""
 
 
@@ -173,7 +175,7 @@ def load_sweep(path) -> Sweep:
         raise SweepError(file, "", "valid YAML", str(exc).replace("\n", " ")) from None
     if not isinstance(data, dict):
         raise SweepError(file, "", "a mapping", type(data).__name__)
-    known = {"name", "base", "seed", "design", "runs", "replicates", "parameters", "outputs",
+    known = {"name", "base", "seed", "seeds", "design", "runs", "replicates", "parameters", "outputs",
              "runner", "second_order", "levels"}
     for key in data:
         if key not in known:
@@ -209,6 +211,8 @@ def load_sweep(path) -> Sweep:
     runner = data.get("runner", DEFAULT_RUNNER)
     if not (isinstance(runner, str) and ":" in runner):
         raise SweepError(file, "runner", "an import path module:function", repr(runner))
+    if data.get("seeds", "per_run") not in SEED_MODES:
+        raise SweepError(file, "seeds", f"one of {list(SEED_MODES)}", repr(data["seeds"]))
     if not isinstance(data.get("second_order", False), bool):
         raise SweepError(file, "second_order", "true or false", repr(data["second_order"]))
     return Sweep(
@@ -218,7 +222,7 @@ def load_sweep(path) -> Sweep:
         indicators=tuple(indicators) if indicators is not None else None,
         years=tuple(years) if years is not None else None, runner=runner,
         second_order=data.get("second_order", False), levels=_int_key(data, "levels", file, default=4, minimum=2),
-        sha256=hashlib.sha256(text).hexdigest())
+        seeds=data.get("seeds", "per_run"), sha256=hashlib.sha256(text).hexdigest())
 
 
 # --------------------------------------------------------------------------- design
@@ -259,8 +263,11 @@ def build_design(sweep: Sweep) -> pd.DataFrame:
             points[f"u:{p.path}"] = u[:, i]
     n_points, reps = len(points), sweep.replicates
     runs = np.arange(n_points * reps)
+    # per_run: every run its own seed; common: replicate r of every point shares a seed, so points
+    # differ by their parameters only (common random numbers: far less noise in sensitivity indices)
+    seed_index = runs if sweep.seeds == "per_run" else runs % reps
     index = pd.DataFrame({"run": runs, "point": runs // reps, "replicate": runs % reps,
-                          "seed": [run_seed(sweep.seed, r) for r in runs]})
+                          "seed": [run_seed(sweep.seed, r) for r in seed_index]})
     return pd.concat([index, points.iloc[index["point"]].reset_index(drop=True)], axis=1)
 
 
@@ -389,7 +396,7 @@ def prepare_out(sweep: Sweep, out: Path, design: pd.DataFrame) -> None:
     manifest = {
         "name": sweep.name, "sweep_file": str(Path(sweep.file).resolve()), "sweep_sha256": sweep.sha256,
         "base": str(sweep.base), "root_seed": sweep.seed, "design": sweep.design, "runs": len(design),
-        "base_n": sweep.runs, "replicates": sweep.replicates, "second_order": sweep.second_order,
+        "base_n": sweep.runs, "replicates": sweep.replicates, "seeds": sweep.seeds, "second_order": sweep.second_order,
         "levels": sweep.levels, "parameters": [p.path for p in sweep.params],
         "indicators": sweep.indicators and list(sweep.indicators), "years": sweep.years and list(sweep.years),
         "package_version": getattr(sim, "__version__", "unknown"), "git_commit": _git_commit(),

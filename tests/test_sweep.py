@@ -78,7 +78,8 @@ def test_bad_sweep_files_give_one_line_errors(tmp_path):
              ({"parameters": {"parameters.x1": [0, 1]}}, "parameters.parameters.x1: expected a mapping"),
              ({"parameters": {"parameters.x1": {"bounds": [1, 0]}}}, "parameters.parameters.x1.bounds: expected [low, high]"),
              ({"base": "nope.yaml"}, "base: expected an existing scenario file"),
-             ({"colour": "red"}, "colour: expected one of")]
+             ({"colour": "red"}, "colour: expected one of"),
+             ({"seeds": "shared"}, "seeds: expected one of ['per_run', 'common']")]
     for change, message in cases:
         path = tmp_path / "bad.yaml"
         path.write_text(yaml.safe_dump(good | change))
@@ -104,6 +105,24 @@ def test_design_sizes_and_seeds(tmp_path):
     assert sob["seed"].is_unique
     assert list(sob["seed"][:5]) == [sweep.run_seed(11, r) for r in range(5)]
     assert sweep.run_seed(11, 3) != sweep.run_seed(12, 3)
+    # common random numbers: replicate r of every point shares one seed
+    crn = sweep.build_design(sweep.load_sweep(write_fake_sweep(tmp_path, replicates=2, seeds="common")))
+    assert list(crn["seed"]) == [sweep.run_seed(11, r) for r in crn["replicate"]]
+    assert crn["seed"].nunique() == 2
+
+
+@pytest.mark.parametrize("seeds", ["per_run", "common"])
+def test_common_random_numbers_remove_noise_between_points(tmp_path, seeds):
+    """A parameter without effect (no woonservicegebied in the small scenario) changes nothing under
+    common random numbers; with a seed per run the points differ by noise alone."""
+    spec = {"base": os.path.relpath(SMALL, tmp_path), "seed": 5, "seeds": seeds, "design": "full_factorial",
+            "parameters": {"parameters.hospital_wsg_reduction": {"values": [0.05, 0.25]}},
+            "outputs": {"indicators": ["hospital_admissions_per_1000_65plus"], "years": [2020]}}
+    path = tmp_path / "crn.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    assert sweep.run_sweep(path, tmp_path / "out", workers=0, progress=False)["done"] == 2
+    values = read_runs(tmp_path / "out")["value"]
+    assert (values.iloc[0] == values.iloc[1]) == (seeds == "common")
 
 
 # ----------------------------------------------------------------------------- failures, streaming
@@ -345,3 +364,13 @@ def test_killed_dask_worker_loses_nothing_and_sweep_completes(tmp_path):
                 os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 0, stderr
     pd.testing.assert_frame_equal(read_runs(out), expected, check_exact=True)
+
+
+def test_shipped_example_sweep_is_valid():
+    """experiments/sweeps/example.yaml loads, every point resolves, and its size is what it says."""
+    example = ROOT / "experiments" / "sweeps" / "example.yaml"
+    spec = sweep.load_sweep(example)
+    design = sweep.build_design(spec)
+    sweep.check_scenario(spec, design)
+    assert len(design) == spec.runs * (len(spec.params) + 2) == 384
+    assert "384 runs" in example.read_text()
