@@ -156,8 +156,9 @@ def _young_clients(rng, p, inhabitants, rate_scale, periods=None):
     for sector, per_1000 in ((VG, p.young_clients_vg_per_1000), (LG, p.young_clients_lg_per_1000),
                              (ZG, p.young_clients_zg_per_1000), (GGZ, p.young_clients_ggz_per_1000)):
         k = rng.poisson(per_1000 * inhabitants / 1000.0 * rate_scale, periods)
-        when.append(np.repeat(np.arange(periods), k) if periods else np.zeros(k, dtype=np.int64))
-        k = int(np.sum(k))
+        if periods:
+            when.append(np.repeat(np.arange(periods), k))
+            k = int(k.sum())
         w = np.array(YOUNG_LEVEL_WEIGHTS[sector], dtype=float)
         sectors.append(np.full(k, sector))
         levels.append(1 + rng.choice(len(w), size=k, p=w / w.sum()))

@@ -556,7 +556,7 @@ def run_sweep(sweep_file, out, workers: int | None = None, scheduler: str | None
     backend = DaskCluster(scheduler) if scheduler else LocalPool(workers) if workers > 0 else InProcess()
     # a worker (process or Dask thread) is one core: its runs use one Numba thread, so N workers fill
     # N cores without oversubscription; only in-process runs (--workers 0) use Numba's threads
-    todo = _tasks(sweep, design, out, load_base(sweep), numba_threads=None if workers == 0 and not scheduler else 1)
+    todo = _tasks(sweep, design, out, load_base(sweep), numba_threads=1 if scheduler or workers > 0 else None)
     retry: list[dict] = []   # runs whose worker process died, sent again before new ones
     crashes: dict[int, int] = {}
     bar = tqdm(total=len(design), initial=skipped, unit="run", desc=sweep.name, disable=not progress,
