@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 import traceback
+import types
 import uuid
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -434,10 +435,29 @@ class InProcess:
         pass
 
 
+class _WorkerProcess(multiprocessing.context.SpawnProcess):
+    """A spawned worker that does not re-run the parent's ``__main__``: workers need only sim.sweep
+    and the runner's module. So a sweep started from a script without an ``if __name__ ==
+    "__main__"`` guard, from stdin or from a notebook does not run the caller's code again."""
+
+    @staticmethod
+    def _Popen(process_obj):
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")  # seen by spawn's preparation data only
+        try:
+            return multiprocessing.context.SpawnProcess._Popen(process_obj)
+        finally:
+            sys.modules["__main__"] = main
+
+
+class _WorkerContext(multiprocessing.context.SpawnContext):
+    Process = _WorkerProcess
+
+
 class LocalPool:
-    """A spawn process pool (spawn: safe in notebooks and with threads). A worker process that dies
-    (killed, out of memory) breaks the whole pool; ``restart`` replaces it and ``generation`` counts
-    the pools, so the driver knows which futures belong to the broken one."""
+    """A spawn process pool (spawn: safe with threads). A worker process that dies (killed, out of
+    memory) breaks the whole pool; ``restart`` replaces it and ``generation`` counts the pools, so the
+    driver knows which futures belong to the broken one."""
 
     def __init__(self, workers: int):
         self.slots = workers
@@ -445,7 +465,7 @@ class LocalPool:
         self.pool = self._new_pool()
 
     def _new_pool(self):
-        return cf.ProcessPoolExecutor(max_workers=self.slots, mp_context=multiprocessing.get_context("spawn"))
+        return cf.ProcessPoolExecutor(max_workers=self.slots, mp_context=_WorkerContext())
 
     def submit(self, task):
         return self.pool.submit(execute, task)

@@ -374,3 +374,44 @@ def test_shipped_example_sweep_is_valid():
     sweep.check_scenario(spec, design)
     assert len(design) == spec.runs * (len(spec.params) + 2) == 384
     assert "384 runs" in example.read_text()
+
+
+# ----------------------------------------------------------------------------- where researchers start sweeps
+def notebook_sweep(tmp_path) -> tuple[Path, str]:
+    """A fake sweep, and the two lines a researcher types to run it with two worker processes."""
+    path = write_fake_sweep(tmp_path)
+    code = (f"from sim.sweep import run_sweep\n"
+            f"print(run_sweep({str(path)!r}, {str(tmp_path / 'out')!r}, workers=2, progress=False))\n")
+    return path, code
+
+
+@pytest.mark.parametrize("how", ["script without a main guard", "stdin"])
+def test_sweep_from_a_plain_script_or_stdin(tmp_path, how):
+    """Spawned workers do not re-run the caller's __main__: no guard needed, and stdin works."""
+    _, code = notebook_sweep(tmp_path)
+    code = f"open({str(tmp_path / 'ran.txt')!r}, 'a').write('ran\\n')\n" + code
+    if how == "stdin":
+        done = subprocess.run([sys.executable, "-"], input=code, env=ENV, cwd=tmp_path, capture_output=True,
+                              text=True, timeout=120)
+    else:
+        (tmp_path / "script.py").write_text(code)
+        done = subprocess.run([sys.executable, "script.py"], env=ENV, cwd=tmp_path, capture_output=True,
+                              text=True, timeout=120)
+    assert "'done': 6, 'failed': 0" in done.stdout, done.stderr
+    assert (tmp_path / "ran.txt").read_text() == "ran\n"  # the caller's code ran once, not in every worker
+
+
+def test_sweep_in_a_jupyter_kernel(tmp_path):
+    """The notebook case (Mesa batch_run's multiprocessing breaks there): a real IPython kernel."""
+    from jupyter_client.manager import start_new_kernel
+    _, code = notebook_sweep(tmp_path)
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(tmp_path), env=ENV)
+    printed = []
+    try:
+        reply = kc.execute_interactive(code, timeout=120,
+                                       output_hook=lambda msg: printed.append(msg["content"].get("text", "")))
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert "'done': 6, 'failed': 0" in "".join(printed)
