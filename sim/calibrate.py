@@ -26,7 +26,6 @@ import concurrent.futures as cf
 import copy
 import hashlib
 import math
-import multiprocessing
 import time
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -40,7 +39,7 @@ from scipy.special import logsumexp
 
 import sim
 from sim.errors import InputError
-from sim.runner import single_numba_thread
+from sim.runner import single_numba_thread, worker_context
 
 ROOT = Path(sim.__file__).resolve().parent.parent
 ENSEMBLE_FILE = ROOT / "calibration" / "ensemble.parquet"
@@ -371,11 +370,11 @@ def simulate_rows(task: dict) -> np.ndarray:
 
 
 class Pool:
-    """A spawn process pool with ``map`` (or plain ``map`` in this process for workers <= 1)."""
+    """A spawn process pool (sim.runner.worker_context) with ``map`` (or plain ``map`` in this process for workers <= 1)."""
 
     def __init__(self, workers: int):
         # one Numba thread per worker: the processes already fill the cores (results do not depend on it)
-        self.pool = (cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+        self.pool = (cf.ProcessPoolExecutor(workers, mp_context=worker_context(),
                                             initializer=single_numba_thread) if workers > 1 else None)
 
     def map(self, fn, items):

@@ -1,6 +1,10 @@
 """Running scenarios: one replicate, all replicates, and a plain function for other tools."""
 from __future__ import annotations
 
+import multiprocessing.context
+import sys
+import types
+
 import pandas as pd
 from tqdm.auto import tqdm
 
@@ -40,3 +44,27 @@ def single_numba_thread():
     oversubscribing the cores (results are identical for any thread count)."""
     import numba
     numba.set_num_threads(1)
+
+
+class _WorkerProcess(multiprocessing.context.SpawnProcess):
+    """A spawned worker that does not re-run the parent's ``__main__``: workers need only the
+    sim modules they run. So a sweep or calibration started from a script without an ``if __name__ ==
+    "__main__"`` guard, from stdin or from a notebook does not run the caller's code again."""
+
+    @staticmethod
+    def _Popen(process_obj):
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")  # seen by spawn's preparation data only
+        try:
+            return multiprocessing.context.SpawnProcess._Popen(process_obj)
+        finally:
+            sys.modules["__main__"] = main
+
+
+class _WorkerContext(multiprocessing.context.SpawnContext):
+    Process = _WorkerProcess
+
+
+def worker_context() -> multiprocessing.context.SpawnContext:
+    """The multiprocessing context of every local worker pool (sweeps, calibration)."""
+    return _WorkerContext()

@@ -17,14 +17,12 @@ import hashlib
 import importlib
 import itertools
 import json
-import multiprocessing
 import os
 import platform
 import subprocess
 import sys
 import time
 import traceback
-import types
 import uuid
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -435,25 +433,6 @@ class InProcess:
         pass
 
 
-class _WorkerProcess(multiprocessing.context.SpawnProcess):
-    """A spawned worker that does not re-run the parent's ``__main__``: workers need only sim.sweep
-    and the runner's module. So a sweep started from a script without an ``if __name__ ==
-    "__main__"`` guard, from stdin or from a notebook does not run the caller's code again."""
-
-    @staticmethod
-    def _Popen(process_obj):
-        main = sys.modules["__main__"]
-        sys.modules["__main__"] = types.ModuleType("__main__")  # seen by spawn's preparation data only
-        try:
-            return multiprocessing.context.SpawnProcess._Popen(process_obj)
-        finally:
-            sys.modules["__main__"] = main
-
-
-class _WorkerContext(multiprocessing.context.SpawnContext):
-    Process = _WorkerProcess
-
-
 class LocalPool:
     """A spawn process pool (spawn: safe with threads). A worker process that dies (killed, out of
     memory) breaks the whole pool; ``restart`` replaces it and ``generation`` counts the pools, so the
@@ -465,7 +444,8 @@ class LocalPool:
         self.pool = self._new_pool()
 
     def _new_pool(self):
-        return cf.ProcessPoolExecutor(max_workers=self.slots, mp_context=_WorkerContext())
+        from sim.runner import worker_context
+        return cf.ProcessPoolExecutor(max_workers=self.slots, mp_context=worker_context())
 
     def submit(self, task):
         return self.pool.submit(execute, task)
