@@ -29,6 +29,31 @@ def git_commit() -> str:
         return "unknown"
 
 
+def library_versions() -> dict:
+    """Versions of Python and the libraries a result depends on (those installed)."""
+    from importlib import metadata
+    found = {"python": platform.python_version()}
+    for dist in ("numpy", "pandas", "pyarrow", "scipy", "SALib", "dask", "distributed", "mesa", "numba"):
+        try:
+            found[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            pass
+    return found
+
+
+def write_atomic(path, write) -> None:
+    """Call ``write(tmp)`` on a temporary name next to ``path``, then rename: a killed process never
+    leaves half a file under the final name."""
+    path = Path(path)
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    try:
+        write(tmp)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, path)
+
+
 def file_hash(path) -> str | None:
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -4,7 +4,8 @@ Sobol designs give first-order and total indices with confidence intervals (SALi
 Morris designs give mu, mu*, sigma (SALib ``morris.analyze``). The sample is analysed on the unit
 cube the sweep drew it on, so Morris effects are per full range of each parameter (or per full
 probability range of a distribution). Replicates of a design point are averaged first.
-Writes ``sensitivity_METHOD.csv`` and ``sensitivity_METHOD.png`` into the sweep folder (or ``--out``).
+Writes ``sensitivity_METHOD.csv``, ``sensitivity_METHOD.png`` and ``sensitivity_METHOD.json`` (what was
+analysed and how: the sweep's seed and hashes, versions, git commit) into the sweep folder (or ``--out``).
 """
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import sim
 from sim.errors import InputError
+from sim.output import git_commit, library_versions, write_atomic
 from sim.sweep import salib_problem
 
 METHODS = ("sobol", "morris")
@@ -139,20 +142,33 @@ def plot(table: pd.DataFrame, method: str, path: Path) -> None:
     if method == "sobol":
         axes.flat[0].legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    fig.savefig(path, dpi=120, format="png")  # path may be a temporary name without .png
     plt.close(fig)
 
 
 def run_sensitivity(sweep_out, method=None, indicators=None, years=None, out=None) -> tuple[Path, Path]:
-    """Analyse a sweep folder; write CSV and PNG; return their paths."""
+    """Analyse a sweep folder; write CSV, PNG and their manifest (each atomically); return CSV and PNG."""
     sweep_out = Path(sweep_out)
-    method = method or read_sweep(sweep_out)[0]["design"]
+    sweep_manifest = read_sweep(sweep_out)[0]
+    method = method or sweep_manifest["design"]
     table = analyze(sweep_out, method, indicators, years)
     target = Path(out) if out else sweep_out
     target.mkdir(parents=True, exist_ok=True)
     csv, png = target / f"sensitivity_{method}.csv", target / f"sensitivity_{method}.png"
-    table.to_csv(csv, index=False)
-    plot(table, method, png)
+    write_atomic(csv, lambda p: table.to_csv(p, index=False))
+    write_atomic(png, lambda p: plot(table, method, p))
+    # the analysis's manifest: what was analysed (the sweep's seed, files and commit) and how
+    analysis = {
+        "method": method, "indicators": sorted(table["indicator"].unique()),
+        "years": sorted(int(y) for y in table["year"].unique()), "bootstrap_seed": BOOTSTRAP_SEED,
+        "sweep_folder": str(sweep_out.resolve()), "files": [csv.name, png.name],
+        "sweep": {k: sweep_manifest.get(k) for k in ("name", "root_seed", "seeds", "sweep_sha256", "runs",
+                                                   "replicates", "git_commit", "package_version")}
+                 | {"base_scenario_sha256": sweep_manifest.get("fingerprint", {}).get("base scenario")},
+        "package_version": sim.__version__, "git_commit": git_commit(), "versions": library_versions(),
+    }
+    write_atomic(target / f"sensitivity_{method}.json",
+                 lambda p: p.write_text(json.dumps(analysis, indent=2, default=str) + "\n", encoding="utf-8"))
     return csv, png
 
 

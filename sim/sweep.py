@@ -18,8 +18,6 @@ import importlib
 import itertools
 import json
 import os
-import platform
-import subprocess
 import sys
 import time
 import traceback
@@ -33,6 +31,7 @@ import pandas as pd
 import yaml
 
 from sim.errors import InputError
+from sim.output import git_commit, library_versions, write_atomic
 
 DEFAULT_RUNNER = "sim.sweep:run_one"
 DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris")
@@ -336,33 +335,6 @@ def execute(task: dict):
 
 
 # --------------------------------------------------------------------------- output folder
-def _write_atomic(path: Path, write) -> None:
-    """Write via a temporary name and os.replace, so a killed process never leaves half a file."""
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    write(tmp)
-    os.replace(tmp, path)
-
-
-def _git_commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True,
-                             text=True, timeout=10)
-        return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else "unknown"
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
-def _versions() -> dict:
-    from importlib import metadata
-    found = {"python": platform.python_version()}
-    for dist in ("numpy", "pandas", "pyarrow", "scipy", "SALib", "dask", "distributed", "mesa", "numba"):
-        try:
-            found[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            pass
-    return found
-
-
 def _fingerprint(sweep: Sweep, design: pd.DataFrame) -> dict:
     """What must not change for a resume to be valid (each part named in the refusal)."""
     return {
@@ -389,8 +361,8 @@ def prepare_out(sweep: Sweep, out: Path, design: pd.DataFrame) -> None:
         (out / sub).mkdir(parents=True, exist_ok=True)
     for stale in (out / "runs").glob("*.tmp-*"):  # left by a killed driver
         stale.unlink()
-    _write_atomic(out / "design.parquet", lambda p: design.to_parquet(p, index=False))
-    _write_atomic(out / "sweep.yaml", lambda p: p.write_bytes(Path(sweep.file).read_bytes()))
+    write_atomic(out / "design.parquet", lambda p: design.to_parquet(p, index=False))
+    write_atomic(out / "sweep.yaml", lambda p: p.write_bytes(Path(sweep.file).read_bytes()))
     import sim
     manifest = {
         "name": sweep.name, "sweep_file": str(Path(sweep.file).resolve()), "sweep_sha256": sweep.sha256,
@@ -398,10 +370,10 @@ def prepare_out(sweep: Sweep, out: Path, design: pd.DataFrame) -> None:
         "base_n": sweep.runs, "replicates": sweep.replicates, "seeds": sweep.seeds, "second_order": sweep.second_order,
         "levels": sweep.levels, "parameters": [p.path for p in sweep.params],
         "indicators": sweep.indicators and list(sweep.indicators), "years": sweep.years and list(sweep.years),
-        "package_version": getattr(sim, "__version__", "unknown"), "git_commit": _git_commit(),
-        "versions": _versions(), "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "fingerprint": fingerprint,
+        "package_version": getattr(sim, "__version__", "unknown"), "git_commit": git_commit(),
+        "versions": library_versions(), "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "fingerprint": fingerprint,
     }
-    _write_atomic(manifest_file, lambda p: p.write_text(json.dumps(manifest, indent=2, default=str)))
+    write_atomic(manifest_file, lambda p: p.write_text(json.dumps(manifest, indent=2, default=str)))
 
 
 def run_file(out: Path, run: int) -> Path:
@@ -518,11 +490,11 @@ def _tasks(sweep: Sweep, design: pd.DataFrame, out: Path, base: dict, numba_thre
 def _record(out: Path, task: dict, status: str, payload) -> bool:
     """Write a finished run (or its failure) to disk; True if the run succeeded."""
     if status == "ok":
-        _write_atomic(run_file(out, task["run"]), lambda p: payload.to_parquet(p, index=False))
+        write_atomic(run_file(out, task["run"]), lambda p: payload.to_parquet(p, index=False))
         failed_file(out, task["run"]).unlink(missing_ok=True)
         return True
     info = {k: task[k] for k in ("run", "replicate", "seed", "overrides")} | {"error": payload}
-    _write_atomic(failed_file(out, task["run"]), lambda p: p.write_text(json.dumps(info, indent=2, default=str)))
+    write_atomic(failed_file(out, task["run"]), lambda p: p.write_text(json.dumps(info, indent=2, default=str)))
     return False
 
 

@@ -6,6 +6,7 @@ range, exactly (elementary effects of a linear function are constant).
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -84,6 +85,12 @@ def test_cli_writes_csv_and_figure_and_checks_method(tmp_path):
     table = pd.read_csv(out / "sensitivity_morris.csv")
     assert set(table["indicator"]) == {"y", "minus_y"} and len(table) == 8
     assert (out / "sensitivity_morris.png").stat().st_size > 10_000
+    analysis = json.loads((out / "sensitivity_morris.json").read_text())
+    sweep_manifest = json.loads((out / "manifest.json").read_text())
+    assert analysis["method"] == "morris" and analysis["indicators"] == ["minus_y", "y"]
+    assert analysis["sweep"]["root_seed"] == sweep_manifest["root_seed"]
+    assert analysis["sweep"]["sweep_sha256"] == sweep_manifest["sweep_sha256"] and analysis["git_commit"]
+    assert not list(out.glob("*.tmp-*"))  # written under temporary names, then renamed
     wrong = subprocess.run([sys.executable, "-m", "sim", "sensitivity", str(out), "--method", "sobol"],
                            env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert wrong.returncode == 2 and "expected a sweep with design: sobol, found design: morris" in wrong.stderr
