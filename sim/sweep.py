@@ -271,11 +271,27 @@ def build_design(sweep: Sweep) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- one run (in a worker)
 def set_path(data: dict, path: str, value) -> None:
-    """Set a dotted key (``municipality.grid.width``) in a nested dict, creating mappings on the way."""
+    """Set a dotted key (``municipality.grid.width``) in a nested dict, creating mappings on the way.
+    A number indexes a list: ``investments.0.start_year`` is the first investment's start year."""
     *parents, last = path.split(".")
     for key in parents:
-        data = data.setdefault(key, {})
-    data[last] = value
+        data = data[int(key)] if isinstance(data, list) else data.setdefault(key, {})
+    data[int(last) if isinstance(data, list) else last] = value
+
+
+def _missing_key(data, path: str) -> str | None:
+    """None if the dotted path exists in ``data``; else what is missing, for an error message."""
+    node = data
+    for key in path.split("."):
+        if isinstance(node, list):
+            if not (key.isdigit() and int(key) < len(node)):
+                return f"no item {key!r} in a list of {len(node)}"
+            node = node[int(key)]
+        elif isinstance(node, dict) and key in node:
+            node = node[key]
+        else:
+            return f"no key {key!r}"
+    return None
 
 
 def load_base(sweep: Sweep) -> dict:
@@ -591,12 +607,10 @@ def check_scenario(sweep: Sweep, design: pd.DataFrame) -> None:
                 raise SweepError(sweep.file, f"parameters.{p.path}", "a model parameter name (sim/parameters.yaml)",
                                  repr(rest))
             continue
-        node = resolved
-        for key in p.path.split("."):
-            if not isinstance(node, dict) or key not in node:
-                raise SweepError(sweep.file, f"parameters.{p.path}", "a scenario key (dotted path)",
-                                 f"no key {key!r} in {sweep.base.name}")
-            node = node[key]
+        missing = _missing_key(resolved, p.path)
+        if missing:
+            raise SweepError(sweep.file, f"parameters.{p.path}", "a scenario key (dotted path; a number "
+                             "indexes a list)", f"{missing} in {sweep.base.name}")
     paths = [p.path for p in sweep.params]
     for point, *values in design.loc[design["replicate"] == 0, ["point", *paths]].itertuples(index=False, name=None):
         scenario = copy.deepcopy(resolved)

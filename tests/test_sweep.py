@@ -111,6 +111,27 @@ def test_design_sizes_and_seeds(tmp_path):
     assert crn["seed"].nunique() == 2
 
 
+def test_list_items_by_index_reach_the_model(tmp_path):
+    """`investments.0.start_year` varies the first investment of the base scenario."""
+    (tmp_path / "base.yaml").write_text(
+        f"extends: {SMALL}\nname: with_meeting_place\ninvestments:\n"
+        "  - {type: meeting_place, cells: centrum, start_year: 2016,\n"
+        "     cost: {one_off: 37000, yearly: 60000, payer: municipality, source: test}}\n")
+    spec = {"base": "base.yaml", "seed": 5, "seeds": "common", "design": "full_factorial",
+            "parameters": {"investments.0.start_year": {"values": [2012, 2018]}},
+            "outputs": {"indicators": ["cost_investment_per_capita"], "years": [2014]}}
+    path = tmp_path / "sweep.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    assert sweep.run_sweep(path, tmp_path / "out", workers=0, progress=False)["done"] == 2
+    cost = read_runs(tmp_path / "out").set_index("run")["value"]
+    assert cost[0] > 0 and cost[1] == 0  # paid from 2012, not yet begun in 2014
+    spec["parameters"] = {"investments.3.start_year": {"values": [2012]}}
+    path.write_text(yaml.safe_dump(spec))
+    with pytest.raises(InputError, match=r"parameters.investments.3.start_year: expected a scenario key "
+                                         r".*found no item '3' in a list of 1 in base.yaml"):
+        sweep.run_sweep(path, tmp_path / "bad", workers=0, progress=False)
+
+
 @pytest.mark.parametrize("seeds", ["per_run", "common"])
 def test_common_random_numbers_remove_noise_between_points(tmp_path, seeds):
     """A parameter without effect (no woonservicegebied in the small scenario) changes nothing under
