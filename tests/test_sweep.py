@@ -387,6 +387,20 @@ def test_killed_dask_worker_loses_nothing_and_sweep_completes(tmp_path):
     pd.testing.assert_frame_equal(read_runs(out), expected, check_exact=True)
 
 
+def test_readme_sweep_file_is_valid(tmp_path):
+    """The annotated sweep file in experiments/sweeps/README.md loads and every design point resolves."""
+    readme = ROOT / "experiments" / "sweeps" / "README.md"
+    text = readme.read_text(encoding="utf-8").split("## The sweep file", 1)[1]
+    spec = yaml.safe_load(text.split("```yaml\n", 1)[1].split("```", 1)[0])
+    spec["base"] = str((readme.parent / spec["base"]).resolve())
+    path = tmp_path / "readme.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    loaded = sweep.load_sweep(path)
+    design = sweep.build_design(loaded)
+    sweep.check_scenario(loaded, design)
+    assert len(design) == loaded.runs * (len(loaded.params) + 2)
+
+
 def test_shipped_example_sweep_is_valid():
     """experiments/sweeps/example.yaml loads, every point resolves, and its size is what it says."""
     example = ROOT / "experiments" / "sweeps" / "example.yaml"
