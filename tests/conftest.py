@@ -4,6 +4,23 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# small.yaml with two woonservicegebied investments in centrum (the app and report tests);
+# format with small= the path of small.yaml as seen from where the file is written
+SMALL_WSG = """\
+extends: {small}
+name: small_wsg
+description: "small with care-team hours and home care on call in centrum"
+investments:
+  - type: care_team_hours
+    cells: centrum
+    start_year: 2014
+    hours_per_month: 60
+    cost: {{yearly: 216000, payer: care_insurer, source: "assumption: test"}}
+  - type: care_on_call
+    cells: centrum
+    start_year: 2014
+    cost: {{yearly: 180000, payer: care_insurer, source: "assumption: test"}}
+"""
 
 
 @pytest.fixture(scope="session")

@@ -17,22 +17,7 @@ from sim.appcache import Levers, apply_levers, costs_by_payer, parse_cells
 from sim.errors import InputError
 from sim.scenario import load_scenario
 
-ROOT = Path(__file__).resolve().parent.parent
-SMALL_WSG = """\
-extends: small.yaml
-name: small_wsg
-description: "small with care-team hours and home care on call in centrum"
-investments:
-  - type: care_team_hours
-    cells: centrum
-    start_year: 2014
-    hours_per_month: 60
-    cost: {yearly: 216000, payer: care_insurer, source: "assumption: test"}
-  - type: care_on_call
-    cells: centrum
-    start_year: 2014
-    cost: {yearly: 180000, payer: care_insurer, source: "assumption: test"}
-"""
+from conftest import ROOT, SMALL_WSG
 
 
 # ---- levers and cache ------------------------------------------------------------------------------------
@@ -114,7 +99,7 @@ def app_url(tmp_path_factory):
     scenarios.mkdir()
     for name in ("baseline.yaml", "small.yaml"):
         shutil.copy(ROOT / "scenarios" / name, scenarios)
-    (scenarios / "small_wsg.yaml").write_text(SMALL_WSG, encoding="utf-8")
+    (scenarios / "small_wsg.yaml").write_text(SMALL_WSG.format(small="small.yaml"), encoding="utf-8")
     port = _free_port()
     log = open(tmp / "server.log", "w")
     server = subprocess.Popen([sys.executable, "-m", "sim", "app", "--host", "127.0.0.1", "--port", str(port),

@@ -8,22 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-VARIANT = """\
-extends: {small}
-name: small_wsg
-description: "small with care-team hours and home care on call in centrum"
-investments:
-  - type: care_team_hours
-    cells: centrum
-    start_year: 2014
-    hours_per_month: 60
-    cost: {{yearly: 216000, payer: care_insurer, source: "assumption: test"}}
-  - type: care_on_call
-    cells: centrum
-    start_year: 2014
-    cost: {{yearly: 180000, payer: care_insurer, source: "assumption: test"}}
-"""
+from conftest import ROOT, SMALL_WSG
 
 
 def langerthuis(*args, timeout=300):
@@ -36,7 +21,7 @@ def results(tmp_path_factory) -> Path:
     """A compare output folder of small.yaml and a variant with investments, 2 replicates."""
     tmp = tmp_path_factory.mktemp("report")
     variant = tmp / "small_wsg.yaml"
-    variant.write_text(VARIANT.format(small=ROOT / "scenarios" / "small.yaml"), encoding="utf-8")
+    variant.write_text(SMALL_WSG.format(small=ROOT / "scenarios" / "small.yaml"), encoding="utf-8")
     out = tmp / "compare"
     try:
         from sim.compare import Comparison
