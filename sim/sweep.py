@@ -450,6 +450,9 @@ class LocalPool:
         self.pool.shutdown(wait=ok, cancel_futures=True)
 
 
+CONNECT_TIMEOUT = "30s"  # to reach a Dask scheduler (clusters can be slow to answer)
+
+
 class DaskCluster:
     """An existing Dask distributed scheduler. Dask itself reruns the tasks of a worker that dies
     (and gives up with KilledWorker after a few deaths, which is recorded as the run's error)."""
@@ -458,7 +461,7 @@ class DaskCluster:
     def __init__(self, address: str):
         from distributed import Client
         try:
-            self.client = Client(address, timeout="30s")
+            self.client = Client(address, timeout=CONNECT_TIMEOUT)
         except OSError as exc:
             raise SweepError("--scheduler", address, "a reachable Dask scheduler", str(exc)) from None
         self.slots = max(sum(self.client.nthreads().values()), 1)
@@ -535,13 +538,21 @@ def run_sweep(sweep_file, out, workers: int | None = None, scheduler: str | None
     out = Path(out)
     design = build_design(sweep)
     check_scenario(sweep, design)
-    prepare_out(sweep, out, design)
+    workers = default_workers() if workers is None else workers
+    backend = DaskCluster(scheduler) if scheduler else None  # connect first: a wrong address writes nothing
+    try:
+        prepare_out(sweep, out, design)
+    except BaseException:
+        if backend:
+            backend.close(False)
+        raise
     skipped = sum(run_file(out, r).exists() for r in design["run"])
     counts = {"total": len(design), "skipped": skipped, "done": 0, "failed": 0}
     if skipped == len(design):
+        if backend:
+            backend.close(True)
         return counts
-    workers = default_workers() if workers is None else workers
-    backend = DaskCluster(scheduler) if scheduler else LocalPool(workers) if workers > 0 else InProcess()
+    backend = backend or (LocalPool(workers) if workers > 0 else InProcess())
     # a worker (process or Dask thread) is one core: its runs use one Numba thread, so N workers fill
     # N cores without oversubscription; only in-process runs (--workers 0) use Numba's threads
     todo = _tasks(sweep, design, out, load_base(sweep), numba_threads=1 if scheduler or workers > 0 else None)

@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -177,6 +178,16 @@ def test_driver_memory_does_not_grow_with_runs(tmp_path):
     run_size = len(pd.read_parquet(tmp_path / "out10" / "runs" / "run_00000.parquet").to_parquet())
     # 30 more runs of ~1 MB each in memory would add ~30 MB; streaming adds (next to) nothing
     assert large - small < 5 * 1024 * 1024, (small, large, run_size)
+
+
+def test_unreachable_scheduler_is_one_line_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(sweep, "CONNECT_TIMEOUT", "1s")
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{s.getsockname()[1]}"
+    with pytest.raises(InputError, match=r"--scheduler: tcp://127.0.0.1:\d+: expected a reachable Dask scheduler"):
+        sweep.run_sweep(write_fake_sweep(tmp_path), tmp_path / "out", scheduler=address, progress=False)
+    assert not (tmp_path / "out").exists()
 
 
 def test_resume_refuses_a_different_design(tmp_path):
