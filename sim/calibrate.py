@@ -14,7 +14,8 @@ Beaumont et al. 2009), written on NumPy/SciPy:
 Distance = sqrt(sum over target rows of ((simulated - observed) / tolerance)^2), one model run per
 particle. Every model run's seed comes from the root seed and (generation, proposal) through
 ``numpy.random.SeedSequence``, and proposals are simulated in fixed-size batches, so a calibration
-is reproducible and independent of the number of workers.
+is reproducible and independent of the number of workers (pyABC's parallel samplers keep particles in
+completion order, so their results depend on timing and worker count: calibration/README.md).
 
 The calibrated ensemble (``calibration/ensemble.parquet``) is used by scenarios that say
 ``parameters: calibrated`` (posterior mean) or ``parameters: {calibrated: ensemble}`` (replicate r
