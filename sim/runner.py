@@ -1,4 +1,4 @@
-"""Running scenarios: one replicate, all replicates, and a plain function for other tools."""
+"""Running scenarios: one replicate, all replicates; and the worker processes of sweeps and calibration."""
 from __future__ import annotations
 
 import multiprocessing.context
