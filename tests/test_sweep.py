@@ -279,18 +279,8 @@ def test_same_results_whatever_the_backend(reference, backend, tmp_path, request
 def test_kill_and_resume_loses_nothing(reference, tmp_path):
     path, expected = reference
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "sim", "sweep", str(path), "--out", str(out), "--workers", "1", "--no-progress"]
-    proc = subprocess.Popen(cmd, env=ENV, cwd=ROOT, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.time() + 120
-        while len(list((out / "runs").glob("run_*.parquet"))) < 1 and time.time() < deadline:
-            time.sleep(0.05)
-        os.killpg(proc.pid, signal.SIGKILL)  # the driver and its pool, mid-sweep
-        proc.wait()
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+    # SIGKILL to the driver and its pool, mid-sweep
+    cmd, _, _ = interrupted_sweep(path, out, ["--workers", "1"], 1, lambda proc: os.killpg(proc.pid, signal.SIGKILL))
     finished = len(list((out / "runs").glob("run_*.parquet")))
     assert 1 <= finished < 8, "the kill must land mid-sweep for this test to mean anything"
     resumed = subprocess.run(cmd, env=ENV, cwd=ROOT, capture_output=True, text=True, timeout=300)
@@ -324,35 +314,38 @@ def slow_sweep(tmp_path) -> tuple[Path, pd.DataFrame]:
         read_runs(tmp_path / "expected")
 
 
-def start_sweep(path, out, *args):
+def interrupted_sweep(path, out, args, after_runs, interrupt) -> tuple[list, int, str]:
+    """Start `langerthuis sweep` in its own process group; once ``after_runs`` runs are written call
+    ``interrupt(proc)``; wait for the sweep to end. Returns (command, exit status, stderr)."""
     cmd = [sys.executable, "-m", "sim", "sweep", str(path), "--out", str(out), "--no-progress", *args]
-    return cmd, subprocess.Popen(cmd, env=ENV, cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)
-
-
-def wait_for_runs(out, n, proc, timeout=120):
-    deadline = time.time() + timeout
-    while len(list((out / "runs").glob("run_*.parquet"))) < n:
-        assert proc.poll() is None and time.time() < deadline, "the sweep ended or stalled before the kill"
-        time.sleep(0.02)
+    proc = subprocess.Popen(cmd, env=ENV, cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 120
+        while len(list((out / "runs").glob("run_*.parquet"))) < after_runs:
+            assert proc.poll() is None and time.time() < deadline, "the sweep ended or stalled before the kill"
+            time.sleep(0.02)
+        interrupt(proc)
+        _, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    return cmd, proc.returncode, stderr
 
 
 def test_killed_local_worker_loses_nothing_and_sweep_completes(tmp_path):
     import psutil
     path, expected = slow_sweep(tmp_path)
     out = tmp_path / "out"
-    _, proc = start_sweep(path, out, "--workers", "2")
-    try:
-        wait_for_runs(out, 1, proc)
+
+    def kill_a_worker(proc):  # as the out-of-memory killer would
         workers = [c for c in psutil.Process(proc.pid).children(recursive=True)
                    if "spawn_main" in " ".join(c.cmdline())]
         assert len(workers) == 2
-        workers[0].send_signal(signal.SIGKILL)  # as the out-of-memory killer would
-        _, stderr = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 0, stderr
+        workers[0].send_signal(signal.SIGKILL)
+
+    _, status, stderr = interrupted_sweep(path, out, ["--workers", "2"], 1, kill_a_worker)
+    assert status == 0, stderr
     assert "a worker process died" in stderr
     pd.testing.assert_frame_equal(read_runs(out), expected, check_exact=True)
     assert not list((out / "failed").iterdir())
@@ -361,15 +354,10 @@ def test_killed_local_worker_loses_nothing_and_sweep_completes(tmp_path):
 def test_ctrl_c_keeps_finished_runs_and_resume_completes(tmp_path):
     path, expected = slow_sweep(tmp_path)
     out = tmp_path / "out"
-    cmd, proc = start_sweep(path, out, "--workers", "2")
-    try:
-        wait_for_runs(out, 2, proc)
-        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal reaches the driver and its workers
-        _, stderr = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 130 and "interrupted" in stderr, stderr
+    # Ctrl-C in a terminal reaches the driver and its workers
+    cmd, status, stderr = interrupted_sweep(path, out, ["--workers", "2"], 2,
+                                            lambda proc: os.killpg(proc.pid, signal.SIGINT))
+    assert status == 130 and "interrupted" in stderr, stderr
     assert "Traceback" not in stderr
     finished = len(list((out / "runs").glob("run_*.parquet")))
     assert 2 <= finished < 12
@@ -384,17 +372,13 @@ def test_killed_dask_worker_loses_nothing_and_sweep_completes(tmp_path):
     path, expected = slow_sweep(tmp_path)
     out = tmp_path / "out"
     with dask_cluster(tmp_path) as (address, workers):
-        _, proc = start_sweep(path, out, "--scheduler", address)
-        try:
-            wait_for_runs(out, 1, proc)
+        def kill_a_worker(proc):
             victim = psutil.Process(workers[0].pid)
             for p in [*victim.children(recursive=True), victim]:  # the worker and its nanny
                 p.send_signal(signal.SIGKILL)
-            _, stderr = proc.communicate(timeout=120)
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 0, stderr
+
+        _, status, stderr = interrupted_sweep(path, out, ["--scheduler", address], 1, kill_a_worker)
+    assert status == 0, stderr
     pd.testing.assert_frame_equal(read_runs(out), expected, check_exact=True)
 
 
