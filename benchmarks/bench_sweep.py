@@ -6,8 +6,10 @@
 Times a Latin hypercube sweep through the local process pool with each worker count (pool start-up
 and writing the results included, as a researcher sees it), prints runs per minute, the scaling of the
 largest worker count over the smallest, and an estimate for a 1,000-run sweep. Each worker is one core
-(one Numba thread). Last line: one JSON object. Reported, never asserted: the numbers depend on the
-machine and on what else runs on it.
+(one Numba thread). Throughput is also given in resident-steps per second (living residents x months,
+counted in a warm-up run of the same scenario) and against the pure-Mesa reference (sim/reference.py)
+measured here on the same scenario for a few months. Last line: one JSON object. Reported, never
+asserted: the numbers depend on the machine and on what else runs on it.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.sweep import run_one, run_sweep  # noqa: E402
+from sim.sweep import run_sweep  # noqa: E402
 
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
@@ -52,25 +54,40 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=40, help="runs per worker count (default 40)")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts (default 1 2)")
     args = ap.parse_args()
+    from sim.bench import throughput
+    from sim.model import LangerThuisModel
+    from sim.reference import ReferenceModel
     from sim.scenario import load_scenario
-    base = {k: v for k, v in load_scenario(BASELINE).items() if not k.startswith("_")}
+    scenario = load_scenario(BASELINE)
     t = time.perf_counter()
-    run_one(base, 0, str(BASELINE))  # warm-up: compiles / loads the Numba cache once
-    single = time.perf_counter() - t
-    print(f"one run in this process (warm-up, incl. compile): {single:.1f} s")
+    model, steps_per_run = LangerThuisModel(scenario), 0   # warm-up: compiles / loads the Numba cache once
+    while model.running:
+        steps_per_run += model.count_alive()[0]
+        model.step()
+    print(f"one run in this process (warm-up, incl. compile): {time.perf_counter() - t:.1f} s, "
+          f"{steps_per_run:,} resident-steps")
+    reference = throughput(ReferenceModel, scenario, months=3, warmup=1)
+    print(f"Mesa reference, one core: {reference:,.0f} resident-steps/s")
     rpm = {}
     with tempfile.TemporaryDirectory() as tmp:
         for w in args.workers:
             rpm[w] = runs_per_minute(Path(tmp), args.runs, w)
-            print(f"{w} worker(s): {rpm[w]:.2f} runs/min ({args.runs} runs)")
+            print(f"{w} worker(s): {rpm[w]:.2f} runs/min ({args.runs} runs), "
+                  f"{rpm[w] / 60 * steps_per_run:,.0f} resident-steps/s")
     low, high = min(rpm), max(rpm)
     scaling = rpm[high] / rpm[low]
     minutes_1000 = 1000 / rpm[high]
     print(f"scaling {low} -> {high} workers: {scaling:.2f}x (ideal {high / low:.0f}x)")
     print(f"estimate for a 1,000-run sweep: {minutes_1000:.1f} min with {high} workers "
           f"({minutes_1000 * high / 60:.1f} worker-hours)")
+    per_core = rpm[low] / low / 60 * steps_per_run
+    print(f"one worker (one core) against the Mesa reference (one core): {per_core / reference:.0f}x")
     print(json.dumps({"scenario": "baseline", "runs_per_config": args.runs, "cpu_count": os.cpu_count(),
                       "runs_per_minute": {str(w): round(v, 3) for w, v in rpm.items()},
+                      "resident_steps_per_run": steps_per_run,
+                      "resident_steps_per_s": {str(w): round(v / 60 * steps_per_run) for w, v in rpm.items()},
+                      "reference_resident_steps_per_s": round(reference),
+                      "ratio_per_core_vs_reference": round(per_core / reference, 1),
                       "scaling": round(scaling, 3), "estimate_1000_runs_minutes": round(minutes_1000, 1)}))
 
 
