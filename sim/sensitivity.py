@@ -19,36 +19,10 @@ import pandas as pd
 import sim
 from sim.errors import InputError
 from sim.output import git_commit, library_versions, write_atomic
-from sim.sweep import salib_problem
+from sim.sweep import read_outputs, read_sweep, salib_problem
 
 METHODS = ("sobol", "morris")
 BOOTSTRAP_SEED = 0  # confidence intervals are bootstrapped: fix them so reports are reproducible
-
-
-def read_sweep(out: Path) -> tuple[dict, pd.DataFrame]:
-    """(manifest, design) of a sweep folder."""
-    try:
-        manifest = json.loads((out / "manifest.json").read_text())
-        design = pd.read_parquet(out / "design.parquet")
-    except FileNotFoundError as exc:
-        raise InputError(f"{out}: expected a sweep folder (manifest.json, design.parquet), found no {Path(exc.filename).name}") from None
-    return manifest, design
-
-
-def read_outputs(out: Path, indicators=None, years=None) -> pd.DataFrame:
-    """run, indicator, year, value of the finished runs, filtered while reading (no full load)."""
-    import pyarrow.dataset as ds
-    files = sorted(str(p) for p in (out / "runs").glob("run_*.parquet"))
-    if not files:
-        raise InputError(f"{out}: expected finished runs in runs/, found none")
-    data = ds.dataset(files, format="parquet")
-    where = None
-    if indicators:
-        where = ds.field("indicator").isin(list(indicators))
-    if years:
-        cond = ds.field("year").isin([int(y) for y in years])
-        where = cond if where is None else where & cond
-    return data.to_table(columns=["run", "indicator", "year", "value"], filter=where).to_pandas()
 
 
 def _pick(manifest, values, indicators, years):

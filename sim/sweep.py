@@ -400,6 +400,44 @@ def failed_file(out: Path, run: int) -> Path:
     return out / "failed" / f"{RUN_NAME.format(run)}.json"
 
 
+def read_sweep(out) -> tuple[dict, pd.DataFrame]:
+    """(manifest, design) of a sweep folder."""
+    out = Path(out)
+    try:
+        manifest = json.loads((out / "manifest.json").read_text())
+        design = pd.read_parquet(out / "design.parquet")
+    except FileNotFoundError as exc:
+        raise InputError(f"{out}: expected a sweep folder (manifest.json, design.parquet), found no {Path(exc.filename).name}") from None
+    return manifest, design
+
+
+def read_outputs(out, indicators=None, years=None) -> pd.DataFrame:
+    """run, indicator, year, value of the finished runs, filtered while reading (no full load)."""
+    out = Path(out)
+    import pyarrow.dataset as ds
+    files = sorted(str(p) for p in (out / "runs").glob("run_*.parquet"))
+    if not files:
+        raise InputError(f"{out}: expected finished runs in runs/, found none")
+    data = ds.dataset(files, format="parquet")
+    where = None
+    if indicators:
+        where = ds.field("indicator").isin(list(indicators))
+    if years:
+        cond = ds.field("year").isin([int(y) for y in years])
+        where = cond if where is None else where & cond
+    return data.to_table(columns=["run", "indicator", "year", "value"], filter=where).to_pandas()
+
+
+def load_results(out, indicators=None, years=None) -> pd.DataFrame:
+    """The finished runs of a sweep folder joined with their design: run, point, replicate, seed, each
+    varied key, indicator, year, value. ``indicators`` / ``years`` filter while reading."""
+    _, design = read_sweep(out)
+    values = read_outputs(out, indicators, years)
+    keys = [c for c in design.columns if not c.startswith("u:")]
+    return design[keys].merge(values, on="run", how="inner").sort_values(["run", "indicator", "year"],
+                                                                         ignore_index=True)
+
+
 # --------------------------------------------------------------------------- backends
 class InProcess:
     """Runs each task at once in the driver (``--workers 0``: for debuggers and notebooks)."""

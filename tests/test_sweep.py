@@ -289,6 +289,18 @@ def test_kill_and_resume_loses_nothing(reference, tmp_path):
     pd.testing.assert_frame_equal(read_runs(out), expected, check_exact=True)
 
 
+def test_load_results_joins_runs_and_their_parameters(reference, tmp_path):
+    path, expected = reference
+    sweep.run_sweep(path, tmp_path / "out", workers=0, progress=False)
+    table = sweep.load_results(tmp_path / "out", indicators=["unmet_need_share"], years=[2020])
+    design = sweep.build_design(sweep.load_sweep(path))
+    assert len(table) == len(design) and set(table["indicator"]) == {"unmet_need_share"}
+    assert list(table["run"]) == list(design["run"])
+    pd.testing.assert_series_equal(table["parameters.mort_frailty"], design["parameters.mort_frailty"])
+    want = expected[(expected["indicator"] == "unmet_need_share") & (expected["year"] == 2020)]
+    assert table["value"].tolist() == want.sort_values("run")["value"].tolist()
+
+
 def test_run_function_matches_a_sweep_run(reference):
     from sim.interop import run_function
     path, expected = reference
