@@ -364,10 +364,11 @@ def snapshot_counts(p, acc, cell_acc, k, c, ay, inst, phys, sector, level, acces
 
 
 @njit(cache=True)
-def pass_c(st, stock, free_places, cut_pairs, counts):
+def pass_c(st, stock, free_places, cut_pairs, counts, cand, key):
     """Moves into free adapted dwellings (index order), then admissions in priority order: crises first,
     then the longest waiting, then the earliest resident. ``counts`` gets (moves, admissions,
-    admissions of cut packages, spells ended, spell months)."""
+    admissions of cut packages, spells ended, spell months); ``cand`` and ``key`` are scratch space of
+    at least the residents' length (one scan collects the admission candidates)."""
     (pid, age_months, sex, partner, ses, sector, level, phys_a, cog_a, network_a, carer, carer_hours,
      strain_a, dwelling, cell, residence, months_home, inst_history, wellbeing_a, waiting, unmet_a, flags,
      indicated_month) = st
@@ -389,18 +390,12 @@ def pass_c(st, stock, free_places, cut_pairs, counts):
                 flags[i] = f | np.uint8(STOCK_UNIT)
                 counts[0] += 1
         if f & WANTS_ADMISSION:
+            cand[n_cand] = i
+            key[n_cand] = (0 if f & CRISIS else 1) * 1000000 - waiting[i]
             n_cand += 1
     if n_cand == 0:
         return
-    cand = np.empty(n_cand, dtype=np.int64)
-    key = np.empty(n_cand, dtype=np.int64)
-    j = 0
-    for i in range(n):
-        if residence[i] == HOME and flags[i] & WANTS_ADMISSION:
-            cand[j] = i
-            key[j] = (0 if flags[i] & CRISIS else 1) * 1000000 - waiting[i]
-            j += 1
-    order = np.argsort(key, kind="mergesort")
+    order = np.argsort(key[:n_cand], kind="mergesort")
     for j in range(n_cand):
         i = cand[order[j]]
         s = sector[i] - 1

@@ -158,7 +158,9 @@ class LangerThuisModel(mesa.Model):
 
     def resident_pass_c(self, free_places):
         counts = np.zeros(5, dtype=np.int64)
-        K.pass_c(self.state(), self.hood.stock, free_places, self.cut_pairs, counts)
+        st = self.state()
+        scratch = np.empty((2, len(st[0])), dtype=np.int64)  # untouched pages cost nothing
+        K.pass_c(st, self.hood.stock, free_places, self.cut_pairs, counts, scratch[0], scratch[1])
         return counts
 
     def start_of_year(self):
