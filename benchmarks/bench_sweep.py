@@ -26,7 +26,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.sweep import run_sweep  # noqa: E402
+from sim.studies.sweep import run_sweep  # noqa: E402
 
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
@@ -54,10 +54,10 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=40, help="runs per worker count (default 40)")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts (default 1 2)")
     args = ap.parse_args()
-    from sim.bench import throughput
-    from sim.model import LangerThuisModel
-    from sim.reference import ReferenceModel
-    from sim.scenario import load_scenario
+    from sim.studies.bench import throughput
+    from sim.model.model import LangerThuisModel
+    from sim.model.engines.reference import ReferenceModel
+    from sim.model.scenario import load_scenario
     scenario = load_scenario(BASELINE)
     t = time.perf_counter()
     model, steps_per_run = LangerThuisModel(scenario), 0   # warm-up: compiles / loads the Numba cache once

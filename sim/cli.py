@@ -13,8 +13,8 @@ import sys
 from sim.errors import InputError
 
 # modules that contribute subcommands, in the order `--help` lists them
-SUBCOMMAND_MODULES = ("sim.run", "sim.bench", "sim.compare", "sim.sweep", "sim.sensitivity",
-                      "sim.calibrate", "sim.validate", "sim.app_cli", "sim.report")
+SUBCOMMAND_MODULES = ("sim.run", "sim.studies.bench", "sim.studies.compare", "sim.studies.sweep", "sim.studies.sensitivity",
+                      "sim.studies.calibrate", "sim.studies.validate", "sim.workshop.app_cli", "sim.workshop.report")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,7 +16,7 @@ import numba
 import numpy as np
 
 import sim
-from sim.parameters import make_params
+from sim.model.parameters import make_params
 
 
 def git_commit() -> str:

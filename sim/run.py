@@ -17,9 +17,9 @@ def register(sub):
 
 
 def main(args) -> int:
-    from sim.plots import standard_figures
-    from sim.runner import run_replicates
-    from sim.scenario import load_scenario
+    from sim.workshop.plots import standard_figures
+    from sim.studies.runner import run_replicates
+    from sim.model.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)     # bad input stops here: nothing written
     if args.replicates:

@@ -26,7 +26,7 @@ investments:
 @pytest.fixture(scope="session")
 def small_scenario():
     """scenarios/small.yaml resolved: 20,000 inhabitants, 4 x 4 grid, 2010-2020."""
-    from sim.scenario import load_scenario
+    from sim.model.scenario import load_scenario
     return load_scenario(ROOT / "scenarios" / "small.yaml")
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.appcache import Levers, apply_levers, costs_by_payer, parse_cells
+from sim.workshop.appcache import Levers, apply_levers, costs_by_payer, parse_cells
 from sim.errors import InputError
-from sim.scenario import load_scenario
+from sim.model.scenario import load_scenario
 
 from conftest import ROOT, SMALL_WSG
 
@@ -63,7 +63,7 @@ def test_parse_cells():
 
 
 def test_runs_are_cached_in_memory_and_on_disk(tmp_path, monkeypatch):
-    import sim.appcache as cache
+    import sim.workshop.appcache as cache
 
     monkeypatch.setenv("LANGERTHUIS_CACHE", str(tmp_path))
     monkeypatch.setattr(cache, "_memory", {})

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import calibrate as cal
+from sim.studies import calibrate as cal
 from sim.cli import main as cli
-from sim.scenario import load_scenario, resolve_scenario
+from sim.model.scenario import load_scenario, resolve_scenario
 
 from conftest import ROOT
 
@@ -150,7 +150,7 @@ def ensemble(tmp_path, monkeypatch):
 
 
 def test_parameters_calibrated_takes_the_posterior_mean(ensemble):
-    from sim.parameters import default_parameters
+    from sim.model.parameters import default_parameters
     base = {"name": "x", "start_year": 2010, "end_year": 2014}
     s = resolve_scenario({**base, "parameters": "calibrated"})
     last = pd.read_parquet(ensemble).query("generation == 1")
@@ -167,7 +167,7 @@ def test_parameters_calibrated_takes_the_posterior_mean(ensemble):
 
 def test_parameters_calibrated_ensemble_varies_by_replicate(ensemble):
     from sim.errors import ScenarioError
-    from sim.runner import run_scenario
+    from sim.studies.runner import run_scenario
     s = resolve_scenario({"name": "x", "start_year": 2010, "end_year": 2013, "replicates": 2,
                           "municipality": {"inhabitants": 5000, "grid": {"width": 2, "height": 2}},
                           "parameters": {"calibrated": "ensemble", "fall_rate_65": 0.5}})

@@ -6,7 +6,7 @@ import sys
 import pandas as pd
 
 from conftest import ROOT
-from sim.indicators import CATALOGUE
+from sim.model.indicators import CATALOGUE
 
 
 def langerthuis(*args):

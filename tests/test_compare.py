@@ -1,4 +1,4 @@
-"""Paired scenario comparison (sim.compare) and the findings of the seeds it must reproduce.
+"""Paired scenario comparison (sim.studies.compare) and the findings of the seeds it must reproduce.
 
 Every model test runs scenarios derived from scenarios/small.yaml (20,000 inhabitants, 4 x 4 grid)
 with paired replicates, and asserts on the paired differences: a finding holds when the 90 %
@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 
 from sim import cli
-from sim.compare import OUTCOMES, Comparison, TrackedModel, area_outcomes, need_score_v
-from sim.rules_common import need_score
-from sim.runner import run_model
-from sim.scenario import load_scenario, resolve_scenario
+from sim.studies.compare import OUTCOMES, Comparison, TrackedModel, area_outcomes, need_score_v
+from sim.model.mechanisms.common import need_score
+from sim.studies.runner import run_model
+from sim.model.scenario import load_scenario, resolve_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ROOT / "scenarios" / "small.yaml"
@@ -199,7 +199,7 @@ def state():
     need = need_score_v(r.view("phys"), r.view("cog"))
     keep = ((r.view("residence") == 0) & (r.view("age_months") >= 65 * 12) & (r.view("carer") > 0)
             & (need > model.params.care_need_s0))
-    from sim.care import care_demand_week
+    from sim.model.mechanisms.care import care_demand_week
     formal = np.array([care_demand_week.py_func(model.params, n, True, s)[0]
                        for n, s in zip(need[keep], r.view("ses")[keep])])
     return pd.DataFrame({"need": need[keep], "ses": r.view("ses")[keep], "informal": r.view("carer_hours")[keep],

@@ -14,12 +14,12 @@ import pytest
 import yaml
 
 from sim import docs
-from sim.indicators import CATALOGUE
-from sim.model import STEP_ORDER
-from sim.neighbourhoods import LAYERS
-from sim.parameters import default_parameters, parameter_sources
-from sim.population import STATE
-from sim.rng import PROCESSES
+from sim.model.indicators import CATALOGUE
+from sim.model.model import STEP_ORDER
+from sim.model.neighbourhoods import LAYERS
+from sim.model.parameters import default_parameters, parameter_sources
+from sim.model.population import STATE
+from sim.model.rng import PROCESSES
 
 REGENERATE = "docs are out of date: run `python -m sim.docs` to regenerate docs/ODD.md and docs/parameters.md"
 
@@ -67,10 +67,10 @@ def parameter_rows(section: str) -> dict[str, list[str]]:
 
 # --- parameters -----------------------------------------------------------------------------------------
 def test_every_parameter_has_a_source_or_an_assumption():
-    raw = yaml.safe_load(resources.files("sim").joinpath("parameters.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load(resources.files("sim.model").joinpath("parameters.yaml").read_text(encoding="utf-8"))
     missing = [name for name, entry in raw.items()
                if not str(entry.get("source") or "").strip() and not str(entry.get("assumption") or "").strip()]
-    assert not missing, f"parameters without a source or an assumption in sim/parameters.yaml: {missing}"
+    assert not missing, f"parameters without a source or an assumption in sim/model/parameters.yaml: {missing}"
     sources = parameter_sources()
     assert set(sources) == set(default_parameters())
     assert all(s.strip() and s.strip() != "assumption:" for s in sources.values())
@@ -88,7 +88,7 @@ def test_parameter_table_lists_every_parameter_with_its_current_value(doc, reque
              if name in listed and listed[name][0] != docs.format_value(v)}
     assert not missing, f"parameters missing from the table: {missing}; {REGENERATE}"
     assert not unknown, f"the table lists parameters that no longer exist: {unknown}; {REGENERATE}"
-    assert not stale, f"values in the table differ from sim/parameters.yaml (table, file): {stale}; {REGENERATE}"
+    assert not stale, f"values in the table differ from sim/model/parameters.yaml (table, file): {stale}; {REGENERATE}"
     for name, (value, unit, source) in listed.items():
         assert float(value) == values[name]
         assert unit, f"{name}: empty unit"
@@ -112,14 +112,14 @@ def test_step_order_table_matches_the_code(odd):
     assert rows and rows[0][:3] == ["#", "step", "what happens"], "the step table needs its header row"
     listed = [tuple(r[:3]) for r in rows[1:]]
     expected = [(str(n), name, what) for n, name, what in STEP_ORDER]
-    assert listed == expected, f"the step table differs from sim.model.STEP_ORDER; {REGENERATE}"
+    assert listed == expected, f"the step table differs from sim.model.model.STEP_ORDER; {REGENERATE}"
     assert between(odd, "steps").strip() == docs.step_order_markdown().strip(), REGENERATE
 
 
 # --- coverage of the description -----------------------------------------------------------------------
 def test_every_catalogue_indicator_is_described(odd):
     missing = [name for name in CATALOGUE if not re.search(rf"\b{re.escape(name)}\b", odd)]
-    assert not missing, f"indicators of sim.indicators.CATALOGUE not mentioned in docs/ODD.md: {missing}"
+    assert not missing, f"indicators of sim.model.indicators.CATALOGUE not mentioned in docs/ODD.md: {missing}"
 
 
 def test_every_state_field_layer_and_random_process_is_described(odd):

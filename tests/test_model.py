@@ -6,13 +6,13 @@ import sys
 import numpy as np
 import pandas as pd
 
-from sim.indicators import CATALOGUE
-from sim.model import LangerThuisModel
-from sim.policy import has_access
-from sim.population import DEAD, HOME, INSTITUTION
-from sim.rng import STREAM, person_month_key_py, uniform_py
-from sim.runner import run_scenario
-from sim.scenario import resolve_scenario
+from sim.model.indicators import CATALOGUE
+from sim.model.model import LangerThuisModel
+from sim.model.mechanisms.policy import has_access
+from sim.model.population import DEAD, HOME, INSTITUTION
+from sim.model.rng import STREAM, person_month_key_py, uniform_py
+from sim.studies.runner import run_scenario
+from sim.model.scenario import resolve_scenario
 
 CAPACITY_SECTORS = 5
 

@@ -3,8 +3,8 @@ indicated: the cuts apply to new clients)."""
 import numpy as np
 import pytest
 
-from sim.packages import GGZ, LG, VG, VV, ZG
-from sim.policy import capacity_in_year, cut_table, has_access
+from sim.model.mechanisms.packages import GGZ, LG, VG, VV, ZG
+from sim.model.mechanisms.policy import capacity_in_year, cut_table, has_access
 
 access = has_access.py_func
 ENACTED = cut_table("enacted")

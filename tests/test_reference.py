@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from numba.core.dispatcher import Dispatcher
 
-from sim import kernel as K
-from sim.model import LangerThuisModel
-from sim.population import DEAD, STATE
-from sim.reference import ReferenceModel, Resident, pure
+from sim.model.engines import kernel as K
+from sim.model.model import LangerThuisModel
+from sim.model.population import DEAD, STATE
+from sim.model.engines.reference import ReferenceModel, Resident, pure
 
 COST = {"one_off": 0, "yearly": 1000, "payer": "municipality", "source": "assumption: test"}
 BASE = dict(
@@ -132,11 +132,11 @@ def test_one_agent_per_living_resident():
 
 def test_reference_runs_no_compiled_rules():
     """The reference's rules are the Python originals, and so are the rules they call."""
-    import sim.reference as R
+    import sim.model.engines.reference as R
 
     for name in ("decline_month", "care_demand_week", "indication_month", "wellbeing_month", "network_month"):
         fn = getattr(R, name)
         assert not isinstance(fn, Dispatcher)
         assert not any(isinstance(v, Dispatcher) for v in fn.__globals__.values()), name
-    from sim.rules_common import clip01
+    from sim.model.mechanisms.common import clip01
     assert pure(clip01)(1.5) == 1.0 and pure(clip01) is pure(clip01)

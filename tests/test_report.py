@@ -24,7 +24,7 @@ def results(tmp_path_factory) -> Path:
     variant.write_text(SMALL_WSG.format(small=ROOT / "scenarios" / "small.yaml"), encoding="utf-8")
     out = tmp / "compare"
     try:
-        from sim.compare import Comparison
+        from sim.studies.compare import Comparison
     except ModuleNotFoundError:   # before compare.py existed: the same folder layout from the runner
         return _compare_like(out, [ROOT / "scenarios" / "small.yaml", variant])
     Comparison([str(ROOT / "scenarios" / "small.yaml"), str(variant)], replicates=2).run().save(out)
@@ -35,9 +35,9 @@ def _compare_like(out, files):
     import pandas as pd
 
     from sim.output import atomic_folder, manifest, write_json
-    from sim.plots import standard_figures
-    from sim.runner import run_replicates
-    from sim.scenario import load_scenario
+    from sim.workshop.plots import standard_figures
+    from sim.studies.runner import run_replicates
+    from sim.model.scenario import load_scenario
 
     scenarios = [dict(load_scenario(f), replicates=2) for f in files]
     runs = [run_replicates(s) for s in scenarios]
@@ -79,7 +79,7 @@ def test_report_is_one_self_contained_file(results, browser, tmp_path):
 
 
 def test_report_in_dutch(results, tmp_path):
-    from sim.report import build_html
+    from sim.workshop.report import build_html
 
     html = build_html(results, lang="nl")
     assert "Wat het model niet bevat" in html and "Kosten per betaler" in html

@@ -1,7 +1,7 @@
 import numpy as np
 from numba import njit
 
-from sim.rng import PROCESSES, STREAM, month_key, person_month_key, person_month_key_py, run_key, uniform, uniform_py
+from sim.model.rng import PROCESSES, STREAM, month_key, person_month_key, person_month_key_py, run_key, uniform, uniform_py
 
 
 @njit

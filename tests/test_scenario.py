@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sim.errors import ScenarioError
-from sim.scenario import INVESTMENT_TYPES, load_scenario, resolve_scenario, scenario_hash
+from sim.model.scenario import INVESTMENT_TYPES, load_scenario, resolve_scenario, scenario_hash
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BASELINE = SCENARIOS / "baseline.yaml"
@@ -446,9 +446,9 @@ def test_top_level_must_be_a_mapping(tmp_path, text):
 
 
 def test_parameter_names_are_checked_against_the_model(monkeypatch):
-    fake = types.ModuleType("sim.parameters")
+    fake = types.ModuleType("sim.model.parameters")
     fake.default_parameters = lambda: {"fall_rate": 0.3}
-    monkeypatch.setitem(sys.modules, "sim.parameters", fake)
+    monkeypatch.setitem(sys.modules, "sim.model.parameters", fake)
     assert resolve_scenario({"name": "x", "parameters": {"fall_rate": 1}})["parameters"] == {"fall_rate": 1.0}
     with pytest.raises(ScenarioError) as excinfo:
         resolve_scenario({"name": "x", "parameters": {"fall_rat": 1}})
@@ -459,7 +459,7 @@ def test_parameter_names_are_checked_against_the_model(monkeypatch):
 
 
 def test_parameter_names_of_the_real_model(tmp_path):
-    parameters = pytest.importorskip("sim.parameters")
+    parameters = pytest.importorskip("sim.model.parameters")
     name, value = next(iter(parameters.default_parameters().items()))
     assert load_scenario(write(tmp_path, "ok.yaml", f"name: ok\nparameters: {{{name}: {value}}}\n"))
     err = error_of(write(tmp_path, "s.yaml", "name: s\nparameters:\n  no_such_parameter_xyz: 1\n"))

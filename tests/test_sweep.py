@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim import sweep
+from sim.studies import sweep
 from sim.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -302,7 +302,7 @@ def test_load_results_joins_runs_and_their_parameters(reference, tmp_path):
 
 
 def test_run_function_matches_a_sweep_run(reference):
-    from sim.interop import run_function
+    from sim.studies.interop import run_function
     path, expected = reference
     design = sweep.build_design(sweep.load_sweep(path))
     row = design.iloc[3]
@@ -422,7 +422,7 @@ def test_shipped_example_sweep_is_valid():
 def notebook_sweep(tmp_path) -> tuple[Path, str]:
     """A fake sweep, and the two lines a researcher types to run it with two worker processes."""
     path = write_fake_sweep(tmp_path)
-    code = (f"from sim.sweep import run_sweep\n"
+    code = (f"from sim.studies.sweep import run_sweep\n"
             f"print(run_sweep({str(path)!r}, {str(tmp_path / 'out')!r}, workers=2, progress=False))\n")
     return path, code
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from sim.cli import main as cli
-from sim.runner import run_scenario
-from sim.scenario import load_scenario
+from sim.studies.runner import run_scenario
+from sim.model.scenario import load_scenario
 
 from conftest import ROOT
 

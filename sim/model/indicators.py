@@ -1,0 +1,114 @@
+"""Yearly indicators (the contract of INDICATORS.md) from one year's integer totals.
+
+Both implementations (kernel and Mesa reference) produce the same totals; this module is the only
+place that turns them into indicator values, so the two cannot differ here.
+"""
+from __future__ import annotations
+
+import math
+
+from sim.model.mechanisms.care import CARE_TYPES, payer_of
+from sim.model.mechanisms.policy import GGZ_TO_WMO_YEAR
+
+# the catalogue of INDICATORS.md, in its order, then the indicators this model adds
+CATALOGUE = (
+    "pop_65plus_share", "pop_75plus_share", "pop_80plus_share", "mortality_rate_65plus", "mortality_rate_80plus",
+    "share_75plus_independent", "intramural_places_per_80plus", "intramural_residents_per_80plus",
+    "intramural_residents_per_1000", "intramural_admissions_per_1000", "wlz_clients_at_home_share",
+    "extramuralised_clients_per_1000", "decedents_80plus_intramural_at_death",
+    "decedents_80plus_intramural_2y_before_death", "limitation_prevalence_65_74", "limitation_prevalence_75_84",
+    "limitation_prevalence_85plus", "falls_per_1000_65plus", "hospital_admissions_per_1000_65plus",
+    "wellbeing_mean_clients", "wmo_household_help_share_75_84", "wmo_household_help_share_85plus",
+    "hours_home_care_per_1000", "hours_district_nursing_per_1000", "hours_wmo_support_per_1000",
+    "hours_day_care_per_1000", "hours_respite_per_1000", "unmet_need_share", "alarm_calls_per_1000",
+    "alarm_response_within_target_share", "mantelzorg_hours_per_1000", "carers_over_8h_share",
+    "carers_overburdened_share", "carer_breakdowns_per_1000", "cost_wlz_per_capita", "cost_wmo_per_capita",
+    "cost_zvw_per_capita", "cost_investment_per_capita", "cost_total_per_capita",
+    "months_independent_after_indication", "moved_to_adapted_dwelling_per_1000",
+)
+SECTOR_NAMES = ("VV", "VG", "LG", "ZG", "GGZ")
+ADDED = ("intramural_places_vv_per_80plus", "intramural_admissions_cut_packages_per_1000",
+         "hours_household_help_per_1000", "home_adaptations_per_1000", "hours_wlz_per_1000",
+         "hours_wmo_per_1000", "hours_zvw_per_1000", "inhabitants") + tuple(
+    f"clients_{where}_{s}_per_1000" for where in ("home", "institution") for s in SECTOR_NAMES)
+INDICATORS = CATALOGUE + ADDED
+TARIFF = {"home_care": "tariff_home_care_hour", "district_nursing": "tariff_nursing_hour",
+          "wmo_household_help": "tariff_household_hour", "wmo_support": "tariff_support_hour",
+          "day_care": "tariff_day_care_hour", "respite": "tariff_respite_hour"}
+
+
+def _ratio(a, b):
+    return a / b if b else math.nan
+
+
+def yearly_indicators(t: dict, year: int, p, inhabitants: float, places: float, places_vv: float,
+                      investment: float) -> dict:
+    """``t``: the year's integer totals by accumulator name (hours and money in hundredths)."""
+    per_1000 = 1000.0 / inhabitants
+    hours = {ct: (t[ct + "_c"] + t[ct + "_wlz_c"]) / 100.0 for ct in CARE_TYPES}
+    cost = {"wlz": t["intramural_cost_wlz_cents"] / 100.0, "wmo": 0.0, "zvw": 0.0}
+    payer_hours = {"wlz": 0.0, "wmo": 0.0, "zvw": 0.0}
+    ggz = t["intramural_cost_ggz_cents"] / 100.0
+    cost["wmo" if year >= GGZ_TO_WMO_YEAR else "wlz"] += ggz
+    for idx, ct in enumerate(CARE_TYPES):
+        tariff = getattr(p, TARIFF[ct])
+        for wlz_flag, suffix in ((False, "_c"), (True, "_wlz_c")):
+            cost[payer_of(idx, year, wlz_flag)] += t[ct + suffix] / 100.0 * tariff
+            payer_hours[payer_of(idx, year, wlz_flag)] += t[ct + suffix] / 100.0
+    cost["wmo"] += t["alarm_users"] * p.tariff_alarm_month + t["adaptations"] * p.tariff_adaptation
+    cost["zvw"] += t["hospital_all"] * p.tariff_hospital_admission
+    values = {
+        "pop_65plus_share": t["n65"] / inhabitants,
+        "pop_75plus_share": t["n75"] / inhabitants,
+        "pop_80plus_share": t["n80"] / inhabitants,
+        "mortality_rate_65plus": _ratio(t["deaths_65plus"], t["n65"]),
+        "mortality_rate_80plus": _ratio(t["deaths_80plus"], t["n80"]),
+        "share_75plus_independent": _ratio(t["n75_home"], t["n75"]),
+        "intramural_places_per_80plus": _ratio(places, t["n80"]),
+        "intramural_residents_per_80plus": _ratio(t["n80_intramural"], t["n80"]),
+        "intramural_residents_per_1000": t["intramural_total"] * per_1000,
+        "intramural_admissions_per_1000": t["admissions"] * per_1000,
+        "wlz_clients_at_home_share": _ratio(t["entitled_home"], t["entitled"]),
+        "extramuralised_clients_per_1000": t["extramuralised_home"] * per_1000,
+        "decedents_80plus_intramural_at_death": _ratio(t["dec80_intramural"], t["deaths_80plus"]),
+        "decedents_80plus_intramural_2y_before_death": _ratio(t["dec80_intramural_2y"], t["deaths_80plus"]),
+        "limitation_prevalence_65_74": _ratio(t["lim65_74"], t["n65_74"]),
+        "limitation_prevalence_75_84": _ratio(t["lim75_84"], t["n75_84"]),
+        "limitation_prevalence_85plus": _ratio(t["lim85"], t["n85"]),
+        "falls_per_1000_65plus": _ratio(1000.0 * t["falls_65plus"], t["n65"]),
+        "hospital_admissions_per_1000_65plus": _ratio(1000.0 * t["hospital_65plus"], t["n65"]),
+        "wellbeing_mean_clients": _ratio(t["wellbeing_clients_micro"] / 1e6, t["clients"]),
+        "wmo_household_help_share_75_84": _ratio(t["household_75_84"], t["n75_84"]),
+        "wmo_household_help_share_85plus": _ratio(t["household_85plus"], t["n85"]),
+        "hours_home_care_per_1000": hours["home_care"] * per_1000,
+        "hours_district_nursing_per_1000": hours["district_nursing"] * per_1000,
+        "hours_wmo_support_per_1000": hours["wmo_support"] * per_1000,
+        "hours_day_care_per_1000": hours["day_care"] * per_1000,
+        "hours_respite_per_1000": hours["respite"] * per_1000,
+        "unmet_need_share": 1.0 - t["delivered_c"] / t["needed_c"] if t["needed_c"] else 0.0,
+        "alarm_calls_per_1000": t["alarm_calls"] * per_1000,
+        "alarm_response_within_target_share": _ratio(t["alarm_on_time"], t["alarm_calls"]),
+        "mantelzorg_hours_per_1000": t["mantelzorg_c"] / 100.0 * per_1000,
+        "carers_over_8h_share": _ratio(t["carers_over_8h"], t["carers"]),
+        "carers_overburdened_share": _ratio(t["carers_overburdened"], t["carers"]),
+        "carer_breakdowns_per_1000": t["breakdowns"] * per_1000,
+        "cost_wlz_per_capita": cost["wlz"] / inhabitants,
+        "cost_wmo_per_capita": cost["wmo"] / inhabitants,
+        "cost_zvw_per_capita": cost["zvw"] / inhabitants,
+        "cost_investment_per_capita": investment / inhabitants,
+        "cost_total_per_capita": (cost["wlz"] + cost["wmo"] + cost["zvw"] + investment) / inhabitants,
+        "months_independent_after_indication": _ratio(t["spell_months"], t["spells_ended"]),
+        "moved_to_adapted_dwelling_per_1000": t["moves"] * per_1000,
+        "intramural_places_vv_per_80plus": _ratio(places_vv, t["n80"]),
+        "intramural_admissions_cut_packages_per_1000": t["admissions_cut_packages"] * per_1000,
+        "hours_household_help_per_1000": hours["wmo_household_help"] * per_1000,
+        "home_adaptations_per_1000": t["adaptations"] * per_1000,
+        "hours_wlz_per_1000": payer_hours["wlz"] * per_1000,
+        "hours_wmo_per_1000": payer_hours["wmo"] * per_1000,
+        "hours_zvw_per_1000": payer_hours["zvw"] * per_1000,
+        "inhabitants": inhabitants,
+    }
+    for where in ("home", "institution"):
+        for s in SECTOR_NAMES:
+            values[f"clients_{where}_{s}_per_1000"] = t[f"clients_{where}_{s}"] * per_1000
+    return {name: float(values[name]) for name in INDICATORS}

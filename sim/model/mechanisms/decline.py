@@ -1,0 +1,45 @@
+"""Decline of physical and cognitive functioning (0..1, 1 = no limitation).
+
+Faster with age (exponential), with a poor network and with unmet care need; slower for lifelong
+conditions (VG/LG/ZG/GGZ), in an adapted dwelling, with facilities nearby and inside a
+woonservicegebied (the damping effect, de Kam 2012). Acute events (stroke, fracture) cause jumps.
+"""
+import numpy as np
+
+from sim.model.mechanisms.mortality import MAX_AGE
+from sim.model.mechanisms.common import clip01, rule
+
+
+def annual_decline_tables(p):
+    """Mean yearly loss of physical and cognitive functioning by age in years."""
+    age = np.maximum(np.arange(MAX_AGE, dtype=np.float64) - 65.0, 0.0)
+    return p.decline_phys_base * np.exp(p.decline_phys_age * age), p.decline_cog_base * np.exp(p.decline_cog_age * age)
+
+
+@rule
+def decline_multiplier(p, sector, network, at_home, unmet, dwelling, facilities, wsg):
+    m = 1.0
+    if sector == 1:
+        m *= 1.0 + p.decline_package_vv
+    elif sector >= 2:
+        m *= 1.0 + p.decline_package_young
+    m *= 1.0 + p.decline_network * (1.0 - 2.0 * network)
+    if at_home:
+        m *= 1.0 + p.decline_unmet * unmet
+        if dwelling > 0:
+            m *= 1.0 - p.decline_dwelling_adapted
+        m *= 1.0 - p.decline_facilities * facilities
+        m *= 1.0 - p.decline_wsg_damping * wsg
+    return m if m > 0.0 else 0.0
+
+
+@rule
+def decline_month(p, phys, cog, base_phys_annual, base_cog_annual, mult, u_phys, u_shock, u_cog):
+    """New (phys, cog) after one month."""
+    noise_phys = 1.0 - 0.5 * p.decline_noise + p.decline_noise * u_phys
+    noise_cog = 1.0 - 0.5 * p.decline_noise + p.decline_noise * u_cog
+    phys = phys - base_phys_annual / 12.0 * mult * noise_phys
+    if u_shock < p.decline_shock_annual / 12.0:
+        phys = phys - p.decline_shock_size
+    cog = cog - base_cog_annual / 12.0 * mult * noise_cog
+    return clip01(phys), clip01(cog)

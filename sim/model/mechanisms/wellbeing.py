@@ -1,0 +1,21 @@
+"""Well-being (0..1) and network quality. Well-being moves towards a target that falls with lost
+functioning, unmet need, a poor network and institution life; inside a woonservicegebied the loss
+from limitations is damped (de Kam 2012). Meeting places nearby strengthen the network; cognitive
+decline erodes it."""
+from sim.model.mechanisms.common import clip01, rule
+
+
+@rule
+def wellbeing_month(p, wellbeing, phys, cog, unmet, network, in_institution, wsg):
+    damp = 1.0 - p.wellbeing_wsg_damping * wsg
+    target = 1.0 - (p.wellbeing_phys * (1.0 - phys) + p.wellbeing_cog * (1.0 - cog)) * damp
+    target -= p.wellbeing_unmet * unmet + p.wellbeing_network * (1.0 - network)
+    if in_institution:
+        target -= p.wellbeing_institution
+    return clip01(wellbeing + p.wellbeing_adjust * (clip01(target) - wellbeing))
+
+
+@rule
+def network_month(p, network, cog, meeting_near):
+    network = network + p.network_meeting_gain * meeting_near * (1.0 - network)
+    return clip01(network - p.network_decay * (1.0 - cog) * network)

@@ -1,0 +1,258 @@
+"""The Langer Thuis model: a ``mesa.Model`` whose ``step()`` simulates one month.
+
+Step order (written once here; ``python -m sim.docs`` renders ``STEP_ORDER`` into docs/ODD.md):
+"""
+from __future__ import annotations
+
+from collections import namedtuple
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim.model.engines import kernel as K
+from sim.model.mechanisms.decline import annual_decline_tables
+from sim.model.mechanisms.events import annual_event_tables
+from sim.model.indicators import yearly_indicators
+from sim.model.mechanisms.mortality import annual_death_table, improvement_factor
+from sim.model.neighbourhoods import Neighbourhoods
+from sim.model.parameters import make_params
+from sim.model.mechanisms.policy import ENACTED_CUTS, capacity_in_year, cut_table, initial_capacity
+from sim.model.population import (DEAD, INSTITUTION, STATE, Residents, YearInflow, initial_population,
+                            national_inhabitants)
+from sim.model.rng import month_key, named_seed_sequence, run_key
+
+STEP_ORDER = (
+    ("0", "year start (January)", "the year's investments change the neighbourhood layers; new adapted dwellings join the free stock; intramural capacity of the year"),
+    ("1", "inflow", "people turning 65 and younger adults with a new VG/LG/ZG/GGZ package enter"),
+    ("2", "ageing and mortality", "age +1 month; death by the life table, improvement and frailty"),
+    ("3", "decline", "physical and cognitive functioning fall (age, package, network, unmet need, dwelling, facilities, woonservicegebied)"),
+    ("4", "events", "falls, hospital admissions, alarm calls; a late alarm response may become a crisis"),
+    ("5", "indications", "new and upgraded packages when need crosses a level's threshold"),
+    ("6", "care demand", "formal and informal hours needed; summed per neighbourhood"),
+    ("7", "supply", "each neighbourhood's team capacity / demand gives everyone there the same share; the rest is unmet need"),
+    ("8", "informal care", "carer hours, strain, respite, breakdown, new carers"),
+    ("9", "dwelling", "Wmo home adaptations; wishes to move into an adapted dwelling"),
+    ("10", "admission wish", "residents whose package gives access this month and whose need (or a crisis) calls for it ask for a place"),
+    ("11", "well-being and network", "well-being moves to its target; meeting places strengthen the network"),
+    ("12", "moves", "into free adapted dwellings of the neighbourhood, in resident order"),
+    ("13", "admissions", "into free places of the sector: crises first, then the longest waiting"),
+    ("14", "bookkeeping", "month totals add up to the year's; in December the year's indicators are computed"),
+)
+__doc__ += "\n".join(f"  {n:>2}. {name}: {what}" for n, name, what in STEP_ORDER)
+
+Tables = namedtuple("Tables", ["death_annual", "decline_phys", "decline_cog", "fall_annual", "hospital_annual", "tariff_day"])
+
+
+def build_tables(p) -> Tables:
+    phys, cog = annual_decline_tables(p)
+    fall, hospital = annual_event_tables(p)
+    tariff = np.zeros((6, 11))
+    tariff[1, 1:4], tariff[1, 4:7], tariff[1, 7:] = p.tariff_vv_day_low, p.tariff_vv_day_mid, p.tariff_vv_day_high
+    tariff[2:, 1:] = p.tariff_young_day
+    return Tables(annual_death_table(p), phys, cog, fall, hospital, tariff)
+
+
+def cut_pairs_table() -> np.ndarray:
+    """[sector, level] -> 1 for the packages the enacted reform cut for all their clients (VV1-3,
+    VG1-2, GGZ1-2, LG1, LG3, ZG1), for the indicator of admissions of cut packages."""
+    t = np.zeros((6, 11), dtype=np.int8)
+    for sector, level, share, _ in ENACTED_CUTS:
+        if share == 1.0:
+            t[sector, level] = 1
+    return t
+
+
+class LangerThuisModel(mesa.Model):
+    """One municipality, one replicate. ``step()`` = one month; ``run()`` to the end year.
+
+    ``seed`` (Mesa's convention) defaults to the scenario's seed; every random process draws from its
+    own counter-based stream keyed by (seed, replicate, process), see ``sim.model.rng``.
+    """
+
+    engine = "kernel"
+
+    def __init__(self, scenario: dict, replicate: int = 0, seed: int | None = None):
+        seed = int(scenario["seed"] if seed is None else seed)
+        super().__init__(seed=seed)
+        self.scenario, self.replicate, self.seed = scenario, int(replicate), seed
+        self.params = make_params(scenario.get("parameters"))
+        self.tables = build_tables(self.params)
+        self.key = run_key(seed, replicate)
+        self.split_key = np.uint64(month_key(self.key, -1))
+        self.cuts = cut_table(scenario["policy"]["schedule"])
+        self.cut_pairs = cut_pairs_table()
+        self.start_year, self.end_year = int(scenario["start_year"]), int(scenario["end_year"])
+        self.month_abs = self.start_year * 12
+        self.hood = Neighbourhoods(scenario, self.params, random=self.random)
+        self.cell_weights = self._cell_weights()
+        self.scale = scenario["municipality"]["inhabitants"] / national_inhabitants(self.start_year)
+        self.next_pid = 0
+        self.people_in = 0   # initial residents + inflow (for the conservation invariant)
+        people = initial_population(self._rng_for("initial"), self.params, scenario, self.cell_weights)
+        self.capacity0 = initial_capacity(self.params, scenario["municipality"]["inhabitants"],
+                                          float(np.sum(people["age_months"] >= 80 * 12)))
+        self._place_in_institutions(people)
+        n65 = np.bincount(people["cell"][people["age_months"] >= 65 * 12], minlength=self.hood.n_cells)
+        self.hood.set_team_capacity(n65.astype(float))
+        self._add_people(people)
+        self.year_totals = np.zeros(K.N_ACC, dtype=np.int64)
+        self.cell_totals = np.zeros((self.hood.n_cells, K.N_CELL), dtype=np.int64)
+        self.records: list[tuple] = []     # (year, indicator, value)
+        self.cell_records: dict[int, np.ndarray] = {}
+        self.running = True
+
+    # --- set-up -------------------------------------------------------------------------------------
+    def _rng_for(self, name: str) -> np.random.Generator:
+        return np.random.default_rng(named_seed_sequence(self.seed, self.replicate, name))
+
+    def _cell_weights(self):
+        inh = self.hood.layer("inhabitants")
+        return inh, inh * self.hood.layer("old_age_factor")
+
+    def _place_in_institutions(self, people: dict):
+        """Fill each sector's places with its neediest package holders (the pre-reform situation)."""
+        dp, dc = 1.0 - people["phys"].astype(np.float64), 1.0 - people["cog"].astype(np.float64)
+        score = np.minimum(1.0, np.maximum(dp, dc) + 0.5 * np.minimum(dp, dc))
+        for s in range(5):
+            idx = np.flatnonzero((people["sector"] == s + 1) & (people["level"] > 0))
+            idx = idx[np.argsort(-score[idx], kind="mergesort")][: int(self.capacity0[s])]
+            people["residence"][idx] = INSTITUTION
+            people["inst_history"][idx] = np.uint32(0xFFFFFFFF)
+
+    def _add_people(self, people: dict):
+        """New residents: those with a package were indicated this month (before the run at the start)."""
+        k = len(people["pid"])
+        people["indicated_month"] = np.full(k, self.month_abs - (0 if self.people_in else 1), dtype=np.int16)
+        people["pid"] = np.arange(self.next_pid, self.next_pid + k, dtype=np.int32)
+        self.next_pid += k
+        self.people_in += k
+        self.add_residents(people)
+
+    # --- engine hooks: the kernel here; sim/reference.py overrides each with Mesa agents --------------
+    def add_residents(self, people: dict):
+        if not hasattr(self, "residents"):
+            self.residents = Residents(max(1024, int(len(people["pid"]) * 1.3)))
+        self.residents.append(people)
+
+    def state(self):
+        r = self.residents
+        return tuple(r.view(name) for name, _ in STATE)
+
+    def resident_pass_a(self, mkey, improvement, layers):
+        st = self.state()
+        size, chunks = K.chunking(len(st[0]))
+        acc = np.zeros((chunks, K.N_ACC), dtype=np.int64)
+        cell_acc = np.zeros((chunks, self.hood.n_cells, K.N_CELL), dtype=np.int64)
+        K.pass_a(st, self.params, self.tables, layers, mkey, improvement, self.month_abs, acc, cell_acc, size)
+        return acc.sum(axis=0), cell_acc.sum(axis=0)
+
+    def resident_pass_b(self, mkey, layers, snapshot, ratio):
+        st = self.state()
+        size, chunks = K.chunking(len(st[0]))
+        acc = np.zeros((chunks, K.N_ACC), dtype=np.int64)
+        cell_acc = np.zeros((chunks, self.hood.n_cells, K.N_CELL), dtype=np.int64)
+        K.pass_b(st, self.params, self.tables, layers, self.cuts, mkey, self.split_key, self.month_abs,
+                 snapshot, ratio, acc, cell_acc, size)
+        return acc.sum(axis=0), cell_acc.sum(axis=0)
+
+    def resident_pass_c(self, free_places):
+        counts = np.zeros(5, dtype=np.int64)
+        st = self.state()
+        scratch = np.empty((2, len(st[0])), dtype=np.int64)  # untouched pages cost nothing
+        K.pass_c(st, self.hood.stock, free_places, self.cut_pairs, counts, scratch[0], scratch[1])
+        return counts
+
+    def start_of_year(self):
+        if hasattr(self, "residents"):
+            self.compacted_dead += self.residents.compact()
+
+    def count_alive(self) -> tuple[int, int]:
+        """(living residents, residents who died since the start): their sum is ``people_in``."""
+        res = self.residents.view("residence")
+        return int(np.sum(res != DEAD)), int(np.sum(res == DEAD)) + self.compacted_dead
+
+    compacted_dead = 0
+
+    # --- the month ------------------------------------------------------------------------------------
+    @property
+    def year(self) -> int:
+        return self.month_abs // 12
+
+    def step(self):
+        """One month, in the order of STEP_ORDER."""
+        year, month = divmod(self.month_abs, 12)
+        if month == 0:                                                    # 0. year start
+            self.hood.set_year(year)
+            self.hood.add_dwellings_starting(year)
+            self.capacity = capacity_in_year(self.capacity0, self.scenario["policy"], year)
+            self.layers = self.hood.kernel_layers()
+            self.team_capacity_c = np.round(self.hood.layer("team_hours_month") * 100.0)
+            self.start_of_year()
+            self.inflow = YearInflow(self._rng_for(f"inflow-{year}"), self.params, self.scenario, year,
+                                     self.cell_weights)
+        self._add_people(self.inflow.month(month))                        # 1. inflow
+        mkey = np.uint64(month_key(self.key, self.month_abs))
+        improvement = improvement_factor(self.params, year)
+        acc_a, cell_a = self.resident_pass_a(mkey, improvement, self.layers)   # 2-6
+        demand = cell_a[:, K.C_DEMAND].astype(np.float64)
+        ratio = np.where(demand > self.team_capacity_c, self.team_capacity_c / np.maximum(demand, 1.0), 1.0)  # 7
+        acc_b, cell_b = self.resident_pass_b(mkey, self.layers, month == 6, ratio)   # 7-11
+        occupancy = acc_b[K.A_OCC0:K.A_OCC0 + 5]
+        free = np.maximum(self.capacity - occupancy, 0).astype(np.int64)
+        released = cell_a[:, K.C_REL_SF:K.C_REL_WC + 1]
+        self.hood.stock += released
+        moves, admissions, adm_cut, spells, spell_months = self.resident_pass_c(free)   # 12-13
+        month_totals = acc_a + acc_b
+        month_totals[K.A_OCC0:K.A_OCC0 + 5] = occupancy
+        month_totals[K.A_MOVES] += moves
+        month_totals[K.A_ADMISSIONS] += admissions
+        month_totals[K.A["admissions_cut_packages"]] += adm_cut
+        month_totals[K.A_SPELLS] += spells
+        month_totals[K.A_SPELL_MONTHS] += spell_months
+        self.year_totals += month_totals                                  # 14. bookkeeping
+        self.cell_totals += cell_a + cell_b
+        self.last_month_totals = month_totals
+        if month == 6:
+            self.places_mid_year = self.capacity.copy()
+        if month == 11:
+            self._close_year(year)
+        self.month_abs += 1
+        if self.month_abs >= (self.end_year + 1) * 12:
+            self.running = False
+
+    def _close_year(self, year: int):
+        totals = dict(zip(K.ACC_NAMES, self.year_totals.tolist()))
+        inhabitants = self.scale * national_inhabitants(year + 0.5)
+        investment = sum(self.hood.investment_cost(year).values())
+        values = yearly_indicators(totals, year, self.params, inhabitants, float(self.places_mid_year.sum()),
+                                   float(self.places_mid_year[0]), investment)
+        self.records.extend((year, name, value) for name, value in values.items())
+        self.cell_records[year] = self.cell_totals.copy()
+        self.year_totals[:] = 0
+        self.cell_totals[:] = 0
+
+    def run(self, progress=None):
+        """Step to the end year; ``progress`` is called with each finished year."""
+        while self.running:
+            self.step()
+            if progress is not None and self.month_abs % 12 == 0:
+                progress(self.month_abs // 12 - 1)
+        return self
+
+    def indicators(self) -> pd.DataFrame:
+        """The tidy table: scenario, replicate, year, indicator, value."""
+        df = pd.DataFrame(self.records, columns=["year", "indicator", "value"])
+        df.insert(0, "replicate", self.replicate)
+        df.insert(0, "scenario", self.scenario["name"])
+        return df
+
+    def cell_map(self, year: int) -> pd.DataFrame:
+        """Per neighbourhood: x, y, people 65+ (July), falls, hours needed and unmet, wsg."""
+        t = self.cell_records[year]
+        x, y = np.divmod(np.arange(self.hood.n_cells), self.hood.height)
+        needed = t[:, K.C_NEEDED] / 100.0
+        return pd.DataFrame({"x": x, "y": y, "residents_65plus": t[:, K.C_N65], "falls": t[:, K.C_FALLS],
+                             "hours_needed": needed, "hours_unmet": t[:, K.C_UNMET] / 100.0,
+                             "unmet_need_share": np.where(needed > 0, t[:, K.C_UNMET] / 100.0 / np.maximum(needed, 1e-9), 0.0),
+                             "wsg": self.hood.layer("wsg")})

@@ -1,0 +1,197 @@
+"""The municipality's neighbourhoods: a ``mesa.discrete_space`` grid whose property layers hold the
+facilities and services of each cell, and the woonservicegebied investments that change them.
+
+Cells differ (seeded by the scenario seed, not the replicate: the map is the same municipality in
+every replicate). The kernel reads the layers as flat arrays (cell index = x * height + y).
+"""
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+from mesa.discrete_space import OrthogonalMooreGrid
+
+from sim.model.rng import named_seed_sequence
+
+# distance classes to daily shops and to meeting places
+NEAR, WALKING, FAR = 0, 1, 2
+LAYERS = {  # name: (dtype, meaning)
+    "inhabitants": (float, "people living in the cell at the start (all ages)"),
+    "old_age_factor": (float, "relative share of people 65+ compared to the municipality"),
+    "shops_distance": (int, "daily shops: 0 within 100 m, 1 within 1,000 m, 2 further"),
+    "meeting_distance": (int, "meeting place / activities: 0 within 100 m, 1 within 1,000 m, 2 further"),
+    "health_centre": (int, "a health centre (GP, pharmacy, care team) in the cell"),
+    "public_space": (int, "public space usable with 0 neither, 1 a rollator, 2 a wheelchair"),
+    "transport_service": (int, "a transport service for older people"),
+    "alarm_response_minutes": (float, "time to follow up a personal alarm"),
+    "team_hours_month": (float, "formal home-care capacity of the neighbourhood team, hours per month"),
+    "respite_access": (float, "chance that a strained carer can get respite (0..1)"),
+    "carer_support": (float, "relative reduction of carer strain by carer support (0..1)"),
+    "broker_multiplier": (float, "multiplier of moves into adapted dwellings (senior housing broker)"),
+    "visits_per_year": (float, "housing-association visits per household per year used for signalling"),
+    "team_signalling": (int, "a neighbourhood team that signals problems early"),
+    "adaptation_advice": (int, "advice on adapting the dwelling"),
+    "adaptation_uptake": (float, "home-adaptation programme: share of eligible residents adapted per year"),
+    "wsg": (float, "woonservicegebied completeness: share of the six building blocks present (0..1)"),
+}
+# the six building blocks that make a cell a woonservicegebied (DOMAIN.md §3), each a set of investment types
+WSG_BLOCKS = ({"adapted_dwellings", "home_adaptation_programme"}, {"meeting_place"},
+              {"service_centre", "health_centre"}, {"care_team_hours"}, {"care_on_call"},
+              {"carer_support", "respite_places"})
+
+KernelLayers = namedtuple("KernelLayers", ["facilities", "meeting_near", "alarm_minutes", "respite_access",
+                                           "carer_support", "broker", "visits", "signalling", "advice",
+                                           "uptake", "wsg"])
+
+
+class Neighbourhoods:
+    """Grid of cells with facility layers, the base state plus the investments active in a year."""
+
+    def __init__(self, scenario: dict, params, random=None):
+        grid = scenario["municipality"]["grid"]
+        self.width, self.height = int(grid["width"]), int(grid["height"])
+        self.n_cells = self.width * self.height
+        self.grid = OrthogonalMooreGrid((self.width, self.height), torus=False, random=random)
+        for name, (dtype, _) in LAYERS.items():
+            self.grid.create_property_layer(name, default_value=dtype(0), dtype=dtype)
+        self.params = params
+        self.investments = scenario.get("investments", [])
+        self._base = self._base_layers(scenario)
+        self.first_year = int(scenario["start_year"])
+        self.set_year(self.first_year)
+        # free adapted dwellings per cell: [step-free, wheelchair]; changed by moves and investments
+        total = params.adapted_stock_per_1000 * self._base["inhabitants"] / 1000.0
+        self.stock = np.stack([np.round(0.8 * total), np.round(0.2 * total)], axis=1).astype(np.int64)
+
+    def layer(self, name: str) -> np.ndarray:
+        """A layer as a flat array over cells."""
+        return getattr(self.grid, name).data.ravel()
+
+    def _base_layers(self, scenario: dict) -> dict:
+        h = float(scenario["municipality"]["heterogeneity"])
+        rng = np.random.default_rng(named_seed_sequence(scenario["seed"], 0, "neighbourhoods"))
+        n = self.n_cells
+        inhabitants = float(scenario["municipality"]["inhabitants"])
+
+        def classes(p):  # heterogeneity mixes a typical cell with random draws
+            typical = int(np.argmax(p))
+            drawn = rng.choice(len(p), size=n, p=p)
+            return np.where(rng.random(n) < h, drawn, typical)
+
+        weight = np.exp(h * rng.normal(0.0, 0.5, n))
+        return {
+            "inhabitants": inhabitants * weight / weight.sum(),
+            "old_age_factor": np.exp(h * rng.normal(0.0, 0.3, n)),
+            "shops_distance": classes([0.25, 0.55, 0.20]),
+            "meeting_distance": classes([0.20, 0.55, 0.25]),
+            "health_centre": (rng.random(n) < 0.3).astype(int),
+            "public_space": classes([0.30, 0.50, 0.20]),
+            "transport_service": np.zeros(n, dtype=int),
+            "alarm_response_minutes": 30.0 + h * rng.uniform(-10.0, 15.0, n),
+            "team_hours_month": np.zeros(n),  # set by the model from the residents it places
+            "respite_access": 0.35 + h * rng.uniform(-0.2, 0.2, n),
+            "carer_support": np.zeros(n),
+            "broker_multiplier": np.ones(n),
+            "visits_per_year": np.zeros(n),
+            "team_signalling": np.zeros(n, dtype=int),
+            "adaptation_advice": np.zeros(n, dtype=int),
+            "adaptation_uptake": np.zeros(n),
+            "wsg": np.zeros(n),
+        }
+
+    def set_team_capacity(self, people_65plus_per_cell: np.ndarray):
+        """Team capacity at the start follows the number of people 65+ the model placed in each cell."""
+        self._base["team_hours_month"] = self.params.team_hours_per_65plus_month * people_65plus_per_cell
+        self.set_year(self.year)
+
+    def cell_index(self, cell) -> int:
+        return int(cell[0]) * self.height + int(cell[1])
+
+    def set_year(self, year: int):
+        """Layers = base state + every investment active in ``year``; team capacity grows yearly."""
+        self.year = year
+        layers = {k: np.array(v, copy=True) for k, v in self._base.items()}
+        growth = (1.0 + self.params.team_capacity_growth) ** max(0, year - self.first_year)
+        layers["team_hours_month"] = layers["team_hours_month"] * growth
+        blocks = [np.zeros(self.n_cells, dtype=bool) for _ in WSG_BLOCKS]
+        for inv in self.investments:
+            if inv["start_year"] > year:
+                continue
+            idx = np.array([self.cell_index(c) for c in inv["cells"]], dtype=np.int64)
+            _apply(inv, layers, idx)
+            for b, types in enumerate(WSG_BLOCKS):
+                if inv["type"] in types:
+                    blocks[b][idx] = True
+        layers["wsg"] = np.mean(blocks, axis=0)
+        for name, values in layers.items():
+            getattr(self.grid, name).data = np.asarray(values).reshape(self.width, self.height).astype(
+                getattr(self.grid, name).data.dtype)
+
+    def add_dwellings_starting(self, year: int):
+        """Adapted dwellings built by investments starting this year join the free stock."""
+        for inv in self.investments:
+            if inv["type"] == "adapted_dwellings" and inv["start_year"] == year:
+                kind = 1 if inv.get("kind") == "wheelchair" else 0
+                for c in inv["cells"]:
+                    self.stock[self.cell_index(c), kind] += int(inv["number"])
+
+    def kernel_layers(self) -> KernelLayers:
+        L = self.layer
+        score = {NEAR: 1.0, WALKING: 0.5, FAR: 0.0}
+        shops = np.vectorize(score.get)(L("shops_distance")).astype(float)
+        meeting = np.vectorize(score.get)(L("meeting_distance")).astype(float)
+        facilities = (shops + meeting + L("health_centre") + L("public_space") / 2.0 + L("transport_service")) / 5.0
+        signalling = np.minimum(1.0, L("visits_per_year") / 4.0 + 0.5 * L("team_signalling"))
+        f = lambda a: np.ascontiguousarray(a, dtype=np.float64)
+        return KernelLayers(f(facilities), f(L("meeting_distance") == NEAR), f(L("alarm_response_minutes")),
+                            f(L("respite_access")), f(L("carer_support")), f(L("broker_multiplier")),
+                            f(L("visits_per_year")), f(signalling), f(L("adaptation_advice")),
+                            f(L("adaptation_uptake")), f(L("wsg")))
+
+    def investment_cost(self, year: int) -> dict:
+        """Investment spending in ``year`` by payer: one-off in the start year, yearly from then on."""
+        cost = {}
+        for inv in self.investments:
+            if inv["start_year"] > year:
+                continue
+            c = inv["cost"]
+            amount = float(c.get("yearly", 0.0)) + (float(c.get("one_off", 0.0)) if inv["start_year"] == year else 0.0)
+            cost[c.get("payer", "municipality")] = cost.get(c.get("payer", "municipality"), 0.0) + amount
+        return cost
+
+
+def _apply(inv: dict, layers: dict, idx: np.ndarray):
+    """What one investment does to the layers of its cells (DOMAIN.md §3 building blocks)."""
+    t = inv["type"]
+    if t == "meeting_place":
+        layers["meeting_distance"][idx] = NEAR
+    elif t == "service_centre":
+        layers["shops_distance"][idx] = NEAR
+        layers["meeting_distance"][idx] = np.minimum(layers["meeting_distance"][idx], WALKING)
+    elif t == "health_centre":
+        layers["health_centre"][idx] = 1
+    elif t == "accessible_public_space":
+        layers["public_space"][idx] = np.maximum(layers["public_space"][idx], 2 if inv.get("level", "wheelchair") == "wheelchair" else 1)
+    elif t == "transport_service":
+        layers["transport_service"][idx] = 1
+    elif t == "care_team_hours":
+        layers["team_hours_month"][idx] += float(inv["hours_per_month"])
+    elif t == "care_on_call":
+        layers["alarm_response_minutes"][idx] = np.minimum(layers["alarm_response_minutes"][idx], float(inv["response_minutes"]))
+    elif t == "carer_support":
+        layers["carer_support"][idx] = np.maximum(layers["carer_support"][idx], float(inv["strain_relief"]))
+    elif t == "respite_places":
+        # each place serves about four strained carers a month (assumption); access saturates at 1
+        layers["respite_access"][idx] = np.minimum(1.0, layers["respite_access"][idx] + 0.25 * float(inv["places"]))
+    elif t == "adaptation_advice":
+        layers["adaptation_advice"][idx] = 1
+    elif t == "home_adaptation_programme":
+        layers["adaptation_uptake"][idx] = np.maximum(layers["adaptation_uptake"][idx], float(inv["uptake_per_year"]))
+    elif t == "housing_broker":
+        layers["broker_multiplier"][idx] = np.maximum(layers["broker_multiplier"][idx], float(inv["moves_multiplier"]))
+    elif t == "housing_association_signalling":
+        layers["visits_per_year"][idx] = np.maximum(layers["visits_per_year"][idx], float(inv["visits_per_year"]))
+    elif t == "neighbourhood_team_signalling":
+        layers["team_signalling"][idx] = 1
+    elif t == "adapted_dwellings":
+        pass  # dwellings join the free stock once, in the start year (add_dwellings_starting)

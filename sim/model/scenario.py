@@ -1,0 +1,453 @@
+"""Scenario files: read YAML, resolve ``extends:``, fill defaults, validate strictly.
+
+The schema is documented in ``scenarios/README.md``. ``load_scenario`` returns the *resolved*
+form: every default filled in, investment cells expanded to sorted ``[x, y]`` lists, ``extends``
+gone, plus ``_file`` (the path as given) and ``_hash`` (see ``scenario_hash``).
+
+Every problem is a :class:`sim.errors.ScenarioError` naming the file that defined the offending
+value, its key path (``investments[2].cells[0]``) and, when it came from a file, the YAML line.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import numbers
+import os
+
+import yaml
+
+from sim.errors import ScenarioError
+
+REQUIRED = object()  # default of a key that must be given
+MISSING = "nothing (the key is missing)"
+
+CARE_SECTORS = ("VV", "VG", "LG", "ZG", "GGZ")
+PAYERS = ("municipality", "housing_association", "care_insurer", "care_office")
+
+
+# ---- field checkers: check(value, path, fail) -> normalised value; fail(path, expected, found) raises
+
+
+def _describe(value) -> str:
+    """The 'found' text: short, one line, saying the type where the type is the problem."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, numbers.Number):
+        return str(value)
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    text = repr(value) if isinstance(value, str) else str(value)
+    text = text if len(text) <= 60 else text[:57] + "..."
+    return f"{text} (a {'string' if isinstance(value, str) else type(value).__name__})"
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _field(expected, ok, convert=lambda v: v):
+    def check(value, path, fail):
+        if not ok(value):
+            fail(path, expected, _describe(value))
+        return convert(value)
+    check.expected = expected
+    return check
+
+
+def _bounds(what, lo, hi, lo_open=False):
+    if lo is not None and hi is not None and not lo_open:
+        return f"{what} from {lo} to {hi}"
+    limits = ([f"{'>' if lo_open else '>='} {lo}"] if lo is not None else []) + ([f"<= {hi}"] if hi is not None else [])
+    return f"{what} {' and '.join(limits)}".strip()
+
+
+def integer(lo=None, hi=None):
+    return _field(_bounds("an integer", lo, hi),
+                  lambda v: _is_int(v) and (lo is None or v >= lo) and (hi is None or v <= hi), int)
+
+
+def number(lo=None, hi=None, lo_open=False):
+    """A finite int or float (never a bool); stored as float so 3 and 3.0 hash alike."""
+    def within(v):
+        above = lo is None or (v > lo if lo_open else v >= lo)
+        return above and (hi is None or v <= hi)
+    return _field(_bounds("a finite number", lo, hi, lo_open), lambda v: _is_number(v) and within(v), float)
+
+
+def choice(*options):
+    return _field("one of " + ", ".join(repr(o) for o in options), lambda v: isinstance(v, str) and v in options)
+
+
+def text(nonempty=False, expected=None):
+    expected = expected or ("a non-empty string" if nonempty else "a string")
+    return _field(expected, lambda v: isinstance(v, str) and (bool(v.strip()) or not nonempty))
+
+
+def mapping(spec):
+    def check(value, path, fail):
+        return _fields(value, spec, path, fail)
+    check.expected = "a mapping with the keys " + ", ".join(spec)
+    return check
+
+
+def _join(path, key) -> str:
+    key = str(key) if str(key).isprintable() else repr(str(key))  # keeps every message on one line
+    return f"{path}.{key}" if path else key
+
+
+def _fields(value, spec, path, fail):
+    """Check a mapping against ``spec`` (key -> (checker, default)); return it with defaults filled."""
+    if not isinstance(value, dict):
+        fail(path, "a mapping with the keys " + ", ".join(spec), _describe(value))
+    for key in value:
+        if key not in spec:
+            fail(_join(path, key), "one of the keys " + ", ".join(spec), f"unknown key {key!r}")
+    out = {}
+    for key, (check, default) in spec.items():
+        if key in value:
+            out[key] = check(value[key], _join(path, key), fail)
+        elif default is REQUIRED:
+            fail(_join(path, key), check.expected, MISSING)
+        else:
+            out[key] = check(default, _join(path, key), fail)
+    return out
+
+
+# ---- the schema (keep scenarios/README.md in step)
+
+MUNICIPALITY = {
+    "profile": (choice("nl", "netherlands"), "nl"),
+    "inhabitants": (integer(1000, 30_000_000), 100_000),
+    "grid": (mapping({"width": (integer(1, 200), 10), "height": (integer(1, 200), 10)}), {}),
+    "heterogeneity": (number(0, 1), 0.5),
+}
+
+CAPACITY_CHANGE = {"VV": -0.03, "VG": -0.015, "LG": -0.015, "ZG": -0.015, "GGZ": -0.015}
+POLICY = {
+    "schedule": (choice("enacted", "none"), "enacted"),
+    "capacity_change_per_year": (mapping({s: (number(-0.5, 0.5), d) for s, d in CAPACITY_CHANGE.items()}), {}),
+    "capacity_change_from_year": (integer(2000, 2100), 2013),  # within the run: checked in _resolve
+}
+
+SCENARIO = {
+    "name": (text(nonempty=True), REQUIRED),
+    "description": (text(), ""),
+    "seed": (integer(0), 20130101),
+    "replicates": (integer(1, 1000), 1),
+    "start_year": (integer(2000, 2100), 2010),
+    "end_year": (integer(hi=2100), 2040),  # after start_year: checked in _resolve
+    "municipality": (mapping(MUNICIPALITY), {}),
+    "policy": (mapping(POLICY), {}),
+    "parameters": (_field("a mapping of model parameter name to number, or 'calibrated'",
+                          lambda v: isinstance(v, dict) or v == "calibrated"), {}),
+    # set by the resolver for `parameters: calibrated` (sim/calibrate.py); absent otherwise
+    "calibration": (_field("null or the resolver's calibration record", lambda v: v is None or isinstance(v, dict)),
+                    None),
+    # contents checked in _resolve, once the grid and the years are known
+    "areas": (_field("a mapping of area name to a list of cells [x, y]", lambda v: isinstance(v, dict)), {}),
+    "investments": (_field("a list of investments", lambda v: isinstance(v, list)), []),
+}
+
+COST = {
+    "one_off": (number(0), 0.0),
+    "yearly": (number(0), 0.0),
+    "payer": (choice(*PAYERS), "municipality"),
+    "source": (text(nonempty=True, expected="a source: a citation or a text starting with 'assumption'"),
+               REQUIRED),
+}
+
+INVESTMENT_TYPES = {  # type -> its own keys
+    "adapted_dwellings": {"number": (integer(0), REQUIRED),
+                          "kind": (choice("step_free", "wheelchair"), "step_free")},
+    "home_adaptation_programme": {"uptake_per_year": (number(0, 1), 0.25)},
+    "meeting_place": {},
+    "service_centre": {},
+    "health_centre": {},
+    "accessible_public_space": {"level": (choice("rollator", "wheelchair"), "wheelchair")},
+    "care_team_hours": {"hours_per_month": (number(0), REQUIRED)},
+    "care_on_call": {"response_minutes": (number(0, 120, lo_open=True), 10.0)},
+    "carer_support": {"strain_relief": (number(0, 1), 0.3)},
+    "respite_places": {"places": (integer(0), REQUIRED)},
+    "transport_service": {},
+    "adaptation_advice": {},
+    "housing_broker": {"moves_multiplier": (number(1, 20), 3.0)},
+    "housing_association_signalling": {"visits_per_year": (number(0, 12), 2.0)},
+    "neighbourhood_team_signalling": {},
+}
+
+INVESTMENT = {
+    "type": (choice(*INVESTMENT_TYPES), REQUIRED),
+    "cells": (_field("'all', an area name or a list of cells [x, y]", lambda v: isinstance(v, (str, list))),
+              REQUIRED),
+    # set by the resolver; accepted as input so that a resolved scenario can be resolved again
+    "area": (_field("null or an area name", lambda v: v is None or isinstance(v, str)), None),
+    "start_year": (integer(2000, 2100), REQUIRED),  # within the run: checked in _investment
+    "cost": (mapping(COST), REQUIRED),
+}
+
+
+# ---- cross-field checks
+
+
+def _cells(value, path, width, height, fail):
+    """A non-empty list of cells inside the grid, returned sorted and without duplicates."""
+    if not isinstance(value, list) or not value:
+        fail(path, "a non-empty list of cells [x, y]", _describe(value))
+    expected = f"a cell [x, y] with 0 <= x < {width} and 0 <= y < {height}"
+    cells = set()
+    for i, cell in enumerate(value):
+        if not (isinstance(cell, (list, tuple)) and len(cell) == 2 and all(_is_int(c) for c in cell)
+                and 0 <= cell[0] < width and 0 <= cell[1] < height):
+            fail(f"{path}[{i}]", expected, _describe(cell) if not isinstance(cell, (list, tuple)) else
+                 "[" + ", ".join(_describe(c) for c in cell) + "]")
+        cells.add((int(cell[0]), int(cell[1])))
+    return [list(c) for c in sorted(cells)]
+
+
+def _parameters(value, fail):
+    known = _known_parameters()
+    names = "one of " + ", ".join(sorted(known)) if known is not None else "a model parameter name"
+    for name in value:
+        if not isinstance(name, str) or (known is not None and name not in known):
+            fail(_join("parameters", name), names, f"unknown parameter {name!r}")
+    return {name: number()(v, _join("parameters", name), fail) for name, v in value.items()}
+
+
+def _calibrated(value, calibration, fail):
+    """``parameters: calibrated`` or ``{calibrated: true|mean|ensemble, name: value...}``: the posterior mean
+    of calibration/ensemble.parquet with the explicit values on top (calibration/README.md)."""
+    if value == "calibrated":
+        value = {"calibrated": "mean"}
+    if value.get("calibrated") in (None, False):
+        return {k: v for k, v in value.items() if k != "calibrated"}, calibration
+    from sim.studies.calibrate import calibration_overrides
+    return calibration_overrides(value, fail)
+
+
+def _known_parameters():
+    """Names of the model parameters, or None while ``sim.model.parameters`` does not exist yet."""
+    try:
+        from sim.model.parameters import default_parameters
+    except ModuleNotFoundError as exc:
+        if exc.name != "sim.model.parameters":
+            raise
+        return None
+    return set(default_parameters())
+
+
+def _investment(value, path, run, fail):
+    if not isinstance(value, dict):
+        fail(path, "an investment: a mapping with type, cells, start_year, cost", _describe(value))
+    check_type = INVESTMENT["type"][0]
+    if "type" not in value:
+        fail(_join(path, "type"), check_type.expected, MISSING)
+    kind = check_type(value["type"], _join(path, "type"), fail)
+    inv = _fields(value, {**INVESTMENT, **INVESTMENT_TYPES[kind]}, path, fail)
+
+    if not run["start_year"] <= inv["start_year"] <= run["end_year"]:
+        fail(_join(path, "start_year"), f"a year within the run, {run['start_year']} to {run['end_year']}",
+             _describe(inv["start_year"]))
+
+    grid, areas = run["municipality"]["grid"], run["areas"]
+    if isinstance(inv["cells"], str):
+        name = inv["cells"]
+        if name != "all" and name not in areas:
+            fail(_join(path, "cells"), "'all', an area name (" + ", ".join(areas) + ") or a list of cells",
+                 _describe(name))
+        area = None if name == "all" else name
+        if inv["area"] not in (None, area):
+            fail(_join(path, "area"), f"null or {area!r}, the area named in cells", _describe(inv["area"]))
+        inv["cells"] = ([[x, y] for x in range(grid["width"]) for y in range(grid["height"])]
+                        if area is None else areas[area])
+        inv["area"] = area
+    else:
+        inv["cells"] = _cells(inv["cells"], _join(path, "cells"), grid["width"], grid["height"], fail)
+        if inv["area"] is not None and areas.get(inv["area"]) != inv["cells"]:
+            fail(_join(path, "area"), "null or the name of the area whose cells are listed",
+                 _describe(inv["area"]))
+    return inv
+
+
+def _resolve(data, fail):
+    run = _fields(data, SCENARIO, "", fail)
+    if run["end_year"] <= run["start_year"]:
+        fail("end_year", f"a year after start_year ({run['start_year']}) and <= 2100", _describe(run["end_year"]))
+    year = run["policy"]["capacity_change_from_year"]
+    if not run["start_year"] <= year <= run["end_year"]:
+        fail("policy.capacity_change_from_year",
+             f"a year within the run, {run['start_year']} to {run['end_year']}", _describe(year))
+    run["parameters"], calibration = _calibrated(run["parameters"], run.pop("calibration"), fail)
+    run["parameters"] = _parameters(run["parameters"], fail)
+    if calibration is not None:
+        run["calibration"] = calibration
+
+    grid = run["municipality"]["grid"]
+    areas = {}
+    for name, cells in run["areas"].items():
+        if not isinstance(name, str) or not name.strip() or name == "all":
+            fail(_join("areas", name), "an area name: a non-empty string other than 'all'", _describe(name))
+        areas[name] = _cells(cells, _join("areas", name), grid["width"], grid["height"], fail)
+    run["areas"] = areas
+    run["investments"] = [_investment(inv, f"investments[{i}]", run, fail)
+                          for i, inv in enumerate(run["investments"])]
+    return run
+
+
+# ---- reading files, extends and line numbers
+
+
+def _read(file: str):
+    """(data, lines) of one YAML file; lines maps key paths to the 1-based line of the key."""
+    try:
+        with open(file, encoding="utf-8") as f:
+            source = f.read()
+    except FileNotFoundError:
+        raise ScenarioError(file, "", "an existing scenario file", "no such file") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(file, "", "a UTF-8 text file", "bytes that are not UTF-8") from None
+    except OSError as exc:
+        raise ScenarioError(file, "", "a readable scenario file", exc.strerror or type(exc).__name__) from None
+
+    loader = yaml.SafeLoader(source)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        position = getattr(exc, "position", None)  # a ReaderError (bad character) has no mark
+        line = mark.line + 1 if mark else source.count("\n", 0, position) + 1 if position is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError(file, "", "valid YAML", " ".join(problem.split()), line) from None
+    finally:
+        loader.dispose()
+    lines = {}
+    if node is not None:
+        _map_lines(node, "", lines, file, set())
+    return data, lines
+
+
+def _map_lines(node, path, lines, file, stack):
+    if id(node) in stack:  # a recursive alias: its keys were mapped where it was defined
+        return
+    stack = stack | {id(node)}
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key_node, value_node in node.value:
+            key = _join(path, key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None:
+                continue
+            line = key_node.start_mark.line + 1
+            if key in seen:  # PyYAML would silently keep the last one
+                raise ScenarioError(file, key, "each key once in a mapping", "the key a second time", line)
+            seen.add(key)
+            lines[key] = line
+            _map_lines(value_node, key, lines, file, stack)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[f"{path}[{i}]"] = item.start_mark.line + 1
+            _map_lines(item, f"{path}[{i}]", lines, file, stack)
+
+
+def _chain(file, data, lines, base_dir, seen):
+    """[(file, data, lines)] for this source and its ``extends`` ancestors, child first."""
+    if not isinstance(data, dict):
+        raise ScenarioError(file, "", "a mapping of scenario keys",
+                            "an empty file" if data is None else _describe(data))
+    data = dict(data)
+    if "extends" not in data:
+        return [(file, data, lines)]
+    parent, line = data.pop("extends"), lines.get("extends")
+    if not isinstance(parent, str) or not parent.strip():
+        raise ScenarioError(file, "extends", "the path of a scenario file", _describe(parent), line)
+    if base_dir is None:
+        raise ScenarioError(file, "extends", "no extends in a scenario given in memory (or a base_dir)",
+                            _describe(parent))
+    parent_file = os.path.normpath(os.path.join(base_dir, parent))
+    if os.path.realpath(parent_file) in seen:
+        raise ScenarioError(file, "extends", "a chain of extends without a cycle",
+                            f"a cycle back to {parent_file}", line)
+    if not os.path.isfile(parent_file):
+        raise ScenarioError(file, "extends", "an existing scenario file", f"no such file {parent_file}", line)
+    parent_data, parent_lines = _read(parent_file)
+    return [(file, data, lines)] + _chain(parent_file, parent_data, parent_lines, os.path.dirname(parent_file),
+                                          seen | {os.path.realpath(parent_file)})
+
+
+def _merge(base, child):
+    """Deep merge: mappings key by key; a list or scalar of the child replaces the parent's."""
+    out = dict(base)
+    for key, value in child.items():
+        both = isinstance(out.get(key), dict) and isinstance(value, dict)
+        out[key] = _merge(out[key], value) if both else value
+    return out
+
+
+def _parent_path(path: str) -> str:
+    cut = path.rfind("[") if path.endswith("]") else path.rfind(".")
+    return path[:max(cut, 0)]
+
+
+def _failer(chain):
+    """fail(path, expected, found) raising a ScenarioError at the file and line that defined ``path``.
+
+    The value at a path of the merged scenario comes from the child-most file that has the path;
+    a path no file has (a default, a missing key) is reported where its nearest ancestor is.
+    """
+    def fail(path, expected, found):
+        probe = path
+        while True:
+            for file, lines in chain:
+                if probe in lines:
+                    raise ScenarioError(file, path, expected, found, lines[probe])
+            if not probe:
+                raise ScenarioError(chain[0][0], path, expected, found)
+            probe = _parent_path(probe)
+    return fail
+
+
+def _resolve_chain(chain, file):
+    merged = {}
+    for _, data, _ in reversed(chain):
+        merged = _merge(merged, data)
+    resolved = _resolve(merged, _failer([(f, lines) for f, _, lines in chain]))
+    resolved["_file"] = file
+    resolved["_hash"] = scenario_hash(resolved)
+    return resolved
+
+
+# ---- public API
+
+
+def load_scenario(path) -> dict:
+    """Read, resolve and validate a scenario file; see the module docstring for the result."""
+    file = str(path)
+    data, lines = _read(file)
+    return _resolve_chain(_chain(file, data, lines, os.path.dirname(file), {os.path.realpath(file)}), file)
+
+
+def resolve_scenario(data: dict, file: str = "<dict>", base_dir=None) -> dict:
+    """Resolve and validate an in-memory scenario (e.g. a loaded one with keys changed by a sweep).
+
+    ``_file`` and ``_hash`` of a resolved scenario are ignored, so resolving is idempotent.
+    ``extends`` is only allowed with ``base_dir``, the directory its path is relative to.
+    """
+    if not isinstance(data, dict):
+        raise ScenarioError(file, "", "a mapping of scenario keys", _describe(data))
+    data = {k: v for k, v in data.items() if k not in ("_file", "_hash")}
+    return _resolve_chain(_chain(file, data, {}, base_dir, set()), file)
+
+
+def scenario_hash(resolved: dict) -> str:
+    """sha256 of the canonical JSON of a resolved scenario, without its ``_`` keys."""
+    content = {k: v for k, v in resolved.items() if not str(k).startswith("_")}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

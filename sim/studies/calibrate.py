@@ -1,0 +1,640 @@
+"""``langerthuis calibrate CONFIG --out DIR [--quick]``: fit free parameters to public Dutch figures.
+
+Method: approximate Bayesian computation with sequential Monte Carlo (ABC-SMC, Toni et al. 2009;
+Beaumont et al. 2009), written on NumPy/SciPy:
+
+* generation 0 draws the particles from the prior (tolerance infinite, equal weights);
+* generation t uses as tolerance a quantile of the previous generation's distances, proposes by
+  picking a particle by weight and perturbing it with a multivariate normal kernel whose covariance is
+  twice the weighted covariance of the previous generation, simulates, and keeps the proposal if its
+  distance is within the tolerance, until ``particles`` are kept;
+* weights are prior density / (weighted mixture of the kernels around the previous particles);
+  the effective sample size 1 / sum(w^2) is reported per generation.
+
+Distance = sqrt(sum over target rows of ((simulated - observed) / tolerance)^2), one model run per
+particle. Every model run's seed comes from the root seed and (generation, proposal) through
+``numpy.random.SeedSequence``, and proposals are simulated in fixed-size batches, so a calibration
+is reproducible and independent of the number of workers (pyABC's parallel samplers keep particles in
+completion order, so their results depend on timing and worker count: calibration/README.md).
+
+The calibrated ensemble (``calibration/ensemble.parquet``) is used by scenarios that say
+``parameters: calibrated`` (posterior mean) or ``parameters: {calibrated: ensemble}`` (replicate r
+runs particle r of a weighted resample); see calibration/README.md.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import copy
+import hashlib
+import math
+import time
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from scipy import stats
+from scipy.special import logsumexp
+
+import sim
+from sim.errors import InputError
+from sim.studies.runner import single_numba_thread, worker_context
+
+ROOT = Path(sim.__file__).resolve().parent.parent
+ENSEMBLE_FILE = ROOT / "calibration" / "ensemble.parquet"
+
+# Free parameters that are not model parameters themselves but move a group of them together.
+NEED_THRESHOLDS = ("need_threshold_vv1", "need_threshold_vv2", "need_threshold_vv3", "need_threshold_vv4",
+                   "need_threshold_vv56", "need_threshold_vv78")
+DERIVED = {
+    # multiplies both Gompertz levels: one mortality level, the sex gap stays as in the life table
+    "mort_gompertz_a_scale": ("scale", ("mort_gompertz_a_male", "mort_gompertz_a_female")),
+    # shifts all VV need thresholds: how needy a resident must be for a package, the ladder kept
+    "need_threshold_shift": ("shift", NEED_THRESHOLDS),
+}
+
+
+def to_overrides(free: dict) -> dict[str, float]:
+    """Model-parameter overrides of one particle (derived free parameters expanded)."""
+    from sim.model.parameters import default_parameters
+    defaults = default_parameters()
+    out = {}
+    for name, value in free.items():
+        if name in DERIVED:
+            how, targets = DERIVED[name]
+            for t in targets:
+                out[t] = defaults[t] * value if how == "scale" else defaults[t] + value
+        else:
+            out[name] = float(value)
+    return out
+
+
+# --------------------------------------------------------------------------- priors
+@dataclass(frozen=True)
+class Prior:
+    """One free parameter's prior: uniform(low, high) or normal(mean, sd) truncated to [low, high]."""
+    name: str
+    kind: str
+    low: float
+    high: float
+    mean: float = math.nan
+    sd: float = math.nan
+    reason: str = ""
+
+    @cached_property
+    def dist(self):
+        if self.kind == "uniform":
+            return stats.uniform(self.low, self.high - self.low)
+        a, b = (self.low - self.mean) / self.sd, (self.high - self.mean) / self.sd
+        return stats.truncnorm(a, b, loc=self.mean, scale=self.sd)
+
+
+class JointPrior:
+    """Independent priors; ``sample`` (n, d) and ``logpdf`` (-inf outside the support)."""
+
+    def __init__(self, priors: list[Prior]):
+        self.priors = list(priors)
+        self.names = [p.name for p in priors]
+
+    def sample(self, rng, n: int) -> np.ndarray:
+        return np.column_stack([p.dist.rvs(size=n, random_state=rng) for p in self.priors])
+
+    def logpdf(self, theta: np.ndarray) -> np.ndarray:
+        theta = np.atleast_2d(theta)
+        return np.sum([p.dist.logpdf(theta[:, i]) for i, p in enumerate(self.priors)], axis=0)
+
+
+# --------------------------------------------------------------------------- the ABC-SMC engine
+@dataclass
+class Generation:
+    """One SMC population: particles (n, d), normalised weights, distances and model seeds."""
+    t: int
+    theta: np.ndarray
+    weights: np.ndarray
+    distances: np.ndarray
+    seeds: list
+    epsilon: float
+    simulations: int
+    seconds: float = 0.0
+
+    @property
+    def ess(self) -> float:
+        return float(1.0 / np.sum(self.weights ** 2))
+
+    @property
+    def acceptance(self) -> float:
+        return len(self.weights) / self.simulations
+
+
+def model_seed(root: int, generation: int, index: int) -> int:
+    """The model seed of proposal ``index`` of ``generation`` (a 32-bit int, reproducible)."""
+    return int(np.random.SeedSequence(int(root), spawn_key=(0, generation, index)).generate_state(1)[0])
+
+
+def _proposal_rng(root: int, generation: int, batch: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence(int(root), spawn_key=(1, generation, batch)))
+
+
+def weighted_cov(theta: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return np.atleast_2d(np.cov(theta.T, aweights=w, ddof=0))
+
+
+def weighted_quantile(x, w, q):
+    """Quantiles of x under weights w (inverse of the weighted empirical cdf, midpoint rule)."""
+    x, w = np.asarray(x, float), np.asarray(w, float)
+    keep = np.isfinite(x) & (w > 0)
+    x, w = x[keep], w[keep]
+    if not len(x):
+        return np.full(np.shape(q), np.nan)
+    order = np.argsort(x)
+    x, w = x[order], w[order]
+    cdf = (np.cumsum(w) - 0.5 * w) / w.sum()
+    return np.interp(q, cdf, x)
+
+
+def abc_smc(simulate, prior: JointPrior, particles: int, generations: int, root_seed: int,
+            quantile: float = 0.5, batch: int | None = None, max_simulations: int = 100_000,
+            min_acceptance: float = 0.0, log=print) -> list[Generation]:
+    """Run ABC-SMC. ``simulate(theta (k, d), seeds) -> distances (k,)`` runs a batch of proposals.
+
+    Stops after ``generations`` populations, or earlier when a generation cannot keep ``particles``
+    within ``max_simulations`` proposals or its acceptance rate falls below ``min_acceptance``.
+    """
+    batch = batch or particles
+    d = len(prior.names)
+    start = time.perf_counter()
+    theta0 = prior.sample(_proposal_rng(root_seed, 0, 0), particles)
+    seeds0 = [model_seed(root_seed, 0, i) for i in range(particles)]
+    dist0 = np.asarray(simulate(theta0, seeds0), float)
+    pops = [Generation(0, theta0, np.full(particles, 1.0 / particles), dist0, seeds0, math.inf, particles,
+                       time.perf_counter() - start)]
+    log(f"generation 0: {particles} prior particles, median distance {np.nanmedian(dist0):.3g}")
+    for t in range(1, generations):
+        prev = pops[-1]
+        start = time.perf_counter()
+        finite = prev.distances[np.isfinite(prev.distances)]
+        eps = float(np.quantile(finite, quantile)) if len(finite) else math.inf
+        cov = 2.0 * weighted_cov(prev.theta, prev.weights)
+        cov += np.eye(d) * 1e-12 * np.maximum(np.diag(cov).max(), 1e-12)  # never singular
+        kept_theta, kept_dist, kept_seeds, sims, b = [], [], [], 0, 0
+        while len(kept_theta) < particles and sims < max_simulations:
+            rng = _proposal_rng(root_seed, t, b)
+            proposals = _propose(rng, prev, cov, prior, batch)
+            seeds = [model_seed(root_seed, t, b * batch + k) for k in range(batch)]
+            dist = np.asarray(simulate(proposals, seeds), float)
+            sims += batch
+            b += 1
+            for k in np.flatnonzero(dist <= eps):  # kept in proposal order: reproducible
+                kept_theta.append(proposals[k])
+                kept_dist.append(dist[k])
+                kept_seeds.append(seeds[k])
+        if len(kept_theta) < particles:
+            log(f"generation {t}: only {len(kept_theta)} of {particles} particles within {eps:.3g} "
+                f"after {sims} simulations; stopping with generation {t - 1}")
+            break
+        theta = np.array(kept_theta[:particles])
+        # importance weight: prior / mixture of the perturbation kernels around the previous particles
+        diff = (theta[None, :, :] - prev.theta[:, None, :]).reshape(-1, d)  # every (previous, new) pair
+        logk = np.atleast_1d(stats.multivariate_normal.logpdf(diff, mean=np.zeros(d), cov=cov))
+        logk = logk.reshape(len(prev.theta), particles)
+        logw = prior.logpdf(theta) - logsumexp(logk + np.log(prev.weights)[:, None], axis=0)
+        w = np.exp(logw - logw.max())
+        pops.append(Generation(t, theta, w / w.sum(), np.array(kept_dist[:particles]), kept_seeds[:particles],
+                               eps, sims, time.perf_counter() - start))
+        g = pops[-1]
+        log(f"generation {t}: tolerance {eps:.3g}, acceptance {g.acceptance:.2f} ({sims} runs), "
+            f"ESS {g.ess:.1f}")
+        if g.acceptance < min_acceptance:
+            log(f"acceptance below {min_acceptance}: stopping")
+            break
+    return pops
+
+
+def _propose(rng, prev: Generation, cov, prior: JointPrior, k: int) -> np.ndarray:
+    """k particles picked by weight and perturbed; those outside the prior's support are redrawn."""
+    out = np.empty((0, cov.shape[0]))
+    for _ in range(1000):
+        j = rng.choice(len(prev.weights), size=k, p=prev.weights)
+        x = prev.theta[j] + rng.multivariate_normal(np.zeros(cov.shape[0]), cov, size=k)
+        out = np.vstack([out, x[np.isfinite(prior.logpdf(x))]])
+        if len(out) >= k:
+            return out[:k]
+    raise RuntimeError("too few proposals inside the prior support after 1,000 rounds")
+
+
+# --------------------------------------------------------------------------- the model side
+@dataclass
+class Config:
+    file: str
+    scenario: dict
+    targets: pd.DataFrame  # indicator, year, value, tolerance, source, fitted, note
+    prior: JointPrior
+    seed: int
+    smc: dict
+    quick: bool = False
+    raw: dict = field(default_factory=dict)
+
+
+def _config_error(file, path, expected, found):
+    return InputError(f"{file}: {path}: expected {expected}, found {found}")
+
+
+def _set_path(data: dict, path: str, value):
+    keys = path.split(".")
+    for k in keys[:-1]:
+        data = data.setdefault(k, {})
+    data[keys[-1]] = value
+
+
+def load_config(path, quick: bool = False) -> Config:
+    """Read a calibration config (see calibration/config.yaml); every problem is one InputError line."""
+    from sim.model.indicators import INDICATORS
+    from sim.model.scenario import load_scenario, resolve_scenario
+    file = str(path)
+    try:
+        raw = yaml.safe_load(Path(file).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{file}: no such calibration config") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{file}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(raw, dict):
+        raise _config_error(file, "<top>", "a mapping", type(raw).__name__)
+    for key in ("scenario", "targets", "parameters", "smc"):
+        if key not in raw:
+            raise _config_error(file, key, "a value", "nothing (the key is missing)")
+    base = Path(file).parent
+    section = raw.get("quick", {}) if quick else {}
+    smc = {"particles": 40, "generations": 5, "quantile": 0.5, "batch": None, "max_simulations": 2000,
+           "min_acceptance": 0.0, "workers": 2, **raw["smc"], **section.get("smc", {})}
+
+    scenario = {k: v for k, v in load_scenario(base / raw["scenario"]).items() if not k.startswith("_")}
+    for key, value in {**raw.get("scenario_changes", {}), **section.get("scenario_changes", {})}.items():
+        _set_path(scenario, key, copy.deepcopy(value))
+    scenario = resolve_scenario(scenario, file=str(base / raw["scenario"]))
+    if scenario.get("calibration"):
+        raise _config_error(file, "scenario", "a scenario without 'parameters: calibrated'", "a calibrated one")
+
+    targets = read_targets(base / raw["targets"], INDICATORS)
+    excluded = raw.get("exclude", {}) or {}
+    notes, fitted = [], []
+    for row in targets.itertuples():
+        if row.indicator in excluded:
+            notes.append(f"not fitted: {excluded[row.indicator]}")
+            fitted.append(False)
+        elif not scenario["start_year"] <= row.year <= scenario["end_year"]:
+            notes.append(f"not simulated: year outside the calibration run "
+                         f"{scenario['start_year']}-{scenario['end_year']}")
+            fitted.append(False)
+        else:
+            notes.append("fitted")
+            fitted.append(True)
+    targets = targets.assign(fitted=fitted, note=notes)
+    if not targets.fitted.any():
+        raise _config_error(file, "targets", "at least one target row within the run's years", "none")
+
+    from sim.model.parameters import default_parameters
+    known = set(default_parameters()) | set(DERIVED)
+    priors = []
+    for name, spec in raw["parameters"].items():
+        where = f"parameters.{name}"
+        if name not in known:
+            raise _config_error(file, where, "a model parameter or one of " + ", ".join(DERIVED), repr(name))
+        if not isinstance(spec, dict) or spec.get("prior") not in ("uniform", "normal"):
+            raise _config_error(file, where + ".prior", "'uniform' or 'normal'", repr(getattr(spec, "get",
+                                                                                              lambda k: spec)("prior")))
+        try:
+            lo, hi = float(spec["low"]), float(spec["high"])
+            mean, sd = (float(spec["mean"]), float(spec["sd"])) if spec["prior"] == "normal" else (math.nan, math.nan)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise _config_error(file, where, "low and high (and mean, sd for a normal prior) as numbers",
+                                f"a problem with {exc}") from None
+        if not lo < hi:
+            raise _config_error(file, where, "low < high", f"{lo}, {hi}")
+        if not spec.get("reason"):
+            raise _config_error(file, where + ".reason", "a reason for this prior", "nothing")
+        priors.append(Prior(name, spec["prior"], lo, hi, mean, sd, spec["reason"]))
+    if not priors:
+        raise _config_error(file, "parameters", "at least one free parameter", "none")
+    return Config(file, scenario, targets, JointPrior(priors), int(raw.get("seed", 1)), smc, quick, raw)
+
+
+def read_targets(path, known) -> pd.DataFrame:
+    """A targets CSV (indicator, year, value, tolerance, source) checked row by row; one-line errors."""
+    file = str(path)
+    try:
+        df = pd.read_csv(file, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except FileNotFoundError:
+        raise InputError(f"{file}: no such targets file") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise InputError(f"{file}: not a readable CSV ({str(exc).splitlines()[0] if str(exc) else 'empty'})") from None
+    df.columns = [c.strip() for c in df.columns]
+    missing = [c for c in ("indicator", "year", "value", "tolerance", "source") if c not in df.columns]
+    if missing:
+        raise InputError(f"{file}: expected the columns indicator, year, value, tolerance, source; "
+                         f"missing {', '.join(missing)}")
+    if df.empty:
+        raise InputError(f"{file}: expected at least one target row, found none")
+    rows = []
+    for i, r in enumerate(df.itertuples(index=False), start=2):  # line 1 is the header
+        where = f"{file}: line {i}"
+        name = r.indicator.strip()
+        if name not in known:
+            raise InputError(f"{where}: unknown indicator {name!r} (see INDICATORS.md / sim.model.indicators)")
+        try:
+            year = int(r.year.strip())
+        except ValueError:
+            raise InputError(f"{where}: year: expected an integer year, found {r.year!r}") from None
+        values = {}
+        for col in ("value", "tolerance"):
+            try:
+                values[col] = float(getattr(r, col))
+            except ValueError:
+                values[col] = math.nan
+            if not math.isfinite(values[col]) or (col == "tolerance" and values[col] <= 0):
+                expected = "a positive number" if col == "tolerance" else "a finite number"
+                raise InputError(f"{where}: {col}: expected {expected}, found {getattr(r, col)!r}")
+        rows.append({"indicator": name, "year": year, **values, "source": r.source})
+    return pd.DataFrame(rows)
+
+
+def simulate_rows(task: dict) -> np.ndarray:
+    """Run the model once (in a worker) and return the values of the requested (indicator, year) rows."""
+    from sim.studies.runner import run_scenario
+    scenario = copy.deepcopy(task["scenario"])
+    scenario["parameters"] = {**scenario["parameters"], **task["overrides"]}
+    scenario["seed"] = int(task["seed"])
+    df = run_scenario(scenario, replicate=0)
+    table = df.set_index(["indicator", "year"])["value"]
+    return np.array([table.get((ind, year), np.nan) for ind, year in task["rows"]], dtype=float)
+
+
+class Pool:
+    """A spawn process pool (sim.studies.runner.worker_context) with ``map`` (or plain ``map`` in this process for workers <= 1)."""
+
+    def __init__(self, workers: int):
+        # one Numba thread per worker: the processes already fill the cores (results do not depend on it)
+        self.pool = (cf.ProcessPoolExecutor(workers, mp_context=worker_context(),
+                                            initializer=single_numba_thread) if workers > 1 else None)
+
+    def map(self, fn, items):
+        return list(self.pool.map(fn, items) if self.pool else map(fn, items))
+
+    def close(self):
+        if self.pool:
+            self.pool.shutdown()
+
+
+def distance(sim_values: np.ndarray, observed: np.ndarray, tolerance: np.ndarray) -> float:
+    """sqrt(sum(((sim - obs) / tolerance)^2)); a missing simulated value makes the distance infinite."""
+    z = (sim_values - observed) / tolerance
+    return float(np.sqrt(np.sum(z ** 2))) if np.all(np.isfinite(z)) else math.inf
+
+
+def _log(text):
+    print(text, flush=True)
+
+
+def calibrate(config: Config, log=_log):
+    """Run ABC-SMC for a config; returns (generations, fit table, posterior summary)."""
+    fit_rows = config.targets[config.targets.fitted]
+    rows = list(zip(fit_rows.indicator, fit_rows.year))
+    observed, tolerance = fit_rows.value.to_numpy(), fit_rows.tolerance.to_numpy()
+    names = config.prior.names
+    pool = Pool(int(config.smc["workers"]))
+
+    def simulate(theta, seeds):
+        tasks = [{"scenario": config.scenario, "overrides": to_overrides(dict(zip(names, x))), "seed": s,
+                  "rows": rows} for x, s in zip(theta, seeds)]
+        return [distance(v, observed, tolerance) for v in pool.map(simulate_rows, tasks)]
+
+    try:
+        pops = abc_smc(simulate, config.prior, int(config.smc["particles"]), int(config.smc["generations"]),
+                       config.seed, float(config.smc["quantile"]), config.smc.get("batch"),
+                       int(config.smc["max_simulations"]), float(config.smc["min_acceptance"]), log=log)
+        fit = posterior_predictive(config, pops[-1], pool)
+    finally:
+        pool.close()
+    return pops, fit, posterior_summary(config.prior, pops[-1])
+
+
+def posterior_predictive(config: Config, last: Generation, pool: Pool) -> pd.DataFrame:
+    """Every final particle run once more with a fresh seed; weighted mean and 90 % interval per row."""
+    t = config.targets
+    sim_rows = t[~t.note.str.startswith("not simulated")]
+    rows = list(zip(sim_rows.indicator, sim_rows.year))
+    tasks = [{"scenario": config.scenario, "overrides": to_overrides(dict(zip(config.prior.names, x))),
+              "seed": model_seed(config.seed, 10_000, i), "rows": rows} for i, x in enumerate(last.theta)]
+    values = np.array(pool.map(simulate_rows, tasks)).reshape(len(tasks), len(rows))
+    fit = t[["indicator", "year", "value", "tolerance"]].rename(columns={"value": "observed"}).copy()
+    for col in ("simulated_mean", "simulated_p05", "simulated_p95", "abs_error"):
+        fit[col] = np.nan
+    for j, idx in enumerate(sim_rows.index):
+        v = values[:, j]
+        ok = np.isfinite(v)
+        if ok.any():
+            fit.loc[idx, "simulated_mean"] = np.average(v[ok], weights=last.weights[ok])
+            fit.loc[idx, ["simulated_p05", "simulated_p95"]] = weighted_quantile(v, last.weights, [0.05, 0.95])
+    fit["abs_error"] = (fit.simulated_mean - fit.observed).abs()
+    fit["within_tolerance"] = np.where(fit.simulated_mean.isna(), "not simulated",
+                                       np.where(fit.abs_error <= fit.tolerance, "yes", "no"))
+    fit["status"] = t.note
+    fit["source"] = t.source
+    return fit
+
+
+def posterior_summary(prior: JointPrior, last: Generation) -> pd.DataFrame:
+    out = []
+    for i, p in enumerate(prior.priors):
+        x, w = last.theta[:, i], last.weights
+        mean = float(np.average(x, weights=w))
+        lo90, hi90 = p.dist.ppf([0.05, 0.95])
+        q05, q50, q95 = weighted_quantile(x, w, [0.05, 0.5, 0.95])
+        out.append({"parameter": p.name, "prior": p.kind, "prior_low": p.low, "prior_high": p.high,
+                    "prior_p05": lo90, "prior_p95": hi90, "posterior_mean": mean,
+                    "posterior_sd": float(np.sqrt(np.average((x - mean) ** 2, weights=w))),
+                    "posterior_p05": q05, "posterior_median": q50, "posterior_p95": q95, "reason": p.reason})
+    return pd.DataFrame(out)
+
+
+def ensemble_table(prior: JointPrior, pops: list[Generation]) -> pd.DataFrame:
+    frames = []
+    for g in pops:
+        df = pd.DataFrame(g.theta, columns=prior.names)
+        df.insert(0, "seed", np.array(g.seeds, dtype=np.int64))
+        df.insert(0, "epsilon", g.epsilon)
+        df.insert(0, "distance", g.distances)
+        df.insert(0, "weight", g.weights)
+        df.insert(0, "particle", np.arange(len(df)))
+        df.insert(0, "generation", g.t)
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def generations_table(pops: list[Generation]) -> pd.DataFrame:
+    return pd.DataFrame([{"generation": g.t, "epsilon": g.epsilon, "particles": len(g.weights),
+                          "simulations": g.simulations, "acceptance_rate": g.acceptance, "ess": g.ess,
+                          "median_distance": float(np.median(g.distances)), "seconds": round(g.seconds, 1)}
+                         for g in pops])
+
+
+# --------------------------------------------------------------------------- figures
+def plot_trace(prior: JointPrior, pops: list[Generation], path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    d = len(prior.names)
+    cols = 3
+    rows = math.ceil((d + 2) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3 * rows), squeeze=False)
+    axes = axes.ravel()
+    ts = [g.t for g in pops]
+    axes[0].plot(ts[1:], [g.epsilon for g in pops[1:]], "o-", label="tolerance")
+    axes[0].plot(ts, [np.median(g.distances) for g in pops], "s--", label="median distance")
+    axes[0].set_title("tolerance schedule")
+    axes[0].legend(fontsize=7)
+    axes[1].plot(ts, [g.ess for g in pops], "o-", label="ESS")
+    axes[1].plot(ts, [len(g.weights) * g.acceptance for g in pops], "s--", label="acceptance x particles")
+    axes[1].set_title("effective sample size")
+    axes[1].legend(fontsize=7)
+    for i, p in enumerate(prior.priors):
+        ax = axes[i + 2]
+        for g in pops:
+            ax.scatter(np.full(len(g.weights), g.t), g.theta[:, i], s=6 + 200 * g.weights, alpha=0.4)
+            q = weighted_quantile(g.theta[:, i], g.weights, [0.05, 0.5, 0.95])
+            ax.plot([g.t] * 2, [q[0], q[2]], "k-", lw=2)
+            ax.plot(g.t, q[1], "k_", ms=12)
+        ax.set_ylim(p.low, p.high)
+        ax.set_title(p.name, fontsize=9)
+        ax.set_xlabel("generation")
+    for ax in axes[d + 2:]:
+        ax.set_visible(False)
+    _save(fig, path, "ABC-SMC trace")
+
+
+def plot_marginals(prior: JointPrior, last: Generation, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    d = len(prior.names)
+    cols = min(d, 4)
+    rows = math.ceil(d / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.6 * cols, 2.8 * rows), squeeze=False)
+    axes = axes.ravel()
+    for i, p in enumerate(prior.priors):
+        ax = axes[i]
+        grid = np.linspace(p.low, p.high, 200)
+        ax.hist(last.theta[:, i], bins=15, range=(p.low, p.high), weights=last.weights, density=True,
+                alpha=0.6, label="posterior")
+        ax.plot(grid, p.dist.pdf(grid), "k--", label="prior")
+        ax.set_title(p.name, fontsize=9)
+        if i == 0:
+            ax.legend(fontsize=7)
+    for ax in axes[d:]:
+        ax.set_visible(False)
+    _save(fig, path, f"posterior marginals (generation {last.t})")
+
+
+def _save(fig, path, title):
+    import matplotlib.pyplot as plt
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100, metadata={"Software": f"langerthuis {sim.__version__}"})
+    plt.close(fig)
+
+
+# --------------------------------------------------------------------------- the calibrated ensemble
+def file_sha256(path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _final_generation(path: str, sha: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    df = pd.read_parquet(path)
+    last = df[df.generation == df.generation.max()].reset_index(drop=True)
+    names = tuple(c for c in df.columns
+                  if c not in ("generation", "particle", "weight", "distance", "epsilon", "seed"))
+    last = last.assign(weight=last.weight / last.weight.sum())
+    return last, names
+
+
+def final_generation(path=None):
+    """(last generation's particles with normalised weights, free parameter names) of an ensemble."""
+    path = Path(path or ENSEMBLE_FILE)
+    return _final_generation(str(path), file_sha256(path))
+
+
+def posterior_mean_overrides(path=None) -> dict[str, float]:
+    """Model-parameter overrides at the weighted posterior mean of the ensemble's last generation."""
+    last, names = final_generation(path)
+    return to_overrides({n: float(np.average(last[n], weights=last.weight)) for n in names})
+
+
+def calibration_overrides(value: dict, fail, path=None):
+    """Resolve ``parameters: {calibrated: true|mean|ensemble, name: value...}`` (scenario.py).
+
+    Returns (parameters: posterior mean with the explicit values on top, calibration info).
+    """
+    mode = value["calibrated"]
+    if mode is True:
+        mode = "mean"
+    if mode not in ("mean", "ensemble"):
+        fail("parameters.calibrated", "true, 'mean' or 'ensemble'", repr(mode))
+    path = Path(path or ENSEMBLE_FILE)
+    if not path.is_file():
+        fail("parameters.calibrated", "an existing calibrated ensemble (calibration/ensemble.parquet)",
+             f"no such file {path}")
+    explicit = {k: v for k, v in value.items() if k != "calibrated"}
+    info = {"mode": mode, "file": str(path), "sha256": file_sha256(path), "fixed": sorted(map(str, explicit))}
+    return {**posterior_mean_overrides(path), **explicit}, info
+
+
+def replicate_parameters(scenario: dict, replicate: int) -> dict:
+    """The parameters of ``replicate`` of a ``calibrated: ensemble`` scenario: particle ``replicate`` of a
+    weighted resample (seeded by the scenario seed) of the ensemble, the scenario's explicit values on top."""
+    info = scenario["calibration"]
+    if file_sha256(info["file"]) != info["sha256"]:
+        raise InputError(f"{info['file']}: the calibrated ensemble changed since the scenario was resolved")
+    last, names = final_generation(info["file"])
+    rng = np.random.default_rng(np.random.SeedSequence(int(scenario["seed"]), spawn_key=(7,)))
+    picks = rng.choice(len(last), size=max(1000, replicate + 1), p=last.weight.to_numpy())
+    particle = to_overrides({n: float(last.loc[picks[replicate], n]) for n in names})
+    fixed = set(info.get("fixed", ()))
+    return {**scenario["parameters"], **{k: v for k, v in particle.items() if k not in fixed}}
+
+
+# --------------------------------------------------------------------------- command line
+def register(sub):
+    p = sub.add_parser("calibrate", help="fit free parameters to targets with ABC-SMC (calibration/README.md)")
+    p.add_argument("config", help="calibration config YAML (e.g. calibration/config.yaml)")
+    p.add_argument("--out", required=True, help="output folder (replaced atomically when complete)")
+    p.add_argument("--quick", action="store_true", help="small version (the config's quick: section)")
+    p.add_argument("--workers", type=int, help="override smc.workers (results do not depend on it)")
+    p.set_defaults(func=main)
+
+
+def main(args) -> int:
+    from sim.output import atomic_folder, manifest, write_json
+    config = load_config(args.config, quick=args.quick)  # bad input stops here: nothing written
+    if args.workers is not None:
+        config.smc["workers"] = args.workers
+    started = time.perf_counter()
+    pops, fit, post = calibrate(config)
+    wall = time.perf_counter() - started
+    with atomic_folder(args.out) as tmp:
+        ensemble_table(config.prior, pops).to_parquet(tmp / "ensemble.parquet", index=False)
+        generations_table(pops).to_csv(tmp / "generations.csv", index=False)
+        fit.to_csv(tmp / "fit.csv", index=False)
+        post.to_csv(tmp / "posterior.csv", index=False)
+        plot_trace(config.prior, pops, tmp / "trace.png")
+        plot_marginals(config.prior, pops[-1], tmp / "marginals.png")
+        write_json(tmp / "manifest.json", manifest(
+            [config.scenario], wall, command="calibrate", config=config.file,
+            config_sha256=file_sha256(config.file), quick=config.quick, root_seed=config.seed, smc=config.smc,
+            free_parameters=config.prior.names, generations=generations_table(pops).to_dict("records")))
+    fitted = fit[config.targets.fitted.to_numpy()]
+    print(f"wrote {args.out}: {len(pops)} generations x {len(pops[-1].weights)} particles, "
+          f"{sum(g.simulations for g in pops)} model runs in {wall:.0f} s; "
+          f"{(fitted.within_tolerance == 'yes').sum()} of {len(fitted)} fitted targets within tolerance")
+    return 0

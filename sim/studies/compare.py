@@ -1,0 +1,596 @@
+"""Compare scenarios with paired replicates: ``langerthuis compare SCENARIO... --out DIR``.
+
+Pairing. Replicate r of every scenario runs with the *first* scenario's seed and replicate number r.
+Draws are counter-based per (seed, replicate, process, month, person), so two scenarios then share
+every random number a person draws (common random numbers) and the neighbourhood map; a difference
+between them is the policy's effect plus the divergence the policy itself sets off. Differences are
+therefore taken per replicate (paired) and only then summarised.
+
+Summaries cover a window of years: by default the investment years (the earliest investment start
+year of any scenario to the end of the run; the whole run when no scenario invests), or
+``--from-year/--to-year``. Per scenario and replicate an outcome's window value is the mean of its
+yearly values, except ``months_independent_after_indication``: months at home summed over all spells
+that ended in the window / the number of those spells (a yearly mean of means would weigh a year
+with two spells like one with two hundred). Over replicates we report the mean and the 90 % interval
+(5th-95th percentile); the difference from the first scenario is summarised the same way from the
+per-replicate paired differences.
+
+Cost per month of independent living gained, of scenario s against the first scenario 0, per replicate:
+
+    extra cost   = sum over window years of (cost_total_per_capita_s - cost_total_per_capita_0) x inhabitants
+    extra months = N_s x (M_s - M_0)
+
+where N_s is the number of spells of living at home after a first package that ended (admission or death)
+in the window in scenario s, and M the mean length of those spells in months (the window value of
+``months_independent_after_indication``): the months the people concerned lived at home beyond what
+they would have had at the first scenario's mean. The ratio (euros per month) is NaN where no months
+are gained (extra months <= 0); a negative ratio means the scenario saves money while gaining months.
+The summary's mean is mean(extra cost) / mean(extra months) over replicates; its 90 % interval comes
+from the per-replicate ratios and is given only when every replicate gains months.
+
+Inside an area (``Comparison.area``, ``area_outcomes``): the model's indicators are municipality-wide,
+so area outcomes come from per-cell records: the model's cell maps (falls, hours needed and unmet,
+residents 65+) and what ``TrackedModel`` reads off the residents each month (spells at home after
+indication that ended, and in July the clients' well-being, informal care hours and well-being by
+need). Hospital admissions are not recorded per cell by the model, so there is no area figure for them.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from sim.errors import InputError
+from sim.workshop.labels import LANGUAGES, label, text
+from sim.model.model import LangerThuisModel
+from sim.model.population import HOME, PKG_IN_RUN
+
+KEY_OUTCOMES = (
+    "months_independent_after_indication", "intramural_admissions_per_1000", "hospital_admissions_per_1000_65plus",
+    "falls_per_1000_65plus", "unmet_need_share", "carers_overburdened_share", "carer_breakdowns_per_1000",
+    "wellbeing_mean_clients",
+)
+PAYERS = ("wlz", "wmo", "zvw", "investment")
+COST_OUTCOMES = tuple(f"cost_{p}_per_capita" for p in PAYERS) + ("cost_total_per_capita",)
+OUTCOMES = KEY_OUTCOMES + COST_OUTCOMES
+COST_PER_MONTH = "cost_per_month_independent_gained"
+MONTHS = "months_independent_after_indication"
+
+# what TrackedModel adds per cell and year (flows over the year; *_july: the July snapshot)
+TRACKED = ("spells_ended", "spell_months", "clients_july", "wellbeing_clients_july", "home_65plus_july",
+           "informal_hours_week_july", "need_sum_july", "need_sq_july", "wellbeing_sum_july", "need_wellbeing_july")
+
+AREA_OUTCOMES = ("months_independent_after_indication", "falls_per_1000_65plus", "unmet_need_share",
+                 "hours_needed_per_65plus", "wellbeing_mean_clients", "informal_hours_week_per_65plus",
+                 "wellbeing_need_slope")
+
+
+class CompareError(InputError):
+    """Bad comparison input (window, languages, scenario set): one line, exit status 2."""
+
+
+# ----------------------------------------------------------------------------- the tracked model
+class TrackedModel(LangerThuisModel):
+    """The model plus per-cell yearly records read off the residents' state between months.
+
+    Reading the state leaves the simulation untouched: results are identical to the plain model's.
+    A spell at home after a first package ends in a month when a resident at home before the month
+    (or new in it) is in an institution or dead after it while flagged PKG_IN_RUN; its length is the
+    resident's ``months_home`` then, the value the kernel adds to ``spell_months``.
+    """
+
+    def __init__(self, scenario: dict, replicate: int = 0, seed: int | None = None):
+        super().__init__(scenario, replicate, seed)
+        self.tracked: dict[int, np.ndarray] = {}
+        self._track = np.zeros((self.hood.n_cells, len(TRACKED)))
+
+    def step(self):
+        year, month = divmod(self.month_abs, 12)
+        r = self.residents
+        pid_before, res_before = r.view("pid").copy(), r.view("residence").copy()
+        super().step()
+        pid, res, cell = r.view("pid"), r.view("residence"), r.view("cell").astype(np.int64)
+        # the yearly compaction may have dropped the dead: match by pid (kept in ascending order)
+        was_home = np.ones(len(pid), dtype=bool)                  # newcomers start at home
+        if len(pid_before):
+            at = np.minimum(np.searchsorted(pid_before, pid), len(pid_before) - 1)
+            known = pid_before[at] == pid
+            was_home[known] = res_before[at[known]] == HOME
+        ended = was_home & (res != HOME) & ((r.view("flags") & PKG_IN_RUN) != 0)
+        n = self.hood.n_cells
+        t = self._track
+        t[:, 0] += np.bincount(cell[ended], minlength=n)
+        t[:, 1] += np.bincount(cell[ended], weights=r.view("months_home")[ended].astype(float), minlength=n)
+        if month == 6:
+            self._july(cell, res)
+        if month == 11:
+            self.tracked[year] = t.copy()
+            t[:] = 0.0
+
+    def _july(self, cell, res):
+        r, n, t = self.residents, self.hood.n_cells, self._track
+        wb = r.view("wellbeing").astype(float)
+        clients = (res != 2) & (r.view("level") > 0)
+        t[:, 2] += np.bincount(cell[clients], minlength=n)
+        t[:, 3] += np.bincount(cell[clients], weights=wb[clients], minlength=n)
+        home65 = (res == HOME) & (r.view("age_months") >= 65 * 12)
+        need = np.asarray(need_score_v(r.view("phys")[home65], r.view("cog")[home65]))
+        c, w = cell[home65], wb[home65]
+        t[:, 4] += np.bincount(c, minlength=n)
+        t[:, 5] += np.bincount(c, weights=r.view("carer_hours")[home65].astype(float), minlength=n)
+        for k, v in ((6, need), (7, need * need), (8, w), (9, need * w)):
+            t[:, k] += np.bincount(c, weights=v, minlength=n)
+
+    def cells_by_year(self) -> pd.DataFrame:
+        """Per year and cell: the model's cell map plus the TRACKED columns."""
+        frames = []
+        for year, t in sorted(self.tracked.items()):
+            frames.append(self.cell_map(year).assign(year=year, **{k: t[:, i] for i, k in enumerate(TRACKED)}))
+        return pd.concat(frames, ignore_index=True)
+
+
+def need_score_v(phys, cog):
+    """Vectorised ``sim.model.mechanisms.common.need_score`` (same formula, NumPy arrays; tested to agree)."""
+    dp, dc = 1.0 - phys.astype(float), 1.0 - cog.astype(float)
+    return np.minimum(1.0, np.maximum(dp, dc) + 0.5 * np.minimum(dp, dc))
+
+
+
+# ----------------------------------------------------------------------------- scenarios and windows
+def _load(item) -> dict:
+    from sim.model.scenario import load_scenario
+    return dict(item) if isinstance(item, dict) else load_scenario(item)
+
+
+def paired_scenarios(scenarios: list, replicates: int | None = None) -> list[dict]:
+    """Load (or copy) the scenarios and give them all the first one's seed and one number of replicates
+    (``replicates`` or the first scenario's). Names are made unique (``name#2``) so a scenario can be
+    compared with itself."""
+    from sim.model.scenario import resolve_scenario
+
+    loaded = [_load(s) for s in scenarios]       # every scenario is checked before anything runs
+    if not loaded:
+        raise CompareError("compare: expected at least one scenario, found none")
+    first = loaded[0]
+    n = int(replicates or first["replicates"])
+    if not 1 <= n <= 1000:
+        raise CompareError(f"compare: --replicates: expected an integer from 1 to 1000, found {n}")
+    out, seen = [], {}
+    for s in loaded:
+        if (s["start_year"], s["end_year"]) != (first["start_year"], first["end_year"]):
+            raise CompareError(f"{s.get('_file', s['name'])}: start_year/end_year: expected the first scenario's "
+                               f"{first['start_year']}-{first['end_year']} (paired years), found "
+                               f"{s['start_year']}-{s['end_year']}")
+        seen[s["name"]] = seen.get(s["name"], 0) + 1
+        name = s["name"] if seen[s["name"]] == 1 else f"{s['name']}#{seen[s['name']]}"
+        file = s.get("_file", "<dict>")
+        paired = resolve_scenario(dict(s, seed=first["seed"], replicates=n, name=name), file=file)
+        paired["_file"] = file
+        out.append(paired)
+    return out
+
+
+def default_window(scenarios: list[dict]) -> tuple[int, int]:
+    """Earliest investment start year of any scenario to the end year; the whole run without investments."""
+    starts = [inv["start_year"] for s in scenarios for inv in s["investments"]]
+    return (min(starts) if starts else scenarios[0]["start_year"]), scenarios[0]["end_year"]
+
+
+# ----------------------------------------------------------------------------- summaries
+def _interval(values) -> tuple[float, float, float]:
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if not len(v):
+        return np.nan, np.nan, np.nan
+    return float(v.mean()), float(np.percentile(v, 5)), float(np.percentile(v, 95))
+
+
+def window_values(table: pd.DataFrame, cells: pd.DataFrame, window) -> pd.DataFrame:
+    """Per scenario, replicate and outcome: the window value (see the module docstring).
+
+    ``table``: tidy indicators; ``cells``: cells_by_year (for the spells behind the months at home).
+    Columns: scenario, replicate, outcome, value. Besides OUTCOMES two helper outcomes feed the cost per
+    month gained: ``spells_ended`` (spells in the window) and ``cost_total_eur`` (total euros in the window).
+    """
+    lo, hi = window
+    t = table[(table.year >= lo) & (table.year <= hi)]
+    wide = t.pivot_table(index=["scenario", "replicate", "year"], columns="indicator", values="value",
+                         dropna=False)
+    per_rep = wide.groupby(level=["scenario", "replicate"]).mean()   # NaN-skipping mean of yearly values
+    c = cells[(cells.year >= lo) & (cells.year <= hi)].groupby(["scenario", "replicate"])[
+        ["spells_ended", "spell_months"]].sum()
+    per_rep[MONTHS] = (c.spell_months / c.spells_ended.where(c.spells_ended > 0)).reindex(per_rep.index)
+    per_rep["spells_ended"] = c.spells_ended.reindex(per_rep.index)
+    wide = wide.reset_index()
+    per_rep["cost_total_eur"] = (wide.cost_total_per_capita * wide.inhabitants).groupby(
+        [wide.scenario, wide.replicate]).sum()
+    keep = [o for o in OUTCOMES if o in per_rep.columns] + ["spells_ended", "cost_total_eur"]
+    return per_rep[keep].rename_axis(columns="outcome").stack().rename("value").reset_index()
+
+
+def paired_summary(per_rep: pd.DataFrame, order: list[str], outcomes=None) -> pd.DataFrame:
+    """Mean and 90 % interval over replicates per scenario and outcome, and of the paired differences
+    from the first scenario in ``order``. ``per_rep``: scenario, replicate, outcome, value."""
+    wide = per_rep.pivot_table(index=["outcome", "replicate"], columns="scenario", values="value", dropna=False)
+    outcomes = outcomes or list(dict.fromkeys(per_rep.outcome))
+    rows = []
+    for outcome in outcomes:
+        if outcome not in wide.index.get_level_values(0):
+            continue
+        w = wide.loc[outcome]
+        for s in order:
+            m, p5, p95 = _interval(w[s])
+            d, d5, d95 = _interval(w[s] - w[order[0]])   # paired: same replicate, same random numbers
+            rows.append({"scenario": s, "outcome": outcome, "mean": m, "p5": p5, "p95": p95,
+                         "diff_mean": d, "diff_p5": d5, "diff_p95": d95, "replicates": int(w[s].notna().sum())})
+    return pd.DataFrame(rows)
+
+
+def cost_per_month_gained(per_rep: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """Extra cost, extra months at home and their ratio per scenario against the first (module docstring)."""
+    w = per_rep.pivot_table(index="replicate", columns=["outcome", "scenario"], values="value", dropna=False)
+    first, rows = order[0], []
+    for s in order:
+        cost = w["cost_total_eur", s] - w["cost_total_eur", first]
+        months = w["spells_ended", s] * (w[MONTHS, s] - w[MONTHS, first])
+        ratio = cost / months
+        mean_months = months.mean()
+        # an interval only when every replicate gains months: otherwise the ratio is unbounded
+        _, r5, r95 = _interval(ratio) if (months > 0).all() else (np.nan, np.nan, np.nan)
+        rows += [
+            {"scenario": s, "outcome": "extra_cost_eur", "mean": cost.mean(), **_pct(cost)},
+            {"scenario": s, "outcome": "extra_months_at_home", "mean": mean_months, **_pct(months)},
+            {"scenario": s, "outcome": COST_PER_MONTH,
+             "mean": cost.mean() / mean_months if mean_months > 0 else np.nan, "p5": r5, "p95": r95},
+        ]
+    out = pd.DataFrame(rows)
+    out["replicates"] = len(w)
+    return out
+
+
+def _pct(v):
+    _, p5, p95 = _interval(v)
+    return {"p5": p5, "p95": p95}
+
+
+# ----------------------------------------------------------------------------- inside an area
+def area_cells(area, scenarios: list[dict]) -> list[list[int]]:
+    """An area given as a name (looked up in the scenarios' ``areas``) or as a list of [x, y] cells."""
+    if isinstance(area, str):
+        for s in scenarios:
+            if area in s["areas"]:
+                return s["areas"][area]
+        raise CompareError(f"compare: area: expected one of {sorted({a for s in scenarios for a in s['areas']})} "
+                           f"or a list of cells, found {area!r}")
+    return [[int(x), int(y)] for x, y in area]
+
+
+def area_yearly(cells: pd.DataFrame, area: list) -> pd.DataFrame:
+    """Per scenario, replicate and year: the area outcomes (tidy), from cells_by_year."""
+    return _area_table(cells, area, ["scenario", "replicate", "year"])
+
+
+def _area_table(cells, area, keys):
+    inside = cells.set_index(["x", "y"]).index.isin([tuple(c) for c in area])
+    s = cells[inside].groupby(keys)[["residents_65plus", "falls", "hours_needed", "hours_unmet", *TRACKED]].sum()
+    n = s.home_65plus_july
+    cov = s.need_wellbeing_july / n - (s.need_sum_july / n) * (s.wellbeing_sum_july / n)
+    var = s.need_sq_july / n - (s.need_sum_july / n) ** 2
+    out = pd.DataFrame({
+        "months_independent_after_indication": s.spell_months / s.spells_ended.where(s.spells_ended > 0),
+        "falls_per_1000_65plus": 1000.0 * s.falls / s.residents_65plus.where(s.residents_65plus > 0),
+        "unmet_need_share": s.hours_unmet / s.hours_needed.where(s.hours_needed > 0),
+        "hours_needed_per_65plus": s.hours_needed / s.residents_65plus.where(s.residents_65plus > 0),
+        "wellbeing_mean_clients": s.wellbeing_clients_july / s.clients_july.where(s.clients_july > 0),
+        "informal_hours_week_per_65plus": s.informal_hours_week_july / n.where(n > 0),
+        "wellbeing_need_slope": cov / var.where(var > 0),
+        "spells_ended": s.spells_ended, "residents_65plus": s.residents_65plus,
+    })
+    return out.rename_axis(columns="outcome").stack().rename("value").reset_index()
+
+
+def area_window(cells: pd.DataFrame, area: list, window) -> pd.DataFrame:
+    """Per scenario and replicate: area outcomes over the window, from sums over its years and cells
+    (so months at home are per spell, falls per 65+ year; residents_65plus is summed over years)."""
+    lo, hi = window
+    return _area_table(cells[(cells.year >= lo) & (cells.year <= hi)], area, ["scenario", "replicate"])
+
+
+def area_outcomes(scenarios: list, area, replicates: int | None = None, window=None, progress=False) -> pd.DataFrame:
+    """Run the scenarios paired and summarise the outcomes restricted to residents of ``area`` (a name
+    of a scenario area or a list of cells): mean, 90 % interval and paired difference from the first."""
+    return Comparison(scenarios, replicates=replicates, window=window, progress=progress).run().area(area)
+
+
+# ----------------------------------------------------------------------------- figures
+def _plt():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def _grid(n, per_row=4, size=(3.6, 2.8)):
+    plt = _plt()
+    rows = -(-n // per_row)
+    cols = min(n, per_row)
+    fig, axes = plt.subplots(rows, cols, figsize=(size[0] * cols, size[1] * rows + 0.6), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return fig, axes.flat
+
+
+def fig_timeseries(table, order, window, lang):
+    outcomes = KEY_OUTCOMES + ("cost_total_per_capita",)
+    fig, axes = _grid(len(outcomes))
+    for ax, outcome in zip(axes, outcomes):
+        d = table[table.indicator == outcome]
+        for k, s in enumerate(order):
+            g = d[d.scenario == s].groupby("year")["value"]
+            mean, lo, hi = g.mean(), g.quantile(0.05), g.quantile(0.95)
+            ax.plot(mean.index, mean.values, color=f"C{k}", label=s)
+            ax.fill_between(mean.index, lo.values, hi.values, color=f"C{k}", alpha=0.15, linewidth=0)
+        ax.axvspan(window[0] - 0.5, window[1] + 0.5, color="0.9", zorder=0)
+        ax.set_title(label(outcome, lang), fontsize=9)
+        ax.set_xlabel(label("year", lang), fontsize=8)
+        ax.tick_params(labelsize=7)
+    axes[0].legend(fontsize=7)
+    fig.suptitle(text("title_timeseries", lang))
+    fig.tight_layout()
+    return fig
+
+
+def fig_differences(summary, order, window, lang):
+    outcomes = [o for o in OUTCOMES if o in set(summary.outcome)]
+    others = order[1:] or order
+    fig, axes = _grid(len(outcomes))
+    for ax, outcome in zip(axes, outcomes):
+        d = summary[(summary.outcome == outcome)].set_index("scenario").loc[others]
+        err = np.vstack([(d.diff_mean - d.diff_p5).clip(lower=0), (d.diff_p95 - d.diff_mean).clip(lower=0)])
+        ax.bar(range(len(others)), d.diff_mean, yerr=err, capsize=3,
+               color=[f"C{order.index(s)}" for s in others])
+        ax.axhline(0, color="black", linewidth=0.7)
+        ax.set_xticks(range(len(others)), others, rotation=30, ha="right", fontsize=7)
+        ax.set_title(label(outcome, lang), fontsize=9)
+        ax.tick_params(labelsize=7)
+    fig.suptitle(text("title_differences", lang, first=order[0], years=f"{window[0]}-{window[1]}"))
+    fig.tight_layout()
+    return fig
+
+
+def fig_costs(summary, order, window, lang):
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(1.6 * len(order) + 5, 4.5))
+    bottom = np.zeros(len(order))
+    for k, payer in enumerate(PAYERS):
+        d = summary[summary.outcome == f"cost_{payer}_per_capita"].set_index("scenario").loc[order, "mean"].values
+        ax.bar(range(len(order)), d, bottom=bottom, label=label(payer, lang), color=f"C{k}")
+        bottom += d
+    ax.set_xticks(range(len(order)), order, rotation=20, ha="right")
+    ax.set_ylabel(label("eur_per_inhabitant", lang))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.set_title(text("title_costs", lang, years=f"{window[0]}-{window[1]}"))
+    fig.tight_layout()
+    return fig
+
+
+def fig_maps(cells_last, order, year, lang):
+    from sim.workshop.plots import neighbourhood_map
+    fig, axes = _grid(len(order), per_row=3, size=(4.6, 4.0))
+    top = float(cells_last.groupby(["scenario", "x", "y"]).unmet_need_share.mean().max() or 0.0)
+    for ax, s in zip(axes, order):
+        neighbourhood_map(cells_last[cells_last.scenario == s], None, value="unmet_need_share", ax=ax)
+        image = ax.images[0]
+        image.set_clim(0.0, max(top, 1e-6))          # one colour scale for all scenarios
+        image.colorbar.set_label(label("unmet_need_share", lang))
+        ax.set_title(s)
+    fig.suptitle(text("title_maps", lang, year=year))
+    fig.tight_layout()
+    return fig
+
+
+# ----------------------------------------------------------------------------- the comparison
+class Comparison:
+    """Paired comparison of scenarios (paths or resolved dicts); the first one is the reference.
+
+    >>> c = Comparison(["scenarios/baseline.yaml", "scenarios/wsg_full.yaml"], replicates=5).run()
+    >>> c.summary()            # DataFrame: scenario, outcome, mean, p5, p95, diff_mean, diff_p5, diff_p95
+    >>> c.plot()               # dict of matplotlib figures
+    >>> c.area("centrum")      # the same, restricted to the residents of an area
+    >>> c.save("results/cmp")  # all files, written atomically
+    """
+
+    def __init__(self, scenarios, replicates: int | None = None, window=None, from_year=None, to_year=None,
+                 lang: str = "en", progress: bool = True):
+        if lang not in LANGUAGES:
+            raise CompareError(f"compare: --lang: expected one of {', '.join(LANGUAGES)}, found {lang!r}")
+        self.scenarios = paired_scenarios(list(scenarios), replicates)
+        self.order = [s["name"] for s in self.scenarios]
+        lo, hi = window or default_window(self.scenarios)
+        lo, hi = int(from_year if from_year is not None else lo), int(to_year if to_year is not None else hi)
+        first = self.scenarios[0]
+        if not first["start_year"] <= lo <= hi <= first["end_year"]:
+            raise CompareError(f"compare: window: expected years within {first['start_year']}-{first['end_year']} "
+                               f"with from <= to, found {lo}-{hi}")
+        self.window = (lo, hi)
+        self.lang, self.progress = lang, progress
+        self.table = self.cells = None
+        self.wall_time = 0.0
+
+    @property
+    def replicates(self) -> int:
+        return int(self.scenarios[0]["replicates"])
+
+    def run(self):
+        """Every scenario x replicate, replicate r of each with the same seed and replicate number."""
+        from sim.studies.runner import run_model
+        started = time.perf_counter()
+        tables, cells = [], []
+        runs = [(s, r) for r in range(self.replicates) for s in self.scenarios]
+        for s, r in tqdm(runs, desc="compare", unit="run", disable=not self.progress):
+            model = run_model(s, r, engine=TrackedModel)
+            tables.append(model.indicators())
+            cells.append(model.cells_by_year().assign(scenario=s["name"], replicate=r))
+        self.table = pd.concat(tables, ignore_index=True)
+        c = pd.concat(cells, ignore_index=True)
+        self.cells = c[["scenario", "replicate", "year"] + [k for k in c.columns if k not in ("scenario", "replicate", "year")]]
+        self.wall_time = time.perf_counter() - started
+        return self
+
+    def _need_run(self):
+        if self.table is None:
+            raise RuntimeError("call run() first")
+
+    def window_values(self) -> pd.DataFrame:
+        self._need_run()
+        return window_values(self.table, self.cells, self.window)
+
+    def summary(self) -> pd.DataFrame:
+        """The comparison table: key outcomes and costs, then extra cost, extra months, cost per month."""
+        per_rep = self.window_values()
+        out = pd.concat([paired_summary(per_rep, self.order, list(OUTCOMES)),
+                         cost_per_month_gained(per_rep, self.order)], ignore_index=True)
+        out.insert(2, "label", [label(o, self.lang) for o in out.outcome])
+        out["from_year"], out["to_year"] = self.window
+        return out
+
+    def area(self, area, window=None) -> pd.DataFrame:
+        """Area outcomes over the window (or ``window``), summarised like ``summary``."""
+        self._need_run()
+        cells = area_cells(area, self.scenarios)
+        out = paired_summary(area_window(self.cells, cells, window or self.window), self.order)
+        out.insert(2, "label", [label(o, self.lang) for o in out.outcome])
+        return out
+
+    def last_cells(self) -> pd.DataFrame:
+        """Per scenario, replicate and cell: the last year's cell map (with the tracked columns)."""
+        self._need_run()
+        return self.cells[self.cells.year == self.cells.year.max()].reset_index(drop=True)
+
+    def plot(self) -> dict:
+        """The figures as {file name: matplotlib figure}."""
+        summary = self.summary()
+        year = int(self.cells.year.max())
+        return {"timeseries.png": fig_timeseries(self.table, self.order, self.window, self.lang),
+                "differences.png": fig_differences(summary, self.order, self.window, self.lang),
+                "costs_by_payer.png": fig_costs(summary, self.order, self.window, self.lang),
+                "maps.png": fig_maps(self.last_cells(), self.order, year, self.lang)}
+
+    def markdown(self, summary: pd.DataFrame | None = None) -> str:
+        summary = self.summary() if summary is None else summary
+        return comparison_markdown(summary, self.order, self.window, self.replicates, self.lang)
+
+    def save(self, out, areas=()) -> Path:
+        """Write indicators, neighbourhoods, comparison (csv, md), figures and manifest into ``out`` atomically;
+        for each of ``areas`` (names of scenario areas) also ``area_<name>.csv`` (see ``area``)."""
+        from sim.output import atomic_folder, manifest, write_json
+        import sim
+        self._need_run()
+        plt = _plt()
+        summary = self.summary()
+        area_tables = {name: self.area(name) for name in areas}     # a bad area name stops before writing
+        with atomic_folder(out) as tmp:
+            self.table.to_parquet(tmp / "indicators.parquet", index=False)
+            self.last_cells().to_parquet(tmp / "neighbourhoods.parquet", index=False)
+            self.cells.to_parquet(tmp / "cells_by_year.parquet", index=False)
+            summary.to_csv(tmp / "comparison.csv", index=False)
+            (tmp / "comparison.md").write_text(self.markdown(summary), encoding="utf-8")
+            for name, table in area_tables.items():
+                table.to_csv(tmp / f"area_{name}.csv", index=False)
+            figures = self.plot()
+            for name, fig in figures.items():
+                fig.savefig(tmp / name, dpi=110, metadata={"Software": f"langerthuis {sim.__version__}"})
+                plt.close(fig)
+            write_json(tmp / "manifest.json", manifest(
+                self.scenarios, self.wall_time, figures=list(figures), command="compare",
+                window={"from_year": self.window[0], "to_year": self.window[1]}, language=self.lang,
+                areas={name: area_cells(name, self.scenarios) for name in areas},
+                pairing={"seed": self.scenarios[0]["seed"], "replicates": self.replicates,
+                         "note": "every scenario's seed was set to the first scenario's seed: replicate r of each "
+                                 "scenario uses that seed and replicate number r (common random numbers); "
+                                 "differences are paired per replicate"}))
+        return Path(out)
+
+
+def _fmt(x) -> str:
+    if not np.isfinite(x):
+        return "–"
+    a = abs(x)
+    return f"{x:,.0f}" if a >= 1000 else f"{x:.1f}" if a >= 10 else f"{x:.3f}" if a >= 0.01 or a == 0 else f"{x:.2g}"
+
+
+def comparison_markdown(summary, order, window, replicates, lang="en") -> str:
+    nl = lang == "nl"
+    first = order[0]
+    lines = [f"# {label('comparison', lang)}: {', '.join(order)}", ""]
+    lines += [(f"Jaren {window[0]}–{window[1]}, {replicates} replicaties per scenario, gepaard: replicatie r van elk "
+               f"scenario gebruikt dezelfde seed en hetzelfde replicatienummer als {first}. Per cel: gemiddelde over "
+               f"replicaties [90 %-interval, 5e–95e percentiel]. Verschillen met {first} zijn per replicatie "
+               f"berekend (gepaard) en daarna samengevat.") if nl else
+              (f"Years {window[0]}–{window[1]}, {replicates} replicates per scenario, paired: replicate r of every "
+               f"scenario uses the same seed and replicate number as {first}. Each cell: mean over replicates "
+               f"[90 % interval, 5th–95th percentile]. Differences from {first} are computed per replicate "
+               f"(paired), then summarised."), ""]
+
+    others = order[1:] or order
+
+    def table(rows, value, lo, hi, title, columns):
+        head = f"| {label('outcome', lang)} | " + " | ".join(columns) + " |"
+        out = [f"## {title}", "", head, "|---|" + "---|" * len(columns)]
+        for outcome in rows:
+            d = summary[summary.outcome == outcome].set_index("scenario")
+            cells = [f"{_fmt(d.loc[s, value])} [{_fmt(d.loc[s, lo])}, {_fmt(d.loc[s, hi])}]" for s in columns]
+            out.append(f"| {label(outcome, lang)} | " + " | ".join(cells) + " |")
+        return out + [""]
+
+    lines += table(OUTCOMES, "mean", "p5", "p95", "Waarden" if nl else "Values", order)
+    lines += table(OUTCOMES, "diff_mean", "diff_p5", "diff_p95", text("difference", lang, first=first).capitalize(),
+                   others)
+    lines += table(("extra_cost_eur", "extra_months_at_home", COST_PER_MONTH), "mean", "p5", "p95",
+                   "Kosten per gewonnen maand thuis" if nl else "Cost per month of independent living gained", others)
+    lines += [("Definitie. Extra kosten = som over de jaren van (totale kosten per inwoner − die van "
+               f"{first}) × inwoners. Extra maanden thuis = N × (M − M₀): N is het aantal perioden van thuis wonen na "
+               "een eerste indicatie die in de jaren eindigden (opname of overlijden), M hun gemiddelde duur in "
+               f"maanden en M₀ die van {first}. Kosten per gewonnen maand = extra kosten / extra maanden; leeg (–) "
+               "waar geen maanden gewonnen worden; negatief: het scenario bespaart geld én wint maanden. Het gemiddelde "
+               "is gemiddelde extra kosten / gemiddelde extra maanden; het interval komt uit de ratio's per "
+               "replicatie en staat er alleen als elke replicatie maanden wint.") if nl else
+              ("Definition. Extra cost = sum over the years of (total cost per inhabitant − that of "
+               f"{first}) × inhabitants. Extra months at home = N × (M − M₀): N is the number of spells of living at "
+               "home after a first package that ended in the years (admission or death), M their mean length in "
+               f"months and M₀ that of {first}. Cost per month gained = extra cost / extra months; empty (–) where "
+               "no months are gained; negative: the scenario saves money while gaining months. The mean is mean extra "
+               "cost / mean extra months; the interval comes from the per-replicate ratios and is given only when "
+               "every replicate gains months."), ""]
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- command line
+def register(sub):
+    p = sub.add_parser("compare", help="run scenarios paired (same seeds) and compare them with the first")
+    p.add_argument("scenario", nargs="+", help="scenario YAML files; the first is the reference")
+    p.add_argument("--out", required=True, help="output folder (replaced atomically when complete)")
+    p.add_argument("--replicates", type=int, help="replicates per scenario (default: the first scenario's)")
+    p.add_argument("--from-year", type=int, help="first year of the summary window (default: first investment year)")
+    p.add_argument("--to-year", type=int, help="last year of the summary window (default: the end year)")
+    p.add_argument("--lang", choices=LANGUAGES, default="en", help="language of labels (default en)")
+    p.add_argument("--area", action="append", default=[], metavar="NAME",
+                   help="also write area_NAME.csv: outcomes inside a scenario area (repeatable)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=main)
+
+
+def main(args) -> int:
+    c = Comparison(args.scenario, replicates=args.replicates, from_year=args.from_year, to_year=args.to_year,
+                   lang=args.lang, progress=not args.no_progress)   # bad input stops here: nothing written
+    for name in args.area:
+        area_cells(name, c.scenarios)                                  # ... and so does a bad area name
+    c.run()
+    c.save(args.out, areas=args.area)
+    print(f"wrote {os.fspath(args.out)}: {len(c.order)} scenarios x {c.replicates} replicate(s), "
+          f"years {c.window[0]}-{c.window[1]}, in {c.wall_time:.1f} s")
+    return 0

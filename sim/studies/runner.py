@@ -1,0 +1,70 @@
+"""Running scenarios: one replicate, all replicates; and the worker processes of sweeps and calibration."""
+from __future__ import annotations
+
+import multiprocessing.context
+import sys
+import types
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from sim.model.model import LangerThuisModel
+
+
+def run_model(scenario: dict, replicate: int = 0, progress: bool = False, engine=LangerThuisModel):
+    """Build and run one replicate; returns the finished model (indicators, maps, state)."""
+    if (scenario.get("calibration") or {}).get("mode") == "ensemble":  # parameter uncertainty: a particle each
+        from sim.studies.calibrate import replicate_parameters
+        scenario = {**scenario, "parameters": replicate_parameters(scenario, replicate)}
+    model = engine(scenario, replicate=replicate)
+    years = scenario["end_year"] - scenario["start_year"] + 1
+    with tqdm(total=years, unit="year", desc=f"{scenario['name']} #{replicate}", disable=not progress,
+              leave=False) as bar:
+        model.run(progress=lambda year: bar.update(1))
+    return model
+
+
+def run_scenario(scenario: dict, replicate: int = 0, progress: bool = False) -> pd.DataFrame:
+    """Tidy indicator table (scenario, replicate, year, indicator, value) of one replicate."""
+    return run_model(scenario, replicate, progress).indicators()
+
+
+def run_replicates(scenario: dict, progress: bool = False):
+    """All replicates of a scenario: (tidy table, the models' neighbourhood maps of the last year)."""
+    tables, maps = [], []
+    for r in range(int(scenario["replicates"])):
+        model = run_model(scenario, r, progress)
+        tables.append(model.indicators())
+        maps.append(model.cell_map(scenario["end_year"]).assign(replicate=r))
+    return pd.concat(tables, ignore_index=True), pd.concat(maps, ignore_index=True)
+
+
+def single_numba_thread():
+    """Process-pool initializer: when processes are the parallelism, one Numba thread each avoids
+    oversubscribing the cores (results are identical for any thread count)."""
+    import numba
+    numba.set_num_threads(1)
+
+
+class _WorkerProcess(multiprocessing.context.SpawnProcess):
+    """A spawned worker that does not re-run the parent's ``__main__``: workers need only the
+    sim modules they run. So a sweep or calibration started from a script without an ``if __name__ ==
+    "__main__"`` guard, from stdin or from a notebook does not run the caller's code again."""
+
+    @staticmethod
+    def _Popen(process_obj):
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")  # seen by spawn's preparation data only
+        try:
+            return multiprocessing.context.SpawnProcess._Popen(process_obj)
+        finally:
+            sys.modules["__main__"] = main
+
+
+class _WorkerContext(multiprocessing.context.SpawnContext):
+    Process = _WorkerProcess
+
+
+def worker_context() -> multiprocessing.context.SpawnContext:
+    """The multiprocessing context of every local worker pool (sweeps, calibration)."""
+    return _WorkerContext()

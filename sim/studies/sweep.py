@@ -1,0 +1,702 @@
+"""Parameter sweeps: ``langerthuis sweep SWEEP.yaml --out DIR [--workers N | --scheduler ADDRESS]``.
+
+A sweep file names a base scenario, the scenario keys to vary and a design (full factorial, Latin
+hypercube, Sobol/Saltelli or Morris). Every run gets its own seed, derived from the root seed and the
+run index only, so results never depend on the number of workers, the backend or the completion order.
+
+Runs execute in a local process pool (default) or on an existing Dask cluster (``--scheduler``).
+The driver writes each finished run at once to ``OUT/runs/run_NNNNN.parquet`` and keeps only counts,
+so memory does not grow with the number of runs; re-running the same command skips finished runs
+and retries failed ones. See experiments/sweeps/README.md for the sweep file format.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import copy
+import hashlib
+import importlib
+import itertools
+import json
+import os
+import sys
+import time
+import traceback
+import uuid
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from sim.errors import InputError
+from sim.output import git_commit, library_versions, write_atomic
+
+DEFAULT_RUNNER = "sim.studies.sweep:run_one"
+DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris")
+SEED_MODES = ("per_run", "common")
+DISTRIBUTIONS = {  # name -> required keys; mapped from the unit interval with scipy's ppf
+    "normal": ("mean", "sd"),
+    "lognormal": ("mu", "sigma"),  # of the underlying normal: median exp(mu)
+    "triangular": ("low", "mode", "high"),
+    "truncnormal": ("mean", "sd", "low", "high"),
+}
+UNIT_EPS = 1e-3  # Morris levels hit 0 and 1 exactly; keep unbounded distributions finite
+RUN_NAME = "run_{:05d}"
+
+
+class SweepError(InputError):
+    """A sweep file (or sweep folder) is wrong; one line naming file, key path, expected and found."""
+
+    def __init__(self, file, path, expected, found):
+        super().__init__(f"{file}: {path or '<top>'}: expected {expected}, found {found}")
+
+
+# --------------------------------------------------------------------------- sweep file
+@dataclass(frozen=True)
+class Param:
+    """One varied scenario key: bounds, a distribution, or a list of values."""
+    path: str
+    kind: str  # "bounds" | "distribution" | "values"
+    spec: dict
+    integer: bool = False
+
+    def from_unit(self, u: np.ndarray) -> list:
+        """Map unit-interval samples to values of this parameter."""
+        u = np.asarray(u, dtype=float)
+        if self.kind == "values":
+            values = self.spec["values"]
+            return [values[i] for i in np.minimum((u * len(values)).astype(int), len(values) - 1)]
+        if self.kind == "bounds":
+            low, high = self.spec["bounds"]
+            x = low + u * (high - low)
+        else:
+            x = _distribution(self.spec).ppf(np.clip(u, UNIT_EPS, 1 - UNIT_EPS))
+        return [int(round(v)) for v in x] if self.integer else [float(v) for v in x]
+
+    def levels(self) -> list:
+        """Values of this parameter in a full factorial design."""
+        if self.kind == "values":
+            return list(self.spec["values"])
+        k = self.spec.get("levels", 3)
+        return self.from_unit(np.linspace(0.0, 1.0, k) if k > 1 else np.array([0.5]))
+
+
+def _distribution(spec: dict):
+    from scipy import stats
+    name = spec["distribution"]
+    if name == "normal":
+        return stats.norm(spec["mean"], spec["sd"])
+    if name == "lognormal":
+        return stats.lognorm(s=spec["sigma"], scale=np.exp(spec["mu"]))
+    if name == "triangular":
+        low, width = spec["low"], spec["high"] - spec["low"]
+        return stats.triang((spec["mode"] - low) / width, loc=low, scale=width)
+    a, b = (spec["low"] - spec["mean"]) / spec["sd"], (spec["high"] - spec["mean"]) / spec["sd"]
+    return stats.truncnorm(a, b, loc=spec["mean"], scale=spec["sd"])
+
+
+@dataclass(frozen=True)
+class Sweep:
+    file: str
+    name: str
+    base: Path
+    seed: int
+    design: str
+    runs: int | None  # LHS: design points; sobol/morris: base N; full factorial: None
+    replicates: int
+    params: tuple[Param, ...]
+    indicators: tuple[str, ...] | None  # None: keep all
+    years: tuple[int, ...] | None
+    runner: str = DEFAULT_RUNNER
+    second_order: bool = False
+    levels: int = 4
+    seeds: str = "per_run"  # "per_run" | "common" (common random numbers across design points)
+    sha256: str = ""
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and np.isfinite(x)
+
+
+def _int_key(data, key, file, default=None, minimum=1):
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise SweepError(file, key, f"an integer >= {minimum}", repr(value))
+    return value
+
+
+def _parse_param(path: str, spec, design: str, file: str) -> Param:
+    where = f"parameters.{path}"
+    choices = "a mapping with one of bounds: [low, high], values: [...], distribution: NAME"
+    if not isinstance(spec, dict):
+        raise SweepError(file, where, choices, repr(spec))
+    kinds = [k for k in ("bounds", "values", "distribution") if k in spec]
+    if len(kinds) != 1:
+        raise SweepError(file, where, choices, f"keys {sorted(spec)}")
+    kind = kinds[0]
+    if kind == "bounds":
+        b = spec["bounds"]
+        if not (isinstance(b, list) and len(b) == 2 and all(map(_is_number, b)) and b[0] < b[1]):
+            raise SweepError(file, f"{where}.bounds", "[low, high] with numbers low < high", repr(b))
+        if "levels" in spec:
+            _int_key(spec, "levels", file)
+    elif kind == "values":
+        v = spec["values"]
+        if not (isinstance(v, list) and v and len({type(x) for x in v}) == 1):
+            raise SweepError(file, f"{where}.values", "a non-empty list of values of one type", repr(v))
+    else:
+        name = spec["distribution"]
+        if name not in DISTRIBUTIONS:
+            raise SweepError(file, f"{where}.distribution", f"one of {list(DISTRIBUTIONS)}", repr(name))
+        for key in DISTRIBUTIONS[name]:
+            if not _is_number(spec.get(key)):
+                raise SweepError(file, f"{where}.{key}", f"a number (distribution {name})", repr(spec.get(key)))
+        if design == "full_factorial":
+            raise SweepError(file, where, "bounds or values in a full_factorial design", "a distribution")
+    if spec.get("type", "float") not in ("float", "int"):
+        raise SweepError(file, f"{where}.type", "float or int", repr(spec["type"]))
+    return Param(path, kind, dict(spec), integer=spec.get("type") == "int")
+
+
+def load_sweep(path) -> Sweep:
+    """Read and check a sweep file (does not touch the base scenario's content)."""
+    path = Path(path)
+    file = str(path)
+    try:
+        text = path.read_bytes()
+        data = yaml.safe_load(text)
+    except OSError as exc:
+        raise SweepError(file, "", "a readable sweep file", exc.strerror or str(exc)) from None
+    except yaml.YAMLError as exc:
+        raise SweepError(file, "", "valid YAML", str(exc).replace("\n", " ")) from None
+    if not isinstance(data, dict):
+        raise SweepError(file, "", "a mapping", type(data).__name__)
+    known = {"name", "base", "seed", "seeds", "design", "runs", "replicates", "parameters", "outputs",
+             "runner", "second_order", "levels"}
+    for key in data:
+        if key not in known:
+            raise SweepError(file, key, f"one of {sorted(known)}", f"unknown key {key!r}")
+    if not isinstance(data.get("base"), str):
+        raise SweepError(file, "base", "a scenario path (relative to the sweep file)", repr(data.get("base")))
+    base = (path.parent / data["base"]).resolve()
+    if not base.is_file():
+        raise SweepError(file, "base", "an existing scenario file", str(base))
+    design = data.get("design")
+    if design not in DESIGNS:
+        raise SweepError(file, "design", f"one of {list(DESIGNS)}", repr(design))
+    runs = None
+    if design == "full_factorial":
+        if "runs" in data:
+            raise SweepError(file, "runs", "no runs key (full_factorial runs every combination)", data["runs"])
+    else:
+        runs = _int_key(data, "runs", file)
+        if design == "sobol" and runs & (runs - 1):
+            raise SweepError(file, "runs", "a power of 2 for a sobol design (base N)", runs)
+    params = data.get("parameters")
+    if not isinstance(params, dict) or not params:
+        raise SweepError(file, "parameters", "a mapping of scenario key -> spec", repr(params))
+    parsed = tuple(_parse_param(str(k), v, design, file) for k, v in params.items())
+    outputs = data.get("outputs") or {}
+    if not isinstance(outputs, dict) or set(outputs) - {"indicators", "years"}:
+        raise SweepError(file, "outputs", "a mapping with indicators: [...] and/or years: [...]", repr(outputs))
+    indicators, years = outputs.get("indicators"), outputs.get("years")
+    if indicators is not None and not (isinstance(indicators, list) and all(isinstance(i, str) for i in indicators)):
+        raise SweepError(file, "outputs.indicators", "a list of indicator names", repr(indicators))
+    if years is not None and not (isinstance(years, list) and all(isinstance(y, int) for y in years)):
+        raise SweepError(file, "outputs.years", "a list of years", repr(years))
+    runner = data.get("runner", DEFAULT_RUNNER)
+    if not (isinstance(runner, str) and ":" in runner):
+        raise SweepError(file, "runner", "an import path module:function", repr(runner))
+    if data.get("seeds", "per_run") not in SEED_MODES:
+        raise SweepError(file, "seeds", f"one of {list(SEED_MODES)}", repr(data["seeds"]))
+    if not isinstance(data.get("second_order", False), bool):
+        raise SweepError(file, "second_order", "true or false", repr(data["second_order"]))
+    return Sweep(
+        file=file, name=str(data.get("name") or path.stem), base=base,
+        seed=_int_key(data, "seed", file, minimum=0), design=design, runs=runs,
+        replicates=_int_key(data, "replicates", file, default=1), params=parsed,
+        indicators=tuple(indicators) if indicators is not None else None,
+        years=tuple(years) if years is not None else None, runner=runner,
+        second_order=data.get("second_order", False), levels=_int_key(data, "levels", file, default=4, minimum=2),
+        seeds=data.get("seeds", "per_run"), sha256=hashlib.sha256(text).hexdigest())
+
+
+# --------------------------------------------------------------------------- design
+def salib_problem(names: list[str]) -> dict:
+    """SALib problem on the unit cube: values are mapped to each parameter afterwards."""
+    return {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
+
+
+def unit_sample(sweep: Sweep) -> np.ndarray:
+    """Design points on the unit cube (rows: points), a pure function of the sweep file."""
+    d = len(sweep.params)
+    if sweep.design == "latin_hypercube":
+        from scipy.stats import qmc
+        return qmc.LatinHypercube(d, rng=np.random.default_rng(sweep.seed)).random(sweep.runs)
+    problem = salib_problem([p.path for p in sweep.params])
+    if sweep.design == "sobol":
+        from SALib.sample import sobol
+        return sobol.sample(problem, sweep.runs, calc_second_order=sweep.second_order, seed=sweep.seed)
+    from SALib.sample import morris
+    return morris.sample(problem, sweep.runs, num_levels=sweep.levels, seed=sweep.seed)
+
+
+def run_seed(root: int, run: int) -> int:
+    """Scenario seed of one run: depends on the root seed and the run index only."""
+    state = np.random.SeedSequence([int(root), int(run)]).generate_state(1, dtype=np.uint32)[0]
+    return int(state >> 1)  # 31 bits: safe for any integer seed field
+
+
+def build_design(sweep: Sweep) -> pd.DataFrame:
+    """One row per run: run, point, replicate, seed, each varied key (and u:KEY, its unit value)."""
+    paths = [p.path for p in sweep.params]
+    if sweep.design == "full_factorial":
+        points = pd.DataFrame(list(itertools.product(*(p.levels() for p in sweep.params))), columns=paths)
+    else:
+        u = unit_sample(sweep)
+        points = pd.DataFrame({p.path: p.from_unit(u[:, i]) for i, p in enumerate(sweep.params)})
+        for i, p in enumerate(sweep.params):
+            points[f"u:{p.path}"] = u[:, i]
+    n_points, reps = len(points), sweep.replicates
+    runs = np.arange(n_points * reps)
+    # per_run: every run its own seed; common: replicate r of every point shares a seed, so points
+    # differ by their parameters only (common random numbers: far less noise in sensitivity indices)
+    seed_index = runs if sweep.seeds == "per_run" else runs % reps
+    index = pd.DataFrame({"run": runs, "point": runs // reps, "replicate": runs % reps,
+                          "seed": [run_seed(sweep.seed, r) for r in seed_index]})
+    return pd.concat([index, points.iloc[index["point"]].reset_index(drop=True)], axis=1)
+
+
+# --------------------------------------------------------------------------- one run (in a worker)
+def set_path(data: dict, path: str, value) -> None:
+    """Set a dotted key (``municipality.grid.width``) in a nested dict, creating mappings on the way.
+    A number indexes a list: ``investments.0.start_year`` is the first investment's start year."""
+    *parents, last = path.split(".")
+    for key in parents:
+        data = data[int(key)] if isinstance(data, list) else data.setdefault(key, {})
+    data[int(last) if isinstance(data, list) else last] = value
+
+
+def _missing_key(data, path: str) -> str | None:
+    """None if the dotted path exists in ``data``; else what is missing, for an error message."""
+    node = data
+    for key in path.split("."):
+        if isinstance(node, list):
+            if not (key.isdigit() and int(key) < len(node)):
+                return f"no item {key!r} in a list of {len(node)}"
+            node = node[int(key)]
+        elif isinstance(node, dict) and key in node:
+            node = node[key]
+        else:
+            return f"no key {key!r}"
+    return None
+
+
+def load_base(sweep: Sweep) -> dict:
+    """The base scenario sent to every run: resolved for the model (``extends`` done), raw YAML otherwise."""
+    if sweep.runner == DEFAULT_RUNNER:
+        from sim.model.scenario import load_scenario
+        return {k: v for k, v in load_scenario(sweep.base).items() if not k.startswith("_")}
+    return yaml.safe_load(sweep.base.read_text(encoding="utf-8"))
+
+
+def run_one(scenario: dict, replicate: int, file: str) -> pd.DataFrame:
+    """Default runner: validate the changed scenario (resolving is idempotent) and run the model once."""
+    from sim.studies.runner import run_scenario
+    from sim.model.scenario import resolve_scenario
+    return run_scenario(resolve_scenario(scenario, file=file), replicate=replicate)
+
+
+def _import(spec: str):
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+class OutputsMissing(Exception):
+    """The model does not produce a requested indicator or year: a sweep-file error."""
+
+
+def _select(df: pd.DataFrame, indicators, years) -> pd.DataFrame:
+    for column, wanted in (("indicator", indicators), ("year", years)):
+        if wanted is not None:
+            missing = sorted(set(wanted) - set(df[column].unique()))
+            if missing:
+                have = sorted(df[column].unique())
+                raise OutputsMissing(f"outputs.{column}s: expected {column}s the model produces ({len(have)}: "
+                                     f"{', '.join(map(str, have[:6]))}, ...), found {missing}")
+            df = df[df[column].isin(wanted)]
+    return df
+
+
+def execute(task: dict):
+    """Run one design point (in a worker). Returns ("ok", table), ("error", text) or ("outputs", text)."""
+    try:
+        if task.get("numba_threads"):  # runs are the parallelism: one core each (thread-local setting)
+            import numba
+            numba.set_num_threads(task["numba_threads"])
+        scenario = copy.deepcopy(task["base"])
+        for path, value in task["overrides"].items():
+            set_path(scenario, path, value)
+        scenario["seed"] = task["seed"]
+        df = _import(task["runner"])(scenario, task["replicate"], task["file"])
+        df = _select(df, task["indicators"], task["years"]).reset_index(drop=True)
+        df.insert(0, "run", np.int64(task["run"]))
+        return "ok", df
+    except OutputsMissing as exc:
+        return "outputs", str(exc)
+    except Exception:  # noqa: BLE001 - any model error is recorded, the sweep goes on
+        return "error", traceback.format_exc()
+
+
+# --------------------------------------------------------------------------- output folder
+def _fingerprint(sweep: Sweep, design: pd.DataFrame) -> dict:
+    """What must not change for a resume to be valid (each part named in the refusal)."""
+    return {
+        "design": hashlib.sha256(design.to_csv(index=False).encode()).hexdigest(),
+        "base scenario": hashlib.sha256(sweep.base.read_bytes()).hexdigest(),
+        "outputs": [sweep.indicators and list(sweep.indicators), sweep.years and list(sweep.years)],
+        "runner": sweep.runner,
+    }
+
+
+def prepare_out(sweep: Sweep, out: Path, design: pd.DataFrame) -> None:
+    """Create OUT (design.parquet, manifest.json, sweep.yaml) or check that a resume matches it."""
+    manifest_file = out / "manifest.json"
+    fingerprint = _fingerprint(sweep, design)
+    if manifest_file.exists():
+        old = json.loads(manifest_file.read_text())["fingerprint"]
+        for part, value in fingerprint.items():
+            if old.get(part) != value:
+                raise SweepError(out, "resume", f"the {part} this folder was started with (use a new --out)",
+                                 f"a different {part} in {sweep.file}")
+    elif (out / "runs").is_dir() and any((out / "runs").glob("run_*.parquet")):
+        raise SweepError(out, "resume", "a sweep folder with manifest.json", "runs but no manifest")
+    for sub in ("runs", "failed"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    for stale in (out / "runs").glob("*.tmp-*"):  # left by a killed driver
+        stale.unlink()
+    write_atomic(out / "design.parquet", lambda p: design.to_parquet(p, index=False))
+    write_atomic(out / "sweep.yaml", lambda p: p.write_bytes(Path(sweep.file).read_bytes()))
+    import sim
+    manifest = {
+        "name": sweep.name, "sweep_file": str(Path(sweep.file).resolve()), "sweep_sha256": sweep.sha256,
+        "base": str(sweep.base), "root_seed": sweep.seed, "design": sweep.design, "runs": len(design),
+        "base_n": sweep.runs, "replicates": sweep.replicates, "seeds": sweep.seeds, "second_order": sweep.second_order,
+        "levels": sweep.levels, "parameters": [p.path for p in sweep.params],
+        "indicators": sweep.indicators and list(sweep.indicators), "years": sweep.years and list(sweep.years),
+        "package_version": getattr(sim, "__version__", "unknown"), "git_commit": git_commit(),
+        "versions": library_versions(), "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "fingerprint": fingerprint,
+    }
+    write_atomic(manifest_file, lambda p: p.write_text(json.dumps(manifest, indent=2, default=str)))
+
+
+def run_file(out: Path, run: int) -> Path:
+    return out / "runs" / f"{RUN_NAME.format(run)}.parquet"
+
+
+def failed_file(out: Path, run: int) -> Path:
+    return out / "failed" / f"{RUN_NAME.format(run)}.json"
+
+
+def read_sweep(out) -> tuple[dict, pd.DataFrame]:
+    """(manifest, design) of a sweep folder."""
+    out = Path(out)
+    try:
+        manifest = json.loads((out / "manifest.json").read_text())
+        design = pd.read_parquet(out / "design.parquet")
+    except FileNotFoundError as exc:
+        raise InputError(f"{out}: expected a sweep folder (manifest.json, design.parquet), found no {Path(exc.filename).name}") from None
+    return manifest, design
+
+
+def read_outputs(out, indicators=None, years=None) -> pd.DataFrame:
+    """run, indicator, year, value of the finished runs, filtered while reading (no full load)."""
+    out = Path(out)
+    import pyarrow.dataset as ds
+    files = sorted(str(p) for p in (out / "runs").glob("run_*.parquet"))
+    if not files:
+        raise InputError(f"{out}: expected finished runs in runs/, found none")
+    data = ds.dataset(files, format="parquet")
+    where = None
+    if indicators:
+        where = ds.field("indicator").isin(list(indicators))
+    if years:
+        cond = ds.field("year").isin([int(y) for y in years])
+        where = cond if where is None else where & cond
+    return data.to_table(columns=["run", "indicator", "year", "value"], filter=where).to_pandas()
+
+
+def load_results(out, indicators=None, years=None) -> pd.DataFrame:
+    """The finished runs of a sweep folder joined with their design: run, point, replicate, seed, each
+    varied key, indicator, year, value. ``indicators`` / ``years`` filter while reading."""
+    _, design = read_sweep(out)
+    values = read_outputs(out, indicators, years)
+    keys = [c for c in design.columns if not c.startswith("u:")]
+    return design[keys].merge(values, on="run", how="inner").sort_values(["run", "indicator", "year"],
+                                                                         ignore_index=True)
+
+
+# --------------------------------------------------------------------------- backends
+class InProcess:
+    """Runs each task at once in the driver (``--workers 0``: for debuggers and notebooks)."""
+    slots = 1
+    generation = 0
+
+    def submit(self, task):
+        future = cf.Future()
+        future.set_result(execute(task))
+        return future
+
+    def wait_first(self, pending):
+        return set(pending)
+
+    def restart(self):
+        pass
+
+    def close(self, ok):
+        pass
+
+
+class LocalPool:
+    """A spawn process pool (spawn: safe with threads). A worker process that dies (killed, out of
+    memory) breaks the whole pool; ``restart`` replaces it and ``generation`` counts the pools, so the
+    driver knows which futures belong to the broken one."""
+
+    def __init__(self, workers: int):
+        self.slots = workers
+        self.generation = 0
+        self.pool = self._new_pool()
+
+    def _new_pool(self):
+        from sim.studies.runner import worker_context
+        return cf.ProcessPoolExecutor(max_workers=self.slots, mp_context=worker_context())
+
+    def submit(self, task):
+        return self.pool.submit(execute, task)
+
+    def wait_first(self, pending):
+        return cf.wait(pending, return_when=cf.FIRST_COMPLETED).done
+
+    def restart(self):
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._new_pool()
+        self.generation += 1
+
+    def close(self, ok):
+        self.pool.shutdown(wait=ok, cancel_futures=True)
+
+
+CONNECT_TIMEOUT = "30s"  # to reach a Dask scheduler (clusters can be slow to answer)
+
+
+class DaskCluster:
+    """An existing Dask distributed scheduler. Dask itself reruns the tasks of a worker that dies
+    (and gives up with KilledWorker after a few deaths, which is recorded as the run's error)."""
+    generation = 0
+
+    def __init__(self, address: str):
+        from distributed import Client
+        try:
+            self.client = Client(address, timeout=CONNECT_TIMEOUT)
+        except OSError as exc:
+            raise SweepError("--scheduler", address, "a reachable Dask scheduler", str(exc)) from None
+        self.slots = max(sum(self.client.nthreads().values()), 1)
+        self.token = uuid.uuid4().hex[:8]
+
+    def submit(self, task):
+        return self.client.submit(execute, task, key=f"langerthuis-run-{task['run']}-{self.token}", pure=False)
+
+    def wait_first(self, pending):
+        from distributed import wait
+        return wait(list(pending), return_when="FIRST_COMPLETED").done
+
+    def restart(self):
+        pass
+
+    def close(self, ok):
+        self.client.close()
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+# --------------------------------------------------------------------------- driver
+def _py(value):
+    """NumPy scalar -> plain Python value (scenario validation expects int/float/str)."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def _tasks(sweep: Sweep, design: pd.DataFrame, out: Path, base: dict, numba_threads: int | None):
+    """Tasks for the runs without a result file, built lazily (one at a time)."""
+    paths = [p.path for p in sweep.params]
+    for run, replicate, seed, *values in design[["run", "replicate", "seed", *paths]].itertuples(index=False, name=None):
+        if run_file(out, run).exists():
+            continue
+        yield {"run": int(run), "replicate": int(replicate), "seed": int(seed),
+               "overrides": {path: _py(v) for path, v in zip(paths, values)},
+               "base": base, "file": str(sweep.base), "runner": sweep.runner,
+               "indicators": sweep.indicators, "years": sweep.years, "numba_threads": numba_threads}
+
+
+def _record(out: Path, task: dict, status: str, payload) -> bool:
+    """Write a finished run (or its failure) to disk; True if the run succeeded."""
+    if status == "ok":
+        write_atomic(run_file(out, task["run"]), lambda p: payload.to_parquet(p, index=False))
+        failed_file(out, task["run"]).unlink(missing_ok=True)
+        return True
+    info = {k: task[k] for k in ("run", "replicate", "seed", "overrides")} | {"error": payload}
+    write_atomic(failed_file(out, task["run"]), lambda p: p.write_text(json.dumps(info, indent=2, default=str)))
+    return False
+
+
+MAX_CRASHES = 3  # a run in flight in this many dead local pools is recorded as failed (it may be the cause)
+
+
+def _outcome(future) -> tuple[str, object]:
+    """(status, payload) of a finished future; status "crashed" if its worker process died."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return "crashed", None
+    except Exception as exc:  # noqa: BLE001 - e.g. Dask gave up on a run (KilledWorker)
+        return "error", f"{type(exc).__name__}: {exc}"
+
+
+def run_sweep(sweep_file, out, workers: int | None = None, scheduler: str | None = None,
+              progress: bool = True) -> dict:
+    """Run (or resume) a sweep; returns counts {total, skipped, done, failed}. Keeps no results."""
+    from tqdm import tqdm
+    sweep = load_sweep(sweep_file)
+    out = Path(out)
+    design = build_design(sweep)
+    check_scenario(sweep, design)
+    workers = default_workers() if workers is None else workers
+    backend = DaskCluster(scheduler) if scheduler else None  # connect first: a wrong address writes nothing
+    try:
+        prepare_out(sweep, out, design)
+    except BaseException:
+        if backend:
+            backend.close(False)
+        raise
+    skipped = sum(run_file(out, r).exists() for r in design["run"])
+    counts = {"total": len(design), "skipped": skipped, "done": 0, "failed": 0}
+    if skipped == len(design):
+        if backend:
+            backend.close(True)
+        return counts
+    backend = backend or (LocalPool(workers) if workers > 0 else InProcess())
+    # a worker (process or Dask thread) is one core: its runs use one Numba thread, so N workers fill
+    # N cores without oversubscription; only in-process runs (--workers 0) use Numba's threads
+    todo = _tasks(sweep, design, out, load_base(sweep), numba_threads=1 if scheduler or workers > 0 else None)
+    retry: list[dict] = []   # runs whose worker process died, sent again before new ones
+    crashes: dict[int, int] = {}
+    bar = tqdm(total=len(design), initial=skipped, unit="run", desc=sweep.name, disable=not progress,
+               dynamic_ncols=True)
+    pending = {}  # future -> (task, pool generation); at most 2 per worker slot, so memory stays flat
+
+    def refill():
+        while len(pending) < 2 * backend.slots:
+            task = retry.pop(0) if retry else next(todo, None)
+            if task is None:
+                return
+            pending[backend.submit(task)] = (task, backend.generation)
+
+    ok = False
+    try:
+        refill()
+        while pending:
+            restart = False
+            for future in backend.wait_first(pending):
+                task, generation = pending.pop(future)
+                status, payload = _outcome(future)
+                del future
+                if status == "crashed":  # a worker process died: this run did not finish; run it again
+                    restart |= generation == backend.generation
+                    crashes[task["run"]] = crashes.get(task["run"], 0) + 1
+                    if crashes[task["run"]] < MAX_CRASHES:
+                        retry.append(task)
+                        continue
+                    status, payload = "error", (f"a worker process died {MAX_CRASHES} times while this run was "
+                                                "in flight (killed, or out of memory?)")
+                if status == "outputs":  # a sweep-file error, the same for every run: stop
+                    raise InputError(f"{sweep.file}: {payload}")
+                counts["done" if _record(out, task, status, payload) else "failed"] += 1
+                bar.update(1)
+                bar.set_postfix(failed=counts["failed"], refresh=False)
+            if restart:
+                backend.restart()
+                bar.write("sweep: a worker process died; a new pool runs the unfinished runs again "
+                          "(finished runs are kept)", file=sys.stderr)
+            refill()
+        ok = True
+    finally:
+        bar.close()
+        backend.close(ok)
+    return counts
+
+
+def check_scenario(sweep: Sweep, design: pd.DataFrame) -> None:
+    """With the model runner: every varied key exists, and every design point resolves."""
+    if sweep.runner != DEFAULT_RUNNER:
+        return
+    from sim.model.parameters import default_parameters
+    from sim.model.scenario import resolve_scenario
+    resolved = load_base(sweep)
+    names = default_parameters()
+    for p in sweep.params:
+        head, _, rest = p.path.partition(".")
+        if head == "parameters":
+            if rest not in names:
+                raise SweepError(sweep.file, f"parameters.{p.path}", "a model parameter name (sim/model/parameters.yaml)",
+                                 repr(rest))
+            continue
+        missing = _missing_key(resolved, p.path)
+        if missing:
+            raise SweepError(sweep.file, f"parameters.{p.path}", "a scenario key (dotted path; a number "
+                             "indexes a list)", f"{missing} in {sweep.base.name}")
+    paths = [p.path for p in sweep.params]
+    for point, *values in design.loc[design["replicate"] == 0, ["point", *paths]].itertuples(index=False, name=None):
+        scenario = copy.deepcopy(resolved)
+        for path, value in zip(paths, values):
+            set_path(scenario, path, _py(value))
+        try:  # fail before the sweep starts, not in every run
+            resolve_scenario(scenario, file=str(sweep.base))
+        except InputError as exc:
+            raise SweepError(sweep.file, "parameters", f"values the scenario accepts (design point {point})",
+                             str(exc)) from None
+
+
+# --------------------------------------------------------------------------- command line
+def register(subparsers) -> None:
+    p = subparsers.add_parser("sweep", help="run a parameter sweep (local cores or a Dask cluster)",
+                              description="Run or resume a parameter sweep; see experiments/sweeps/README.md.")
+    p.add_argument("sweep_file", help="sweep YAML file")
+    p.add_argument("--out", help="output folder (default: results/NAME)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="local worker processes (default: all cores; 0 = run in this process)")
+    p.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://HOST:8786")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cli)
+
+
+def _cli(args) -> int:
+    if args.workers is not None and args.workers < 0:
+        raise InputError(f"--workers: expected an integer >= 0, found {args.workers}")
+    if args.scheduler and args.workers is not None:
+        print("langerthuis: note: --workers is ignored with --scheduler (the cluster's workers run)", file=sys.stderr)
+    out = args.out or str(Path("results") / load_sweep(args.sweep_file).name)
+    counts = run_sweep(args.sweep_file, out, workers=args.workers, scheduler=args.scheduler,
+                       progress=not args.no_progress)
+    print(f"sweep: {counts['total']} runs: {counts['skipped']} already done, {counts['done']} done now, "
+          f"{counts['failed']} failed -> {out}", file=sys.stderr)
+    if counts["failed"]:
+        print(f"langerthuis: {counts['failed']} runs failed (see {out}/failed/); "
+              "re-run the same command to retry them", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,94 @@
+"""Labels in English and Dutch for indicators, payers and the texts of tables and figures.
+
+``label(key, lang)`` looks a key up in all tables; an unknown key falls back to the key itself with
+underscores as spaces, so a new indicator never breaks a figure (it only lacks a nice name).
+"""
+from __future__ import annotations
+
+LANGUAGES = ("en", "nl")
+
+INDICATOR_LABELS = {  # name: (English, Dutch)
+    "months_independent_after_indication": ("Months at home after indication",
+                                            "Maanden thuis na indicatie"),
+    "intramural_admissions_per_1000": ("Intramural admissions per 1,000",
+                                       "Intramurale opnames per 1.000"),
+    "intramural_admissions_cut_packages_per_1000": ("Admissions with a cut package per 1,000",
+                                                    "Opnames met een geschrapt pakket per 1.000"),
+    "extramuralised_clients_per_1000": ("Extramuralised clients per 1,000", "Geëxtramuraliseerde cliënten per 1.000"),
+    "hospital_admissions_per_1000_65plus": ("Hospital admissions per 1,000 aged 65+",
+                                            "Ziekenhuisopnames per 1.000 65-plussers"),
+    "falls_per_1000_65plus": ("Falls per 1,000 aged 65+", "Valincidenten per 1.000 65-plussers"),
+    "unmet_need_share": ("Unmet care need (share)", "Onvervulde zorgvraag (aandeel)"),
+    "carers_overburdened_share": ("Overburdened carers (share)", "Overbelaste mantelzorgers (aandeel)"),
+    "carer_breakdowns_per_1000": ("Carer breakdowns per 1,000", "Uitgevallen mantelzorg per 1.000"),
+    "wellbeing_mean_clients": ("Well-being of clients (0-1)", "Welbevinden cliënten (0-1)"),
+    "mantelzorg_hours_per_1000": ("Informal care hours per 1,000", "Uren mantelzorg per 1.000"),
+    "hours_wlz_per_1000": ("Wlz care hours at home per 1,000", "Uren Wlz-zorg thuis per 1.000"),
+    "hours_wmo_per_1000": ("Wmo care hours per 1,000", "Uren Wmo-ondersteuning per 1.000"),
+    "hours_zvw_per_1000": ("Zvw care hours per 1,000", "Uren Zvw-zorg per 1.000"),
+    "hours_home_care_per_1000": ("Personal care hours per 1,000", "Uren persoonlijke verzorging per 1.000"),
+    "cost_wlz_per_capita": ("Wlz cost per inhabitant (EUR)", "Kosten Wlz per inwoner (EUR)"),
+    "cost_wmo_per_capita": ("Wmo cost per inhabitant (EUR)", "Kosten Wmo per inwoner (EUR)"),
+    "cost_zvw_per_capita": ("Zvw cost per inhabitant (EUR)", "Kosten Zvw per inwoner (EUR)"),
+    "cost_investment_per_capita": ("Investment per inhabitant (EUR)", "Investering per inwoner (EUR)"),
+    "cost_total_per_capita": ("Total cost per inhabitant (EUR)", "Totale kosten per inwoner (EUR)"),
+    "cost_per_month_independent_gained": ("Cost per month at home gained (EUR)",
+                                          "Kosten per gewonnen maand thuis (EUR)"),
+    "extra_cost_eur": ("Extra cost over the years (EUR)", "Extra kosten over de jaren (EUR)"),
+    "extra_months_at_home": ("Extra months at home", "Extra maanden thuis"),
+    # area outcomes (sim.studies.compare.area_outcomes)
+    "wellbeing_need_slope": ("Well-being lost per unit of need (slope, 65+ at home)",
+                             "Verlies aan welbevinden per eenheid zorgbehoefte (helling, 65+ thuis)"),
+    "spells_ended": ("Spells at home after indication ended", "Beëindigde perioden thuis na indicatie"),
+    "residents_65plus": ("Residents 65+ (summed over years)", "Inwoners 65+ (opgeteld over jaren)"),
+    "hours_needed_per_65plus": ("Formal care hours needed per resident 65+",
+                                "Benodigde uren formele zorg per 65-plusser"),
+    "informal_hours_week_per_65plus": ("Informal care hours a week per resident 65+",
+                                       "Uren mantelzorg per week per 65-plusser"),
+}
+
+PAYER_LABELS = {
+    "wlz": ("Wlz (long-term care)", "Wlz (langdurige zorg)"),
+    "wmo": ("Wmo (municipality)", "Wmo (gemeente)"),
+    "zvw": ("Zvw (health insurer)", "Zvw (zorgverzekeraar)"),
+    "investment": ("Investment (woonservicegebied)", "Investering (woonservicegebied)"),
+}
+
+TEXTS = {
+    "year": ("year", "jaar"),
+    "scenario": ("scenario", "scenario"),
+    "outcome": ("outcome", "uitkomst"),
+    "mean": ("mean", "gemiddelde"),
+    "interval": ("90 % interval", "90 %-interval"),
+    "difference": ("difference from {first}", "verschil met {first}"),
+    "eur_per_inhabitant": ("EUR per inhabitant per year", "EUR per inwoner per jaar"),
+    "title_timeseries": ("Key outcomes per scenario (mean and 90 % band over replicates)",
+                         "Kernuitkomsten per scenario (gemiddelde en 90 %-band over replicaties)"),
+    "title_differences": ("Difference from {first}, {years} (mean and 90 % interval of paired differences)",
+                          "Verschil met {first}, {years} (gemiddelde en 90 %-interval van gepaarde verschillen)"),
+    "title_costs": ("Yearly cost by payer, mean over {years}", "Jaarlijkse kosten per financier, gemiddeld over {years}"),
+    "title_maps": ("Unmet care need per neighbourhood in {year} (red: woonservicegebied)",
+                   "Onvervulde zorgvraag per buurt in {year} (rood: woonservicegebied)"),
+    "window": ("years compared", "vergeleken jaren"),
+    "comparison": ("Scenario comparison", "Vergelijking van scenario's"),
+}
+
+
+def _pick(pair, lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    return pair[LANGUAGES.index(lang)]
+
+
+def label(key: str, lang: str = "en") -> str:
+    """The label of an indicator, payer or text key in ``lang`` ('en' or 'nl')."""
+    for table in (INDICATOR_LABELS, PAYER_LABELS, TEXTS):
+        if key in table:
+            return _pick(table[key], lang)
+    _pick(("", ""), lang)  # still refuse an unknown language
+    return key.replace("_", " ")
+
+
+def text(key: str, lang: str = "en", **fields) -> str:
+    """A text with ``{fields}`` filled in."""
+    return label(key, lang).format(**fields)

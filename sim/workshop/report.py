@@ -1,0 +1,383 @@
+"""``langerthuis report RESULTS_DIR --out report.html``: one self-contained HTML handout of a
+``langerthuis compare`` folder, for participants after a workshop.
+
+Sections: the question; the scenarios and their investments (manifest.json); key outcomes with their
+intervals and the differences from the first scenario (comparison.csv); costs by payer; the figures
+(PNG files of the folder, embedded as base64); what the model does not include; the manifest.
+Nothing is fetched from elsewhere: the file opens offline and can be mailed as it is.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import tempfile
+from datetime import date
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+
+import sim
+from sim.errors import InputError
+from sim.workshop.labels import LANGUAGES, label
+
+REQUIRED_COLUMNS = {"scenario", "outcome", "mean", "p5", "p95"}
+COSTS = ("cost_wlz_per_capita", "cost_wmo_per_capita", "cost_zvw_per_capita", "cost_investment_per_capita",
+         "cost_total_per_capita")
+PER_MONTH = ("extra_cost_eur", "extra_months_at_home", "cost_per_month_independent_gained")
+PAYER_NAMES = {"municipality": ("municipality", "gemeente"), "housing_association": ("housing association",
+               "woningcorporatie"), "care_insurer": ("health insurer", "zorgverzekeraar"),
+               "care_office": ("care office (zorgkantoor)", "zorgkantoor")}
+
+TEXT = {
+    "title": ("Langer thuis: scenario comparison", "Langer thuis: vergelijking van scenario's"),
+    "question_h": ("The question", "De vraag"),
+    "question": ("What do investments in a woonservicegebied (housing, care and welfare organised together in a "
+                 "neighbourhood) change for older people who live at home longer since the long-term care reform "
+                 "of 2013-2016, and who pays for it? The model simulates a municipality's residents aged 65+ and "
+                 "adults with a long-term care package month by month, under the scenarios below.",
+                 "Wat veranderen investeringen in een woonservicegebied (wonen, zorg en welzijn samen georganiseerd "
+                 "in een wijk) voor ouderen die sinds de hervorming van de langdurige zorg (2013-2016) langer thuis "
+                 "wonen, en wie betaalt daarvoor? Het model simuleert per maand de 65-plussers en de volwassenen met "
+                 "een indicatie voor langdurige zorg van een gemeente, onder de scenario's hieronder."),
+    "scenarios_h": ("Scenarios and their investments", "Scenario's en hun investeringen"),
+    "facts": ("{inhabitants} inhabitants, {years}, seed {seed}, {n} replicates",
+              "{inhabitants} inwoners, {years}, seed {seed}, {n} replicaties"),
+    "reference": ("the reference: differences are taken from this scenario",
+                  "de referentie: verschillen zijn ten opzichte van dit scenario"),
+    "no_investments": ("no investments", "geen investeringen"),
+    "inv_cols": (("investment", "where", "from", "one-off (EUR)", "yearly (EUR)", "payer", "source"),
+                 ("investering", "waar", "vanaf", "eenmalig (EUR)", "per jaar (EUR)", "betaler", "bron")),
+    "cells": ("{n} cells", "{n} cellen"),
+    "all_cells": ("whole municipality", "hele gemeente"),
+    "outcomes_h": ("Key outcomes", "Belangrijkste uitkomsten"),
+    "outcomes_note": ("Years {years}. Each cell: mean over {n} replicates with its 90 % interval (5th-95th "
+                      "percentile) in brackets. The intervals show chance variation between replicate runs only, not "
+                      "the uncertainty of the parameters.",
+                      "Jaren {years}. Per cel: gemiddelde over {n} replicaties met het 90 %-interval (5e-95e "
+                      "percentiel) tussen haken. De intervallen tonen alleen toevalsvariatie tussen de runs, niet de "
+                      "onzekerheid van de parameters."),
+    "values_h": ("Values", "Waarden"),
+    "diff_h": ("Difference from {first} (paired per replicate)", "Verschil met {first} (gepaard per replicatie)"),
+    "costs_h": ("Costs by payer", "Kosten per betaler"),
+    "costs_note": ("Euros per inhabitant per year (prices of 2015), mean over the years compared. Care is paid by "
+                   "the Wlz (care offices), the Wmo (municipality) and the Zvw (health insurers); investments by "
+                   "the payer each scenario names.",
+                   "Euro per inwoner per jaar (prijzen 2015), gemiddeld over de vergeleken jaren. Zorg wordt betaald "
+                   "uit de Wlz (zorgkantoren), de Wmo (gemeente) en de Zvw (zorgverzekeraars); investeringen door de "
+                   "betaler die het scenario noemt."),
+    "inv_payer_h": ("Who pays for the investments (EUR per inhabitant per year)",
+                    "Wie betaalt de investeringen (EUR per inwoner per jaar)"),
+    "per_month_h": ("Cost per month of living at home gained", "Kosten per gewonnen maand thuis wonen"),
+    "figures_h": ("Figures", "Figuren"),
+    "caveats_h": ("What the model does not include", "Wat het model niet bevat"),
+    "manifest_h": ("Manifest: how these results were made", "Manifest: hoe deze resultaten zijn gemaakt"),
+    "manifest_note": ("Rerun with the same version, scenario files and seeds to get the same numbers.",
+                      "Met dezelfde versie, scenariobestanden en seeds geeft een nieuwe run dezelfde getallen."),
+    "full_manifest": ("the full manifest.json", "het volledige manifest.json"),
+    "made": ("Made on {day} with langerthuis {version} from {folder}.", "Gemaakt op {day} met langerthuis "
+             "{version} uit {folder}."),
+}
+
+
+def t(key, lang, **fields):
+    value = TEXT[key][LANGUAGES.index(lang)]
+    return value.format(**fields) if fields else value
+
+
+def caveats(lang: str) -> list[str]:
+    """What the model leaves out, in plain words; the share of assumed parameters counted from the model."""
+    from sim.model.parameters import parameter_sources
+
+    sources = parameter_sources()
+    assumed = sum(1 for s in sources.values() if s.startswith("assumption"))
+    en = [
+        "No explicit housing market: prices, waiting lists for social housing, new building and moving between "
+        "municipalities are not modelled. Residents can only move into a free adapted dwelling in their own "
+        "neighbourhood; the number of inhabitants follows the national path.",
+        "People with a VG, LG, ZG or GGZ package keep the package level they entered with; only older people's "
+        "VV levels change with their need.",
+        f"Many parameters are assumptions: {assumed} of the {len(sources)} model parameters have no direct source "
+        "(sim/model/parameters.yaml lists each value with its source or assumption). The effects of woonservicegebied "
+        "building blocks are partly sized by assumption; a Rotterdam study found no effect of a comparable "
+        "approach on quality of life.",
+        "Investment costs are the scenario files' own estimates; money is in euros of 2015, not discounted.",
+        "The intervals are chance variation between runs, not parameter uncertainty (see `langerthuis "
+        "sensitivity`).",
+        "Only residents aged 65+ and adults with a long-term care package are simulated, in a municipality that is "
+        "a scaled copy of the Dutch age structure with synthetic neighbourhoods. Care capacity is a neighbourhood "
+        "team's hours shared equally by all who need care there: there is no labour market for care staff.",
+        "Compare the scenarios with each other; do not read the numbers as a forecast for a real municipality.",
+        "All simplifications are listed in docs/ODD.md, section 9 (for example: no widowhood, institutions without "
+        "location, alarm response without a limit on responders).",
+    ]
+    nl = [
+        "Geen expliciete woningmarkt: prijzen, wachtlijsten voor sociale huur, nieuwbouw en verhuizen tussen "
+        "gemeenten zitten niet in het model. Bewoners kunnen alleen verhuizen naar een vrije aangepaste woning in de "
+        "eigen buurt; het aantal inwoners volgt het landelijke verloop.",
+        "Mensen met een VG-, LG-, ZG- of GGZ-indicatie houden de zorgzwaarte waarmee ze instroomden; alleen de "
+        "VV-zorgzwaarte van ouderen verandert met hun zorgbehoefte.",
+        f"Veel parameters zijn aannames: {assumed} van de {len(sources)} modelparameters hebben geen directe bron "
+        "(sim/model/parameters.yaml noemt per waarde de bron of de aanname). De effecten van de bouwstenen van een "
+        "woonservicegebied zijn deels op aanname gebaseerd; een Rotterdams onderzoek vond geen effect van een "
+        "vergelijkbare aanpak op de kwaliteit van leven.",
+        "Investeringskosten zijn de schattingen uit de scenariobestanden; bedragen in euro's van 2015, niet "
+        "verdisconteerd.",
+        "De intervallen tonen toevalsvariatie tussen runs, niet de onzekerheid van parameters (zie `langerthuis "
+        "sensitivity`).",
+        "Alleen 65-plussers en volwassenen met een indicatie voor langdurige zorg worden gesimuleerd, in een "
+        "gemeente die een geschaalde kopie is van de Nederlandse leeftijdsopbouw, met fictieve buurten. "
+        "Zorgcapaciteit is het aantal uren van een buurtteam, gelijk verdeeld over wie er zorg nodig heeft: er is "
+        "geen arbeidsmarkt voor zorgpersoneel.",
+        "Vergelijk de scenario's met elkaar; lees de getallen niet als voorspelling voor een echte gemeente.",
+        "Alle vereenvoudigingen staan in docs/ODD.md, paragraaf 9 (bijvoorbeeld: geen verweduwing, instellingen "
+        "zonder locatie, alarmopvolging zonder grens aan het aantal hulpverleners).",
+    ]
+    return nl if lang == "nl" else en
+
+
+# ---- reading the folder ---------------------------------------------------------------------------------
+
+
+def read_results(folder) -> tuple[dict, pd.DataFrame, list[Path]]:
+    """(manifest, comparison table, PNG figures) of a compare folder; InputError naming what is wrong."""
+    folder = Path(folder)
+    expected = "a `langerthuis compare` output folder with manifest.json and comparison.csv"
+    if not folder.is_dir():
+        raise InputError(f"{folder}: expected {expected}, found {'a file' if folder.exists() else 'nothing'}")
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{folder}: expected {expected}, found no manifest.json") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{folder / 'manifest.json'}: expected JSON, found {type(exc).__name__}: "
+                         f"{str(exc).splitlines()[0]}") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("scenarios"), list) or not manifest["scenarios"]:
+        raise InputError(f"{folder / 'manifest.json'}: expected a manifest with a list of scenarios, found none")
+    try:
+        table = pd.read_csv(folder / "comparison.csv")
+    except FileNotFoundError:
+        raise InputError(f"{folder}: expected {expected}, found no comparison.csv") from None
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise InputError(f"{folder / 'comparison.csv'}: expected a CSV table, found {type(exc).__name__}: "
+                         f"{str(exc).splitlines()[0] if str(exc) else 'unreadable'}") from None
+    missing = REQUIRED_COLUMNS - set(table.columns)
+    if missing:
+        raise InputError(f"{folder / 'comparison.csv'}: expected the columns {', '.join(sorted(REQUIRED_COLUMNS))}, "
+                         f"found no {', '.join(sorted(missing))}")
+    listed = [folder / name for name in manifest.get("figures", []) if (folder / name).is_file()]
+    figures = listed + sorted(p for p in folder.glob("*.png") if p not in listed)
+    return manifest, table, figures
+
+
+# ---- HTML pieces ----------------------------------------------------------------------------------------
+
+
+def _num(x) -> str:
+    if x is None or pd.isna(x):
+        return "–"
+    a = abs(x)
+    if a == 0:
+        return "0"
+    return f"{x:,.0f}" if a >= 1000 else f"{x:.1f}" if a >= 10 else f"{x:.3f}" if a >= 0.01 or a == 0 else f"{x:.2g}"
+
+
+def _table(head: list[str], rows: list[list[str]], cls: str = "") -> str:
+    """Cells are HTML already (escaped by the caller)."""
+    h = "".join(f"<th>{c}</th>" for c in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f'<table class="{cls}"><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _wide(table: pd.DataFrame, outcomes, order, value, lo, hi, lang) -> str:
+    rows = []
+    for outcome in outcomes:
+        d = table[table.outcome == outcome].set_index("scenario")
+        if d.empty:
+            continue
+        cells = [f"{_num(d.loc[s, value])} <small>[{_num(d.loc[s, lo])}, {_num(d.loc[s, hi])}]</small>"
+                 if s in d.index else "–" for s in order]
+        rows.append([escape(label(outcome, lang))] + cells)
+    return _table([escape(label("outcome", lang))] + [escape(s) for s in order], rows, "wide")
+
+
+def _investments(s: dict, lang: str) -> str:
+    resolved = s.get("resolved") or {}
+    invs = resolved.get("investments") or []
+    if not invs:
+        return f"<p><i>{t('no_investments', lang)}</i></p>"
+    grid = resolved.get("municipality", {}).get("grid", {})
+    n_all = grid.get("width", 0) * grid.get("height", 0)
+    rows = []
+    for inv in invs:
+        cells = inv.get("cells") or []
+        where = inv.get("area") or (t("all_cells", lang) if n_all and len(cells) == n_all
+                                    else t("cells", lang, n=len(cells)))
+        extra = ", ".join(f"{k}: {v}" for k, v in inv.items()
+                          if k not in ("type", "cells", "area", "start_year", "cost"))
+        cost = inv.get("cost", {})
+        payer = PAYER_NAMES.get(cost.get("payer"), (cost.get("payer", ""),) * 2)[LANGUAGES.index(lang)]
+        rows.append([f"<b>{escape(inv.get('type', ''))}</b>" + (f"<br><small>{escape(extra)}</small>" if extra else ""),
+                     escape(str(where)), escape(str(inv.get("start_year", ""))), _num(cost.get("one_off", 0)),
+                     _num(cost.get("yearly", 0)), escape(payer), f"<small>{escape(cost.get('source', ''))}</small>"])
+    return _table(list(TEXT["inv_cols"][LANGUAGES.index(lang)]), rows, "investments")
+
+
+def _inhabitants(folder: Path) -> pd.Series | None:
+    """Inhabitants by (scenario, year) from indicators.parquet (the model's yearly count), if it is there."""
+    try:
+        t = pd.read_parquet(folder / "indicators.parquet", columns=["scenario", "year", "indicator", "value"])
+    except Exception:  # optional: without it the scenario's starting inhabitants are used
+        return None
+    return t[t.indicator == "inhabitants"].groupby(["scenario", "year"])["value"].mean()
+
+
+def _investment_payers(manifest: dict, window, lang: str, inhabitants: pd.Series | None) -> str:
+    """Yearly investment spending per payer, per inhabitant, over the window, from the resolved scenarios
+    (per inhabitant of each year, as the model's cost indicators are)."""
+    from sim.workshop.appcache import investment_by_payer
+
+    lo, hi = window
+    rows, payers = [], list(PAYER_NAMES)
+    for s in manifest["scenarios"]:
+        r = s.get("resolved") or {}
+        start = r.get("municipality", {}).get("inhabitants")
+        if not start or lo is None:
+            continue
+        per_year = {p: [] for p in payers}
+        for year in range(int(lo), int(hi) + 1):
+            n = inhabitants.get((s["name"], year), start) if inhabitants is not None else start
+            spent = investment_by_payer(r, year)
+            for p in payers:
+                per_year[p].append(spent.get(p, 0.0) / n)
+        rows.append([escape(s["name"])] + [_num(sum(v) / len(v)) for p, v in per_year.items()])
+    head = [escape(label("scenario", lang))] + [escape(PAYER_NAMES[p][LANGUAGES.index(lang)]) for p in payers]
+    return _table(head, rows, "wide") if rows else ""
+
+
+def _figure(path: Path) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return (f'<figure><img src="data:image/png;base64,{data}" alt="{escape(path.stem)}">'
+            f"<figcaption>{escape(path.name)}</figcaption></figure>")
+
+
+CSS = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; max-width: 1100px; margin: 2em auto;
+       padding: 0 1em; color: #222; line-height: 1.45; }
+h1 { font-size: 1.7em; } h2 { border-bottom: 2px solid #7b1fa2; padding-bottom: .2em; margin-top: 1.8em; }
+table { border-collapse: collapse; margin: .6em 0 1.2em; font-size: .9em; }
+th, td { border: 1px solid #ccc; padding: .3em .6em; text-align: left; vertical-align: top; }
+th { background: #f3e5f5; } small { color: #555; }
+figure { margin: 1em 0; } figure img { max-width: 100%; border: 1px solid #ddd; }
+figcaption { font-size: .8em; color: #666; }
+pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: .8em; }
+.note { color: #444; font-size: .92em; }
+@media print { section { page-break-inside: avoid; } }
+"""
+
+
+def build_html(folder, lang: str | None = None) -> str:
+    folder = Path(folder)
+    manifest, table, figures = read_results(folder)
+    lang = lang or (manifest.get("language") if manifest.get("language") in LANGUAGES else "en")
+    order = list(dict.fromkeys(table.scenario))
+    first = order[0]
+    window = manifest.get("window") or {}
+    lo = window.get("from_year", table["from_year"].iloc[0] if "from_year" in table else None)
+    hi = window.get("to_year", table["to_year"].iloc[0] if "to_year" in table else None)
+    years = f"{lo}–{hi}" if lo is not None else "?"
+    n_rep = int(table["replicates"].max()) if "replicates" in table else manifest["scenarios"][0].get("replicates", "?")
+    key = [o for o in dict.fromkeys(table.outcome) if o not in COSTS + PER_MONTH]
+    has_diff = {"diff_mean", "diff_p5", "diff_p95"} <= set(table.columns)
+
+    parts = [f"<h1>{t('title', lang)}: {escape(', '.join(order))}</h1>",
+             f"<section id='question'><h2>{t('question_h', lang)}</h2><p>{t('question', lang)}</p></section>",
+             f"<section id='scenarios'><h2>{t('scenarios_h', lang)}</h2>"]
+    for s in manifest["scenarios"]:
+        r = s.get("resolved") or {}
+        facts = t("facts", lang, inhabitants=f"{r.get('municipality', {}).get('inhabitants', 0):,}",
+                  years=f"{r.get('start_year')}–{r.get('end_year')}", seed=s.get("seed"), n=s.get("replicates"))
+        ref = f" <small>({t('reference', lang)})</small>" if s["name"] == first else ""
+        parts.append(f"<h3>{escape(s['name'])}{ref}</h3><p>{escape(r.get('description', ''))}<br>"
+                     f"<small>{escape(facts)}; {escape(str(s.get('file') or ''))}</small></p>{_investments(s, lang)}")
+    parts.append("</section>")
+
+    parts.append(f"<section id='outcomes'><h2>{t('outcomes_h', lang)}</h2>"
+                 f"<p class='note'>{t('outcomes_note', lang, years=years, n=n_rep)}</p>"
+                 f"<h3>{t('values_h', lang)}</h3>{_wide(table, key, order, 'mean', 'p5', 'p95', lang)}")
+    if has_diff and len(order) > 1:
+        parts.append(f"<h3>{escape(t('diff_h', lang, first=first))}</h3>"
+                     f"{_wide(table, key, order[1:], 'diff_mean', 'diff_p5', 'diff_p95', lang)}")
+    parts.append("</section>")
+
+    parts.append(f"<section id='costs'><h2>{t('costs_h', lang)}</h2><p class='note'>{t('costs_note', lang)}</p>"
+                 f"{_wide(table, COSTS, order, 'mean', 'p5', 'p95', lang)}")
+    if has_diff and len(order) > 1:
+        parts.append(f"<h3>{escape(t('diff_h', lang, first=first))}</h3>"
+                     f"{_wide(table, COSTS, order[1:], 'diff_mean', 'diff_p5', 'diff_p95', lang)}")
+    payers = _investment_payers(manifest, (lo, hi), lang, _inhabitants(folder))
+    if payers:
+        parts.append(f"<h3>{t('inv_payer_h', lang)}</h3>{payers}")
+    if table.outcome.isin(PER_MONTH).any() and len(order) > 1:
+        parts.append(f"<h3>{t('per_month_h', lang)}</h3>"
+                     f"{_wide(table, PER_MONTH, order[1:], 'mean', 'p5', 'p95', lang)}")
+    parts.append("</section>")
+
+    parts.append(f"<section id='figures'><h2>{t('figures_h', lang)}</h2>"
+                 f"{''.join(_figure(p) for p in figures)}</section>")
+    parts.append(f"<section id='caveats'><h2>{t('caveats_h', lang)}</h2><ul>"
+                 + "".join(f"<li>{escape(c)}</li>" for c in caveats(lang)) + "</ul></section>")
+
+    facts = [("version", manifest.get("version")), ("git commit", manifest.get("git_commit")),
+             ("command", manifest.get("command")), ("window", years),
+             ("pairing", (manifest.get("pairing") or {}).get("note")),
+             ("python / numpy / numba / mesa",
+              " / ".join(str(manifest.get(k)) for k in ("python", "numpy", "numba", "mesa"))),
+             ("wall time (s)", manifest.get("wall_time_s"))]
+    facts += [(f"scenario {s['name']}", f"hash {s.get('scenario_hash')}; file {s.get('file')} "
+               f"(sha256 {s.get('file_sha256')})") for s in manifest["scenarios"]]
+    parts.append(f"<section id='manifest'><h2>{t('manifest_h', lang)}</h2>"
+                 f"<p class='note'>{t('manifest_note', lang)}</p>"
+                 + _table(["", ""], [[escape(k), escape(str(v))] for k, v in facts if v is not None])
+                 + f"<details><summary>{t('full_manifest', lang)}</summary><pre>"
+                 + escape(json.dumps(manifest, indent=1, ensure_ascii=False)) + "</pre></details></section>")
+    made = t("made", lang, day=date.today().isoformat(), version=sim.__version__, folder=folder.name)
+    parts.append(f"<p class='note'>{escape(made)}</p>")
+    return (f"<!DOCTYPE html>\n<html lang='{lang}'><head><meta charset='utf-8'>"
+            f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"<title>{t('title', lang)}</title><style>{CSS}</style></head><body>\n" + "\n".join(parts)
+            + "\n</body></html>\n")
+
+
+def write_report(folder, out, lang: str | None = None) -> Path:
+    """Build the report and write it atomically: a temporary file next to ``out``, renamed when complete."""
+    html = build_html(folder, lang)          # every input problem is raised before anything is written
+    out = Path(out)
+    if out.is_dir():
+        raise InputError(f"--out: expected a file name, found the folder {out}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(html)
+        os.chmod(tmp, 0o644)   # mkstemp makes it private; a handout is an ordinary file
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out
+
+
+def register(sub):
+    p = sub.add_parser("report", help="turn a `compare` output folder into one self-contained HTML handout")
+    p.add_argument("results", metavar="RESULTS_DIR", help="output folder of `langerthuis compare`")
+    p.add_argument("--out", required=True, help="HTML file to write (replaced atomically)")
+    p.add_argument("--lang", choices=LANGUAGES, help="language (default: the comparison's)")
+    p.set_defaults(func=main)
+
+
+def main(args) -> int:
+    out = write_report(args.results, args.out, args.lang)
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
+    return 0
