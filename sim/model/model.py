@@ -10,16 +10,17 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from sim.model import state as S
 from sim.model.engines import kernel as K
-from sim.model.mechanisms.decline import annual_decline_tables
-from sim.model.mechanisms.events import annual_event_tables
 from sim.model.indicators import yearly_indicators
-from sim.model.mechanisms.mortality import annual_death_table, improvement_factor
+from sim.model.mechanisms import care, decline, events, mortality
+from sim.model.mechanisms.common import need_score_array
+from sim.model.mechanisms.mortality import improvement_factor
 from sim.model.neighbourhoods import Neighbourhoods
 from sim.model.parameters import make_params
 from sim.model.mechanisms.policy import ENACTED_CUTS, capacity_in_year, cut_table, initial_capacity
-from sim.model.population import (DEAD, INSTITUTION, STATE, Residents, YearInflow, initial_population,
-                            national_inhabitants)
+from sim.model.population import YearInflow, initial_population, national_inhabitants
+from sim.model.state import DEAD, INSTITUTION, Residents
 from sim.model.rng import month_key, named_seed_sequence, run_key
 
 STEP_ORDER = (
@@ -41,16 +42,17 @@ STEP_ORDER = (
 )
 __doc__ += "\n".join(f"  {n:>2}. {name}: {what}" for n, name, what in STEP_ORDER)
 
+# the mechanisms with tables (each ``tables(p)`` gives a dict of named arrays)
+TABLE_MECHANISMS = (mortality, decline, events, care)
 Tables = namedtuple("Tables", ["death_annual", "decline_phys", "decline_cog", "fall_annual", "hospital_annual", "tariff_day"])
 
 
 def build_tables(p) -> Tables:
-    phys, cog = annual_decline_tables(p)
-    fall, hospital = annual_event_tables(p)
-    tariff = np.zeros((6, 11))
-    tariff[1, 1:4], tariff[1, 4:7], tariff[1, 7:] = p.tariff_vv_day_low, p.tariff_vv_day_mid, p.tariff_vv_day_high
-    tariff[2:, 1:] = p.tariff_young_day
-    return Tables(annual_death_table(p), phys, cog, fall, hospital, tariff)
+    """The mechanisms' tables, gathered into the one ``Tables`` the engines pass on."""
+    tables = {}
+    for mechanism in TABLE_MECHANISMS:
+        tables.update(mechanism.tables(p))
+    return Tables(**tables)
 
 
 def cut_pairs_table() -> np.ndarray:
@@ -96,8 +98,8 @@ class LangerThuisModel(mesa.Model):
         n65 = np.bincount(people["cell"][people["age_months"] >= 65 * 12], minlength=self.hood.n_cells)
         self.hood.set_team_capacity(n65.astype(float))
         self._add_people(people)
-        self.year_totals = np.zeros(K.N_ACC, dtype=np.int64)
-        self.cell_totals = np.zeros((self.hood.n_cells, K.N_CELL), dtype=np.int64)
+        self.year_totals = np.zeros(S.N_ACC, dtype=np.int64)
+        self.cell_totals = np.zeros((self.hood.n_cells, S.N_CELL), dtype=np.int64)
         self.records: list[tuple] = []     # (year, indicator, value)
         self.cell_records: dict[int, np.ndarray] = {}
         self.running = True
@@ -112,8 +114,7 @@ class LangerThuisModel(mesa.Model):
 
     def _place_in_institutions(self, people: dict):
         """Fill each sector's places with its neediest package holders (the pre-reform situation)."""
-        dp, dc = 1.0 - people["phys"].astype(np.float64), 1.0 - people["cog"].astype(np.float64)
-        score = np.minimum(1.0, np.maximum(dp, dc) + 0.5 * np.minimum(dp, dc))
+        score = need_score_array(people["phys"], people["cog"])
         for s in range(5):
             idx = np.flatnonzero((people["sector"] == s + 1) & (people["level"] > 0))
             idx = idx[np.argsort(-score[idx], kind="mergesort")][: int(self.capacity0[s])]
@@ -135,33 +136,34 @@ class LangerThuisModel(mesa.Model):
             self.residents = Residents(max(1024, int(len(people["pid"]) * 1.3)))
         self.residents.append(people)
 
-    def state(self):
-        r = self.residents
-        return tuple(r.view(name) for name, _ in STATE)
+    def state(self) -> S.State:
+        return self.residents.state()
+
+    def _kernel_accumulators(self, n: int):
+        size, chunks = K.chunking(n)
+        return (size, np.zeros((chunks, S.N_ACC), dtype=np.int64),
+                np.zeros((chunks, self.hood.n_cells, S.N_CELL), dtype=np.int64))
 
     def resident_pass_a(self, mkey, improvement, layers):
         st = self.state()
-        size, chunks = K.chunking(len(st[0]))
-        acc = np.zeros((chunks, K.N_ACC), dtype=np.int64)
-        cell_acc = np.zeros((chunks, self.hood.n_cells, K.N_CELL), dtype=np.int64)
+        size, acc, cell_acc = self._kernel_accumulators(len(st.pid))
         K.pass_a(st, self.params, self.tables, layers, mkey, improvement, self.month_abs, acc, cell_acc, size)
         return acc.sum(axis=0), cell_acc.sum(axis=0)
 
     def resident_pass_b(self, mkey, layers, snapshot, ratio):
         st = self.state()
-        size, chunks = K.chunking(len(st[0]))
-        acc = np.zeros((chunks, K.N_ACC), dtype=np.int64)
-        cell_acc = np.zeros((chunks, self.hood.n_cells, K.N_CELL), dtype=np.int64)
-        K.pass_b(st, self.params, self.tables, layers, self.cuts, mkey, self.split_key, self.month_abs,
-                 snapshot, ratio, acc, cell_acc, size)
+        size, acc, cell_acc = self._kernel_accumulators(len(st.pid))
+        K.pass_b(st, self.params, self.tables, layers, self.cuts, mkey, self.split_key, snapshot, ratio,
+                 acc, cell_acc, size)
         return acc.sum(axis=0), cell_acc.sum(axis=0)
 
     def resident_pass_c(self, free_places):
-        counts = np.zeros(5, dtype=np.int64)
+        """Moves and admissions; returns the accumulator row they add to."""
+        acc = np.zeros(S.N_ACC, dtype=np.int64)
         st = self.state()
-        scratch = np.empty((2, len(st[0])), dtype=np.int64)  # untouched pages cost nothing
-        K.pass_c(st, self.hood.stock, free_places, self.cut_pairs, counts, scratch[0], scratch[1])
-        return counts
+        scratch = np.empty((2, len(st.pid)), dtype=np.int64)  # untouched pages cost nothing
+        K.pass_c(st, self.hood.stock, free_places, self.cut_pairs, acc, scratch[0], scratch[1])
+        return acc
 
     def start_of_year(self):
         if hasattr(self, "residents"):
@@ -195,21 +197,15 @@ class LangerThuisModel(mesa.Model):
         mkey = np.uint64(month_key(self.key, self.month_abs))
         improvement = improvement_factor(self.params, year)
         acc_a, cell_a = self.resident_pass_a(mkey, improvement, self.layers)   # 2-6
-        demand = cell_a[:, K.C_DEMAND].astype(np.float64)
+        demand = cell_a[:, S.C_DEMAND].astype(np.float64)
         ratio = np.where(demand > self.team_capacity_c, self.team_capacity_c / np.maximum(demand, 1.0), 1.0)  # 7
         acc_b, cell_b = self.resident_pass_b(mkey, self.layers, month == 6, ratio)   # 7-11
-        occupancy = acc_b[K.A_OCC0:K.A_OCC0 + 5]
+        occupancy = acc_b[care.A_OCC0:care.A_OCC0 + 5]
         free = np.maximum(self.capacity - occupancy, 0).astype(np.int64)
-        released = cell_a[:, K.C_REL_SF:K.C_REL_WC + 1]
+        released = cell_a[:, S.C_REL_SF:S.C_REL_WC + 1]
         self.hood.stock += released
-        moves, admissions, adm_cut, spells, spell_months = self.resident_pass_c(free)   # 12-13
-        month_totals = acc_a + acc_b
-        month_totals[K.A_OCC0:K.A_OCC0 + 5] = occupancy
-        month_totals[K.A_MOVES] += moves
-        month_totals[K.A_ADMISSIONS] += admissions
-        month_totals[K.A["admissions_cut_packages"]] += adm_cut
-        month_totals[K.A_SPELLS] += spells
-        month_totals[K.A_SPELL_MONTHS] += spell_months
+        acc_c = self.resident_pass_c(free)                                # 12-13
+        month_totals = acc_a + acc_b + acc_c
         self.year_totals += month_totals                                  # 14. bookkeeping
         self.cell_totals += cell_a + cell_b
         self.last_month_totals = month_totals
@@ -222,7 +218,7 @@ class LangerThuisModel(mesa.Model):
             self.running = False
 
     def _close_year(self, year: int):
-        totals = dict(zip(K.ACC_NAMES, self.year_totals.tolist()))
+        totals = dict(zip(S.ACC_NAMES, self.year_totals.tolist()))
         inhabitants = self.scale * national_inhabitants(year + 0.5)
         investment = sum(self.hood.investment_cost(year).values())
         values = yearly_indicators(totals, year, self.params, inhabitants, float(self.places_mid_year.sum()),
@@ -251,8 +247,8 @@ class LangerThuisModel(mesa.Model):
         """Per neighbourhood: x, y, people 65+ (July), falls, hours needed and unmet, wsg."""
         t = self.cell_records[year]
         x, y = np.divmod(np.arange(self.hood.n_cells), self.hood.height)
-        needed = t[:, K.C_NEEDED] / 100.0
-        return pd.DataFrame({"x": x, "y": y, "residents_65plus": t[:, K.C_N65], "falls": t[:, K.C_FALLS],
-                             "hours_needed": needed, "hours_unmet": t[:, K.C_UNMET] / 100.0,
-                             "unmet_need_share": np.where(needed > 0, t[:, K.C_UNMET] / 100.0 / np.maximum(needed, 1e-9), 0.0),
+        needed = t[:, S.C_NEEDED] / 100.0
+        return pd.DataFrame({"x": x, "y": y, "residents_65plus": t[:, S.C_N65], "falls": t[:, S.C_FALLS],
+                             "hours_needed": needed, "hours_unmet": t[:, S.C_UNMET] / 100.0,
+                             "unmet_need_share": np.where(needed > 0, t[:, S.C_UNMET] / 100.0 / np.maximum(needed, 1e-9), 0.0),
                              "wsg": self.hood.layer("wsg")})

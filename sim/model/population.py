@@ -14,18 +14,9 @@ import yaml
 
 from sim.model.mechanisms.packages import GGZ, LG, VG, VV, ZG
 
-# state of one resident: (name, dtype). Bytes per resident = sum of the item sizes (see ``bytes_per_resident``).
-STATE = (
-    ("pid", np.int32), ("age_months", np.int16), ("sex", np.int8), ("partner", np.int8), ("ses", np.int8),
-    ("sector", np.int8), ("level", np.int8), ("phys", np.float32), ("cog", np.float32), ("network", np.float32),
-    ("carer", np.int8), ("carer_hours", np.float32), ("strain", np.float32), ("dwelling", np.int8),
-    ("cell", np.int16), ("residence", np.int8), ("months_home", np.int16), ("inst_history", np.uint32),
-    ("wellbeing", np.float32), ("waiting", np.int16), ("unmet", np.float32), ("flags", np.uint8),
-    ("indicated_month", np.int16),
-)
-HOME, INSTITUTION, DEAD = 0, 1, 2
-# flags bits
-PKG_IN_RUN, CRISIS, WANTS_ADMISSION, MOVE_STEP_FREE, MOVE_WHEELCHAIR, STOCK_UNIT = 1, 2, 4, 8, 16, 32
+from sim.model.state import (CRISIS, DEAD, HOME, INSTITUTION, MOVE_STEP_FREE, MOVE_WHEELCHAIR,  # noqa: F401 (old imports)
+                             PKG_IN_RUN, STATE, STOCK_UNIT, WANTS_ADMISSION, Residents, bytes_per_resident)
+from sim.model.mechanisms.common import need_score_array
 
 # package levels of younger clients (weights per level 1..n): RIGO 2013 client counts (seed 003) where given,
 # the rest of each sector's clients spread over the higher levels (assumption)
@@ -56,50 +47,6 @@ def national_inhabitants(year: float) -> float:
 
 def turning_65_per_year(year: float) -> float:
     return 1000.0 * _interp(profile()["turning_65"], year)
-
-
-class Residents:
-    """Struct of arrays with spare capacity; ``n`` slots are used (dead residents stay until compaction)."""
-
-    def __init__(self, capacity: int):
-        self.n = 0
-        for name, dtype in STATE:
-            setattr(self, name, np.zeros(capacity, dtype=dtype))
-
-    @property
-    def capacity(self) -> int:
-        return len(self.pid)
-
-    def append(self, new: dict):
-        k = len(new["pid"])
-        if self.n + k > self.capacity:
-            self._resize(max(int(self.capacity * 1.5), self.n + k))
-        for name, _ in STATE:
-            getattr(self, name)[self.n:self.n + k] = new[name]
-        self.n += k
-
-    def _resize(self, capacity: int):
-        for name, dtype in STATE:
-            old = getattr(self, name)
-            arr = np.zeros(capacity, dtype=dtype)
-            arr[:self.n] = old[:self.n]
-            setattr(self, name, arr)
-
-    def compact(self) -> int:
-        """Drop the dead (order kept, so nothing random depends on it); returns how many."""
-        keep = np.flatnonzero(self.residence[:self.n] != DEAD)
-        for name, _ in STATE:
-            arr = getattr(self, name)
-            arr[:len(keep)] = arr[keep]
-        dropped, self.n = self.n - len(keep), len(keep)
-        return dropped
-
-    def view(self, name: str) -> np.ndarray:
-        return getattr(self, name)[:self.n]
-
-
-def bytes_per_resident() -> int:
-    return sum(np.dtype(d).itemsize for _, d in STATE)
 
 
 def _beta(rng, mean, concentration, size):
@@ -201,9 +148,8 @@ def initial_population(rng, p, scenario, cell_weights) -> dict:
 
 def vv_levels(p, phys, cog):
     """Vectorised ``packages.vv_level_for_need`` for initialisation."""
-    dp, dc = 1.0 - phys, 1.0 - cog
-    need = np.minimum(1.0, np.maximum(dp, dc) + 0.5 * np.minimum(dp, dc))
-    cogdom = dc > dp
+    need = need_score_array(phys, cog)
+    cogdom = (1.0 - cog) > (1.0 - phys)
     return np.select(
         [need >= p.need_threshold_vv78, need >= p.need_threshold_vv56, need >= p.need_threshold_vv4,
          need >= p.need_threshold_vv3, need >= p.need_threshold_vv2, need >= p.need_threshold_vv1],

@@ -6,13 +6,42 @@ higher incomes use less informal care; without a carer part of the missing infor
 formal demand (RIGO table). Formal hours split into personal care, nursing, Wmo household help,
 begeleiding and day care. Where a neighbourhood's demand exceeds its team capacity, every resident
 there gets the same share; the rest is unmet need.
+
+``demand`` (pass A) adds a resident's formal hours to its neighbourhood's demand; between the passes
+the model sets each neighbourhood's supply ratio; ``at_home`` (pass B) counts hours needed and
+delivered by type and payer (Wlz or not) and stores the unmet share; ``in_institution`` counts the
+occupied place and its cost. No draws.
 """
-from sim.model.mechanisms.common import rule
+import numpy as np
+
+from sim.model.mechanisms.common import centi, current_need, rule
+from sim.model.state import A, C_DEMAND, C_NEEDED, C_UNMET
 
 WEEKS_PER_MONTH = 52.0 / 12.0
+DAYS_PER_MONTH = 365.25 / 12.0
 # care types, in the order of the hours accumulators
 HOME_CARE, NURSING, HOUSEHOLD, SUPPORT, DAY_CARE, RESPITE = range(6)
 CARE_TYPES = ("home_care", "district_nursing", "wmo_household_help", "wmo_support", "day_care", "respite")
+
+STREAMS = ()
+# hours by type, each (not Wlz, Wlz): slot A_HOURS0 + 2 * type + wlz
+COUNTERS = ("needed_c", "delivered_c") + tuple(f"{t}{w}_c" for t in CARE_TYPES[:5] for w in ("", "_wlz")) + (
+    "intramural_cost_wlz_cents", "intramural_cost_ggz_cents", "occ_VV", "occ_VG", "occ_LG", "occ_ZG", "occ_GGZ")
+A_NEEDED, A_DELIVERED, A_HOURS0 = A["needed_c"], A["delivered_c"], A["home_care_c"]
+A_COST_WLZ, A_COST_GGZ, A_OCC0 = A["intramural_cost_wlz_cents"], A["intramural_cost_ggz_cents"], A["occ_VV"]
+
+
+
+def tariff_table(p) -> np.ndarray:
+    """Intramural tariff per day by [sector, level]."""
+    tariff = np.zeros((6, 11))
+    tariff[1, 1:4], tariff[1, 4:7], tariff[1, 7:] = p.tariff_vv_day_low, p.tariff_vv_day_mid, p.tariff_vv_day_high
+    tariff[2:, 1:] = p.tariff_young_day
+    return tariff
+
+
+def tables(p) -> dict:
+    return {"tariff_day": tariff_table(p)}
 
 
 @rule
@@ -71,6 +100,49 @@ def wlz_at_home(p, has_access, sector, level):
     if not has_access:
         return False
     return sector >= 2 or level >= p.wlz_package_min_level_home
+
+
+@rule
+def demand(p, st, i, cell_acc):
+    """Pass A: a resident at home adds its formal hours to the neighbourhood's demand."""
+    formal_w, informal_w = care_demand_week(p, current_need(st, i), st.carer[i] > 0, st.ses[i])
+    cell_acc[st.cell[i], C_DEMAND] += centi(formal_w * WEEKS_PER_MONTH)
+
+
+@rule
+def at_home(p, st, i, ratio, access, acc, cell_acc):
+    """Pass B: formal care of a resident at home, supplied at the neighbourhood's ``ratio``. Stores
+    the unmet share; returns (informal hours asked per week, Wlz 0/1, household help delivered,
+    unmet share as float64)."""
+    phys = np.float64(st.phys[i])
+    cog = np.float64(st.cog[i])
+    need = current_need(st, i)
+    c = st.cell[i]
+    formal_w, informal_w = care_demand_week(p, need, st.carer[i] > 0, st.ses[i])
+    wlz = 1 if wlz_at_home(p, access, st.sector[i], st.level[i]) else 0
+    h0, h1, h2, h3, h4 = formal_hours_by_type_month(p, formal_w, phys, cog, need)
+    acc[A_HOURS0 + wlz] += centi(h0 * ratio)
+    acc[A_HOURS0 + 2 + wlz] += centi(h1 * ratio)
+    acc[A_HOURS0 + 4 + wlz] += centi(h2 * ratio)
+    acc[A_HOURS0 + 6 + wlz] += centi(h3 * ratio)
+    acc[A_HOURS0 + 8 + wlz] += centi(h4 * ratio)
+    needed = formal_w * WEEKS_PER_MONTH
+    acc[A_NEEDED] += centi(needed)
+    acc[A_DELIVERED] += centi(needed * ratio)
+    cell_acc[c, C_NEEDED] += centi(needed)
+    cell_acc[c, C_UNMET] += centi(needed) - centi(needed * ratio)
+    unmet = (1.0 - ratio) if needed > 0.0 else 0.0
+    st.unmet[i] = np.float32(unmet)
+    return informal_w, wlz, h2 * ratio, unmet
+
+
+@rule
+def in_institution(tb, st, i, acc):
+    """Pass B: an institution resident occupies a place of its sector, at the day tariff."""
+    sector = st.sector[i]
+    acc[A_OCC0 + sector - 1] += 1
+    acc[A_COST_GGZ if sector == 5 else A_COST_WLZ] += centi(tb.tariff_day[sector, st.level[i]] * DAYS_PER_MONTH)
+    st.unmet[i] = np.float32(0.0)
 
 
 def payer_of(care_type: int, year: int, wlz_flag: bool) -> str:

@@ -4,8 +4,21 @@ A co-resident carer (partner) gives up to 40 h a week, a carer living elsewhere 
 grows with hours (faster for the often frail partners of people 75+, RIGO) and recovers slowly;
 respite and carer support relieve it; an overburdened arrangement may break down, after which the
 resident has no carer until the network finds a new one.
+
+Draws: ``carer_new`` (a new carer from the network), ``carer_breakdown``. Changes carer, carer hours
+and strain; counts informal hours (mantelzorg), respite hours (by payer) and breakdowns.
 """
-from sim.model.mechanisms.common import rule
+import numpy as np
+
+from sim.model.mechanisms.care import WEEKS_PER_MONTH
+from sim.model.mechanisms.common import age_years, centi, rule
+from sim.model.rng import STREAM, uniform
+from sim.model.state import A
+
+STREAMS = ("carer_new", "carer_breakdown")
+COUNTERS = ("mantelzorg_c", "respite_c", "respite_wlz_c", "breakdowns")
+A_MANTELZORG, A_RESPITE, A_BREAKDOWNS = A["mantelzorg_c"], A["respite_c"], A["breakdowns"]
+S_NEW, S_BREAK = STREAM["carer_new"], STREAM["carer_breakdown"]
 
 NO_CARER, CO_RESIDENT, ELSEWHERE = 0, 1, 2
 
@@ -37,3 +50,18 @@ def carer_month(p, carer, strain, informal_week, age_years, network, respite_acc
     if strain > p.strain_threshold and u_break < p.carer_breakdown_month:
         return NO_CARER, given, 0.0, respite, 1
     return carer, given, strain, respite, 0
+
+
+@rule
+def month(p, L, st, i, pm, informal_week, wlz, acc):
+    """Pass B: informal care for resident ``i`` at home, given the hours asked this week."""
+    c = st.cell[i]
+    carer, given, strain, respite, broke = carer_month(
+        p, st.carer[i], np.float64(st.strain[i]), informal_week, age_years(st, i), np.float64(st.network[i]),
+        L.respite_access[c], L.carer_support[c], uniform(pm, S_NEW), uniform(pm, S_BREAK))
+    st.carer[i] = carer
+    st.carer_hours[i] = np.float32(given)
+    st.strain[i] = np.float32(strain)
+    acc[A_MANTELZORG] += centi(given * WEEKS_PER_MONTH)
+    acc[A_RESPITE + wlz] += centi(respite)
+    acc[A_BREAKDOWNS] += broke

@@ -1,10 +1,15 @@
-"""Helpers shared by the mechanism modules: the need score and the ``rule`` decorator.
+"""Helpers shared by the mechanism modules: the need score, ``centi`` and the ``rule`` decorator.
 
-Every mechanism is written once, as scalar functions decorated with ``rule``: the Numba kernel calls
-the compiled function, the Mesa reference calls the same function's Python original (``.py_func``),
-so both implementations apply the same arithmetic in the same order.
+Every mechanism is written once, as functions decorated with ``rule``: the Numba kernel calls the
+compiled function, the Mesa reference calls the same function's Python original (``.py_func``, see
+``engines.reference.pure``), so both engines apply the same arithmetic in the same order.
+A mechanism's month function takes the named state ``st`` and a resident index ``i``, reads and
+writes ``st.<field>[i]`` and adds to the accumulator row ``acc`` (slots listed in its ``COUNTERS``).
 """
+import numpy as np
 from numba import njit
+
+from sim.model.state import MAX_AGE_YEARS
 
 rule = njit(cache=True)
 
@@ -20,6 +25,30 @@ def need_score(phys, cog):
     return 1.0 if s > 1.0 else s
 
 
+def need_score_array(phys, cog) -> np.ndarray:
+    """``need_score`` for NumPy arrays (initialisation, analyses); float64."""
+    dp = 1.0 - np.asarray(phys, dtype=np.float64)
+    dc = 1.0 - np.asarray(cog, dtype=np.float64)
+    return np.minimum(1.0, np.maximum(dp, dc) + 0.5 * np.minimum(dp, dc))
+
+
 @rule
 def clip01(x):
     return 0.0 if x < 0.0 else (1.0 if x > 1.0 else x)
+
+
+@rule
+def centi(x):
+    """Hours (or euros) to integer hundredths, so that sums are exact and order-free."""
+    return np.int64(x * 100.0 + 0.5)
+
+
+@rule
+def age_years(st, i):
+    return min(st.age_months[i] // 12, MAX_AGE_YEARS)
+
+
+@rule
+def current_need(st, i):
+    """The need score from the stored (float32) functioning."""
+    return need_score(np.float64(st.phys[i]), np.float64(st.cog[i]))

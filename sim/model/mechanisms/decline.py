@@ -3,17 +3,33 @@
 Faster with age (exponential), with a poor network and with unmet care need; slower for lifelong
 conditions (VG/LG/ZG/GGZ), in an adapted dwelling, with facilities nearby and inside a
 woonservicegebied (the damping effect, de Kam 2012). Acute events (stroke, fracture) cause jumps.
+
+Draws: ``decline`` (noise on the physical loss), ``decline_shock`` (a jump), ``cognition`` (noise on
+the cognitive loss). Stores the new cognition; returns the new physical functioning unstored, as the
+month's events still change it (``events.month`` stores it). Counts nothing.
 """
 import numpy as np
 
+from sim.model.mechanisms.common import age_years, clip01, rule
 from sim.model.mechanisms.mortality import MAX_AGE
-from sim.model.mechanisms.common import clip01, rule
+from sim.model.rng import STREAM, uniform
+from sim.model.state import INSTITUTION
+
+STREAMS = ("decline", "decline_shock", "cognition")
+COUNTERS = ()
+S_DECLINE, S_SHOCK, S_COG = STREAM["decline"], STREAM["decline_shock"], STREAM["cognition"]
 
 
 def annual_decline_tables(p):
     """Mean yearly loss of physical and cognitive functioning by age in years."""
     age = np.maximum(np.arange(MAX_AGE, dtype=np.float64) - 65.0, 0.0)
     return p.decline_phys_base * np.exp(p.decline_phys_age * age), p.decline_cog_base * np.exp(p.decline_cog_age * age)
+
+
+
+def tables(p) -> dict:
+    phys, cog = annual_decline_tables(p)
+    return {"decline_phys": phys, "decline_cog": cog}
 
 
 @rule
@@ -43,3 +59,17 @@ def decline_month(p, phys, cog, base_phys_annual, base_cog_annual, mult, u_phys,
         phys = phys - p.decline_shock_size
     cog = cog - base_cog_annual / 12.0 * mult * noise_cog
     return clip01(phys), clip01(cog)
+
+
+@rule
+def month(p, tb, L, st, i, pm):
+    """One month's decline of resident ``i``: stores cognition, returns physical functioning (float64)."""
+    ay = age_years(st, i)
+    c = st.cell[i]
+    mult = decline_multiplier(p, st.sector[i], np.float64(st.network[i]), st.residence[i] != INSTITUTION,
+                              np.float64(st.unmet[i]), st.dwelling[i], L.facilities[c], L.wsg[c])
+    phys, cog = decline_month(p, np.float64(st.phys[i]), np.float64(st.cog[i]), tb.decline_phys[ay],
+                              tb.decline_cog[ay], mult, uniform(pm, S_DECLINE), uniform(pm, S_SHOCK),
+                              uniform(pm, S_COG))
+    st.cog[i] = np.float32(cog)
+    return phys

@@ -1,16 +1,38 @@
 """Events: falls (fewer in adapted dwellings, Cochrane CD013258), hospital admissions (fewer with a
 woonservicegebied and early signalling), personal-alarm calls and crises when the alarm is not
-answered within the time the resident needs (RIGO: 10 or 20-30 minutes)."""
+answered within the time the resident needs (RIGO: 10 or 20-30 minutes).
+
+What an event does, all in ``month``: a fall (stream ``fall``) costs ``fall_phys_loss`` and may injure
+(``fall_injury``) into hospital; a hospital admission (``hospital``) costs ``hospital_phys_loss``; an
+alarm call (``alarm_call``) answered late may become a crisis (``crisis``): a hospital stay, a further
+loss and the crisis flag that puts the resident first in the admission queue. The month's physical
+functioning is stored here, after the losses. Counts falls and hospital stays (65+ and all), alarm
+users, calls and calls answered on time, and falls per neighbourhood.
+"""
 import numpy as np
 
+from sim.model.mechanisms.common import age_years, clip01, rule
 from sim.model.mechanisms.mortality import MAX_AGE
-from sim.model.mechanisms.common import rule
+from sim.model.rng import STREAM, uniform
+from sim.model.state import A, C_FALLS, CRISIS, INSTITUTION
+
+STREAMS = ("fall", "fall_injury", "hospital", "alarm_call", "crisis")
+COUNTERS = ("falls_65plus", "hospital_65plus", "hospital_all", "alarm_users", "alarm_calls", "alarm_on_time")
+A_FALLS65, A_HOSP65, A_HOSP_ALL, A_ALARM_USERS, A_ALARM_CALLS, A_ALARM_ON_TIME = (A[c] for c in COUNTERS)
+S_FALL, S_INJURY, S_HOSP = STREAM["fall"], STREAM["fall_injury"], STREAM["hospital"]
+S_ALARM, S_CRISIS = STREAM["alarm_call"], STREAM["crisis"]
 
 
 def annual_event_tables(p):
     """Base yearly fall and hospital-admission rates by age in years."""
     age = np.maximum(np.arange(MAX_AGE, dtype=np.float64) - 65.0, 0.0)
     return p.fall_rate_65 * np.exp(p.fall_rate_age * age), p.hospital_rate_65 * np.exp(p.hospital_rate_age * age)
+
+
+
+def tables(p) -> dict:
+    fall, hospital = annual_event_tables(p)
+    return {"fall_annual": fall, "hospital_annual": hospital}
 
 
 @rule
@@ -44,3 +66,40 @@ def alarm_call_probability_month(p, need):
 @rule
 def required_response_minutes(p, need):
     return p.alarm_required_urgent_min if need >= p.alarm_urgent_need else p.alarm_required_normal_min
+
+
+@rule
+def month(p, tb, L, st, i, pm, phys, need, acc, cell_acc):
+    """This month's events of resident ``i``, given its declined ``phys`` (float64) and its ``need`` at
+    the start of the month. Stores phys and the crisis flag."""
+    ay = age_years(st, i)
+    c = st.cell[i]
+    at_home = st.residence[i] != INSTITUTION
+    hospital = False
+    if uniform(pm, S_FALL) < fall_probability_month(p, tb.fall_annual[ay], phys, at_home, st.dwelling[i]):
+        phys -= p.fall_phys_loss
+        if ay >= 65:
+            acc[A_FALLS65] += 1
+        cell_acc[c, C_FALLS] += 1
+        if uniform(pm, S_INJURY) < p.fall_injury_hospital:
+            hospital = True
+    if uniform(pm, S_HOSP) < hospital_probability_month(p, tb.hospital_annual[ay], need, L.wsg[c], L.signalling[c]):
+        hospital = True
+    crisis = False
+    if at_home and has_alarm(p, need):
+        acc[A_ALARM_USERS] += 1
+        if uniform(pm, S_ALARM) < alarm_call_probability_month(p, need):
+            acc[A_ALARM_CALLS] += 1
+            if L.alarm_minutes[c] <= required_response_minutes(p, need):
+                acc[A_ALARM_ON_TIME] += 1
+            elif uniform(pm, S_CRISIS) < p.crisis_if_late:
+                crisis = True
+                hospital = True
+                phys -= p.crisis_phys_loss
+    if hospital:
+        phys -= p.hospital_phys_loss
+        acc[A_HOSP_ALL] += 1
+        if ay >= 65:
+            acc[A_HOSP65] += 1
+    st.phys[i] = np.float32(clip01(phys))
+    st.flags[i] = (st.flags[i] & ~np.uint8(CRISIS)) | np.uint8(CRISIS if crisis else 0)

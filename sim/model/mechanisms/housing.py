@@ -4,10 +4,24 @@ Dwelling suitability: 0 none, 1 grab bars etc., 2 step-free (nultrede), 3 wheelc
 Adaptations come faster with advice, housing-association visits (signals) and an adaptation
 programme. Moves are rare (Hengelo: suitable dwellings built, few taken by the target group) and
 need a free adapted dwelling in the neighbourhood; a senior housing broker multiplies them.
+
+Pass B (``month``, draws ``adaptation`` and ``move``): an adaptation where one lives (counted), or a
+wish to move (flags ``MOVE_STEP_FREE``/``MOVE_WHEELCHAIR``). Pass C (``move_in``, no draw): the wish
+is met when the neighbourhood has a free adapted dwelling of that kind (counted as a move); the
+resident's former adapted dwelling from the stock (flag ``STOCK_UNIT``) becomes free again.
 """
-from sim.model.mechanisms.common import rule
+import numpy as np
+
+from sim.model.mechanisms.common import current_need, rule
+from sim.model.rng import STREAM, uniform
+from sim.model.state import A, MOVE_STEP_FREE, MOVE_WHEELCHAIR, STOCK_UNIT
 
 NONE, GRAB_BARS, STEP_FREE, WHEELCHAIR = 0, 1, 2, 3
+
+STREAMS = ("adaptation", "move")
+COUNTERS = ("adaptations", "moves")
+A_ADAPT, A_MOVES = A["adaptations"], A["moves"]
+S_ADAPT, S_MOVE = STREAM["adaptation"], STREAM["move"]
 
 
 @rule
@@ -35,3 +49,37 @@ def move_wish(p, need, dwelling, broker_multiplier, u):
     if kind > dwelling and u < p.move_month * broker_multiplier:
         return kind
     return NONE
+
+
+@rule
+def month(p, L, st, i, pm, acc):
+    """Pass B, at home: an adaptation, then this month's wish to move."""
+    need = current_need(st, i)
+    c = st.cell[i]
+    if uniform(pm, S_ADAPT) < adaptation_probability_month(p, need, st.dwelling[i], L.advice[c], L.visits[c], L.uptake[c]):
+        st.dwelling[i] = GRAB_BARS
+        acc[A_ADAPT] += 1
+    f = st.flags[i] & ~np.uint8(MOVE_STEP_FREE | MOVE_WHEELCHAIR)
+    wish = move_wish(p, need, st.dwelling[i], L.broker[c], uniform(pm, S_MOVE))
+    if wish == STEP_FREE:
+        f |= np.uint8(MOVE_STEP_FREE)
+    elif wish == WHEELCHAIR:
+        f |= np.uint8(MOVE_WHEELCHAIR)
+    st.flags[i] = f
+
+
+@rule
+def move_in(st, i, stock, acc):
+    """Pass C: resident ``i`` at home moves into a free adapted dwelling it wishes, if there is one."""
+    f = st.flags[i]
+    if not f & (MOVE_STEP_FREE | MOVE_WHEELCHAIR):
+        return
+    kind = STEP_FREE if f & MOVE_STEP_FREE else WHEELCHAIR
+    c = st.cell[i]
+    if stock[c, kind - STEP_FREE] > 0:
+        stock[c, kind - STEP_FREE] -= 1
+        if f & STOCK_UNIT:
+            stock[c, st.dwelling[i] - STEP_FREE] += 1   # the adapted dwelling left is free again
+        st.dwelling[i] = kind
+        st.flags[i] = f | np.uint8(STOCK_UNIT)
+        acc[A_MOVES] += 1

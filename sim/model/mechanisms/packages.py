@@ -1,8 +1,21 @@
 """Care packages (ZZP). Older people get a VV level when their need score crosses that level's
 threshold and the indication comes through (faster with signalling); psychogeriatric (VV5, VV7) when
 the cognitive deficit dominates, somatic (VV6, VV8) otherwise. VG/LG/ZG/GGZ clients keep the level
-they entered with (lifelong conditions)."""
-from sim.model.mechanisms.common import rule
+they entered with (lifelong conditions).
+
+Draw: ``indication``. Changes sector, level and the month it was indicated; a first package at home
+starts a spell (flag ``PKG_IN_RUN``, months at home from 0). Counts nothing here (spells ended are
+counted where they end: death, admission).
+"""
+import numpy as np
+
+from sim.model.mechanisms.common import current_need, rule
+from sim.model.rng import STREAM, uniform
+from sim.model.state import INSTITUTION, PKG_IN_RUN
+
+STREAMS = ("indication",)
+COUNTERS = ()
+S_IND = STREAM["indication"]
 
 NONE, VV, VG, LG, ZG, GGZ = 0, 1, 2, 3, 4, 5
 SECTORS = ("none", "VV", "VG", "LG", "ZG", "GGZ")
@@ -40,3 +53,27 @@ def indication_month(p, sector, level, need, cog_dominant, signalling, u):
     if vv_rank(target) > vv_rank(level) and u < p.indication_apply_month * (1.0 + p.indication_signalling * signalling):
         return 1, target
     return sector, level
+
+
+@rule
+def month(p, L, st, i, pm, month_abs):
+    """Indication of resident ``i`` from its stored functioning after this month's decline and events."""
+    phys = np.float64(st.phys[i])
+    cog = np.float64(st.cog[i])
+    old_level = st.level[i]
+    sector, level = indication_month(p, st.sector[i], old_level, current_need(st, i), (1.0 - cog) > (1.0 - phys),
+                                     L.signalling[st.cell[i]], uniform(pm, S_IND))
+    st.sector[i] = sector
+    st.level[i] = level
+    if level != old_level:
+        st.indicated_month[i] = month_abs
+    if old_level == 0 and level > 0 and st.residence[i] != INSTITUTION:
+        st.flags[i] |= np.uint8(PKG_IN_RUN)
+        st.months_home[i] = 0
+
+
+@rule
+def spell_month(st, i):
+    """Pass B, at home: one more month of a package spell at home."""
+    if st.flags[i] & PKG_IN_RUN:
+        st.months_home[i] += 1

@@ -5,11 +5,24 @@ From a cut date, new clients with that package get no intramural place: the rule
 the package was indicated, so people indicated before the date keep their right (transitional right),
 and people already inside stay.
 The 50 % VG3 and 25 % VV4 splits use one fixed uniform per person (stream ``split``).
+
+Pass B (``wish``, draw ``admission_request``): a resident at home whose package gives access asks
+for (or keeps waiting for) a place (flag ``WANTS_ADMISSION``). Pass C (``admit``, no draw), in the
+order of ``priority``: a free place of the sector admits the resident (counted; a package spell at
+home ends; its adapted dwelling from the stock becomes free), otherwise it waits a month longer.
 """
 import numpy as np
 
+from sim.model.mechanisms.common import current_need, rule
+from sim.model.mechanisms.housing import STEP_FREE
 from sim.model.mechanisms.packages import GGZ, LG, VG, VV, ZG
-from sim.model.mechanisms.common import rule
+from sim.model.rng import STREAM, uniform
+from sim.model.state import A, CRISIS, INSTITUTION, PKG_IN_RUN, STOCK_UNIT, WANTS_ADMISSION
+
+STREAMS = ("split", "admission_request")
+COUNTERS = ("admissions", "admissions_cut_packages", "spells_ended", "spell_months")
+A_ADMISSIONS, A_ADM_CUT, A_SPELLS, A_SPELL_MONTHS = (A[c] for c in COUNTERS)
+S_SPLIT, S_ADMIT = STREAM["split"], STREAM["admission_request"]
 
 # (sector, level, share of clients cut, year the cut starts) — KCWZ 2013, RIGO 2014 (seed 003)
 ENACTED_CUTS = (
@@ -53,6 +66,51 @@ def seeks_admission(p, need, has_carer, crisis, waiting, u):
         return True
     threshold = p.admit_need if has_carer else p.admit_need_alone
     return need >= threshold and u < p.admit_request_month
+
+
+@rule
+def access(cuts, st, i, split_pm):
+    """Does resident ``i``'s package give access this month (``split_pm``: its key of the fixed split)?"""
+    return has_access(cuts, st.sector[i], st.level[i], uniform(split_pm, S_SPLIT), st.indicated_month[i])
+
+
+@rule
+def wish(p, st, i, pm, has_right):
+    """Pass B, at home: ask for a place this month, or stop waiting."""
+    f = st.flags[i] & ~np.uint8(WANTS_ADMISSION)
+    if has_right and seeks_admission(p, current_need(st, i), st.carer[i] > 0, (f & CRISIS) != 0, st.waiting[i],
+                                     uniform(pm, S_ADMIT)):
+        f |= np.uint8(WANTS_ADMISSION)
+    else:
+        st.waiting[i] = 0
+    st.flags[i] = f
+
+
+@rule
+def priority(st, i):
+    """Admission order (lower first): crises, then the longest waiting; ties by resident order."""
+    return (0 if st.flags[i] & CRISIS else 1) * 1000000 - st.waiting[i]
+
+
+@rule
+def admit(st, i, free_places, cut_pairs, stock, acc):
+    """Pass C: admit resident ``i`` if its sector has a free place, else it waits a month longer."""
+    sector = st.sector[i]
+    if free_places[sector - 1] <= 0:
+        st.waiting[i] += 1
+        return
+    free_places[sector - 1] -= 1
+    st.residence[i] = INSTITUTION
+    st.waiting[i] = 0
+    acc[A_ADMISSIONS] += 1
+    if cut_pairs[sector, st.level[i]]:
+        acc[A_ADM_CUT] += 1
+    if st.flags[i] & PKG_IN_RUN:
+        acc[A_SPELLS] += 1
+        acc[A_SPELL_MONTHS] += st.months_home[i]
+    if st.flags[i] & STOCK_UNIT:
+        stock[st.cell[i], st.dwelling[i] - STEP_FREE] += 1
+        st.flags[i] = st.flags[i] & ~np.uint8(STOCK_UNIT)
 
 
 def initial_capacity(p, inhabitants: float, people_80plus: float) -> np.ndarray:

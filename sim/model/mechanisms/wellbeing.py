@@ -1,8 +1,18 @@
 """Well-being (0..1) and network quality. Well-being moves towards a target that falls with lost
 functioning, unmet need, a poor network and institution life; inside a woonservicegebied the loss
 from limitations is damped (de Kam 2012). Meeting places nearby strengthen the network; cognitive
-decline erodes it."""
+decline erodes it.
+
+Pass B, no draws, no counters: ``month`` updates the network (at home) and then well-being, from the
+float64 network just computed (not the float32 stored).
+"""
+import numpy as np
+
 from sim.model.mechanisms.common import clip01, rule
+from sim.model.state import INSTITUTION
+
+STREAMS = ()
+COUNTERS = ()
 
 
 @rule
@@ -19,3 +29,19 @@ def wellbeing_month(p, wellbeing, phys, cog, unmet, network, in_institution, wsg
 def network_month(p, network, cog, meeting_near):
     network = network + p.network_meeting_gain * meeting_near * (1.0 - network)
     return clip01(network - p.network_decay * (1.0 - cog) * network)
+
+
+@rule
+def month(p, L, st, i, unmet):
+    """Network and well-being of resident ``i`` given this month's ``unmet`` share."""
+    phys = np.float64(st.phys[i])
+    cog = np.float64(st.cog[i])
+    network = np.float64(st.network[i])
+    if st.residence[i] == INSTITUTION:
+        wb = wellbeing_month(p, np.float64(st.wellbeing[i]), phys, cog, 0.0, network, True, 0.0)
+    else:
+        c = st.cell[i]
+        network = network_month(p, network, cog, L.meeting_near[c])
+        st.network[i] = np.float32(network)
+        wb = wellbeing_month(p, np.float64(st.wellbeing[i]), phys, cog, unmet, network, False, L.wsg[c])
+    st.wellbeing[i] = np.float32(wb)

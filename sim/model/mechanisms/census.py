@@ -1,0 +1,60 @@
+"""The mid-year census: in July every living resident is counted by age band, limitation, place,
+package and access, household help and carer (the stock indicators). Changes no state, no draws."""
+import numpy as np
+
+from sim.model.mechanisms.common import age_years, rule
+from sim.model.state import A, C_N65, INSTITUTION
+
+STREAMS = ()
+COUNTERS = ("n65", "n75", "n80", "n65_74", "n75_84", "n85", "lim65_74", "lim75_84", "lim85", "n75_home",
+            "n80_intramural", "intramural_total", "entitled", "entitled_home", "extramuralised_home",
+            "clients", "wellbeing_clients_micro", "household_75_84", "household_85plus", "carers",
+            "carers_over_8h", "carers_overburdened") + tuple(
+    f"clients_{place}_{s}" for place in ("home", "institution") for s in ("VV", "VG", "LG", "ZG", "GGZ"))
+(A_N65, A_N75, A_N80, A_N65_74, A_N75_84, A_N85, A_LIM65_74, A_LIM75_84, A_LIM85, A_N75_HOME, A_N80_INTRAMURAL,
+ A_INTRAMURAL_TOTAL, A_ENTITLED, A_ENTITLED_HOME, A_EXTRAMURALISED_HOME, A_CLIENTS, A_WELLBEING_CLIENTS_MICRO,
+ A_HOUSEHOLD_75_84, A_HOUSEHOLD_85PLUS, A_CARERS, A_CARERS_OVER_8H, A_CARERS_OVERBURDENED) = (A[c] for c in COUNTERS[:22])
+A_CLIENTS_HOME0 = A["clients_home_VV"]   # + sector - 1, + 5 in an institution
+
+
+@rule
+def count(p, st, i, has_right, household, acc, cell_acc):
+    """Counts one living resident (``household``: household help delivered this month)."""
+    ay = age_years(st, i)
+    inst = st.residence[i] == INSTITUTION
+    limited = np.float64(st.phys[i]) < p.limitation_phys
+    if ay >= 65:
+        acc[A_N65] += 1
+        cell_acc[st.cell[i], C_N65] += 1
+        if ay < 75:
+            acc[A_N65_74] += 1
+            acc[A_LIM65_74] += 1 if limited else 0
+    if ay >= 75:
+        acc[A_N75] += 1
+        acc[A_N75_HOME] += 1 if not inst else 0
+        if ay < 85:
+            acc[A_N75_84] += 1
+            acc[A_LIM75_84] += 1 if limited else 0
+            acc[A_HOUSEHOLD_75_84] += 1 if household > 0.0 else 0
+        else:
+            acc[A_N85] += 1
+            acc[A_LIM85] += 1 if limited else 0
+            acc[A_HOUSEHOLD_85PLUS] += 1 if household > 0.0 else 0
+    if ay >= 80:
+        acc[A_N80] += 1
+        acc[A_N80_INTRAMURAL] += 1 if inst else 0
+    acc[A_INTRAMURAL_TOTAL] += 1 if inst else 0
+    if st.level[i] > 0:
+        acc[A_CLIENTS_HOME0 + st.sector[i] - 1 + (5 if inst else 0)] += 1
+        acc[A_CLIENTS] += 1
+        acc[A_WELLBEING_CLIENTS_MICRO] += np.int64(np.float64(st.wellbeing[i]) * 1e6 + 0.5)
+        if has_right:
+            acc[A_ENTITLED] += 1
+            acc[A_ENTITLED_HOME] += 1 if not inst else 0
+        elif not inst:
+            acc[A_EXTRAMURALISED_HOME] += 1   # had access under the 2012 rules (any level), not now
+    hours = np.float64(st.carer_hours[i])
+    if not inst and st.carer[i] > 0 and hours > 0.0:
+        acc[A_CARERS] += 1
+        acc[A_CARERS_OVER_8H] += 1 if hours > 8.0 else 0
+        acc[A_CARERS_OVERBURDENED] += 1 if np.float64(st.strain[i]) > p.strain_threshold else 0

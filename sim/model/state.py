@@ -1,0 +1,112 @@
+"""The resident state, defined once: fields and dtypes, residence codes, flag bits, the accumulator
+slots, the struct of arrays (``Residents``) and the named state (``State``) the engines pass to the
+mechanisms.
+
+A mechanism reads and writes ``st.<field>[i]``: in the kernel ``st`` holds the arrays of all residents,
+in the Mesa reference it holds one agent's fields as one-element lists (``i`` = 0). Floats are stored
+as float32 (``np.float32(x)`` on every store), so both engines keep the same bits.
+"""
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+
+# state of one resident: (name, dtype). Bytes per resident = sum of the item sizes (see ``bytes_per_resident``).
+STATE = (
+    ("pid", np.int32), ("age_months", np.int16), ("sex", np.int8), ("partner", np.int8), ("ses", np.int8),
+    ("sector", np.int8), ("level", np.int8), ("phys", np.float32), ("cog", np.float32), ("network", np.float32),
+    ("carer", np.int8), ("carer_hours", np.float32), ("strain", np.float32), ("dwelling", np.int8),
+    ("cell", np.int16), ("residence", np.int8), ("months_home", np.int16), ("inst_history", np.uint32),
+    ("wellbeing", np.float32), ("waiting", np.int16), ("unmet", np.float32), ("flags", np.uint8),
+    ("indicated_month", np.int16),
+)
+FIELDS = tuple(name for name, _ in STATE)
+# the state handed to the mechanisms: ``st.phys[i]``, not a positional tuple
+State = namedtuple("State", FIELDS)
+
+# residence codes
+HOME, INSTITUTION, DEAD = 0, 1, 2
+# flags bits
+PKG_IN_RUN, CRISIS, WANTS_ADMISSION, MOVE_STEP_FREE, MOVE_WHEELCHAIR, STOCK_UNIT = 1, 2, 4, 8, 16, 32
+U32 = 0xFFFFFFFF
+MAX_AGE_YEARS = 120
+
+# Integer accumulators (one row per chunk in the kernel). Flows are summed over a year; snapshot
+# counts are taken in July (mid-year); occ_* are the current month's institution residents per
+# capacity sector. Each mechanism module lists the ones it adds to in its ``COUNTERS``; indicators
+# read them by name, so the order of slots does not change results.
+ACC_NAMES = (
+    "deaths_65plus", "deaths_80plus", "dec80_intramural", "dec80_intramural_2y", "admissions",
+    "admissions_cut_packages", "falls_65plus", "hospital_65plus", "hospital_all", "alarm_users",
+    "alarm_calls", "alarm_on_time", "needed_c", "delivered_c",
+    "home_care_c", "home_care_wlz_c", "district_nursing_c", "district_nursing_wlz_c",
+    "wmo_household_help_c", "wmo_household_help_wlz_c", "wmo_support_c", "wmo_support_wlz_c",
+    "day_care_c", "day_care_wlz_c", "respite_c", "respite_wlz_c",
+    "mantelzorg_c", "breakdowns", "intramural_cost_wlz_cents", "intramural_cost_ggz_cents",
+    "adaptations", "moves", "spells_ended", "spell_months",
+    "n65", "n75", "n80", "n65_74", "n75_84", "n85", "lim65_74", "lim75_84", "lim85", "n75_home",
+    "n80_intramural", "intramural_total", "entitled", "entitled_home", "extramuralised_home",
+    "clients", "wellbeing_clients_micro", "household_75_84", "household_85plus", "carers",
+    "carers_over_8h", "carers_overburdened",
+    "occ_VV", "occ_VG", "occ_LG", "occ_ZG", "occ_GGZ",
+    "clients_home_VV", "clients_home_VG", "clients_home_LG", "clients_home_ZG", "clients_home_GGZ",
+    "clients_institution_VV", "clients_institution_VG", "clients_institution_LG", "clients_institution_ZG",
+    "clients_institution_GGZ",
+)
+A = {name: i for i, name in enumerate(ACC_NAMES)}
+N_ACC = len(ACC_NAMES)
+# per-neighbourhood accumulators
+CELL_NAMES = ("demand_c", "release_step_free", "release_wheelchair", "needed_c", "unmet_c", "falls", "residents_65plus")
+N_CELL = len(CELL_NAMES)
+C_DEMAND, C_REL_SF, C_REL_WC, C_NEEDED, C_UNMET, C_FALLS, C_N65 = range(N_CELL)
+# pass C's counts: (moves, admissions, admissions of cut packages, spells ended, spell months)
+PASS_C_COUNTS = ("moves", "admissions", "admissions_cut_packages", "spells_ended", "spell_months")
+
+
+class Residents:
+    """Struct of arrays with spare capacity; ``n`` slots are used (dead residents stay until compaction)."""
+
+    def __init__(self, capacity: int):
+        self.n = 0
+        for name, dtype in STATE:
+            setattr(self, name, np.zeros(capacity, dtype=dtype))
+
+    @property
+    def capacity(self) -> int:
+        return len(self.pid)
+
+    def append(self, new: dict):
+        k = len(new["pid"])
+        if self.n + k > self.capacity:
+            self._resize(max(int(self.capacity * 1.5), self.n + k))
+        for name, _ in STATE:
+            getattr(self, name)[self.n:self.n + k] = new[name]
+        self.n += k
+
+    def _resize(self, capacity: int):
+        for name, dtype in STATE:
+            old = getattr(self, name)
+            arr = np.zeros(capacity, dtype=dtype)
+            arr[:self.n] = old[:self.n]
+            setattr(self, name, arr)
+
+    def compact(self) -> int:
+        """Drop the dead (order kept, so nothing random depends on it); returns how many."""
+        keep = np.flatnonzero(self.residence[:self.n] != DEAD)
+        for name, _ in STATE:
+            arr = getattr(self, name)
+            arr[:len(keep)] = arr[keep]
+        dropped, self.n = self.n - len(keep), len(keep)
+        return dropped
+
+    def view(self, name: str) -> np.ndarray:
+        return getattr(self, name)[:self.n]
+
+    def state(self) -> State:
+        """The used slots as the named state the kernel takes."""
+        return State(*(self.view(name) for name in FIELDS))
+
+
+def bytes_per_resident() -> int:
+    return sum(np.dtype(d).itemsize for _, d in STATE)
