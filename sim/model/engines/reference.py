@@ -1,25 +1,23 @@
-"""The Mesa reference: the same model rules with one ``mesa.Agent`` per resident, in plain Python.
+"""The Mesa reference: the same model with one ``mesa.Agent`` per resident, in plain Python.
 
 ``ReferenceModel`` is a ``LangerThuisModel`` that overrides only the engine hooks (``add_residents``,
 ``resident_pass_a``/``_b``/``_c``, ``start_of_year``, ``count_alive``, ``state``). Everything else
 (inflow, the supply ratio, capacity, bookkeeping, indicators) is the model's own code, so the two
 engines must give bit-identical indicator tables for the same scenario and seed (tests/test_reference.py).
 
-Each ``Resident`` holds the fields of ``sim.model.population.STATE`` as Python ints and floats.
-``Resident.month_a`` / ``month_b`` mirror ``kernel.pass_a`` / ``pass_b`` line by line and
-``ReferenceModel.resident_pass_c`` mirrors ``kernel.pass_c``; names follow the kernel so the two can
-be read side by side. What makes the results identical:
+Each ``Resident`` keeps its fields (``sim.model.state.STATE``) in ``self.st``, a ``State`` of
+one-element lists, and shows them as attributes (``resident.phys``). The passes below visit the
+agents and call the very mechanism functions the kernel calls, on ``(st, 0)``: a mechanism reads
+and writes ``st.phys[i]`` whatever the engine. What makes the results identical:
 
-* the mechanisms are the very same functions: the Python originals (``.py_func``) of the Numba rules;
-* random numbers are counter-based (``uniform_py`` gives the bits of the kernel's ``uniform``);
-* every value the kernel stores in a float32 array is rounded the same way here (``f32``) and read
-  back as a float64, and the integer accumulators (``centi``, well-being in millionths) truncate alike;
-* the integer fields are small enough never to wrap (age, months at home and waiting fit int16 for
-  any run); ``inst_history`` is masked to 32 bits like the kernel's uint32.
-
-Independence: ``pure(rule)`` is the rule's ``.py_func`` with the rules *it* calls (e.g. ``clip01``
-inside ``decline_month``) rebound to their Python originals as well, so no compiled code runs in a
-reference step; the kernel's bookkeeping (snapshot counts, pass C) is rewritten here, not reused.
+* the mechanisms run as their Python originals (``pure``): ``.py_func`` of each Numba rule, with the
+  rules it calls rebound to their originals too, the counter-based ``uniform`` bound to
+  ``uniform_py`` (same bits) and ``np`` bound to Python casts (``np.float32(x)`` rounds to float32
+  and gives a Python float, ``np.uint8``/``np.uint32``/``np.int64`` are ``int``), so no compiled code
+  runs in a reference step;
+* every float the kernel stores in a float32 array is stored here through the same ``np.float32``,
+  and the integer accumulators truncate alike; the integer fields never wrap (age, months at home and
+  waiting fit int16 for any run; ``inst_history`` is masked to 32 bits by the mechanism).
 
 Dead residents: an agent is deregistered from the model (``agent.remove()``) the month it dies, so
 ``model.agents`` is always the living residents; like the kernel's arrays, the pid-ordered list keeps
@@ -33,28 +31,27 @@ import mesa
 import numpy as np
 from numba.core.dispatcher import Dispatcher
 
-from sim.model.mechanisms import care, carers, common, decline, events, housing, mortality, packages, policy, wellbeing
-from sim.model.engines.kernel import (A, A_ADAPT, A_ALARM_CALLS, A_ALARM_ON_TIME, A_ALARM_USERS, A_BREAKDOWNS,
-                        A_CLIENTS_HOME0, A_COST_GGZ, A_COST_WLZ, A_DEATHS65, A_DEATHS80, A_DEC80_INST,
-                        A_DEC80_INST2Y, A_DELIVERED, A_FALLS65, A_HOSP65, A_HOSP_ALL, A_HOURS0,
-                        A_MANTELZORG, A_NEEDED, A_OCC0, A_RESPITE, A_SPELL_MONTHS, A_SPELLS, C_DEMAND,
-                        C_FALLS, C_N65, C_NEEDED, C_REL_SF, C_REL_WC, C_UNMET, CRISIS, DAYS_PER_MONTH,
-                        DEAD, HOME, INSTITUTION, MOVE_STEP_FREE, MOVE_WHEELCHAIR, N_ACC, N_CELL,
-                        PKG_IN_RUN, S_ADAPT, S_ADMIT, S_ALARM, S_BREAK, S_COG, S_CRISIS, S_DECLINE, S_FALL,
-                        S_HOSP, S_IND, S_INJURY, S_MORT, S_MOVE, S_NEW, S_SHOCK, S_SPLIT, STOCK_UNIT,
-                        WANTS_ADMISSION)
+from sim.model import rng
+from sim.model.mechanisms import care as _care, carers as _carers, census as _census, common as _common
+from sim.model.mechanisms import decline as _decline, events as _events, housing as _housing
+from sim.model.mechanisms import mortality as _mortality, packages as _packages, policy as _policy
+from sim.model.mechanisms import wellbeing as _wellbeing
 from sim.model.model import LangerThuisModel
 from sim.model.neighbourhoods import KernelLayers
-from sim.model.population import STATE
-from sim.model.rng import person_month_key_py, uniform_py
-
-FIELDS = tuple(name for name, _ in STATE)
-U32 = 0xFFFFFFFF
-STEP_FREE, WHEELCHAIR = housing.STEP_FREE, housing.WHEELCHAIR
-WEEKS_PER_MONTH = care.WEEKS_PER_MONTH
+from sim.model.rng import person_month_key_py
+from sim.model.state import DEAD, FIELDS, HOME, INSTITUTION, N_ACC, N_CELL, STATE, WANTS_ADMISSION, State
 
 
 # --- the rules, as plain Python ------------------------------------------------------------------------
+def f32(x) -> float:
+    """What the kernel keeps when it stores a float64 in a float32 array, read back as a float64."""
+    return float(np.float32(x))
+
+
+# ``np`` inside a rule run by the reference: the dtype casts the rules use, as Python casts
+PY_NP = types.SimpleNamespace(float64=float, float32=f32, int64=int, uint8=int, uint32=int)
+# compiled helpers with a Python twin that gives the same bits
+TWINS = {rng.uniform: rng.uniform_py}
 _PURE: dict = {}
 
 
@@ -62,271 +59,69 @@ def pure(dispatcher):
     """The Python original of a Numba rule, with every rule it calls bound to its Python original too."""
     if dispatcher in _PURE:
         return _PURE[dispatcher]
+    if dispatcher in TWINS:
+        return TWINS[dispatcher]
     f = dispatcher.py_func
     g = dict(f.__globals__)   # a copy of the rule module's globals, so the module itself is untouched
     fn = types.FunctionType(f.__code__, g, f.__name__, f.__defaults__, f.__closure__)
     _PURE[dispatcher] = fn    # before recursing: rules may call each other
+    if "np" in g:
+        g["np"] = PY_NP
     for name, value in list(g.items()):
         if isinstance(value, Dispatcher):
             g[name] = pure(value)
     return fn
 
 
-need_score, clip01 = pure(common.need_score), pure(common.clip01)
-death_probability_month = pure(mortality.death_probability_month)
-decline_multiplier, decline_month = pure(decline.decline_multiplier), pure(decline.decline_month)
-fall_probability_month = pure(events.fall_probability_month)
-hospital_probability_month = pure(events.hospital_probability_month)
-has_alarm, alarm_call_probability_month = pure(events.has_alarm), pure(events.alarm_call_probability_month)
-required_response_minutes = pure(events.required_response_minutes)
-indication_month = pure(packages.indication_month)
-care_demand_week, formal_hours_by_type_month = pure(care.care_demand_week), pure(care.formal_hours_by_type_month)
-wlz_at_home = pure(care.wlz_at_home)
-carer_month = pure(carers.carer_month)
-adaptation_probability_month, move_wish = pure(housing.adaptation_probability_month), pure(housing.move_wish)
-has_access, seeks_admission = pure(policy.has_access), pure(policy.seeks_admission)
-wellbeing_month, network_month = pure(wellbeing.wellbeing_month), pure(wellbeing.network_month)
-
-A_N65, A_N75, A_N80, A_N65_74, A_N75_84, A_N85 = A["n65"], A["n75"], A["n80"], A["n65_74"], A["n75_84"], A["n85"]
-A_LIM65_74, A_LIM75_84, A_LIM85, A_N75_HOME = A["lim65_74"], A["lim75_84"], A["lim85"], A["n75_home"]
-A_N80_INTRAMURAL, A_INTRAMURAL_TOTAL, A_ENTITLED = A["n80_intramural"], A["intramural_total"], A["entitled"]
-A_ENTITLED_HOME, A_EXTRAMURALISED_HOME, A_CLIENTS = A["entitled_home"], A["extramuralised_home"], A["clients"]
-A_WELLBEING_CLIENTS_MICRO = A["wellbeing_clients_micro"]
-A_HOUSEHOLD_75_84, A_HOUSEHOLD_85PLUS = A["household_75_84"], A["household_85plus"]
-A_CARERS, A_CARERS_OVER_8H, A_CARERS_OVERBURDENED = A["carers"], A["carers_over_8h"], A["carers_overburdened"]
+def python_rules(module) -> types.SimpleNamespace:
+    """A mechanism module's rules as Python originals, under the module's names (``events.month``)."""
+    return types.SimpleNamespace(**{name: pure(value) for name, value in vars(module).items()
+                                    if isinstance(value, Dispatcher)})
 
 
-def f32(x: float) -> float:
-    """What the kernel keeps when it stores a float64 in a float32 array, read back as a float64."""
-    return float(np.float32(x))
+care, carers, census, common = (python_rules(m) for m in (_care, _carers, _census, _common))
+decline, events, housing, mortality = (python_rules(m) for m in (_decline, _events, _housing, _mortality))
+packages, policy, wellbeing = (python_rules(m) for m in (_packages, _policy, _wellbeing))
+# a few rules by name, for inspection (tests/test_reference.py)
+decline_month, care_demand_week, indication_month = decline.decline_month, care.care_demand_week, packages.indication_month
+wellbeing_month, network_month = wellbeing.wellbeing_month, wellbeing.network_month
 
 
-def centi(x: float) -> int:
-    """kernel.centi: hours (or euros) in integer hundredths, truncated like ``np.int64(...)``."""
-    return int(x * 100.0 + 0.5)
+class _Grid:
+    """A 2-D table as nested lists, indexed like the kernel's array: ``table[a, b]``."""
+
+    def __init__(self, array):
+        self.rows = np.asarray(array).tolist()
+
+    def __getitem__(self, ab):
+        return self.rows[ab[0]][ab[1]]
 
 
 class _Tables:
-    """The model's tables as nested Python lists (the same float64 values, cheaper to index)."""
+    """The model's tables as Python lists (the same float64 values, cheaper to index)."""
 
     def __init__(self, tb):
         for name in tb._fields:
-            setattr(self, name, np.asarray(getattr(tb, name)).tolist())
+            a = np.asarray(getattr(tb, name))
+            setattr(self, name, _Grid(a) if a.ndim == 2 else a.tolist())
 
 
 # --- one resident --------------------------------------------------------------------------------------
 class Resident(mesa.Agent):
-    """One simulated resident; its attributes are the fields of ``STATE``."""
+    """One simulated resident; ``self.st`` holds its fields, shown as attributes (``self.phys``)."""
 
     def __init__(self, model, **state):
         super().__init__(model)
-        for name in FIELDS:
-            setattr(self, name, state[name])
+        self.st = State(*([state[name]] for name in FIELDS))
 
-    def month_a(self, p, tb, L, mkey, improvement, acc, cell_acc):
-        """kernel.pass_a for this resident: ageing, mortality, decline, events, indications, demand."""
-        if self.residence == DEAD:
-            return
-        pm = person_month_key_py(mkey, self.pid)
-        age_m = self.age_months + 1
-        self.age_months = age_m
-        ay = min(age_m // 12, 120)
-        inst = self.residence == INSTITUTION
-        hist = ((self.inst_history << 1) | (1 if inst else 0)) & U32
-        self.inst_history = hist
-        phys = self.phys
-        cog = self.cog
-        need = need_score(phys, cog)
-        c = self.cell
-        # mortality
-        if uniform_py(pm, S_MORT) < death_probability_month(p, tb.death_annual[self.sex][ay], improvement, need):
-            self.residence = DEAD
-            if ay >= 65:
-                acc[A_DEATHS65] += 1
-            if ay >= 80:
-                acc[A_DEATHS80] += 1
-                if inst:
-                    acc[A_DEC80_INST] += 1
-                if (hist >> 24) & 1:
-                    acc[A_DEC80_INST2Y] += 1
-            if not inst:
-                if self.flags & PKG_IN_RUN:
-                    acc[A_SPELLS] += 1
-                    acc[A_SPELL_MONTHS] += self.months_home
-                if self.flags & STOCK_UNIT:
-                    cell_acc[c][C_REL_SF if self.dwelling == STEP_FREE else C_REL_WC] += 1
-            self.remove()   # no longer an agent of the model; stays in the pid list until January
-            return
-        # decline of functioning
-        mult = decline_multiplier(p, self.sector, self.network, not inst, self.unmet, self.dwelling,
-                                  L.facilities[c], L.wsg[c])
-        phys, cog = decline_month(p, phys, cog, tb.decline_phys[ay], tb.decline_cog[ay], mult,
-                                  uniform_py(pm, S_DECLINE), uniform_py(pm, S_SHOCK), uniform_py(pm, S_COG))
-        # events: falls, hospital admissions, alarm calls and crises
-        hospital = False
-        if uniform_py(pm, S_FALL) < fall_probability_month(p, tb.fall_annual[ay], phys, not inst, self.dwelling):
-            phys -= p.fall_phys_loss
-            if ay >= 65:
-                acc[A_FALLS65] += 1
-            cell_acc[c][C_FALLS] += 1
-            if uniform_py(pm, S_INJURY) < p.fall_injury_hospital:
-                hospital = True
-        if uniform_py(pm, S_HOSP) < hospital_probability_month(p, tb.hospital_annual[ay], need, L.wsg[c], L.signalling[c]):
-            hospital = True
-        crisis = False
-        if not inst and has_alarm(p, need):
-            acc[A_ALARM_USERS] += 1
-            if uniform_py(pm, S_ALARM) < alarm_call_probability_month(p, need):
-                acc[A_ALARM_CALLS] += 1
-                if L.alarm_minutes[c] <= required_response_minutes(p, need):
-                    acc[A_ALARM_ON_TIME] += 1
-                elif uniform_py(pm, S_CRISIS) < p.crisis_if_late:
-                    crisis = True
-                    hospital = True
-                    phys -= p.crisis_phys_loss
-        if hospital:
-            phys -= p.hospital_phys_loss
-            acc[A_HOSP_ALL] += 1
-            if ay >= 65:
-                acc[A_HOSP65] += 1
-        phys = clip01(phys)
-        self.phys = f32(phys)   # stored as float32 ...
-        self.cog = f32(cog)
-        phys = self.phys        # ... and the rest of the month works with the stored values
-        cog = self.cog
-        need = need_score(phys, cog)
-        # indications (new and upgraded packages)
-        old_level = self.level
-        s_new, l_new = indication_month(p, self.sector, old_level, need, (1.0 - cog) > (1.0 - phys),
-                                        L.signalling[c], uniform_py(pm, S_IND))
-        self.sector = s_new
-        self.level = l_new
-        if l_new != old_level:
-            self.indicated_month = self.model.month_abs
-        f = self.flags & ~CRISIS
-        if old_level == 0 and l_new > 0 and not inst:
-            f |= PKG_IN_RUN
-            self.months_home = 0
-        if crisis:
-            f |= CRISIS
-        self.flags = f
-        # care demand per neighbourhood, for the supply ratio
-        if not inst:
-            formal_w, informal_w = care_demand_week(p, need, self.carer > 0, self.ses)
-            cell_acc[c][C_DEMAND] += centi(formal_w * WEEKS_PER_MONTH)
 
-    def month_b(self, p, tb, L, cuts, mkey, split_key, month_abs, snapshot, supply_ratio, acc, cell_acc):
-        """kernel.pass_b for this resident: supply and unmet need, carers, dwelling, wishes, well-being."""
-        if self.residence == DEAD:
-            return
-        pm = person_month_key_py(mkey, self.pid)
-        split_u = uniform_py(person_month_key_py(split_key, self.pid), S_SPLIT)
-        ay = min(self.age_months // 12, 120)
-        c = self.cell
-        phys = self.phys
-        cog = self.cog
-        need = need_score(phys, cog)
-        network = self.network
-        access = has_access(cuts, self.sector, self.level, split_u, self.indicated_month)
-        inst = self.residence == INSTITUTION
-        household = 0.0
-        if inst:
-            unmet = 0.0
-            acc[A_OCC0 + self.sector - 1] += 1
-            cost = centi(tb.tariff_day[self.sector][self.level] * DAYS_PER_MONTH)
-            acc[A_COST_GGZ if self.sector == 5 else A_COST_WLZ] += cost
-            self.wellbeing = f32(wellbeing_month(p, self.wellbeing, phys, cog, 0.0, network, True, 0.0))
-        else:
-            # formal care: demand, supplied at the neighbourhood's ratio, by type and payer
-            formal_w, informal_w = care_demand_week(p, need, self.carer > 0, self.ses)
-            ratio = supply_ratio[c]
-            wlz = 1 if wlz_at_home(p, access, self.sector, self.level) else 0
-            h0, h1, h2, h3, h4 = formal_hours_by_type_month(p, formal_w, phys, cog, need)
-            acc[A_HOURS0 + wlz] += centi(h0 * ratio)
-            acc[A_HOURS0 + 2 + wlz] += centi(h1 * ratio)
-            acc[A_HOURS0 + 4 + wlz] += centi(h2 * ratio)
-            acc[A_HOURS0 + 6 + wlz] += centi(h3 * ratio)
-            acc[A_HOURS0 + 8 + wlz] += centi(h4 * ratio)
-            household = h2 * ratio
-            needed = formal_w * WEEKS_PER_MONTH
-            acc[A_NEEDED] += centi(needed)
-            acc[A_DELIVERED] += centi(needed * ratio)
-            cell_acc[c][C_NEEDED] += centi(needed)
-            cell_acc[c][C_UNMET] += centi(needed) - centi(needed * ratio)
-            unmet = (1.0 - ratio) if needed > 0.0 else 0.0
-            # informal care and the carer
-            cr, given, strain, respite, broke = carer_month(
-                p, self.carer, self.strain, informal_w, ay, network, L.respite_access[c],
-                L.carer_support[c], uniform_py(pm, S_NEW), uniform_py(pm, S_BREAK))
-            self.carer = cr
-            self.carer_hours = f32(given)
-            self.strain = f32(strain)
-            acc[A_MANTELZORG] += centi(given * WEEKS_PER_MONTH)
-            acc[A_RESPITE + wlz] += centi(respite)
-            acc[A_BREAKDOWNS] += broke
-            # the dwelling: adaptation where one lives, or a wish to move
-            if uniform_py(pm, S_ADAPT) < adaptation_probability_month(p, need, self.dwelling, L.advice[c], L.visits[c], L.uptake[c]):
-                self.dwelling = 1
-                acc[A_ADAPT] += 1
-            f = self.flags & ~(WANTS_ADMISSION | MOVE_STEP_FREE | MOVE_WHEELCHAIR)
-            wish = move_wish(p, need, self.dwelling, L.broker[c], uniform_py(pm, S_MOVE))
-            if wish == STEP_FREE:
-                f |= MOVE_STEP_FREE
-            elif wish == WHEELCHAIR:
-                f |= MOVE_WHEELCHAIR
-            # admission wish (only with a package that gives access this month)
-            if access and seeks_admission(p, need, cr > 0, (f & CRISIS) != 0, self.waiting, uniform_py(pm, S_ADMIT)):
-                f |= WANTS_ADMISSION
-            else:
-                self.waiting = 0
-            self.flags = f
-            # the kernel passes the float64 network (not the float32 it stores) on to well-being
-            network = network_month(p, network, cog, L.meeting_near[c])
-            self.network = f32(network)
-            self.wellbeing = f32(wellbeing_month(p, self.wellbeing, phys, cog, unmet, network, False, L.wsg[c]))
-            if f & PKG_IN_RUN:
-                self.months_home += 1
-        self.unmet = f32(unmet)
-        if snapshot:
-            self.snapshot_counts(p, acc, cell_acc, c, ay, inst, phys, access, household)
+def _field(name):
+    return property(lambda self: getattr(self.st, name)[0],
+                    lambda self, value: getattr(self.st, name).__setitem__(0, value))
 
-    def snapshot_counts(self, p, acc, cell_acc, c, ay, inst, phys, access, household):
-        """kernel.snapshot_counts: mid-year (July) counts of one living resident."""
-        limited = phys < p.limitation_phys
-        if ay >= 65:
-            acc[A_N65] += 1
-            cell_acc[c][C_N65] += 1
-            if ay < 75:
-                acc[A_N65_74] += 1
-                acc[A_LIM65_74] += 1 if limited else 0
-        if ay >= 75:
-            acc[A_N75] += 1
-            acc[A_N75_HOME] += 1 if not inst else 0
-            if ay < 85:
-                acc[A_N75_84] += 1
-                acc[A_LIM75_84] += 1 if limited else 0
-                acc[A_HOUSEHOLD_75_84] += 1 if household > 0.0 else 0
-            else:
-                acc[A_N85] += 1
-                acc[A_LIM85] += 1 if limited else 0
-                acc[A_HOUSEHOLD_85PLUS] += 1 if household > 0.0 else 0
-        if ay >= 80:
-            acc[A_N80] += 1
-            acc[A_N80_INTRAMURAL] += 1 if inst else 0
-        acc[A_INTRAMURAL_TOTAL] += 1 if inst else 0
-        if self.level > 0:
-            acc[A_CLIENTS_HOME0 + self.sector - 1 + (5 if inst else 0)] += 1
-            acc[A_CLIENTS] += 1
-            acc[A_WELLBEING_CLIENTS_MICRO] += int(self.wellbeing * 1e6 + 0.5)
-            if access:
-                acc[A_ENTITLED] += 1
-                acc[A_ENTITLED_HOME] += 1 if not inst else 0
-            elif not inst:
-                acc[A_EXTRAMURALISED_HOME] += 1   # had access under the 2012 rules (any level), not now
-        if not inst and self.carer > 0 and self.carer_hours > 0.0:
-            acc[A_CARERS] += 1
-            acc[A_CARERS_OVER_8H] += 1 if self.carer_hours > 8.0 else 0
-            acc[A_CARERS_OVERBURDENED] += 1 if self.strain > p.strain_threshold else 0
+
+for _name in FIELDS:
+    setattr(Resident, _name, _field(_name))
 
 
 # --- the model -----------------------------------------------------------------------------------------
@@ -345,10 +140,10 @@ class ReferenceModel(LangerThuisModel):
         for row in zip(*cols):
             self.resident_list.append(Resident(self, **dict(zip(FIELDS, row))))
 
-    def state(self):
+    def state(self) -> State:
         """The residents as the kernel's struct of arrays (same order, dtypes and dead slots)."""
         rs = self.resident_list
-        return tuple(np.array([getattr(r, name) for r in rs], dtype=dtype) for name, dtype in STATE)
+        return State(*(np.array([getattr(r.st, name)[0] for r in rs], dtype=dtype) for name, dtype in STATE))
 
     def _python_tables(self) -> _Tables:
         if not hasattr(self, "_tb_py"):
@@ -356,70 +151,71 @@ class ReferenceModel(LangerThuisModel):
         return self._tb_py
 
     def _accumulators(self):
-        return [0] * N_ACC, [[0] * N_CELL for _ in range(self.hood.n_cells)]
-
-    @staticmethod
-    def _result(acc, cell_acc):
-        return np.array(acc, dtype=np.int64), np.array(cell_acc, dtype=np.int64).reshape(len(cell_acc), N_CELL)
+        return [0] * N_ACC, np.zeros((self.hood.n_cells, N_CELL), dtype=np.int64)
 
     def resident_pass_a(self, mkey, improvement, layers):
+        """kernel.pass_a, agent by agent."""
         acc, cell_acc = self._accumulators()
         p, tb, L = self.params, self._python_tables(), KernelLayers(*(np.asarray(a).tolist() for a in layers))
         mkey, improvement = int(mkey), float(improvement)
         for r in self.resident_list:
-            r.month_a(p, tb, L, mkey, improvement, acc, cell_acc)
-        return self._result(acc, cell_acc)
+            st = r.st
+            if st.residence[0] == DEAD:
+                continue
+            pm = person_month_key_py(mkey, st.pid[0])
+            need = common.current_need(st, 0)
+            if mortality.month(p, tb, st, 0, pm, improvement, need, acc, cell_acc):
+                r.remove()   # no longer an agent of the model; stays in the pid list until January
+                continue
+            phys = decline.month(p, tb, L, st, 0, pm)
+            events.month(p, tb, L, st, 0, pm, phys, need, acc, cell_acc)
+            packages.month(p, L, st, 0, pm, self.month_abs)
+            if st.residence[0] != INSTITUTION:
+                care.demand(p, st, 0, cell_acc)
+        return np.array(acc, dtype=np.int64), cell_acc
 
     def resident_pass_b(self, mkey, layers, snapshot, ratio):
+        """kernel.pass_b, agent by agent."""
         acc, cell_acc = self._accumulators()
         p, tb, L = self.params, self._python_tables(), KernelLayers(*(np.asarray(a).tolist() for a in layers))
         mkey, split_key, ratio = int(mkey), int(self.split_key), np.asarray(ratio, dtype=np.float64).tolist()
         for r in self.resident_list:
-            r.month_b(p, tb, L, self.cuts, mkey, split_key, self.month_abs, bool(snapshot), ratio, acc, cell_acc)
-        return self._result(acc, cell_acc)
+            st = r.st
+            if st.residence[0] == DEAD:
+                continue
+            pm = person_month_key_py(mkey, st.pid[0])
+            has_right = policy.access(self.cuts, st, 0, person_month_key_py(split_key, st.pid[0]))
+            household = 0.0
+            if st.residence[0] == INSTITUTION:
+                care.in_institution(tb, st, 0, acc)
+                wellbeing.month(p, L, st, 0, 0.0)
+            else:
+                informal_w, wlz, household, unmet = care.at_home(p, st, 0, ratio[st.cell[0]], has_right, acc, cell_acc)
+                carers.month(p, L, st, 0, pm, informal_w, wlz, acc)
+                housing.month(p, L, st, 0, pm, acc)
+                policy.wish(p, st, 0, pm, has_right)
+                wellbeing.month(p, L, st, 0, unmet)
+                packages.spell_month(st, 0)
+            if snapshot:
+                census.count(p, st, 0, has_right, household, acc, cell_acc)
+        return np.array(acc, dtype=np.int64), cell_acc
 
     def resident_pass_c(self, free_places):
         """kernel.pass_c: moves into free adapted dwellings (pid order), then admissions in priority
         order (crises first, then the longest waiting, then the earliest resident: a stable sort)."""
-        stock = self.hood.stock
-        counts = [0] * 5   # moves, admissions, admissions of cut packages, spells ended, spell months
+        acc = [0] * N_ACC
         cand = []
         for r in self.resident_list:
-            if r.residence != HOME:
+            if r.st.residence[0] != HOME:
                 continue
-            f = r.flags
-            if f & (MOVE_STEP_FREE | MOVE_WHEELCHAIR):
-                kind = STEP_FREE if f & MOVE_STEP_FREE else WHEELCHAIR
-                slot = kind - STEP_FREE
-                c = r.cell
-                if stock[c, slot] > 0:
-                    stock[c, slot] -= 1
-                    if f & STOCK_UNIT:
-                        stock[c, r.dwelling - STEP_FREE] += 1   # the adapted dwelling left is free again
-                    r.dwelling = kind
-                    r.flags = f | STOCK_UNIT
-                    counts[0] += 1
-            if f & WANTS_ADMISSION:
+            wants = r.st.flags[0] & WANTS_ADMISSION
+            housing.move_in(r.st, 0, self.hood.stock, acc)
+            if wants:
                 cand.append(r)
-        cand.sort(key=lambda r: (0 if r.flags & CRISIS else 1) * 1000000 - r.waiting)   # stable
+        cand.sort(key=lambda r: policy.priority(r.st, 0))   # stable
         for r in cand:
-            s = r.sector - 1
-            if free_places[s] > 0:
-                free_places[s] -= 1
-                r.residence = INSTITUTION
-                r.waiting = 0
-                counts[1] += 1
-                if self.cut_pairs[r.sector, r.level]:
-                    counts[2] += 1
-                if r.flags & PKG_IN_RUN:
-                    counts[3] += 1
-                    counts[4] += r.months_home
-                if r.flags & STOCK_UNIT:
-                    stock[r.cell, r.dwelling - STEP_FREE] += 1
-                    r.flags = r.flags & ~STOCK_UNIT
-            else:
-                r.waiting += 1
-        return np.array(counts, dtype=np.int64)
+            policy.admit(r.st, 0, free_places, self.cut_pairs, self.hood.stock, acc)
+        return np.array(acc, dtype=np.int64)
 
     def start_of_year(self):
         """Drop the dead from the pid list (as the kernel compacts its arrays); they left the model
