@@ -67,58 +67,72 @@ def chunking(n: int) -> tuple[int, int]:
     return size, max(1, -(-n // size))
 
 
+# How the named state stays fast (measured, Numba 0.68): the mechanisms that take ``st`` are inlined
+# (``common.step``; a real call passes 23 arrays and changes their reference counts, ~13x slower),
+# into loops compiled without reference counting (``resident_loop``: the branches of inlined code
+# otherwise keep increments of the arrays' counts in the loop, ~4x slower), which the parallel passes
+# call once per chunk (inlined straight into a prange body, the writes to ``st``'s arrays are lost).
+resident_loop = njit(cache=True, _nrt=False)
+
+
+@resident_loop
+def _chunk_a(st, p, tb, L, mkey, improvement, month_abs, acc, cell_acc, lo, hi):
+    for i in range(lo, hi):
+        if st.residence[i] == DEAD:
+            continue
+        pm = person_month_key(mkey, st.pid[i])
+        need = current_need(st, i)
+        if mortality.month(p, tb, st, i, pm, improvement, need, acc, cell_acc):
+            continue
+        phys = decline.month(p, tb, L, st, i, pm)
+        events.month(p, tb, L, st, i, pm, phys, need, acc, cell_acc)
+        packages.month(p, L, st, i, pm, month_abs)
+        if st.residence[i] != INSTITUTION:
+            care.demand(p, st, i, cell_acc)
+
+
 @njit(cache=True, parallel=True)
 def pass_a(st, p, tb, L, mkey, improvement, month_abs, acc, cell_acc, chunk):
     n = st.pid.shape[0]
     for k in prange(acc.shape[0]):
-        acc_k = acc[k]
-        cell_k = cell_acc[k]
-        for i in range(k * chunk, min(n, (k + 1) * chunk)):
-            if st.residence[i] == DEAD:
-                continue
-            pm = person_month_key(mkey, st.pid[i])
-            need = current_need(st, i)
-            if mortality.month(p, tb, st, i, pm, improvement, need, acc_k, cell_k):
-                continue
-            phys = decline.month(p, tb, L, st, i, pm)
-            events.month(p, tb, L, st, i, pm, phys, need, acc_k, cell_k)
-            packages.month(p, L, st, i, pm, month_abs)
-            if st.residence[i] != INSTITUTION:
-                care.demand(p, st, i, cell_k)
+        _chunk_a(st, p, tb, L, mkey, improvement, month_abs, acc[k], cell_acc[k], k * chunk, min(n, (k + 1) * chunk))
+
+
+@resident_loop
+def _chunk_b(st, p, tb, L, cuts, mkey, split_key, snapshot, supply_ratio, acc, cell_acc, lo, hi):
+    for i in range(lo, hi):
+        if st.residence[i] == DEAD:
+            continue
+        pm = person_month_key(mkey, st.pid[i])
+        has_right = policy.access(cuts, st, i, person_month_key(split_key, st.pid[i]))
+        household = 0.0
+        if st.residence[i] == INSTITUTION:
+            care.in_institution(tb, st, i, acc)
+            wellbeing.month(p, L, st, i, 0.0)
+        else:
+            informal_w, wlz, household, unmet = care.at_home(p, st, i, supply_ratio[st.cell[i]], has_right,
+                                                             acc, cell_acc)
+            carers.month(p, L, st, i, pm, informal_w, wlz, acc)
+            housing.month(p, L, st, i, pm, acc)
+            policy.wish(p, st, i, pm, has_right)
+            wellbeing.month(p, L, st, i, unmet)
+            packages.spell_month(st, i)
+        if snapshot:
+            census.count(p, st, i, has_right, household, acc, cell_acc)
 
 
 @njit(cache=True, parallel=True)
 def pass_b(st, p, tb, L, cuts, mkey, split_key, snapshot, supply_ratio, acc, cell_acc, chunk):
     n = st.pid.shape[0]
     for k in prange(acc.shape[0]):
-        acc_k = acc[k]
-        cell_k = cell_acc[k]
-        for i in range(k * chunk, min(n, (k + 1) * chunk)):
-            if st.residence[i] == DEAD:
-                continue
-            pm = person_month_key(mkey, st.pid[i])
-            has_right = policy.access(cuts, st, i, person_month_key(split_key, st.pid[i]))
-            household = 0.0
-            if st.residence[i] == INSTITUTION:
-                care.in_institution(tb, st, i, acc_k)
-                wellbeing.month(p, L, st, i, 0.0)
-            else:
-                informal_w, wlz, household, unmet = care.at_home(p, st, i, supply_ratio[st.cell[i]], has_right,
-                                                                 acc_k, cell_k)
-                carers.month(p, L, st, i, pm, informal_w, wlz, acc_k)
-                housing.month(p, L, st, i, pm, acc_k)
-                policy.wish(p, st, i, pm, has_right)
-                wellbeing.month(p, L, st, i, unmet)
-                packages.spell_month(st, i)
-            if snapshot:
-                census.count(p, st, i, has_right, household, acc_k, cell_k)
+        _chunk_b(st, p, tb, L, cuts, mkey, split_key, snapshot, supply_ratio, acc[k], cell_acc[k], k * chunk,
+                 min(n, (k + 1) * chunk))
 
 
-@njit(cache=True)
-def pass_c(st, stock, free_places, cut_pairs, acc, cand, key):
-    """Moves into free adapted dwellings (resident order), then admissions in priority order: crises
-    first, then the longest waiting, then the earliest resident. ``cand`` and ``key`` are scratch
-    space of at least the residents' length (one scan collects the admission candidates)."""
+@resident_loop
+def _moves_and_candidates(st, stock, acc, cand, key):
+    """Pass C's scan: moves into free adapted dwellings (resident order); collects the residents
+    who ask for admission and their priority. Returns how many."""
     n_cand = 0
     for i in range(st.pid.shape[0]):
         if st.residence[i] != HOME:
@@ -129,8 +143,20 @@ def pass_c(st, stock, free_places, cut_pairs, acc, cand, key):
             cand[n_cand] = i
             key[n_cand] = policy.priority(st, i)
             n_cand += 1
-    if n_cand == 0:
-        return
-    order = np.argsort(key[:n_cand], kind="mergesort")
-    for j in range(n_cand):
+    return n_cand
+
+
+@resident_loop
+def _admissions(st, cand, order, free_places, cut_pairs, stock, acc):
+    for j in range(order.shape[0]):
         policy.admit(st, cand[order[j]], free_places, cut_pairs, stock, acc)
+
+
+@njit(cache=True)
+def pass_c(st, stock, free_places, cut_pairs, acc, cand, key):
+    """Moves into free adapted dwellings (resident order), then admissions in priority order: crises
+    first, then the longest waiting, then the earliest resident. ``cand`` and ``key`` are scratch
+    space of at least the residents' length (one scan collects the admission candidates)."""
+    n_cand = _moves_and_candidates(st, stock, acc, cand, key)
+    if n_cand > 0:
+        _admissions(st, cand, np.argsort(key[:n_cand], kind="mergesort"), free_places, cut_pairs, stock, acc)

@@ -14,7 +14,7 @@ occupied place and its cost. No draws.
 """
 import numpy as np
 
-from sim.model.mechanisms.common import centi, current_need, rule
+from sim.model.mechanisms.common import centi, current_need, rule, step
 from sim.model.state import A, C_DEMAND, C_NEEDED, C_UNMET
 
 WEEKS_PER_MONTH = 52.0 / 12.0
@@ -102,14 +102,14 @@ def wlz_at_home(p, has_access, sector, level):
     return sector >= 2 or level >= p.wlz_package_min_level_home
 
 
-@rule
+@step
 def demand(p, st, i, cell_acc):
     """Pass A: a resident at home adds its formal hours to the neighbourhood's demand."""
     formal_w, informal_w = care_demand_week(p, current_need(st, i), st.carer[i] > 0, st.ses[i])
     cell_acc[st.cell[i], C_DEMAND] += centi(formal_w * WEEKS_PER_MONTH)
 
 
-@rule
+@step
 def at_home(p, st, i, ratio, access, acc, cell_acc):
     """Pass B: formal care of a resident at home, supplied at the neighbourhood's ``ratio``. Stores
     the unmet share; returns (informal hours asked per week, Wlz 0/1, household help delivered,
@@ -136,7 +136,7 @@ def at_home(p, st, i, ratio, access, acc, cell_acc):
     return informal_w, wlz, h2 * ratio, unmet
 
 
-@rule
+@step
 def in_institution(tb, st, i, acc):
     """Pass B: an institution resident occupies a place of its sector, at the day tariff."""
     sector = st.sector[i]

@@ -11,7 +11,7 @@ and strain; counts informal hours (mantelzorg), respite hours (by payer) and bre
 import numpy as np
 
 from sim.model.mechanisms.care import WEEKS_PER_MONTH
-from sim.model.mechanisms.common import age_years, centi, rule
+from sim.model.mechanisms.common import age_years, centi, rule, step
 from sim.model.rng import STREAM, uniform
 from sim.model.state import A
 
@@ -52,7 +52,7 @@ def carer_month(p, carer, strain, informal_week, age_years, network, respite_acc
     return carer, given, strain, respite, 0
 
 
-@rule
+@step
 def month(p, L, st, i, pm, informal_week, wlz, acc):
     """Pass B: informal care for resident ``i`` at home, given the hours asked this week."""
     c = st.cell[i]

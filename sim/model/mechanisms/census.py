@@ -2,7 +2,7 @@
 package and access, household help and carer (the stock indicators). Changes no state, no draws."""
 import numpy as np
 
-from sim.model.mechanisms.common import age_years, rule
+from sim.model.mechanisms.common import age_years, rule, step
 from sim.model.state import A, C_N65, INSTITUTION
 
 STREAMS = ()
@@ -17,7 +17,7 @@ COUNTERS = ("n65", "n75", "n80", "n65_74", "n75_84", "n85", "lim65_74", "lim75_8
 A_CLIENTS_HOME0 = A["clients_home_VV"]   # + sector - 1, + 5 in an institution
 
 
-@rule
+@step
 def count(p, st, i, has_right, household, acc, cell_acc):
     """Counts one living resident (``household``: household help delivered this month)."""
     ay = age_years(st, i)

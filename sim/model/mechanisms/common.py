@@ -1,4 +1,4 @@
-"""Helpers shared by the mechanism modules: the need score, ``centi`` and the ``rule`` decorator.
+"""Helpers shared by the mechanism modules: the need score, ``centi`` and the ``rule`` and ``step`` decorators.
 
 Every mechanism is written once, as functions decorated with ``rule``: the Numba kernel calls the
 compiled function, the Mesa reference calls the same function's Python original (``.py_func``, see
@@ -12,6 +12,9 @@ from numba import njit
 from sim.model.state import MAX_AGE_YEARS
 
 rule = njit(cache=True)
+# a rule that takes the state arrays: inlined into the kernel's loop (a call would pass ~160 array
+# fields and change the reference counts of 23 arrays, several times per resident)
+step = njit(cache=True, inline="always")
 
 
 @rule
@@ -43,12 +46,12 @@ def centi(x):
     return np.int64(x * 100.0 + 0.5)
 
 
-@rule
+@step
 def age_years(st, i):
     return min(st.age_months[i] // 12, MAX_AGE_YEARS)
 
 
-@rule
+@step
 def current_need(st, i):
     """The need score from the stored (float32) functioning."""
     return need_score(np.float64(st.phys[i]), np.float64(st.cog[i]))

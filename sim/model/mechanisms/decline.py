@@ -10,7 +10,7 @@ month's events still change it (``events.month`` stores it). Counts nothing.
 """
 import numpy as np
 
-from sim.model.mechanisms.common import age_years, clip01, rule
+from sim.model.mechanisms.common import age_years, clip01, rule, step
 from sim.model.mechanisms.mortality import MAX_AGE
 from sim.model.rng import STREAM, uniform
 from sim.model.state import INSTITUTION
@@ -61,7 +61,7 @@ def decline_month(p, phys, cog, base_phys_annual, base_cog_annual, mult, u_phys,
     return clip01(phys), clip01(cog)
 
 
-@rule
+@step
 def month(p, tb, L, st, i, pm):
     """One month's decline of resident ``i``: stores cognition, returns physical functioning (float64)."""
     ay = age_years(st, i)

@@ -11,7 +11,7 @@ users, calls and calls answered on time, and falls per neighbourhood.
 """
 import numpy as np
 
-from sim.model.mechanisms.common import age_years, clip01, rule
+from sim.model.mechanisms.common import age_years, clip01, rule, step
 from sim.model.mechanisms.mortality import MAX_AGE
 from sim.model.rng import STREAM, uniform
 from sim.model.state import A, C_FALLS, CRISIS, INSTITUTION
@@ -68,7 +68,7 @@ def required_response_minutes(p, need):
     return p.alarm_required_urgent_min if need >= p.alarm_urgent_need else p.alarm_required_normal_min
 
 
-@rule
+@step
 def month(p, tb, L, st, i, pm, phys, need, acc, cell_acc):
     """This month's events of resident ``i``, given its declined ``phys`` (float64) and its ``need`` at
     the start of the month. Stores phys and the crisis flag."""

@@ -12,7 +12,7 @@ resident's former adapted dwelling from the stock (flag ``STOCK_UNIT``) becomes 
 """
 import numpy as np
 
-from sim.model.mechanisms.common import current_need, rule
+from sim.model.mechanisms.common import current_need, rule, step
 from sim.model.rng import STREAM, uniform
 from sim.model.state import A, MOVE_STEP_FREE, MOVE_WHEELCHAIR, STOCK_UNIT
 
@@ -51,7 +51,7 @@ def move_wish(p, need, dwelling, broker_multiplier, u):
     return NONE
 
 
-@rule
+@step
 def month(p, L, st, i, pm, acc):
     """Pass B, at home: an adaptation, then this month's wish to move."""
     need = current_need(st, i)
@@ -68,7 +68,7 @@ def month(p, L, st, i, pm, acc):
     st.flags[i] = f
 
 
-@rule
+@step
 def move_in(st, i, stock, acc):
     """Pass C: resident ``i`` at home moves into a free adapted dwelling it wishes, if there is one."""
     f = st.flags[i]

@@ -7,7 +7,7 @@ package spell, and frees an adapted dwelling of the stock.
 """
 import numpy as np
 
-from sim.model.mechanisms.common import age_years, rule
+from sim.model.mechanisms.common import age_years, rule, step
 from sim.model.mechanisms.housing import STEP_FREE
 from sim.model.rng import STREAM, uniform
 from sim.model.state import (A, C_REL_SF, C_REL_WC, DEAD, INSTITUTION, PKG_IN_RUN, STOCK_UNIT, U32)
@@ -50,7 +50,7 @@ def tables(p) -> dict:
     return {"death_annual": annual_death_table(p)}
 
 
-@rule
+@step
 def month(p, tb, st, i, pm, improvement, need, acc, cell_acc):
     """Ageing and death of resident ``i`` (``need`` at the start of the month); True if it died."""
     st.age_months[i] += 1

@@ -9,7 +9,7 @@ counted where they end: death, admission).
 """
 import numpy as np
 
-from sim.model.mechanisms.common import current_need, rule
+from sim.model.mechanisms.common import current_need, rule, step
 from sim.model.rng import STREAM, uniform
 from sim.model.state import INSTITUTION, PKG_IN_RUN
 
@@ -55,7 +55,7 @@ def indication_month(p, sector, level, need, cog_dominant, signalling, u):
     return sector, level
 
 
-@rule
+@step
 def month(p, L, st, i, pm, month_abs):
     """Indication of resident ``i`` from its stored functioning after this month's decline and events."""
     phys = np.float64(st.phys[i])
@@ -72,7 +72,7 @@ def month(p, L, st, i, pm, month_abs):
         st.months_home[i] = 0
 
 
-@rule
+@step
 def spell_month(st, i):
     """Pass B, at home: one more month of a package spell at home."""
     if st.flags[i] & PKG_IN_RUN:

@@ -13,7 +13,7 @@ home ends; its adapted dwelling from the stock becomes free), otherwise it waits
 """
 import numpy as np
 
-from sim.model.mechanisms.common import current_need, rule
+from sim.model.mechanisms.common import current_need, rule, step
 from sim.model.mechanisms.housing import STEP_FREE
 from sim.model.mechanisms.packages import GGZ, LG, VG, VV, ZG
 from sim.model.rng import STREAM, uniform
@@ -68,13 +68,13 @@ def seeks_admission(p, need, has_carer, crisis, waiting, u):
     return need >= threshold and u < p.admit_request_month
 
 
-@rule
+@step
 def access(cuts, st, i, split_pm):
     """Does resident ``i``'s package give access this month (``split_pm``: its key of the fixed split)?"""
     return has_access(cuts, st.sector[i], st.level[i], uniform(split_pm, S_SPLIT), st.indicated_month[i])
 
 
-@rule
+@step
 def wish(p, st, i, pm, has_right):
     """Pass B, at home: ask for a place this month, or stop waiting."""
     f = st.flags[i] & ~np.uint8(WANTS_ADMISSION)
@@ -86,13 +86,13 @@ def wish(p, st, i, pm, has_right):
     st.flags[i] = f
 
 
-@rule
+@step
 def priority(st, i):
     """Admission order (lower first): crises, then the longest waiting; ties by resident order."""
     return (0 if st.flags[i] & CRISIS else 1) * 1000000 - st.waiting[i]
 
 
-@rule
+@step
 def admit(st, i, free_places, cut_pairs, stock, acc):
     """Pass C: admit resident ``i`` if its sector has a free place, else it waits a month longer."""
     sector = st.sector[i]

@@ -8,7 +8,7 @@ float64 network just computed (not the float32 stored).
 """
 import numpy as np
 
-from sim.model.mechanisms.common import clip01, rule
+from sim.model.mechanisms.common import clip01, rule, step
 from sim.model.state import INSTITUTION
 
 STREAMS = ()
@@ -31,7 +31,7 @@ def network_month(p, network, cog, meeting_near):
     return clip01(network - p.network_decay * (1.0 - cog) * network)
 
 
-@rule
+@step
 def month(p, L, st, i, unmet):
     """Network and well-being of resident ``i`` given this month's ``unmet`` share."""
     phys = np.float64(st.phys[i])
