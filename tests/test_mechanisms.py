@@ -1,0 +1,350 @@
+"""One test per mechanism: its draws (streams), its state change and its counters, on hand-built
+residents. The mechanisms run as the Mesa reference runs them (Python originals on a state of
+lists); the last test runs one through the compiled kernel."""
+from __future__ import annotations
+
+import copy
+import types
+
+import numpy as np
+import pytest
+
+from sim.model import rng
+from sim.model import state as S
+from sim.model.engines import kernel as K
+from sim.model.engines.reference import _Tables, f32, python_rules
+from sim.model.mechanisms import (care as _care, carers as _carers, census as _census, decline as _decline,
+                                  events as _events, housing as _housing, mortality as _mortality,
+                                  packages as _packages, policy as _policy, wellbeing as _wellbeing)
+from sim.model.mechanisms.common import need_score, need_score_array
+from sim.model.model import build_tables
+from sim.model.neighbourhoods import KernelLayers
+from sim.model.parameters import make_params
+
+MODULES = (_mortality, _decline, _events, _packages, _care, _carers, _housing, _policy, _wellbeing, _census)
+P = make_params({})
+MKEY = rng.month_key(rng.run_key(1, 0), 12 * 2015)
+DEFAULTS = dict(pid=0, age_months=70 * 12, sex=0, partner=0, ses=1, sector=0, level=0, phys=f32(0.8), cog=f32(0.9),
+                network=f32(0.5), carer=0, carer_hours=0.0, strain=0.0, dwelling=0, cell=0, residence=S.HOME,
+                months_home=0, inst_history=0, wellbeing=f32(0.7), waiting=0, unmet=0.0, flags=0,
+                indicated_month=0)
+
+
+def residents(n=1, **fields) -> S.State:
+    """A state of ``n`` residents as lists (a value for all, or a list of one per resident)."""
+    cols = {}
+    for name in S.FIELDS:
+        v = fields.get(name, list(range(n)) if name == "pid" else DEFAULTS[name])
+        cols[name] = list(v) if isinstance(v, list) else [v] * n
+    return S.State(**cols)
+
+
+def tables(**arrays):
+    return _Tables(build_tables(P)._replace(**{k: np.asarray(v, dtype=np.float64) for k, v in arrays.items()}))
+
+
+def layers(n_cells=1, **values):
+    base = dict.fromkeys(KernelLayers._fields, 0.0) | dict(alarm_minutes=60.0, broker=1.0) | values
+    return KernelLayers(*([base[f]] * n_cells for f in KernelLayers._fields))
+
+
+def acc_row():
+    return [0] * S.N_ACC
+
+
+def cell_row(n_cells=1):
+    return np.zeros((n_cells, S.N_CELL), dtype=np.int64)
+
+
+def counted(acc) -> dict:
+    return {S.ACC_NAMES[j]: v for j, v in enumerate(acc) if v}
+
+
+def pm(pid=0, mkey=MKEY):
+    return rng.person_month_key_py(mkey, pid)
+
+
+def pid_with_draw(stream, below=None, above=None):
+    """A resident id whose draw of ``stream`` this month is below (or above) a value."""
+    for pid in range(10_000):
+        u = rng.uniform_py(pm(pid), rng.STREAM[stream])
+        if (below is None or u < below) and (above is None or u >= above):
+            return pid
+    raise AssertionError("no such pid")
+
+
+def traced(module, name):
+    """A mechanism function (Python original) that records the streams it draws."""
+    fn = getattr(python_rules(module), name)
+    drawn = []
+    g = dict(fn.__globals__)
+    g["uniform"] = lambda key, stream: drawn.append(rng.PROCESSES[stream]) or rng.uniform_py(key, stream)
+    return types.FunctionType(fn.__code__, g, fn.__name__, fn.__defaults__, fn.__closure__), drawn
+
+
+# --- ownership --------------------------------------------------------------------------------------------
+def test_every_stream_has_one_owner_and_every_counter_an_adder():
+    owners = [s for m in MODULES for s in m.STREAMS]
+    assert sorted(owners) == sorted(rng.PROCESSES)       # each stream used by exactly one mechanism
+    declared = {c for m in MODULES for c in m.COUNTERS}
+    assert declared == set(S.ACC_NAMES)
+
+
+def test_need_score_array_is_the_scalar_rule():
+    phys = np.array([1.0, 0.2, 0.7, 0.0, 0.55], dtype=np.float32)
+    cog = np.array([1.0, 0.9, 0.3, 0.0, 0.55], dtype=np.float32)
+    want = [need_score.py_func(float(a), float(b)) for a, b in zip(phys, cog)]
+    assert need_score_array(phys, cog).tolist() == want
+    assert want[3] == 1.0 and want[0] == 0.0
+
+
+# --- mortality --------------------------------------------------------------------------------------------
+def test_mortality_death_counts_age_place_and_the_spell_it_ends():
+    mortality = python_rules(_mortality)
+    pid = pid_with_draw("mortality", below=0.95 / 12)
+    tb = tables(death_annual=np.ones((2, 121)))
+    month, drawn = traced(_mortality, "month")
+    # 85, in an institution for the past two years: dies
+    st = residents(pid=[pid], age_months=85 * 12, residence=S.INSTITUTION, inst_history=S.U32)
+    acc, cells = acc_row(), cell_row()
+    assert month(P, tb, st, 0, pm(pid), 1.0, 0.5, acc, cells)
+    assert drawn == ["mortality"]
+    assert st.residence[0] == S.DEAD and st.age_months[0] == 85 * 12 + 1 and st.inst_history[0] == S.U32
+    assert counted(acc) == {"deaths_65plus": 1, "deaths_80plus": 1, "dec80_intramural": 1, "dec80_intramural_2y": 1}
+    # 70 at home, a package spell of 7 months, in a step-free dwelling of the stock
+    st = residents(pid=[pid], flags=S.PKG_IN_RUN | S.STOCK_UNIT, months_home=7, dwelling=_housing.STEP_FREE)
+    acc, cells = acc_row(), cell_row()
+    assert mortality.month(P, tb, st, 0, pm(pid), 1.0, 0.5, acc, cells)
+    assert counted(acc) == {"deaths_65plus": 1, "spells_ended": 1, "spell_months": 7}
+    assert cells[0, S.C_REL_SF] == 1 and st.inst_history[0] == 0
+    # no death where the life table says none
+    st = residents(pid=[pid])
+    assert not mortality.month(P, tables(death_annual=np.zeros((2, 121))), st, 0, pm(pid), 1.0, 0.5, acc_row(), cells)
+    assert st.residence[0] == S.HOME and st.age_months[0] == 70 * 12 + 1
+
+
+# --- decline ----------------------------------------------------------------------------------------------
+def test_decline_lowers_functioning_by_the_tables_and_a_shock():
+    p = P._replace(decline_noise=0.0, decline_shock_annual=0.0)
+    tb = tables(decline_phys=np.full(121, 0.12), decline_cog=np.full(121, 0.24))
+    month, drawn = traced(_decline, "month")
+    st = residents()   # multiplier 1: no package, network 0.5, nothing unmet, no facilities
+    phys = month(p, tb, layers(), st, 0, pm())
+    assert sorted(drawn) == sorted(_decline.STREAMS)
+    assert phys == f32(0.8) - 0.01
+    assert st.cog[0] == f32(f32(0.9) - 0.02) and st.phys[0] == f32(0.8)   # phys stored later, by events
+    st = residents()
+    shocked = month(p._replace(decline_shock_annual=12.0), tb, layers(), st, 0, pm())
+    assert shocked == pytest.approx(phys - p.decline_shock_size)
+
+
+# --- events -----------------------------------------------------------------------------------------------
+def test_a_fall_lowers_phys_and_counts_falls_of_65plus():
+    p = P._replace(fall_injury_hospital=0.0)
+    tb = tables(fall_annual=np.full(121, 1e9), hospital_annual=np.zeros(121))
+    month, drawn = traced(_events, "month")
+    st = residents(2, age_months=[70 * 12, 60 * 12])
+    acc, cells = acc_row(), cell_row()
+    for i in range(2):
+        month(p, tb, layers(), st, i, pm(i), 0.7, 0.25, acc, cells)   # need 0.25: no alarm
+    assert drawn == ["fall", "fall_injury", "hospital"] * 2
+    assert st.phys == [f32(0.7 - p.fall_phys_loss)] * 2
+    assert counted(acc) == {"falls_65plus": 1}
+    assert cells[0, S.C_FALLS] == 2
+
+
+def test_a_late_alarm_answer_can_be_a_crisis_in_hospital():
+    pid = pid_with_draw("alarm_call", below=0.5 / 12)
+    p = P._replace(alarm_call_rate=1.0, crisis_if_late=1.0)
+    tb = tables(fall_annual=np.zeros(121), hospital_annual=np.zeros(121))
+    month, drawn = traced(_events, "month")
+    st = residents(pid=[pid])
+    acc = acc_row()
+    month(p, tb, layers(alarm_minutes=60.0), st, 0, pm(pid), 0.7, 0.5, acc, cell_row())
+    assert drawn == ["fall", "hospital", "alarm_call", "crisis"]
+    assert st.flags[0] & S.CRISIS
+    assert st.phys[0] == f32(0.7 - p.crisis_phys_loss - p.hospital_phys_loss)
+    assert counted(acc) == {"alarm_users": 1, "alarm_calls": 1, "hospital_all": 1, "hospital_65plus": 1}
+    # answered in time: counted, no crisis, and last month's crisis flag is cleared
+    st = residents(pid=[pid], flags=S.CRISIS)
+    acc = acc_row()
+    month(p, tb, layers(alarm_minutes=5.0), st, 0, pm(pid), 0.7, 0.5, acc, cell_row())
+    assert st.flags[0] == 0 and st.phys[0] == f32(0.7)
+    assert counted(acc) == {"alarm_users": 1, "alarm_calls": 1, "alarm_on_time": 1}
+
+
+def test_events_same_key_same_result_other_month_other_draws():
+    events = python_rules(_events)
+    tb = tables(fall_annual=np.full(121, 1.0))
+    runs = []
+    for mkey in (MKEY, MKEY, rng.month_key(rng.run_key(1, 0), 12 * 2015 + 1)):
+        st = residents(200, pid=list(range(200)))
+        for i in range(200):
+            events.month(P, tb, layers(), st, i, pm(i, mkey), 0.7, 0.25, acc_row(), cell_row())
+        runs.append(st.phys)
+    assert runs[0] == runs[1] and runs[0] != runs[2]
+
+
+# --- packages ---------------------------------------------------------------------------------------------
+def test_indication_gives_a_vv_level_and_starts_a_spell_at_home():
+    p = P._replace(indication_apply_month=1.0)
+    need = (p.need_threshold_vv1 + p.need_threshold_vv2) / 2
+    month, drawn = traced(_packages, "month")
+    st = residents(2, phys=f32(1.0 - need), cog=1.0, residence=[S.HOME, S.INSTITUTION], months_home=5)
+    for i in range(2):
+        month(p, layers(), st, i, pm(i), 24185)
+    assert drawn == ["indication"] * 2
+    assert st.sector == [_packages.VV] * 2 and st.level == [1, 1] and st.indicated_month == [24185] * 2
+    assert st.flags == [S.PKG_IN_RUN, 0] and st.months_home == [0, 5]
+    st = residents(phys=f32(1.0 - need), cog=1.0)
+    month(p._replace(indication_apply_month=0.0), layers(), st, 0, pm(), 24185)
+    assert st.level == [0] and st.flags == [0]
+
+
+# --- care -------------------------------------------------------------------------------------------------
+def test_care_at_home_counts_needed_and_delivered_and_stores_unmet():
+    care = python_rules(_care)
+    st = residents(phys=f32(0.3), cog=f32(0.8))
+    acc, cells = acc_row(), cell_row()
+    informal, wlz, household, unmet = care.at_home(P, st, 0, 0.5, False, acc, cells)
+    assert wlz == 0 and unmet == 0.5 and st.unmet[0] == 0.5
+    c = counted(acc)
+    assert c["needed_c"] > 0 and abs(c["delivered_c"] - c["needed_c"] / 2) <= 1
+    hours = sum(v for k, v in c.items() if k.endswith("_c") and k not in ("needed_c", "delivered_c"))
+    assert abs(hours - c["delivered_c"]) <= 5 and not any("wlz" in k for k in c)
+    assert cells[0, S.C_NEEDED] == c["needed_c"] and cells[0, S.C_UNMET] == c["needed_c"] - c["delivered_c"]
+    cells = cell_row()
+    care.demand(P, residents(phys=1.0, cog=1.0), 0, cells)
+    assert cells[0, S.C_DEMAND] == 0
+    care.demand(P, st, 0, cells)
+    assert cells[0, S.C_DEMAND] == c["needed_c"]
+
+
+def test_care_in_institution_counts_the_place_and_its_payer():
+    care = python_rules(_care)
+    acc = acc_row()
+    st = residents(2, sector=[_packages.VV, _packages.GGZ], level=[5, 3], residence=S.INSTITUTION, unmet=0.3)
+    for i in range(2):
+        care.in_institution(_Tables(build_tables(P)), st, i, acc)
+    days = 365.25 / 12
+    assert counted(acc) == {"occ_VV": 1, "occ_GGZ": 1,
+                            "intramural_cost_wlz_cents": int(P.tariff_vv_day_mid * days * 100 + 0.5),
+                            "intramural_cost_ggz_cents": int(P.tariff_young_day * days * 100 + 0.5)}
+    assert st.unmet == [0.0, 0.0]
+
+
+# --- carers -----------------------------------------------------------------------------------------------
+def test_a_carer_is_found_gives_hours_and_breaks_down_when_overburdened():
+    p = P._replace(carer_new_month=1.0, carer_breakdown_month=1.0)
+    month, drawn = traced(_carers, "month")
+    st = residents(2, network=1.0, carer=[_carers.NO_CARER, _carers.CO_RESIDENT], strain=[0.0, 0.99])
+    acc = acc_row()
+    month(p, layers(), st, 0, pm(0), 10.0, 0, acc)
+    assert drawn == ["carer_new", "carer_breakdown"]
+    assert st.carer[0] == _carers.ELSEWHERE and st.carer_hours[0] == 10.0 and st.strain[0] > 0.0
+    assert counted(acc) == {"mantelzorg_c": int(10.0 * 52 / 12 * 100 + 0.5)}
+    acc = acc_row()
+    month(p, layers(respite_access=1.0), st, 1, pm(1), 10.0, 1, acc)
+    assert st.carer[1] == _carers.NO_CARER and st.strain[1] == 0.0
+    assert acc[S.A["breakdowns"]] == 1 and acc[S.A["respite_wlz_c"]] > 0 and acc[S.A["respite_c"]] == 0
+
+
+# --- housing ----------------------------------------------------------------------------------------------
+def test_adaptation_and_a_wish_to_move_then_the_move_into_free_stock():
+    p = P._replace(adaptation_month=1.0, move_month=1.0)
+    month, drawn = traced(_housing, "month")
+    needy = f32(1.0 - (p.move_need_step_free + p.move_need_wheelchair) / 2)
+    st = residents(2, phys=needy, cog=1.0)
+    acc = acc_row()
+    for i in range(2):
+        month(p, layers(), st, i, pm(i), acc)
+    assert drawn == ["adaptation", "move"] * 2
+    assert st.dwelling == [_housing.GRAB_BARS] * 2 and st.flags == [S.MOVE_STEP_FREE] * 2
+    assert counted(acc) == {"adaptations": 2}
+    housing = python_rules(_housing)
+    stock = np.array([[1, 0]])
+    acc = acc_row()
+    for i in range(2):
+        housing.move_in(st, i, stock, acc)   # one free step-free dwelling: the first resident gets it
+    assert st.dwelling == [_housing.STEP_FREE, _housing.GRAB_BARS]
+    assert st.flags == [S.MOVE_STEP_FREE | S.STOCK_UNIT, S.MOVE_STEP_FREE]
+    assert stock.tolist() == [[0, 0]] and counted(acc) == {"moves": 1}
+
+
+# --- policy -----------------------------------------------------------------------------------------------
+def test_admission_wish_priority_and_admission():
+    policy = python_rules(_policy)
+    wish, drawn = traced(_policy, "wish")
+    st = residents(3, flags=[S.CRISIS, 0, 0], waiting=[0, 4, 2], sector=_packages.VV, level=[5, 3, 6],
+                   months_home=[3, 0, 9])
+    for i, right in enumerate((True, True, False)):
+        wish(P, st, i, pm(i), right)
+    assert st.flags[0] & S.WANTS_ADMISSION and st.flags[1] & S.WANTS_ADMISSION and st.waiting[2] == 0
+    assert drawn == ["admission_request"] * 2   # no right, no draw
+    assert [policy.priority(st, i) for i in range(2)] == [0, 1000000 - 4]
+    st.flags[1] |= S.PKG_IN_RUN | S.STOCK_UNIT
+    st.dwelling[1] = _housing.WHEELCHAIR
+    free, stock, acc = np.array([1, 0, 0, 0, 0]), np.zeros((1, 2), dtype=np.int64), acc_row()
+    cut = np.zeros((6, 11), dtype=np.int8)
+    cut[_packages.VV, 3] = 1
+    policy.admit(st, 1, free, cut, stock, acc)
+    policy.admit(st, 0, free, cut, stock, acc)   # no place left: waits
+    assert st.residence[:2] == [S.HOME, S.INSTITUTION] and st.waiting[:2] == [1, 0]
+    assert counted(acc) == {"admissions": 1, "admissions_cut_packages": 1, "spells_ended": 1}
+    assert stock.tolist() == [[0, 1]] and not st.flags[1] & S.STOCK_UNIT and free.tolist() == [0] * 5
+    split = rng.person_month_key_py(MKEY, 0)
+    enacted = _policy.cut_table("enacted")
+    st = residents(sector=_packages.VV, level=1, indicated_month=2013 * 12)
+    assert not policy.access(enacted, st, 0, split) and policy.access(_policy.cut_table("none"), st, 0, split)
+
+
+# --- well-being -------------------------------------------------------------------------------------------
+def test_meeting_places_strengthen_the_network_and_unmet_need_lowers_wellbeing():
+    wellbeing = python_rules(_wellbeing)
+    p = P._replace(network_decay=0.0)
+    st = residents(3, residence=[S.HOME, S.HOME, S.INSTITUTION])
+    wellbeing.month(p, layers(meeting_near=1.0), st, 0, 0.0)
+    wellbeing.month(p, layers(meeting_near=1.0), st, 1, 1.0)
+    wellbeing.month(p, layers(meeting_near=1.0), st, 2, 1.0)
+    assert st.network[0] == st.network[1] == f32(0.5 + p.network_meeting_gain * 0.5)
+    assert st.network[2] == f32(0.5)                              # no change in an institution
+    assert st.wellbeing[1] < st.wellbeing[0]
+
+
+# --- census -----------------------------------------------------------------------------------------------
+def test_census_counts_by_age_place_package_and_carer():
+    census = python_rules(_census)
+    st = residents(2, age_months=[80 * 12, 60 * 12], sector=[_packages.VV, _packages.VG], level=[2, 3],
+                   carer=[1, 0], carer_hours=[10.0, 0.0], strain=[0.9, 0.0], wellbeing=[0.5, 0.25])
+    acc, cells = acc_row(), cell_row()
+    census.count(P, st, 0, True, 1.0, acc, cells)
+    census.count(P, st, 1, False, 0.0, acc, cells)
+    assert 0.8 < P.limitation_phys   # both residents count as limited
+    assert counted(acc) == {"n65": 1, "n75": 1, "n75_home": 1, "n75_84": 1, "n80": 1, "household_75_84": 1,
+                            "lim75_84": 1,
+                            "clients": 2, "clients_home_VV": 1, "clients_home_VG": 1, "entitled": 1,
+                            "entitled_home": 1, "extramuralised_home": 1, "wellbeing_clients_micro": 750000,
+                            "carers": 1, "carers_over_8h": 1, "carers_overburdened": 1}
+    assert cells[0, S.C_N65] == 1
+
+
+# --- through the compiled kernel --------------------------------------------------------------------------
+def test_compiled_pass_a_falls_like_the_python_mechanism():
+    from tests.test_reference import scenario
+    from sim.model.model import LangerThuisModel
+
+    model = LangerThuisModel(scenario(end_year=2010))
+    p = model.params._replace(fall_injury_hospital=0.0, decline_shock_annual=0.0)
+    z = np.zeros(121)
+    tb = model.tables._replace(death_annual=np.zeros((2, 121)), decline_phys=z, decline_cog=z,
+                               fall_annual=np.full(121, 1e9), hospital_annual=z)
+    people = S.Residents(4)
+    people.append({name: np.asarray(residents(2, age_months=[70 * 12, 60 * 12])[j], dtype=dtype)
+                   for j, (name, dtype) in enumerate(S.STATE)})
+    st = people.state()
+    acc = np.zeros((1, S.N_ACC), dtype=np.int64)
+    cell_acc = np.zeros((1, model.hood.n_cells, S.N_CELL), dtype=np.int64)
+    K.pass_a(st, p, tb, model.hood.kernel_layers(), np.uint64(MKEY), 1.0, 24180, acc, cell_acc, 2048)
+    assert st.phys.tolist() == [f32(0.8 - p.fall_phys_loss)] * 2 and st.age_months.tolist() == [841, 721]
+    assert counted(acc[0]) == {"falls_65plus": 1}
+    assert cell_acc[0, 0, S.C_FALLS] == 2
