@@ -3,7 +3,6 @@ residents. The mechanisms run as the Mesa reference runs them (Python originals 
 lists); the last test runs one through the compiled kernel."""
 from __future__ import annotations
 
-import copy
 import types
 
 import numpy as np

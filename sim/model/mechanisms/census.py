@@ -2,7 +2,7 @@
 package and access, household help and carer (the stock indicators). Changes no state, no draws."""
 import numpy as np
 
-from sim.model.mechanisms.common import age_years, rule, step
+from sim.model.mechanisms.common import age_years, step
 from sim.model.state import A, C_N65, INSTITUTION
 
 STREAMS = ()

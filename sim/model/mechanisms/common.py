@@ -4,7 +4,9 @@ Every mechanism is written once, as functions decorated with ``rule``: the Numba
 compiled function, the Mesa reference calls the same function's Python original (``.py_func``, see
 ``engines.reference.pure``), so both engines apply the same arithmetic in the same order.
 A mechanism's month function takes the named state ``st`` and a resident index ``i``, reads and
-writes ``st.<field>[i]`` and adds to the accumulator row ``acc`` (slots listed in its ``COUNTERS``).
+writes ``st.<field>[i]`` and adds to the accumulator row ``acc``. Each module declares ``STREAMS``
+(the ``rng.PROCESSES`` it draws from) and ``COUNTERS`` (the ``state.ACC_NAMES`` it adds to);
+tests/test_mechanisms.py checks that every stream has one owner and every counter an adder.
 """
 import numpy as np
 from numba import njit

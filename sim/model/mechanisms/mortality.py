@@ -10,7 +10,7 @@ import numpy as np
 from sim.model.mechanisms.common import age_years, rule, step
 from sim.model.mechanisms.housing import STEP_FREE
 from sim.model.rng import STREAM, uniform
-from sim.model.state import (A, C_REL_SF, C_REL_WC, DEAD, INSTITUTION, PKG_IN_RUN, STOCK_UNIT, U32)
+from sim.model.state import A, C_REL_SF, C_REL_WC, DEAD, INSTITUTION, PKG_IN_RUN, STOCK_UNIT, U32
 
 STREAMS = ("mortality",)
 COUNTERS = ("deaths_65plus", "deaths_80plus", "dec80_intramural", "dec80_intramural_2y",
