@@ -16,6 +16,7 @@ from sim.model.mechanisms.events import annual_event_tables
 from sim.model.indicators import yearly_indicators
 from sim.model.mechanisms.mortality import annual_death_table, improvement_factor
 from sim.model.neighbourhoods import Neighbourhoods
+from sim.model.ensemble import run_parameters
 from sim.model.parameters import make_params
 from sim.model.mechanisms.policy import ENACTED_CUTS, capacity_in_year, cut_table, initial_capacity
 from sim.model.population import (DEAD, INSTITUTION, STATE, Residents, YearInflow, initial_population,
@@ -76,7 +77,7 @@ class LangerThuisModel(mesa.Model):
         seed = int(scenario["seed"] if seed is None else seed)
         super().__init__(seed=seed)
         self.scenario, self.replicate, self.seed = scenario, int(replicate), seed
-        self.params = make_params(scenario.get("parameters"))
+        self.params = make_params(run_parameters(scenario, self.replicate))  # the ensemble particle, if any
         self.tables = build_tables(self.params)
         self.key = run_key(seed, replicate)
         self.split_key = np.uint64(month_key(self.key, -1))
