@@ -106,3 +106,27 @@ def test_a_bad_calibration_record_is_one_located_error(tmp_path, record, path):
     with pytest.raises(ScenarioError) as excinfo:
         load_scenario(file)
     assert excinfo.value.path == path and excinfo.value.line is not None and "\n" not in str(excinfo.value)
+
+
+def test_the_app_cache_takes_the_same_route(small, ensemble_file, tmp_path, monkeypatch):
+    from sim.studies.runner import run_replicates
+    from sim.workshop import appcache
+    monkeypatch.setenv("LANGERTHUIS_CACHE", str(tmp_path / "cache"))
+    s = short(small, {"calibrated": "ensemble"})
+    table, cells = appcache.run_cached(s)
+    expected_table, expected_cells = run_replicates(s)
+    pd.testing.assert_frame_equal(table, expected_table)
+    pd.testing.assert_frame_equal(cells, expected_cells)
+
+
+def test_the_app_cache_fingerprint_covers_every_file_of_the_model_package(tmp_path):
+    """A change in any file of sim/model (a mechanism, parameters.yaml) must not let the app serve stale results."""
+    from sim.workshop import appcache
+    (tmp_path / "mechanisms").mkdir()
+    (tmp_path / "parameters.yaml").write_text("a: {value: 1}\n")
+    (tmp_path / "mechanisms" / "events.py").write_text("X = 1\n")
+    before = appcache.tree_fingerprint(tmp_path)
+    (tmp_path / "mechanisms" / "events.py").write_text("X = 2\n")
+    after = appcache.tree_fingerprint(tmp_path)
+    (tmp_path / "parameters.yaml").write_text("a: {value: 2}\n")
+    assert len({before, after, appcache.tree_fingerprint(tmp_path)}) == 3

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import sys
 import textwrap
 from pathlib import Path
 
@@ -602,3 +603,19 @@ def test_broken_yaml_is_refused_with_its_line(tmp_path_factory, line, fragment):
     err = error_of(file)
     assert str(file) in str(err) and err.expected == "valid YAML"
     assert err.line == mark.line + 1 and f"{file}:{err.line}: " in str(err)
+
+
+def test_an_out_of_range_override_stops_the_run_command_with_one_line(tmp_path):
+    """``python3 -m sim run`` on a scenario with ``care_need_h4: 1.0e+300``: exit 2, one line naming the file,
+    line and parameter, no traceback, nothing written (it ran to the end with negative costs before)."""
+    import subprocess
+    scenario = write(tmp_path, "huge.yaml", f"extends: {SCENARIOS / 'small.yaml'}\nname: huge\n"
+                                            "parameters:\n  care_need_h4: 1.0e+300\n")
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "sim", "run", str(scenario), "--out", str(out), "--no-progress"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    err = done.stderr.strip()
+    assert "\n" not in err and err.endswith(f"{scenario}:4: parameters.care_need_h4: expected a number from 0 "
+                                            "to 168 [hours per week], found 1e+300")
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["huge.yaml"]
