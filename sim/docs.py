@@ -38,15 +38,6 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ").strip()
 
 
-def parameter_unit(name: str) -> str:
-    return parameter_records()[name]["unit"]
-
-
-def parameter_groups() -> dict[str, str]:
-    """Parameter name -> its group (the ``group`` of its record in parameters.yaml)."""
-    return {name: entry["group"] for name, entry in parameter_records().items()}
-
-
 def calibrated_parameters() -> set[str]:
     """Model parameters that calibration/config.yaml fits (a derived free parameter moves several)."""
     from sim.model.ensemble import to_overrides
