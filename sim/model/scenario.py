@@ -239,7 +239,7 @@ def _parameters(value, fail):
         try:
             out[name] = check_value(name, v)
         except ParameterError as exc:
-            fail(_join("parameters", name) if isinstance(name, str) else exc.path, exc.expected, exc.found)
+            fail(_join("parameters", name), exc.expected, exc.found)
     return out
 
 
