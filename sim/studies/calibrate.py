@@ -294,7 +294,7 @@ def load_config(path, quick: bool = False) -> Config:
             try:
                 check_value(name, bound)
             except ParameterError as exc:
-                raise _config_error(file, where, f"low and high {exc.expected}", exc.found) from None
+                raise _config_error(file, where, f"low and high within the range, {exc.expected}", exc.found) from None
         if not spec.get("reason"):
             raise _config_error(file, where + ".reason", "a reason for this prior", "nothing")
         priors.append(Prior(name, spec["prior"], lo, hi, mean, sd, spec["reason"]))
