@@ -17,7 +17,7 @@ from sim import docs
 from sim.model.indicators import CATALOGUE
 from sim.model.model import STEP_ORDER
 from sim.model.neighbourhoods import LAYERS
-from sim.model.parameters import default_parameters, parameter_sources
+from sim.model.parameters import default_parameters, parameter_range, parameter_records, parameter_sources
 from sim.model.population import STATE
 from sim.model.rng import PROCESSES
 
@@ -55,7 +55,7 @@ def table_rows(section: str) -> list[list[str]]:
 
 
 def parameter_rows(section: str) -> dict[str, list[str]]:
-    """parameter name -> [value, unit, source] from the generated parameter tables."""
+    """parameter name -> [value, range, unit, source] from the generated parameter tables."""
     out = {}
     for cells in table_rows(section):
         m = re.fullmatch(r"`([A-Za-z_][A-Za-z0-9_]*)`", cells[0])
@@ -76,6 +76,43 @@ def test_every_parameter_has_a_source_or_an_assumption():
     assert all(s.strip() and s.strip() != "assumption:" for s in sources.values())
 
 
+def test_every_parameter_record_is_complete():
+    """value, min, max, unit, group and a source or an assumption, nothing else; min <= value <= max."""
+    problems = []
+    for name, entry in parameter_records().items():
+        has = set(entry) - {"source", "assumption"}
+        if has != {"value", "min", "max", "unit", "group"} or len(set(entry) & {"source", "assumption"}) != 1:
+            problems.append(f"{name}: fields {sorted(entry)}")
+            continue
+        if not all(isinstance(entry[k], (int, float)) and not isinstance(entry[k], bool)
+                   for k in ("value", "min", "max")):
+            problems.append(f"{name}: value, min and max must be numbers")
+        elif not entry["min"] <= entry["value"] <= entry["max"]:
+            problems.append(f"{name}: default {entry['value']} outside [{entry['min']}, {entry['max']}]")
+        if not (isinstance(entry["unit"], str) and entry["unit"].strip()):
+            problems.append(f"{name}: empty unit")
+        if not (isinstance(entry["group"], str) and entry["group"].strip()):
+            problems.append(f"{name}: empty group")
+    assert not problems, "sim/model/parameters.yaml: " + "; ".join(problems)
+
+
+def test_groups_are_contiguous_in_the_file():
+    """The docs print one table per group in the file's order: a group split in two would be printed twice."""
+    groups = [entry["group"] for entry in parameter_records().values()]
+    runs = [g for i, g in enumerate(groups) if i == 0 or g != groups[i - 1]]
+    assert len(runs) == len(set(runs)), f"groups not contiguous in sim/model/parameters.yaml: {runs}"
+
+
+def test_parameter_counts_sentence(parameters_md, odd):
+    records = parameter_records()
+    sourced = sum(1 for e in records.values() if "source" in e)
+    sentence = docs.parameter_counts()
+    assert sentence.startswith(f"{len(records)} parameters: {sourced} with a source, "
+                               f"{len(records) - sourced} assumptions; ")
+    assert "mort_gompertz_a_male" in docs.calibrated_parameters()  # via mort_gompertz_a_scale
+    assert sentence in parameters_md and sentence in odd, REGENERATE
+
+
 @pytest.mark.parametrize("doc", ["odd", "parameters_md"])
 def test_parameter_table_lists_every_parameter_with_its_current_value(doc, request):
     text = request.getfixturevalue(doc)
@@ -89,8 +126,9 @@ def test_parameter_table_lists_every_parameter_with_its_current_value(doc, reque
     assert not missing, f"parameters missing from the table: {missing}; {REGENERATE}"
     assert not unknown, f"the table lists parameters that no longer exist: {unknown}; {REGENERATE}"
     assert not stale, f"values in the table differ from sim/model/parameters.yaml (table, file): {stale}; {REGENERATE}"
-    for name, (value, unit, source) in listed.items():
+    for name, (value, bounds, unit, source) in listed.items():
         assert float(value) == values[name]
+        assert [float(x) for x in bounds.split(" to ")] == list(parameter_range(name)), f"{name}: {REGENERATE}"
         assert unit, f"{name}: empty unit"
         assert source, f"{name}: empty source or assumption; {REGENERATE}"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import copy
 import sys
 import textwrap
-import types
 from pathlib import Path
 
 import pytest
@@ -445,17 +444,37 @@ def test_top_level_must_be_a_mapping(tmp_path, text):
     assert error_of(write(tmp_path, "s.yaml", text)).path == ""
 
 
-def test_parameter_names_are_checked_against_the_model(monkeypatch):
-    fake = types.ModuleType("sim.model.parameters")
-    fake.default_parameters = lambda: {"fall_rate": 0.3}
-    monkeypatch.setitem(sys.modules, "sim.model.parameters", fake)
-    assert resolve_scenario({"name": "x", "parameters": {"fall_rate": 1}})["parameters"] == {"fall_rate": 1.0}
+def test_parameter_names_and_values_are_checked_against_the_model():
+    assert resolve_scenario({"name": "x", "parameters": {"fall_rate_65": 1}})["parameters"] == {"fall_rate_65": 1.0}
     with pytest.raises(ScenarioError) as excinfo:
-        resolve_scenario({"name": "x", "parameters": {"fall_rat": 1}})
-    assert excinfo.value.path == "parameters.fall_rat" and "fall_rate" in excinfo.value.expected
+        resolve_scenario({"name": "x", "parameters": {"fall_rate_6": 1}})
+    assert excinfo.value.path == "parameters.fall_rate_6" and "fall_rate_65" in excinfo.value.expected
     with pytest.raises(ScenarioError) as excinfo:
-        resolve_scenario({"name": "x", "parameters": {"fall_rate": True}})
-    assert excinfo.value.path == "parameters.fall_rate"
+        resolve_scenario({"name": "x", "parameters": {"fall_rate_65": True}})
+    assert excinfo.value.path == "parameters.fall_rate_65"
+
+
+@pytest.mark.parametrize("name, value, expected", [
+    ("care_need_h4", 1.0e300, "a number from 0 to 168"),      # exit 0 with negative costs before
+    ("crisis_if_late", 5, "a number from 0 to 1"),            # a probability of 5
+    ("mort_young_annual", -0.01, "a number from 0 to 1"),     # a negative mortality
+    ("tariff_hospital_admission", 50_001, "a number from 0 to 50000"),
+    ("fall_rate_65", 10 ** 400, "a number from 0 to 10"),     # beyond any float
+    ("fall_rate_65", float("nan"), "a number from 0 to 10"),
+    ("fall_rate_65", "0.3", "a number from 0 to 10"),
+])
+def test_parameter_values_outside_their_range_are_refused(tmp_path, name, value, expected):
+    text = f"name: s\nparameters:\n  {name}: {value!r}\n".replace("nan", ".nan")
+    err = error_of(write(tmp_path, "s.yaml", text))
+    assert (err.path, err.line) == (f"parameters.{name}", 3)
+    assert err.expected.startswith(expected) and "\n" not in str(err) and len(str(err)) < 300
+
+
+def test_parameter_bounds_are_inclusive():
+    from sim.model.parameters import parameter_range
+    lo, hi = parameter_range("crisis_if_late")
+    for v in (lo, hi):
+        assert resolve_scenario({"name": "x", "parameters": {"crisis_if_late": v}})["parameters"]["crisis_if_late"] == v
 
 
 def test_parameter_names_of_the_real_model(tmp_path):
@@ -584,3 +603,19 @@ def test_broken_yaml_is_refused_with_its_line(tmp_path_factory, line, fragment):
     err = error_of(file)
     assert str(file) in str(err) and err.expected == "valid YAML"
     assert err.line == mark.line + 1 and f"{file}:{err.line}: " in str(err)
+
+
+def test_an_out_of_range_override_stops_the_run_command_with_one_line(tmp_path):
+    """``python3 -m sim run`` on a scenario with ``care_need_h4: 1.0e+300``: exit 2, one line naming the file,
+    line and parameter, no traceback, nothing written (it ran to the end with negative costs before)."""
+    import subprocess
+    scenario = write(tmp_path, "huge.yaml", f"extends: {SCENARIOS / 'small.yaml'}\nname: huge\n"
+                                            "parameters:\n  care_need_h4: 1.0e+300\n")
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "sim", "run", str(scenario), "--out", str(out), "--no-progress"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    err = done.stderr.strip()
+    assert "\n" not in err and err.endswith(f"{scenario}:4: parameters.care_need_h4: expected a number from 0 "
+                                            "to 168 [hours per week], found 1e+300")
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["huge.yaml"]

@@ -17,6 +17,7 @@ from sim.model.mechanisms import care, decline, events, mortality
 from sim.model.mechanisms.common import need_score_array
 from sim.model.mechanisms.mortality import improvement_factor
 from sim.model.neighbourhoods import Neighbourhoods
+from sim.model.ensemble import run_parameters
 from sim.model.parameters import make_params
 from sim.model.mechanisms.policy import ENACTED_CUTS, capacity_in_year, cut_table, initial_capacity
 from sim.model.population import YearInflow, initial_population, national_inhabitants
@@ -78,7 +79,7 @@ class LangerThuisModel(mesa.Model):
         seed = int(scenario["seed"] if seed is None else seed)
         super().__init__(seed=seed)
         self.scenario, self.replicate, self.seed = scenario, int(replicate), seed
-        self.params = make_params(scenario.get("parameters"))
+        self.params = make_params(run_parameters(scenario, self.replicate))  # the ensemble particle, if any
         self.tables = build_tables(self.params)
         self.key = run_key(seed, replicate)
         self.split_key = np.uint64(month_key(self.key, -1))

@@ -1,11 +1,16 @@
-"""Model parameters: values and their sources from ``sim/model/parameters.yaml``.
+"""Model parameters: one record each (value, range, unit, group, source) in ``sim/model/parameters.yaml``.
 
 The kernel receives parameters as a NamedTuple of floats (``Params``), so that Numba compiles every
 ``p.name`` to a constant offset and a changed parameter set is a changed type, never a stale cache.
+
+``check_name`` and ``check_value`` are the one place where parameter names and override values are
+checked; scenarios, sweeps, ``run_function`` and calibration configs call them.
 """
 from __future__ import annotations
 
+import difflib
 import math
+import numbers
 from collections import namedtuple
 from functools import lru_cache
 from importlib import resources
@@ -14,11 +19,18 @@ import yaml
 
 from sim.errors import InputError
 
+FIELDS = ("value", "min", "max", "unit", "group")  # and one of source / assumption
+
 
 @lru_cache(maxsize=1)
 def _table() -> dict:
     text = resources.files("sim.model").joinpath("parameters.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
+
+
+def parameter_records() -> dict[str, dict]:
+    """Parameter name -> a copy of its record in parameters.yaml (value, min, max, unit, group, source...)."""
+    return {name: dict(entry) for name, entry in _table().items()}
 
 
 def default_parameters() -> dict[str, float]:
@@ -32,16 +44,59 @@ def parameter_sources() -> dict[str, str]:
             for name, entry in _table().items()}
 
 
+def parameter_range(name: str) -> tuple[float, float]:
+    entry = _table()[name]
+    return float(entry["min"]), float(entry["max"])
+
+
 Params = namedtuple("Params", list(_table()))
 
 
+class ParameterError(InputError):
+    """A bad parameter name or value: ``parameters.NAME: expected ..., found ...`` (``path``, ``expected``,
+    ``found`` let a caller place it in its own file, e.g. a scenario's file and line)."""
+
+    def __init__(self, name, expected: str, found: str):
+        self.path, self.expected, self.found = f"parameters.{name}", expected, found
+        super().__init__(f"{self.path}: expected {expected}, found {found}")
+
+
+def _number(x: float) -> str:
+    return format(float(x), ".12g")
+
+
+def check_name(name) -> str:
+    """``name`` if it is a model parameter, else a ParameterError (with the nearest names as a hint)."""
+    if isinstance(name, str) and name in _table():
+        return name
+    close = difflib.get_close_matches(str(name), list(_table()), n=2)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    raise ParameterError(name, f"a model parameter name (sim/model/parameters.yaml{hint})", f"unknown name {name!r}")
+
+
+def check_value(name, value) -> float:
+    """``value`` as a float if it is a finite number within the parameter's range, else a ParameterError."""
+    check_name(name)
+    lo, hi = parameter_range(name)
+    expected = f"a number from {_number(lo)} to {_number(hi)} [{_table()[name]['unit']}]"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        found = f"{value!r} (a {type(value).__name__})" if value is not None else "null"
+        raise ParameterError(name, expected, found)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float
+        number = math.inf
+    if not (math.isfinite(number) and lo <= number <= hi):
+        found = _number(number) if math.isfinite(number) else str(value)
+        raise ParameterError(name, expected, found if len(found) <= 40 else f"{found[:12]}... ({len(found)} digits)")
+    return number
+
+
+def check_overrides(overrides: dict | None) -> dict[str, float]:
+    """Every name and value of ``overrides`` checked (the first problem raises); values as floats."""
+    return {name: check_value(name, value) for name, value in (overrides or {}).items()}
+
+
 def make_params(overrides: dict | None = None) -> Params:
-    """The defaults with ``overrides`` applied (names must exist; values finite numbers)."""
-    values = default_parameters()
-    for name, value in (overrides or {}).items():
-        if name not in values:
-            raise InputError(f"parameters.{name}: expected a model parameter name, found unknown name {name!r}")
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise InputError(f"parameters.{name}: expected a finite number, found {value!r}")
-        values[name] = float(value)
-    return Params(**values)
+    """The defaults with ``overrides`` applied (names must exist; values finite and within range)."""
+    return Params(**{**default_parameters(), **check_overrides(overrides)})

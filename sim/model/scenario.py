@@ -14,10 +14,13 @@ import json
 import math
 import numbers
 import os
+import re
 
 import yaml
 
 from sim.errors import ScenarioError
+from sim.model import ensemble
+from sim.model.parameters import ParameterError, check_value
 
 REQUIRED = object()  # default of a key that must be given
 MISSING = "nothing (the key is missing)"
@@ -92,6 +95,14 @@ def text(nonempty=False, expected=None):
     return _field(expected, lambda v: isinstance(v, str) and (bool(v.strip()) or not nonempty))
 
 
+def optional(check):
+    """null or what ``check`` accepts."""
+    def check_optional(value, path, fail):
+        return None if value is None else check(value, path, fail)
+    check_optional.expected = "null or " + check.expected
+    return check_optional
+
+
 def mapping(spec):
     def check(value, path, fail):
         return _fields(value, spec, path, fail)
@@ -138,6 +149,15 @@ POLICY = {
     "capacity_change_from_year": (integer(2000, 2100), 2013),  # within the run: checked in _resolve
 }
 
+CALIBRATION = {  # the record of a calibrated scenario; input only as part of a resolved scenario read again
+    "mode": (choice(*ensemble.MODES), REQUIRED),
+    "file": (text(nonempty=True), REQUIRED),
+    "sha256": (_field("a sha256: 64 hex digits", lambda v: isinstance(v, str) and re.fullmatch("[0-9a-f]{64}", v)),
+               REQUIRED),
+    "fixed": (_field("a list of parameter names", lambda v: isinstance(v, list) and all(isinstance(n, str) for n in v)),
+              []),
+}
+
 SCENARIO = {
     "name": (text(nonempty=True), REQUIRED),
     "description": (text(), ""),
@@ -149,9 +169,8 @@ SCENARIO = {
     "policy": (mapping(POLICY), {}),
     "parameters": (_field("a mapping of model parameter name to number, or 'calibrated'",
                           lambda v: isinstance(v, dict) or v == "calibrated"), {}),
-    # set by the resolver for `parameters: calibrated` (sim/calibrate.py); absent otherwise
-    "calibration": (_field("null or the resolver's calibration record", lambda v: v is None or isinstance(v, dict)),
-                    None),
+    # set by the resolver for `parameters: calibrated` (sim/model/ensemble.py); absent otherwise
+    "calibration": (optional(mapping(CALIBRATION)), None),
     # contents checked in _resolve, once the grid and the years are known
     "areas": (_field("a mapping of area name to a list of cells [x, y]", lambda v: isinstance(v, dict)), {}),
     "investments": (_field("a list of investments", lambda v: isinstance(v, list)), []),
@@ -214,12 +233,14 @@ def _cells(value, path, width, height, fail):
 
 
 def _parameters(value, fail):
-    known = _known_parameters()
-    names = "one of " + ", ".join(sorted(known)) if known is not None else "a model parameter name"
-    for name in value:
-        if not isinstance(name, str) or (known is not None and name not in known):
-            fail(_join("parameters", name), names, f"unknown parameter {name!r}")
-    return {name: number()(v, _join("parameters", name), fail) for name, v in value.items()}
+    """Every name a model parameter and every value within its range (sim.model.parameters checks both)."""
+    out = {}
+    for name, v in value.items():
+        try:
+            out[name] = check_value(name, v)
+        except ParameterError as exc:
+            fail(_join("parameters", name), exc.expected, exc.found)
+    return out
 
 
 def _calibrated(value, calibration, fail):
@@ -228,20 +249,13 @@ def _calibrated(value, calibration, fail):
     if value == "calibrated":
         value = {"calibrated": "mean"}
     if value.get("calibrated") in (None, False):
+        if calibration is not None:  # a resolved calibrated scenario read again
+            ensemble.check_record(calibration, fail)
+            for i, name in enumerate(calibration["fixed"]):
+                if name not in value:
+                    fail(f"calibration.fixed[{i}]", "a name among the scenario's parameters", repr(name))
         return {k: v for k, v in value.items() if k != "calibrated"}, calibration
-    from sim.studies.calibrate import calibration_overrides
-    return calibration_overrides(value, fail)
-
-
-def _known_parameters():
-    """Names of the model parameters, or None while ``sim.model.parameters`` does not exist yet."""
-    try:
-        from sim.model.parameters import default_parameters
-    except ModuleNotFoundError as exc:
-        if exc.name != "sim.model.parameters":
-            raise
-        return None
-    return set(default_parameters())
+    return ensemble.calibration_overrides(value, fail)
 
 
 def _investment(value, path, run, fail):

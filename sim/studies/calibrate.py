@@ -19,17 +19,17 @@ completion order, so their results depend on timing and worker count: calibratio
 
 The calibrated ensemble (``calibration/ensemble.parquet``) is used by scenarios that say
 ``parameters: calibrated`` (posterior mean) or ``parameters: {calibrated: ensemble}`` (replicate r
-runs particle r of a weighted resample); see calibration/README.md.
+runs particle r of a weighted resample); the model applies it (``sim.model.ensemble``); see
+calibration/README.md.
 """
 from __future__ import annotations
 
 import concurrent.futures as cf
 import copy
-import hashlib
 import math
 import time
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -40,35 +40,11 @@ from scipy.special import logsumexp
 
 import sim
 from sim.errors import InputError
+# the calibrated ensemble lives with the model, which applies it; re-exported here for scripts and tests
+from sim.model.ensemble import (DERIVED, ENSEMBLE_FILE, NEED_THRESHOLDS, file_sha256,  # noqa: F401
+                                final_generation, posterior_mean_overrides, replicate_parameters, to_overrides)
+from sim.model.parameters import ParameterError, check_name, check_value
 from sim.studies.runner import single_numba_thread, worker_context
-
-ROOT = Path(sim.__file__).resolve().parent.parent
-ENSEMBLE_FILE = ROOT / "calibration" / "ensemble.parquet"
-
-# Free parameters that are not model parameters themselves but move a group of them together.
-NEED_THRESHOLDS = ("need_threshold_vv1", "need_threshold_vv2", "need_threshold_vv3", "need_threshold_vv4",
-                   "need_threshold_vv56", "need_threshold_vv78")
-DERIVED = {
-    # multiplies both Gompertz levels: one mortality level, the sex gap stays as in the life table
-    "mort_gompertz_a_scale": ("scale", ("mort_gompertz_a_male", "mort_gompertz_a_female")),
-    # shifts all VV need thresholds: how needy a resident must be for a package, the ladder kept
-    "need_threshold_shift": ("shift", NEED_THRESHOLDS),
-}
-
-
-def to_overrides(free: dict) -> dict[str, float]:
-    """Model-parameter overrides of one particle (derived free parameters expanded)."""
-    from sim.model.parameters import default_parameters
-    defaults = default_parameters()
-    out = {}
-    for name, value in free.items():
-        if name in DERIVED:
-            how, targets = DERIVED[name]
-            for t in targets:
-                out[t] = defaults[t] * value if how == "scale" else defaults[t] + value
-        else:
-            out[name] = float(value)
-    return out
 
 
 # --------------------------------------------------------------------------- priors
@@ -294,13 +270,15 @@ def load_config(path, quick: bool = False) -> Config:
     if not targets.fitted.any():
         raise _config_error(file, "targets", "at least one target row within the run's years", "none")
 
-    from sim.model.parameters import default_parameters
-    known = set(default_parameters()) | set(DERIVED)
     priors = []
     for name, spec in raw["parameters"].items():
         where = f"parameters.{name}"
-        if name not in known:
-            raise _config_error(file, where, "a model parameter or one of " + ", ".join(DERIVED), repr(name))
+        if name not in DERIVED:
+            try:
+                check_name(name)
+            except ParameterError as exc:
+                raise _config_error(file, where, "a model parameter name or one of " + ", ".join(DERIVED),
+                                    exc.found) from None
         if not isinstance(spec, dict) or spec.get("prior") not in ("uniform", "normal"):
             raise _config_error(file, where + ".prior", "'uniform' or 'normal'", repr(getattr(spec, "get",
                                                                                               lambda k: spec)("prior")))
@@ -312,6 +290,11 @@ def load_config(path, quick: bool = False) -> Config:
                                 f"a problem with {exc}") from None
         if not lo < hi:
             raise _config_error(file, where, "low < high", f"{lo}, {hi}")
+        for bound in ([] if name in DERIVED else [lo, hi]):  # a prior within the parameter's range
+            try:
+                check_value(name, bound)
+            except ParameterError as exc:
+                raise _config_error(file, where, f"low and high within the range, {exc.expected}", exc.found) from None
         if not spec.get("reason"):
             raise _config_error(file, where + ".reason", "a reason for this prior", "nothing")
         priors.append(Prior(name, spec["prior"], lo, hi, mean, sd, spec["reason"]))
@@ -542,66 +525,6 @@ def _save(fig, path, title):
     fig.tight_layout()
     fig.savefig(path, dpi=100, metadata={"Software": f"langerthuis {sim.__version__}"})
     plt.close(fig)
-
-
-# --------------------------------------------------------------------------- the calibrated ensemble
-def file_sha256(path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-@lru_cache(maxsize=4)
-def _final_generation(path: str, sha: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    df = pd.read_parquet(path)
-    last = df[df.generation == df.generation.max()].reset_index(drop=True)
-    names = tuple(c for c in df.columns
-                  if c not in ("generation", "particle", "weight", "distance", "epsilon", "seed"))
-    last = last.assign(weight=last.weight / last.weight.sum())
-    return last, names
-
-
-def final_generation(path=None):
-    """(last generation's particles with normalised weights, free parameter names) of an ensemble."""
-    path = Path(path or ENSEMBLE_FILE)
-    return _final_generation(str(path), file_sha256(path))
-
-
-def posterior_mean_overrides(path=None) -> dict[str, float]:
-    """Model-parameter overrides at the weighted posterior mean of the ensemble's last generation."""
-    last, names = final_generation(path)
-    return to_overrides({n: float(np.average(last[n], weights=last.weight)) for n in names})
-
-
-def calibration_overrides(value: dict, fail, path=None):
-    """Resolve ``parameters: {calibrated: true|mean|ensemble, name: value...}`` (scenario.py).
-
-    Returns (parameters: posterior mean with the explicit values on top, calibration info).
-    """
-    mode = value["calibrated"]
-    if mode is True:
-        mode = "mean"
-    if mode not in ("mean", "ensemble"):
-        fail("parameters.calibrated", "true, 'mean' or 'ensemble'", repr(mode))
-    path = Path(path or ENSEMBLE_FILE)
-    if not path.is_file():
-        fail("parameters.calibrated", "an existing calibrated ensemble (calibration/ensemble.parquet)",
-             f"no such file {path}")
-    explicit = {k: v for k, v in value.items() if k != "calibrated"}
-    info = {"mode": mode, "file": str(path), "sha256": file_sha256(path), "fixed": sorted(map(str, explicit))}
-    return {**posterior_mean_overrides(path), **explicit}, info
-
-
-def replicate_parameters(scenario: dict, replicate: int) -> dict:
-    """The parameters of ``replicate`` of a ``calibrated: ensemble`` scenario: particle ``replicate`` of a
-    weighted resample (seeded by the scenario seed) of the ensemble, the scenario's explicit values on top."""
-    info = scenario["calibration"]
-    if file_sha256(info["file"]) != info["sha256"]:
-        raise InputError(f"{info['file']}: the calibrated ensemble changed since the scenario was resolved")
-    last, names = final_generation(info["file"])
-    rng = np.random.default_rng(np.random.SeedSequence(int(scenario["seed"]), spawn_key=(7,)))
-    picks = rng.choice(len(last), size=max(1000, replicate + 1), p=last.weight.to_numpy())
-    particle = to_overrides({n: float(last.loc[picks[replicate], n]) for n in names})
-    fixed = set(info.get("fixed", ()))
-    return {**scenario["parameters"], **{k: v for k, v in particle.items() if k not in fixed}}
 
 
 # --------------------------------------------------------------------------- command line

@@ -12,10 +12,8 @@ from sim.model.model import LangerThuisModel
 
 
 def run_model(scenario: dict, replicate: int = 0, progress: bool = False, engine=LangerThuisModel):
-    """Build and run one replicate; returns the finished model (indicators, maps, state)."""
-    if (scenario.get("calibration") or {}).get("mode") == "ensemble":  # parameter uncertainty: a particle each
-        from sim.studies.calibrate import replicate_parameters
-        scenario = {**scenario, "parameters": replicate_parameters(scenario, replicate)}
+    """Build and run one replicate; returns the finished model (indicators, maps, state). The model applies
+    its own parameters (an ensemble scenario's particle too: sim.model.ensemble.run_parameters)."""
     model = engine(scenario, replicate=replicate)
     years = scenario["end_year"] - scenario["start_year"] + 1
     with tqdm(total=years, unit="year", desc=f"{scenario['name']} #{replicate}", disable=not progress,

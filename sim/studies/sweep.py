@@ -645,16 +645,16 @@ def check_scenario(sweep: Sweep, design: pd.DataFrame) -> None:
     """With the model runner: every varied key exists, and every design point resolves."""
     if sweep.runner != DEFAULT_RUNNER:
         return
-    from sim.model.parameters import default_parameters
+    from sim.model.parameters import ParameterError, check_name
     from sim.model.scenario import resolve_scenario
     resolved = load_base(sweep)
-    names = default_parameters()
     for p in sweep.params:
         head, _, rest = p.path.partition(".")
         if head == "parameters":
-            if rest not in names:
-                raise SweepError(sweep.file, f"parameters.{p.path}", "a model parameter name (sim/model/parameters.yaml)",
-                                 repr(rest))
+            try:
+                check_name(rest)
+            except ParameterError as exc:
+                raise SweepError(sweep.file, f"parameters.{p.path}", exc.expected, exc.found) from None
             continue
         missing = _missing_key(resolved, p.path)
         if missing:

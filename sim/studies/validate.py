@@ -22,7 +22,7 @@ import pandas as pd
 
 from sim.errors import InputError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository
 DEFAULT_SCENARIO = ROOT / "scenarios" / "baseline.yaml"
 
 

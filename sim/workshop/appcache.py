@@ -127,13 +127,15 @@ def cache_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Hash of the model's source and data files: results of changed code are never taken from the cache."""
-    root = Path(sim.__file__).parent
+    """Hash of the model's source and data files (everything in sim/model: all results depend on), so results
+    of changed code are never taken from the cache."""
+    return tree_fingerprint(Path(sim.__file__).parent / "model")
+
+
+def tree_fingerprint(root: Path) -> str:
     h = hashlib.sha256(sim.__version__.encode())
-    for path in sorted([*root.glob("*.py"), *root.glob("*.yaml"), *root.glob("data/*")]):
-        if path.name in ("app.py", "app_cli.py", "appcache.py", "report.py"):
-            continue  # the user interface does not change results
-        h.update(path.name.encode())
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        h.update(path.relative_to(root).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
