@@ -5,6 +5,10 @@ underscores as spaces, so a new indicator never breaks a figure (it only lacks a
 """
 from __future__ import annotations
 
+from collections import namedtuple
+
+from sim.model.indicators import INVESTMENT, INVESTMENT_PAYERS, WLZ, WMO, ZVW, cost_indicator
+
 LANGUAGES = ("en", "nl")
 
 INDICATOR_LABELS = {  # name: (English, Dutch)
@@ -47,12 +51,23 @@ INDICATOR_LABELS = {  # name: (English, Dutch)
                                        "Uren mantelzorg per week per 65-plusser"),
 }
 
-PAYER_LABELS = {
-    "wlz": ("Wlz (long-term care)", "Wlz (langdurige zorg)"),
-    "wmo": ("Wmo (municipality)", "Wmo (gemeente)"),
-    "zvw": ("Zvw (health insurer)", "Zvw (zorgverzekeraar)"),
-    "investment": ("Investment (woonservicegebied)", "Investering (woonservicegebied)"),
-}
+# Who pays, one row a payer: the model's cost lines (sim.model.indicators.COST_PAYERS) and the organisations
+# that pay (a scenario's investment names one: INVESTMENT_PAYERS); ``indicator`` is the cost indicator of
+# the care each pays (an organisation: the scheme it pays, DOMAIN.md §1; a housing association pays no care).
+Payer = namedtuple("Payer", "key en nl indicator")
+PAYERS = {p.key: p for p in (
+    Payer(WLZ, "Wlz (long-term care)", "Wlz (langdurige zorg)", cost_indicator(WLZ)),
+    Payer(WMO, "Wmo (municipality)", "Wmo (gemeente)", cost_indicator(WMO)),
+    Payer(ZVW, "Zvw (health insurer)", "Zvw (zorgverzekeraar)", cost_indicator(ZVW)),
+    Payer(INVESTMENT, "Investment (woonservicegebied)", "Investering (woonservicegebied)", cost_indicator(INVESTMENT)),
+    Payer("care_office", "care office (Wlz)", "zorgkantoor (Wlz)", cost_indicator(WLZ)),
+    Payer("municipality", "municipality (Wmo)", "gemeente (Wmo)", cost_indicator(WMO)),
+    Payer("care_insurer", "health insurer (Zvw)", "zorgverzekeraar (Zvw)", cost_indicator(ZVW)),
+    Payer("housing_association", "housing association", "woningcorporatie", None),
+)}
+# the organisations in the table's order (the schemes' payers first): the columns of the app's and the
+# report's tables of who pays
+ORGANISATIONS = tuple(key for key in PAYERS if key in INVESTMENT_PAYERS)
 
 TEXTS = {
     "year": ("year", "jaar"),
@@ -82,7 +97,9 @@ def _pick(pair, lang: str) -> str:
 
 def label(key: str, lang: str = "en") -> str:
     """The label of an indicator, payer or text key in ``lang`` ('en' or 'nl')."""
-    for table in (INDICATOR_LABELS, PAYER_LABELS, TEXTS):
+    if key in PAYERS:
+        return _pick((PAYERS[key].en, PAYERS[key].nl), lang)
+    for table in (INDICATOR_LABELS, TEXTS):
         if key in table:
             return _pick(table[key], lang)
     _pick(("", ""), lang)  # still refuse an unknown language
