@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from sim import cli
+from sim.workshop import comparison
 from sim.studies.compare import OUTCOMES, Comparison, TrackedModel, area_outcomes, need_score_v
 from sim.model.mechanisms.common import need_score
 from sim.studies.runner import run_model
@@ -276,10 +277,35 @@ def test_compare_cli_refuses_a_bad_area_or_window_before_running(tmp_path, capsy
 
 def test_failed_save_leaves_no_output(tmp_path, monkeypatch):
     c = Comparison([small(end_year=2013)], replicates=1, progress=False).run()
-    monkeypatch.setattr(Comparison, "plot", lambda self: (_ for _ in ()).throw(RuntimeError("figure failed")))
+    monkeypatch.setattr(comparison, "figures", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("figure failed")))
     with pytest.raises(RuntimeError):
-        c.save(tmp_path / "out")
+        comparison.save(c, tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_python_api_summary_is_unlabelled_and_the_workshop_labels_it(tmp_path):
+    """The study's summary has no language; the workshop adds the label column and writes the folder."""
+    c = Comparison([small(end_year=2013)], replicates=1, progress=False).run()
+    summary = c.summary()
+    assert "label" not in summary.columns
+    nl = comparison.labelled(summary, "nl")
+    assert list(nl.columns[:3]) == ["scenario", "outcome", "label"]
+    assert nl.set_index("outcome").loc["falls_per_1000_65plus", "label"] == "Valincidenten per 1.000 65-plussers"
+    pd.testing.assert_frame_equal(nl.drop(columns="label"), summary)
+    assert "| Valincidenten per 1.000 65-plussers |" in comparison.markdown(c, "nl", summary)
+    out = comparison.save(c, tmp_path / "out", lang="nl", areas=["centrum"])
+    pd.testing.assert_frame_equal(pd.read_csv(out / "comparison.csv").drop(columns="label"),
+                                  summary, check_dtype=False)
+    assert json.loads((out / "manifest.json").read_text())["language"] == "nl"
+
+
+def test_studies_never_import_the_workshop():
+    """Imports go workshop -> studies -> model, also the ones inside functions (grimp sees those too)."""
+    import grimp
+    graph = grimp.build_graph("sim")
+    wrong = [(m, i) for m in graph.modules if m.startswith("sim.studies")
+             for i in graph.find_modules_directly_imported_by(m) if i.startswith("sim.workshop")]
+    assert wrong == []
 
 
 def test_area_outcomes_function_by_name_and_by_cells():

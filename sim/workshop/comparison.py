@@ -148,11 +148,11 @@ def comparison_markdown(summary, order, window, replicates, lang="en") -> str:
             out.append(f"| {label(outcome, lang)} | " + " | ".join(cells) + " |")
         return out + [""]
 
-    lines += table(OUTCOMES, "mean", "p5", "p95", "Waarden" if nl else "Values", order)
+    lines += table(OUTCOMES, "mean", "p5", "p95", text("values", lang), order)
     lines += table(OUTCOMES, "diff_mean", "diff_p5", "diff_p95", text("difference", lang, first=first).capitalize(),
                    others)
     lines += table(("extra_cost_eur", "extra_months_at_home", COST_PER_MONTH), "mean", "p5", "p95",
-                   "Kosten per gewonnen maand thuis" if nl else "Cost per month of independent living gained", others)
+                   text("title_per_month", lang), others)
     lines += [("Definitie. Extra kosten = som over de jaren van (totale kosten per inwoner − die van "
                f"{first}) × inwoners. Extra maanden thuis = N × (M − M₀): N is het aantal perioden van thuis wonen na "
                "een eerste indicatie die in de jaren eindigden (opname of overlijden), M hun gemiddelde duur in "
