@@ -21,7 +21,7 @@ import pandas as pd
 from sim.model.indicators import COST_PAYERS, cost_indicator
 from sim.studies.compare import COST_PER_MONTH, KEY_OUTCOMES, OUTCOMES, Comparison, area_cells
 from sim.studies.summary import replicate_summary
-from sim.workshop.labels import LANGUAGES, label, text
+from sim.workshop.labels import LANGUAGES, label, number, text
 
 
 def labelled(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -117,13 +117,6 @@ def fig_maps(cells_last, order, year, lang):
     return fig
 
 
-def _fmt(x) -> str:
-    if not np.isfinite(x):
-        return "–"
-    a = abs(x)
-    return f"{x:,.0f}" if a >= 1000 else f"{x:.1f}" if a >= 10 else f"{x:.3f}" if a >= 0.01 or a == 0 else f"{x:.2g}"
-
-
 def comparison_markdown(summary, order, window, replicates, lang="en") -> str:
     nl = lang == "nl"
     first = order[0]
@@ -144,7 +137,7 @@ def comparison_markdown(summary, order, window, replicates, lang="en") -> str:
         out = [f"## {title}", "", head, "|---|" + "---|" * len(columns)]
         for outcome in rows:
             d = summary[summary.outcome == outcome].set_index("scenario")
-            cells = [f"{_fmt(d.loc[s, value])} [{_fmt(d.loc[s, lo])}, {_fmt(d.loc[s, hi])}]" for s in columns]
+            cells = [f"{number(d.loc[s, value])} [{number(d.loc[s, lo])}, {number(d.loc[s, hi])}]" for s in columns]
             out.append(f"| {label(outcome, lang)} | " + " | ".join(cells) + " |")
         return out + [""]
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections import namedtuple
 
+import numpy as np
+
 from sim.model.indicators import INVESTMENT, INVESTMENT_PAYERS, WLZ, WMO, ZVW, cost_indicator
 
 LANGUAGES = ("en", "nl")
@@ -89,7 +91,7 @@ TEXTS = {
                          "Kernuitkomsten per scenario (gemiddelde en 90 %-band over replicaties)"),
     "title_differences": ("Difference from {first}, {years} (mean and 90 % interval of paired differences)",
                           "Verschil met {first}, {years} (gemiddelde en 90 %-interval van gepaarde verschillen)"),
-    "title_costs": ("Yearly cost by payer, mean over {years}", "Jaarlijkse kosten per financier, gemiddeld over {years}"),
+    "title_costs": ("Yearly cost by payer, mean over {years}", "Jaarlijkse kosten per betaler, gemiddeld over {years}"),
     "title_maps": ("Unmet care need per neighbourhood in {year} (red: woonservicegebied)",
                    "Onvervulde zorgvraag per buurt in {year} (rood: woonservicegebied)"),
     "window": ("years compared", "vergeleken jaren"),
@@ -112,6 +114,16 @@ def label(key: str, lang: str = "en") -> str:
             return _pick(table[key], lang)
     _pick(("", ""), lang)  # still refuse an unknown language
     return key.replace("_", " ")
+
+
+def number(x) -> str:
+    """A value for a table cell: three significant figures or so, thousands separated, '–' for none."""
+    if x is None or not np.isfinite(x):
+        return "–"
+    a = abs(x)
+    if a == 0:
+        return "0"
+    return f"{x:,.0f}" if a >= 1000 else f"{x:.1f}" if a >= 10 else f"{x:.3f}" if a >= 0.01 else f"{x:.2g}"
 
 
 def text(key: str, lang: str = "en", **fields) -> str:

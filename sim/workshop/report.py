@@ -21,7 +21,7 @@ import pandas as pd
 import sim
 from sim.errors import InputError
 from sim.studies.compare import COST_OUTCOMES, COST_PER_MONTH
-from sim.workshop.labels import LANGUAGES, ORGANISATIONS, PAYERS, TEXTS, label
+from sim.workshop.labels import LANGUAGES, ORGANISATIONS, PAYERS, TEXTS, label, number
 
 REQUIRED_COLUMNS = {"scenario", "outcome", "mean", "p5", "p95"}
 COSTS = COST_OUTCOMES
@@ -169,15 +169,6 @@ def read_results(folder) -> tuple[dict, pd.DataFrame, list[Path]]:
 # ---- HTML pieces ----------------------------------------------------------------------------------------
 
 
-def _num(x) -> str:
-    if x is None or pd.isna(x):
-        return "–"
-    a = abs(x)
-    if a == 0:
-        return "0"
-    return f"{x:,.0f}" if a >= 1000 else f"{x:.1f}" if a >= 10 else f"{x:.3f}" if a >= 0.01 or a == 0 else f"{x:.2g}"
-
-
 def _table(head: list[str], rows: list[list[str]], cls: str = "") -> str:
     """Cells are HTML already (escaped by the caller)."""
     h = "".join(f"<th>{c}</th>" for c in head)
@@ -191,7 +182,7 @@ def _wide(table: pd.DataFrame, outcomes, order, value, lo, hi, lang) -> str:
         d = table[table.outcome == outcome].set_index("scenario")
         if d.empty:
             continue
-        cells = [f"{_num(d.loc[s, value])} <small>[{_num(d.loc[s, lo])}, {_num(d.loc[s, hi])}]</small>"
+        cells = [f"{number(d.loc[s, value])} <small>[{number(d.loc[s, lo])}, {number(d.loc[s, hi])}]</small>"
                  if s in d.index else "–" for s in order]
         rows.append([escape(label(outcome, lang))] + cells)
     return _table([escape(label("outcome", lang))] + [escape(s) for s in order], rows, "wide")
@@ -214,8 +205,8 @@ def _investments(s: dict, lang: str) -> str:
         cost = inv.get("cost", {})
         payer = label(cost["payer"], lang) if cost.get("payer") in PAYERS else cost.get("payer", "")
         rows.append([f"<b>{escape(inv.get('type', ''))}</b>" + (f"<br><small>{escape(extra)}</small>" if extra else ""),
-                     escape(str(where)), escape(str(inv.get("start_year", ""))), _num(cost.get("one_off", 0)),
-                     _num(cost.get("yearly", 0)), escape(payer), f"<small>{escape(cost.get('source', ''))}</small>"])
+                     escape(str(where)), escape(str(inv.get("start_year", ""))), number(cost.get("one_off", 0)),
+                     number(cost.get("yearly", 0)), escape(payer), f"<small>{escape(cost.get('source', ''))}</small>"])
     return _table(list(TEXT["inv_cols"][LANGUAGES.index(lang)]), rows, "investments")
 
 
@@ -246,7 +237,7 @@ def _investment_payers(manifest: dict, window, lang: str, inhabitants: pd.Series
             spent = investment_by_payer(r, year)
             for p in payers:
                 per_year[p].append(spent.get(p, 0.0) / n)
-        rows.append([escape(s["name"])] + [_num(sum(v) / len(v)) for p, v in per_year.items()])
+        rows.append([escape(s["name"])] + [number(sum(v) / len(v)) for p, v in per_year.items()])
     head = [escape(label("scenario", lang))] + [escape(label(p, lang)) for p in payers]
     return _table(head, rows, "wide") if rows else ""
 
