@@ -34,14 +34,12 @@ ADDED = ("intramural_places_vv_per_80plus", "intramural_admissions_cut_packages_
 INDICATORS = CATALOGUE + ADDED
 # Who pays. The care hours and their costs go to three schemes (the keys ``care.payer_of`` returns);
 # ``cost_<key>_per_capita`` is a cost indicator for each of COST_PAYERS. An investment is paid by the
-# organisation its scenario names (``cost.payer``, one of INVESTMENT_PAYERS); SCHEME_PAYER is the
-# organisation that pays each scheme's care (DOMAIN.md §1: care offices the Wlz, municipalities the Wmo,
-# health insurers the Zvw).
+# organisation its scenario names (``cost.payer``, one of INVESTMENT_PAYERS). Labels, and which
+# organisation pays which scheme's care, are in sim.workshop.labels.PAYERS.
 WLZ, WMO, ZVW, INVESTMENT = "wlz", "wmo", "zvw", "investment"
 CARE_PAYERS = (WLZ, WMO, ZVW)
 COST_PAYERS = CARE_PAYERS + (INVESTMENT,)
 INVESTMENT_PAYERS = ("municipality", "housing_association", "care_insurer", "care_office")
-SCHEME_PAYER = {WLZ: "care_office", WMO: "municipality", ZVW: "care_insurer"}
 
 
 def cost_indicator(payer: str) -> str:
