@@ -5,8 +5,8 @@
 
 Runs scenarios/baseline.yaml, wsg_hardware, wsg_software, wsg_full and wsg_citywide with the same
 seed and replicate numbers (sim.studies.compare pairs them), summarises the investment years (2016-2040) and
-writes, besides the standard comparison files, the outcomes inside the woonservicegebied `centrum`
-(area_centrum.csv). A run of the 100,000-inhabitant municipality takes about 10-20 s.
+writes (sim.workshop.comparison), besides the standard comparison files, the outcomes inside the
+woonservicegebied `centrum` (area_centrum.csv). A run of the 100,000-inhabitant municipality takes about 10-20 s.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from sim.studies.compare import Comparison
+from sim.workshop import comparison
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ["baseline", "wsg_hardware", "wsg_software", "wsg_full", "wsg_citywide"]
@@ -28,8 +29,8 @@ def main(argv=None) -> int:
     p.add_argument("--no-progress", action="store_true")
     args = p.parse_args(argv)
     files = [ROOT / "scenarios" / f"{name}.yaml" for name in SCENARIOS]
-    c = Comparison(files, replicates=args.replicates, lang=args.lang, progress=not args.no_progress).run()
-    c.save(args.out, areas=["centrum"])
+    c = Comparison(files, replicates=args.replicates, progress=not args.no_progress).run()
+    comparison.save(c, args.out, lang=args.lang, areas=["centrum"])
     summary = c.summary()
     gained = summary[summary.outcome == "cost_per_month_independent_gained"].set_index("scenario")["mean"]
     print(f"wrote {args.out} ({c.replicates} replicates, years {c.window[0]}-{c.window[1]})")

@@ -13,7 +13,7 @@ import sys
 from sim.errors import InputError
 
 # modules that contribute subcommands, in the order `--help` lists them
-SUBCOMMAND_MODULES = ("sim.run", "sim.studies.bench", "sim.studies.compare", "sim.studies.sweep", "sim.studies.sensitivity",
+SUBCOMMAND_MODULES = ("sim.run", "sim.studies.bench", "sim.workshop.comparison", "sim.studies.sweep", "sim.studies.sensitivity",
                       "sim.studies.calibrate", "sim.studies.validate", "sim.workshop.app_cli", "sim.workshop.report")
 
 

@@ -17,8 +17,9 @@ import pandas as pd
 import pytest
 
 from sim import cli
-from sim.studies.compare import OUTCOMES, Comparison, TrackedModel, area_outcomes, need_score_v
-from sim.model.mechanisms.common import need_score
+from sim.workshop import comparison
+from sim.studies.compare import OUTCOMES, Comparison, TrackedModel, area_outcomes
+from sim.model.mechanisms.common import need_score_array
 from sim.studies.runner import run_model
 from sim.model.scenario import load_scenario, resolve_scenario
 
@@ -78,7 +79,6 @@ def test_tracked_spells_reproduce_the_months_at_home_indicator():
     ind = model.indicators().pivot(index="year", columns="indicator", values="value")
     ours = cells.spell_months / cells.spells_ended.where(cells.spells_ended > 0)
     np.testing.assert_allclose(ours.values, ind["months_independent_after_indication"].values, rtol=1e-12)
-    assert need_score_v(np.array([0.55]), np.array([0.8]))[0] == need_score.py_func(0.55, 0.8)
 
 
 # ----------------------------------------------------------------------------- the reform
@@ -196,7 +196,7 @@ def state():
     """Residents 65+ at home with a carer and some care need, after a baseline run to 2016."""
     model = run_model(small(end_year=2016), 0)
     r = model.residents
-    need = need_score_v(r.view("phys"), r.view("cog"))
+    need = need_score_array(r.view("phys"), r.view("cog"))
     keep = ((r.view("residence") == 0) & (r.view("age_months") >= 65 * 12) & (r.view("carer") > 0)
             & (need > model.params.care_need_s0))
     from sim.model.mechanisms.care import care_demand_week
@@ -276,10 +276,35 @@ def test_compare_cli_refuses_a_bad_area_or_window_before_running(tmp_path, capsy
 
 def test_failed_save_leaves_no_output(tmp_path, monkeypatch):
     c = Comparison([small(end_year=2013)], replicates=1, progress=False).run()
-    monkeypatch.setattr(Comparison, "plot", lambda self: (_ for _ in ()).throw(RuntimeError("figure failed")))
+    monkeypatch.setattr(comparison, "figures", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("figure failed")))
     with pytest.raises(RuntimeError):
-        c.save(tmp_path / "out")
+        comparison.save(c, tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_python_api_summary_is_unlabelled_and_the_workshop_labels_it(tmp_path):
+    """The study's summary has no language; the workshop adds the label column and writes the folder."""
+    c = Comparison([small(end_year=2013)], replicates=1, progress=False).run()
+    summary = c.summary()
+    assert "label" not in summary.columns
+    nl = comparison.labelled(summary, "nl")
+    assert list(nl.columns[:3]) == ["scenario", "outcome", "label"]
+    assert nl.set_index("outcome").loc["falls_per_1000_65plus", "label"] == "Valincidenten per 1.000 65-plussers"
+    pd.testing.assert_frame_equal(nl.drop(columns="label"), summary)
+    assert "| Valincidenten per 1.000 65-plussers |" in comparison.markdown(c, "nl", summary)
+    out = comparison.save(c, tmp_path / "out", lang="nl", areas=["centrum"])
+    pd.testing.assert_frame_equal(pd.read_csv(out / "comparison.csv").drop(columns="label"),
+                                  summary, check_dtype=False)
+    assert json.loads((out / "manifest.json").read_text())["language"] == "nl"
+
+
+def test_studies_never_import_the_workshop():
+    """Imports go workshop -> studies -> model, also the ones inside functions (grimp sees those too)."""
+    import grimp
+    graph = grimp.build_graph("sim")
+    wrong = [(m, i) for m in graph.modules if m.startswith("sim.studies")
+             for i in graph.find_modules_directly_imported_by(m) if i.startswith("sim.workshop")]
+    assert wrong == []
 
 
 def test_area_outcomes_function_by_name_and_by_cells():

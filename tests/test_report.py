@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SMALL_WSG
+from sim.studies.compare import Comparison
+from sim.workshop import comparison
 
 
 def langerthuis(*args, timeout=300):
@@ -23,36 +25,8 @@ def results(tmp_path_factory) -> Path:
     variant = tmp / "small_wsg.yaml"
     variant.write_text(SMALL_WSG.format(small=ROOT / "scenarios" / "small.yaml"), encoding="utf-8")
     out = tmp / "compare"
-    try:
-        from sim.studies.compare import Comparison
-    except ModuleNotFoundError:   # before compare.py existed: the same folder layout from the runner
-        return _compare_like(out, [ROOT / "scenarios" / "small.yaml", variant])
-    Comparison([str(ROOT / "scenarios" / "small.yaml"), str(variant)], replicates=2).run().save(out)
-    return out
-
-
-def _compare_like(out, files):
-    import pandas as pd
-
-    from sim.output import atomic_folder, manifest, write_json
-    from sim.workshop.plots import standard_figures
-    from sim.studies.runner import run_replicates
-    from sim.model.scenario import load_scenario
-
-    scenarios = [dict(load_scenario(f), replicates=2) for f in files]
-    runs = [run_replicates(s) for s in scenarios]
-    table = pd.concat([r[0] for r in runs], ignore_index=True)
-    rows = []
-    for name, d in table[table.year >= 2014].groupby(["scenario", "indicator"]):
-        v = d.groupby("replicate").value.mean()
-        rows.append({"scenario": name[0], "outcome": name[1], "mean": v.mean(), "p5": v.quantile(0.05),
-                     "p95": v.quantile(0.95)})
-    with atomic_folder(out) as tmp:
-        table.to_parquet(tmp / "indicators.parquet", index=False)
-        pd.DataFrame(rows).to_csv(tmp / "comparison.csv", index=False)
-        figures = standard_figures(table, runs[0][1], tmp)
-        write_json(tmp / "manifest.json", manifest(scenarios, 1.0, figures=figures))
-    return out
+    c = Comparison([str(ROOT / "scenarios" / "small.yaml"), str(variant)], replicates=2, progress=False).run()
+    return comparison.save(c, out)
 
 
 def test_report_is_one_self_contained_file(results, browser, tmp_path):
@@ -83,6 +57,9 @@ def test_report_in_dutch(results, tmp_path):
 
     html = build_html(results, lang="nl")
     assert "Wat het model niet bevat" in html and "Kosten per betaler" in html
+    # payers by their Dutch names from the one payer table (sim.workshop.labels.PAYERS)
+    assert "<td>zorgverzekeraar (Zvw)</td>" in html and "<th>woningcorporatie</th>" in html
+    assert "care_insurer" not in html.split("<section id='manifest'>")[0]
 
 
 @pytest.mark.parametrize("make", ["missing", "file", "no_comparison", "bad_manifest"])

@@ -32,6 +32,21 @@ ADDED = ("intramural_places_vv_per_80plus", "intramural_admissions_cut_packages_
          "hours_wmo_per_1000", "hours_zvw_per_1000", "inhabitants") + tuple(
     f"clients_{where}_{s}_per_1000" for where in ("home", "institution") for s in SECTOR_NAMES)
 INDICATORS = CATALOGUE + ADDED
+# Who pays. The care hours and their costs go to three schemes (the keys ``care.payer_of`` returns);
+# ``cost_<key>_per_capita`` is a cost indicator for each of COST_PAYERS. An investment is paid by the
+# organisation its scenario names (``cost.payer``, one of INVESTMENT_PAYERS). Labels, and which
+# organisation pays which scheme's care, are in sim.workshop.labels.PAYERS.
+WLZ, WMO, ZVW, INVESTMENT = "wlz", "wmo", "zvw", "investment"
+CARE_PAYERS = (WLZ, WMO, ZVW)
+COST_PAYERS = CARE_PAYERS + (INVESTMENT,)
+INVESTMENT_PAYERS = ("municipality", "housing_association", "care_insurer", "care_office")
+
+
+def cost_indicator(payer: str) -> str:
+    """The cost indicator of a key of COST_PAYERS: euros per inhabitant per year."""
+    return f"cost_{payer}_per_capita"
+
+
 TARIFF = {"home_care": "tariff_home_care_hour", "district_nursing": "tariff_nursing_hour",
           "wmo_household_help": "tariff_household_hour", "wmo_support": "tariff_support_hour",
           "day_care": "tariff_day_care_hour", "respite": "tariff_respite_hour"}
@@ -46,17 +61,17 @@ def yearly_indicators(t: dict, year: int, p, inhabitants: float, places: float, 
     """``t``: the year's integer totals by accumulator name (hours and money in hundredths)."""
     per_1000 = 1000.0 / inhabitants
     hours = {ct: (t[ct + "_c"] + t[ct + "_wlz_c"]) / 100.0 for ct in CARE_TYPES}
-    cost = {"wlz": t["intramural_cost_wlz_cents"] / 100.0, "wmo": 0.0, "zvw": 0.0}
-    payer_hours = {"wlz": 0.0, "wmo": 0.0, "zvw": 0.0}
+    cost = {WLZ: t["intramural_cost_wlz_cents"] / 100.0, WMO: 0.0, ZVW: 0.0}
+    payer_hours = {p: 0.0 for p in CARE_PAYERS}
     ggz = t["intramural_cost_ggz_cents"] / 100.0
-    cost["wmo" if year >= GGZ_TO_WMO_YEAR else "wlz"] += ggz
+    cost[WMO if year >= GGZ_TO_WMO_YEAR else WLZ] += ggz
     for idx, ct in enumerate(CARE_TYPES):
         tariff = getattr(p, TARIFF[ct])
         for wlz_flag, suffix in ((False, "_c"), (True, "_wlz_c")):
             cost[payer_of(idx, year, wlz_flag)] += t[ct + suffix] / 100.0 * tariff
             payer_hours[payer_of(idx, year, wlz_flag)] += t[ct + suffix] / 100.0
-    cost["wmo"] += t["alarm_users"] * p.tariff_alarm_month + t["adaptations"] * p.tariff_adaptation
-    cost["zvw"] += t["hospital_all"] * p.tariff_hospital_admission
+    cost[WMO] += t["alarm_users"] * p.tariff_alarm_month + t["adaptations"] * p.tariff_adaptation
+    cost[ZVW] += t["hospital_all"] * p.tariff_hospital_admission
     values = {
         "pop_65plus_share": t["n65"] / inhabitants,
         "pop_75plus_share": t["n75"] / inhabitants,
@@ -92,20 +107,16 @@ def yearly_indicators(t: dict, year: int, p, inhabitants: float, places: float, 
         "carers_over_8h_share": _ratio(t["carers_over_8h"], t["carers"]),
         "carers_overburdened_share": _ratio(t["carers_overburdened"], t["carers"]),
         "carer_breakdowns_per_1000": t["breakdowns"] * per_1000,
-        "cost_wlz_per_capita": cost["wlz"] / inhabitants,
-        "cost_wmo_per_capita": cost["wmo"] / inhabitants,
-        "cost_zvw_per_capita": cost["zvw"] / inhabitants,
-        "cost_investment_per_capita": investment / inhabitants,
-        "cost_total_per_capita": (cost["wlz"] + cost["wmo"] + cost["zvw"] + investment) / inhabitants,
+        **{cost_indicator(payer): cost[payer] / inhabitants for payer in CARE_PAYERS},
+        cost_indicator(INVESTMENT): investment / inhabitants,
+        "cost_total_per_capita": (cost[WLZ] + cost[WMO] + cost[ZVW] + investment) / inhabitants,
         "months_independent_after_indication": _ratio(t["spell_months"], t["spells_ended"]),
         "moved_to_adapted_dwelling_per_1000": t["moves"] * per_1000,
         "intramural_places_vv_per_80plus": _ratio(places_vv, t["n80"]),
         "intramural_admissions_cut_packages_per_1000": t["admissions_cut_packages"] * per_1000,
         "hours_household_help_per_1000": hours["wmo_household_help"] * per_1000,
         "home_adaptations_per_1000": t["adaptations"] * per_1000,
-        "hours_wlz_per_1000": payer_hours["wlz"] * per_1000,
-        "hours_wmo_per_1000": payer_hours["wmo"] * per_1000,
-        "hours_zvw_per_1000": payer_hours["zvw"] * per_1000,
+        **{f"hours_{payer}_per_1000": payer_hours[payer] * per_1000 for payer in CARE_PAYERS},
         "inhabitants": inhabitants,
     }
     for where in ("home", "institution"):

@@ -21,12 +21,12 @@ import yaml
 from sim.errors import ScenarioError
 from sim.model import ensemble
 from sim.model.parameters import ParameterError, check_value
+from sim.model.indicators import INVESTMENT_PAYERS as PAYERS
 
 REQUIRED = object()  # default of a key that must be given
 MISSING = "nothing (the key is missing)"
 
 CARE_SECTORS = ("VV", "VG", "LG", "ZG", "GGZ")
-PAYERS = ("municipality", "housing_association", "care_insurer", "care_office")
 
 
 # ---- field checkers: check(value, path, fail) -> normalised value; fail(path, expected, found) raises

@@ -1,4 +1,5 @@
-"""Compare scenarios with paired replicates: ``langerthuis compare SCENARIO... --out DIR``.
+"""Compare scenarios with paired replicates (the computation; ``langerthuis compare SCENARIO... --out DIR``
+and the figures, labels and files are ``sim.workshop.comparison``'s).
 
 Pairing. Replicate r of every scenario runs with the *first* scenario's seed and replicate number r.
 Draws are counter-based per (seed, replicate, process, month, person), so two scenarios then share
@@ -36,26 +37,25 @@ need). Hospital admissions are not recorded per cell by the model, so there is n
 """
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
 from sim.errors import InputError
-from sim.workshop.labels import LANGUAGES, label, text
+from sim.model.indicators import COST_PAYERS, cost_indicator
 from sim.model.model import LangerThuisModel
-from sim.model.population import HOME, PKG_IN_RUN
+from sim.model.mechanisms.common import need_score_array
+from sim.model.state import HOME, PKG_IN_RUN
+from sim.studies.summary import band
 
 KEY_OUTCOMES = (
     "months_independent_after_indication", "intramural_admissions_per_1000", "hospital_admissions_per_1000_65plus",
     "falls_per_1000_65plus", "unmet_need_share", "carers_overburdened_share", "carer_breakdowns_per_1000",
     "wellbeing_mean_clients",
 )
-PAYERS = ("wlz", "wmo", "zvw", "investment")
-COST_OUTCOMES = tuple(f"cost_{p}_per_capita" for p in PAYERS) + ("cost_total_per_capita",)
+COST_OUTCOMES = tuple(cost_indicator(p) for p in COST_PAYERS) + ("cost_total_per_capita",)
 OUTCOMES = KEY_OUTCOMES + COST_OUTCOMES
 COST_PER_MONTH = "cost_per_month_independent_gained"
 MONTHS = "months_independent_after_indication"
@@ -70,7 +70,7 @@ AREA_OUTCOMES = ("months_independent_after_indication", "falls_per_1000_65plus",
 
 
 class CompareError(InputError):
-    """Bad comparison input (window, languages, scenario set): one line, exit status 2."""
+    """Bad comparison input (window, area, scenario set): one line, exit status 2."""
 
 
 # ----------------------------------------------------------------------------- the tracked model
@@ -118,7 +118,7 @@ class TrackedModel(LangerThuisModel):
         t[:, 2] += np.bincount(cell[clients], minlength=n)
         t[:, 3] += np.bincount(cell[clients], weights=wb[clients], minlength=n)
         home65 = (res == HOME) & (r.view("age_months") >= 65 * 12)
-        need = np.asarray(need_score_v(r.view("phys")[home65], r.view("cog")[home65]))
+        need = np.asarray(need_score_array(r.view("phys")[home65], r.view("cog")[home65]))
         c, w = cell[home65], wb[home65]
         t[:, 4] += np.bincount(c, minlength=n)
         t[:, 5] += np.bincount(c, weights=r.view("carer_hours")[home65].astype(float), minlength=n)
@@ -131,13 +131,6 @@ class TrackedModel(LangerThuisModel):
         for year, t in sorted(self.tracked.items()):
             frames.append(self.cell_map(year).assign(year=year, **{k: t[:, i] for i, k in enumerate(TRACKED)}))
         return pd.concat(frames, ignore_index=True)
-
-
-def need_score_v(phys, cog):
-    """Vectorised ``sim.model.mechanisms.common.need_score`` (same formula, NumPy arrays; tested to agree)."""
-    dp, dc = 1.0 - phys.astype(float), 1.0 - cog.astype(float)
-    return np.minimum(1.0, np.maximum(dp, dc) + 0.5 * np.minimum(dp, dc))
-
 
 
 # ----------------------------------------------------------------------------- scenarios and windows
@@ -181,14 +174,6 @@ def default_window(scenarios: list[dict]) -> tuple[int, int]:
 
 
 # ----------------------------------------------------------------------------- summaries
-def _interval(values) -> tuple[float, float, float]:
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    if not len(v):
-        return np.nan, np.nan, np.nan
-    return float(v.mean()), float(np.percentile(v, 5)), float(np.percentile(v, 95))
-
-
 def window_values(table: pd.DataFrame, cells: pd.DataFrame, window) -> pd.DataFrame:
     """Per scenario, replicate and outcome: the window value (see the module docstring).
 
@@ -223,8 +208,8 @@ def paired_summary(per_rep: pd.DataFrame, order: list[str], outcomes=None) -> pd
             continue
         w = wide.loc[outcome]
         for s in order:
-            m, p5, p95 = _interval(w[s])
-            d, d5, d95 = _interval(w[s] - w[order[0]])   # paired: same replicate, same random numbers
+            m, p5, p95 = band(w[s])
+            d, d5, d95 = band(w[s] - w[order[0]])   # paired: same replicate, same random numbers
             rows.append({"scenario": s, "outcome": outcome, "mean": m, "p5": p5, "p95": p95,
                          "diff_mean": d, "diff_p5": d5, "diff_p95": d95, "replicates": int(w[s].notna().sum())})
     return pd.DataFrame(rows)
@@ -240,21 +225,18 @@ def cost_per_month_gained(per_rep: pd.DataFrame, order: list[str]) -> pd.DataFra
         ratio = cost / months
         mean_months = months.mean()
         # an interval only when every replicate gains months: otherwise the ratio is unbounded
-        _, r5, r95 = _interval(ratio) if (months > 0).all() else (np.nan, np.nan, np.nan)
+        _, r5, r95 = band(ratio) if (months > 0).all() else (np.nan, np.nan, np.nan)
+        _, c5, c95 = band(cost)
+        _, m5, m95 = band(months)
         rows += [
-            {"scenario": s, "outcome": "extra_cost_eur", "mean": cost.mean(), **_pct(cost)},
-            {"scenario": s, "outcome": "extra_months_at_home", "mean": mean_months, **_pct(months)},
+            {"scenario": s, "outcome": "extra_cost_eur", "mean": cost.mean(), "p5": c5, "p95": c95},
+            {"scenario": s, "outcome": "extra_months_at_home", "mean": mean_months, "p5": m5, "p95": m95},
             {"scenario": s, "outcome": COST_PER_MONTH,
              "mean": cost.mean() / mean_months if mean_months > 0 else np.nan, "p5": r5, "p95": r95},
         ]
     out = pd.DataFrame(rows)
     out["replicates"] = len(w)
     return out
-
-
-def _pct(v):
-    _, p5, p95 = _interval(v)
-    return {"p5": p5, "p95": p95}
 
 
 # ----------------------------------------------------------------------------- inside an area
@@ -306,108 +288,20 @@ def area_outcomes(scenarios: list, area, replicates: int | None = None, window=N
     return Comparison(scenarios, replicates=replicates, window=window, progress=progress).run().area(area)
 
 
-# ----------------------------------------------------------------------------- figures
-def _plt():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    return plt
-
-
-def _grid(n, per_row=4, size=(3.6, 2.8)):
-    plt = _plt()
-    rows = -(-n // per_row)
-    cols = min(n, per_row)
-    fig, axes = plt.subplots(rows, cols, figsize=(size[0] * cols, size[1] * rows + 0.6), squeeze=False)
-    for ax in axes.flat[n:]:
-        ax.set_visible(False)
-    return fig, axes.flat
-
-
-def fig_timeseries(table, order, window, lang):
-    outcomes = KEY_OUTCOMES + ("cost_total_per_capita",)
-    fig, axes = _grid(len(outcomes))
-    for ax, outcome in zip(axes, outcomes):
-        d = table[table.indicator == outcome]
-        for k, s in enumerate(order):
-            g = d[d.scenario == s].groupby("year")["value"]
-            mean, lo, hi = g.mean(), g.quantile(0.05), g.quantile(0.95)
-            ax.plot(mean.index, mean.values, color=f"C{k}", label=s)
-            ax.fill_between(mean.index, lo.values, hi.values, color=f"C{k}", alpha=0.15, linewidth=0)
-        ax.axvspan(window[0] - 0.5, window[1] + 0.5, color="0.9", zorder=0)
-        ax.set_title(label(outcome, lang), fontsize=9)
-        ax.set_xlabel(label("year", lang), fontsize=8)
-        ax.tick_params(labelsize=7)
-    axes[0].legend(fontsize=7)
-    fig.suptitle(text("title_timeseries", lang))
-    fig.tight_layout()
-    return fig
-
-
-def fig_differences(summary, order, window, lang):
-    outcomes = [o for o in OUTCOMES if o in set(summary.outcome)]
-    others = order[1:] or order
-    fig, axes = _grid(len(outcomes))
-    for ax, outcome in zip(axes, outcomes):
-        d = summary[(summary.outcome == outcome)].set_index("scenario").loc[others]
-        err = np.vstack([(d.diff_mean - d.diff_p5).clip(lower=0), (d.diff_p95 - d.diff_mean).clip(lower=0)])
-        ax.bar(range(len(others)), d.diff_mean, yerr=err, capsize=3,
-               color=[f"C{order.index(s)}" for s in others])
-        ax.axhline(0, color="black", linewidth=0.7)
-        ax.set_xticks(range(len(others)), others, rotation=30, ha="right", fontsize=7)
-        ax.set_title(label(outcome, lang), fontsize=9)
-        ax.tick_params(labelsize=7)
-    fig.suptitle(text("title_differences", lang, first=order[0], years=f"{window[0]}-{window[1]}"))
-    fig.tight_layout()
-    return fig
-
-
-def fig_costs(summary, order, window, lang):
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(1.6 * len(order) + 5, 4.5))
-    bottom = np.zeros(len(order))
-    for k, payer in enumerate(PAYERS):
-        d = summary[summary.outcome == f"cost_{payer}_per_capita"].set_index("scenario").loc[order, "mean"].values
-        ax.bar(range(len(order)), d, bottom=bottom, label=label(payer, lang), color=f"C{k}")
-        bottom += d
-    ax.set_xticks(range(len(order)), order, rotation=20, ha="right")
-    ax.set_ylabel(label("eur_per_inhabitant", lang))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-    ax.set_title(text("title_costs", lang, years=f"{window[0]}-{window[1]}"))
-    fig.tight_layout()
-    return fig
-
-
-def fig_maps(cells_last, order, year, lang):
-    from sim.workshop.plots import neighbourhood_map
-    fig, axes = _grid(len(order), per_row=3, size=(4.6, 4.0))
-    top = float(cells_last.groupby(["scenario", "x", "y"]).unmet_need_share.mean().max() or 0.0)
-    for ax, s in zip(axes, order):
-        neighbourhood_map(cells_last[cells_last.scenario == s], None, value="unmet_need_share", ax=ax)
-        image = ax.images[0]
-        image.set_clim(0.0, max(top, 1e-6))          # one colour scale for all scenarios
-        image.colorbar.set_label(label("unmet_need_share", lang))
-        ax.set_title(s)
-    fig.suptitle(text("title_maps", lang, year=year))
-    fig.tight_layout()
-    return fig
-
-
 # ----------------------------------------------------------------------------- the comparison
 class Comparison:
     """Paired comparison of scenarios (paths or resolved dicts); the first one is the reference.
 
     >>> c = Comparison(["scenarios/baseline.yaml", "scenarios/wsg_full.yaml"], replicates=5).run()
     >>> c.summary()            # DataFrame: scenario, outcome, mean, p5, p95, diff_mean, diff_p5, diff_p95
-    >>> c.plot()               # dict of matplotlib figures
     >>> c.area("centrum")      # the same, restricted to the residents of an area
-    >>> c.save("results/cmp")  # all files, written atomically
+
+    Figures, the markdown table, labels and the output folder are the workshop's
+    (``sim.workshop.comparison``: ``figures(c)``, ``markdown(c)``, ``save(c, "results/cmp")``).
     """
 
     def __init__(self, scenarios, replicates: int | None = None, window=None, from_year=None, to_year=None,
-                 lang: str = "en", progress: bool = True):
-        if lang not in LANGUAGES:
-            raise CompareError(f"compare: --lang: expected one of {', '.join(LANGUAGES)}, found {lang!r}")
+                 progress: bool = True):
         self.scenarios = paired_scenarios(list(scenarios), replicates)
         self.order = [s["name"] for s in self.scenarios]
         lo, hi = window or default_window(self.scenarios)
@@ -417,7 +311,7 @@ class Comparison:
             raise CompareError(f"compare: window: expected years within {first['start_year']}-{first['end_year']} "
                                f"with from <= to, found {lo}-{hi}")
         self.window = (lo, hi)
-        self.lang, self.progress = lang, progress
+        self.progress = progress
         self.table = self.cells = None
         self.wall_time = 0.0
 
@@ -454,7 +348,6 @@ class Comparison:
         per_rep = self.window_values()
         out = pd.concat([paired_summary(per_rep, self.order, list(OUTCOMES)),
                          cost_per_month_gained(per_rep, self.order)], ignore_index=True)
-        out.insert(2, "label", [label(o, self.lang) for o in out.outcome])
         out["from_year"], out["to_year"] = self.window
         return out
 
@@ -462,135 +355,22 @@ class Comparison:
         """Area outcomes over the window (or ``window``), summarised like ``summary``."""
         self._need_run()
         cells = area_cells(area, self.scenarios)
-        out = paired_summary(area_window(self.cells, cells, window or self.window), self.order)
-        out.insert(2, "label", [label(o, self.lang) for o in out.outcome])
-        return out
+        return paired_summary(area_window(self.cells, cells, window or self.window), self.order)
 
     def last_cells(self) -> pd.DataFrame:
         """Per scenario, replicate and cell: the last year's cell map (with the tracked columns)."""
         self._need_run()
         return self.cells[self.cells.year == self.cells.year.max()].reset_index(drop=True)
 
-    def plot(self) -> dict:
-        """The figures as {file name: matplotlib figure}."""
-        summary = self.summary()
-        year = int(self.cells.year.max())
-        return {"timeseries.png": fig_timeseries(self.table, self.order, self.window, self.lang),
-                "differences.png": fig_differences(summary, self.order, self.window, self.lang),
-                "costs_by_payer.png": fig_costs(summary, self.order, self.window, self.lang),
-                "maps.png": fig_maps(self.last_cells(), self.order, year, self.lang)}
-
-    def markdown(self, summary: pd.DataFrame | None = None) -> str:
-        summary = self.summary() if summary is None else summary
-        return comparison_markdown(summary, self.order, self.window, self.replicates, self.lang)
-
-    def save(self, out, areas=()) -> Path:
-        """Write indicators, neighbourhoods, comparison (csv, md), figures and manifest into ``out`` atomically;
-        for each of ``areas`` (names of scenario areas) also ``area_<name>.csv`` (see ``area``)."""
-        from sim.output import atomic_folder, manifest, write_json
-        import sim
-        self._need_run()
-        plt = _plt()
-        summary = self.summary()
-        area_tables = {name: self.area(name) for name in areas}     # a bad area name stops before writing
-        with atomic_folder(out) as tmp:
-            self.table.to_parquet(tmp / "indicators.parquet", index=False)
-            self.last_cells().to_parquet(tmp / "neighbourhoods.parquet", index=False)
-            self.cells.to_parquet(tmp / "cells_by_year.parquet", index=False)
-            summary.to_csv(tmp / "comparison.csv", index=False)
-            (tmp / "comparison.md").write_text(self.markdown(summary), encoding="utf-8")
-            for name, table in area_tables.items():
-                table.to_csv(tmp / f"area_{name}.csv", index=False)
-            figures = self.plot()
-            for name, fig in figures.items():
-                fig.savefig(tmp / name, dpi=110, metadata={"Software": f"langerthuis {sim.__version__}"})
-                plt.close(fig)
-            write_json(tmp / "manifest.json", manifest(
-                self.scenarios, self.wall_time, figures=list(figures), command="compare",
-                window={"from_year": self.window[0], "to_year": self.window[1]}, language=self.lang,
-                areas={name: area_cells(name, self.scenarios) for name in areas},
-                pairing={"seed": self.scenarios[0]["seed"], "replicates": self.replicates,
-                         "note": "every scenario's seed was set to the first scenario's seed: replicate r of each "
-                                 "scenario uses that seed and replicate number r (common random numbers); "
-                                 "differences are paired per replicate"}))
-        return Path(out)
-
-
-def _fmt(x) -> str:
-    if not np.isfinite(x):
-        return "–"
-    a = abs(x)
-    return f"{x:,.0f}" if a >= 1000 else f"{x:.1f}" if a >= 10 else f"{x:.3f}" if a >= 0.01 or a == 0 else f"{x:.2g}"
-
-
-def comparison_markdown(summary, order, window, replicates, lang="en") -> str:
-    nl = lang == "nl"
-    first = order[0]
-    lines = [f"# {label('comparison', lang)}: {', '.join(order)}", ""]
-    lines += [(f"Jaren {window[0]}–{window[1]}, {replicates} replicaties per scenario, gepaard: replicatie r van elk "
-               f"scenario gebruikt dezelfde seed en hetzelfde replicatienummer als {first}. Per cel: gemiddelde over "
-               f"replicaties [90 %-interval, 5e–95e percentiel]. Verschillen met {first} zijn per replicatie "
-               f"berekend (gepaard) en daarna samengevat.") if nl else
-              (f"Years {window[0]}–{window[1]}, {replicates} replicates per scenario, paired: replicate r of every "
-               f"scenario uses the same seed and replicate number as {first}. Each cell: mean over replicates "
-               f"[90 % interval, 5th–95th percentile]. Differences from {first} are computed per replicate "
-               f"(paired), then summarised."), ""]
-
-    others = order[1:] or order
-
-    def table(rows, value, lo, hi, title, columns):
-        head = f"| {label('outcome', lang)} | " + " | ".join(columns) + " |"
-        out = [f"## {title}", "", head, "|---|" + "---|" * len(columns)]
-        for outcome in rows:
-            d = summary[summary.outcome == outcome].set_index("scenario")
-            cells = [f"{_fmt(d.loc[s, value])} [{_fmt(d.loc[s, lo])}, {_fmt(d.loc[s, hi])}]" for s in columns]
-            out.append(f"| {label(outcome, lang)} | " + " | ".join(cells) + " |")
-        return out + [""]
-
-    lines += table(OUTCOMES, "mean", "p5", "p95", "Waarden" if nl else "Values", order)
-    lines += table(OUTCOMES, "diff_mean", "diff_p5", "diff_p95", text("difference", lang, first=first).capitalize(),
-                   others)
-    lines += table(("extra_cost_eur", "extra_months_at_home", COST_PER_MONTH), "mean", "p5", "p95",
-                   "Kosten per gewonnen maand thuis" if nl else "Cost per month of independent living gained", others)
-    lines += [("Definitie. Extra kosten = som over de jaren van (totale kosten per inwoner − die van "
-               f"{first}) × inwoners. Extra maanden thuis = N × (M − M₀): N is het aantal perioden van thuis wonen na "
-               "een eerste indicatie die in de jaren eindigden (opname of overlijden), M hun gemiddelde duur in "
-               f"maanden en M₀ die van {first}. Kosten per gewonnen maand = extra kosten / extra maanden; leeg (–) "
-               "waar geen maanden gewonnen worden; negatief: het scenario bespaart geld én wint maanden. Het gemiddelde "
-               "is gemiddelde extra kosten / gemiddelde extra maanden; het interval komt uit de ratio's per "
-               "replicatie en staat er alleen als elke replicatie maanden wint.") if nl else
-              ("Definition. Extra cost = sum over the years of (total cost per inhabitant − that of "
-               f"{first}) × inhabitants. Extra months at home = N × (M − M₀): N is the number of spells of living at "
-               "home after a first package that ended in the years (admission or death), M their mean length in "
-               f"months and M₀ that of {first}. Cost per month gained = extra cost / extra months; empty (–) where "
-               "no months are gained; negative: the scenario saves money while gaining months. The mean is mean extra "
-               "cost / mean extra months; the interval comes from the per-replicate ratios and is given only when "
-               "every replicate gains months."), ""]
-    return "\n".join(lines)
-
-
-# ----------------------------------------------------------------------------- command line
-def register(sub):
-    p = sub.add_parser("compare", help="run scenarios paired (same seeds) and compare them with the first")
-    p.add_argument("scenario", nargs="+", help="scenario YAML files; the first is the reference")
-    p.add_argument("--out", required=True, help="output folder (replaced atomically when complete)")
-    p.add_argument("--replicates", type=int, help="replicates per scenario (default: the first scenario's)")
-    p.add_argument("--from-year", type=int, help="first year of the summary window (default: first investment year)")
-    p.add_argument("--to-year", type=int, help="last year of the summary window (default: the end year)")
-    p.add_argument("--lang", choices=LANGUAGES, default="en", help="language of labels (default en)")
-    p.add_argument("--area", action="append", default=[], metavar="NAME",
-                   help="also write area_NAME.csv: outcomes inside a scenario area (repeatable)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.set_defaults(func=main)
-
-
-def main(args) -> int:
-    c = Comparison(args.scenario, replicates=args.replicates, from_year=args.from_year, to_year=args.to_year,
-                   lang=args.lang, progress=not args.no_progress)   # bad input stops here: nothing written
-    for name in args.area:
-        area_cells(name, c.scenarios)                                  # ... and so does a bad area name
-    c.run()
-    c.save(args.out, areas=args.area)
-    print(f"wrote {os.fspath(args.out)}: {len(c.order)} scenarios x {c.replicates} replicate(s), "
-          f"years {c.window[0]}-{c.window[1]}, in {c.wall_time:.1f} s")
-    return 0
+    def manifest(self, areas=(), **fields) -> dict:
+        """The manifest of this comparison (``sim.output.manifest``): ``fields`` (e.g. figures, language), the
+        window, the areas by their cells and how the replicates were paired."""
+        from sim.output import manifest
+        return manifest(
+            self.scenarios, self.wall_time, **fields, command="compare",
+            window={"from_year": self.window[0], "to_year": self.window[1]},
+            areas={name: area_cells(name, self.scenarios) for name in areas},
+            pairing={"seed": self.scenarios[0]["seed"], "replicates": self.replicates,
+                     "note": "every scenario's seed was set to the first scenario's seed: replicate r of each "
+                             "scenario uses that seed and replicate number r (common random numbers); "
+                             "differences are paired per replicate"})

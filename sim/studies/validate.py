@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
+from sim.studies.summary import band
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository
 DEFAULT_SCENARIO = ROOT / "scenarios" / "baseline.yaml"
@@ -75,18 +76,15 @@ def compare(targets: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     out = []
     years = set(table.year.unique())
     for row in targets.itertuples():
-        v = table.loc[(table.indicator == row.indicator) & (table.year == row.year), "value"].to_numpy(float)
-        v = v[np.isfinite(v)]
+        mean, p05, p95 = band(table.loc[(table.indicator == row.indicator) & (table.year == row.year), "value"])
         rec = {"indicator": row.indicator, "year": row.year, "observed": row.value, "tolerance": row.tolerance,
                "simulated_mean": np.nan, "simulated_p05": np.nan, "simulated_p95": np.nan, "abs_error": np.nan}
         if row.year not in years:
             rec["within_tolerance"] = "not simulated (year outside the run)"
-        elif not len(v):
+        elif np.isnan(mean):
             rec["within_tolerance"] = "not simulated (no value: empty denominator)"
         else:
-            mean = float(v.mean())
-            rec.update(simulated_mean=mean, simulated_p05=float(np.quantile(v, 0.05)),
-                       simulated_p95=float(np.quantile(v, 0.95)), abs_error=abs(mean - row.value))
+            rec.update(simulated_mean=mean, simulated_p05=p05, simulated_p95=p95, abs_error=abs(mean - row.value))
             rec["within_tolerance"] = "yes" if abs(mean - row.value) <= row.tolerance else "no"
         rec["source"] = row.source
         out.append(rec)

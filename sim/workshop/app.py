@@ -29,7 +29,8 @@ import sim  # noqa: E402
 from sim.workshop.appcache import (KEY_INDICATORS, PAYERS, SCENARIO_DIR, Levers, apply_levers, bands,  # noqa: E402
                           costs_by_payer, differences, key_outcomes, list_scenarios, run_cached, run_years)
 from sim.errors import InputError  # noqa: E402
-from sim.workshop.labels import label as shared_label  # noqa: E402
+from sim.workshop.labels import TEXTS, label as shared_label  # noqa: E402
+from sim.model.indicators import COST_PAYERS, cost_indicator  # noqa: E402
 from sim.model.scenario import load_scenario  # noqa: E402
 
 # ---- labels (en, nl) -----------------------------------------------------------------------------------
@@ -71,17 +72,13 @@ TEXT = {
     "base": ("base scenario", "basisscenario"),
     "diff_note": ("paired by replicate (same random streams); needs two or more scenarios",
                   "gepaard per herhaling (dezelfde toevalsstromen); vraagt twee of meer scenario's"),
-    "costs": ("Costs by payer", "Kosten per betaler"),
     "costs_note": ("mean euros per inhabitant per year over the run: care paid by each payer plus their "
                    "investments", "gemiddelde euro's per inwoner per jaar over de looptijd: zorg per betaler plus "
                    "hun investeringen"),
     "outcomes": ("Key outcomes in the last year", "Belangrijkste uitkomsten in het laatste jaar"),
     "downloads": ("Downloads", "Downloads"),
-    "year": ("year", "jaar"),
-    "scenario": ("scenario", "scenario"),
     "mean": ("mean (5-95 %)", "gemiddelde (5-95 %)"),
     "vs_base": ("difference from base", "verschil met basis"),
-    "per_inhabitant": ("euros per inhabitant per year", "euro per inwoner per jaar"),
     "care": ("care", "zorg"),
     "investment": ("investment", "investering"),
     "caveat": ("The model has no explicit housing market; VG/LG/ZG/GGZ clients keep their package level; "
@@ -91,39 +88,30 @@ TEXT = {
                "veel parameters zijn aannames (zie sim/model/parameters.yaml). Vergelijk scenario's, lees de "
                "getallen niet als voorspelling."),
 }
-# indicator labels come from sim.workshop.labels (shared with `langerthuis compare`); these are the app's extras
-EXTRA_LABELS = {
-    "share_75plus_independent": ("75+ living independently (share)", "75+ zelfstandig wonend (aandeel)"),
-    "intramural_residents_per_1000": ("Intramural residents per 1,000", "Intramurale bewoners per 1.000"),
-    "alarm_response_within_target_share": ("Alarm followed up in time (share)", "Alarm op tijd opgevolgd (aandeel)"),
-    "moved_to_adapted_dwelling_per_1000": ("Moves to an adapted dwelling per 1,000",
-                                           "Verhuizingen naar aangepaste woning per 1.000"),
-    # the map's per-neighbourhood values
+# indicator and payer labels come from sim.workshop.labels (shared with `compare` and `report`); these are
+# the map's per-neighbourhood values
+MAP_LABELS = {
     "residents_65plus": ("Residents 65+", "Inwoners 65+"),
     "falls": ("Falls", "Valincidenten"),
     "hours_needed": ("Care hours needed", "Benodigde zorguren"),
     "hours_unmet": ("Care hours unmet", "Onvervulde zorguren"),
     "wsg": ("Woonservicegebied completeness (0-1)", "Volledigheid woonservicegebied (0-1)"),
 }
-# the payers as the scenario files name them (``cost.payer``)
-PAYER_LABELS = {"care_office": ("care office (Wlz)", "zorgkantoor (Wlz)"),
-                "municipality": ("municipality (Wmo)", "gemeente (Wmo)"),
-                "care_insurer": ("health insurer (Zvw)", "zorgverzekeraar (Zvw)"),
-                "housing_association": ("housing association", "woningcorporatie")}
 MAP_VALUES = ("unmet_need_share", "hours_unmet", "hours_needed", "falls", "residents_65plus", "wsg")
 SERIES_CHOICES = tuple(dict.fromkeys(KEY_INDICATORS + (
     "intramural_residents_per_1000", "extramuralised_clients_per_1000", "wellbeing_mean_clients",
     "mantelzorg_hours_per_1000", "carer_breakdowns_per_1000", "moved_to_adapted_dwelling_per_1000",
-    "cost_wlz_per_capita", "cost_wmo_per_capita", "cost_zvw_per_capita", "cost_investment_per_capita")))
+    ) + tuple(cost_indicator(p) for p in COST_PAYERS)))
 ALARM_CHOICES = (0, 5, 10, 15, 20, 30)
 
 
 def t(key: str, lang: str) -> str:
-    return TEXT[key][lang == "nl"]
+    """The app's text, or a text shared with the other outputs (sim.workshop.labels.TEXTS)."""
+    return (TEXT.get(key) or TEXTS[key])[lang == "nl"]
 
 
 def label(name: str, lang: str) -> str:
-    pair = PAYER_LABELS.get(name) or EXTRA_LABELS.get(name)
+    pair = MAP_LABELS.get(name)
     return pair[lang == "nl"] if pair else shared_label(name, lang)
 
 
@@ -217,7 +205,7 @@ def costs_png(costs: pd.DataFrame, base: str, lang: str) -> bytes:
     for i, payer in enumerate(PAYERS):
         axes[0].bar(names, totals[payer].to_numpy(), bottom=bottom, color=f"C{i}", label=label(payer, lang))
         bottom += totals[payer].to_numpy()
-    axes[0].set_ylabel(t("per_inhabitant", lang))
+    axes[0].set_ylabel(t("eur_per_inhabitant", lang))
     axes[0].tick_params(axis="x", labelsize=8, rotation=20)
     if others:
         width = 0.8 / len(others)
@@ -432,7 +420,7 @@ def Results(results: dict):
     with solara.Card(t("diff", L), subtitle=t("diff_note", L), classes=["lt-diff-card"]):
         solara.Select(t("base", L), values=names, value=base, on_value=base_choice.set)
         solara.Image(diff_image, classes=["lt-diff"])
-    with solara.Card(t("costs", L), subtitle=t("costs_note", L), classes=["lt-costs-card"]):
+    with solara.Card(t("costs_by_payer", L), subtitle=t("costs_note", L), classes=["lt-costs-card"]):
         solara.Image(costs_image, classes=["lt-costs"])
     with solara.Card(t("outcomes", L), classes=["lt-outcomes-card"]):
         solara.HTML("div", outcomes_html(outcomes, L))

@@ -18,6 +18,10 @@ import sim
 from sim.errors import InputError
 from sim.output import atomic_folder, write_json
 from sim.model.scenario import resolve_scenario
+from sim.studies.summary import replicate_summary
+from sim.workshop.labels import ORGANISATIONS, PAYERS as PAYER_TABLE
+
+BAND_COLUMNS = ["scenario", "year", "mean", "low", "high"]
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -216,10 +220,14 @@ def list_scenarios(folder=SCENARIO_DIR) -> dict[str, Path]:
 # ---- tables behind the figures -------------------------------------------------------------------------
 
 
+def _low_high(summary: pd.DataFrame) -> pd.DataFrame:
+    """A replicate summary (sim.studies.summary) in the app's columns: scenario, year, mean, low, high."""
+    return summary.rename(columns={"p5": "low", "p95": "high"})[BAND_COLUMNS]
+
+
 def bands(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
     """scenario, year, mean, low, high: mean and 5-95 % interval over replicates."""
-    d = table[table.indicator == indicator].groupby(["scenario", "year"], sort=False)["value"]
-    return pd.DataFrame({"mean": d.mean(), "low": d.quantile(0.05), "high": d.quantile(0.95)}).reset_index()
+    return _low_high(replicate_summary(table[table.indicator == indicator], ["scenario", "year"], sort=False))
 
 
 def differences(table: pd.DataFrame, indicator: str, base: str) -> pd.DataFrame:
@@ -231,21 +239,19 @@ def differences(table: pd.DataFrame, indicator: str, base: str) -> pd.DataFrame:
     d = table[table.indicator == indicator].pivot_table(index=["replicate", "year"], columns="scenario",
                                                          values="value")
     if base not in d:
-        return pd.DataFrame(columns=["scenario", "year", "mean", "low", "high"])
+        return pd.DataFrame(columns=BAND_COLUMNS)
     rows = []
     for name in [c for c in table.scenario.unique() if c != base and c in d]:
-        diff = (d[name] - d[base]).dropna().groupby("year")
-        rows.append(pd.DataFrame({"scenario": name, "mean": diff.mean(), "low": diff.quantile(0.05),
-                                  "high": diff.quantile(0.95)}).reset_index())
-    return pd.concat(rows, ignore_index=True)[["scenario", "year", "mean", "low", "high"]] if rows else \
-        pd.DataFrame(columns=["scenario", "year", "mean", "low", "high"])
+        diff = (d[name] - d[base]).dropna().rename("value").reset_index()
+        rows.append(replicate_summary(diff, "year").assign(scenario=name))
+    if not rows:
+        return pd.DataFrame(columns=BAND_COLUMNS)
+    return _low_high(pd.concat(rows, ignore_index=True))
 
 
-# the model's care costs go to these payers; investments name their payer themselves
-PAYERS = ("care_office", "municipality", "care_insurer", "housing_association")
-CARE_COST_PAYER = {"cost_wlz_per_capita": "care_office",      # Wlz: zorgkantoor
-                   "cost_wmo_per_capita": "municipality",     # Wmo
-                   "cost_zvw_per_capita": "care_insurer"}     # Zvw
+# the payers of the app's cost table: the organisations, each paying its scheme's care (sim.workshop.labels)
+PAYERS = ORGANISATIONS
+CARE_COST_PAYER = {PAYER_TABLE[p].indicator: p for p in PAYERS if PAYER_TABLE[p].indicator}
 
 
 def investment_by_payer(scenario: dict, year: int) -> dict:

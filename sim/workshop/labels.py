@@ -5,6 +5,12 @@ underscores as spaces, so a new indicator never breaks a figure (it only lacks a
 """
 from __future__ import annotations
 
+from collections import namedtuple
+
+import numpy as np
+
+from sim.model.indicators import INVESTMENT, INVESTMENT_PAYERS, WLZ, WMO, ZVW, cost_indicator
+
 LANGUAGES = ("en", "nl")
 
 INDICATOR_LABELS = {  # name: (English, Dutch)
@@ -27,6 +33,11 @@ INDICATOR_LABELS = {  # name: (English, Dutch)
     "hours_wmo_per_1000": ("Wmo care hours per 1,000", "Uren Wmo-ondersteuning per 1.000"),
     "hours_zvw_per_1000": ("Zvw care hours per 1,000", "Uren Zvw-zorg per 1.000"),
     "hours_home_care_per_1000": ("Personal care hours per 1,000", "Uren persoonlijke verzorging per 1.000"),
+    "share_75plus_independent": ("75+ living independently (share)", "75+ zelfstandig wonend (aandeel)"),
+    "intramural_residents_per_1000": ("Intramural residents per 1,000", "Intramurale bewoners per 1.000"),
+    "alarm_response_within_target_share": ("Alarm followed up in time (share)", "Alarm op tijd opgevolgd (aandeel)"),
+    "moved_to_adapted_dwelling_per_1000": ("Moves to an adapted dwelling per 1,000",
+                                           "Verhuizingen naar aangepaste woning per 1.000"),
     "cost_wlz_per_capita": ("Wlz cost per inhabitant (EUR)", "Kosten Wlz per inwoner (EUR)"),
     "cost_wmo_per_capita": ("Wmo cost per inhabitant (EUR)", "Kosten Wmo per inwoner (EUR)"),
     "cost_zvw_per_capita": ("Zvw cost per inhabitant (EUR)", "Kosten Zvw per inwoner (EUR)"),
@@ -47,12 +58,23 @@ INDICATOR_LABELS = {  # name: (English, Dutch)
                                        "Uren mantelzorg per week per 65-plusser"),
 }
 
-PAYER_LABELS = {
-    "wlz": ("Wlz (long-term care)", "Wlz (langdurige zorg)"),
-    "wmo": ("Wmo (municipality)", "Wmo (gemeente)"),
-    "zvw": ("Zvw (health insurer)", "Zvw (zorgverzekeraar)"),
-    "investment": ("Investment (woonservicegebied)", "Investering (woonservicegebied)"),
-}
+# Who pays, one row a payer: the model's cost lines (sim.model.indicators.COST_PAYERS) and the organisations
+# that pay (a scenario's investment names one: INVESTMENT_PAYERS); ``indicator`` is the cost indicator of
+# the care each pays (an organisation: the scheme it pays, DOMAIN.md §1; a housing association pays no care).
+Payer = namedtuple("Payer", "key en nl indicator")
+PAYERS = {p.key: p for p in (
+    Payer(WLZ, "Wlz (long-term care)", "Wlz (langdurige zorg)", cost_indicator(WLZ)),
+    Payer(WMO, "Wmo (municipality)", "Wmo (gemeente)", cost_indicator(WMO)),
+    Payer(ZVW, "Zvw (health insurer)", "Zvw (zorgverzekeraar)", cost_indicator(ZVW)),
+    Payer(INVESTMENT, "Investment (woonservicegebied)", "Investering (woonservicegebied)", cost_indicator(INVESTMENT)),
+    Payer("care_office", "care office (Wlz)", "zorgkantoor (Wlz)", cost_indicator(WLZ)),
+    Payer("municipality", "municipality (Wmo)", "gemeente (Wmo)", cost_indicator(WMO)),
+    Payer("care_insurer", "health insurer (Zvw)", "zorgverzekeraar (Zvw)", cost_indicator(ZVW)),
+    Payer("housing_association", "housing association", "woningcorporatie", None),
+)}
+# the organisations in the table's order (the schemes' payers first): the columns of the app's and the
+# report's tables of who pays
+ORGANISATIONS = tuple(key for key in PAYERS if key in INVESTMENT_PAYERS)
 
 TEXTS = {
     "year": ("year", "jaar"),
@@ -61,12 +83,15 @@ TEXTS = {
     "mean": ("mean", "gemiddelde"),
     "interval": ("90 % interval", "90 %-interval"),
     "difference": ("difference from {first}", "verschil met {first}"),
+    "costs_by_payer": ("Costs by payer", "Kosten per betaler"),
+    "values": ("Values", "Waarden"),
+    "title_per_month": ("Cost per month of living at home gained", "Kosten per gewonnen maand thuis wonen"),
     "eur_per_inhabitant": ("EUR per inhabitant per year", "EUR per inwoner per jaar"),
     "title_timeseries": ("Key outcomes per scenario (mean and 90 % band over replicates)",
                          "Kernuitkomsten per scenario (gemiddelde en 90 %-band over replicaties)"),
     "title_differences": ("Difference from {first}, {years} (mean and 90 % interval of paired differences)",
                           "Verschil met {first}, {years} (gemiddelde en 90 %-interval van gepaarde verschillen)"),
-    "title_costs": ("Yearly cost by payer, mean over {years}", "Jaarlijkse kosten per financier, gemiddeld over {years}"),
+    "title_costs": ("Yearly cost by payer, mean over {years}", "Jaarlijkse kosten per betaler, gemiddeld over {years}"),
     "title_maps": ("Unmet care need per neighbourhood in {year} (red: woonservicegebied)",
                    "Onvervulde zorgvraag per buurt in {year} (rood: woonservicegebied)"),
     "window": ("years compared", "vergeleken jaren"),
@@ -82,11 +107,23 @@ def _pick(pair, lang: str) -> str:
 
 def label(key: str, lang: str = "en") -> str:
     """The label of an indicator, payer or text key in ``lang`` ('en' or 'nl')."""
-    for table in (INDICATOR_LABELS, PAYER_LABELS, TEXTS):
+    if key in PAYERS:
+        return _pick((PAYERS[key].en, PAYERS[key].nl), lang)
+    for table in (INDICATOR_LABELS, TEXTS):
         if key in table:
             return _pick(table[key], lang)
     _pick(("", ""), lang)  # still refuse an unknown language
     return key.replace("_", " ")
+
+
+def number(x) -> str:
+    """A value for a table cell: three significant figures or so, thousands separated, '–' for none."""
+    if x is None or not np.isfinite(x):
+        return "–"
+    a = abs(x)
+    if a == 0:
+        return "0"
+    return f"{x:,.0f}" if a >= 1000 else f"{x:.1f}" if a >= 10 else f"{x:.3f}" if a >= 0.01 else f"{x:.2g}"
 
 
 def text(key: str, lang: str = "en", **fields) -> str:

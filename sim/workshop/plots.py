@@ -9,13 +9,15 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import sim  # noqa: E402
-from sim.model.indicators import SECTOR_NAMES  # noqa: E402
+from sim.model.indicators import CARE_PAYERS, SECTOR_NAMES  # noqa: E402
+from sim.studies.summary import replicate_summary  # noqa: E402
+from sim.workshop.labels import label  # noqa: E402
 
 
 def _series(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    """Per year: mean and 5-95 % band over replicates."""
-    d = table[table.indicator == indicator].groupby("year")["value"]
-    return pd.DataFrame({"mean": d.mean(), "low": d.quantile(0.05), "high": d.quantile(0.95)})
+    """Per year (the index): mean and 5-95 % band over replicates."""
+    s = replicate_summary(table[table.indicator == indicator], "year").set_index("year")
+    return s.rename(columns={"p5": "low", "p95": "high"})[["mean", "low", "high"]]
 
 
 def _save(fig, path, title):
@@ -41,13 +43,13 @@ def residents_by_sector(table, path):
 
 def care_hours_by_payer(table, path):
     fig, ax = plt.subplots(figsize=(7, 4))
-    years = _series(table, "hours_wlz_per_1000").index
-    stacks = [_series(table, f"hours_{p}_per_1000")["mean"].values for p in ("wlz", "wmo", "zvw")]
-    ax.stackplot(years, stacks, labels=["Wlz (AWBZ until 2014)", "Wmo (municipality)", "Zvw (insurer)"], alpha=0.8)
+    series = [_series(table, f"hours_{p}_per_1000") for p in CARE_PAYERS]
+    ax.stackplot(series[0].index, [s["mean"].values for s in series],
+                 labels=[label(p) for p in CARE_PAYERS], alpha=0.8)
     ax.set_xlabel("year")
     ax.set_ylabel("formal care hours at home per 1,000 inhabitants")
     ax.legend(loc="upper left")
-    _save(fig, path, "Formal care hours at home by payer")
+    _save(fig, path, "Formal care hours at home by payer (Wlz: AWBZ until 2014)")
 
 
 def informal_care(table, path):

@@ -20,15 +20,12 @@ import pandas as pd
 
 import sim
 from sim.errors import InputError
-from sim.workshop.labels import LANGUAGES, label
+from sim.studies.compare import COST_OUTCOMES, COST_PER_MONTH
+from sim.workshop.labels import LANGUAGES, ORGANISATIONS, PAYERS, TEXTS, label, number
 
 REQUIRED_COLUMNS = {"scenario", "outcome", "mean", "p5", "p95"}
-COSTS = ("cost_wlz_per_capita", "cost_wmo_per_capita", "cost_zvw_per_capita", "cost_investment_per_capita",
-         "cost_total_per_capita")
-PER_MONTH = ("extra_cost_eur", "extra_months_at_home", "cost_per_month_independent_gained")
-PAYER_NAMES = {"municipality": ("municipality", "gemeente"), "housing_association": ("housing association",
-               "woningcorporatie"), "care_insurer": ("health insurer", "zorgverzekeraar"),
-               "care_office": ("care office (zorgkantoor)", "zorgkantoor")}
+COSTS = COST_OUTCOMES
+PER_MONTH = ("extra_cost_eur", "extra_months_at_home", COST_PER_MONTH)
 
 TEXT = {
     "title": ("Langer thuis: scenario comparison", "Langer thuis: vergelijking van scenario's"),
@@ -58,9 +55,7 @@ TEXT = {
                       "Jaren {years}. Per cel: gemiddelde over {n} replicaties met het 90 %-interval (5e-95e "
                       "percentiel) tussen haken. De intervallen tonen alleen toevalsvariatie tussen de runs, niet de "
                       "onzekerheid van de parameters."),
-    "values_h": ("Values", "Waarden"),
     "diff_h": ("Difference from {first} (paired per replicate)", "Verschil met {first} (gepaard per replicatie)"),
-    "costs_h": ("Costs by payer", "Kosten per betaler"),
     "costs_note": ("Euros per inhabitant per year (prices of 2015), mean over the years compared. Care is paid by "
                    "the Wlz (care offices), the Wmo (municipality) and the Zvw (health insurers); investments by "
                    "the payer each scenario names.",
@@ -69,7 +64,6 @@ TEXT = {
                    "betaler die het scenario noemt."),
     "inv_payer_h": ("Who pays for the investments (EUR per inhabitant per year)",
                     "Wie betaalt de investeringen (EUR per inwoner per jaar)"),
-    "per_month_h": ("Cost per month of living at home gained", "Kosten per gewonnen maand thuis wonen"),
     "figures_h": ("Figures", "Figuren"),
     "caveats_h": ("What the model does not include", "Wat het model niet bevat"),
     "manifest_h": ("Manifest: how these results were made", "Manifest: hoe deze resultaten zijn gemaakt"),
@@ -82,7 +76,8 @@ TEXT = {
 
 
 def t(key, lang, **fields):
-    value = TEXT[key][LANGUAGES.index(lang)]
+    """The report's text, or a text shared with the other outputs (sim.workshop.labels.TEXTS)."""
+    value = (TEXT.get(key) or TEXTS[key])[LANGUAGES.index(lang)]
     return value.format(**fields) if fields else value
 
 
@@ -174,15 +169,6 @@ def read_results(folder) -> tuple[dict, pd.DataFrame, list[Path]]:
 # ---- HTML pieces ----------------------------------------------------------------------------------------
 
 
-def _num(x) -> str:
-    if x is None or pd.isna(x):
-        return "–"
-    a = abs(x)
-    if a == 0:
-        return "0"
-    return f"{x:,.0f}" if a >= 1000 else f"{x:.1f}" if a >= 10 else f"{x:.3f}" if a >= 0.01 or a == 0 else f"{x:.2g}"
-
-
 def _table(head: list[str], rows: list[list[str]], cls: str = "") -> str:
     """Cells are HTML already (escaped by the caller)."""
     h = "".join(f"<th>{c}</th>" for c in head)
@@ -196,7 +182,7 @@ def _wide(table: pd.DataFrame, outcomes, order, value, lo, hi, lang) -> str:
         d = table[table.outcome == outcome].set_index("scenario")
         if d.empty:
             continue
-        cells = [f"{_num(d.loc[s, value])} <small>[{_num(d.loc[s, lo])}, {_num(d.loc[s, hi])}]</small>"
+        cells = [f"{number(d.loc[s, value])} <small>[{number(d.loc[s, lo])}, {number(d.loc[s, hi])}]</small>"
                  if s in d.index else "–" for s in order]
         rows.append([escape(label(outcome, lang))] + cells)
     return _table([escape(label("outcome", lang))] + [escape(s) for s in order], rows, "wide")
@@ -217,10 +203,10 @@ def _investments(s: dict, lang: str) -> str:
         extra = ", ".join(f"{k}: {v}" for k, v in inv.items()
                           if k not in ("type", "cells", "area", "start_year", "cost"))
         cost = inv.get("cost", {})
-        payer = PAYER_NAMES.get(cost.get("payer"), (cost.get("payer", ""),) * 2)[LANGUAGES.index(lang)]
+        payer = label(cost["payer"], lang) if cost.get("payer") in PAYERS else cost.get("payer", "")
         rows.append([f"<b>{escape(inv.get('type', ''))}</b>" + (f"<br><small>{escape(extra)}</small>" if extra else ""),
-                     escape(str(where)), escape(str(inv.get("start_year", ""))), _num(cost.get("one_off", 0)),
-                     _num(cost.get("yearly", 0)), escape(payer), f"<small>{escape(cost.get('source', ''))}</small>"])
+                     escape(str(where)), escape(str(inv.get("start_year", ""))), number(cost.get("one_off", 0)),
+                     number(cost.get("yearly", 0)), escape(payer), f"<small>{escape(cost.get('source', ''))}</small>"])
     return _table(list(TEXT["inv_cols"][LANGUAGES.index(lang)]), rows, "investments")
 
 
@@ -239,7 +225,7 @@ def _investment_payers(manifest: dict, window, lang: str, inhabitants: pd.Series
     from sim.workshop.appcache import investment_by_payer
 
     lo, hi = window
-    rows, payers = [], list(PAYER_NAMES)
+    rows, payers = [], ORGANISATIONS
     for s in manifest["scenarios"]:
         r = s.get("resolved") or {}
         start = r.get("municipality", {}).get("inhabitants")
@@ -251,8 +237,8 @@ def _investment_payers(manifest: dict, window, lang: str, inhabitants: pd.Series
             spent = investment_by_payer(r, year)
             for p in payers:
                 per_year[p].append(spent.get(p, 0.0) / n)
-        rows.append([escape(s["name"])] + [_num(sum(v) / len(v)) for p, v in per_year.items()])
-    head = [escape(label("scenario", lang))] + [escape(PAYER_NAMES[p][LANGUAGES.index(lang)]) for p in payers]
+        rows.append([escape(s["name"])] + [number(sum(v) / len(v)) for p, v in per_year.items()])
+    head = [escape(label("scenario", lang))] + [escape(label(p, lang)) for p in payers]
     return _table(head, rows, "wide") if rows else ""
 
 
@@ -305,13 +291,13 @@ def build_html(folder, lang: str | None = None) -> str:
 
     parts.append(f"<section id='outcomes'><h2>{t('outcomes_h', lang)}</h2>"
                  f"<p class='note'>{t('outcomes_note', lang, years=years, n=n_rep)}</p>"
-                 f"<h3>{t('values_h', lang)}</h3>{_wide(table, key, order, 'mean', 'p5', 'p95', lang)}")
+                 f"<h3>{t('values', lang)}</h3>{_wide(table, key, order, 'mean', 'p5', 'p95', lang)}")
     if has_diff and len(order) > 1:
         parts.append(f"<h3>{escape(t('diff_h', lang, first=first))}</h3>"
                      f"{_wide(table, key, order[1:], 'diff_mean', 'diff_p5', 'diff_p95', lang)}")
     parts.append("</section>")
 
-    parts.append(f"<section id='costs'><h2>{t('costs_h', lang)}</h2><p class='note'>{t('costs_note', lang)}</p>"
+    parts.append(f"<section id='costs'><h2>{t('costs_by_payer', lang)}</h2><p class='note'>{t('costs_note', lang)}</p>"
                  f"{_wide(table, COSTS, order, 'mean', 'p5', 'p95', lang)}")
     if has_diff and len(order) > 1:
         parts.append(f"<h3>{escape(t('diff_h', lang, first=first))}</h3>"
@@ -320,7 +306,7 @@ def build_html(folder, lang: str | None = None) -> str:
     if payers:
         parts.append(f"<h3>{t('inv_payer_h', lang)}</h3>{payers}")
     if table.outcome.isin(PER_MONTH).any() and len(order) > 1:
-        parts.append(f"<h3>{t('per_month_h', lang)}</h3>"
+        parts.append(f"<h3>{t('title_per_month', lang)}</h3>"
                      f"{_wide(table, PER_MONTH, order[1:], 'mean', 'p5', 'p95', lang)}")
     parts.append("</section>")
 

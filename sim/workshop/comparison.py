@@ -1,0 +1,233 @@
+"""``langerthuis compare SCENARIO... --out DIR``: the presentation of a paired comparison.
+
+``sim.studies.compare.Comparison`` runs the scenarios paired and summarises them; this module labels the
+tables (en/nl), draws the figures, writes the markdown table and the output folder:
+
+>>> from sim.studies.compare import Comparison
+>>> from sim.workshop import comparison
+>>> c = Comparison(["scenarios/baseline.yaml", "scenarios/wsg_full.yaml"], replicates=5).run()
+>>> comparison.labelled(c.summary(), "nl")   # the summary with a column of Dutch labels
+>>> comparison.figures(c)                    # {file name: matplotlib figure}
+>>> comparison.save(c, "results/cmp", lang="nl", areas=["centrum"])   # all files, written atomically
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.model.indicators import COST_PAYERS, cost_indicator
+from sim.studies.compare import COST_PER_MONTH, KEY_OUTCOMES, OUTCOMES, Comparison, area_cells
+from sim.studies.summary import replicate_summary
+from sim.workshop.labels import LANGUAGES, label, number, text
+
+
+def labelled(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A summary (``Comparison.summary`` or ``.area``) with the outcomes' labels as its third column."""
+    out = table.copy()
+    out.insert(2, "label", [label(o, lang) for o in out.outcome])
+    return out
+
+
+# ----------------------------------------------------------------------------- figures
+def _plt():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def _grid(n, per_row=4, size=(3.6, 2.8)):
+    plt = _plt()
+    rows = -(-n // per_row)
+    cols = min(n, per_row)
+    fig, axes = plt.subplots(rows, cols, figsize=(size[0] * cols, size[1] * rows + 0.6), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return fig, axes.flat
+
+
+def fig_timeseries(table, order, window, lang):
+    outcomes = KEY_OUTCOMES + ("cost_total_per_capita",)
+    fig, axes = _grid(len(outcomes))
+    for ax, outcome in zip(axes, outcomes):
+        bands = replicate_summary(table[table.indicator == outcome], ["scenario", "year"])
+        for k, s in enumerate(order):
+            b = bands[bands.scenario == s]
+            ax.plot(b.year, b["mean"], color=f"C{k}", label=s)
+            ax.fill_between(b.year, b.p5, b.p95, color=f"C{k}", alpha=0.15, linewidth=0)
+        ax.axvspan(window[0] - 0.5, window[1] + 0.5, color="0.9", zorder=0)
+        ax.set_title(label(outcome, lang), fontsize=9)
+        ax.set_xlabel(label("year", lang), fontsize=8)
+        ax.tick_params(labelsize=7)
+    axes[0].legend(fontsize=7)
+    fig.suptitle(text("title_timeseries", lang))
+    fig.tight_layout()
+    return fig
+
+
+def fig_differences(summary, order, window, lang):
+    outcomes = [o for o in OUTCOMES if o in set(summary.outcome)]
+    others = order[1:] or order
+    fig, axes = _grid(len(outcomes))
+    for ax, outcome in zip(axes, outcomes):
+        d = summary[(summary.outcome == outcome)].set_index("scenario").loc[others]
+        err = np.vstack([(d.diff_mean - d.diff_p5).clip(lower=0), (d.diff_p95 - d.diff_mean).clip(lower=0)])
+        ax.bar(range(len(others)), d.diff_mean, yerr=err, capsize=3,
+               color=[f"C{order.index(s)}" for s in others])
+        ax.axhline(0, color="black", linewidth=0.7)
+        ax.set_xticks(range(len(others)), others, rotation=30, ha="right", fontsize=7)
+        ax.set_title(label(outcome, lang), fontsize=9)
+        ax.tick_params(labelsize=7)
+    fig.suptitle(text("title_differences", lang, first=order[0], years=f"{window[0]}-{window[1]}"))
+    fig.tight_layout()
+    return fig
+
+
+def fig_costs(summary, order, window, lang):
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(1.6 * len(order) + 5, 4.5))
+    bottom = np.zeros(len(order))
+    for k, payer in enumerate(COST_PAYERS):
+        d = summary[summary.outcome == cost_indicator(payer)].set_index("scenario").loc[order, "mean"].values
+        ax.bar(range(len(order)), d, bottom=bottom, label=label(payer, lang), color=f"C{k}")
+        bottom += d
+    ax.set_xticks(range(len(order)), order, rotation=20, ha="right")
+    ax.set_ylabel(label("eur_per_inhabitant", lang))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.set_title(text("title_costs", lang, years=f"{window[0]}-{window[1]}"))
+    fig.tight_layout()
+    return fig
+
+
+def fig_maps(cells_last, order, year, lang):
+    from sim.workshop.plots import neighbourhood_map
+    fig, axes = _grid(len(order), per_row=3, size=(4.6, 4.0))
+    top = float(cells_last.groupby(["scenario", "x", "y"]).unmet_need_share.mean().max() or 0.0)
+    for ax, s in zip(axes, order):
+        neighbourhood_map(cells_last[cells_last.scenario == s], None, value="unmet_need_share", ax=ax)
+        image = ax.images[0]
+        image.set_clim(0.0, max(top, 1e-6))          # one colour scale for all scenarios
+        image.colorbar.set_label(label("unmet_need_share", lang))
+        ax.set_title(s)
+    fig.suptitle(text("title_maps", lang, year=year))
+    fig.tight_layout()
+    return fig
+
+
+def comparison_markdown(summary, order, window, replicates, lang="en") -> str:
+    nl = lang == "nl"
+    first = order[0]
+    lines = [f"# {label('comparison', lang)}: {', '.join(order)}", ""]
+    lines += [(f"Jaren {window[0]}–{window[1]}, {replicates} replicaties per scenario, gepaard: replicatie r van elk "
+               f"scenario gebruikt dezelfde seed en hetzelfde replicatienummer als {first}. Per cel: gemiddelde over "
+               f"replicaties [90 %-interval, 5e–95e percentiel]. Verschillen met {first} zijn per replicatie "
+               f"berekend (gepaard) en daarna samengevat.") if nl else
+              (f"Years {window[0]}–{window[1]}, {replicates} replicates per scenario, paired: replicate r of every "
+               f"scenario uses the same seed and replicate number as {first}. Each cell: mean over replicates "
+               f"[90 % interval, 5th–95th percentile]. Differences from {first} are computed per replicate "
+               f"(paired), then summarised."), ""]
+
+    others = order[1:] or order
+
+    def table(rows, value, lo, hi, title, columns):
+        head = f"| {label('outcome', lang)} | " + " | ".join(columns) + " |"
+        out = [f"## {title}", "", head, "|---|" + "---|" * len(columns)]
+        for outcome in rows:
+            d = summary[summary.outcome == outcome].set_index("scenario")
+            cells = [f"{number(d.loc[s, value])} [{number(d.loc[s, lo])}, {number(d.loc[s, hi])}]" for s in columns]
+            out.append(f"| {label(outcome, lang)} | " + " | ".join(cells) + " |")
+        return out + [""]
+
+    lines += table(OUTCOMES, "mean", "p5", "p95", text("values", lang), order)
+    lines += table(OUTCOMES, "diff_mean", "diff_p5", "diff_p95", text("difference", lang, first=first).capitalize(),
+                   others)
+    lines += table(("extra_cost_eur", "extra_months_at_home", COST_PER_MONTH), "mean", "p5", "p95",
+                   text("title_per_month", lang), others)
+    lines += [("Definitie. Extra kosten = som over de jaren van (totale kosten per inwoner − die van "
+               f"{first}) × inwoners. Extra maanden thuis = N × (M − M₀): N is het aantal perioden van thuis wonen na "
+               "een eerste indicatie die in de jaren eindigden (opname of overlijden), M hun gemiddelde duur in "
+               f"maanden en M₀ die van {first}. Kosten per gewonnen maand = extra kosten / extra maanden; leeg (–) "
+               "waar geen maanden gewonnen worden; negatief: het scenario bespaart geld én wint maanden. Het gemiddelde "
+               "is gemiddelde extra kosten / gemiddelde extra maanden; het interval komt uit de ratio's per "
+               "replicatie en staat er alleen als elke replicatie maanden wint.") if nl else
+              ("Definition. Extra cost = sum over the years of (total cost per inhabitant − that of "
+               f"{first}) × inhabitants. Extra months at home = N × (M − M₀): N is the number of spells of living at "
+               "home after a first package that ended in the years (admission or death), M their mean length in "
+               f"months and M₀ that of {first}. Cost per month gained = extra cost / extra months; empty (–) where "
+               "no months are gained; negative: the scenario saves money while gaining months. The mean is mean extra "
+               "cost / mean extra months; the interval comes from the per-replicate ratios and is given only when "
+               "every replicate gains months."), ""]
+    return "\n".join(lines)
+
+
+
+def markdown(c: Comparison, lang: str = "en", summary: pd.DataFrame | None = None) -> str:
+    """The comparison as markdown tables (``summary``: ``c.summary()`` when not given)."""
+    summary = c.summary() if summary is None else summary
+    return comparison_markdown(summary, c.order, c.window, c.replicates, lang)
+
+
+def figures(c: Comparison, lang: str = "en", summary: pd.DataFrame | None = None) -> dict:
+    """The figures as {file name: matplotlib figure}."""
+    summary = c.summary() if summary is None else summary
+    year = int(c.cells.year.max())
+    return {"timeseries.png": fig_timeseries(c.table, c.order, c.window, lang),
+            "differences.png": fig_differences(summary, c.order, c.window, lang),
+            "costs_by_payer.png": fig_costs(summary, c.order, c.window, lang),
+            "maps.png": fig_maps(c.last_cells(), c.order, year, lang)}
+
+
+def save(c: Comparison, out, lang: str = "en", areas=()) -> Path:
+    """Write indicators, neighbourhoods, comparison (csv, md), figures and manifest of a run comparison into
+    ``out`` atomically; for each of ``areas`` (names of scenario areas) also ``area_<name>.csv``."""
+    import sim
+    from sim.output import atomic_folder, write_json
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    plt = _plt()
+    summary = c.summary()
+    area_tables = {name: c.area(name) for name in areas}     # a bad area name stops before writing
+    with atomic_folder(out) as tmp:
+        c.table.to_parquet(tmp / "indicators.parquet", index=False)
+        c.last_cells().to_parquet(tmp / "neighbourhoods.parquet", index=False)
+        c.cells.to_parquet(tmp / "cells_by_year.parquet", index=False)
+        labelled(summary, lang).to_csv(tmp / "comparison.csv", index=False)
+        (tmp / "comparison.md").write_text(markdown(c, lang, summary), encoding="utf-8")
+        for name, table in area_tables.items():
+            labelled(table, lang).to_csv(tmp / f"area_{name}.csv", index=False)
+        drawn = figures(c, lang, summary)
+        for name, fig in drawn.items():
+            fig.savefig(tmp / name, dpi=110, metadata={"Software": f"langerthuis {sim.__version__}"})
+            plt.close(fig)
+        write_json(tmp / "manifest.json", c.manifest(areas, figures=list(drawn), language=lang))
+    return Path(out)
+
+
+# ----------------------------------------------------------------------------- command line
+def register(sub):
+    p = sub.add_parser("compare", help="run scenarios paired (same seeds) and compare them with the first")
+    p.add_argument("scenario", nargs="+", help="scenario YAML files; the first is the reference")
+    p.add_argument("--out", required=True, help="output folder (replaced atomically when complete)")
+    p.add_argument("--replicates", type=int, help="replicates per scenario (default: the first scenario's)")
+    p.add_argument("--from-year", type=int, help="first year of the summary window (default: first investment year)")
+    p.add_argument("--to-year", type=int, help="last year of the summary window (default: the end year)")
+    p.add_argument("--lang", choices=LANGUAGES, default="en", help="language of labels (default en)")
+    p.add_argument("--area", action="append", default=[], metavar="NAME",
+                   help="also write area_NAME.csv: outcomes inside a scenario area (repeatable)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=main)
+
+
+def main(args) -> int:
+    c = Comparison(args.scenario, replicates=args.replicates, from_year=args.from_year, to_year=args.to_year,
+                   progress=not args.no_progress)   # bad input stops here: nothing written
+    for name in args.area:
+        area_cells(name, c.scenarios)                                  # ... and so does a bad area name
+    c.run()
+    save(c, args.out, lang=args.lang, areas=args.area)
+    print(f"wrote {os.fspath(args.out)}: {len(c.order)} scenarios x {c.replicates} replicate(s), "
+          f"years {c.window[0]}-{c.window[1]}, in {c.wall_time:.1f} s")
+    return 0
