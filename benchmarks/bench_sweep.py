@@ -56,7 +56,7 @@ def main() -> None:
     args = ap.parse_args()
     from sim.studies.bench import throughput
     from sim.model.model import LangerThuisModel
-    from sim.model.engines.reference import ReferenceModel
+    from sim.model.model import ReferenceModel
     from sim.model.scenario import load_scenario
     scenario = load_scenario(BASELINE)
     t = time.perf_counter()

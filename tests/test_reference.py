@@ -11,7 +11,8 @@ from numba.core.dispatcher import Dispatcher
 from sim.model.engines import kernel as K
 from sim.model.model import LangerThuisModel
 from sim.model.state import DEAD, STATE
-from sim.model.engines.reference import ReferenceModel, Resident, pure
+from sim.model.engines.reference import Resident, pure
+from sim.model.model import ReferenceModel
 
 COST = {"one_off": 0, "yearly": 1000, "payer": "municipality", "source": "assumption: test"}
 BASE = dict(

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from sim.model import state as S
-from sim.model.engines import kernel as K
+from sim.model.engines.kernel import KernelEngine
+from sim.model.engines.reference import ReferenceEngine
 from sim.model.indicators import yearly_indicators
 from sim.model.mechanisms import care, decline, events, mortality
 from sim.model.mechanisms.common import need_score_array
@@ -21,7 +22,7 @@ from sim.model.ensemble import run_parameters
 from sim.model.parameters import make_params
 from sim.model.mechanisms.policy import ENACTED_CUTS, capacity_in_year, cut_table, initial_capacity
 from sim.model.population import YearInflow, initial_population, national_inhabitants
-from sim.model.state import DEAD, INSTITUTION, Residents
+from sim.model.state import INSTITUTION, Residents
 from sim.model.rng import month_key, named_seed_sequence, run_key
 
 STEP_ORDER = (
@@ -73,7 +74,7 @@ class LangerThuisModel(mesa.Model):
     own counter-based stream keyed by (seed, replicate, process), see ``sim.model.rng``.
     """
 
-    engine = "kernel"
+    engine_class = KernelEngine   # ReferenceModel (below) runs the same model on Mesa agents
 
     def __init__(self, scenario: dict, replicate: int = 0, seed: int | None = None):
         seed = int(scenario["seed"] if seed is None else seed)
@@ -92,6 +93,7 @@ class LangerThuisModel(mesa.Model):
         self.scale = scenario["municipality"]["inhabitants"] / national_inhabitants(self.start_year)
         self.next_pid = 0
         self.people_in = 0   # initial residents + inflow (for the conservation invariant)
+        self.engine = self.engine_class(self)
         people = initial_population(self._rng_for("initial"), self.params, scenario, self.cell_weights)
         self.capacity0 = initial_capacity(self.params, scenario["municipality"]["inhabitants"],
                                           float(np.sum(people["age_months"] >= 80 * 12)))
@@ -129,53 +131,21 @@ class LangerThuisModel(mesa.Model):
         people["pid"] = np.arange(self.next_pid, self.next_pid + k, dtype=np.int32)
         self.next_pid += k
         self.people_in += k
-        self.add_residents(people)
+        self.engine.add_residents(people)
 
-    # --- engine hooks: the kernel here; sim/reference.py overrides each with Mesa agents --------------
-    def add_residents(self, people: dict):
-        if not hasattr(self, "residents"):
-            self.residents = Residents(max(1024, int(len(people["pid"]) * 1.3)))
-        self.residents.append(people)
-
+    # --- the engine: who holds the residents and runs the passes -------------------------------------
     def state(self) -> S.State:
-        return self.residents.state()
-
-    def _kernel_accumulators(self, n: int):
-        size, chunks = K.chunking(n)
-        return (size, np.zeros((chunks, S.N_ACC), dtype=np.int64),
-                np.zeros((chunks, self.hood.n_cells, S.N_CELL), dtype=np.int64))
-
-    def resident_pass_a(self, mkey, improvement, layers):
-        st = self.state()
-        size, acc, cell_acc = self._kernel_accumulators(len(st.pid))
-        K.pass_a(st, self.params, self.tables, layers, mkey, improvement, self.month_abs, acc, cell_acc, size)
-        return acc.sum(axis=0), cell_acc.sum(axis=0)
-
-    def resident_pass_b(self, mkey, layers, snapshot, ratio):
-        st = self.state()
-        size, acc, cell_acc = self._kernel_accumulators(len(st.pid))
-        K.pass_b(st, self.params, self.tables, layers, self.cuts, mkey, self.split_key, snapshot, ratio,
-                 acc, cell_acc, size)
-        return acc.sum(axis=0), cell_acc.sum(axis=0)
-
-    def resident_pass_c(self, free_places):
-        """Moves and admissions; returns the accumulator row they add to."""
-        acc = np.zeros(S.N_ACC, dtype=np.int64)
-        st = self.state()
-        scratch = np.empty((2, len(st.pid)), dtype=np.int64)  # untouched pages cost nothing
-        K.pass_c(st, self.hood.stock, free_places, self.cut_pairs, acc, scratch[0], scratch[1])
-        return acc
-
-    def start_of_year(self):
-        if hasattr(self, "residents"):
-            self.compacted_dead += self.residents.compact()
+        """The residents as a ``State`` of arrays (pid order), whatever the engine."""
+        return self.engine.state()
 
     def count_alive(self) -> tuple[int, int]:
         """(living residents, residents who died since the start): their sum is ``people_in``."""
-        res = self.residents.view("residence")
-        return int(np.sum(res != DEAD)), int(np.sum(res == DEAD)) + self.compacted_dead
+        return self.engine.count_alive()
 
-    compacted_dead = 0
+    @property
+    def residents(self) -> Residents:
+        """The kernel engine's struct of arrays (read by analyses such as ``studies.compare``)."""
+        return self.engine.residents
 
     # --- the month ------------------------------------------------------------------------------------
     @property
@@ -191,21 +161,21 @@ class LangerThuisModel(mesa.Model):
             self.capacity = capacity_in_year(self.capacity0, self.scenario["policy"], year)
             self.layers = self.hood.kernel_layers()
             self.team_capacity_c = np.round(self.hood.layer("team_hours_month") * 100.0)
-            self.start_of_year()
+            self.engine.start_of_year()
             self.inflow = YearInflow(self._rng_for(f"inflow-{year}"), self.params, self.scenario, year,
                                      self.cell_weights)
         self._add_people(self.inflow.month(month))                        # 1. inflow
         mkey = np.uint64(month_key(self.key, self.month_abs))
         improvement = improvement_factor(self.params, year)
-        acc_a, cell_a = self.resident_pass_a(mkey, improvement, self.layers)   # 2-6
+        acc_a, cell_a = self.engine.pass_a(mkey, improvement, self.layers)   # 2-6
         demand = cell_a[:, S.C_DEMAND].astype(np.float64)
         ratio = np.where(demand > self.team_capacity_c, self.team_capacity_c / np.maximum(demand, 1.0), 1.0)  # 7
-        acc_b, cell_b = self.resident_pass_b(mkey, self.layers, month == 6, ratio)   # 7-11
+        acc_b, cell_b = self.engine.pass_b(mkey, self.layers, month == 6, ratio)   # 7-11
         occupancy = acc_b[care.A_OCC0:care.A_OCC0 + 5]
         free = np.maximum(self.capacity - occupancy, 0).astype(np.int64)
         released = cell_a[:, S.C_REL_SF:S.C_REL_WC + 1]
         self.hood.stock += released
-        acc_c = self.resident_pass_c(free)                                # 12-13
+        acc_c = self.engine.pass_c(free)                                # 12-13
         month_totals = acc_a + acc_b + acc_c
         self.year_totals += month_totals                                  # 14. bookkeeping
         self.cell_totals += cell_a + cell_b
@@ -253,3 +223,15 @@ class LangerThuisModel(mesa.Model):
                              "hours_needed": needed, "hours_unmet": t[:, S.C_UNMET] / 100.0,
                              "unmet_need_share": np.where(needed > 0, t[:, S.C_UNMET] / 100.0 / np.maximum(needed, 1e-9), 0.0),
                              "wsg": self.hood.layer("wsg")})
+
+
+class ReferenceModel(LangerThuisModel):
+    """The same model with one ``mesa.Agent`` per resident (``engines/reference.py``): slow, plain
+    Python, and bit-identical to the kernel (tests/test_reference.py)."""
+
+    engine_class = ReferenceEngine
+
+    @property
+    def resident_list(self):
+        """The agents in pid order (the dead stay until January, like the kernel's arrays)."""
+        return self.engine.resident_list

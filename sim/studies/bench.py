@@ -62,7 +62,7 @@ def national_run() -> dict:
 def main(args) -> int:
     from sim.model.model import LangerThuisModel
     from sim.model.population import bytes_per_resident
-    from sim.model.engines.reference import ReferenceModel
+    from sim.model.model import ReferenceModel
 
     threads = numba.config.NUMBA_NUM_THREADS
     big = _scenario(args.inhabitants)

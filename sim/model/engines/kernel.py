@@ -23,7 +23,7 @@ from numba import njit, prange
 from sim.model.mechanisms import care, carers, census, decline, events, housing, mortality, packages, policy, wellbeing
 from sim.model.mechanisms.common import current_need
 from sim.model.rng import person_month_key
-from sim.model.state import DEAD, HOME, INSTITUTION, WANTS_ADMISSION
+from sim.model.state import DEAD, HOME, INSTITUTION, N_ACC, N_CELL, WANTS_ADMISSION, Residents
 from sim.model.state import ACC_NAMES, STOCK_UNIT  # noqa: F401 (read as K.* by tests/test_reference.py)
 
 # the modules whose code the compiled kernel contains
@@ -160,3 +160,57 @@ def pass_c(st, stock, free_places, cut_pairs, acc, cand, key):
     n_cand = _moves_and_candidates(st, stock, acc, cand, key)
     if n_cand > 0:
         _admissions(st, cand, np.argsort(key[:n_cand], kind="mergesort"), free_places, cut_pairs, stock, acc)
+
+
+class KernelEngine:
+    """The model's residents as a struct of arrays, stepped by the passes above; the engine of
+    ``sim.model.model.LangerThuisModel``. ``model.step()`` calls the hooks in the step order."""
+
+    name = "kernel"
+
+    def __init__(self, model):
+        self.model = model
+        self.residents: Residents | None = None
+        self.compacted_dead = 0   # dead dropped by start_of_year
+
+    def add_residents(self, people: dict):
+        if self.residents is None:
+            self.residents = Residents(max(1024, int(len(people["pid"]) * 1.3)))
+        self.residents.append(people)
+
+    def state(self):
+        return self.residents.state()
+
+    def _accumulators(self, n: int):
+        size, chunks = chunking(n)
+        return (size, np.zeros((chunks, N_ACC), dtype=np.int64),
+                np.zeros((chunks, self.model.hood.n_cells, N_CELL), dtype=np.int64))
+
+    def pass_a(self, mkey, improvement, layers):
+        m, st = self.model, self.state()
+        size, acc, cell_acc = self._accumulators(len(st.pid))
+        pass_a(st, m.params, m.tables, layers, mkey, improvement, m.month_abs, acc, cell_acc, size)
+        return acc.sum(axis=0), cell_acc.sum(axis=0)
+
+    def pass_b(self, mkey, layers, snapshot, ratio):
+        m, st = self.model, self.state()
+        size, acc, cell_acc = self._accumulators(len(st.pid))
+        pass_b(st, m.params, m.tables, layers, m.cuts, mkey, m.split_key, snapshot, ratio, acc, cell_acc, size)
+        return acc.sum(axis=0), cell_acc.sum(axis=0)
+
+    def pass_c(self, free_places):
+        """Moves and admissions; returns the accumulator row they add to."""
+        m, st = self.model, self.state()
+        acc = np.zeros(N_ACC, dtype=np.int64)
+        scratch = np.empty((2, len(st.pid)), dtype=np.int64)  # untouched pages cost nothing
+        pass_c(st, m.hood.stock, free_places, m.cut_pairs, acc, scratch[0], scratch[1])
+        return acc
+
+    def start_of_year(self):
+        if self.residents is not None:
+            self.compacted_dead += self.residents.compact()
+
+    def count_alive(self) -> tuple[int, int]:
+        """(living residents, residents who died since the start): their sum is ``people_in``."""
+        res = self.residents.view("residence")
+        return int(np.sum(res != DEAD)), int(np.sum(res == DEAD)) + self.compacted_dead

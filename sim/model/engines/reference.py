@@ -1,9 +1,10 @@
 """The Mesa reference: the same model with one ``mesa.Agent`` per resident, in plain Python.
 
-``ReferenceModel`` is a ``LangerThuisModel`` that overrides only the engine hooks (``add_residents``,
-``resident_pass_a``/``_b``/``_c``, ``start_of_year``, ``count_alive``, ``state``). Everything else
-(inflow, the supply ratio, capacity, bookkeeping, indicators) is the model's own code, so the two
-engines must give bit-identical indicator tables for the same scenario and seed (tests/test_reference.py).
+``ReferenceEngine`` is the engine of ``sim.model.model.ReferenceModel``: it provides the same hooks as
+the kernel's ``KernelEngine`` (``add_residents``, ``pass_a``/``_b``/``_c``, ``start_of_year``,
+``count_alive``, ``state``). Everything else (inflow, the supply ratio, capacity, bookkeeping,
+indicators) is the model's own code, so the two engines must give bit-identical indicator tables for
+the same scenario and seed (tests/test_reference.py).
 
 Each ``Resident`` keeps its fields (``sim.model.state.STATE``) in ``self.st``, a ``State`` of
 one-element lists, and shows them as attributes (``resident.phys``). The passes below visit the
@@ -36,7 +37,6 @@ from sim.model.mechanisms import care as _care, carers as _carers, census as _ce
 from sim.model.mechanisms import decline as _decline, events as _events, housing as _housing
 from sim.model.mechanisms import mortality as _mortality, packages as _packages, policy as _policy
 from sim.model.mechanisms import wellbeing as _wellbeing
-from sim.model.model import LangerThuisModel
 from sim.model.neighbourhoods import KernelLayers
 from sim.model.rng import person_month_key_py
 from sim.model.state import DEAD, FIELDS, HOME, INSTITUTION, N_ACC, N_CELL, STATE, WANTS_ADMISSION, State
@@ -124,21 +124,23 @@ for _name in FIELDS:
     setattr(Resident, _name, _field(_name))
 
 
-# --- the model -----------------------------------------------------------------------------------------
-class ReferenceModel(LangerThuisModel):
-    """``LangerThuisModel`` with one ``Resident`` agent per resident instead of the Numba kernel."""
+# --- the engine ----------------------------------------------------------------------------------------
+class ReferenceEngine:
+    """The model's residents as one ``Resident`` agent each; the engine of ``model.ReferenceModel``."""
 
-    engine = "reference"
+    name = "reference"
+
+    def __init__(self, model):
+        self.model = model
+        self.resident_list: list[Resident] = []   # pid order (= the kernel's array order)
+        self.dead_removed = 0                      # dead dropped from the list by start_of_year
 
     def add_residents(self, people: dict):
-        if not hasattr(self, "resident_list"):
-            self.resident_list: list[Resident] = []   # pid order (= the kernel's array order)
-            self.dead_removed = 0                      # dead dropped from the list by start_of_year
         k = len(people["pid"])
         # cast through the kernel's dtypes, so values are what the kernel's arrays hold
         cols = [np.broadcast_to(np.asarray(people[name]).astype(dtype), (k,)).tolist() for name, dtype in STATE]
         for row in zip(*cols):
-            self.resident_list.append(Resident(self, **dict(zip(FIELDS, row))))
+            self.resident_list.append(Resident(self.model, **dict(zip(FIELDS, row))))
 
     def state(self) -> State:
         """The residents as the kernel's struct of arrays (same order, dtypes and dead slots)."""
@@ -147,16 +149,16 @@ class ReferenceModel(LangerThuisModel):
 
     def _python_tables(self) -> _Tables:
         if not hasattr(self, "_tb_py"):
-            self._tb_py = _Tables(self.tables)
+            self._tb_py = _Tables(self.model.tables)
         return self._tb_py
 
     def _accumulators(self):
-        return [0] * N_ACC, np.zeros((self.hood.n_cells, N_CELL), dtype=np.int64)
+        return [0] * N_ACC, np.zeros((self.model.hood.n_cells, N_CELL), dtype=np.int64)
 
-    def resident_pass_a(self, mkey, improvement, layers):
+    def pass_a(self, mkey, improvement, layers):
         """kernel.pass_a, agent by agent."""
         acc, cell_acc = self._accumulators()
-        p, tb, L = self.params, self._python_tables(), KernelLayers(*(np.asarray(a).tolist() for a in layers))
+        p, tb, L = self.model.params, self._python_tables(), KernelLayers(*(np.asarray(a).tolist() for a in layers))
         mkey, improvement = int(mkey), float(improvement)
         for r in self.resident_list:
             st = r.st
@@ -169,22 +171,22 @@ class ReferenceModel(LangerThuisModel):
                 continue
             phys = decline.month(p, tb, L, st, 0, pm)
             events.month(p, tb, L, st, 0, pm, phys, need, acc, cell_acc)
-            packages.month(p, L, st, 0, pm, self.month_abs)
+            packages.month(p, L, st, 0, pm, self.model.month_abs)
             if st.residence[0] != INSTITUTION:
                 care.demand(p, st, 0, cell_acc)
         return np.array(acc, dtype=np.int64), cell_acc
 
-    def resident_pass_b(self, mkey, layers, snapshot, ratio):
+    def pass_b(self, mkey, layers, snapshot, ratio):
         """kernel.pass_b, agent by agent."""
         acc, cell_acc = self._accumulators()
-        p, tb, L = self.params, self._python_tables(), KernelLayers(*(np.asarray(a).tolist() for a in layers))
-        mkey, split_key, ratio = int(mkey), int(self.split_key), np.asarray(ratio, dtype=np.float64).tolist()
+        p, tb, L = self.model.params, self._python_tables(), KernelLayers(*(np.asarray(a).tolist() for a in layers))
+        mkey, split_key, ratio = int(mkey), int(self.model.split_key), np.asarray(ratio, dtype=np.float64).tolist()
         for r in self.resident_list:
             st = r.st
             if st.residence[0] == DEAD:
                 continue
             pm = person_month_key_py(mkey, st.pid[0])
-            has_right = policy.access(self.cuts, st, 0, person_month_key_py(split_key, st.pid[0]))
+            has_right = policy.access(self.model.cuts, st, 0, person_month_key_py(split_key, st.pid[0]))
             household = 0.0
             if st.residence[0] == INSTITUTION:
                 care.in_institution(tb, st, 0, acc)
@@ -200,7 +202,7 @@ class ReferenceModel(LangerThuisModel):
                 census.count(p, st, 0, has_right, household, acc, cell_acc)
         return np.array(acc, dtype=np.int64), cell_acc
 
-    def resident_pass_c(self, free_places):
+    def pass_c(self, free_places):
         """kernel.pass_c: moves into free adapted dwellings (pid order), then admissions in priority
         order (crises first, then the longest waiting, then the earliest resident: a stable sort)."""
         acc = [0] * N_ACC
@@ -209,23 +211,22 @@ class ReferenceModel(LangerThuisModel):
             if r.st.residence[0] != HOME:
                 continue
             wants = r.st.flags[0] & WANTS_ADMISSION
-            housing.move_in(r.st, 0, self.hood.stock, acc)
+            housing.move_in(r.st, 0, self.model.hood.stock, acc)
             if wants:
                 cand.append(r)
         cand.sort(key=lambda r: policy.priority(r.st, 0))   # stable
         for r in cand:
-            policy.admit(r.st, 0, free_places, self.cut_pairs, self.hood.stock, acc)
+            policy.admit(r.st, 0, free_places, self.model.cut_pairs, self.model.hood.stock, acc)
         return np.array(acc, dtype=np.int64)
 
     def start_of_year(self):
         """Drop the dead from the pid list (as the kernel compacts its arrays); they left the model
         (``agent.remove()``) when they died."""
-        if hasattr(self, "resident_list"):
-            alive = [r for r in self.resident_list if r.residence != DEAD]
-            self.dead_removed += len(self.resident_list) - len(alive)
-            self.resident_list = alive
+        alive = [r for r in self.resident_list if r.residence != DEAD]
+        self.dead_removed += len(self.resident_list) - len(alive)
+        self.resident_list = alive
 
     def count_alive(self) -> tuple[int, int]:
         """(living residents, residents who died since the start): living = the model's agents."""
         dead_in_list = sum(1 for r in self.resident_list if r.residence == DEAD)
-        return len(self.agents_by_type.get(Resident, ())), dead_in_list + self.dead_removed
+        return len(self.model.agents_by_type.get(Resident, ())), dead_in_list + self.dead_removed
