@@ -128,7 +128,7 @@ def test_one_agent_per_living_resident():
         alive, dead = model.count_alive()
         assert alive == len(living)
         assert alive + dead == model.people_in
-    assert model.dead_removed > 0
+    assert model.engine.dead_removed > 0
 
 
 def test_reference_runs_no_compiled_rules():
