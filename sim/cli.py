@@ -85,7 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
             if exc.name == name:  # not written yet: the subcommand is simply absent
                 continue
             raise
+        known = set(sub.choices)
         module.register(sub)
+        for command in set(sub.choices) - known:  # for check_args: the module a command came from
+            sub.choices[command].set_defaults(command_module=name)
     for command, p in sub.choices.items():  # every command with --out gets --force
         if any(action.dest == "out" for action in p._actions):
             p.add_argument("--force", "--overwrite", action="store_true",
@@ -105,13 +108,14 @@ def inputs_of(args) -> list[str]:
 
 def check_args(args) -> None:
     """Everything that can be checked before any work: --out, then the command module's own check_args."""
-    from sim.output import check_out
+    from sim.output import check_not_busy, check_out
     if getattr(args, "out", None):
         check_out(args.out, args.command, force=getattr(args, "force", False),
                   kind=OUT_KINDS.get(args.command, "folder"), inputs=inputs_of(args))
-    module = sys.modules.get(getattr(args.func, "__module__", ""), None)
+        check_not_busy(args.out)
+    module = sys.modules.get(getattr(args, "command_module", None) or "")
     hook = getattr(module, "check_args", None)
-    if callable(hook) and module is not sys.modules[__name__]:
+    if callable(hook):
         hook(args)
 
 

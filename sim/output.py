@@ -246,6 +246,25 @@ def out_lock(out):
         os.close(fd)
 
 
+def check_not_busy(out) -> None:
+    """Refuse at once (before any work) an output another process is writing: its lock is held."""
+    import fcntl
+    out = Path(out)
+    lock = out.parent / f".{out.name}.lock"
+    try:
+        fd = os.open(lock, os.O_RDONLY)
+    except OSError:
+        return  # no lock file: nobody writes it now (atomic_folder takes the lock for real)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise OutputBusy(f"--out {os.fspath(out)}: expected an output no other process writes, found it being "
+                         f"written by another langerthuis process (lock {lock}); wait for it or choose another "
+                         "--out") from None
+    finally:
+        os.close(fd)
+
+
 def write_marker(folder, command: str) -> None:
     write_json(Path(folder) / MARKER, {"command": command, "package": "langerthuis", "version": sim.__version__,
                                        "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
