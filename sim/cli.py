@@ -109,7 +109,7 @@ def inputs_of(args) -> list[str]:
 def check_args(args) -> None:
     """Everything that can be checked before any work: --out, then the command module's own check_args."""
     from sim.output import check_not_busy, check_out
-    if getattr(args, "out", None):
+    if getattr(args, "out", None) is not None:   # None: the command's default (sweep, sensitivity)
         check_out(args.out, args.command, force=getattr(args, "force", False),
                   kind=OUT_KINDS.get(args.command, "folder"), inputs=inputs_of(args))
         check_not_busy(args.out)

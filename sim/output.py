@@ -310,7 +310,9 @@ def atomic_folder(out, command: str | None = None, force: bool = False):
                 old = None
             raise
         finally:
-            if old is not None:
+            if old is not None and old.is_symlink():  # --out was a link to a previous result: drop the link
+                old.unlink()
+            elif old is not None:
                 shutil.rmtree(old, ignore_errors=True)
 
 
