@@ -237,3 +237,22 @@ def test_a_command_modules_check_args_runs_before_the_work(tmp_path, capsys, mon
     monkeypatch.setattr(validate, "main", lambda args: pytest.fail("work started"))
     assert sim.cli.main(["validate", "--targets", "t.csv", "--out", str(tmp_path / "o")]) == 2
     assert "found a/b" in capsys.readouterr().err
+
+
+def test_sensitivity_out_is_its_own_folder_or_a_sweep_folder(tmp_path, capsys):
+    from test_sensitivity import run_design
+    sweep_out = run_design(tmp_path, "morris", 4)
+    assert json.loads((sweep_out / MARKER).read_text())["command"] == "sweep"
+    own = tmp_path / "analysis"
+    for _ in range(2):  # a second analysis adds to (replaces its files in) the same folder
+        assert sim.cli.main(["sensitivity", str(sweep_out), "--method", "morris", "--out", str(own)]) == 0
+    assert {MARKER, "sensitivity_morris.csv", "sensitivity_morris.png", "sensitivity_morris.json"} == \
+        {p.name for p in own.iterdir()}
+    assert json.loads((own / MARKER).read_text())["command"] == "sensitivity"
+    with atomic_folder(tmp_path / "run", command="run") as tmp:
+        (tmp / "a.txt").write_text("x")
+    before = snapshot(tmp_path / "run")
+    capsys.readouterr()
+    assert sim.cli.main(["sensitivity", str(sweep_out), "--method", "morris", "--out", str(tmp_path / "run")]) == 2
+    assert "`run` result" in capsys.readouterr().err and snapshot(tmp_path / "run") == before
+    assert leftovers(tmp_path) == []
