@@ -34,6 +34,11 @@ SUBCOMMAND_MODULES = (
 
 # what --out names, per command (default "folder": a result folder replaced whole; see sim.output.check_out)
 OUT_KINDS = {"report": "file", "sweep": "sweep", "sensitivity": "addto"}
+FORCE_HELP = {
+    None: "replace a previous result of this command at --out (never a file or a folder langerthuis did not write)",
+    "sweep": "delete the previous sweep at --out and start it again (default: resume it)",
+    "sensitivity": "accepted for uniformity: sensitivity adds its files to the folder and replaces only its own",
+}
 # argument names that hold input files or folders (--out may not contain them)
 INPUT_ARGS = ("scenario", "sweep_file", "config", "targets", "results", "sweep_out")
 
@@ -92,9 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     for command, p in sub.choices.items():  # every command with --out gets --force
         if any(action.dest == "out" for action in p._actions):
             p.add_argument("--force", "--overwrite", action="store_true",
-                           help="replace a previous result of this command at --out (never a file or a folder "
-                                "langerthuis did not write)" if command != "sweep" else
-                                "delete the previous sweep at --out and start again (default: resume it)")
+                           help=FORCE_HELP.get(command, FORCE_HELP[None]))
     return parser
 
 

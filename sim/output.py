@@ -132,7 +132,7 @@ def _check_parent(out: Path, shown: str) -> None:
     try:
         tempfile.TemporaryDirectory(prefix=".langerthuis-probe-", dir=ancestor).cleanup()
     except OSError as exc:
-        raise OutputError(f"--out {shown}: expected a folder that can be written, found {ancestor} "
+        raise OutputError(f"--out {shown}: expected a path in a writable folder, found {ancestor} not writable "
                           f"({exc.strerror or exc})") from None
 
 
