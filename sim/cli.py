@@ -1,25 +1,88 @@
 """Command line: ``langerthuis SUBCOMMAND ...`` (also ``python -m sim``).
 
-Each subcommand lives in the module that owns the work and registers itself through
-``register(subparsers)``; this file only dispatches. Input errors (``ScenarioError`` and
-friends, all subclasses of ``sim.errors.InputError``) print one line and exit with status 2.
+The ``run`` command lives here; every other subcommand lives in the module that owns the work and
+registers itself through ``register(subparsers)``. Before dispatching, ``main`` checks ``--out`` (one
+place for all commands: sim.output.check_out) and calls the command module's ``check_args(args)`` if it
+has one, so impossible requests fail before any work. Input errors (``ScenarioError`` and friends, all
+subclasses of ``sim.errors.InputError``) print one line and exit with status 2; any other exception prints
+one line naming a log file with the traceback and exits with status 1; Ctrl-C exits with 130.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
 
 from sim.errors import InputError
 
-# modules that contribute subcommands, in the order `--help` lists them
-SUBCOMMAND_MODULES = ("sim.run", "sim.studies.bench", "sim.workshop.comparison", "sim.studies.sweep", "sim.studies.sensitivity",
-                      "sim.studies.calibrate", "sim.studies.validate", "sim.workshop.app_cli", "sim.workshop.report")
+# modules that contribute subcommands (after `run`), in the order `--help` lists them
+SUBCOMMAND_MODULES = (
+    "sim.studies.bench",
+    "sim.workshop.comparison",
+    "sim.studies.sweep",
+    "sim.studies.sensitivity",
+    "sim.studies.calibrate",
+    "sim.studies.validate",
+    "sim.workshop.app_cli",
+    "sim.workshop.report",
+)
+
+# what --out names, per command (default "folder": a result folder replaced whole; see sim.output.check_out)
+OUT_KINDS = {"report": "file", "sweep": "sweep", "sensitivity": "addto"}
+FORCE_HELP = {
+    None: "replace a previous result of this command at --out (never a file or a folder langerthuis did not write)",
+    "sweep": "delete the previous sweep at --out and start it again (default: resume it)",
+    "sensitivity": "accepted for uniformity: sensitivity adds its files to the folder and replaces only its own",
+}
+# argument names that hold input files or folders (--out may not contain them)
+INPUT_ARGS = ("scenario", "sweep_file", "config", "targets", "results", "sweep_out")
 
 
+# ----------------------------------------------------------------------------- the run command
+def register_run(sub):
+    p = sub.add_parser("run", help="simulate a scenario and write its indicators, figures and manifest")
+    p.add_argument("scenario", help="scenario YAML file (see scenarios/README.md)")
+    p.add_argument("--out", required=True, help="output folder (written when complete; a previous result of "
+                                                "`run` is replaced only with --force)")
+    p.add_argument("--replicates", type=int, help="override the scenario's number of replicates")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=run_main)
+
+
+def run_main(args) -> int:
+    """``langerthuis run SCENARIO --out DIR``: simulate one scenario (all its replicates) and write
+    indicators (Parquet and CSV), neighbourhood maps, a manifest and the standard figures."""
+    from sim.model.scenario import load_scenario
+    from sim.output import atomic_folder, manifest, write_json
+    from sim.studies.runner import run_replicates
+    from sim.workshop.plots import standard_figures
+
+    scenario = load_scenario(args.scenario)     # bad input stops here: nothing written
+    if args.replicates:
+        scenario["replicates"] = int(args.replicates)
+    started = time.perf_counter()
+    table, cells = run_replicates(scenario, progress=not args.no_progress)
+    with atomic_folder(args.out, command="run", force=args.force) as tmp:
+        table.to_parquet(tmp / "indicators.parquet", index=False)
+        table.to_csv(tmp / "indicators.csv", index=False)
+        cells.to_parquet(tmp / "neighbourhoods.parquet", index=False)
+        figures = standard_figures(table, cells, tmp)
+        write_json(tmp / "manifest.json", manifest([scenario], time.perf_counter() - started, figures=figures))
+    print(f"wrote {args.out}: {table.year.nunique()} years x {table.indicator.nunique()} indicators x "
+          f"{scenario['replicates']} replicate(s) in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+# ----------------------------------------------------------------------------- parser and checks
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="langerthuis", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
+    register_run(sub)
     for name in SUBCOMMAND_MODULES:
         try:
             module = importlib.import_module(name)
@@ -27,14 +90,67 @@ def build_parser() -> argparse.ArgumentParser:
             if exc.name == name:  # not written yet: the subcommand is simply absent
                 continue
             raise
+        known = set(sub.choices)
         module.register(sub)
+        for command in set(sub.choices) - known:  # for check_args: the module a command came from
+            sub.choices[command].set_defaults(command_module=name)
+    for command, p in sub.choices.items():  # every command with --out gets --force
+        if any(action.dest == "out" for action in p._actions):
+            p.add_argument("--force", "--overwrite", action="store_true",
+                           help=FORCE_HELP.get(command, FORCE_HELP[None]))
     return parser
 
 
+def inputs_of(args) -> list[str]:
+    found = []
+    for name in INPUT_ARGS:
+        value = getattr(args, name, None)
+        found += [os.fspath(v) for v in (value if isinstance(value, list) else [value]) if v]
+    return found
+
+
+def check_args(args) -> None:
+    """Everything that can be checked before any work: --out, then the command module's own check_args."""
+    from sim.output import check_not_busy, check_out
+    if getattr(args, "out", None) is not None:   # None: the command's default (sweep, sensitivity)
+        check_out(args.out, args.command, force=getattr(args, "force", False),
+                  kind=OUT_KINDS.get(args.command, "folder"), inputs=inputs_of(args))
+        check_not_busy(args.out)
+    module = sys.modules.get(getattr(args, "command_module", None) or "")
+    hook = getattr(module, "check_args", None)
+    if callable(hook):
+        hook(args)
+
+
+def log_dir() -> Path:
+    """Where tracebacks of internal errors go: $XDG_STATE_HOME/langerthuis/logs (~/.local/state/...)."""
+    state = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return Path(state) / "langerthuis" / "logs"
+
+
+def write_log(exc: BaseException, argv) -> Path:
+    """Write the traceback of ``exc`` to a new log file (falling back to the temp folder); return its path."""
+    import sim
+    text = (f"langerthuis {sim.__version__}, {time.strftime('%Y-%m-%dT%H:%M:%S%z')}, python {sys.version.split()[0]}\n"
+            f"argv: {argv!r}\ncwd: {os.getcwd()}\n\n"
+            + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    name = f"langerthuis-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    for folder in (log_dir(), Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / name
+            path.write_text(text, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    raise OSError("no writable folder for the log")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
     try:
+        args = build_parser().parse_args(argv)
+        check_args(args)                     # bad --out or arguments: one line before any work
         return int(args.func(args) or 0)
     except InputError as exc:
         print(f"langerthuis: error: {exc}", file=sys.stderr)
@@ -42,6 +158,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("langerthuis: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - a bug: one line for the user, the traceback in a log file
+        message = " ".join(str(exc).split())[:300]
+        try:
+            where = f"traceback in {write_log(exc, argv)}"
+        except OSError:
+            where = "no log could be written"
+        print(f"langerthuis: internal error: {type(exc).__name__}: {message} ({where})", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -6,9 +6,12 @@ import hashlib
 import json
 import os
 import platform
+import re
+import secrets
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import mesa
@@ -16,6 +19,7 @@ import numba
 import numpy as np
 
 import sim
+from sim.errors import InputError
 from sim.model.parameters import make_params
 
 
@@ -74,25 +78,263 @@ def manifest(scenarios: list[dict], wall_time: float, **extra) -> dict:
     }
 
 
-@contextlib.contextmanager
-def atomic_folder(out):
-    """Yield a temporary folder next to ``out``; on success it replaces ``out`` in one rename."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    tmp.chmod(0o755)  # mkdtemp makes it private; the result is an ordinary folder
+# --------------------------------------------------------------------------- output folders you can trust
+# Every result folder holds MARKER (JSON naming the command that wrote it). `--out` replaces only a previous
+# result of the same command, and only with --force; it never replaces a file or a folder the tool did not
+# write. A lock file next to the output (.NAME.lock) keeps concurrent writers apart; temporary folders carry
+# the writer's pid (.NAME.tmp-PID-XXXX), so those of a killed process are removed at the next start.
+MARKER = ".langerthuis-output"
+REPORT_SIGNATURE = "<meta name='generator' content='langerthuis report'>"
+FORCE_NOTE = ("--force replaces only a previous result of the same command, never a file or a folder "
+              "langerthuis did not write")
+
+
+class OutputError(InputError):
+    """An unusable --out: one line, exit status 2, raised before any work."""
+
+
+class OutputBusy(OutputError, OSError):
+    """Another process holds the lock of this --out (also an OSError, so caches may simply skip)."""
+
+
+def read_marker(folder) -> dict | None:
+    """The marker of a result folder, or None when there is none (or it is unreadable)."""
     try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = None
-    if out.exists():
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        os.replace(out, old)
-    os.replace(tmp, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        data = json.loads((Path(folder) / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _legacy_sweep(folder: Path) -> bool:
+    """A sweep folder written before markers existed (its manifest has a fingerprint)."""
+    try:
+        return "fingerprint" in json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        return False
+
+
+def _is_report(path: Path) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return REPORT_SIGNATURE in f.read(4096)
+    except OSError:
+        return False
+
+
+def _check_parent(out: Path, shown: str) -> None:
+    """The nearest existing ancestor of ``out`` must be a folder we can create things in (probed)."""
+    ancestor = out.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise OutputError(f"--out {shown}: expected a path inside a folder, found the file {ancestor}")
+    try:
+        tempfile.TemporaryDirectory(prefix=".langerthuis-probe-", dir=ancestor).cleanup()
+    except OSError as exc:
+        raise OutputError(f"--out {shown}: expected a path in a writable folder, found {ancestor} not writable "
+                          f"({exc.strerror or exc})") from None
+
+
+def check_out(out, command: str, force: bool = False, kind: str = "folder", inputs=()) -> Path:
+    """Refuse an unusable --out before any work (raises OutputError, one line).
+
+    ``kind``: "folder" (a result folder, replaced when complete), "file" (one file, e.g. the report),
+    "sweep" (the sweep's own resumable folder) or "addto" (files added to a sweep or sensitivity folder).
+    ``inputs``: the command's input files and folders; --out may not hold any of them.
+    """
+    shown = os.fspath(out)
+    path = Path(os.path.abspath(out))
+    real = path.resolve()
+    cwd = Path.cwd().resolve()
+    if real == cwd or real in cwd.parents:
+        raise OutputError(f"--out {shown}: expected a new folder, found the current folder or one of its parents")
+    for name in inputs:
+        if name and real in Path(name).resolve().parents:
+            raise OutputError(f"--out {shown}: expected a folder that holds no input, found it holds {name}")
+    if path.is_symlink() and not path.exists():
+        raise OutputError(f"--out {shown}: expected a file or folder name, found a broken symbolic link")
+    if kind == "file":
+        if path.is_dir():
+            raise OutputError(f"--out {shown}: expected a file name, found a folder")
+        if path.exists():
+            if not _is_report(path):
+                raise OutputError(f"--out {shown}: expected a new file name, found a file langerthuis did not "
+                                  f"write ({FORCE_NOTE})")
+            if not force:
+                raise OutputError(f"--out {shown}: expected a new file name, found a previous {command} "
+                                  "(add --force to replace it)")
+    elif path.exists():
+        if not path.is_dir():
+            raise OutputError(f"--out {shown}: expected a folder name, found a file ({FORCE_NOTE})")
+        if any(path.iterdir()):
+            marker = read_marker(path)
+            made_by = marker.get("command") if marker else ("sweep" if _legacy_sweep(path) else None)
+            allowed = {"folder": (command,), "sweep": ("sweep",), "addto": ("sweep", command)}[kind]
+            if made_by is None:
+                raise OutputError(f"--out {shown}: expected a new or empty folder, found a folder langerthuis "
+                                  f"did not write ({FORCE_NOTE})")
+            if made_by not in allowed:
+                raise OutputError(f"--out {shown}: expected a new folder or a previous {command} result, found "
+                                  f"a `{made_by}` result ({FORCE_NOTE})")
+            if kind == "folder" and not force:
+                raise OutputError(f"--out {shown}: expected a new folder, found a previous {command} result "
+                                  "(add --force to replace it)")
+    _check_parent(path, shown)
+    return path
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(out) -> None:
+    """Remove the temporary folders and files of ``out`` left by processes that no longer run."""
+    out = Path(out)
+    pattern = re.compile(rf"^\.{re.escape(out.name)}\.(?:tmp|old)-(\d+)(?:-\w+)?$")
+    try:
+        entries = list(out.parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if match and int(match.group(1)) != os.getpid() and not _pid_alive(int(match.group(1))):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+
+
+@contextlib.contextmanager
+def out_lock(out):
+    """Hold ``.NAME.lock`` next to ``out`` (fcntl.flock); another holder -> OutputBusy at once."""
+    import fcntl
+    out = Path(out)
+    lock = out.parent / f".{out.name}.lock"
+    while True:
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise OutputError(f"--out {os.fspath(out)}: expected a folder that can be written, found "
+                              f"{out.parent} ({exc.strerror or exc})") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise OutputBusy(f"--out {os.fspath(out)}: expected an output no other process writes, found it "
+                             f"being written by another langerthuis process (lock {lock}); wait for it or "
+                             "choose another --out") from None
+        try:
+            same = os.fstat(fd).st_ino == os.stat(lock).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the previous holder removed this lock file after we opened it: take the new one
+    try:
+        yield lock
+    finally:
+        with contextlib.suppress(OSError):
+            lock.unlink()
+        os.close(fd)
+
+
+def check_not_busy(out) -> None:
+    """Refuse at once (before any work) an output another process is writing: its lock is held."""
+    import fcntl
+    out = Path(out)
+    lock = out.parent / f".{out.name}.lock"
+    try:
+        fd = os.open(lock, os.O_RDONLY)
+    except OSError:
+        return  # no lock file: nobody writes it now (atomic_folder takes the lock for real)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise OutputBusy(f"--out {os.fspath(out)}: expected an output no other process writes, found it being "
+                         f"written by another langerthuis process (lock {lock}); wait for it or choose another "
+                         "--out") from None
+    finally:
+        os.close(fd)
+
+
+def write_marker(folder, command: str) -> None:
+    write_json(Path(folder) / MARKER, {"command": command, "package": "langerthuis", "version": sim.__version__,
+                                       "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
+
+
+def _tmp_name(out: Path, kind: str) -> Path:
+    return out.parent / f".{out.name}.{kind}-{os.getpid()}-{secrets.token_hex(4)}"
+
+
+@contextlib.contextmanager
+def atomic_folder(out, command: str | None = None, force: bool = False):
+    """Yield a temporary folder next to ``out``; on success it replaces ``out`` in one rename.
+
+    With ``command`` (every CLI command), ``out`` is checked under the lock (check_out) and the result gets
+    the marker; without (internal caches) an existing ``out`` is simply replaced. Either way a lock keeps
+    concurrent writers apart and no temporary folder survives, not even a killed process's (removed at
+    the next start)."""
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"--out {os.fspath(out)}: expected a folder that can be created, found "
+                          f"{exc.strerror or exc}") from None
+    with out_lock(out):
+        remove_stale(out)
+        if command is not None:
+            check_out(out, command, force)
+        tmp = _tmp_name(out, "tmp")
+        tmp.mkdir(mode=0o755)
+        old = None
+        try:
+            yield tmp
+            if command is not None:
+                write_marker(tmp, command)
+            if out.is_dir() and any(out.iterdir()):
+                old = _tmp_name(out, "old")
+                os.replace(out, old)
+            os.replace(tmp, out)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if old is not None and not out.exists():
+                os.replace(old, out)  # put the previous result back
+                old = None
+            raise
+        finally:
+            if old is not None and old.is_symlink():  # --out was a link to a previous result: drop the link
+                old.unlink()
+            elif old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def atomic_file(out, command: str, force: bool = False):
+    """Yield a temporary file name next to ``out`` (checked under the lock like atomic_folder); renamed
+    to ``out`` when the block completes, removed if it fails."""
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"--out {os.fspath(out)}: expected a folder that can be created, found "
+                          f"{exc.strerror or exc}") from None
+    with out_lock(out):
+        remove_stale(out)
+        check_out(out, command, force, kind="file")
+        tmp = _tmp_name(out, "tmp")
+        try:
+            yield tmp
+            os.replace(tmp, out)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def write_json(path, data):

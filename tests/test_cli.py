@@ -48,9 +48,23 @@ def test_missing_file_is_one_line_exit_2(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
-def test_a_rerun_replaces_the_folder_whole(tmp_path):
+def test_a_rerun_needs_force_and_then_replaces_the_folder_whole(tmp_path):
     out = tmp_path / "run"
-    out.mkdir()
-    (out / "stale.txt").write_text("old")
     assert langerthuis("run", "scenarios/small.yaml", "--out", str(out), "--no-progress").returncode == 0
+    (out / "stale.txt").write_text("old")
+    again = langerthuis("run", "scenarios/small.yaml", "--out", str(out), "--no-progress")
+    assert again.returncode == 2 and "--force" in again.stderr and (out / "stale.txt").exists()
+    assert langerthuis("run", "scenarios/small.yaml", "--out", str(out), "--no-progress", "--force").returncode == 0
     assert not (out / "stale.txt").exists() and (out / "indicators.parquet").exists()
+    assert json.loads((out / ".langerthuis-output").read_text())["command"] == "run"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+def test_every_command_with_out_has_force():
+    from sim.cli import build_parser
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    for command, parser in sub.choices.items():
+        dests = {a.dest for a in parser._actions}
+        assert ("force" in dests) == ("out" in dests), command
+    assert {"run", "validate", "calibrate", "sweep", "report", "sensitivity"} <= {
+        c for c, p in sub.choices.items() if any(a.dest == "force" for a in p._actions)}

@@ -457,3 +457,76 @@ def test_sweep_in_a_jupyter_kernel(tmp_path):
         km.shutdown_kernel(now=True)
     assert reply["content"]["status"] == "ok", reply["content"]
     assert "'done': 6, 'failed': 0" in "".join(printed)
+
+
+# ----------------------------------------------------------------------------- the output folder
+@pytest.mark.parametrize("what", ["run folder", "unmarked folder", "file", "broken manifest", "manifest list"])
+def test_out_that_is_not_this_sweeps_folder_is_one_line_and_untouched(what, tmp_path, capsys):
+    out = tmp_path / "out"
+    if what == "file":
+        out.write_text("mine")
+    else:
+        out.mkdir()
+        (out / "manifest.json").write_text({"run folder": '{"scenarios": []}', "unmarked folder": '{"a": 1}',
+                                            "broken manifest": "{", "manifest list": "[1, 2]"}[what])
+        if what != "unmarked folder":
+            (out / ".langerthuis-output").write_text(json.dumps({"command": "run" if what == "run folder"
+                                                                 else "sweep"}))
+    before = sorted((p.name, p.read_bytes(), p.stat().st_mtime_ns) for p in [out, *out.rglob("*")] if p.is_file())
+    from sim.cli import main
+    assert main(["sweep", str(write_fake_sweep(tmp_path)), "--out", str(out), "--workers", "0"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and str(out) in err and "Traceback" not in err, err
+    after = sorted((p.name, p.read_bytes(), p.stat().st_mtime_ns) for p in [out, *out.rglob("*")] if p.is_file())
+    assert after == before and sorted(p.name for p in tmp_path.iterdir()) == ["base.yaml", "out", "s.yaml"]
+
+
+def test_outputs_errors_write_nothing(tmp_path):
+    model = {"base": str(SMALL), "seed": 1, "design": "full_factorial",
+             "parameters": {"parameters.strain_per_hour": {"values": [0.005, 0.006]}}}
+    for n, outputs in enumerate([{"indicators": ["no_such_indicator"]}, {"years": [1900]}]):
+        path = tmp_path / f"m{n}.yaml"
+        path.write_text(yaml.safe_dump({**model, "outputs": outputs}))
+        with pytest.raises(InputError, match=r"outputs\.(indicators|years): expected"):
+            sweep.run_sweep(path, tmp_path / "out", workers=0, progress=False)
+    # a custom runner's outputs are known only after its first run: the new folder is removed again
+    with pytest.raises(InputError, match=r"outputs\.indicators"):
+        sweep.run_sweep(write_fake_sweep(tmp_path, outputs={"indicators": ["nope"]}), tmp_path / "out", workers=0,
+                        progress=False)
+    assert not (tmp_path / "out").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_second_driver_on_the_same_out_is_refused(tmp_path):
+    from sim.output import OutputBusy, out_lock
+    path = write_fake_sweep(tmp_path)
+    with out_lock(tmp_path / "out"):
+        with pytest.raises(OutputBusy, match="another langerthuis process"):
+            sweep.run_sweep(path, tmp_path / "out", workers=0, progress=False)
+    assert not (tmp_path / "out").exists()
+
+
+def test_force_starts_a_changed_sweep_afresh(tmp_path):
+    path = write_fake_sweep(tmp_path)
+    sweep.run_sweep(path, tmp_path / "out", workers=0, progress=False)
+    changed = write_fake_sweep(tmp_path, name="s.yaml", seed=12)
+    counts = sweep.run_sweep(changed, tmp_path / "out", workers=0, progress=False, force=True)
+    assert counts["skipped"] == 0 and counts["done"] == 6
+    assert json.loads((tmp_path / "out" / "manifest.json").read_text())["root_seed"] == 12
+
+
+def test_workers_exit_when_the_driver_is_killed(tmp_path):
+    import psutil
+    path, _ = slow_sweep(tmp_path)
+    workers = []
+
+    def kill_the_driver_only(proc):  # SIGKILL: the driver cannot clean up
+        workers.extend(c for c in psutil.Process(proc.pid).children(recursive=True)
+                       if "spawn_main" in " ".join(c.cmdline()))
+        assert len(workers) == 2
+        proc.send_signal(signal.SIGKILL)
+
+    _, status, _ = interrupted_sweep(path, tmp_path / "out", ["--workers", "2"], 1, kill_the_driver_only)
+    assert status == -signal.SIGKILL
+    gone, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive, f"workers still running after their driver was killed: {alive}"

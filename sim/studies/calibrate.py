@@ -531,7 +531,7 @@ def _save(fig, path, title):
 def register(sub):
     p = sub.add_parser("calibrate", help="fit free parameters to targets with ABC-SMC (calibration/README.md)")
     p.add_argument("config", help="calibration config YAML (e.g. calibration/config.yaml)")
-    p.add_argument("--out", required=True, help="output folder (replaced atomically when complete)")
+    p.add_argument("--out", required=True, help="output folder (written when complete; a previous result is replaced only with --force)")
     p.add_argument("--quick", action="store_true", help="small version (the config's quick: section)")
     p.add_argument("--workers", type=int, help="override smc.workers (results do not depend on it)")
     p.set_defaults(func=main)
@@ -545,7 +545,7 @@ def main(args) -> int:
     started = time.perf_counter()
     pops, fit, post = calibrate(config)
     wall = time.perf_counter() - started
-    with atomic_folder(args.out) as tmp:
+    with atomic_folder(args.out, command="calibrate", force=getattr(args, "force", False)) as tmp:
         ensemble_table(config.prior, pops).to_parquet(tmp / "ensemble.parquet", index=False)
         generations_table(pops).to_csv(tmp / "generations.csv", index=False)
         fit.to_csv(tmp / "fit.csv", index=False)

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import multiprocessing.context
+import os
 import sys
+import threading
+import time
 import types
 
 import pandas as pd
@@ -47,7 +50,8 @@ def single_numba_thread():
 class _WorkerProcess(multiprocessing.context.SpawnProcess):
     """A spawned worker that does not re-run the parent's ``__main__``: workers need only the
     sim modules they run. So a sweep or calibration started from a script without an ``if __name__ ==
-    "__main__"`` guard, from stdin or from a notebook does not run the caller's code again."""
+    "__main__"`` guard, from stdin or from a notebook does not run the caller's code again. It exits when
+    its parent (the driver) dies."""
 
     @staticmethod
     def _Popen(process_obj):
@@ -57,6 +61,24 @@ class _WorkerProcess(multiprocessing.context.SpawnProcess):
             return multiprocessing.context.SpawnProcess._Popen(process_obj)
         finally:
             sys.modules["__main__"] = main
+
+    def run(self):
+        exit_with_parent()
+        super().run()
+
+
+def exit_with_parent(interval: float = 0.5) -> None:
+    """Start a daemon thread that ends this process when its parent dies (a killed sweep or calibration
+    driver would otherwise leave its workers running, ~260 MB each): the parent's death re-parents us."""
+    known = multiprocessing.parent_process()
+    parent = known.pid if known is not None else os.getppid()  # the driver, even if it died already
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 class _WorkerContext(multiprocessing.context.SpawnContext):

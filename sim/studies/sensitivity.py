@@ -18,7 +18,7 @@ import pandas as pd
 
 import sim
 from sim.errors import InputError
-from sim.output import git_commit, library_versions, write_atomic
+from sim.output import check_out, git_commit, library_versions, out_lock, read_marker, write_atomic, write_marker
 from sim.studies.sweep import read_outputs, read_sweep, salib_problem
 
 METHODS = ("sobol", "morris")
@@ -127,7 +127,19 @@ def run_sensitivity(sweep_out, method=None, indicators=None, years=None, out=Non
     method = method or sweep_manifest["design"]
     table = analyze(sweep_out, method, indicators, years)
     target = Path(out) if out else sweep_out
-    target.mkdir(parents=True, exist_ok=True)
+    if out:  # a folder of its own (new, or a previous analysis) or a sweep folder; never anything else
+        check_out(target, "sensitivity", kind="addto", inputs=[sweep_out])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with out_lock(target):
+            check_out(target, "sensitivity", kind="addto")
+            target.mkdir(exist_ok=True)
+            if read_marker(target) is None and not (target / "manifest.json").exists():
+                write_marker(target, "sensitivity")
+            return _write(table, method, sweep_out, sweep_manifest, target)
+    return _write(table, method, sweep_out, sweep_manifest, target)
+
+
+def _write(table, method, sweep_out, sweep_manifest, target) -> tuple[Path, Path]:
     csv, png = target / f"sensitivity_{method}.csv", target / f"sensitivity_{method}.png"
     write_atomic(csv, lambda p: table.to_csv(p, index=False))
     write_atomic(png, lambda p: plot(table, method, p))

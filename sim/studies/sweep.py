@@ -18,6 +18,7 @@ import importlib
 import itertools
 import json
 import os
+import shutil
 import sys
 import time
 import traceback
@@ -31,7 +32,8 @@ import pandas as pd
 import yaml
 
 from sim.errors import InputError
-from sim.output import git_commit, library_versions, write_atomic
+from sim.output import (check_out, git_commit, library_versions, out_lock, read_marker, remove_stale,
+                        write_atomic, write_marker)
 
 DEFAULT_RUNNER = "sim.studies.sweep:run_one"
 DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris")
@@ -366,7 +368,13 @@ def prepare_out(sweep: Sweep, out: Path, design: pd.DataFrame) -> None:
     manifest_file = out / "manifest.json"
     fingerprint = _fingerprint(sweep, design)
     if manifest_file.exists():
-        old = json.loads(manifest_file.read_text())["fingerprint"]
+        try:
+            old = json.loads(manifest_file.read_text(encoding="utf-8"))["fingerprint"]
+            if not isinstance(old, dict):
+                raise TypeError
+        except (ValueError, KeyError, TypeError, OSError) as exc:
+            raise SweepError(manifest_file, "fingerprint", "the manifest of a sweep folder (use a new --out)",
+                             f"{type(exc).__name__}: {' '.join(str(exc).split())[:120]}") from None
         for part, value in fingerprint.items():
             if old.get(part) != value:
                 raise SweepError(out, "resume", f"the {part} this folder was started with (use a new --out)",
@@ -375,6 +383,8 @@ def prepare_out(sweep: Sweep, out: Path, design: pd.DataFrame) -> None:
         raise SweepError(out, "resume", "a sweep folder with manifest.json", "runs but no manifest")
     for sub in ("runs", "failed"):
         (out / sub).mkdir(parents=True, exist_ok=True)
+    if read_marker(out) is None:
+        write_marker(out, "sweep")
     for stale in (out / "runs").glob("*.tmp-*"):  # left by a killed driver
         stale.unlink()
     write_atomic(out / "design.parquet", lambda p: design.to_parquet(p, index=False))
@@ -569,21 +579,61 @@ def _outcome(future) -> tuple[str, object]:
 
 
 def run_sweep(sweep_file, out, workers: int | None = None, scheduler: str | None = None,
-              progress: bool = True) -> dict:
-    """Run (or resume) a sweep; returns counts {total, skipped, done, failed}. Keeps no results."""
-    from tqdm import tqdm
+              progress: bool = True, force: bool = False) -> dict:
+    """Run (or resume) a sweep; returns counts {total, skipped, done, failed}. Keeps no results.
+    ``out`` is this sweep's own folder (resumed) or a new one; ``force`` deletes a previous sweep there first.
+    The sweep holds ``out``'s lock while it runs: a second driver on the same folder is refused."""
     sweep = load_sweep(sweep_file)
     out = Path(out)
+    check_out(out, "sweep", force, kind="sweep", inputs=[sweep.file, sweep.base])
     design = build_design(sweep)
     check_scenario(sweep, design)
+    check_outputs(sweep)
     workers = default_workers() if workers is None else workers
-    backend = DaskCluster(scheduler) if scheduler else None  # connect first: a wrong address writes nothing
-    try:
-        prepare_out(sweep, out, design)
-    except BaseException:
-        if backend:
-            backend.close(False)
-        raise
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out_lock(out):
+        backend = DaskCluster(scheduler) if scheduler else None  # connect first: a wrong address writes nothing
+        created = not out.exists() or force
+        try:
+            remove_stale(out)
+            check_out(out, "sweep", force, kind="sweep")  # again, under the lock
+            if force and out.exists():
+                shutil.rmtree(out)
+            prepare_out(sweep, out, design)
+        except BaseException:
+            if backend:
+                backend.close(False)
+            raise
+        try:
+            return _run(sweep, out, design, workers, scheduler, backend, progress)
+        except InputError:
+            # a sweep-file error found by the first run (a custom runner's outputs): a folder this call
+            # created holds nothing worth keeping
+            if created and not any((out / "runs").glob("run_*.parquet")):
+                shutil.rmtree(out, ignore_errors=True)
+            raise
+
+
+def check_outputs(sweep: Sweep) -> None:
+    """With the model runner: the requested indicators and years exist (before anything is written)."""
+    if sweep.runner != DEFAULT_RUNNER:
+        return
+    from sim.model.indicators import INDICATORS
+    missing = sorted(set(sweep.indicators or ()) - set(INDICATORS))
+    if missing:
+        raise SweepError(sweep.file, "outputs.indicators", f"indicators the model produces ({len(INDICATORS)}: "
+                         f"{', '.join(INDICATORS[:6])}, ...)", missing)
+    if sweep.years and not {p.path for p in sweep.params} & {"start_year", "end_year"}:
+        base = load_base(sweep)
+        have = range(int(base["start_year"]), int(base["end_year"]) + 1)
+        missing = sorted(set(sweep.years) - set(have))
+        if missing:
+            raise SweepError(sweep.file, "outputs.years", f"years the model produces ({have.start}-{have.stop - 1})",
+                             missing)
+
+
+def _run(sweep, out, design, workers, scheduler, backend, progress) -> dict:
+    from tqdm import tqdm
     skipped = sum(run_file(out, r).exists() for r in design["run"])
     counts = {"total": len(design), "skipped": skipped, "done": 0, "failed": 0}
     if skipped == len(design):
@@ -692,7 +742,7 @@ def _cli(args) -> int:
         print("langerthuis: note: --workers is ignored with --scheduler (the cluster's workers run)", file=sys.stderr)
     out = args.out or str(Path("results") / load_sweep(args.sweep_file).name)
     counts = run_sweep(args.sweep_file, out, workers=args.workers, scheduler=args.scheduler,
-                       progress=not args.no_progress)
+                       progress=not args.no_progress, force=getattr(args, "force", False))
     print(f"sweep: {counts['total']} runs: {counts['skipped']} already done, {counts['done']} done now, "
           f"{counts['failed']} failed -> {out}", file=sys.stderr)
     if counts["failed"]:

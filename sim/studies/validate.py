@@ -30,7 +30,7 @@ DEFAULT_SCENARIO = ROOT / "scenarios" / "baseline.yaml"
 def register(sub):
     p = sub.add_parser("validate", help="compare the model with a targets CSV (observed vs simulated)")
     p.add_argument("--targets", required=True, help="CSV with indicator, year, value, tolerance, source")
-    p.add_argument("--out", required=True, help="output folder (replaced atomically when complete)")
+    p.add_argument("--out", required=True, help="output folder (written when complete; a previous result is replaced only with --force)")
     p.add_argument("--scenario", default=str(DEFAULT_SCENARIO), help="scenario YAML (default: the baseline)")
     p.add_argument("--replicates", type=int, default=10, help="replicates (default 10)")
     p.add_argument("--parameters", choices=("ensemble", "mean", "scenario"), default="ensemble",
@@ -154,7 +154,7 @@ def main(args) -> int:
     table = run(scenario, args.workers)
     result = compare(targets, table)
     line = summary(result)
-    with atomic_folder(args.out) as tmp:
+    with atomic_folder(args.out, command="validate", force=getattr(args, "force", False)) as tmp:
         result.to_csv(tmp / "validation.csv", index=False)
         (tmp / "validation.md").write_text(markdown(result, line, scenario, args.targets, args.parameters),
                                            encoding="utf-8")

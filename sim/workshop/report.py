@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import tempfile
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -22,6 +21,7 @@ import sim
 from sim.errors import InputError
 from sim.studies.compare import COST_OUTCOMES, COST_PER_MONTH
 from sim.workshop.labels import LANGUAGES, ORGANISATIONS, PAYERS, TEXTS, label, number
+from sim.output import REPORT_SIGNATURE
 
 REQUIRED_COLUMNS = {"scenario", "outcome", "mean", "p5", "p95"}
 COSTS = COST_OUTCOMES
@@ -330,40 +330,34 @@ def build_html(folder, lang: str | None = None) -> str:
                  + escape(json.dumps(manifest, indent=1, ensure_ascii=False)) + "</pre></details></section>")
     made = t("made", lang, day=date.today().isoformat(), version=sim.__version__, folder=folder.name)
     parts.append(f"<p class='note'>{escape(made)}</p>")
-    return (f"<!DOCTYPE html>\n<html lang='{lang}'><head><meta charset='utf-8'>"
+    return (f"<!DOCTYPE html>\n<html lang='{lang}'><head><meta charset='utf-8'>{REPORT_SIGNATURE}"
             f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>{t('title', lang)}</title><style>{CSS}</style></head><body>\n" + "\n".join(parts)
             + "\n</body></html>\n")
 
 
-def write_report(folder, out, lang: str | None = None) -> Path:
-    """Build the report and write it atomically: a temporary file next to ``out``, renamed when complete."""
+def write_report(folder, out, lang: str | None = None, force: bool = False) -> Path:
+    """Build the report and write it atomically: a temporary file next to ``out``, renamed when complete.
+    A previous report at ``out`` is replaced only with ``force``; any other file never (sim.output.check_out)."""
+    from sim.output import atomic_file, check_out
+    check_out(out, "report", force, kind="file", inputs=[folder])  # before the work
     html = build_html(folder, lang)          # every input problem is raised before anything is written
     out = Path(out)
-    if out.is_dir():
-        raise InputError(f"--out: expected a file name, found the folder {out}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(html)
-        os.chmod(tmp, 0o644)   # mkstemp makes it private; a handout is an ordinary file
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(out, "report", force) as tmp:
+        tmp.write_text(html, encoding="utf-8")
+        os.chmod(tmp, 0o644)
     return out
 
 
 def register(sub):
     p = sub.add_parser("report", help="turn a `compare` output folder into one self-contained HTML handout")
     p.add_argument("results", metavar="RESULTS_DIR", help="output folder of `langerthuis compare`")
-    p.add_argument("--out", required=True, help="HTML file to write (replaced atomically)")
+    p.add_argument("--out", required=True, help="HTML file to write (a previous report is replaced only with --force)")
     p.add_argument("--lang", choices=LANGUAGES, help="language (default: the comparison's)")
     p.set_defaults(func=main)
 
 
 def main(args) -> int:
-    out = write_report(args.results, args.out, args.lang)
+    out = write_report(args.results, args.out, args.lang, force=getattr(args, "force", False))
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
     return 0
