@@ -298,7 +298,7 @@ def test_negative_hours(tmp_path):
         """)
     err = error_of(f)
     assert (err.path, err.line, err.found) == ("investments[0].hours_per_month", 6, "-4")
-    assert ">= 0" in err.expected
+    assert "from 0 to" in err.expected
 
 
 def test_negative_cost(tmp_path):
