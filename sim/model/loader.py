@@ -30,7 +30,7 @@ from sim.errors import ScenarioError
 
 MAX_BYTES = 1_000_000   # a scenario is a few KB; the national one with many investments stays far below
 MAX_DEPTH = 50          # the scenario schema nests 4 levels (investments[i].cost.source)
-MAX_FOUND = 120         # characters of a 'found' text: messages stay short
+MAX_FOUND = 300         # characters of a 'found' text: messages stay short
 
 # C0 and C1 control characters except tab, LF and CR; DEL; the Unicode line and paragraph separators
 # (which would break the one-line messages); lone surrogates and the non-characters U+FFFE, U+FFFF;
@@ -60,28 +60,28 @@ def _location(text: str, index: int) -> tuple[int, int]:
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
-def read_text(file, what: str = "file") -> str:
+def read_text(file, what: str = "file", max_bytes: int = MAX_BYTES) -> str:
     """The text of a UTF-8 input file; refuses big files, non-files, non-UTF-8 and control characters."""
     file = str(file)
     try:
         info = os.stat(file)
     except FileNotFoundError:
         raise InputFileError(file, "", f"an existing {what}", "no such file") from None
-    except OSError as exc:
-        raise InputFileError(file, "", f"a readable {what}", exc.strerror or type(exc).__name__) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        raise InputFileError(file, "", f"a readable {what}", getattr(exc, "strerror", None) or str(exc)) from None
     if stat.S_ISDIR(info.st_mode):
         raise InputFileError(file, "", f"a {what}", "a folder")
     if not stat.S_ISREG(info.st_mode):
         raise InputFileError(file, "", f"a {what}", "not a regular file (a device, pipe or socket)")
-    if info.st_size > MAX_BYTES:
-        raise InputFileError(file, "", f"a {what} of at most {MAX_BYTES:,} bytes", f"{info.st_size:,} bytes")
+    if info.st_size > max_bytes:
+        raise InputFileError(file, "", f"a {what} of at most {max_bytes:,} bytes", f"{info.st_size:,} bytes")
     try:
         with open(file, "rb") as f:
-            raw = f.read(MAX_BYTES + 1)  # the file may have grown since stat
+            raw = f.read(max_bytes + 1)  # the file may have grown since stat
     except OSError as exc:
         raise InputFileError(file, "", f"a readable {what}", exc.strerror or type(exc).__name__) from None
-    if len(raw) > MAX_BYTES:
-        raise InputFileError(file, "", f"a {what} of at most {MAX_BYTES:,} bytes", f"more than {MAX_BYTES:,} bytes")
+    if len(raw) > max_bytes:
+        raise InputFileError(file, "", f"a {what} of at most {max_bytes:,} bytes", f"more than {max_bytes:,} bytes")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -334,7 +334,7 @@ def _chain(file, data, lines, base_dir, seen):
             return chain
         parent, line = data.pop("extends"), lines.get("extends")
         chain.append((file, data, lines))
-        if not isinstance(parent, str) or not parent.strip():
+        if not isinstance(parent, str) or not parent.strip() or not parent.isprintable():
             raise ScenarioError(file, "extends", "the path of a scenario file", _describe(parent), line)
         if base_dir is None:
             raise ScenarioError(file, "extends", "no extends in a scenario given in memory (or a base_dir)",

@@ -20,6 +20,7 @@ import pandas as pd
 
 import sim
 from sim.errors import InputError
+from sim.model.loader import InputFileError, read_text, short
 from sim.workshop.labels import LANGUAGES, label
 
 REQUIRED_COLUMNS = {"scenario", "outcome", "mean", "p5", "p95"}
@@ -140,33 +141,122 @@ def caveats(lang: str) -> list[str]:
 # ---- reading the folder ---------------------------------------------------------------------------------
 
 
+MAX_MANIFEST_BYTES = 100_000_000  # a manifest holds the resolved scenarios: a few MB at most
+
+
+def _number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and abs(v) != float("inf")
+
+
+def _check_manifest(manifest, file: Path) -> None:
+    """The parts of manifest.json the report uses have the types it needs; else a one-line InputError."""
+    def fail(path, expected, found):
+        raise InputFileError(str(file), path, expected, found)
+
+    def kind(value, path, types, expected, optional=True):
+        if value is None and optional:
+            return
+        if not isinstance(value, types) or isinstance(value, bool) and bool not in types:
+            fail(path, expected, short(value))
+
+    if not isinstance(manifest, dict):
+        fail("", "a JSON object (a compare manifest)", type(manifest).__name__)
+    scenarios = manifest.get("scenarios")
+    if not isinstance(scenarios, list) or not scenarios:
+        fail("scenarios", "a non-empty list of scenarios (a `langerthuis compare` manifest)", short(scenarios))
+    kind(manifest.get("figures"), "figures", list, "a list of file names")
+    for i, name in enumerate(manifest.get("figures") or []):
+        if not isinstance(name, str) or not name or "\0" in name or Path(name).name != name:
+            fail(f"figures[{i}]", "the name of a file in the folder", short(name))
+    kind(manifest.get("window"), "window", dict, "a mapping with from_year, to_year")
+    for key in ("from_year", "to_year"):
+        kind((manifest.get("window") or {}).get(key), f"window.{key}", int, "a year (an integer)")
+    kind(manifest.get("pairing"), "pairing", dict, "a mapping")
+    for i, s in enumerate(scenarios):
+        where = f"scenarios[{i}]"
+        kind(s, where, dict, "a mapping with name and resolved", optional=False)
+        kind(s.get("name"), f"{where}.name", str, "a scenario name (a string)", optional=False)
+        r = s.get("resolved")
+        kind(r, f"{where}.resolved", dict, "a resolved scenario (a mapping)")
+        r = r or {}
+        kind(r.get("description"), f"{where}.resolved.description", str, "a string")
+        kind(r.get("start_year"), f"{where}.resolved.start_year", int, "a year")
+        municipality = r.get("municipality")
+        kind(municipality, f"{where}.resolved.municipality", dict, "a mapping")
+        municipality = municipality or {}
+        kind(municipality.get("inhabitants"), f"{where}.resolved.municipality.inhabitants", int, "an integer")
+        kind(municipality.get("grid"), f"{where}.resolved.municipality.grid", dict, "a mapping")
+        for key in ("width", "height"):
+            kind((municipality.get("grid") or {}).get(key), f"{where}.resolved.municipality.grid.{key}", int,
+                 "an integer")
+        kind(r.get("investments"), f"{where}.resolved.investments", list, "a list of investments")
+        for j, inv in enumerate(r.get("investments") or []):
+            at = f"{where}.resolved.investments[{j}]"
+            kind(inv, at, dict, "an investment (a mapping)", optional=False)
+            kind(inv.get("type"), f"{at}.type", str, "a string", optional=False)
+            kind(inv.get("start_year"), f"{at}.start_year", int, "a year", optional=False)
+            kind(inv.get("cells"), f"{at}.cells", list, "a list of cells")
+            kind(inv.get("area"), f"{at}.area", str, "an area name")
+            cost = inv.get("cost")
+            kind(cost, f"{at}.cost", dict, "a mapping with one_off, yearly, payer, source", optional=False)
+            for key in ("one_off", "yearly"):
+                if not _number(cost.get(key)):
+                    fail(f"{at}.cost.{key}", "a number", short(cost.get(key)))
+            kind(cost.get("payer"), f"{at}.cost.payer", str, "a payer", optional=False)
+            kind(cost.get("source"), f"{at}.cost.source", str, "a string")
+
+
+NUMERIC_COLUMNS = ("mean", "p5", "p95", "diff_mean", "diff_p5", "diff_p95", "from_year", "to_year", "replicates")
+
+
+def _check_table(table: pd.DataFrame, file: Path) -> None:
+    """comparison.csv: rows, text scenario and outcome, numbers where numbers are read."""
+    if table.empty:
+        raise InputFileError(str(file), "", "at least one row", "none")
+    for column in ("scenario", "outcome"):
+        bad = table[column].isna() | ~table[column].map(lambda v: isinstance(v, str))
+        if bad.any():
+            raise InputFileError(str(file), column, "a name in every row", short(table.loc[bad.idxmax(), column]),
+                                 int(bad.to_numpy().argmax()) + 2)
+    for column in NUMERIC_COLUMNS:
+        if column in table and not pd.api.types.is_numeric_dtype(table[column]):
+            values = pd.to_numeric(table[column], errors="coerce")
+            bad = values.isna() & table[column].notna()
+            row = int(bad.to_numpy().argmax())
+            raise InputFileError(str(file), column, "numbers", short(table[column].iloc[row]), row + 2)
+    for column in ("from_year", "to_year", "replicates"):
+        if column in table and (table[column].isna().any() or not (table[column] % 1 == 0).all()):
+            raise InputFileError(str(file), column, "an integer in every row", "a missing or fractional value")
+
+
 def read_results(folder) -> tuple[dict, pd.DataFrame, list[Path]]:
     """(manifest, comparison table, PNG figures) of a compare folder; InputError naming what is wrong."""
     folder = Path(folder)
     expected = "a `langerthuis compare` output folder with manifest.json and comparison.csv"
     if not folder.is_dir():
         raise InputError(f"{folder}: expected {expected}, found {'a file' if folder.exists() else 'nothing'}")
+    if not (folder / "manifest.json").exists():
+        raise InputError(f"{folder}: expected {expected}, found no manifest.json")
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{folder}: expected {expected}, found no manifest.json") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{folder / 'manifest.json'}: expected JSON, found {type(exc).__name__}: "
-                         f"{str(exc).splitlines()[0]}") from None
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("scenarios"), list) or not manifest["scenarios"]:
-        raise InputError(f"{folder / 'manifest.json'}: expected a manifest with a list of scenarios, found none")
+        manifest = json.loads(read_text(folder / "manifest.json", "manifest", max_bytes=MAX_MANIFEST_BYTES))
+    except json.JSONDecodeError as exc:
+        raise InputFileError(str(folder / "manifest.json"), "", "JSON", exc.msg, exc.lineno) from None
+    _check_manifest(manifest, folder / "manifest.json")
+    csv = folder / "comparison.csv"
+    if not csv.exists():
+        raise InputError(f"{folder}: expected {expected}, found no comparison.csv")
+    read_text(csv, "CSV table", max_bytes=MAX_MANIFEST_BYTES)  # size, UTF-8, control characters
     try:
-        table = pd.read_csv(folder / "comparison.csv")
-    except FileNotFoundError:
-        raise InputError(f"{folder}: expected {expected}, found no comparison.csv") from None
+        table = pd.read_csv(csv)
     except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise InputError(f"{folder / 'comparison.csv'}: expected a CSV table, found {type(exc).__name__}: "
-                         f"{str(exc).splitlines()[0] if str(exc) else 'unreadable'}") from None
+        raise InputError(f"{csv}: expected a CSV table, found {type(exc).__name__}: "
+                         f"{' '.join(str(exc).split()) or 'unreadable'}") from None
     missing = REQUIRED_COLUMNS - set(table.columns)
     if missing:
-        raise InputError(f"{folder / 'comparison.csv'}: expected the columns {', '.join(sorted(REQUIRED_COLUMNS))}, "
+        raise InputError(f"{csv}: expected the columns {', '.join(sorted(REQUIRED_COLUMNS))}, "
                          f"found no {', '.join(sorted(missing))}")
-    listed = [folder / name for name in manifest.get("figures", []) if (folder / name).is_file()]
+    _check_table(table, csv)
+    listed = [folder / name for name in manifest.get("figures") or [] if (folder / name).is_file()]
     figures = listed + sorted(p for p in folder.glob("*.png") if p not in listed)
     return manifest, table, figures
 
