@@ -15,7 +15,7 @@ import math
 import numbers
 import os
 
-from sim.errors import ScenarioError
+from sim.errors import InputError, ScenarioError
 from sim.model.loader import join, read_yaml
 
 REQUIRED = object()  # default of a key that must be given
@@ -421,7 +421,7 @@ def with_replicates(scenario: dict, replicates) -> dict:
     """The resolved scenario with another number of replicates (the ``--replicates`` option of the commands),
     checked like the ``replicates`` key: an integer from 1 to MAX_REPLICATES."""
     if not _is_int(replicates) or not 1 <= replicates <= MAX_REPLICATES:
-        raise ScenarioError("--replicates", "", f"an integer from 1 to {MAX_REPLICATES}", _describe(replicates))
+        raise InputError(f"--replicates: expected an integer from 1 to {MAX_REPLICATES}, found {_describe(replicates)}")
     out = dict(scenario, replicates=int(replicates))
     out["_hash"] = scenario_hash(out)
     return out

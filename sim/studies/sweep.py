@@ -546,11 +546,11 @@ def read_sweep(out) -> tuple[dict, pd.DataFrame]:
 OUTPUT_COLUMNS = {"run": "integer", "indicator": "string", "year": "integer", "value": "floating"}
 
 
-def _check_run_file(file: str) -> None:
-    """Raise a SweepError naming ``file`` if it is not a readable run table."""
+def _check_run_file(file: str, data: bool = False) -> None:
+    """Raise a SweepError naming ``file`` if it is not a readable run table (``data``: read it whole)."""
     import pyarrow.parquet as pq
     try:
-        schema = pq.read_schema(file)
+        schema = pq.read_table(file).schema if data else pq.read_schema(file)
     except Exception as exc:  # noqa: BLE001 - pyarrow raises many kinds for a corrupt file
         raise SweepError(file, "", "a Parquet run table", f"{type(exc).__name__}: {exc}") from None
     for name, kind in OUTPUT_COLUMNS.items():
@@ -593,11 +593,17 @@ def read_outputs(out, indicators=None, years=None) -> pd.DataFrame:
         if years:
             cond = ds.field("year").isin([int(y) for y in years])
             where = cond if where is None else where & cond
-        return data.to_table(columns=["run", "indicator", "year", "value"], filter=where).to_pandas()
-    except Exception:  # noqa: BLE001 - find the file to blame; an error of another kind is raised as it is
+        table = data.to_table(columns=["run", "indicator", "year", "value"], filter=where).to_pandas()
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises many kinds: find the file to blame
+        for file in files:
+            _check_run_file(file, data=True)
+        raise SweepError(out / "runs", "", "run tables (Parquet) that read together",
+                         f"{type(exc).__name__}: {exc}") from None
+    # the dataset takes its columns from the first file: a file without one gives nulls
+    if table[["run", "indicator", "year"]].isna().to_numpy().any() or (len(table) and table["value"].isna().all()):
         for file in files:
             _check_run_file(file)
-        raise
+    return table
 
 
 def load_results(out, indicators=None, years=None) -> pd.DataFrame:
