@@ -8,6 +8,7 @@ The counts of tried inputs and of those that met the contract are printed at the
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -24,7 +25,9 @@ from sim.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
-FUZZ = settings(max_examples=40, deadline=None, derandomize=True,
+# LANGERTHUIS_FUZZ_EXAMPLES=N: a longer, random (not derandomized) search, run by hand
+EXAMPLES = int(os.environ.get("LANGERTHUIS_FUZZ_EXAMPLES", 40))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES == 40,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 # one line: a file (and line), then "expected ..., found ..."
 CONTRACT = re.compile(r"^\S[^\n]*: [^\n]*expected [^\n]*, found[^\n]*$")

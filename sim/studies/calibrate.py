@@ -338,7 +338,7 @@ def _check_config(raw, lines, file, quick: bool) -> dict:
         fail("parameters", "at least one free parameter", "none")
     for name, spec in params.items():
         where = join("parameters", name)
-        if not isinstance(spec, dict) or spec.get("prior") not in PRIOR_KEYS:
+        if not isinstance(spec, dict) or not isinstance(spec.get("prior"), str) or spec["prior"] not in PRIOR_KEYS:
             fail(where + ".prior", "'uniform' or 'normal'", short(spec.get("prior") if isinstance(spec, dict) else spec))
         mapping(spec, where, PRIOR_KEYS[spec["prior"]])
         for key in sorted(PRIOR_KEYS[spec["prior"]] - {"prior", "reason"}):

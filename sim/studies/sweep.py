@@ -17,6 +17,7 @@ import hashlib
 import importlib
 import itertools
 import json
+import math
 import os
 import re
 import sys
@@ -125,7 +126,7 @@ class Sweep:
 
 
 def _is_number(x) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and bool(np.isfinite(x))
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
 def _is_int(x) -> bool:
@@ -499,8 +500,8 @@ def read_manifest(out) -> dict:
         raise SweepError(out, "", expected, "no manifest.json")
     try:
         manifest = json.loads(read_text(file, "manifest", max_bytes=MAX_MANIFEST_BYTES))
-    except json.JSONDecodeError as exc:
-        raise SweepError(file, "", "a JSON manifest", exc.msg, exc.lineno) from None
+    except ValueError as exc:  # JSONDecodeError, or an integer of thousands of digits
+        raise SweepError(file, "", "a JSON manifest", getattr(exc, "msg", str(exc)), getattr(exc, "lineno", None)) from None
     if not isinstance(manifest, dict):
         raise SweepError(file, "", "a JSON object (a sweep manifest)", type(manifest).__name__)
     for key, kind in MANIFEST_KEYS.items():

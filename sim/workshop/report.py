@@ -239,8 +239,8 @@ def read_results(folder) -> tuple[dict, pd.DataFrame, list[Path]]:
         raise InputError(f"{folder}: expected {expected}, found no manifest.json")
     try:
         manifest = json.loads(read_text(folder / "manifest.json", "manifest", max_bytes=MAX_MANIFEST_BYTES))
-    except json.JSONDecodeError as exc:
-        raise InputFileError(str(folder / "manifest.json"), "", "JSON", exc.msg, exc.lineno) from None
+    except ValueError as exc:  # JSONDecodeError, or an integer of thousands of digits
+        raise InputFileError(str(folder / "manifest.json"), "", "JSON", getattr(exc, "msg", str(exc)), getattr(exc, "lineno", None)) from None
     _check_manifest(manifest, folder / "manifest.json")
     csv = folder / "comparison.csv"
     if not csv.exists():
