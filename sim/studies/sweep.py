@@ -824,10 +824,20 @@ def check_scenario(sweep: Sweep, design: pd.DataFrame) -> None:
     """With the model runner: every varied key exists, and every design point resolves."""
     if sweep.runner != DEFAULT_RUNNER:
         return
+    from sim.model.indicators import INDICATORS
     from sim.model.parameters import default_parameters
     from sim.model.scenario import resolve_scenario
     resolved = load_base(sweep)
     names = default_parameters()
+    # outputs: known indicators and simulated years, so a typo stops here and not in every run
+    for indicator in sweep.indicators or ():
+        if indicator not in INDICATORS:
+            raise SweepError(sweep.file, "outputs.indicators", "indicator names of sim.model.indicators "
+                             "(INDICATORS.md)", repr(indicator))
+    for year in sweep.years or ():
+        if not resolved["start_year"] <= year <= resolved["end_year"]:
+            raise SweepError(sweep.file, "outputs.years", f"years of the base scenario's run, "
+                             f"{resolved['start_year']} to {resolved['end_year']}", repr(year))
     for p in sweep.params:
         head, _, rest = p.path.partition(".")
         if head == "parameters":
