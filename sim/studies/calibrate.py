@@ -381,6 +381,10 @@ def load_config(path, quick: bool = False) -> Config:
 
     targets = read_targets(base / raw["targets"], INDICATORS)
     excluded = raw.get("exclude", {}) or {}
+    for name in excluded:
+        if name not in INDICATORS:
+            raise _config_error(file, join("exclude", name), "an indicator of sim.model.indicators (INDICATORS.md)",
+                                short(name), line_of(lines, join("exclude", name)))
     notes, fitted = [], []
     for row in targets.itertuples():
         if row.indicator in excluded:
