@@ -584,3 +584,34 @@ def test_broken_yaml_is_refused_with_its_line(tmp_path_factory, line, fragment):
     err = error_of(file)
     assert str(file) in str(err) and err.expected == "valid YAML"
     assert err.line == mark.line + 1 and f"{file}:{err.line}: " in str(err)
+
+
+# ---- bounds that keep the model's integer fields from wrapping (issue 11)
+
+
+def test_schema_bounds_fit_the_residents_integer_fields():
+    """The largest grid and the longest run the schema allows fit the dtypes of population.STATE: a change
+    of either side that would let a field wrap makes this fail."""
+    import numpy as np
+    from sim.model import scenario as sc
+    from sim.model.population import STATE
+    dtype = dict(STATE)
+    cells = sc.MAX_GRID_SIDE ** 2
+    assert cells - 1 <= np.iinfo(dtype["cell"]).max
+    last_year = sc.SCENARIO["start_year"][0].expected  # "an integer from 2000 to 2100"
+    assert last_year.endswith("to 2100")
+    assert 2100 * 12 + 11 <= np.iinfo(dtype["indicated_month"]).max
+    oldest_months = (120 + (2100 - 2000)) * 12  # the oldest resident at the start, aged through the longest run
+    for field in ("age_months", "months_home", "waiting"):
+        assert oldest_months <= np.iinfo(dtype[field]).max, field
+    grid = {"width": sc.MAX_GRID_SIDE + 1, "height": 1}
+    with pytest.raises(ScenarioError, match="grid.width: expected an integer from 1 to 100"):
+        resolve_scenario({"name": "g", "municipality": {"grid": grid}})
+
+
+def test_an_extends_chain_of_20_files_loads_and_21_do_not(tmp_path):
+    for i in range(21):
+        (tmp_path / f"s{i}.yaml").write_text(f"name: s{i}\n" + (f"extends: s{i + 1}.yaml\n" if i < 20 else ""))
+    assert load_scenario(tmp_path / "s1.yaml")["name"] == "s1"  # s1 -> ... -> s20: 20 files
+    err = error_of(tmp_path / "s0.yaml")
+    assert err.path == "extends" and "at most 20 files" in err.expected
