@@ -153,57 +153,59 @@ def _check_manifest(manifest, file: Path) -> None:
     def fail(path, expected, found):
         raise InputFileError(str(file), path, expected, found)
 
-    def kind(value, path, types, expected, optional=True):
-        if value is None and optional:
-            return
-        if not isinstance(value, types) or isinstance(value, bool) and bool not in types:
+    def field(d, key, path, types, expected, required=False, null_ok=False):
+        """d[key] is of ``types``; it may be absent unless ``required``, null only if ``null_ok``."""
+        if key not in d:
+            if required:
+                fail(path, expected, "nothing (the key is missing)")
+            return {}
+        value = d[key]
+        if value is None and null_ok:
+            return {}
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             fail(path, expected, short(value))
+        return value
 
     if not isinstance(manifest, dict):
         fail("", "a JSON object (a compare manifest)", type(manifest).__name__)
     scenarios = manifest.get("scenarios")
     if not isinstance(scenarios, list) or not scenarios:
         fail("scenarios", "a non-empty list of scenarios (a `langerthuis compare` manifest)", short(scenarios))
-    kind(manifest.get("figures"), "figures", list, "a list of file names")
-    for i, name in enumerate(manifest.get("figures") or []):
+    for i, name in enumerate(field(manifest, "figures", "figures", list, "a list of file names", null_ok=True)):
         if not isinstance(name, str) or not name or "\0" in name or Path(name).name != name:
             fail(f"figures[{i}]", "the name of a file in the folder", short(name))
-    kind(manifest.get("window"), "window", dict, "a mapping with from_year, to_year")
+    window = field(manifest, "window", "window", dict, "a mapping with from_year, to_year", null_ok=True)
     for key in ("from_year", "to_year"):
-        kind((manifest.get("window") or {}).get(key), f"window.{key}", int, "a year (an integer)")
-    kind(manifest.get("pairing"), "pairing", dict, "a mapping")
+        field(window, key, f"window.{key}", (int,), "a year (an integer)", null_ok=True)
+    field(manifest, "pairing", "pairing", dict, "a mapping", null_ok=True)
     for i, s in enumerate(scenarios):
         where = f"scenarios[{i}]"
-        kind(s, where, dict, "a mapping with name and resolved", optional=False)
-        kind(s.get("name"), f"{where}.name", str, "a scenario name (a string)", optional=False)
-        r = s.get("resolved")
-        kind(r, f"{where}.resolved", dict, "a resolved scenario (a mapping)")
-        r = r or {}
-        kind(r.get("description"), f"{where}.resolved.description", str, "a string")
-        kind(r.get("start_year"), f"{where}.resolved.start_year", int, "a year")
-        municipality = r.get("municipality")
-        kind(municipality, f"{where}.resolved.municipality", dict, "a mapping")
-        municipality = municipality or {}
-        kind(municipality.get("inhabitants"), f"{where}.resolved.municipality.inhabitants", int, "an integer")
-        kind(municipality.get("grid"), f"{where}.resolved.municipality.grid", dict, "a mapping")
+        if not isinstance(s, dict):
+            fail(where, "a mapping with name and resolved", short(s))
+        field(s, "name", f"{where}.name", str, "a scenario name (a string)", required=True)
+        r = field(s, "resolved", f"{where}.resolved", dict, "a resolved scenario (a mapping)", null_ok=True)
+        field(r, "description", f"{where}.resolved.description", str, "a string")
+        municipality = field(r, "municipality", f"{where}.resolved.municipality", dict, "a mapping")
+        field(municipality, "inhabitants", f"{where}.resolved.municipality.inhabitants", (int,), "an integer")
+        grid = field(municipality, "grid", f"{where}.resolved.municipality.grid", dict, "a mapping")
         for key in ("width", "height"):
-            kind((municipality.get("grid") or {}).get(key), f"{where}.resolved.municipality.grid.{key}", int,
-                 "an integer")
-        kind(r.get("investments"), f"{where}.resolved.investments", list, "a list of investments")
-        for j, inv in enumerate(r.get("investments") or []):
+            field(grid, key, f"{where}.resolved.municipality.grid.{key}", (int,), "an integer")
+        investments = field(r, "investments", f"{where}.resolved.investments", list, "a list of investments",
+                            required=bool(r), null_ok=True)
+        for j, inv in enumerate(investments):
             at = f"{where}.resolved.investments[{j}]"
-            kind(inv, at, dict, "an investment (a mapping)", optional=False)
-            kind(inv.get("type"), f"{at}.type", str, "a string", optional=False)
-            kind(inv.get("start_year"), f"{at}.start_year", int, "a year", optional=False)
-            kind(inv.get("cells"), f"{at}.cells", list, "a list of cells")
-            kind(inv.get("area"), f"{at}.area", str, "an area name")
-            cost = inv.get("cost")
-            kind(cost, f"{at}.cost", dict, "a mapping with one_off, yearly, payer, source", optional=False)
+            if not isinstance(inv, dict):
+                fail(at, "an investment (a mapping)", short(inv))
+            field(inv, "type", f"{at}.type", str, "a string", required=True)
+            field(inv, "start_year", f"{at}.start_year", (int,), "a year", required=True)
+            field(inv, "cells", f"{at}.cells", list, "a list of cells", null_ok=True)
+            field(inv, "area", f"{at}.area", str, "an area name", null_ok=True)
+            cost = field(inv, "cost", f"{at}.cost", dict, "a mapping with one_off, yearly, payer, source", required=True)
             for key in ("one_off", "yearly"):
                 if not _number(cost.get(key)):
                     fail(f"{at}.cost.{key}", "a number", short(cost.get(key)))
-            kind(cost.get("payer"), f"{at}.cost.payer", str, "a payer", optional=False)
-            kind(cost.get("source"), f"{at}.cost.source", str, "a string")
+            field(cost, "payer", f"{at}.cost.payer", str, "a payer", required=True)
+            field(cost, "source", f"{at}.cost.source", str, "a string")
 
 
 NUMERIC_COLUMNS = ("mean", "p5", "p95", "diff_mean", "diff_p5", "diff_p95", "from_year", "to_year", "replicates")
