@@ -456,28 +456,57 @@ def _cli(args, cwd):
                           timeout=120)
 
 
-CLI_CASES = {
-    "run": lambda d: ["run", _write(d, "bad.yaml", b"name: x\x00\n"), "--out", d / "out"],
-    "compare": lambda d: ["compare", BASELINE, _write(d, "bad.yaml", b"name: [" * 3 + b"\n"), "--out", d / "out"],
-    "sweep": lambda d: ["sweep", _write(d, "bad.yaml", (SWEEP_TEXT + "\nruns: 8\n").encode()), "--out", d / "out"],
-    "calibrate": lambda d: ["calibrate", _write(d, "c.yaml", CONFIG_TEXT.replace("particles: 100", "particles: 0")
-                                                .encode()), "--out", d / "out"],
-    "validate": lambda d: ["validate", "--targets", d, "--out", d / "out", "--scenario", BASELINE],
-    "sensitivity": lambda d: ["sensitivity", _write(d, "manifest.json", b"{}").parent / "nothing"],
-    "report": lambda d: ["report", _write(d, "manifest.json", b'{"scenarios": [1]}').parent, "--out",
-                         d / "out" / "r.html"],
+def _folder(d: Path, name: str, files: dict) -> Path:
+    folder = d / name
+    folder.mkdir()
+    for file, content in files.items():
+        (folder / file).write_bytes(content)
+    return folder
+
+
+LAUGHS = ("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{c}: &{c} [" + ", ".join([f"*{p}"] * 9) + "]\n" for p, c in zip("abcdefgh", "bcdefghi")) + "name: x\n").encode()
+
+CLI_CASES = {  # (command, case) -> the arguments, given the folder the command runs in
+    ("run", "NUL byte"): lambda d: ["run", _write(d, "bad.yaml", b"name: x\x00\n"), "--out", d / "out"],
+    ("run", "182 x 182 grid"): lambda d: ["run", _write(d, "bad.yaml", b"name: x\nmunicipality: {grid: {width: 182, "
+                                                                         b"height: 182}}\n"), "--out", d / "out"],
+    ("compare", "broken YAML"): lambda d: ["compare", BASELINE, _write(d, "bad.yaml", b"name: [" * 3 + b"\n"),
+                                           "--out", d / "out"],
+    ("compare", "billion laughs"): lambda d: ["compare", BASELINE, _write(d, "bad.yaml", LAUGHS), "--out", d / "out"],
+    ("sweep", "duplicate key"): lambda d: ["sweep", _write(d, "bad.yaml", (SWEEP_TEXT + "\nruns: 8\n").encode()),
+                                           "--out", d / "out"],
+    ("sweep", "a billion replicates"): lambda d: ["sweep", _write(d, "bad.yaml", SWEEP_TEXT.replace(
+        "replicates: 1 ", "replicates: 1000000000 ").encode()), "--out", d / "out"],
+    ("calibrate", "particles 0"): lambda d: ["calibrate", _write(d, "c.yaml", CONFIG_TEXT.replace(
+        "particles: 100", "particles: 0").encode()), "--out", d / "out"],
+    ("calibrate", "seed abc"): lambda d: ["calibrate", _write(d, "c.yaml", CONFIG_TEXT.replace(
+        "seed: 20240601", "seed: abc").encode()), "--out", d / "out", "--quick"],
+    ("validate", "targets a folder"): lambda d: ["validate", "--targets", d, "--out", d / "out",
+                                                 "--scenario", BASELINE],
+    ("validate", "ESC in targets"): lambda d: ["validate", "--targets", _write(d, "t.csv", TARGETS_BYTES.replace(
+        b"VNG", b"V\x1bNG", 1)), "--out", d / "out", "--scenario", BASELINE],
+    ("sensitivity", "no folder"): lambda d: ["sensitivity", d / "nothing"],
+    ("sensitivity", "a run folder"): lambda d: ["sensitivity", _folder(d, "run", {
+        "manifest.json": b'{"scenarios": [{"name": "x"}]}', "indicators.csv": b"a,b\n"})],
+    ("report", "scenarios not mappings"): lambda d: ["report", _folder(d, "cmp", {
+        "manifest.json": b'{"scenarios": [1]}'}), "--out", d / "out" / "r.html"],
+    ("report", "text in a number column"): lambda d: ["report", _folder(d, "cmp", {
+        "manifest.json": b'{"scenarios": [{"name": "a"}]}',
+        "comparison.csv": b"scenario,outcome,mean,p5,p95\na,b,lots,1,2\n"}), "--out", d / "r.html"],
 }
 
 
-@pytest.mark.parametrize("command", sorted(CLI_CASES))
-def test_cli_bad_input_contract(tmp_path, command):
-    args = CLI_CASES[command](tmp_path)
-    before = sorted(p.name for p in tmp_path.iterdir())
+@pytest.mark.parametrize("command,case", sorted(CLI_CASES))
+def test_cli_bad_input_contract(tmp_path, command, case):
+    args = CLI_CASES[command, case](tmp_path)
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
     result = _cli(args, tmp_path)
     TRIED[f"cli {command}"] += 1
     err = result.stderr.strip()
     assert result.returncode == 2, result.stderr
     assert "\n" not in err and "Traceback" not in err and err.startswith("langerthuis: error: "), err
-    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
+    assert CONTRACT.match(err.removeprefix("langerthuis: error: ")), err
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # nothing written
     MET[f"cli {command}"] += 1
     REFUSED[f"cli {command}"] += 1
