@@ -26,8 +26,8 @@ from sim.errors import InputError
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 # LANGERTHUIS_FUZZ_EXAMPLES=N: a longer, random (not derandomized) search, run by hand
-EXAMPLES = int(os.environ.get("LANGERTHUIS_FUZZ_EXAMPLES", 40))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES == 40,
+EXAMPLES = int(os.environ.get("LANGERTHUIS_FUZZ_EXAMPLES", "40"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize="LANGERTHUIS_FUZZ_EXAMPLES" not in os.environ,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 # one line: a file (and line), then "expected ..., found ..."
 CONTRACT = re.compile(r"^\S[^\n]*: [^\n]*expected [^\n]*, found[^\n]*$")
@@ -445,7 +445,7 @@ def test_with_replicates():
     scenario = load_scenario(BASELINE)
     assert with_replicates(scenario, 3)["replicates"] == 3 and with_replicates(scenario, 3)["_hash"] != scenario["_hash"]
     for bad in (0, -1, 1001, 2.0, True):
-        assert "--replicates: expected an integer from 1 to 1000" in _error(lambda: with_replicates(scenario, bad))
+        assert "--replicates: expected an integer from 1 to 1000" in _error(lambda bad=bad: with_replicates(scenario, bad))
 
 
 # ---- the commands: bad files -> exit 2, one line on stderr, no traceback, nothing written
@@ -453,7 +453,7 @@ def test_with_replicates():
 
 def _cli(args, cwd):
     return subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=cwd, capture_output=True, text=True,
-                          timeout=120)
+                          timeout=120, check=False)
 
 
 def _folder(d: Path, name: str, files: dict) -> Path:

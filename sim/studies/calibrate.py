@@ -354,6 +354,10 @@ def _check_config(raw, lines, file, quick: bool) -> dict:
     return smc
 
 
+def _fail_at(file, lines, path, expected, found):
+    raise _config_error(file, path, expected, found, line_of(lines, path))
+
+
 def load_config(path, quick: bool = False) -> Config:
     """Read a calibration config (see calibration/config.yaml); every key is checked before anything runs,
     every problem is one InputError line naming the file, line and key."""
@@ -371,9 +375,9 @@ def load_config(path, quick: bool = False) -> Config:
                ("quick.scenario_changes", section.get("scenario_changes") or {})]
     for where, mapping in changes:
         for key, value in mapping.items():
-            def fail(expected, found, path=join(where, key)):
-                raise _config_error(file, path, expected, found, line_of(lines, path))
-            _set_path(scenario, key, copy.deepcopy(value), fail)
+            path = join(where, key)
+            _set_path(scenario, key, copy.deepcopy(value),
+                      lambda expected, found, path=path: _fail_at(file, lines, path, expected, found))
     scenario = resolve_scenario(scenario, file=scenario_file)
     if scenario.get("calibration"):
         raise _config_error(file, "scenario", "a scenario without 'parameters: calibrated'", "a calibrated one",
@@ -428,7 +432,7 @@ def read_targets(path, known) -> pd.DataFrame:
         raise InputFileError(file, "", "at least one target row", "none")
     out = []
     for line, r in rows:
-        def fail(column, expected):
+        def fail(column, expected, r=r, line=line):
             raise InputFileError(file, column, expected, short(r[column]), line)
         name = r["indicator"]
         if name not in known:

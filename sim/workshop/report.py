@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import os
 import tempfile
 from datetime import date
@@ -145,7 +146,7 @@ MAX_MANIFEST_BYTES = 100_000_000  # a manifest holds the resolved scenarios: a f
 
 
 def _number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and abs(v) != float("inf")
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
 def _check_manifest(manifest, file: Path) -> None:
