@@ -301,7 +301,7 @@ def test_negative_hours(tmp_path):
         """)
     err = error_of(f)
     assert (err.path, err.line, err.found) == ("investments[0].hours_per_month", 6, "-4")
-    assert ">= 0" in err.expected
+    assert "from 0 to" in err.expected
 
 
 def test_negative_cost(tmp_path):
@@ -623,3 +623,34 @@ def test_an_out_of_range_override_stops_the_run_command_with_one_line(tmp_path):
     assert "\n" not in err and err.endswith(f"{scenario}:4: parameters.care_need_h4: expected a number from 0 "
                                             "to 168 [hours per week], found 1e+300")
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["huge.yaml"]
+
+
+# ---- bounds that keep the model's integer fields from wrapping (issue 11)
+
+
+def test_schema_bounds_fit_the_residents_integer_fields():
+    """The largest grid and the longest run the schema allows fit the dtypes of population.STATE: a change
+    of either side that would let a field wrap makes this fail."""
+    import numpy as np
+    from sim.model import scenario as sc
+    from sim.model.population import STATE
+    dtype = dict(STATE)
+    cells = sc.MAX_GRID_SIDE ** 2
+    assert cells - 1 <= np.iinfo(dtype["cell"]).max
+    last_year = sc.SCENARIO["start_year"][0].expected  # "an integer from 2000 to 2100"
+    assert last_year.endswith("to 2100")
+    assert 2100 * 12 + 11 <= np.iinfo(dtype["indicated_month"]).max
+    oldest_months = (120 + (2100 - 2000)) * 12  # the oldest resident at the start, aged through the longest run
+    for field in ("age_months", "months_home", "waiting"):
+        assert oldest_months <= np.iinfo(dtype[field]).max, field
+    grid = {"width": sc.MAX_GRID_SIDE + 1, "height": 1}
+    with pytest.raises(ScenarioError, match="grid.width: expected an integer from 1 to 100"):
+        resolve_scenario({"name": "g", "municipality": {"grid": grid}})
+
+
+def test_an_extends_chain_of_20_files_loads_and_21_do_not(tmp_path):
+    for i in range(21):
+        (tmp_path / f"s{i}.yaml").write_text(f"name: s{i}\n" + (f"extends: s{i + 1}.yaml\n" if i < 20 else ""))
+    assert load_scenario(tmp_path / "s1.yaml")["name"] == "s1"  # s1 -> ... -> s20: 20 files
+    err = error_of(tmp_path / "s0.yaml")
+    assert err.path == "extends" and "at most 20 files" in err.expected

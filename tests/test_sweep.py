@@ -530,3 +530,49 @@ def test_workers_exit_when_the_driver_is_killed(tmp_path):
     assert status == -signal.SIGKILL
     gone, alive = psutil.wait_procs(workers, timeout=10)
     assert not alive, f"workers still running after their driver was killed: {alive}"
+
+
+# ----------------------------------------------------------------------------- input contract (issue 11)
+@pytest.mark.parametrize("outputs,needle", [
+    ({"indicators": ["no_such_indicator"]}, "outputs.indicators: expected indicators the model produces"),
+    ({"years": [2035]}, "outputs.years: expected years the model produces \\(2010-2020\\)"),
+])
+def test_unknown_outputs_stop_before_anything_is_written(tmp_path, outputs, needle):
+    spec = {"base": os.path.relpath(SMALL, tmp_path), "seed": 5, "design": "full_factorial",
+            "parameters": {"parameters.hospital_wsg_reduction": {"values": [0.05, 0.25]}}, "outputs": outputs}
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    with pytest.raises(InputError, match=needle):
+        sweep.run_sweep(path, tmp_path / "out", workers=0, progress=False)
+    assert not (tmp_path / "out").exists()
+
+
+def test_sweep_file_keys_sizes_and_lines(tmp_path):
+    good = yaml.safe_load(write_fake_sweep(tmp_path).read_text())
+    cases = [({"replicates": 1_000_000_000}, "replicates: expected an integer from 1 to 1000"),
+             ({"design": "latin_hypercube", "runs": 10 ** 9}, "runs: expected an integer from 1 to 100000"),
+             ({"parameters": {"parameters.x1": {"values": [1, 2], "levels": 3}}}, "parameters.parameters.x1.levels"),
+             ({"parameters": {"parameters.x1": {"bounds": [0, 1], "colour": 3}}}, "parameters.parameters.x1.colour"),
+             ({"name": "../../etc"}, "name: expected a name of letters"),
+             ({"seed": 2 ** 64}, "seed: expected an integer from 0 to")]
+    for change, message in cases:
+        path = tmp_path / "bad.yaml"
+        path.write_text(yaml.safe_dump(good | change))
+        with pytest.raises(InputError) as err:
+            sweep.load_sweep(path)
+        assert message in str(err.value) and "\n" not in str(err.value), str(err.value)
+    path = tmp_path / "dup.yaml"
+    path.write_text(yaml.safe_dump(good) + "seed: 12\n")
+    with pytest.raises(InputError, match=rf"{path}:\d+: seed: expected each key once"):
+        sweep.load_sweep(path)
+
+
+def test_a_corrupt_sweep_folder_is_named_in_one_line(tmp_path):
+    out = tmp_path / "out"
+    sweep.run_sweep(write_fake_sweep(tmp_path), out, workers=0, progress=False)
+    (out / "runs" / "run_00002.parquet").write_bytes(b"PAR1 not really PAR1")
+    with pytest.raises(InputError, match=r"run_00002.parquet: <top>: expected a Parquet run table"):
+        sweep.load_results(out)
+    (out / "manifest.json").write_text("{broken")
+    with pytest.raises(InputError, match=r"manifest.json:1: <top>: expected a JSON manifest"):
+        sweep.run_sweep(write_fake_sweep(tmp_path), out, workers=0, progress=False)  # a resume reads it too

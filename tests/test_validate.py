@@ -67,7 +67,7 @@ def test_bad_targets_file_is_one_line_exit_2_nothing_written(tmp_path, scenario_
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and needle in err and str(targets) in err
     if needle == "no_such_indicator":
-        assert "line 3" in err
+        assert f"{targets}:3:" in err
     assert not out.exists() and not list(tmp_path.glob(".val*"))
 
 

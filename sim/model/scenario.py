@@ -16,14 +16,20 @@ import numbers
 import os
 import re
 
-import yaml
 
-from sim.errors import ScenarioError
+from sim.errors import InputError, ScenarioError
 from sim.model import ensemble
-from sim.model.parameters import ParameterError, check_value
 from sim.model.indicators import INVESTMENT_PAYERS as PAYERS
+from sim.model.loader import join, read_yaml
+from sim.model.parameters import ParameterError, check_value
 
 REQUIRED = object()  # default of a key that must be given
+MAX_GRID_SIDE = 100      # cells in x and in y: 10,000 cells at most (int16 cell index, scenarios/README.md)
+MAX_REPLICATES = 1000
+MAX_SEED = 2 ** 63 - 1   # seeds are stored as int64 (manifests, sweep designs)
+MAX_EUROS = 1e12         # a cost of one investment: far above any municipality's budget
+MAX_INVESTMENTS = 100   # the shipped scenarios have up to 15
+MAX_PER_CELL = 1_000_000  # dwellings, places or team hours per cell and month: more than a cell's inhabitants
 MISSING = "nothing (the key is missing)"
 
 CARE_SECTORS = ("VV", "VG", "LG", "ZG", "GGZ")
@@ -110,9 +116,7 @@ def mapping(spec):
     return check
 
 
-def _join(path, key) -> str:
-    key = str(key) if str(key).isprintable() else repr(str(key))  # keeps every message on one line
-    return f"{path}.{key}" if path else key
+_join = join  # sim.model.loader.join: keys that are not printable are quoted
 
 
 def _fields(value, spec, path, fail):
@@ -138,7 +142,8 @@ def _fields(value, spec, path, fail):
 MUNICIPALITY = {
     "profile": (choice("nl", "netherlands"), "nl"),
     "inhabitants": (integer(1000, 30_000_000), 100_000),
-    "grid": (mapping({"width": (integer(1, 200), 10), "height": (integer(1, 200), 10)}), {}),
+    # at most 100 x 100 = 10,000 cells: the cell index of a resident is an int16 (population.py)
+    "grid": (mapping({"width": (integer(1, MAX_GRID_SIDE), 10), "height": (integer(1, MAX_GRID_SIDE), 10)}), {}),
     "heterogeneity": (number(0, 1), 0.5),
 }
 
@@ -161,8 +166,10 @@ CALIBRATION = {  # the record of a calibrated scenario; input only as part of a 
 SCENARIO = {
     "name": (text(nonempty=True), REQUIRED),
     "description": (text(), ""),
-    "seed": (integer(0), 20130101),
-    "replicates": (integer(1, 1000), 1),
+    "seed": (integer(0, MAX_SEED), 20130101),
+    "replicates": (integer(1, MAX_REPLICATES), 1),
+    # runs lie within 2000-2100: month counters stay <= 1,212 and year * 12 + month <= 25,211, so the
+    # int16 fields (age_months, months_home, waiting, indicated_month; population.py) never wrap
     "start_year": (integer(2000, 2100), 2010),
     "end_year": (integer(hi=2100), 2040),  # after start_year: checked in _resolve
     "municipality": (mapping(MUNICIPALITY), {}),
@@ -173,29 +180,31 @@ SCENARIO = {
     "calibration": (optional(mapping(CALIBRATION)), None),
     # contents checked in _resolve, once the grid and the years are known
     "areas": (_field("a mapping of area name to a list of cells [x, y]", lambda v: isinstance(v, dict)), {}),
-    "investments": (_field("a list of investments", lambda v: isinstance(v, list)), []),
+    # at most MAX_INVESTMENTS: `cells: all` expands to every cell, so the resolved size is bounded
+    "investments": (_field(f"a list of at most {MAX_INVESTMENTS} investments",
+                           lambda v: isinstance(v, list) and len(v) <= MAX_INVESTMENTS), []),
 }
 
 COST = {
-    "one_off": (number(0), 0.0),
-    "yearly": (number(0), 0.0),
+    "one_off": (number(0, MAX_EUROS), 0.0),
+    "yearly": (number(0, MAX_EUROS), 0.0),
     "payer": (choice(*PAYERS), "municipality"),
     "source": (text(nonempty=True, expected="a source: a citation or a text starting with 'assumption'"),
                REQUIRED),
 }
 
 INVESTMENT_TYPES = {  # type -> its own keys
-    "adapted_dwellings": {"number": (integer(0), REQUIRED),
+    "adapted_dwellings": {"number": (integer(0, MAX_PER_CELL), REQUIRED),
                           "kind": (choice("step_free", "wheelchair"), "step_free")},
     "home_adaptation_programme": {"uptake_per_year": (number(0, 1), 0.25)},
     "meeting_place": {},
     "service_centre": {},
     "health_centre": {},
     "accessible_public_space": {"level": (choice("rollator", "wheelchair"), "wheelchair")},
-    "care_team_hours": {"hours_per_month": (number(0), REQUIRED)},
+    "care_team_hours": {"hours_per_month": (number(0, MAX_PER_CELL), REQUIRED)},
     "care_on_call": {"response_minutes": (number(0, 120, lo_open=True), 10.0)},
     "carer_support": {"strain_relief": (number(0, 1), 0.3)},
-    "respite_places": {"places": (integer(0), REQUIRED)},
+    "respite_places": {"places": (integer(0, MAX_PER_CELL), REQUIRED)},
     "transport_service": {},
     "adaptation_advice": {},
     "housing_broker": {"moves_multiplier": (number(1, 20), 3.0)},
@@ -318,82 +327,45 @@ def _resolve(data, fail):
 
 # ---- reading files, extends and line numbers
 
+MAX_EXTENDS = 20  # files in one extends chain (the shipped chains have 3)
+
 
 def _read(file: str):
-    """(data, lines) of one YAML file; lines maps key paths to the 1-based line of the key."""
-    try:
-        with open(file, encoding="utf-8") as f:
-            source = f.read()
-    except FileNotFoundError:
-        raise ScenarioError(file, "", "an existing scenario file", "no such file") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(file, "", "a UTF-8 text file", "bytes that are not UTF-8") from None
-    except OSError as exc:
-        raise ScenarioError(file, "", "a readable scenario file", exc.strerror or type(exc).__name__) from None
-
-    loader = yaml.SafeLoader(source)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        position = getattr(exc, "position", None)  # a ReaderError (bad character) has no mark
-        line = mark.line + 1 if mark else source.count("\n", 0, position) + 1 if position is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(file, "", "valid YAML", " ".join(problem.split()), line) from None
-    finally:
-        loader.dispose()
-    lines = {}
-    if node is not None:
-        _map_lines(node, "", lines, file, set())
-    return data, lines
-
-
-def _map_lines(node, path, lines, file, stack):
-    if id(node) in stack:  # a recursive alias: its keys were mapped where it was defined
-        return
-    stack = stack | {id(node)}
-    if isinstance(node, yaml.MappingNode):
-        seen = set()
-        for key_node, value_node in node.value:
-            key = _join(path, key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
-            if key is None:
-                continue
-            line = key_node.start_mark.line + 1
-            if key in seen:  # PyYAML would silently keep the last one
-                raise ScenarioError(file, key, "each key once in a mapping", "the key a second time", line)
-            seen.add(key)
-            lines[key] = line
-            _map_lines(value_node, key, lines, file, stack)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            lines[f"{path}[{i}]"] = item.start_mark.line + 1
-            _map_lines(item, f"{path}[{i}]", lines, file, stack)
+    """(data, lines) of one scenario file (sim.model.loader: size, characters, nesting, anchors, duplicate keys)."""
+    return read_yaml(file, "scenario file")
 
 
 def _chain(file, data, lines, base_dir, seen):
-    """[(file, data, lines)] for this source and its ``extends`` ancestors, child first."""
-    if not isinstance(data, dict):
-        raise ScenarioError(file, "", "a mapping of scenario keys",
-                            "an empty file" if data is None else _describe(data))
-    data = dict(data)
-    if "extends" not in data:
-        return [(file, data, lines)]
-    parent, line = data.pop("extends"), lines.get("extends")
-    if not isinstance(parent, str) or not parent.strip():
-        raise ScenarioError(file, "extends", "the path of a scenario file", _describe(parent), line)
-    if base_dir is None:
-        raise ScenarioError(file, "extends", "no extends in a scenario given in memory (or a base_dir)",
-                            _describe(parent))
-    parent_file = os.path.normpath(os.path.join(base_dir, parent))
-    if os.path.realpath(parent_file) in seen:
-        raise ScenarioError(file, "extends", "a chain of extends without a cycle",
-                            f"a cycle back to {parent_file}", line)
-    if not os.path.isfile(parent_file):
-        raise ScenarioError(file, "extends", "an existing scenario file", f"no such file {parent_file}", line)
-    parent_data, parent_lines = _read(parent_file)
-    return [(file, data, lines)] + _chain(parent_file, parent_data, parent_lines, os.path.dirname(parent_file),
-                                          seen | {os.path.realpath(parent_file)})
+    """[(file, data, lines)] for this source and its ``extends`` ancestors, child first (iterative:
+    a long chain is an error, never a deep recursion)."""
+    chain = []
+    while True:
+        if not isinstance(data, dict):
+            raise ScenarioError(file, "", "a mapping of scenario keys",
+                                "an empty file" if data is None else _describe(data))
+        data = dict(data)
+        if "extends" not in data:
+            chain.append((file, data, lines))
+            return chain
+        parent, line = data.pop("extends"), lines.get("extends")
+        chain.append((file, data, lines))
+        if not isinstance(parent, str) or not parent.strip() or not parent.isprintable():
+            raise ScenarioError(file, "extends", "the path of a scenario file", _describe(parent), line)
+        if base_dir is None:
+            raise ScenarioError(file, "extends", "no extends in a scenario given in memory (or a base_dir)",
+                                _describe(parent))
+        if len(chain) >= MAX_EXTENDS:
+            raise ScenarioError(file, "extends", f"a chain of at most {MAX_EXTENDS} files",
+                                f"a longer chain ({chain[0][0]} -> ... -> {parent})", line)
+        parent_file = os.path.normpath(os.path.join(base_dir, parent))
+        if os.path.realpath(parent_file) in seen:
+            raise ScenarioError(file, "extends", "a chain of extends without a cycle",
+                                f"a cycle back to {parent_file}", line)
+        if not os.path.isfile(parent_file):
+            raise ScenarioError(file, "extends", "an existing scenario file", f"no such file {parent_file}", line)
+        seen = seen | {os.path.realpath(parent_file)}
+        data, lines = _read(parent_file)
+        file, base_dir = parent_file, os.path.dirname(parent_file)
 
 
 def _merge(base, child):
@@ -458,6 +430,16 @@ def resolve_scenario(data: dict, file: str = "<dict>", base_dir=None) -> dict:
         raise ScenarioError(file, "", "a mapping of scenario keys", _describe(data))
     data = {k: v for k, v in data.items() if k not in ("_file", "_hash")}
     return _resolve_chain(_chain(file, data, {}, base_dir, set()), file)
+
+
+def with_replicates(scenario: dict, replicates) -> dict:
+    """The resolved scenario with another number of replicates (the ``--replicates`` option of the commands),
+    checked like the ``replicates`` key: an integer from 1 to MAX_REPLICATES."""
+    if not _is_int(replicates) or not 1 <= replicates <= MAX_REPLICATES:
+        raise InputError(f"--replicates: expected an integer from 1 to {MAX_REPLICATES}, found {_describe(replicates)}")
+    out = dict(scenario, replicates=int(replicates))
+    out["_hash"] = scenario_hash(out)
+    return out
 
 
 def scenario_hash(resolved: dict) -> str:

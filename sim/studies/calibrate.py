@@ -34,16 +34,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from scipy import stats
 from scipy.special import logsumexp
 
 import sim
-from sim.errors import InputError
 # the calibrated ensemble lives with the model, which applies it; re-exported here for scripts and tests
 from sim.model.ensemble import (DERIVED, ENSEMBLE_FILE, NEED_THRESHOLDS, file_sha256,  # noqa: F401
                                 final_generation, posterior_mean_overrides, replicate_parameters, to_overrides)
 from sim.model.parameters import ParameterError, check_name, check_value
+from sim.model.loader import InputFileError, join, line_of, read_csv, read_yaml, short
 from sim.studies.runner import single_numba_thread, worker_context
 
 
@@ -213,47 +212,158 @@ class Config:
     raw: dict = field(default_factory=dict)
 
 
-def _config_error(file, path, expected, found):
-    return InputError(f"{file}: {path}: expected {expected}, found {found}")
+def _config_error(file, path, expected, found, line=None):
+    return InputFileError(str(file), path, expected, found, line)
 
 
-def _set_path(data: dict, path: str, value):
+def _set_path(data: dict, path: str, value, fail=None):
+    """Set a dotted key in nested mappings; ``fail(expected, found)`` if a step is not a mapping."""
     keys = path.split(".")
     for k in keys[:-1]:
         data = data.setdefault(k, {})
+        if not isinstance(data, dict):
+            if fail is None:
+                raise TypeError(f"{path}: {k} is not a mapping")
+            fail(f"a dotted path through mappings of the scenario ({k} is not one)", short(data))
     data[keys[-1]] = value
 
 
+# calibration config keys (calibration/README.md): top level, smc and one free parameter's prior
+CONFIG_KEYS = {"scenario", "scenario_changes", "targets", "exclude", "seed", "smc", "parameters", "quick"}
+REQUIRED_KEYS = ("scenario", "targets", "parameters", "smc")
+QUICK_KEYS = {"scenario_changes", "smc"}
+PRIOR_KEYS = {"uniform": {"prior", "low", "high", "reason"}, "normal": {"prior", "low", "high", "mean", "sd", "reason"}}
+MAX_PARTICLES = 10_000
+MAX_SIMULATIONS = 10_000_000  # per generation
+SMC_DEFAULTS = {"particles": 40, "generations": 5, "quantile": 0.5, "batch": None, "max_simulations": 2000,
+                "min_acceptance": 0.0, "workers": 2}
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+# smc key -> (check, expected)
+SMC_CHECKS = {
+    "particles": (lambda v: _is_int(v) and 1 <= v <= MAX_PARTICLES, f"an integer from 1 to {MAX_PARTICLES:,}"),
+    "generations": (lambda v: _is_int(v) and 1 <= v <= 100, "an integer from 1 to 100"),
+    "quantile": (lambda v: _is_number(v) and 0 < v <= 1, "a number > 0 and <= 1"),
+    "batch": (lambda v: v is None or (_is_int(v) and 1 <= v <= MAX_PARTICLES),
+              f"null or an integer from 1 to {MAX_PARTICLES:,}"),
+    "max_simulations": (lambda v: _is_int(v) and 1 <= v <= MAX_SIMULATIONS,
+                        f"an integer from 1 to {MAX_SIMULATIONS:,}"),
+    "min_acceptance": (lambda v: _is_number(v) and 0 <= v <= 1, "a number from 0 to 1"),
+    "workers": (lambda v: _is_int(v) and 1 <= v <= 256, "an integer from 1 to 256"),
+}
+
+
+def _check_config(raw, lines, file, quick: bool) -> dict:
+    """Every key of a calibration config checked (types, ranges, unknown keys); returns the smc settings."""
+    def fail(path, expected, found):
+        raise _config_error(file, path, expected, found, line_of(lines, path))
+
+    def mapping(value, path, keys=None, optional=True):
+        if value is None and optional:
+            return {}
+        if not isinstance(value, dict):
+            fail(path, "a mapping" + (" with the keys " + ", ".join(sorted(keys)) if keys else ""), short(value))
+        for key in value:
+            if keys is not None and key not in keys:
+                fail(join(path, key), "one of the keys " + ", ".join(sorted(keys)), f"unknown key {short(key)}")
+            if not isinstance(key, str):
+                fail(path, "keys that are strings", short(key))
+        return value
+
+    if not isinstance(raw, dict):
+        fail("", "a mapping of calibration config keys", "an empty file" if raw is None else type(raw).__name__)
+    mapping(raw, "", CONFIG_KEYS)
+    for key in REQUIRED_KEYS:
+        if key not in raw:
+            fail(key, "a value", "nothing (the key is missing)")
+    for key in ("scenario", "targets"):
+        if not isinstance(raw[key], str) or not raw[key].strip() or not raw[key].isprintable():
+            fail(key, "a file path (relative to the config)", short(raw[key]))
+    seed = raw.get("seed", 1)
+    if not _is_int(seed) or not 0 <= seed <= 2 ** 63 - 1:
+        fail("seed", "an integer from 0 to 2**63 - 1", short(seed))
+    for name, reason in mapping(raw.get("exclude"), "exclude").items():
+        if not isinstance(reason, str) or not reason.strip():
+            fail(join("exclude", name), "the reason this indicator is not fitted (a string)", short(reason))
+    for key in mapping(raw.get("scenario_changes"), "scenario_changes"):
+        if not key.strip():
+            fail("scenario_changes", "dotted scenario keys", short(key))
+    quick_section = mapping(raw.get("quick"), "quick", QUICK_KEYS)
+    for key in mapping(quick_section.get("scenario_changes"), "quick.scenario_changes"):
+        if not key.strip():
+            fail("quick.scenario_changes", "dotted scenario keys", short(key))
+    smc = dict(SMC_DEFAULTS)
+    for path, section in (("smc", raw["smc"]), ("quick.smc", quick_section.get("smc"))):
+        for key, value in mapping(section, path, set(SMC_CHECKS), optional=path != "smc").items():
+            check, expected = SMC_CHECKS[key]
+            if not check(value):
+                fail(f"{path}.{key}", expected, short(value))
+        if path == "smc" or quick:
+            smc.update(section or {})
+    params = mapping(raw["parameters"], "parameters")
+    if not params:
+        fail("parameters", "at least one free parameter", "none")
+    for name, spec in params.items():
+        where = join("parameters", name)
+        if not isinstance(spec, dict) or not isinstance(spec.get("prior"), str) or spec["prior"] not in PRIOR_KEYS:
+            fail(where + ".prior", "'uniform' or 'normal'", short(spec.get("prior") if isinstance(spec, dict) else spec))
+        mapping(spec, where, PRIOR_KEYS[spec["prior"]])
+        for key in sorted(PRIOR_KEYS[spec["prior"]] - {"prior", "reason"}):
+            if not _is_number(spec.get(key)):
+                fail(f"{where}.{key}", f"a finite number ({spec['prior']} prior)",
+                     short(spec.get(key)) if key in spec else "nothing (the key is missing)")
+        if not spec["low"] < spec["high"]:
+            fail(where, "low < high", f"{spec['low']}, {spec['high']}")
+        if spec["prior"] == "normal" and not spec["sd"] > 0:
+            fail(f"{where}.sd", "a number > 0", short(spec["sd"]))
+        if not isinstance(spec.get("reason"), str) or not spec["reason"].strip():
+            fail(where + ".reason", "a reason for this prior", short(spec.get("reason")))
+    return smc
+
+
+def _fail_at(file, lines, path, expected, found):
+    raise _config_error(file, path, expected, found, line_of(lines, path))
+
+
 def load_config(path, quick: bool = False) -> Config:
-    """Read a calibration config (see calibration/config.yaml); every problem is one InputError line."""
+    """Read a calibration config (see calibration/config.yaml); every key is checked before anything runs,
+    every problem is one InputError line naming the file, line and key."""
     from sim.model.indicators import INDICATORS
     from sim.model.scenario import load_scenario, resolve_scenario
     file = str(path)
-    try:
-        raw = yaml.safe_load(Path(file).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{file}: no such calibration config") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{file}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    if not isinstance(raw, dict):
-        raise _config_error(file, "<top>", "a mapping", type(raw).__name__)
-    for key in ("scenario", "targets", "parameters", "smc"):
-        if key not in raw:
-            raise _config_error(file, key, "a value", "nothing (the key is missing)")
+    raw, lines = read_yaml(file, "calibration config")
+    smc = _check_config(raw, lines, file, quick)
     base = Path(file).parent
-    section = raw.get("quick", {}) if quick else {}
-    smc = {"particles": 40, "generations": 5, "quantile": 0.5, "batch": None, "max_simulations": 2000,
-           "min_acceptance": 0.0, "workers": 2, **raw["smc"], **section.get("smc", {})}
+    section = (raw.get("quick") or {}) if quick else {}
 
-    scenario = {k: v for k, v in load_scenario(base / raw["scenario"]).items() if not k.startswith("_")}
-    for key, value in {**raw.get("scenario_changes", {}), **section.get("scenario_changes", {})}.items():
-        _set_path(scenario, key, copy.deepcopy(value))
-    scenario = resolve_scenario(scenario, file=str(base / raw["scenario"]))
+    scenario_file = str(base / raw["scenario"])
+    scenario = {k: v for k, v in load_scenario(scenario_file).items() if not k.startswith("_")}
+    changes = [("scenario_changes", raw.get("scenario_changes") or {}),
+               ("quick.scenario_changes", section.get("scenario_changes") or {})]
+    for where, mapping in changes:
+        for key, value in mapping.items():
+            path = join(where, key)
+            _set_path(scenario, key, copy.deepcopy(value),
+                      lambda expected, found, path=path: _fail_at(file, lines, path, expected, found))
+    scenario = resolve_scenario(scenario, file=scenario_file)
     if scenario.get("calibration"):
-        raise _config_error(file, "scenario", "a scenario without 'parameters: calibrated'", "a calibrated one")
+        raise _config_error(file, "scenario", "a scenario without 'parameters: calibrated'", "a calibrated one",
+                            lines.get("scenario"))
 
     targets = read_targets(base / raw["targets"], INDICATORS)
     excluded = raw.get("exclude", {}) or {}
+    for name in excluded:
+        if name not in INDICATORS:
+            raise _config_error(file, join("exclude", name), "an indicator of sim.model.indicators (INDICATORS.md)",
+                                short(name), line_of(lines, join("exclude", name)))
     notes, fitted = [], []
     for row in targets.itertuples():
         if row.indicator in excluded:
@@ -268,78 +378,63 @@ def load_config(path, quick: bool = False) -> Config:
             fitted.append(True)
     targets = targets.assign(fitted=fitted, note=notes)
     if not targets.fitted.any():
-        raise _config_error(file, "targets", "at least one target row within the run's years", "none")
+        raise _config_error(file, "targets", "at least one target row within the run's years", "none",
+                            lines.get("targets"))
 
     priors = []
     for name, spec in raw["parameters"].items():
-        where = f"parameters.{name}"
+        where = join("parameters", name)
         if name not in DERIVED:
             try:
                 check_name(name)
             except ParameterError as exc:
                 raise _config_error(file, where, "a model parameter name or one of " + ", ".join(DERIVED),
-                                    exc.found) from None
-        if not isinstance(spec, dict) or spec.get("prior") not in ("uniform", "normal"):
-            raise _config_error(file, where + ".prior", "'uniform' or 'normal'", repr(getattr(spec, "get",
-                                                                                              lambda k: spec)("prior")))
-        try:
-            lo, hi = float(spec["low"]), float(spec["high"])
-            mean, sd = (float(spec["mean"]), float(spec["sd"])) if spec["prior"] == "normal" else (math.nan, math.nan)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise _config_error(file, where, "low and high (and mean, sd for a normal prior) as numbers",
-                                f"a problem with {exc}") from None
-        if not lo < hi:
-            raise _config_error(file, where, "low < high", f"{lo}, {hi}")
+                                    exc.found, line_of(lines, where)) from None
+        lo, hi = float(spec["low"]), float(spec["high"])
+        mean, sd = (float(spec["mean"]), float(spec["sd"])) if spec["prior"] == "normal" else (math.nan, math.nan)
         for bound in ([] if name in DERIVED else [lo, hi]):  # a prior within the parameter's range
             try:
                 check_value(name, bound)
             except ParameterError as exc:
-                raise _config_error(file, where, f"low and high within the range, {exc.expected}", exc.found) from None
-        if not spec.get("reason"):
-            raise _config_error(file, where + ".reason", "a reason for this prior", "nothing")
+                raise _config_error(file, where, f"low and high within the range, {exc.expected}", exc.found,
+                                    line_of(lines, where)) from None
         priors.append(Prior(name, spec["prior"], lo, hi, mean, sd, spec["reason"]))
-    if not priors:
-        raise _config_error(file, "parameters", "at least one free parameter", "none")
     return Config(file, scenario, targets, JointPrior(priors), int(raw.get("seed", 1)), smc, quick, raw)
 
 
+TARGET_COLUMNS = ("indicator", "year", "value", "tolerance", "source")
+
+
 def read_targets(path, known) -> pd.DataFrame:
-    """A targets CSV (indicator, year, value, tolerance, source) checked row by row; one-line errors."""
+    """A targets CSV (indicator, year, value, tolerance, source) checked row by row; one-line errors
+    ``file:line: column: expected ..., found ...`` (sim.model.loader.read_csv: size, characters, fields)."""
     file = str(path)
-    try:
-        df = pd.read_csv(file, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except FileNotFoundError:
-        raise InputError(f"{file}: no such targets file") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"{file}: not a readable CSV ({str(exc).splitlines()[0] if str(exc) else 'empty'})") from None
-    df.columns = [c.strip() for c in df.columns]
-    missing = [c for c in ("indicator", "year", "value", "tolerance", "source") if c not in df.columns]
-    if missing:
-        raise InputError(f"{file}: expected the columns indicator, year, value, tolerance, source; "
-                         f"missing {', '.join(missing)}")
-    if df.empty:
-        raise InputError(f"{file}: expected at least one target row, found none")
-    rows = []
-    for i, r in enumerate(df.itertuples(index=False), start=2):  # line 1 is the header
-        where = f"{file}: line {i}"
-        name = r.indicator.strip()
+    rows = read_csv(file, TARGET_COLUMNS, "targets file (CSV)")
+    if not rows:
+        raise InputFileError(file, "", "at least one target row", "none")
+    out = []
+    for line, r in rows:
+        def fail(column, expected, r=r, line=line):
+            raise InputFileError(file, column, expected, short(r[column]), line)
+        name = r["indicator"]
         if name not in known:
-            raise InputError(f"{where}: unknown indicator {name!r} (see INDICATORS.md / sim.model.indicators)")
+            fail("indicator", "an indicator of INDICATORS.md / sim.model.indicators")
         try:
-            year = int(r.year.strip())
+            year = int(r["year"])
         except ValueError:
-            raise InputError(f"{where}: year: expected an integer year, found {r.year!r}") from None
+            year = None
+        if year is None or not 1800 <= year <= 2200:
+            fail("year", "an integer year from 1800 to 2200")
         values = {}
         for col in ("value", "tolerance"):
             try:
-                values[col] = float(getattr(r, col))
+                values[col] = float(r[col])
             except ValueError:
                 values[col] = math.nan
             if not math.isfinite(values[col]) or (col == "tolerance" and values[col] <= 0):
-                expected = "a positive number" if col == "tolerance" else "a finite number"
-                raise InputError(f"{where}: {col}: expected {expected}, found {getattr(r, col)!r}")
-        rows.append({"indicator": name, "year": year, **values, "source": r.source})
-    return pd.DataFrame(rows)
+                fail(col, "a positive number" if col == "tolerance" else "a finite number")
+        out.append({"indicator": name, "year": year, **values, "source": r["source"]})
+    return pd.DataFrame(out)
 
 
 def simulate_rows(task: dict) -> np.ndarray:

@@ -44,6 +44,20 @@ def _point_means(design: pd.DataFrame, values: pd.DataFrame, out: Path, label: s
     return merged.groupby("point")["value"].mean().sort_index().to_numpy()
 
 
+def _indices(problem, method, manifest, points, names, y, out):
+    """SALib's indices; a design that does not fit its method (a folder edited or mixed up) is an InputError."""
+    try:
+        if method == "sobol":
+            from SALib.analyze import sobol
+            return sobol.analyze(problem, y, calc_second_order=manifest["second_order"], seed=BOOTSTRAP_SEED)
+        from SALib.analyze import morris
+        x = points[[f"u:{n}" for n in names]].to_numpy()
+        return morris.analyze(problem, x, y, num_levels=manifest["levels"], seed=BOOTSTRAP_SEED)
+    except (ValueError, RuntimeError, IndexError, KeyError) as exc:
+        raise InputError(f"{out}: design.parquet: expected a {method} design SALib can analyse "
+                         f"({len(names)} parameters), found {' '.join(str(exc).split())[:200]}") from None
+
+
 def analyze(out, method: str | None = None, indicators=None, years=None) -> pd.DataFrame:
     """Indices per indicator, year and parameter (one tidy table)."""
     out = Path(out)
@@ -74,13 +88,7 @@ def analyze(out, method: str | None = None, indicators=None, years=None) -> pd.D
                 rows += [{"indicator": indicator, "year": year, "parameter": name} | dict.fromkeys(keys, np.nan)
                          for name in names]
                 continue
-            if method == "sobol":
-                from SALib.analyze import sobol
-                res = sobol.analyze(problem, y, calc_second_order=manifest["second_order"], seed=BOOTSTRAP_SEED)
-            else:
-                from SALib.analyze import morris
-                x = points[[f"u:{n}" for n in names]].to_numpy()
-                res = morris.analyze(problem, x, y, num_levels=manifest["levels"], seed=BOOTSTRAP_SEED)
+            res = _indices(problem, method, manifest, points, names, y, out)
             for i, name in enumerate(names):
                 rows.append({"indicator": indicator, "year": year, "parameter": name}
                             | {k: float(res[k][i]) for k in keys})

@@ -17,7 +17,9 @@ import hashlib
 import importlib
 import itertools
 import json
+import math
 import os
+import re
 import shutil
 import sys
 import time
@@ -29,9 +31,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from sim.errors import InputError
+from sim.model.loader import InputFileError, line_of, read_text, read_yaml, short
 from sim.output import (check_out, git_commit, library_versions, out_lock, read_marker, remove_stale,
                         write_atomic, write_marker)
 
@@ -48,11 +50,18 @@ UNIT_EPS = 1e-3  # Morris levels hit 0 and 1 exactly; keep unbounded distributio
 RUN_NAME = "run_{:05d}"
 
 
-class SweepError(InputError):
-    """A sweep file (or sweep folder) is wrong; one line naming file, key path, expected and found."""
+MAX_RUNS = 100_000      # runs of one sweep (design points x replicates): days of computing already
+MAX_REPLICATES = 1000   # as a scenario's replicates
+MAX_PARAMETERS = 100
+MAX_LEVELS = 1000
+NAME_CHARS = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")  # the name is the default folder results/NAME
 
-    def __init__(self, file, path, expected, found):
-        super().__init__(f"{file}: {path or '<top>'}: expected {expected}, found {found}")
+
+class SweepError(InputFileError):
+    """A sweep file (or sweep folder) is wrong; one line naming file (and line), key path, expected and found."""
+
+    def __init__(self, file, path, expected, found, line=None):
+        super().__init__(str(file), path, expected, found, line)
 
 
 # --------------------------------------------------------------------------- sweep file
@@ -119,110 +128,186 @@ class Sweep:
 
 
 def _is_number(x) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and np.isfinite(x)
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
-def _int_key(data, key, file, default=None, minimum=1):
-    value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise SweepError(file, key, f"an integer >= {minimum}", repr(value))
-    return value
+def _is_int(x) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
 
 
-def _parse_param(path: str, spec, design: str, file: str) -> Param:
+class _File:
+    """A sweep file's data with its lines, for errors that name the line of the offending key."""
+
+    def __init__(self, file, lines):
+        self.file, self.lines = file, lines
+
+    def fail(self, path, expected, found):
+        raise SweepError(self.file, path, expected, found, line_of(self.lines, path))
+
+    def integer(self, data, key, where=None, default=None, minimum=1, maximum=None):
+        value = data.get(key, default)
+        if not _is_int(value) or value < minimum or (maximum is not None and value > maximum):
+            expected = f"an integer >= {minimum}" if maximum is None else f"an integer from {minimum} to {maximum}"
+            self.fail(where or key, expected, short(value))
+        return value
+
+
+PARAM_KEYS = {"bounds", "values", "distribution", "levels", "type", "mean", "sd", "mu", "sigma", "low", "mode", "high"}
+
+
+def _parse_param(path: str, spec, design: str, f: _File) -> Param:
     where = f"parameters.{path}"
     choices = "a mapping with one of bounds: [low, high], values: [...], distribution: NAME"
     if not isinstance(spec, dict):
-        raise SweepError(file, where, choices, repr(spec))
+        f.fail(where, choices, short(spec))
+    for key in spec:
+        if key not in PARAM_KEYS:
+            f.fail(f"{where}.{key}", f"one of {sorted(PARAM_KEYS)}", f"unknown key {short(key)}")
     kinds = [k for k in ("bounds", "values", "distribution") if k in spec]
     if len(kinds) != 1:
-        raise SweepError(file, where, choices, f"keys {sorted(spec)}")
+        f.fail(where, choices, f"keys {sorted(map(str, spec))}")
     kind = kinds[0]
+    allowed = {"type", kind} | ({"levels"} if kind == "bounds" else set())
     if kind == "bounds":
         b = spec["bounds"]
         if not (isinstance(b, list) and len(b) == 2 and all(map(_is_number, b)) and b[0] < b[1]):
-            raise SweepError(file, f"{where}.bounds", "[low, high] with numbers low < high", repr(b))
+            f.fail(f"{where}.bounds", "[low, high] with numbers low < high", short(b))
         if "levels" in spec:
-            _int_key(spec, "levels", file)
+            f.integer(spec, "levels", f"{where}.levels", maximum=MAX_LEVELS)
     elif kind == "values":
         v = spec["values"]
-        if not (isinstance(v, list) and v and len({type(x) for x in v}) == 1):
-            raise SweepError(file, f"{where}.values", "a non-empty list of values of one type", repr(v))
+        scalar = (str, bool, int, float)
+        if not (isinstance(v, list) and v and all(isinstance(x, scalar) for x in v) and len({type(x) for x in v}) == 1
+                and all(_is_number(x) for x in v if isinstance(x, float))):
+            f.fail(f"{where}.values", "a non-empty list of numbers, strings or booleans, all of one type", short(v))
     else:
         name = spec["distribution"]
-        if name not in DISTRIBUTIONS:
-            raise SweepError(file, f"{where}.distribution", f"one of {list(DISTRIBUTIONS)}", repr(name))
+        if not isinstance(name, str) or name not in DISTRIBUTIONS:
+            f.fail(f"{where}.distribution", f"one of {list(DISTRIBUTIONS)}", short(name))
+        allowed |= set(DISTRIBUTIONS[name])
         for key in DISTRIBUTIONS[name]:
             if not _is_number(spec.get(key)):
-                raise SweepError(file, f"{where}.{key}", f"a number (distribution {name})", repr(spec.get(key)))
+                f.fail(f"{where}.{key}", f"a number (distribution {name})", short(spec.get(key)))
         if design == "full_factorial":
-            raise SweepError(file, where, "bounds or values in a full_factorial design", "a distribution")
+            f.fail(where, "bounds or values in a full_factorial design", "a distribution")
+        if not _valid_distribution(spec):
+            f.fail(where, f"parameters of a proper {name} distribution (sd, sigma > 0; low < high; "
+                   "low <= mode <= high)", short({k: spec[k] for k in DISTRIBUTIONS[name]}))
+    for key in spec:
+        if key not in allowed:
+            f.fail(f"{where}.{key}", f"only the keys {sorted(allowed)} with {kind}", f"the key {short(key)}")
     if spec.get("type", "float") not in ("float", "int"):
-        raise SweepError(file, f"{where}.type", "float or int", repr(spec["type"]))
+        f.fail(f"{where}.type", "float or int", short(spec["type"]))
     return Param(path, kind, dict(spec), integer=spec.get("type") == "int")
 
 
+def _valid_distribution(spec) -> bool:
+    name = spec["distribution"]
+    if name == "normal":
+        return spec["sd"] > 0
+    if name == "lognormal":
+        return spec["sigma"] > 0 and abs(spec["mu"]) < 700  # exp(mu) stays finite
+    if name == "triangular":
+        return spec["low"] < spec["high"] and spec["low"] <= spec["mode"] <= spec["high"]
+    return spec["sd"] > 0 and spec["low"] < spec["high"]
+
+
+def sweep_runs(design: str, runs, replicates: int, params, second_order: bool) -> int:
+    """The number of runs of a sweep, computed without building its design."""
+    d = len(params)
+    if design == "full_factorial":
+        points = 1
+        for p in params:
+            points *= len(p.spec["values"]) if p.kind == "values" else p.spec.get("levels", 3)
+            if points > MAX_RUNS:
+                break
+    elif design == "latin_hypercube":
+        points = runs
+    elif design == "sobol":
+        points = runs * (2 * d + 2 if second_order else d + 2)
+    else:
+        points = runs * (d + 1)
+    return points * replicates
+
+
+KNOWN = {"name", "base", "seed", "seeds", "design", "runs", "replicates", "parameters", "outputs", "runner",
+         "second_order", "levels"}
+
+
 def load_sweep(path) -> Sweep:
-    """Read and check a sweep file (does not touch the base scenario's content)."""
+    """Read and check a sweep file (does not touch the base scenario's content). Every key is checked,
+    sizes included, before anything is built: an error is one line naming the file and line."""
     path = Path(path)
     file = str(path)
-    try:
-        text = path.read_bytes()
-        data = yaml.safe_load(text)
-    except OSError as exc:
-        raise SweepError(file, "", "a readable sweep file", exc.strerror or str(exc)) from None
-    except yaml.YAMLError as exc:
-        raise SweepError(file, "", "valid YAML", str(exc).replace("\n", " ")) from None
+    data, lines = read_yaml(file, "sweep file")
+    f = _File(file, lines)
     if not isinstance(data, dict):
-        raise SweepError(file, "", "a mapping", type(data).__name__)
-    known = {"name", "base", "seed", "seeds", "design", "runs", "replicates", "parameters", "outputs",
-             "runner", "second_order", "levels"}
+        f.fail("", "a mapping of sweep keys", "an empty file" if data is None else type(data).__name__)
     for key in data:
-        if key not in known:
-            raise SweepError(file, key, f"one of {sorted(known)}", f"unknown key {key!r}")
-    if not isinstance(data.get("base"), str):
-        raise SweepError(file, "base", "a scenario path (relative to the sweep file)", repr(data.get("base")))
-    base = (path.parent / data["base"]).resolve()
-    if not base.is_file():
-        raise SweepError(file, "base", "an existing scenario file", str(base))
+        if key not in KNOWN:
+            f.fail(str(key), f"one of {sorted(KNOWN)}", f"unknown key {short(key)}")
+    name = data.get("name", path.stem)
+    if "name" in data and not (isinstance(name, str) and NAME_CHARS.fullmatch(name)):
+        f.fail("name", "a name of letters, digits, '_', '.', '-' (at most 100; it names the folder)", short(name))
+    if not isinstance(data.get("base"), str) or not data["base"].strip():
+        f.fail("base", "a scenario path (relative to the sweep file)", short(data.get("base")))
+    try:
+        base = (path.parent / data["base"]).resolve()
+        exists = base.is_file()
+    except (OSError, ValueError) as exc:  # a NUL byte, a name too long
+        f.fail("base", "a scenario path (relative to the sweep file)", str(exc))
+    if not exists:
+        f.fail("base", "an existing scenario file", str(base))
     design = data.get("design")
-    if design not in DESIGNS:
-        raise SweepError(file, "design", f"one of {list(DESIGNS)}", repr(design))
+    if not isinstance(design, str) or design not in DESIGNS:
+        f.fail("design", f"one of {list(DESIGNS)}", short(design))
     runs = None
     if design == "full_factorial":
         if "runs" in data:
-            raise SweepError(file, "runs", "no runs key (full_factorial runs every combination)", data["runs"])
+            f.fail("runs", "no runs key (full_factorial runs every combination)", short(data["runs"]))
     else:
-        runs = _int_key(data, "runs", file)
+        runs = f.integer(data, "runs", maximum=MAX_RUNS)
         if design == "sobol" and runs & (runs - 1):
-            raise SweepError(file, "runs", "a power of 2 for a sobol design (base N)", runs)
+            f.fail("runs", "a power of 2 for a sobol design (base N)", runs)
     params = data.get("parameters")
     if not isinstance(params, dict) or not params:
-        raise SweepError(file, "parameters", "a mapping of scenario key -> spec", repr(params))
-    parsed = tuple(_parse_param(str(k), v, design, file) for k, v in params.items())
+        f.fail("parameters", "a mapping of scenario key -> spec", short(params))
+    if len(params) > MAX_PARAMETERS:
+        f.fail("parameters", f"at most {MAX_PARAMETERS} varied keys", f"{len(params)}")
+    for key in params:
+        if not isinstance(key, str) or not key.strip():
+            f.fail("parameters", "scenario keys as dotted paths (strings)", short(key))
+    parsed = tuple(_parse_param(k, v, design, f) for k, v in params.items())
     outputs = data.get("outputs") or {}
     if not isinstance(outputs, dict) or set(outputs) - {"indicators", "years"}:
-        raise SweepError(file, "outputs", "a mapping with indicators: [...] and/or years: [...]", repr(outputs))
+        f.fail("outputs", "a mapping with indicators: [...] and/or years: [...]", short(outputs))
     indicators, years = outputs.get("indicators"), outputs.get("years")
     if indicators is not None and not (isinstance(indicators, list) and all(isinstance(i, str) for i in indicators)):
-        raise SweepError(file, "outputs.indicators", "a list of indicator names", repr(indicators))
-    if years is not None and not (isinstance(years, list) and all(isinstance(y, int) for y in years)):
-        raise SweepError(file, "outputs.years", "a list of years", repr(years))
+        f.fail("outputs.indicators", "a list of indicator names", short(indicators))
+    if years is not None and not (isinstance(years, list) and all(_is_int(y) and 0 <= y <= 9999 for y in years)):
+        f.fail("outputs.years", "a list of years", short(years))
     runner = data.get("runner", DEFAULT_RUNNER)
     if not (isinstance(runner, str) and ":" in runner):
-        raise SweepError(file, "runner", "an import path module:function", repr(runner))
-    if data.get("seeds", "per_run") not in SEED_MODES:
-        raise SweepError(file, "seeds", f"one of {list(SEED_MODES)}", repr(data["seeds"]))
-    if not isinstance(data.get("second_order", False), bool):
-        raise SweepError(file, "second_order", "true or false", repr(data["second_order"]))
+        f.fail("runner", "an import path module:function", short(runner))
+    seeds = data.get("seeds", "per_run")
+    if not isinstance(seeds, str) or seeds not in SEED_MODES:
+        f.fail("seeds", f"one of {list(SEED_MODES)}", short(seeds))
+    second_order = data.get("second_order", False)
+    if not isinstance(second_order, bool):
+        f.fail("second_order", "true or false", short(second_order))
+    seed = f.integer(data, "seed", minimum=0, maximum=2 ** 63 - 1)
+    replicates = f.integer(data, "replicates", default=1, maximum=MAX_REPLICATES)
+    levels = f.integer(data, "levels", default=4, minimum=2, maximum=MAX_LEVELS)
+    total = sweep_runs(design, runs, replicates, parsed, second_order)
+    if total > MAX_RUNS:
+        f.fail("replicates" if replicates > 1 else "parameters" if design == "full_factorial" else "runs",
+               f"a sweep of at most {MAX_RUNS:,} runs (design points x replicates)",
+               f"{total:,} runs" if total <= 10 * MAX_RUNS else f"more than {10 * MAX_RUNS:,} runs")
     return Sweep(
-        file=file, name=str(data.get("name") or path.stem), base=base,
-        seed=_int_key(data, "seed", file, minimum=0), design=design, runs=runs,
-        replicates=_int_key(data, "replicates", file, default=1), params=parsed,
-        indicators=tuple(indicators) if indicators is not None else None,
-        years=tuple(years) if years is not None else None, runner=runner,
-        second_order=data.get("second_order", False), levels=_int_key(data, "levels", file, default=4, minimum=2),
-        seeds=data.get("seeds", "per_run"), sha256=hashlib.sha256(text).hexdigest())
+        file=file, name=name, base=base, seed=seed, design=design, runs=runs, replicates=replicates,
+        params=parsed, indicators=tuple(indicators) if indicators is not None else None,
+        years=tuple(years) if years is not None else None, runner=runner, second_order=second_order,
+        levels=levels, seeds=seeds, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
 
 
 # --------------------------------------------------------------------------- design
@@ -301,7 +386,7 @@ def load_base(sweep: Sweep) -> dict:
     if sweep.runner == DEFAULT_RUNNER:
         from sim.model.scenario import load_scenario
         return {k: v for k, v in load_scenario(sweep.base).items() if not k.startswith("_")}
-    return yaml.safe_load(sweep.base.read_text(encoding="utf-8"))
+    return read_yaml(sweep.base, "scenario file")[0]
 
 
 def run_one(scenario: dict, replicate: int, file: str) -> pd.DataFrame:
@@ -368,13 +453,7 @@ def prepare_out(sweep: Sweep, out: Path, design: pd.DataFrame) -> None:
     manifest_file = out / "manifest.json"
     fingerprint = _fingerprint(sweep, design)
     if manifest_file.exists():
-        try:
-            old = json.loads(manifest_file.read_text(encoding="utf-8"))["fingerprint"]
-            if not isinstance(old, dict):
-                raise TypeError
-        except (ValueError, KeyError, TypeError, OSError) as exc:
-            raise SweepError(manifest_file, "fingerprint", "the manifest of a sweep folder (use a new --out)",
-                             f"{type(exc).__name__}: {' '.join(str(exc).split())[:120]}") from None
+        old = read_manifest(out).get("fingerprint", {})
         for part, value in fingerprint.items():
             if old.get(part) != value:
                 raise SweepError(out, "resume", f"the {part} this folder was started with (use a new --out)",
@@ -410,32 +489,126 @@ def failed_file(out: Path, run: int) -> Path:
     return out / "failed" / f"{RUN_NAME.format(run)}.json"
 
 
-def read_sweep(out) -> tuple[dict, pd.DataFrame]:
-    """(manifest, design) of a sweep folder."""
+MANIFEST_KEYS = {"design": str, "parameters": list, "second_order": bool, "levels": int, "replicates": int}
+MAX_MANIFEST_BYTES = 100_000_000
+
+
+def read_manifest(out) -> dict:
+    """manifest.json of a sweep folder, checked for the keys the sweep and its analyses use."""
     out = Path(out)
+    file = out / "manifest.json"
+    expected = "a sweep folder (manifest.json, design.parquet)"
+    if not out.is_dir():
+        raise SweepError(out, "", expected, "a file" if out.exists() else "nothing")
+    if not file.exists():
+        raise SweepError(out, "", expected, "no manifest.json")
     try:
-        manifest = json.loads((out / "manifest.json").read_text())
-        design = pd.read_parquet(out / "design.parquet")
-    except FileNotFoundError as exc:
-        raise InputError(f"{out}: expected a sweep folder (manifest.json, design.parquet), found no {Path(exc.filename).name}") from None
+        manifest = json.loads(read_text(file, "manifest", max_bytes=MAX_MANIFEST_BYTES))
+    except ValueError as exc:  # JSONDecodeError, or an integer of thousands of digits
+        raise SweepError(file, "", "a JSON manifest", getattr(exc, "msg", str(exc)), getattr(exc, "lineno", None)) from None
+    if not isinstance(manifest, dict):
+        raise SweepError(file, "", "a JSON object (a sweep manifest)", type(manifest).__name__)
+    for key, kind in MANIFEST_KEYS.items():
+        if not isinstance(manifest.get(key), kind) or (kind is int and isinstance(manifest[key], bool)):
+            what = "a run or compare folder's manifest" if "scenarios" in manifest else f"{short(manifest.get(key))}"
+            raise SweepError(file, key, f"a sweep manifest with {key} ({kind.__name__})", what)
+    if manifest["design"] not in DESIGNS or not all(isinstance(p, str) for p in manifest["parameters"]):
+        raise SweepError(file, "design", f"a sweep manifest of a design in {list(DESIGNS)} with parameter names",
+                         short(manifest["design"]))
+    for key, kind in (("indicators", str), ("years", int)):
+        value = manifest.get(key)
+        if value is not None and not (isinstance(value, list) and value and all(
+                isinstance(v, kind) and not isinstance(v, bool) for v in value)):
+            raise SweepError(file, key, f"null or a non-empty list of {kind.__name__}", short(value))
+    if not isinstance(manifest.get("fingerprint", {}), dict):
+        raise SweepError(file, "fingerprint", "a mapping", short(manifest["fingerprint"]))
+    return manifest
+
+
+def read_sweep(out) -> tuple[dict, pd.DataFrame]:
+    """(manifest, design) of a sweep folder; a missing or corrupt file is a one-line InputError naming it."""
+    out = Path(out)
+    manifest = read_manifest(out)
+    file = out / "design.parquet"
+    if not file.is_file():
+        raise SweepError(out, "", "a sweep folder (manifest.json, design.parquet)", "no design.parquet")
+    try:
+        design = pd.read_parquet(file)
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises many kinds for a corrupt file
+        raise SweepError(file, "", "a Parquet design table", f"{type(exc).__name__}: {exc}") from None
+    needed = ["run", "point", "replicate", "seed", *manifest["parameters"]]
+    if manifest["design"] == "morris":
+        needed += [f"u:{p}" for p in manifest["parameters"]]
+    missing = [c for c in needed if c not in design.columns]
+    if missing:
+        raise SweepError(file, "", f"the columns {', '.join(needed)}", "no column " + ", ".join(missing))
+    for column in ("run", "point", "replicate"):
+        if not pd.api.types.is_integer_dtype(design[column]):
+            raise SweepError(file, column, "integers", str(design[column].dtype))
     return manifest, design
 
 
+OUTPUT_COLUMNS = {"run": "integer", "indicator": "string", "year": "integer", "value": "floating"}
+
+
+def _check_run_file(file: str, data: bool = False) -> None:
+    """Raise a SweepError naming ``file`` if it is not a readable run table (``data``: read it whole)."""
+    import pyarrow.parquet as pq
+    try:
+        schema = pq.read_table(file).schema if data else pq.read_schema(file)
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises many kinds for a corrupt file
+        raise SweepError(file, "", "a Parquet run table", f"{type(exc).__name__}: {exc}") from None
+    for name, kind in OUTPUT_COLUMNS.items():
+        field = schema.field(name) if name in schema.names else None
+        if field is None:
+            raise SweepError(file, "", "the columns run, indicator, year, value", f"no column {name}")
+        ok = {"integer": pa_is_integer, "string": pa_is_string, "floating": pa_is_number}[kind](field.type)
+        if not ok:
+            raise SweepError(file, name, f"a column of {kind} values", str(field.type))
+
+
+def pa_is_integer(t) -> bool:
+    import pyarrow.types as pt
+    return pt.is_integer(t)
+
+
+def pa_is_string(t) -> bool:
+    import pyarrow.types as pt
+    return pt.is_string(t) or pt.is_large_string(t) or pt.is_dictionary(t)
+
+
+def pa_is_number(t) -> bool:
+    import pyarrow.types as pt
+    return pt.is_floating(t) or pt.is_integer(t)
+
+
 def read_outputs(out, indicators=None, years=None) -> pd.DataFrame:
-    """run, indicator, year, value of the finished runs, filtered while reading (no full load)."""
+    """run, indicator, year, value of the finished runs, filtered while reading (no full load).
+    A corrupt run file is a one-line InputError naming it."""
     out = Path(out)
     import pyarrow.dataset as ds
     files = sorted(str(p) for p in (out / "runs").glob("run_*.parquet"))
     if not files:
         raise InputError(f"{out}: expected finished runs in runs/, found none")
-    data = ds.dataset(files, format="parquet")
-    where = None
-    if indicators:
-        where = ds.field("indicator").isin(list(indicators))
-    if years:
-        cond = ds.field("year").isin([int(y) for y in years])
-        where = cond if where is None else where & cond
-    return data.to_table(columns=["run", "indicator", "year", "value"], filter=where).to_pandas()
+    try:
+        data = ds.dataset(files, format="parquet")
+        where = None
+        if indicators:
+            where = ds.field("indicator").isin(list(indicators))
+        if years:
+            cond = ds.field("year").isin([int(y) for y in years])
+            where = cond if where is None else where & cond
+        table = data.to_table(columns=["run", "indicator", "year", "value"], filter=where).to_pandas()
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises many kinds: find the file to blame
+        for file in files:
+            _check_run_file(file, data=True)
+        raise SweepError(out / "runs", "", "run tables (Parquet) that read together",
+                         f"{type(exc).__name__}: {exc}") from None
+    # the dataset takes its columns from the first file: a file without one gives nulls
+    if table[["run", "indicator", "year"]].isna().to_numpy().any() or (len(table) and table["value"].isna().all()):
+        for file in files:
+            _check_run_file(file)
+    return table
 
 
 def load_results(out, indicators=None, years=None) -> pd.DataFrame:

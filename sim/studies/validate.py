@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.errors import InputError
 from sim.studies.summary import band
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository
@@ -41,18 +40,15 @@ def register(sub):
 
 def prepare_scenario(path, parameters: str, replicates: int) -> dict:
     """The scenario to validate: calibrated as asked (explicit values of the file stay on top)."""
-    from sim.model.scenario import load_scenario, resolve_scenario
-    scenario = load_scenario(path)
-    if replicates < 1:
-        raise InputError(f"--replicates: expected an integer >= 1, found {replicates}")
+    from sim.model.scenario import load_scenario, resolve_scenario, with_replicates
+    scenario = with_replicates(load_scenario(path), replicates)  # checks 1 <= replicates <= 1000 first
     if parameters != "scenario":
         data = {k: v for k, v in scenario.items() if not k.startswith("_") and k != "calibration"}
         explicit = {k: v for k, v in scenario["parameters"].items()
                     if not scenario.get("calibration") or k in scenario["calibration"].get("fixed", ())}
         data["parameters"] = {"calibrated": parameters, **explicit}
         scenario = {**resolve_scenario(data, file=scenario["_file"]), "_file": scenario["_file"]}
-    scenario["replicates"] = int(replicates)
-    return scenario
+    return with_replicates(scenario, replicates)
 
 
 def _run_one(args):
