@@ -57,14 +57,14 @@ def register_run(sub):
 def run_main(args) -> int:
     """``langerthuis run SCENARIO --out DIR``: simulate one scenario (all its replicates) and write
     indicators (Parquet and CSV), neighbourhood maps, a manifest and the standard figures."""
-    from sim.model.scenario import load_scenario
+    from sim.model.scenario import load_scenario, with_replicates
     from sim.output import atomic_folder, manifest, write_json
     from sim.studies.runner import run_replicates
     from sim.workshop.plots import standard_figures
 
     scenario = load_scenario(args.scenario)     # bad input stops here: nothing written
-    if args.replicates:
-        scenario["replicates"] = int(args.replicates)
+    if args.replicates is not None:
+        scenario = with_replicates(scenario, args.replicates)   # 1..1000, checked before any work
     started = time.perf_counter()
     table, cells = run_replicates(scenario, progress=not args.no_progress)
     with atomic_folder(args.out, command="run", force=args.force) as tmp:

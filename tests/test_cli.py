@@ -68,3 +68,20 @@ def test_every_command_with_out_has_force():
         assert ("force" in dests) == ("out" in dests), command
     assert {"run", "validate", "calibrate", "sweep", "report", "sensitivity"} <= {
         c for c, p in sub.choices.items() if any(a.dest == "force" for a in p._actions)}
+
+
+def test_bad_replicates_and_area_names_stop_before_any_work(tmp_path):
+    """--replicates 0 was silently ignored, -1 gave a traceback; an area name with '/' crashed after all runs."""
+    cases = [("run", "scenarios/small.yaml", "--replicates", "0"),
+             ("run", "scenarios/small.yaml", "--replicates", "-1"),
+             ("compare", "scenarios/small.yaml", "scenarios/small.yaml", "--replicates", "0"),
+             ("compare", "scenarios/small.yaml", "scenarios/small.yaml", "--area", "a/b")]
+    for n, case in enumerate(cases):
+        out = tmp_path / f"out{n}"
+        done = langerthuis(*case, "--out", str(out), "--no-progress")
+        assert done.returncode == 2, (case, done.stderr)
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+        assert ("--replicates: expected an integer from 1 to 1000" in lines[0]) != ("--area" in lines[0]), lines[0]
+        assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == []

@@ -234,14 +234,18 @@ def test_compare_cli_writes_every_file_atomically(tmp_path, capsys):
                  "investments:\n  - {type: care_on_call, cells: centrum, start_year: 2011,"
                  " cost: {yearly: 1000, source: 'assumption: test'}}\n")
     out = tmp_path / "out"
-    out.mkdir()
+    out.mkdir()   # a previous compare result: replaced as a whole, with --force only
+    (out / ".langerthuis-output").write_text('{"command": "compare"}')
     (out / "stale.txt").write_text("from an earlier run")
-    assert cli.main(["compare", str(a), str(b), "--out", str(out), "--replicates", "2", "--lang", "nl",
-                     "--area", "centrum", "--no-progress"]) == 0
+    args = ["compare", str(a), str(b), "--out", str(out), "--replicates", "2", "--lang", "nl", "--area", "centrum",
+            "--no-progress"]
+    assert cli.main(args) == 2 and (out / "stale.txt").exists()
+    assert "--force" in capsys.readouterr().err
+    assert cli.main(args + ["--force"]) == 0
     names = {p.name for p in out.iterdir()}
     assert {"indicators.parquet", "neighbourhoods.parquet", "comparison.csv", "comparison.md", "manifest.json",
             "timeseries.png", "differences.png", "costs_by_payer.png", "maps.png", "area_centrum.csv"} <= names
-    assert "stale.txt" not in names                          # the folder was replaced as a whole
+    assert "stale.txt" not in names and ".langerthuis-output" in names   # replaced as a whole, marked
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []   # no temp folders left
     manifest = json.loads((out / "manifest.json").read_text())
     assert [s["name"] for s in manifest["scenarios"]] == ["a", "b"]

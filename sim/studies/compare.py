@@ -149,7 +149,7 @@ def paired_scenarios(scenarios: list, replicates: int | None = None) -> list[dic
     if not loaded:
         raise CompareError("compare: expected at least one scenario, found none")
     first = loaded[0]
-    n = int(replicates or first["replicates"])
+    n = first["replicates"] if replicates is None else replicates   # 0 is an error, not the default
     if not 1 <= n <= 1000:
         raise CompareError(f"compare: --replicates: expected an integer from 1 to 1000, found {n}")
     out, seen = [], {}

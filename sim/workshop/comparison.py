@@ -13,11 +13,13 @@ tables (en/nl), draws the figures, writes the markdown table and the output fold
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from sim.errors import InputError
 from sim.model.indicators import COST_PAYERS, cost_indicator
 from sim.studies.compare import COST_PER_MONTH, KEY_OUTCOMES, OUTCOMES, Comparison, area_cells
 from sim.studies.summary import replicate_summary
@@ -180,7 +182,7 @@ def figures(c: Comparison, lang: str = "en", summary: pd.DataFrame | None = None
             "maps.png": fig_maps(c.last_cells(), c.order, year, lang)}
 
 
-def save(c: Comparison, out, lang: str = "en", areas=()) -> Path:
+def save(c: Comparison, out, lang: str = "en", areas=(), force: bool = False) -> Path:
     """Write indicators, neighbourhoods, comparison (csv, md), figures and manifest of a run comparison into
     ``out`` atomically; for each of ``areas`` (names of scenario areas) also ``area_<name>.csv``."""
     import sim
@@ -190,7 +192,7 @@ def save(c: Comparison, out, lang: str = "en", areas=()) -> Path:
     plt = _plt()
     summary = c.summary()
     area_tables = {name: c.area(name) for name in areas}     # a bad area name stops before writing
-    with atomic_folder(out) as tmp:
+    with atomic_folder(out, command="compare", force=force) as tmp:
         c.table.to_parquet(tmp / "indicators.parquet", index=False)
         c.last_cells().to_parquet(tmp / "neighbourhoods.parquet", index=False)
         c.cells.to_parquet(tmp / "cells_by_year.parquet", index=False)
@@ -221,13 +223,23 @@ def register(sub):
     p.set_defaults(func=main)
 
 
+AREA_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def check_args(args) -> None:
+    """Before any run (``sim.cli`` calls it): an area name becomes part of a file name (area_NAME.csv)."""
+    for name in args.area:
+        if not AREA_NAME.fullmatch(name):
+            raise InputError(f"compare: --area: expected an area name of letters, digits, '_' and '-', found {name!r}")
+
+
 def main(args) -> int:
     c = Comparison(args.scenario, replicates=args.replicates, from_year=args.from_year, to_year=args.to_year,
                    progress=not args.no_progress)   # bad input stops here: nothing written
     for name in args.area:
         area_cells(name, c.scenarios)                                  # ... and so does a bad area name
     c.run()
-    save(c, args.out, lang=args.lang, areas=args.area)
+    save(c, args.out, lang=args.lang, areas=args.area, force=getattr(args, "force", False))
     print(f"wrote {os.fspath(args.out)}: {len(c.order)} scenarios x {c.replicates} replicate(s), "
           f"years {c.window[0]}-{c.window[1]}, in {c.wall_time:.1f} s")
     return 0
