@@ -576,3 +576,27 @@ def test_a_corrupt_sweep_folder_is_named_in_one_line(tmp_path):
     (out / "manifest.json").write_text("{broken")
     with pytest.raises(InputError, match=r"manifest.json:1: <top>: expected a JSON manifest"):
         sweep.run_sweep(write_fake_sweep(tmp_path), out, workers=0, progress=False)  # a resume reads it too
+
+
+def test_a_sweep_folder_from_before_the_package_split_resumes(tmp_path):
+    """Folders started before sim/ became model/studies/workshop name the runner `sim.sweep:run_one` and
+    have no output marker: they resume, running only the missing runs, with the same results."""
+    base = tmp_path / "base.yaml"
+    base.write_text(f"extends: {SMALL}\nname: base\nend_year: 2013\n")
+    spec = tmp_path / "s.yaml"
+    spec.write_text(yaml.safe_dump({"base": "base.yaml", "seed": 3, "design": "full_factorial",
+                                    "parameters": {"parameters.strain_per_hour": {"values": [0.004, 0.008]}},
+                                    "outputs": {"indicators": ["unmet_need_share"]}}))
+    out = tmp_path / "out"
+    sweep.run_sweep(spec, out, workers=0, progress=False)
+    complete = pd.read_parquet(out / "runs").sort_values(["run", "year"]).reset_index(drop=True)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["fingerprint"]["runner"] = "sim.sweep:run_one"          # as written before the split
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    (out / ".langerthuis-output").unlink()
+    (out / "runs" / "run_00001.parquet").unlink()
+    counts = sweep.run_sweep(spec, out, workers=0, progress=False)
+    assert counts["skipped"] == 1 and counts["done"] == 1
+    resumed = pd.read_parquet(out / "runs").sort_values(["run", "year"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(resumed, complete, check_exact=True)
+    assert sweep.current_runner("sim.sweep:run_one") == sweep.DEFAULT_RUNNER

@@ -38,6 +38,18 @@ from sim.output import (check_out, git_commit, library_versions, out_lock, read_
                         write_atomic, write_marker)
 
 DEFAULT_RUNNER = "sim.studies.sweep:run_one"
+# runners by the module paths they had before the package was split into model/studies/workshop: sweep
+# files and the manifests of sweep folders made then still name them (a folder resumes, a file runs)
+MOVED_MODULES = {"sim.sweep": "sim.studies.sweep", "sim.interop": "sim.studies.interop",
+                 "sim.runner": "sim.studies.runner"}
+
+
+def current_runner(spec):
+    """``spec`` with a module path from before the split replaced by its present one."""
+    if not isinstance(spec, str):
+        return spec
+    module, sep, name = spec.partition(":")
+    return MOVED_MODULES.get(module, module) + sep + name
 DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris")
 SEED_MODES = ("per_run", "common")
 DISTRIBUTIONS = {  # name -> required keys; mapped from the unit interval with scipy's ppf
@@ -286,7 +298,7 @@ def load_sweep(path) -> Sweep:
         f.fail("outputs.indicators", "a list of indicator names", short(indicators))
     if years is not None and not (isinstance(years, list) and all(_is_int(y) and 0 <= y <= 9999 for y in years)):
         f.fail("outputs.years", "a list of years", short(years))
-    runner = data.get("runner", DEFAULT_RUNNER)
+    runner = current_runner(data.get("runner", DEFAULT_RUNNER))
     if not (isinstance(runner, str) and ":" in runner):
         f.fail("runner", "an import path module:function", short(runner))
     seeds = data.get("seeds", "per_run")
@@ -453,7 +465,8 @@ def prepare_out(sweep: Sweep, out: Path, design: pd.DataFrame) -> None:
     manifest_file = out / "manifest.json"
     fingerprint = _fingerprint(sweep, design)
     if manifest_file.exists():
-        old = read_manifest(out).get("fingerprint", {})
+        old = dict(read_manifest(out).get("fingerprint", {}))
+        old["runner"] = current_runner(old.get("runner"))
         for part, value in fingerprint.items():
             if old.get(part) != value:
                 raise SweepError(out, "resume", f"the {part} this folder was started with (use a new --out)",
