@@ -72,6 +72,11 @@ def pid_with_draw(stream, below=None, above=None):
     raise AssertionError("no such pid")
 
 
+def need_of(st, i):
+    """The need score a pass hands to the mechanisms (from the stored functioning)."""
+    return need_score(float(st.phys[i]), float(st.cog[i]))
+
+
 def traced(module, name):
     """A mechanism function (Python original) that records the streams it draws."""
     fn = getattr(python_rules(module), name)
@@ -191,12 +196,12 @@ def test_indication_gives_a_vv_level_and_starts_a_spell_at_home():
     month, drawn = traced(_packages, "month")
     st = residents(2, phys=f32(1.0 - need), cog=1.0, residence=[S.HOME, S.INSTITUTION], months_home=5)
     for i in range(2):
-        month(p, layers(), st, i, pm(i), 24185)
+        month(p, layers(), st, i, pm(i), 24185, need_of(st, i))
     assert drawn == ["indication"] * 2
     assert st.sector == [_packages.VV] * 2 and st.level == [1, 1] and st.indicated_month == [24185] * 2
     assert st.flags == [S.PKG_IN_RUN, 0] and st.months_home == [0, 5]
     st = residents(phys=f32(1.0 - need), cog=1.0)
-    month(p._replace(indication_apply_month=0.0), layers(), st, 0, pm(), 24185)
+    month(p._replace(indication_apply_month=0.0), layers(), st, 0, pm(), 24185, need_of(st, 0))
     assert st.level == [0] and st.flags == [0]
 
 
@@ -205,7 +210,7 @@ def test_care_at_home_counts_needed_and_delivered_and_stores_unmet():
     care = python_rules(_care)
     st = residents(phys=f32(0.3), cog=f32(0.8))
     acc, cells = acc_row(), cell_row()
-    informal, wlz, household, unmet = care.at_home(P, st, 0, 0.5, False, acc, cells)
+    informal, wlz, household, unmet = care.at_home(P, st, 0, need_of(st, 0), 0.5, False, acc, cells)
     assert wlz == 0 and unmet == 0.5 and st.unmet[0] == 0.5
     c = counted(acc)
     assert c["needed_c"] > 0 and abs(c["delivered_c"] - c["needed_c"] / 2) <= 1
@@ -213,9 +218,9 @@ def test_care_at_home_counts_needed_and_delivered_and_stores_unmet():
     assert abs(hours - c["delivered_c"]) <= 5 and not any("wlz" in k for k in c)
     assert cells[0, S.C_NEEDED] == c["needed_c"] and cells[0, S.C_UNMET] == c["needed_c"] - c["delivered_c"]
     cells = cell_row()
-    care.demand(P, residents(phys=1.0, cog=1.0), 0, cells)
+    care.demand(P, residents(phys=1.0, cog=1.0), 0, 0.0, cells)
     assert cells[0, S.C_DEMAND] == 0
-    care.demand(P, st, 0, cells)
+    care.demand(P, st, 0, need_of(st, 0), cells)
     assert cells[0, S.C_DEMAND] == c["needed_c"]
 
 
@@ -256,7 +261,7 @@ def test_adaptation_and_a_wish_to_move_then_the_move_into_free_stock():
     st = residents(2, phys=needy, cog=1.0)
     acc = acc_row()
     for i in range(2):
-        month(p, layers(), st, i, pm(i), acc)
+        month(p, layers(), st, i, pm(i), need_of(st, i), acc)
     assert drawn == ["adaptation", "move"] * 2
     assert st.dwelling == [_housing.GRAB_BARS] * 2 and st.flags == [S.MOVE_STEP_FREE] * 2
     assert counted(acc) == {"adaptations": 2}
@@ -277,7 +282,7 @@ def test_admission_wish_priority_and_admission():
     st = residents(3, flags=[S.CRISIS, 0, 0], waiting=[0, 4, 2], sector=_packages.VV, level=[5, 3, 6],
                    months_home=[3, 0, 9])
     for i, right in enumerate((True, True, False)):
-        wish(P, st, i, pm(i), right)
+        wish(P, st, i, pm(i), need_of(st, i), right)
     assert st.flags[0] & S.WANTS_ADMISSION and st.flags[1] & S.WANTS_ADMISSION and st.waiting[2] == 0
     assert drawn == ["admission_request"] * 2   # no right, no draw
     assert [policy.priority(st, i) for i in range(2)] == [0, 1000000 - 4]

@@ -86,9 +86,10 @@ def _chunk_a(st, p, tb, L, mkey, improvement, month_abs, acc, cell_acc, lo, hi):
             continue
         phys = decline.month(p, tb, L, st, i, pm)
         events.month(p, tb, L, st, i, pm, phys, need, acc, cell_acc)
-        packages.month(p, L, st, i, pm, month_abs)
+        need = current_need(st, i)   # after the month's decline and events
+        packages.month(p, L, st, i, pm, month_abs, need)
         if st.residence[i] != INSTITUTION:
-            care.demand(p, st, i, cell_acc)
+            care.demand(p, st, i, need, cell_acc)
 
 
 @njit(cache=True, parallel=True)
@@ -110,11 +111,12 @@ def _chunk_b(st, p, tb, L, cuts, mkey, split_key, snapshot, supply_ratio, acc, c
             care.in_institution(tb, st, i, acc)
             wellbeing.month(p, L, st, i, 0.0)
         else:
-            informal_w, wlz, household, unmet = care.at_home(p, st, i, supply_ratio[st.cell[i]], has_right,
+            need = current_need(st, i)
+            informal_w, wlz, household, unmet = care.at_home(p, st, i, need, supply_ratio[st.cell[i]], has_right,
                                                              acc, cell_acc)
             carers.month(p, L, st, i, pm, informal_w, wlz, acc)
-            housing.month(p, L, st, i, pm, acc)
-            policy.wish(p, st, i, pm, has_right)
+            housing.month(p, L, st, i, pm, need, acc)
+            policy.wish(p, st, i, pm, need, has_right)
             wellbeing.month(p, L, st, i, unmet)
             packages.spell_month(st, i)
         if snapshot:

@@ -171,9 +171,10 @@ class ReferenceEngine:
                 continue
             phys = decline.month(p, tb, L, st, 0, pm)
             events.month(p, tb, L, st, 0, pm, phys, need, acc, cell_acc)
-            packages.month(p, L, st, 0, pm, self.model.month_abs)
+            need = common.current_need(st, 0)   # after the month's decline and events
+            packages.month(p, L, st, 0, pm, self.model.month_abs, need)
             if st.residence[0] != INSTITUTION:
-                care.demand(p, st, 0, cell_acc)
+                care.demand(p, st, 0, need, cell_acc)
         return np.array(acc, dtype=np.int64), cell_acc
 
     def pass_b(self, mkey, layers, snapshot, ratio):
@@ -192,10 +193,11 @@ class ReferenceEngine:
                 care.in_institution(tb, st, 0, acc)
                 wellbeing.month(p, L, st, 0, 0.0)
             else:
-                informal_w, wlz, household, unmet = care.at_home(p, st, 0, ratio[st.cell[0]], has_right, acc, cell_acc)
+                need = common.current_need(st, 0)
+                informal_w, wlz, household, unmet = care.at_home(p, st, 0, need, ratio[st.cell[0]], has_right, acc, cell_acc)
                 carers.month(p, L, st, 0, pm, informal_w, wlz, acc)
-                housing.month(p, L, st, 0, pm, acc)
-                policy.wish(p, st, 0, pm, has_right)
+                housing.month(p, L, st, 0, pm, need, acc)
+                policy.wish(p, st, 0, pm, need, has_right)
                 wellbeing.month(p, L, st, 0, unmet)
                 packages.spell_month(st, 0)
             if snapshot:

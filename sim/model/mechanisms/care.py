@@ -14,7 +14,7 @@ occupied place and its cost. No draws.
 """
 import numpy as np
 
-from sim.model.mechanisms.common import centi, current_need, rule, step
+from sim.model.mechanisms.common import centi, rule, step
 from sim.model.state import A, C_DEMAND, C_NEEDED, C_UNMET
 
 WEEKS_PER_MONTH = 52.0 / 12.0
@@ -103,20 +103,20 @@ def wlz_at_home(p, has_access, sector, level):
 
 
 @step
-def demand(p, st, i, cell_acc):
-    """Pass A: a resident at home adds its formal hours to the neighbourhood's demand."""
-    formal_w, informal_w = care_demand_week(p, current_need(st, i), st.carer[i] > 0, st.ses[i])
+def demand(p, st, i, need, cell_acc):
+    """Pass A: a resident at home adds its formal hours to the neighbourhood's demand (``need``: its
+    need score after this month's decline and events)."""
+    formal_w, informal_w = care_demand_week(p, need, st.carer[i] > 0, st.ses[i])
     cell_acc[st.cell[i], C_DEMAND] += centi(formal_w * WEEKS_PER_MONTH)
 
 
 @step
-def at_home(p, st, i, ratio, access, acc, cell_acc):
+def at_home(p, st, i, need, ratio, access, acc, cell_acc):
     """Pass B: formal care of a resident at home, supplied at the neighbourhood's ``ratio``. Stores
     the unmet share; returns (informal hours asked per week, Wlz 0/1, household help delivered,
     unmet share as float64)."""
     phys = np.float64(st.phys[i])
     cog = np.float64(st.cog[i])
-    need = current_need(st, i)
     c = st.cell[i]
     formal_w, informal_w = care_demand_week(p, need, st.carer[i] > 0, st.ses[i])
     wlz = 1 if wlz_at_home(p, access, st.sector[i], st.level[i]) else 0

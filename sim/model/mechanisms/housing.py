@@ -12,7 +12,7 @@ resident's former adapted dwelling from the stock (flag ``STOCK_UNIT``) becomes 
 """
 import numpy as np
 
-from sim.model.mechanisms.common import current_need, rule, step
+from sim.model.mechanisms.common import rule, step
 from sim.model.rng import STREAM, uniform
 from sim.model.state import A, MOVE_STEP_FREE, MOVE_WHEELCHAIR, STOCK_UNIT
 
@@ -52,9 +52,8 @@ def move_wish(p, need, dwelling, broker_multiplier, u):
 
 
 @step
-def month(p, L, st, i, pm, acc):
+def month(p, L, st, i, pm, need, acc):
     """Pass B, at home: an adaptation, then this month's wish to move."""
-    need = current_need(st, i)
     c = st.cell[i]
     if uniform(pm, S_ADAPT) < adaptation_probability_month(p, need, st.dwelling[i], L.advice[c], L.visits[c], L.uptake[c]):
         st.dwelling[i] = GRAB_BARS

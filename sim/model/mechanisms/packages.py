@@ -9,7 +9,7 @@ counted where they end: death, admission).
 """
 import numpy as np
 
-from sim.model.mechanisms.common import current_need, rule, step
+from sim.model.mechanisms.common import rule, step
 from sim.model.rng import STREAM, uniform
 from sim.model.state import INSTITUTION, PKG_IN_RUN
 
@@ -56,12 +56,13 @@ def indication_month(p, sector, level, need, cog_dominant, signalling, u):
 
 
 @step
-def month(p, L, st, i, pm, month_abs):
-    """Indication of resident ``i`` from its stored functioning after this month's decline and events."""
+def month(p, L, st, i, pm, month_abs, need):
+    """Indication of resident ``i`` from its stored functioning after this month's decline and events
+    (``need``: the need score of that stored functioning)."""
     phys = np.float64(st.phys[i])
     cog = np.float64(st.cog[i])
     old_level = st.level[i]
-    sector, level = indication_month(p, st.sector[i], old_level, current_need(st, i), (1.0 - cog) > (1.0 - phys),
+    sector, level = indication_month(p, st.sector[i], old_level, need, (1.0 - cog) > (1.0 - phys),
                                      L.signalling[st.cell[i]], uniform(pm, S_IND))
     st.sector[i] = sector
     st.level[i] = level

@@ -13,7 +13,7 @@ home ends; its adapted dwelling from the stock becomes free), otherwise it waits
 """
 import numpy as np
 
-from sim.model.mechanisms.common import current_need, rule, step
+from sim.model.mechanisms.common import rule, step
 from sim.model.mechanisms.housing import STEP_FREE
 from sim.model.mechanisms.packages import GGZ, LG, VG, VV, ZG
 from sim.model.rng import STREAM, uniform
@@ -75,10 +75,10 @@ def access(cuts, st, i, split_pm):
 
 
 @step
-def wish(p, st, i, pm, has_right):
+def wish(p, st, i, pm, need, has_right):
     """Pass B, at home: ask for a place this month, or stop waiting."""
     f = st.flags[i] & ~np.uint8(WANTS_ADMISSION)
-    if has_right and seeks_admission(p, current_need(st, i), st.carer[i] > 0, (f & CRISIS) != 0, st.waiting[i],
+    if has_right and seeks_admission(p, need, st.carer[i] > 0, (f & CRISIS) != 0, st.waiting[i],
                                      uniform(pm, S_ADMIT)):
         f |= np.uint8(WANTS_ADMISSION)
     else:
