@@ -282,12 +282,7 @@ def atomic_folder(out, command: str | None = None, force: bool = False):
     the marker; without (internal caches) an existing ``out`` is simply replaced. Either way a lock keeps
     concurrent writers apart and no temporary folder survives, not even a killed process's (removed at
     the next start)."""
-    out = Path(out)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"--out {os.fspath(out)}: expected a folder that can be created, found "
-                          f"{exc.strerror or exc}") from None
+    out = _with_parent(out)
     with out_lock(out):
         remove_stale(out)
         if command is not None:
@@ -316,16 +311,22 @@ def atomic_folder(out, command: str | None = None, force: bool = False):
                 shutil.rmtree(old, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def atomic_file(out, command: str, force: bool = False):
-    """Yield a temporary file name next to ``out`` (checked under the lock like atomic_folder); renamed
-    to ``out`` when the block completes, removed if it fails."""
+def _with_parent(out) -> Path:
+    """``out`` as a Path whose parent folder exists (created if needed)."""
     out = Path(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"--out {os.fspath(out)}: expected a folder that can be created, found "
                           f"{exc.strerror or exc}") from None
+    return out
+
+
+@contextlib.contextmanager
+def atomic_file(out, command: str, force: bool = False):
+    """Yield a temporary file name next to ``out`` (checked under the lock like atomic_folder); renamed
+    to ``out`` when the block completes, removed if it fails."""
+    out = _with_parent(out)
     with out_lock(out):
         remove_stale(out)
         check_out(out, command, force, kind="file")

@@ -165,7 +165,6 @@ def comparison_markdown(summary, order, window, replicates, lang="en") -> str:
     return "\n".join(lines)
 
 
-
 def markdown(c: Comparison, lang: str = "en", summary: pd.DataFrame | None = None) -> str:
     """The comparison as markdown tables (``summary``: ``c.summary()`` when not given)."""
     summary = c.summary() if summary is None else summary

@@ -31,7 +31,6 @@ A_NEEDED, A_DELIVERED, A_HOURS0 = A["needed_c"], A["delivered_c"], A["home_care_
 A_COST_WLZ, A_COST_GGZ, A_OCC0 = A["intramural_cost_wlz_cents"], A["intramural_cost_ggz_cents"], A["occ_VV"]
 
 
-
 def tariff_table(p) -> np.ndarray:
     """Intramural tariff per day by [sector, level]."""
     tariff = np.zeros((6, 11))

@@ -20,16 +20,11 @@ COUNTERS = ()
 S_DECLINE, S_SHOCK, S_COG = STREAM["decline"], STREAM["decline_shock"], STREAM["cognition"]
 
 
-def annual_decline_tables(p):
+def tables(p) -> dict:
     """Mean yearly loss of physical and cognitive functioning by age in years."""
     age = np.maximum(np.arange(MAX_AGE, dtype=np.float64) - 65.0, 0.0)
-    return p.decline_phys_base * np.exp(p.decline_phys_age * age), p.decline_cog_base * np.exp(p.decline_cog_age * age)
-
-
-
-def tables(p) -> dict:
-    phys, cog = annual_decline_tables(p)
-    return {"decline_phys": phys, "decline_cog": cog}
+    return {"decline_phys": p.decline_phys_base * np.exp(p.decline_phys_age * age),
+            "decline_cog": p.decline_cog_base * np.exp(p.decline_cog_age * age)}
 
 
 @rule

@@ -23,16 +23,11 @@ S_FALL, S_INJURY, S_HOSP = STREAM["fall"], STREAM["fall_injury"], STREAM["hospit
 S_ALARM, S_CRISIS = STREAM["alarm_call"], STREAM["crisis"]
 
 
-def annual_event_tables(p):
+def tables(p) -> dict:
     """Base yearly fall and hospital-admission rates by age in years."""
     age = np.maximum(np.arange(MAX_AGE, dtype=np.float64) - 65.0, 0.0)
-    return p.fall_rate_65 * np.exp(p.fall_rate_age * age), p.hospital_rate_65 * np.exp(p.hospital_rate_age * age)
-
-
-
-def tables(p) -> dict:
-    fall, hospital = annual_event_tables(p)
-    return {"fall_annual": fall, "hospital_annual": hospital}
+    return {"fall_annual": p.fall_rate_65 * np.exp(p.fall_rate_age * age),
+            "hospital_annual": p.hospital_rate_65 * np.exp(p.hospital_rate_age * age)}
 
 
 @rule
