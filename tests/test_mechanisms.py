@@ -253,6 +253,20 @@ def test_a_carer_is_found_gives_hours_and_breaks_down_when_overburdened():
     assert acc[S.A["breakdowns"]] == 1 and acc[S.A["respite_wlz_c"]] > 0 and acc[S.A["respite_c"]] == 0
 
 
+
+def test_carer_support_relieves_the_strain_that_hours_add():
+    p = P._replace(carer_breakdown_month=0.0, strain_recovery=0.0, respite_strain_threshold=1.0)
+    month, _ = traced(_carers, "month")
+    strain = []
+    for support in (0.0, 0.5):
+        st = residents(carer=_carers.ELSEWHERE, strain=0.2, age_months=70 * 12)
+        month(p, layers(carer_support=support), st, 0, pm(0), 10.0, 0, acc_row())
+        strain.append(st.strain[0])
+    gain = p.strain_per_hour * 10.0
+    assert strain[0] == pytest.approx(0.2 + gain, abs=1e-6)
+    assert strain[1] == pytest.approx(0.2 + 0.5 * gain, abs=1e-6)   # half the gain with support 0.5
+
+
 # --- housing ----------------------------------------------------------------------------------------------
 def test_adaptation_and_a_wish_to_move_then_the_move_into_free_stock():
     p = P._replace(adaptation_month=1.0, move_month=1.0)
