@@ -346,6 +346,46 @@ def test_census_counts_by_age_place_package_and_carer():
     assert cells[0, S.C_N65] == 1
 
 
+
+# --- what the first mutation sweep let through (a rule switched off, every test above still passing) --------
+def test_without_a_carer_part_of_the_informal_care_becomes_formal_demand():
+    care = python_rules(_care)
+    need = (P.care_need_s0 + 1.0) / 2
+    formal_carer, informal = care.care_demand_week(P, need, True, 0)
+    formal_alone, nothing = care.care_demand_week(P, need, False, 0)
+    assert informal > 0.0 and nothing == 0.0
+    assert formal_alone - formal_carer == pytest.approx(P.formal_no_carer_extra * informal, rel=1e-12)
+
+
+def test_census_counts_the_85plus_band():
+    census = python_rules(_census)
+    st = residents(2, age_months=[90 * 12, 86 * 12], phys=[0.5, 1.0], residence=[S.HOME, S.INSTITUTION])
+    acc, cells = acc_row(), cell_row()
+    census.count(P, st, 0, False, 2.0, acc, cells)
+    census.count(P, st, 1, False, 0.0, acc, cells)
+    assert 0.5 < P.limitation_phys < 1.0
+    got = counted(acc)
+    assert (got["n85"], got["lim85"], got["household_85plus"], got["n75_home"]) == (2, 1, 1, 1)
+
+
+def test_a_month_at_home_lengthens_only_a_spell_of_the_run():
+    packages = python_rules(_packages)
+    st = residents(2, flags=[S.PKG_IN_RUN, 0], months_home=[3, 3])
+    for i in range(2):
+        packages.spell_month(st, i)
+    assert st.months_home == [4, 3]
+
+
+def test_institution_life_lowers_the_wellbeing_target():
+    wellbeing = python_rules(_wellbeing)
+    p = P._replace(network_decay=0.0, network_meeting_gain=0.0)
+    st = residents(2, phys=1.0, cog=1.0, network=1.0, wellbeing=1.0, residence=[S.HOME, S.INSTITUTION])
+    for i in range(2):
+        wellbeing.month(p, layers(), st, i, 0.0)
+    assert st.wellbeing[0] == 1.0
+    assert st.wellbeing[1] == f32(1.0 - p.wellbeing_adjust * p.wellbeing_institution)
+
+
 # --- through the compiled kernel --------------------------------------------------------------------------
 def test_compiled_pass_a_falls_like_the_python_mechanism():
     from tests.test_reference import scenario
