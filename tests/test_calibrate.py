@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -119,13 +120,19 @@ def test_quick_calibration_end_to_end(tmp_path, capsys):
     assert "within tolerance" in capsys.readouterr().out
 
 
-def test_bad_config_is_one_line_and_writes_nothing(tmp_path, capsys):
+def config_with(tmp_path, old: str, new: str) -> Path:
+    """calibration/config.yaml copied to tmp_path (its paths made absolute) with ``old`` replaced by ``new``."""
     text = (ROOT / "calibration" / "config.yaml").read_text()
+    assert old in text
     bad = tmp_path / "config.yaml"
-    bad.write_text(text.replace("scenario: ../scenarios/baseline.yaml",
-                                f"scenario: {ROOT / 'scenarios' / 'baseline.yaml'}")
+    bad.write_text(text.replace("scenario: ../scenarios/baseline.yaml", f"scenario: {ROOT / 'scenarios' / 'baseline.yaml'}")
                    .replace("targets: targets.csv", f"targets: {ROOT / 'calibration' / 'targets.csv'}")
-                   .replace("  household_need:", "  no_such_parameter:"))
+                   .replace(old, new))
+    return bad
+
+
+def test_bad_config_is_one_line_and_writes_nothing(tmp_path, capsys):
+    bad = config_with(tmp_path, "  household_need:", "  no_such_parameter:")
     out = tmp_path / "out"
     assert cli(["calibrate", str(bad), "--out", str(out), "--quick"]) == 2
     err = capsys.readouterr().err.strip()
@@ -134,12 +141,7 @@ def test_bad_config_is_one_line_and_writes_nothing(tmp_path, capsys):
 
 
 def test_a_prior_outside_the_parameters_range_is_refused(tmp_path, capsys):
-    text = (ROOT / "calibration" / "config.yaml").read_text()
-    bad = tmp_path / "config.yaml"
-    bad.write_text(text.replace("scenario: ../scenarios/baseline.yaml",
-                                f"scenario: {ROOT / 'scenarios' / 'baseline.yaml'}")
-                   .replace("targets: targets.csv", f"targets: {ROOT / 'calibration' / 'targets.csv'}")
-                   .replace("    low: 0.2\n    high: 0.5\n", "    low: 0.2\n    high: 1.5\n"))  # household_need
+    bad = config_with(tmp_path, "    low: 0.2\n    high: 0.5\n", "    low: 0.2\n    high: 1.5\n")  # household_need
     out = tmp_path / "out"
     assert cli(["calibrate", str(bad), "--out", str(out), "--quick"]) == 2
     err = capsys.readouterr().err.strip()
