@@ -132,7 +132,7 @@ def config_with(tmp_path, old: str, new: str) -> Path:
 
 
 def test_bad_config_is_one_line_and_writes_nothing(tmp_path, capsys):
-    bad = config_with(tmp_path, "  household_need:", "  no_such_parameter:")
+    bad = config_with(tmp_path, "  admit_request_month:", "  no_such_parameter:")
     out = tmp_path / "out"
     assert cli(["calibrate", str(bad), "--out", str(out), "--quick"]) == 2
     err = capsys.readouterr().err.strip()
@@ -141,11 +141,11 @@ def test_bad_config_is_one_line_and_writes_nothing(tmp_path, capsys):
 
 
 def test_a_prior_outside_the_parameters_range_is_refused(tmp_path, capsys):
-    bad = config_with(tmp_path, "    low: 0.2\n    high: 0.5\n", "    low: 0.2\n    high: 1.5\n")  # household_need
+    bad = config_with(tmp_path, "    low: 0.05\n    high: 0.40\n", "    low: 0.05\n    high: 1.5\n")  # admit_request_month
     out = tmp_path / "out"
     assert cli(["calibrate", str(bad), "--out", str(out), "--quick"]) == 2
     err = capsys.readouterr().err.strip()
-    assert "\n" not in err and "parameters.household_need" in err and "from 0 to 1" in err and "1.5" in err
+    assert "\n" not in err and "parameters.admit_request_month" in err and "from 0 to 1" in err and "1.5" in err
     assert not out.exists()
 
 

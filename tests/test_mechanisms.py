@@ -127,6 +127,61 @@ def test_mortality_death_counts_age_place_and_the_spell_it_ends():
     assert st.residence[0] == S.HOME and st.age_months[0] == 70 * 12 + 1
 
 
+def test_nursing_home_residents_die_at_least_at_the_nursing_home_rate():
+    mortality = python_rules(_mortality)
+    low = 0.01   # a life-table rate far below the nursing-home rate
+    assert mortality.death_probability_month(P, low, 1.0, 0.0, True) == P.mort_nursing_home_annual / 12.0
+    assert mortality.death_probability_month(P, low, 1.0, 0.0, False) == low / 12.0
+    assert mortality.death_probability_month(P, 0.5, 1.0, 0.0, True) == 0.5 / 12.0   # the higher rate wins
+    # a VV resident of an institution dies on a draw below the nursing-home rate, a VG resident does not
+    pid = pid_with_draw("mortality", below=P.mort_nursing_home_annual / 12.0, above=0.02 / 12.0)
+    tb = tables(death_annual=np.full((2, 121), 0.01))
+    for sector, dies in ((1, True), (2, False)):
+        st = residents(pid=[pid], age_months=85 * 12, residence=S.INSTITUTION, sector=sector, level=6)
+        acc = acc_row()
+        assert mortality.month(P, tb, st, 0, pm(pid), 1.0, 0.0, acc, cell_row()) == dies
+        assert counted(acc).get("deaths_institution_vv", 0) == (1 if dies else 0)
+
+
+def test_younger_clients_leave_without_dying():
+    month, drawn = traced(_mortality, "month")
+    p = P._replace(young_exit_ggz=0.6)
+    pid = pid_with_draw("young_exit", below=0.6 / 12.0)
+    tb = tables(death_annual=np.zeros((2, 121)))
+    st = residents(pid=[pid], age_months=30 * 12, sector=5, level=3, flags=S.PKG_IN_RUN | S.STOCK_UNIT,
+                   dwelling=_housing.STEP_FREE)
+    acc, cells = acc_row(), cell_row()
+    assert month(p, tb, st, 0, pm(pid), 1.0, 0.3, acc, cells)
+    assert sorted(drawn) == ["mortality", "young_exit"]
+    assert st.residence[0] == S.DEAD and counted(acc) == {"young_exits": 1}   # no death, no spell ended
+    assert cells[0, S.C_REL_SF] == 1
+    # an older client of the same sector, or a rate of 0, does not leave by this rule
+    for age, rate in ((70, 0.6), (30, 0.0)):
+        st = residents(pid=[pid], age_months=age * 12, sector=5, level=3)
+        assert not python_rules(_mortality).month(P._replace(young_exit_ggz=rate), tb, st, 0, pm(pid), 1.0, 0.3, acc_row(), cell_row())
+        assert st.residence[0] == S.HOME
+
+
+def test_widowhood_ends_the_partner_as_co_resident_carer():
+    mortality = python_rules(_mortality)
+    pid = pid_with_draw("widowhood", below=0.5 / 12.0)
+    tb = tables(death_annual=np.array([np.zeros(121), np.full(121, 0.5)]))   # only women die
+    # a man of 85 whose wife cares for him: widowed, the carer is gone
+    st = residents(pid=[pid], age_months=85 * 12, sex=0, partner=1, carer=_carers.CO_RESIDENT,
+                   carer_hours=f32(20.0), strain=f32(0.4))
+    acc = acc_row()
+    assert not mortality.month(P, tb, st, 0, pm(pid), 1.0, 0.3, acc, cell_row())
+    assert (st.partner[0], st.carer[0], st.carer_hours[0], st.strain[0]) == (0, _carers.NO_CARER, 0.0, 0.0)
+    assert counted(acc) == {"widowed": 1}
+    # a carer living elsewhere stays; a woman (her partner: the male rate, 0 here) is not widowed
+    st = residents(pid=[pid], age_months=85 * 12, sex=0, partner=1, carer=_carers.ELSEWHERE)
+    mortality.month(P, tb, st, 0, pm(pid), 1.0, 0.3, acc_row(), cell_row())
+    assert (st.partner[0], st.carer[0]) == (0, _carers.ELSEWHERE)
+    st = residents(pid=[pid], age_months=85 * 12, sex=1, partner=1, carer=_carers.CO_RESIDENT)
+    mortality.month(P, tb, st, 0, pm(pid), 1.0, 0.3, acc_row(), cell_row())
+    assert (st.partner[0], st.carer[0]) == (1, _carers.CO_RESIDENT)
+
+
 # --- decline ----------------------------------------------------------------------------------------------
 def test_decline_lowers_functioning_by_the_tables_and_a_shock():
     p = P._replace(decline_noise=0.0, decline_shock_annual=0.0)
@@ -308,7 +363,9 @@ def test_admission_wish_priority_and_admission():
     policy.admit(st, 1, free, cut, stock, acc)
     policy.admit(st, 0, free, cut, stock, acc)   # no place left: waits
     assert st.residence[:2] == [S.HOME, S.INSTITUTION] and st.waiting[:2] == [1, 0]
-    assert counted(acc) == {"admissions": 1, "admissions_cut_packages": 1, "spells_ended": 1}
+    # the waiting list: resident 1 had waited 4 months when admitted; resident 0 now waits (1 month so far)
+    assert counted(acc) == {"admissions": 1, "admissions_cut_packages": 1, "spells_ended": 1,
+                            "admission_wait_months": 4, "waiting_VV": 1, "waiting_months": 1}
     assert stock.tolist() == [[0, 1]] and not st.flags[1] & S.STOCK_UNIT and free.tolist() == [0] * 5
     split = rng.person_month_key_py(MKEY, 0)
     enacted = _policy.cut_table("enacted")

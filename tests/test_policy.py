@@ -1,10 +1,9 @@
 """The extramuralisation schedule of DOMAIN.md §1, date by date (the date is the month a package was
 indicated: the cuts apply to new clients)."""
-import numpy as np
 import pytest
 
 from sim.model.mechanisms.packages import GGZ, LG, VG, VV, ZG
-from sim.model.mechanisms.policy import capacity_in_year, cut_table, has_access
+from sim.model.mechanisms.policy import cut_table, has_access
 
 access = has_access.py_func
 ENACTED = cut_table("enacted")
@@ -44,12 +43,3 @@ def test_untouched_packages_keep_access():
     for sector, level in ((VV, 5), (VV, 8), (VG, 4), (LG, 2), (GGZ, 3), (GGZ, 5), (ZG, 2)):
         assert access(ENACTED, sector, level, 0.0, month(2040))
     assert not access(ENACTED, VV, 0, 0.5, month(2010))  # no package, no access
-
-
-def test_capacity_path():
-    policy = {"capacity_change_from_year": 2013,
-              "capacity_change_per_year": {"VV": -0.1, "VG": 0.0, "LG": 0.0, "ZG": 0.0, "GGZ": 0.1}}
-    initial = np.array([1000.0, 100, 10, 5, 50])
-    assert capacity_in_year(initial, policy, 2012).tolist() == [1000, 100, 10, 5, 50]
-    assert capacity_in_year(initial, policy, 2013).tolist() == [900, 100, 10, 5, 55]
-    assert capacity_in_year(initial, policy, 2014)[0] == 810

@@ -18,8 +18,10 @@ COST = {"one_off": 0, "yearly": 1000, "payer": "municipality", "source": "assump
 BASE = dict(
     name="reference-test", seed=1, replicates=1, start_year=2010, end_year=2016,
     municipality=dict(profile="nl", inhabitants=10000, grid=dict(width=4, height=4), heterogeneity=0.5),
-    policy=dict(schedule="enacted", capacity_change_per_year=dict(VV=-0.02, VG=-0.01, LG=-0.01, ZG=-0.01, GGZ=-0.01),
-                capacity_change_from_year=2013),
+    # the observed capacity path to 2013, then follow_demand (the waiting list sets the places)
+    policy=dict(schedule="enacted", capacity=dict(observed_until=2013, rule="follow_demand", build_rate=0.05,
+                                                  change_per_year=dict.fromkeys(("VV", "VG", "LG", "ZG", "GGZ"), 0.0),
+                                                  change_until=2100, explicit={})),
     parameters={}, areas={}, investments=[],
 )
 INVESTMENTS = [

@@ -64,7 +64,9 @@ def test_baseline_spells_out_every_default():
     # and it really writes them out: every key of the resolved form is in the file
     assert set(raw) == set(without_underscore(load_scenario(BASELINE)))
     assert set(raw["municipality"]) == {"profile", "inhabitants", "grid", "heterogeneity"}
-    assert set(raw["policy"]) == {"schedule", "capacity_change_per_year", "capacity_change_from_year"}
+    assert set(raw["policy"]) == {"schedule", "capacity"}
+    assert set(raw["policy"]["capacity"]) == {"observed_until", "rule", "build_rate", "change_per_year",
+                                              "change_until", "explicit"}
 
 
 def test_centrum_is_a_woonservicegebied_of_eight_cells():
@@ -171,9 +173,10 @@ def test_defaults_filled():
         "name": "x", "description": "", "seed": 20130101, "replicates": 1, "start_year": 2010, "end_year": 2040,
         "municipality": {"profile": "nl", "inhabitants": 100000, "grid": {"width": 10, "height": 10},
                          "heterogeneity": 0.5},
-        "policy": {"schedule": "enacted", "capacity_change_per_year":
-                   {"VV": -0.03, "VG": -0.015, "LG": -0.015, "ZG": -0.015, "GGZ": -0.015},
-                   "capacity_change_from_year": 2013},
+        "policy": {"schedule": "enacted", "capacity": {
+            "observed_until": 2023, "rule": "per_80plus", "build_rate": 0.03,
+            "change_per_year": {"VV": 0.0, "VG": 0.0, "LG": 0.0, "ZG": 0.0, "GGZ": 0.0}, "change_until": 2100,
+            "explicit": {}}},
         "parameters": {}, "areas": {},
         "investments": [
             {"type": "care_on_call", "cells": [[0, 0], [1, 2]], "area": None, "start_year": 2016,
@@ -187,9 +190,24 @@ def test_defaults_filled():
 
 
 def test_partial_capacity_change_keeps_other_defaults():
-    r = resolve_scenario({"name": "x", "policy": {"capacity_change_per_year": {"VG": 0.1}}})
-    assert r["policy"]["capacity_change_per_year"] == {"VV": -0.03, "VG": 0.1, "LG": -0.015, "ZG": -0.015,
-                                                       "GGZ": -0.015}
+    r = resolve_scenario({"name": "x", "policy": {"capacity": {"rule": "change", "change_per_year": {"VG": 0.1}}}})
+    assert r["policy"]["capacity"]["change_per_year"] == {"VV": 0.0, "VG": 0.1, "LG": 0.0, "ZG": 0.0, "GGZ": 0.0}
+    assert r["policy"]["capacity"]["observed_until"] == 2023
+
+
+def test_explicit_capacity_years_are_normalised_and_checked(tmp_path):
+    r = resolve_scenario({"name": "x", "policy": {"capacity": {"rule": "explicit", "explicit": {"2040": 1.3, 2030: 1}}}})
+    assert r["policy"]["capacity"]["explicit"] == {2030: 1.0, 2040: 1.3}
+    err = error_of(write(tmp_path, "e.yaml", "name: e\npolicy:\n  capacity: {rule: explicit}\n"))
+    assert err.path == "policy.capacity.explicit" and "at least one" in err.expected
+    err = error_of(write(tmp_path, "f.yaml", "name: f\npolicy:\n  capacity:\n    explicit: {2030: -1}\n"))
+    assert (err.path, err.line) == ("policy.capacity.explicit.2030", 4)
+    err = error_of(write(tmp_path, "g.yaml", "name: g\npolicy:\n  capacity: {observed_until: 2030}\n"))
+    assert err.path == "policy.capacity.observed_until" and "2010 to 2023" in err.expected
+    err = error_of(write(tmp_path, "h.yaml", "name: h\npolicy:\n  capacity: {rule: grow}\n"))
+    assert err.path == "policy.capacity.rule" and "'follow_demand'" in err.expected
+    err = error_of(write(tmp_path, "i.yaml", "name: i\npolicy:\n  capacity: {rule: change, change_until: 2020}\n"))
+    assert err.path == "policy.capacity.change_until" and "after observed_until" in err.expected
 
 
 def test_hash_stable_and_sensitive():
@@ -206,7 +224,7 @@ def test_hash_stable_and_sensitive():
         resolve_scenario({**a, "municipality": {"heterogeneity": 1.0}})["_hash"]
     # any value change does
     for change in ({"seed": 1}, {"replicates": 2}, {"description": "other"},
-                   {"policy": {**a["policy"], "capacity_change_from_year": 2014}}):
+                   {"policy": {**a["policy"], "capacity": {**a["policy"]["capacity"], "observed_until": 2020}}}):
         assert resolve_scenario({**a, **change})["_hash"] != a["_hash"]
 
 
@@ -270,12 +288,12 @@ def test_wrong_type_bool_is_not_a_number(tmp_path, value):
     f = write(tmp_path, "s.yaml", f"""
         name: s
         policy:
-          capacity_change_per_year:
-            VV: -0.01
-            GGZ: {value}
+          capacity:
+            build_rate: 0.01
+            change_per_year: {{GGZ: {value}}}
         """)
     err = error_of(f)
-    assert (err.path, err.line) == ("policy.capacity_change_per_year.GGZ", 5)
+    assert (err.path, err.line) == ("policy.capacity.change_per_year.GGZ", 5)
 
 
 @pytest.mark.parametrize("key", ["seed", "replicates"])
@@ -360,8 +378,6 @@ def test_year_outside_run(tmp_path):
     err = error_of(f)
     assert (err.path, err.line) == ("investments[0].start_year", 5)
     assert "2010 to 2020" in err.expected
-    err = error_of(write(tmp_path, "t.yaml", "name: t\nstart_year: 2015\npolicy: {capacity_change_from_year: 2013}\n"))
-    assert (err.path, err.line) == ("policy.capacity_change_from_year", 3)
     err = error_of(write(tmp_path, "u.yaml", "name: u\nstart_year: 2015\nend_year: 2015\n"))
     assert (err.path, err.line) == ("end_year", 3)
 
@@ -551,7 +567,7 @@ def _check_located(err: ScenarioError, file: Path, path: str, text: str):
 
 def test_leaves_cover_the_baseline():
     paths = {_path(k) for k in LEAVES}
-    assert {"name", "municipality.grid.width", "policy.capacity_change_per_year.GGZ", "areas.centrum[7]",
+    assert {"name", "municipality.grid.width", "policy.capacity.change_per_year.GGZ", "areas.centrum[7]",
             "parameters", "investments"} <= paths
 
 

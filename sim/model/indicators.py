@@ -31,7 +31,11 @@ ADDED = ("intramural_places_vv_per_80plus", "intramural_admissions_cut_packages_
          "hours_household_help_per_1000", "home_adaptations_per_1000", "hours_wlz_per_1000",
          "hours_wmo_per_1000", "hours_zvw_per_1000", "inhabitants") + tuple(
     f"clients_{where}_{s}_per_1000" for where in ("home", "institution") for s in SECTOR_NAMES)
-INDICATORS = CATALOGUE + ADDED
+# issue 12 (wt12): the waiting list for a place, deaths in nursing homes, younger clients, widowhood
+ADDED_I12 = ("waiting_list_per_1000", "waiting_list_vv_per_1000", "waiting_months_mean",
+             "admission_waiting_months_mean", "mortality_rate_nursing_home", "clients_young_sectors_per_1000",
+             "young_client_exits_per_1000", "widowed_per_1000")
+INDICATORS = CATALOGUE + ADDED + ADDED_I12
 # Who pays. The care hours and their costs go to three schemes (the keys ``care.payer_of`` returns);
 # ``cost_<key>_per_capita`` is a cost indicator for each of COST_PAYERS. An investment is paid by the
 # organisation its scenario names (``cost.payer``, one of INVESTMENT_PAYERS). Labels, and which
@@ -122,4 +126,17 @@ def yearly_indicators(t: dict, year: int, p, inhabitants: float, places: float, 
     for where in ("home", "institution"):
         for s in SECTOR_NAMES:
             values[f"clients_{where}_{s}_per_1000"] = t[f"clients_{where}_{s}"] * per_1000
+    # waiting list: people waiting at the end of a month's admissions, averaged over the year's 12 months;
+    # months waited so far by the people on the list (person-month weighted) and by those admitted
+    waiting = sum(t[f"waiting_{s}"] for s in SECTOR_NAMES)
+    values["waiting_list_per_1000"] = waiting / 12.0 * per_1000
+    values["waiting_list_vv_per_1000"] = t["waiting_VV"] / 12.0 * per_1000
+    values["waiting_months_mean"] = _ratio(t["waiting_months"], waiting) if waiting else 0.0
+    values["admission_waiting_months_mean"] = _ratio(t["admission_wait_months"], t["admissions"])
+    # deaths of VV residents of an institution / their person-years (occ_VV is summed over the months)
+    values["mortality_rate_nursing_home"] = _ratio(t["deaths_institution_vv"], t["occ_VV"] / 12.0)
+    values["clients_young_sectors_per_1000"] = sum(
+        t[f"clients_{where}_{s}"] for where in ("home", "institution") for s in SECTOR_NAMES[1:]) * per_1000
+    values["young_client_exits_per_1000"] = t["young_exits"] * per_1000
+    values["widowed_per_1000"] = t["widowed"] * per_1000
     return {name: float(values[name]) for name in INDICATORS}

@@ -20,15 +20,16 @@ from sim.model.mechanisms.mortality import improvement_factor
 from sim.model.neighbourhoods import Neighbourhoods
 from sim.model.ensemble import run_parameters
 from sim.model.parameters import make_params
-from sim.model.mechanisms.policy import ENACTED_CUTS, capacity_in_year, cut_table, initial_capacity
+from sim.model.capacity import CapacityPath
+from sim.model.mechanisms.policy import ENACTED_CUTS, cut_table, initial_capacity
 from sim.model.population import YearInflow, initial_population, national_inhabitants
 from sim.model.state import INSTITUTION, Residents
 from sim.model.rng import month_key, named_seed_sequence, run_key
 
 STEP_ORDER = (
-    ("0", "year start (January)", "the year's investments change the neighbourhood layers; new adapted dwellings join the free stock; intramural capacity of the year"),
+    ("0", "year start (January)", "the year's investments change the neighbourhood layers; new adapted dwellings join the free stock; intramural capacity of the year (observed path, then the scenario's rule)"),
     ("1", "inflow", "people turning 65 and younger adults with a new VG/LG/ZG/GGZ package enter"),
-    ("2", "ageing and mortality", "age +1 month; death by the life table, improvement and frailty"),
+    ("2", "ageing and mortality", "age +1 month; death by the life table, improvement and frailty (in a nursing home at least the nursing-home rate); younger clients may leave; a partner may die (widowhood)"),
     ("3", "decline", "physical and cognitive functioning fall (age, package, network, unmet need, dwelling, facilities, woonservicegebied)"),
     ("4", "events", "falls, hospital admissions, alarm calls; a late alarm response may become a crisis"),
     ("5", "indications", "new and upgraded packages when need crosses a level's threshold"),
@@ -97,6 +98,8 @@ class LangerThuisModel(mesa.Model):
         people = initial_population(self._rng_for("initial"), self.params, scenario, self.cell_weights)
         self.capacity0 = initial_capacity(self.params, scenario["municipality"]["inhabitants"],
                                           float(np.sum(people["age_months"] >= 80 * 12)))
+        self.capacity_path = CapacityPath(self.capacity0, scenario["policy"]["capacity"], self.start_year,
+                                          lambda y: self.scale * national_inhabitants(y))
         self._place_in_institutions(people)
         n65 = np.bincount(people["cell"][people["age_months"] >= 65 * 12], minlength=self.hood.n_cells)
         self.hood.set_team_capacity(n65.astype(float))
@@ -158,7 +161,7 @@ class LangerThuisModel(mesa.Model):
         if month == 0:                                                    # 0. year start
             self.hood.set_year(year)
             self.hood.add_dwellings_starting(year)
-            self.capacity = capacity_in_year(self.capacity0, self.scenario["policy"], year)
+            self.capacity = self.capacity_path.places(year, self._capacity_demand())
             self.layers = self.hood.kernel_layers()
             self.team_capacity_c = np.round(self.hood.layer("team_hours_month") * 100.0)
             self.engine.start_of_year()
@@ -187,6 +190,13 @@ class LangerThuisModel(mesa.Model):
         self.month_abs += 1
         if self.month_abs >= (self.end_year + 1) * 12:
             self.running = False
+
+    def _capacity_demand(self):
+        """Occupied places + people waiting per sector last December (None in the first year)."""
+        if not hasattr(self, "last_month_totals"):
+            return None
+        t = self.last_month_totals
+        return (t[care.A_OCC0:care.A_OCC0 + 5] + t[S.A["waiting_VV"]:S.A["waiting_VV"] + 5]).astype(np.float64)
 
     def _close_year(self, year: int):
         totals = dict(zip(S.ACC_NAMES, self.year_totals.tolist()))

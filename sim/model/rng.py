@@ -21,7 +21,9 @@ M2 = 0x94D049BB133111EB
 # One id per random process (a stream). Never renumber: ids are part of the results.
 PROCESSES = ("mortality", "decline", "decline_shock", "cognition", "fall", "fall_injury", "hospital",
              "alarm_call", "crisis", "indication", "carer_breakdown", "carer_new", "adaptation",
-             "move", "admission_request", "split")
+             "move", "admission_request", "split",
+             # issue 12 (wt12)
+             "young_exit", "widowhood")
 STREAM = {name: i for i, name in enumerate(PROCESSES)}
 
 

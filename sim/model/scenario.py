@@ -18,7 +18,7 @@ import re
 
 
 from sim.errors import InputError, ScenarioError
-from sim.model import ensemble
+from sim.model import capacity, ensemble
 from sim.model.indicators import INVESTMENT_PAYERS as PAYERS
 from sim.model.loader import join, read_yaml
 from sim.model.parameters import ParameterError, check_value
@@ -147,11 +147,36 @@ MUNICIPALITY = {
     "heterogeneity": (number(0, 1), 0.5),
 }
 
-CAPACITY_CHANGE = {"VV": -0.03, "VG": -0.015, "LG": -0.015, "ZG": -0.015, "GGZ": -0.015}
+def _year_index(value, path, fail):
+    """``{year: index}`` of the explicit capacity rule: years 2000-2100 (ints, or their digits as the
+    JSON of a manifest writes them), indexes 0-10; normalised to int keys, float values."""
+    expected = "a mapping of year (2000 to 2100) to places relative to the last observed year (0 to 10)"
+    if not isinstance(value, dict):
+        fail(path, expected, _describe(value))
+    out = {}
+    for key, v in value.items():
+        year = int(key) if isinstance(key, str) and key.isdigit() else key
+        if not _is_int(year) or not 2000 <= year <= 2100:
+            fail(_join(path, key), "a year from 2000 to 2100", _describe(key))
+        if not _is_number(v) or not 0 <= v <= 10:
+            fail(_join(path, key), "a finite number from 0 to 10", _describe(v))
+        out[int(year)] = float(v)
+    return dict(sorted(out.items()))
+
+
+_year_index.expected = "a mapping of year to places relative to the last observed year"
+
+CAPACITY = {  # sim/model/capacity.py; rule-specific keys are checked in _resolve
+    "observed_until": (integer(2010, capacity.last_observed_year()), capacity.last_observed_year()),
+    "rule": (choice(*capacity.RULES), "per_80plus"),
+    "build_rate": (number(0, 0.5), 0.03),
+    "change_per_year": (mapping({s: (number(-0.5, 0.5), 0.0) for s in CARE_SECTORS}), {}),
+    "change_until": (integer(2000, 2100), 2100),  # 2100: to the end of any run
+    "explicit": (_year_index, {}),
+}
 POLICY = {
     "schedule": (choice("enacted", "none"), "enacted"),
-    "capacity_change_per_year": (mapping({s: (number(-0.5, 0.5), d) for s, d in CAPACITY_CHANGE.items()}), {}),
-    "capacity_change_from_year": (integer(2000, 2100), 2013),  # within the run: checked in _resolve
+    "capacity": (mapping(CAPACITY), {}),
 }
 
 CALIBRATION = {  # the record of a calibrated scenario; input only as part of a resolved scenario read again
@@ -304,10 +329,12 @@ def _resolve(data, fail):
     run = _fields(data, SCENARIO, "", fail)
     if run["end_year"] <= run["start_year"]:
         fail("end_year", f"a year after start_year ({run['start_year']}) and <= 2100", _describe(run["end_year"]))
-    year = run["policy"]["capacity_change_from_year"]
-    if not run["start_year"] <= year <= run["end_year"]:
-        fail("policy.capacity_change_from_year",
-             f"a year within the run, {run['start_year']} to {run['end_year']}", _describe(year))
+    cap = run["policy"]["capacity"]
+    if cap["rule"] == "explicit" and not cap["explicit"]:
+        fail("policy.capacity.explicit", "at least one {year: index} for the rule 'explicit'", "an empty mapping")
+    if cap["change_until"] <= cap["observed_until"]:
+        fail("policy.capacity.change_until", f"a year after observed_until ({cap['observed_until']})",
+             _describe(cap["change_until"]))
     run["parameters"], calibration = _calibrated(run["parameters"], run.pop("calibration"), fail)
     run["parameters"] = _parameters(run["parameters"], fail)
     if calibration is not None:

@@ -53,6 +53,9 @@ ACC_NAMES = (
     "clients_home_VV", "clients_home_VG", "clients_home_LG", "clients_home_ZG", "clients_home_GGZ",
     "clients_institution_VV", "clients_institution_VG", "clients_institution_LG", "clients_institution_ZG",
     "clients_institution_GGZ",
+    # issue 12 (wt12): waiting list, young clients' exits, widowhood, deaths in an institution
+    "waiting_VV", "waiting_VG", "waiting_LG", "waiting_ZG", "waiting_GGZ", "waiting_months", "admission_wait_months",
+    "young_exits", "widowed", "deaths_institution_vv",
 )
 A = {name: i for i, name in enumerate(ACC_NAMES)}
 N_ACC = len(ACC_NAMES)

@@ -366,7 +366,10 @@ def load_config(path, quick: bool = False) -> Config:
                                 short(name), line_of(lines, join("exclude", name)))
     notes, fitted = [], []
     for row in targets.itertuples():
-        if row.indicator in excluded:
+        if row.role == "validate":
+            notes.append("not fitted: held out for validation (role validate)")
+            fitted.append(False)
+        elif row.indicator in excluded:
             notes.append(f"not fitted: {excluded[row.indicator]}")
             fitted.append(False)
         elif not scenario["start_year"] <= row.year <= scenario["end_year"]:
@@ -403,10 +406,13 @@ def load_config(path, quick: bool = False) -> Config:
 
 
 TARGET_COLUMNS = ("indicator", "year", "value", "tolerance", "source")
+# optional column ``role``: ``fit`` (calibration fits the row) or ``validate`` (held out: only
+# ``langerthuis validate`` compares it); a file without the column has the role ``fit`` in every row
+ROLES = ("fit", "validate")
 
 
 def read_targets(path, known) -> pd.DataFrame:
-    """A targets CSV (indicator, year, value, tolerance, source) checked row by row; one-line errors
+    """A targets CSV (indicator, year, value, tolerance, source[, role]) checked row by row; one-line errors
     ``file:line: column: expected ..., found ...`` (sim.model.loader.read_csv: size, characters, fields)."""
     file = str(path)
     rows = read_csv(file, TARGET_COLUMNS, "targets file (CSV)")
@@ -433,7 +439,10 @@ def read_targets(path, known) -> pd.DataFrame:
                 values[col] = math.nan
             if not math.isfinite(values[col]) or (col == "tolerance" and values[col] <= 0):
                 fail(col, "a positive number" if col == "tolerance" else "a finite number")
-        out.append({"indicator": name, "year": year, **values, "source": r["source"]})
+        role = r.get("role", "fit") or "fit"
+        if role not in ROLES:
+            fail("role", "fit or validate (or an empty field: fit)")
+        out.append({"indicator": name, "year": year, **values, "source": r["source"], "role": role})
     return pd.DataFrame(out)
 
 

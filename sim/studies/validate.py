@@ -1,8 +1,10 @@
 """``langerthuis validate --targets FILE.csv --out DIR [--scenario S] [--replicates N]``.
 
 Runs the (calibrated) model and compares it with every row of a targets file of the INDICATORS.md form
-(``indicator, year, value, tolerance, source``): observed, simulated mean and 90 % interval over the
-replicates, absolute error, and whether |simulated mean - observed| <= tolerance.
+(``indicator, year, value, tolerance, source``, optionally ``role``): observed, simulated mean and 90 %
+interval over the replicates, absolute error, and whether |simulated mean - observed| <= tolerance. With
+a ``role`` column the summary gives the fit rows (what calibration fitted) and the validate rows (held
+out) separately, each as "K of N within tolerance" and an RMS score.
 
 The targets file is checked before anything runs: an unknown indicator, a missing column or a value that
 is not a number is a one-line error naming the file and line, and nothing is written. A row whose year
@@ -82,16 +84,34 @@ def compare(targets: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
         else:
             rec.update(simulated_mean=mean, simulated_p05=p05, simulated_p95=p95, abs_error=abs(mean - row.value))
             rec["within_tolerance"] = "yes" if abs(mean - row.value) <= row.tolerance else "no"
+        rec["role"] = row.role
         rec["source"] = row.source
         out.append(rec)
     return pd.DataFrame(out)
 
 
-def summary(result: pd.DataFrame) -> str:
+def score(result: pd.DataFrame) -> dict:
+    """Of the simulated rows: how many, how many within tolerance, and the root mean square of
+    (simulated mean - observed) / tolerance (0 is a perfect fit; 1 is off by one tolerance on average)."""
     compared = result[result.within_tolerance.isin(["yes", "no"])]
-    k, n = int((compared.within_tolerance == "yes").sum()), len(compared)
-    skipped = len(result) - n
-    return f"{k} of {n} within tolerance" + (f" ({skipped} row(s) not simulated)" if skipped else "")
+    z = (compared.simulated_mean - compared.observed) / compared.tolerance
+    return {"n": len(compared), "within": int((compared.within_tolerance == "yes").sum()),
+            "rms_z": float(np.sqrt(np.mean(z ** 2))) if len(compared) else float("nan"),
+            "not_simulated": len(result) - len(compared)}
+
+
+def summary(result: pd.DataFrame) -> str:
+    """'K of N within tolerance', per role when the file has both (fit: the rows calibration fitted;
+    validate: rows it never saw), each with its RMS score."""
+    def line(part, prefix=""):
+        s = score(part)
+        text = f"{prefix}{s['within']} of {s['n']} within tolerance"
+        text += f" ({s['not_simulated']} row(s) not simulated)" if s["not_simulated"] else ""
+        return text + (f", RMS score {s['rms_z']:.2f}" if s["n"] else "")
+    roles = [r for r in ("fit", "validate") if (result.role == r).any()]
+    if roles == ["fit"]:
+        return line(result)
+    return "; ".join(line(result[result.role == r], f"{r}: ") for r in roles)
 
 
 def markdown(result: pd.DataFrame, line: str, scenario: dict, targets_file: str, parameters: str) -> str:
@@ -102,9 +122,11 @@ def markdown(result: pd.DataFrame, line: str, scenario: dict, targets_file: str,
             f"{scenario['start_year']}-{scenario['end_year']}, {scenario['municipality']['inhabitants']:,} "
             f"inhabitants); {scenario['replicates']} replicate(s); parameters: {parameters}.", "",
             f"**{line}**", "",
-            "| indicator | year | observed | tolerance | simulated mean | 90 % interval | abs. error | within |",
-            "|---|---|---|---|---|---|---|---|"]
-    rows = [f"| {r.indicator} | {r.year} | {fmt(r.observed)} | {fmt(r.tolerance)} | {fmt(r.simulated_mean)} | "
+            "RMS score: root mean square of (simulated mean - observed) / tolerance over the simulated rows "
+            "(fit: rows the calibration fitted, up to 2015; validate: rows it never saw).", "",
+            "| indicator | year | role | observed | tolerance | simulated mean | 90 % interval | abs. error | within |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    rows = [f"| {r.indicator} | {r.year} | {r.role} | {fmt(r.observed)} | {fmt(r.tolerance)} | {fmt(r.simulated_mean)} | "
             f"{'' if pd.isna(r.simulated_p05) else fmt(r.simulated_p05) + ' - ' + fmt(r.simulated_p95)} | "
             f"{fmt(r.abs_error)} | {r.within_tolerance} |" for r in result.itertuples()]
     return "\n".join(head + rows) + "\n"
@@ -157,6 +179,7 @@ def main(args) -> int:
         figure(result, tmp / "validation.png")
         write_json(tmp / "manifest.json", manifest(
             [scenario], time.perf_counter() - started, command="validate", targets=args.targets,
-            targets_sha256=file_hash(args.targets), parameters=args.parameters, summary=line))
+            targets_sha256=file_hash(args.targets), parameters=args.parameters, summary=line,
+            scores={r: score(result[result.role == r]) for r in ("fit", "validate") if (result.role == r).any()}))
     print(f"{line}; wrote {args.out}")
     return 0

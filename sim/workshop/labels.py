@@ -58,6 +58,20 @@ INDICATOR_LABELS = {  # name: (English, Dutch)
                                        "Uren mantelzorg per week per 65-plusser"),
 }
 
+# issue 12 (wt12): the waiting list, nursing-home deaths, younger clients, widowhood
+INDICATOR_LABELS.update({
+    "waiting_list_per_1000": ("People waiting for a place per 1,000", "Wachtenden op een plaats per 1.000"),
+    "waiting_list_vv_per_1000": ("People waiting for a nursing-home place per 1,000",
+                                 "Wachtenden op een verpleeghuisplaats per 1.000"),
+    "waiting_months_mean": ("Months waited so far (people waiting)", "Maanden al gewacht (wachtenden)"),
+    "admission_waiting_months_mean": ("Months waited before admission", "Maanden gewacht voor opname"),
+    "mortality_rate_nursing_home": ("Mortality of nursing-home residents (per year)",
+                                    "Sterfte van verpleeghuisbewoners (per jaar)"),
+    "clients_young_sectors_per_1000": ("VG/LG/ZG/GGZ clients per 1,000", "VG/LG/ZG/GGZ-cliënten per 1.000"),
+    "young_client_exits_per_1000": ("Younger clients leaving per 1,000", "Uitstroom jongere cliënten per 1.000"),
+    "widowed_per_1000": ("Widowed in the year per 1,000", "Verweduwd in het jaar per 1.000"),
+})
+
 # Who pays, one row a payer: the model's cost lines (sim.model.indicators.COST_PAYERS) and the organisations
 # that pay (a scenario's investment names one: INVESTMENT_PAYERS); ``indicator`` is the cost indicator of
 # the care each pays (an organisation: the scheme it pays, DOMAIN.md §1; a housing association pays no care).

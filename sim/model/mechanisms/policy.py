@@ -20,8 +20,11 @@ from sim.model.rng import STREAM, uniform
 from sim.model.state import A, CRISIS, INSTITUTION, PKG_IN_RUN, STOCK_UNIT, WANTS_ADMISSION
 
 STREAMS = ("split", "admission_request")
-COUNTERS = ("admissions", "admissions_cut_packages", "spells_ended", "spell_months")
-A_ADMISSIONS, A_ADM_CUT, A_SPELLS, A_SPELL_MONTHS = (A[c] for c in COUNTERS)
+COUNTERS = ("admissions", "admissions_cut_packages", "spells_ended", "spell_months",
+            "waiting_VV", "waiting_VG", "waiting_LG", "waiting_ZG", "waiting_GGZ", "waiting_months",
+            "admission_wait_months")
+A_ADMISSIONS, A_ADM_CUT, A_SPELLS, A_SPELL_MONTHS = (A[c] for c in COUNTERS[:4])
+A_WAITING0, A_WAITING_MONTHS, A_ADMISSION_WAIT = A["waiting_VV"], A["waiting_months"], A["admission_wait_months"]
 S_SPLIT, S_ADMIT = STREAM["split"], STREAM["admission_request"]
 
 # (sector, level, share of clients cut, year the cut starts) — KCWZ 2013, RIGO 2014 (seed 003)
@@ -94,12 +97,16 @@ def priority(st, i):
 
 @step
 def admit(st, i, free_places, cut_pairs, stock, acc):
-    """Pass C: admit resident ``i`` if its sector has a free place, else it waits a month longer."""
+    """Pass C: admit resident ``i`` if its sector has a free place, else it waits a month longer (the
+    waiting list: people waiting per sector and the months they have waited, counted every month)."""
     sector = st.sector[i]
     if free_places[sector - 1] <= 0:
         st.waiting[i] += 1
+        acc[A_WAITING0 + sector - 1] += 1
+        acc[A_WAITING_MONTHS] += st.waiting[i]
         return
     free_places[sector - 1] -= 1
+    acc[A_ADMISSION_WAIT] += st.waiting[i]
     st.residence[i] = INSTITUTION
     st.waiting[i] = 0
     acc[A_ADMISSIONS] += 1
@@ -114,15 +121,8 @@ def admit(st, i, free_places, cut_pairs, stock, acc):
 
 
 def initial_capacity(p, inhabitants: float, people_80plus: float) -> np.ndarray:
-    """Places per sector (VV, VG, LG, ZG, GGZ) at the start."""
+    """Places per sector (VV, VG, LG, ZG, GGZ) at the start (later years: ``sim.model.capacity``)."""
     per_1000 = inhabitants / 1000.0
     return np.array([p.capacity_vv_per_80plus * people_80plus, p.capacity_vg_per_1000 * per_1000,
                      p.capacity_lg_per_1000 * per_1000, p.capacity_zg_per_1000 * per_1000,
                      p.capacity_ggz_per_1000 * per_1000])
-
-
-def capacity_in_year(initial: np.ndarray, policy: dict, year: int) -> np.ndarray:
-    """Places per sector in ``year``: the start capacity changed by a yearly rate from a given year."""
-    years = max(0, year - int(policy["capacity_change_from_year"]) + 1)
-    rates = np.array([policy["capacity_change_per_year"][s] for s in CAPACITY_SECTORS])
-    return np.floor(initial * (1.0 + rates) ** years)

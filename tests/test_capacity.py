@@ -1,0 +1,85 @@
+"""Intramural capacity (sim/model/capacity.py): the observed path, then each rule of policy.capacity."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.model import capacity as C
+from sim.model.scenario import resolve_scenario
+
+INITIAL = np.array([1000.0, 300.0, 60.0, 12.0, 140.0])
+
+
+def config(**changes) -> dict:
+    return {**resolve_scenario({"name": "x"})["policy"]["capacity"], **changes}
+
+
+def inhabitants(year):
+    return 100_000.0 * (1.0 + 0.01 * (year - 2010))
+
+
+def path(start=2010, **changes):
+    return C.CapacityPath(INITIAL, config(**changes), start, inhabitants)
+
+
+def run(p, years, demand=None):
+    return {y: p.places(y, demand) for y in years}
+
+
+def test_the_observed_path_is_an_index_on_the_start_year():
+    places = run(path(), range(2010, 2024))
+    assert places[2010].tolist() == INITIAL.tolist()
+    # VV: 158,000 places in 2010, about 115,000 in 2016, 125,000 in 2023 (data/capacity_nl.yaml)
+    assert places[2016][0] == np.floor(1000 * 115 / 158)
+    assert places[2023][0] == np.floor(1000 * 125 / 158)
+    assert places[2016][0] < places[2013][0] < places[2010][0] and places[2023][0] > places[2016][0]
+    # a run starting in 2013 starts from its own places
+    assert path(start=2013).places(2013).tolist() == INITIAL.tolist()
+
+
+def test_per_80plus_holds_vv_places_per_person_80plus_and_the_rest_per_inhabitant():
+    places = run(path(), range(2010, 2041))
+    exact_2023 = INITIAL * np.array([C.observed_places(s, 2023) / C.observed_places(s, 2010) for s in C.SECTORS])
+    growth_80 = C.people_80plus(2040.5) / C.people_80plus(2023.5)
+    assert growth_80 > 1.4   # the 80+ grow strongly (CBS projection)
+    assert places[2040][0] == np.floor(exact_2023[0] * growth_80)
+    assert places[2040][1] == np.floor(exact_2023[1] * inhabitants(2040.5) / inhabitants(2023.5))
+
+
+def test_fixed_explicit_and_change():
+    last = path().places(2023)
+    fixed = run(path(rule="fixed"), range(2010, 2041))
+    assert fixed[2040].tolist() == fixed[2024].tolist() == last.tolist()
+    explicit = run(path(rule="explicit", explicit={2030: 1.2, 2040: 1.5}), range(2010, 2041))
+    exact = INITIAL * np.array([C.observed_places(s, 2023) / C.observed_places(s, 2010) for s in C.SECTORS])
+    assert explicit[2030].tolist() == np.floor(exact * 1.2).tolist()
+    assert explicit[2035].tolist() == np.floor(exact * 1.35).tolist()
+    assert explicit[2026].tolist() == np.floor(exact * 1.2).tolist()   # held before the first year given
+    rates = {"VV": -0.1, "VG": 0.0, "LG": 0.0, "ZG": 0.0, "GGZ": 0.1}
+    change = run(path(observed_until=2012, rule="change", change_per_year=rates, change_until=2014), range(2010, 2020))
+    base = INITIAL * np.array([C.observed_places(s, 2012) / C.observed_places(s, 2010) for s in C.SECTORS])
+    assert change[2013][0] == np.floor(base[0] * 0.9) and change[2014][4] == np.floor(base[4] * 1.1 ** 2)
+    # after change_until: VV per person 80+ held
+    assert change[2019][0] == np.floor(base[0] * 0.81 * C.people_80plus(2019.5) / C.people_80plus(2014.5))
+
+
+def test_follow_demand_moves_towards_demand_at_the_build_rate():
+    p = path(rule="follow_demand", build_rate=0.05)
+    for y in range(2010, 2024):
+        last = p.places(y)
+    exact = p.previous.copy()
+    demand = exact * np.array([2.0, 1.01, 0.5, 1.0, 1.0])
+    up = p.places(2024, demand)
+    assert up[0] == np.floor(exact[0] * 1.05)               # capped by the build rate
+    assert up[1] == np.floor(exact[1] * 1.01)               # reaches a demand within the rate
+    assert up[2] == np.floor(exact[2] * 0.95)               # closes at most 5 % a year
+    assert p.places(2025, None).tolist() == np.floor(p.previous).tolist()
+    assert last.tolist() == np.floor(exact).tolist()
+
+
+@pytest.mark.parametrize("rule", C.RULES)
+def test_every_rule_follows_the_observed_path_first(rule):
+    extra = {"explicit": {2030: 1.0}} if rule == "explicit" else {}
+    a = run(path(rule=rule, **extra), range(2010, 2024), demand=INITIAL * 3)
+    b = run(path(rule="fixed"), range(2010, 2024))
+    assert all(a[y].tolist() == b[y].tolist() for y in a)
