@@ -298,12 +298,16 @@ def test_a_carer_is_found_gives_hours_and_breaks_down_when_overburdened():
     month, drawn = traced(_carers, "month")
     st = residents(2, network=1.0, carer=[_carers.NO_CARER, _carers.CO_RESIDENT], strain=[0.0, 0.99])
     acc = acc_row()
-    month(p, layers(), st, 0, pm(0), 10.0, 0, acc)
+    month(p, layers(), st, 0, pm(0), 10.0, 10.0, 0, acc)
     assert drawn == ["carer_new", "carer_breakdown"]
     assert st.carer[0] == _carers.ELSEWHERE and st.carer_hours[0] == 10.0 and st.strain[0] > 0.0
-    assert counted(acc) == {"mantelzorg_c": int(10.0 * 52 / 12 * 100 + 0.5)}
+    # no carer at the start: the part of the need not turned into formal demand was uncovered, and the new
+    # carer gave 10 of it
+    short = (1.0 - p.formal_no_carer_extra) * 10.0 - 10.0
+    assert counted(acc) == {"mantelzorg_c": int(10.0 * 52 / 12 * 100 + 0.5), "informal_needed_c": 4333}
+    assert short <= 0.0
     acc = acc_row()
-    month(p, layers(respite_access=1.0), st, 1, pm(1), 10.0, 1, acc)
+    month(p, layers(respite_access=1.0), st, 1, pm(1), 10.0, 10.0, 1, acc)
     assert st.carer[1] == _carers.NO_CARER and st.strain[1] == 0.0
     assert acc[S.A["breakdowns"]] == 1 and acc[S.A["respite_wlz_c"]] > 0 and acc[S.A["respite_c"]] == 0
 
@@ -315,11 +319,35 @@ def test_carer_support_relieves_the_strain_that_hours_add():
     strain = []
     for support in (0.0, 0.5):
         st = residents(carer=_carers.ELSEWHERE, strain=0.2, age_months=70 * 12)
-        month(p, layers(carer_support=support), st, 0, pm(0), 10.0, 0, acc_row())
+        month(p, layers(carer_support=support), st, 0, pm(0), 10.0, 10.0, 0, acc_row())
         strain.append(st.strain[0])
     gain = p.strain_per_hour * 10.0
     assert strain[0] == pytest.approx(0.2 + gain, abs=1e-6)
     assert strain[1] == pytest.approx(0.2 + 0.5 * gain, abs=1e-6)   # half the gain with support 0.5
+
+
+def test_an_old_partner_gives_fewer_hours_and_the_shortfall_is_unmet_need():
+    carers = python_rules(_carers)
+    p = P._replace(carer_breakdown_month=0.0, carer_new_month=0.0)
+    assert carers.coresident_cap(p, 70) == p.informal_cap_coresident
+    assert carers.coresident_cap(p, 85) == pytest.approx(p.informal_cap_coresident * (1 - 10 * p.carer_cap_fall_per_year))
+    assert carers.coresident_cap(p, 110) == pytest.approx(p.informal_cap_coresident * p.carer_cap_floor)
+    given, shortfalls = [], []
+    for age in (70, 90):   # a partner asked for 39 h a week, with a package (a client's carer)
+        st = residents(carer=_carers.CO_RESIDENT, age_months=age * 12, level=5, sector=1)
+        acc = acc_row()
+        carers.month(p, layers(), st, 0, pm(0), 39.0, 39.0, 0, acc)
+        given.append(st.carer_hours[0])
+        shortfalls.append(acc[S.A["informal_shortfall_c"]])
+        assert counted(acc)["client_carer_months"] == 1 and counted(acc)["client_carer_months_over_8h"] == 1
+    assert given[0] == 39.0 and given[1] == pytest.approx(carers.coresident_cap(p, 90), abs=1e-5)
+    assert shortfalls[0] == 0 and shortfalls[1] == int((39.0 - float(given[1])) * 52 / 12 * 100 + 0.5)
+    # without a carer and no new one: the need not turned into formal hours is all shortfall
+    st = residents(carer=_carers.NO_CARER, network=0.0)
+    acc = acc_row()
+    carers.month(p, layers(), st, 0, pm(0), 0.0, 10.0, 0, acc)
+    assert acc[S.A["informal_shortfall_c"]] == int((1 - p.formal_no_carer_extra) * 10.0 * 52 / 12 * 100 + 0.5)
+    assert "client_carer_months" not in counted(acc)
 
 
 # --- housing ----------------------------------------------------------------------------------------------

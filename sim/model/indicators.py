@@ -34,7 +34,8 @@ ADDED = ("intramural_places_vv_per_80plus", "intramural_admissions_cut_packages_
 # issue 12 (wt12): the waiting list for a place, deaths in nursing homes, younger clients, widowhood
 ADDED_I12 = ("waiting_list_per_1000", "waiting_list_vv_per_1000", "waiting_months_mean",
              "admission_waiting_months_mean", "mortality_rate_nursing_home", "clients_young_sectors_per_1000",
-             "young_client_exits_per_1000", "widowed_per_1000")
+             "young_client_exits_per_1000", "widowed_per_1000", "informal_shortfall_share", "unmet_need_total_share",
+             "carers_of_clients_over_8h_share", "carers_of_clients_overburdened_share")
 INDICATORS = CATALOGUE + ADDED + ADDED_I12
 # Who pays. The care hours and their costs go to three schemes (the keys ``care.payer_of`` returns);
 # ``cost_<key>_per_capita`` is a cost indicator for each of COST_PAYERS. An investment is paid by the
@@ -139,4 +140,13 @@ def yearly_indicators(t: dict, year: int, p, inhabitants: float, places: float, 
         t[f"clients_{where}_{s}"] for where in ("home", "institution") for s in SECTOR_NAMES[1:]) * per_1000
     values["young_client_exits_per_1000"] = t["young_exits"] * per_1000
     values["widowed_per_1000"] = t["widowed"] * per_1000
+    # unmet_need_share counts formal hours only (INDICATORS.md); the informal shortfall (hours a carer would
+    # be asked but cannot give, carers.py) and the two together:
+    values["informal_shortfall_share"] = _ratio(t["informal_shortfall_c"], t["informal_needed_c"])
+    needed_all = t["needed_c"] + t["informal_needed_c"]
+    values["unmet_need_total_share"] = _ratio(t["needed_c"] - t["delivered_c"] + t["informal_shortfall_c"], needed_all)
+    # carers of residents with a package, averaged over the months (SCP counts carers of anyone for any
+    # episode, so carers_over_8h_share is not comparable with its 19 %; this subset is the model's own)
+    values["carers_of_clients_over_8h_share"] = _ratio(t["client_carer_months_over_8h"], t["client_carer_months"])
+    values["carers_of_clients_overburdened_share"] = _ratio(t["client_carer_months_overburdened"], t["client_carer_months"])
     return {name: float(values[name]) for name in INDICATORS}

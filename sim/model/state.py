@@ -56,6 +56,8 @@ ACC_NAMES = (
     # issue 12 (wt12): waiting list, young clients' exits, widowhood, deaths in an institution
     "waiting_VV", "waiting_VG", "waiting_LG", "waiting_ZG", "waiting_GGZ", "waiting_months", "admission_wait_months",
     "young_exits", "widowed", "deaths_institution_vv",
+    "informal_needed_c", "informal_shortfall_c", "client_carer_months", "client_carer_months_over_8h",
+    "client_carer_months_overburdened",
 )
 A = {name: i for i, name in enumerate(ACC_NAMES)}
 N_ACC = len(ACC_NAMES)

@@ -70,6 +70,14 @@ INDICATOR_LABELS.update({
     "clients_young_sectors_per_1000": ("VG/LG/ZG/GGZ clients per 1,000", "VG/LG/ZG/GGZ-cliënten per 1.000"),
     "young_client_exits_per_1000": ("Younger clients leaving per 1,000", "Uitstroom jongere cliënten per 1.000"),
     "widowed_per_1000": ("Widowed in the year per 1,000", "Verweduwd in het jaar per 1.000"),
+    "informal_shortfall_share": ("Informal care needed but not given (share)",
+                                 "Mantelzorg nodig maar niet gegeven (aandeel)"),
+    "unmet_need_total_share": ("Unmet need, formal and informal (share)",
+                               "Onvervulde zorgvraag, formeel en informeel (aandeel)"),
+    "carers_of_clients_over_8h_share": ("Carers of clients giving > 8 h a week (share)",
+                                        "Mantelzorgers van cliënten > 8 uur per week (aandeel)"),
+    "carers_of_clients_overburdened_share": ("Overburdened carers of clients (share)",
+                                             "Overbelaste mantelzorgers van cliënten (aandeel)"),
 })
 
 # Who pays, one row a payer: the model's cost lines (sim.model.indicators.COST_PAYERS) and the organisations

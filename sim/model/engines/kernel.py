@@ -114,7 +114,7 @@ def _chunk_b(st, p, tb, L, cuts, mkey, split_key, snapshot, supply_ratio, acc, c
             need = current_need(st, i)
             informal_w, wlz, household, unmet = care.at_home(p, st, i, need, supply_ratio[st.cell[i]], has_right,
                                                              acc, cell_acc)
-            carers.month(p, L, st, i, pm, informal_w, wlz, acc)
+            carers.month(p, L, st, i, pm, informal_w, care.informal_need_week(p, need, st.ses[i]), wlz, acc)
             housing.month(p, L, st, i, pm, need, acc)
             policy.wish(p, st, i, pm, need, has_right)
             wellbeing.month(p, L, st, i, unmet)

@@ -195,7 +195,7 @@ class ReferenceEngine:
             else:
                 need = common.current_need(st, 0)
                 informal_w, wlz, household, unmet = care.at_home(p, st, 0, need, ratio[st.cell[0]], has_right, acc, cell_acc)
-                carers.month(p, L, st, 0, pm, informal_w, wlz, acc)
+                carers.month(p, L, st, 0, pm, informal_w, care.informal_need_week(p, need, st.ses[0]), wlz, acc)
                 housing.month(p, L, st, 0, pm, need, acc)
                 policy.wish(p, st, 0, pm, need, has_right)
                 wellbeing.month(p, L, st, 0, unmet)

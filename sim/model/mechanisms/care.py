@@ -77,6 +77,12 @@ def care_demand_week(p, need, has_carer, ses):
 
 
 @rule
+def informal_need_week(p, need, ses):
+    """Hours a week a carer would be asked (whether or not there is one)."""
+    return care_demand_week(p, need, True, ses)[1]
+
+
+@rule
 def formal_hours_by_type_month(p, formal_week, phys, cog, need):
     """Monthly hours of (home care, district nursing, household help, support, day care)."""
     month = formal_week * WEEKS_PER_MONTH

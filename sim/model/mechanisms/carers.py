@@ -1,12 +1,21 @@
 """Informal care (mantelzorg): who cares, how many hours, strain, respite and breakdown.
 
-A co-resident carer (partner) gives up to 40 h a week, a carer living elsewhere up to 16 h. Strain
-grows with hours (faster for the often frail partners of people 75+, RIGO) and recovers slowly;
-respite and carer support relieve it; an overburdened arrangement may break down, after which the
-resident has no carer until the network finds a new one.
+A co-resident carer (partner) gives up to 40 h a week, a carer living elsewhere up to 16 h. The partner
+is about the resident's own age: from ``carer_cap_age_from`` the co-resident cap falls each year of age
+(``carer_cap_fall_per_year``, to at least ``carer_cap_floor`` of it): older partners' own health limits
+their hours (RIGO: partners are often frail themselves). Strain grows with hours (faster for the often
+frail partners of people 75+, RIGO) and recovers slowly; respite and carer support relieve it; an
+overburdened arrangement may break down, after which the resident has no carer until the network finds a
+new one. Widowhood (the partner's death) is drawn in ``mortality``.
+
+Informal care does not substitute formal care, nor the reverse: the hours asked of a carer do not depend
+on the formal hours delivered (de Kam 2012: no substitution on average, DOMAIN.md §3). Hours a carer cannot
+give (the cap, no carer; without a carer only the part not turned into formal demand) are the informal
+shortfall: unmet need of informal care (``informal_shortfall_share``, ``unmet_need_total_share``).
 
 Draws: ``carer_new`` (a new carer from the network), ``carer_breakdown``. Changes carer, carer hours
-and strain; counts informal hours (mantelzorg), respite hours (by payer) and breakdowns.
+and strain; counts informal hours (mantelzorg), respite hours (by payer), breakdowns, the informal need and
+shortfall, and every month the carers of package holders (hours > 8 a week, overburdened).
 """
 import numpy as np
 
@@ -16,11 +25,25 @@ from sim.model.rng import STREAM, uniform
 from sim.model.state import A
 
 STREAMS = ("carer_new", "carer_breakdown")
-COUNTERS = ("mantelzorg_c", "respite_c", "respite_wlz_c", "breakdowns")
+COUNTERS = ("mantelzorg_c", "respite_c", "respite_wlz_c", "breakdowns", "informal_needed_c", "informal_shortfall_c",
+            "client_carer_months", "client_carer_months_over_8h", "client_carer_months_overburdened")
 A_MANTELZORG, A_RESPITE, A_BREAKDOWNS = A["mantelzorg_c"], A["respite_c"], A["breakdowns"]
+A_INF_NEEDED, A_INF_SHORT = A["informal_needed_c"], A["informal_shortfall_c"]
+A_CC, A_CC_8H, A_CC_OVER = A["client_carer_months"], A["client_carer_months_over_8h"], A["client_carer_months_overburdened"]
 S_NEW, S_BREAK = STREAM["carer_new"], STREAM["carer_breakdown"]
 
 NO_CARER, CO_RESIDENT, ELSEWHERE = 0, 1, 2
+
+
+@rule
+def coresident_cap(p, age_years):
+    """Most hours a week a co-resident partner of this age gives (the partner is about as old)."""
+    share = 1.0 - p.carer_cap_fall_per_year * (age_years - p.carer_cap_age_from)
+    if share > 1.0:
+        share = 1.0
+    if share < p.carer_cap_floor:
+        share = p.carer_cap_floor
+    return p.informal_cap_coresident * share
 
 
 @rule
@@ -33,7 +56,7 @@ def carer_month(p, carer, strain, informal_week, age_years, network, respite_acc
             strain = 0.0
         else:
             return NO_CARER, 0.0, 0.0, 0.0, 0
-    cap = p.informal_cap_coresident if carer == CO_RESIDENT else p.informal_cap_elsewhere
+    cap = coresident_cap(p, age_years) if carer == CO_RESIDENT else p.informal_cap_elsewhere
     given = informal_week if informal_week < cap else cap
     gain = p.strain_per_hour * given
     if carer == CO_RESIDENT and age_years >= 75:
@@ -53,9 +76,11 @@ def carer_month(p, carer, strain, informal_week, age_years, network, respite_acc
 
 
 @step
-def month(p, L, st, i, pm, informal_week, wlz, acc):
-    """Pass B: informal care for resident ``i`` at home, given the hours asked this week."""
+def month(p, L, st, i, pm, informal_week, informal_need, wlz, acc):
+    """Pass B: informal care for resident ``i`` at home, given the hours asked this week
+    (``informal_need``: the hours a carer would be asked, carer or not)."""
     c = st.cell[i]
+    had_carer = st.carer[i] > 0
     carer, given, strain, respite, broke = carer_month(
         p, st.carer[i], np.float64(st.strain[i]), informal_week, age_years(st, i), np.float64(st.network[i]),
         L.respite_access[c], L.carer_support[c], uniform(pm, S_NEW), uniform(pm, S_BREAK))
@@ -65,3 +90,12 @@ def month(p, L, st, i, pm, informal_week, wlz, acc):
     acc[A_MANTELZORG] += centi(given * WEEKS_PER_MONTH)
     acc[A_RESPITE + wlz] += centi(respite)
     acc[A_BREAKDOWNS] += broke
+    # the informal shortfall: without a carer, the part of the need not turned into formal demand
+    uncovered = informal_need if had_carer else (1.0 - p.formal_no_carer_extra) * informal_need
+    short = uncovered - given
+    acc[A_INF_NEEDED] += centi(informal_need * WEEKS_PER_MONTH)
+    acc[A_INF_SHORT] += centi(short * WEEKS_PER_MONTH) if short > 0.0 else 0
+    if st.level[i] > 0 and carer != NO_CARER and given > 0.0:   # carers of package holders, per month
+        acc[A_CC] += 1
+        acc[A_CC_8H] += 1 if given > 8.0 else 0
+        acc[A_CC_OVER] += 1 if strain > p.strain_threshold else 0
