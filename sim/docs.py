@@ -82,7 +82,7 @@ def parameter_table_markdown() -> str:
 
 # where each step of STEP_ORDER is carried out (by step name; see the ODD, section 3)
 STEP_WHERE = {
-    "year start (January)": "model (`Neighbourhoods.set_year`, `capacity_in_year`)",
+    "year start (January)": "model (`Neighbourhoods.set_year`, `capacity.CapacityPath.places`)",
     "inflow": "model (`population.YearInflow`)",
     "ageing and mortality": "kernel pass A",
     "decline": "kernel pass A",

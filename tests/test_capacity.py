@@ -38,7 +38,7 @@ def test_the_observed_path_is_an_index_on_the_start_year():
 
 
 def test_per_80plus_holds_vv_places_per_person_80plus_and_the_rest_per_inhabitant():
-    places = run(path(), range(2010, 2041))
+    places = run(path(rule="per_80plus"), range(2010, 2041))
     exact_2023 = INITIAL * np.array([C.observed_places(s, 2023) / C.observed_places(s, 2010) for s in C.SECTORS])
     growth_80 = C.people_80plus(2040.5) / C.people_80plus(2023.5)
     assert growth_80 > 1.4   # the 80+ grow strongly (CBS projection)
@@ -83,3 +83,21 @@ def test_every_rule_follows_the_observed_path_first(rule):
     a = run(path(rule=rule, **extra), range(2010, 2024), demand=INITIAL * 3)
     b = run(path(rule="fixed"), range(2010, 2024))
     assert all(a[y].tolist() == b[y].tolist() for y in a)
+
+
+def test_team_capacity_follows_the_80plus_less_the_projected_shortage():
+    from sim.model.neighbourhoods import team_capacity_factor
+    from sim.model.parameters import make_params
+    p = make_params({})
+    assert team_capacity_factor(p, 2010, 2010) == 1.0
+    ageing = C.people_80plus(2020.5) / C.people_80plus(2010.5)
+    assert team_capacity_factor(p, 2010, 2020) == pytest.approx(ageing)          # before the shortage
+    ageing = C.people_80plus(2032.5) / C.people_80plus(2010.5)
+    assert team_capacity_factor(p, 2010, 2032) == pytest.approx(ageing * (1 - p.team_shortage_2032))
+    mid = C.people_80plus(2027.5) / C.people_80plus(2010.5) * (1 - p.team_shortage_2032 / 2)
+    assert team_capacity_factor(p, 2010, 2027) == pytest.approx(mid)
+    # a run starting during the shortage starts at 1
+    assert team_capacity_factor(p, 2027, 2027) == pytest.approx(1.0)
+    grown = make_params({"team_capacity_growth": 0.01})
+    assert team_capacity_factor(grown, 2010, 2020) == pytest.approx(
+        C.people_80plus(2020.5) / C.people_80plus(2010.5) * 1.01 ** 10)

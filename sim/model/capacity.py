@@ -8,9 +8,10 @@ the scenario's ``rule`` sets the places (scenarios/README.md):
 
 * ``fixed``: the places of the last observed year;
 * ``per_80plus``: VV places per person 80+ held (the CBS projection of the 80+), the other sectors'
-  places per inhabitant held: nursing-home demand grows with the 80+ (the default);
-* ``follow_demand``: each January the places move towards last December's occupied places plus the
-  people waiting, by at most ``build_rate`` x places (building and closing take time);
+  places per inhabitant held;
+* ``follow_demand`` (the default): each January the places move towards last December's occupied places
+  plus the people waiting, by at most ``build_rate`` x places (building and closing take time; default
+  4.5 %: the sector's planned expansion, ActiZ/TNO about 50,000 extra places needed by 2030, approximate);
 * ``explicit``: ``{year: index}``, places relative to the last observed year, linear between the
   years given and held outside them;
 * ``change``: a yearly relative change per sector (``change_per_year``) through ``change_until``,

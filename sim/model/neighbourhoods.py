@@ -11,6 +11,7 @@ from collections import namedtuple
 import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
 
+from sim.model.capacity import people_80plus
 from sim.model.rng import named_seed_sequence
 
 # distance classes to daily shops and to meeting places
@@ -108,11 +109,11 @@ class Neighbourhoods:
         return int(cell[0]) * self.height + int(cell[1])
 
     def set_year(self, year: int):
-        """Layers = base state + every investment active in ``year``; team capacity grows yearly."""
+        """Layers = base state + every investment active in ``year``; team capacity follows the workforce
+        (``team_capacity_factor``)."""
         self.year = year
         layers = {k: np.array(v, copy=True) for k, v in self._base.items()}
-        growth = (1.0 + self.params.team_capacity_growth) ** max(0, year - self.first_year)
-        layers["team_hours_month"] = layers["team_hours_month"] * growth
+        layers["team_hours_month"] = layers["team_hours_month"] * team_capacity_factor(self.params, self.first_year, year)
         blocks = [np.zeros(self.n_cells, dtype=bool) for _ in WSG_BLOCKS]
         for inv in self.investments:
             if inv["start_year"] > year:
@@ -158,6 +159,20 @@ class Neighbourhoods:
             amount = float(c.get("yearly", 0.0)) + (float(c.get("one_off", 0.0)) if inv["start_year"] == year else 0.0)
             cost[c.get("payer", "municipality")] = cost.get(c.get("payer", "municipality"), 0.0) + amount
         return cost
+
+
+def team_capacity_factor(p, first_year: int, year: int) -> float:
+    """Formal home-care capacity in ``year`` relative to the start (issue 12, workforce figures): the
+    workforce grows with the people 80+ (CBS, ``capacity.people_80plus``; the VVT workforce kept pace with
+    the ageing 2010-2022), times a yearly change per person 80+ (``team_capacity_growth``), less the
+    projected labour shortage: 0 until ``team_shortage_from_year``, rising linearly to ``team_shortage_2032``
+    in 2032 (VWS/PZW: about 135,000 of about 1.4 M workers in care and welfare short by 2032), held after."""
+    ageing = people_80plus(year + 0.5) / people_80plus(first_year + 0.5)
+    own = (1.0 + p.team_capacity_growth) ** max(0, year - first_year)
+    span = max(1.0, 2032.0 - p.team_shortage_from_year)
+    shortage = p.team_shortage_2032 * min(1.0, max(0.0, (year - p.team_shortage_from_year) / span))
+    start_shortage = p.team_shortage_2032 * min(1.0, max(0.0, (first_year - p.team_shortage_from_year) / span))
+    return float(ageing * own * (1.0 - shortage) / (1.0 - start_shortage))
 
 
 def _apply(inv: dict, layers: dict, idx: np.ndarray):

@@ -168,8 +168,8 @@ _year_index.expected = "a mapping of year to places relative to the last observe
 
 CAPACITY = {  # sim/model/capacity.py; rule-specific keys are checked in _resolve
     "observed_until": (integer(2010, capacity.last_observed_year()), capacity.last_observed_year()),
-    "rule": (choice(*capacity.RULES), "per_80plus"),
-    "build_rate": (number(0, 0.5), 0.03),
+    "rule": (choice(*capacity.RULES), "follow_demand"),
+    "build_rate": (number(0, 0.5), 0.045),
     "change_per_year": (mapping({s: (number(-0.5, 0.5), 0.0) for s in CARE_SECTORS}), {}),
     "change_until": (integer(2000, 2100), 2100),  # 2100: to the end of any run
     "explicit": (_year_index, {}),

@@ -1,0 +1,72 @@
+"""The plausibility guard: the shipped baseline, no_reform and netherlands stay inside the ranges a domain
+expert would accept (calibration/plausibility.csv), so a path that empties nursing homes or lets unmet
+need explode fails here. A row applies to every scenario (`schedule` all) or to those whose
+`policy.schedule` it names: the counterfactual without the reform (`none`) has the pre-reform ranges for
+the intramural indicators.
+
+netherlands is run at a reduced scale: the same file (profile, years, policy, parameters) with 400,000
+inhabitants on its 20 x 20 grid (1,000 a cell) instead of 16.8 million (~80 s a run); the indicators are
+rates per inhabitant or shares, so the scale changes only their noise."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.model import LangerThuisModel, load_scenario
+from sim.model.indicators import INDICATORS
+from sim.model.scenario import resolve_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+RANGES = pd.read_csv(ROOT / "calibration" / "plausibility.csv")
+REDUCED = {"netherlands": 400_000}
+
+
+def test_the_ranges_file_is_well_formed():
+    assert list(RANGES.columns) == ["indicator", "schedule", "from_year", "to_year", "low", "high", "source"]
+    assert set(RANGES.schedule) <= {"all", "enacted", "none"}
+    assert set(RANGES.indicator) <= set(INDICATORS)
+    assert (RANGES.low < RANGES.high).all() and (RANGES.from_year <= RANGES.to_year).all()
+    assert RANGES.source.str.len().min() > 20
+
+
+def outside(table: pd.DataFrame, schedule: str = "enacted") -> list[str]:
+    """Every (indicator, year) outside its range, as text (the rows for all and for this schedule)."""
+    bad = []
+    for row in RANGES[RANGES.schedule.isin(["all", schedule])].itertuples():
+        values = table[(table.indicator == row.indicator) & table.year.between(row.from_year, row.to_year)]
+        for year, value in zip(values.year, values.value):
+            if not row.low <= value <= row.high:
+                bad.append(f"{row.indicator} {year}: {value:.4g} outside {row.low}-{row.high}")
+    return bad
+
+
+def run(name: str) -> tuple[pd.DataFrame, str]:
+    scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+    if name in REDUCED:
+        data = {k: v for k, v in scenario.items() if not k.startswith("_")}
+        data["municipality"] = {**data["municipality"], "inhabitants": REDUCED[name]}
+        scenario = resolve_scenario(data)
+    return LangerThuisModel(scenario, replicate=0).run().indicators(), scenario["policy"]["schedule"]
+
+
+@pytest.mark.parametrize("name", ["baseline", "no_reform", "netherlands"])
+def test_shipped_scenarios_stay_plausible(name):
+    table, schedule = run(name)
+    assert set(RANGES.indicator) <= set(table.indicator)
+    assert outside(table, schedule) == []
+
+
+def test_the_guard_catches_the_old_capacity_path():
+    """The pre-issue-12 path (VV places -3 %/year to 2040, no nursing-home rate) empties nursing homes:
+    the guard must fail on it."""
+    scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    data = {k: v for k, v in scenario.items() if not k.startswith("_")}
+    data["end_year"] = 2040
+    data["policy"] = {**data["policy"], "capacity": {"observed_until": 2012, "rule": "change",
+                                                     "change_per_year": {"VV": -0.03, "VG": -0.015, "LG": -0.015,
+                                                                         "ZG": -0.015, "GGZ": -0.015}}}
+    table = LangerThuisModel(resolve_scenario(data), replicate=0).run().indicators()
+    bad = outside(table)
+    assert any(b.startswith("intramural_places_vv_per_80plus 20") for b in bad)
