@@ -51,6 +51,30 @@ def test_right_target_inside_wrong_target_outside(tmp_path, scenario_file, capsy
     assert (out / "validation.png").stat().st_size > 0 and (out / "manifest.json").exists()
 
 
+def test_fit_and_validate_rows_are_scored_separately(tmp_path, scenario_file, capsys):
+    run = run_scenario(load_scenario(scenario_file), 0)
+    right = run.query("indicator == 'pop_65plus_share' and year == 2013").value.item()
+    targets = write_targets(tmp_path / "t.csv", [
+        f"pop_65plus_share,2013,{right},0.01,fit,model run",
+        "intramural_residents_per_80plus,2012,0.9,0.01,validate,deliberately wrong",
+        f"pop_65plus_share,2014,{right},0.02,validate,near"], header="indicator,year,value,tolerance,role,source")
+    out = tmp_path / "val"
+    assert cli(["validate", "--targets", str(targets), "--out", str(out), "--scenario", str(scenario_file),
+                "--replicates", "2", "--parameters", "scenario"]) == 0
+    printed = capsys.readouterr().out
+    assert "fit: 1 of 1 within tolerance" in printed and "validate: 1 of 2 within tolerance" in printed
+    v = pd.read_csv(out / "validation.csv")
+    assert list(v.role) == ["fit", "validate", "validate"]
+    import json
+    scores = json.loads((out / "manifest.json").read_text())["scores"]
+    assert scores["fit"]["within"] == 1 and scores["validate"]["n"] == 2 and scores["validate"]["rms_z"] > 10
+    bad = write_targets(tmp_path / "b.csv", ["pop_65plus_share,2013,0.2,0.01,later,x"],
+                        header="indicator,year,value,tolerance,role,source")
+    assert cli(["validate", "--targets", str(bad), "--out", str(tmp_path / "b"), "--scenario", str(scenario_file)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "role" in err and "fit or validate" in err and not (tmp_path / "b").exists()
+
+
 @pytest.mark.parametrize("rows,header,needle", [
     (["pop_65plus_share,2013,0.2,0.01,ok", "no_such_indicator,2013,1,1,x"], None, "no_such_indicator"),
     (["pop_65plus_share,2013,0.2,ok"], "indicator,year,value,source", "tolerance"),

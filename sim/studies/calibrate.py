@@ -353,6 +353,8 @@ def load_config(path, quick: bool = False) -> Config:
             path = join(where, key)
             _set_path(scenario, key, copy.deepcopy(value),
                       lambda expected, found, path=path: _fail_at(file, lines, path, expected, found))
+    if any("parameters" in mapping for _, mapping in changes):
+        scenario.pop("calibration", None)   # new parameters replace a calibrated scenario's record
     scenario = resolve_scenario(scenario, file=scenario_file)
     if scenario.get("calibration"):
         raise _config_error(file, "scenario", "a scenario without 'parameters: calibrated'", "a calibrated one",
