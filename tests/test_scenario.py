@@ -84,7 +84,8 @@ def test_wsg_full_is_hardware_plus_software():
 
 
 def test_wsg_citywide_is_wsg_full_on_all_cells():
-    """Same package; costs are totals, and 100 cells are 12.5 areas the size of centrum."""
+    """Same package; fixed costs are totals, and 100 cells are 12.5 areas the size of centrum; costs per unit of
+    dose follow the cells by themselves."""
     full = load_scenario(SCENARIOS / "wsg_full.yaml")["investments"]
     city = load_scenario(SCENARIOS / "wsg_citywide.yaml")["investments"]
     all_cells = [[x, y] for x in range(10) for y in range(10)]
@@ -92,6 +93,8 @@ def test_wsg_citywide_is_wsg_full_on_all_cells():
     for f, c in zip(full, city):
         for key in ("one_off", "yearly"):
             assert c["cost"][key] == 12.5 * f["cost"][key], (c["type"], key)
+        for key in ("one_off_per_unit", "yearly_per_unit", "lifetime_years", "payer"):
+            assert c["cost"][key] == f["cost"][key], (c["type"], key)
     rest = [[{k: v for k, v in i.items() if k not in ("cells", "area", "cost")}, i["cost"]["source"]] for i in full]
     assert [[{k: v for k, v in i.items() if k not in ("cells", "area", "cost")}, i["cost"]["source"]]
             for i in city] == rest
@@ -101,7 +104,7 @@ def test_carer_support_and_housing_broker_use_the_wsg_prices():
     software = {i["type"]: i for i in load_scenario(SCENARIOS / "wsg_software.yaml")["investments"]}
     hardware = {i["type"]: i for i in load_scenario(SCENARIOS / "wsg_hardware.yaml")["investments"]}
     for inv in load_scenario(SCENARIOS / "carer_support.yaml")["investments"]:
-        assert inv["cost"]["yearly"] == 12.5 * software[inv["type"]]["cost"]["yearly"]
+        assert inv["cost"] == dict(software[inv["type"]]["cost"], source=inv["cost"]["source"])
     for inv in load_scenario(SCENARIOS / "housing_broker.yaml")["investments"]:
         same = {**software, **hardware}[inv["type"]]
         assert inv == same
