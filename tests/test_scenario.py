@@ -177,14 +177,16 @@ def test_defaults_filled():
         "policy": {"schedule": "enacted", "capacity_change_per_year":
                    {"VV": -0.03, "VG": -0.015, "LG": -0.015, "ZG": -0.015, "GGZ": -0.015},
                    "capacity_change_from_year": 2013},
-        "parameters": {}, "areas": {},
+        "parameters": {}, "effect_priors": False, "areas": {},
         "investments": [
             {"type": "care_on_call", "cells": [[0, 0], [1, 2]], "area": None, "start_year": 2016,
-             "cost": {"one_off": 0.0, "yearly": 0.0, "payer": "municipality", "source": "assumption: test"},
+             "cost": {"one_off": 0.0, "yearly": 0.0, "one_off_per_unit": 0.0, "yearly_per_unit": 0.0,
+                          "lifetime_years": 1, "payer": "municipality", "source": "assumption: test"},
              "response_minutes": 10.0},
             {"type": "adapted_dwellings", "cells": [[x, y] for x in range(10) for y in range(10)], "area": None,
              "start_year": 2016,
-             "cost": {"one_off": 0.0, "yearly": 0.0, "payer": "municipality", "source": "assumption: test"},
+             "cost": {"one_off": 0.0, "yearly": 0.0, "one_off_per_unit": 0.0, "yearly_per_unit": 0.0,
+                          "lifetime_years": 1, "payer": "municipality", "source": "assumption: test"},
              "number": 2, "kind": "step_free"}]}
     assert r["_file"] == "<dict>"
 
