@@ -68,7 +68,7 @@ TRACKED = ("spells_ended", "spell_months", "clients_july", "wellbeing_clients_ju
            "informal_hours_week_july", "need_sum_july", "need_sq_july", "wellbeing_sum_july", "need_wellbeing_july",
            "free_adapted_dwellings_dec")
 
-AREA_OUTCOMES = ("months_independent_after_indication", "falls_per_1000_65plus", "unmet_need_share",
+AREA_OUTCOMES = ("months_at_home_km", "months_independent_after_indication", "falls_per_1000_65plus", "unmet_need_share",
                  "hours_needed_per_65plus", "wellbeing_mean_clients", "informal_hours_week_per_65plus",
                  "wellbeing_need_slope")
 
@@ -209,7 +209,8 @@ def km_window(spells: pd.DataFrame, window, horizon: int = HORIZON_MONTHS) -> pd
         rows.append({"scenario": scenario, "replicate": replicate,
                      MONTHS_KM: restricted_mean(w.entry, w.exit, w.event, horizon),
                      "spells_started": int((w.entry == 0).sum())})
-    return pd.DataFrame(rows).set_index(["scenario", "replicate"])
+    return pd.DataFrame(rows, columns=["scenario", "replicate", MONTHS_KM, "spells_started"]).set_index(
+        ["scenario", "replicate"])
 
 
 def window_values(table: pd.DataFrame, cells: pd.DataFrame, window, spells: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -445,7 +446,13 @@ class Comparison:
         """Area outcomes over the window (or ``window``), summarised like ``summary``."""
         self._need_run()
         cells = area_cells(area, self.scenarios)
-        return paired_summary(area_window(self.cells, cells, window or self.window), self.order)
+        window = window or self.window
+        per_rep = area_window(self.cells, cells, window)
+        height = self.scenarios[0]["municipality"]["grid"]["height"]
+        inside = self.spells.cell.isin([x * height + y for x, y in cells])
+        km = km_window(self.spells[inside], window)[[MONTHS_KM]]
+        km = km.rename_axis(columns="outcome").stack().rename("value").reset_index()
+        return paired_summary(pd.concat([km, per_rep], ignore_index=True), self.order)
 
     def last_cells(self) -> pd.DataFrame:
         """Per scenario, replicate and cell: the last year's cell map (with the tracked columns)."""
