@@ -62,10 +62,11 @@ def dose(inv: dict) -> float:
 
 
 def annuity_factor(rate: float, years: int) -> float:
-    """Equivalent annual cost of 1 euro of capital over ``years`` at ``rate`` (1 for a one-year lifetime)."""
+    """Equivalent annual cost of 1 euro of capital over ``years`` at ``rate``, paid at the start of each year
+    (an annuity due: the ``years`` payments discounted at ``rate`` are worth exactly the capital)."""
     if years <= 1:
         return 1.0
-    return rate / (1.0 - (1.0 + rate) ** -years) if rate > 0 else 1.0 / years
+    return rate / ((1.0 + rate) * (1.0 - (1.0 + rate) ** -years)) if rate > 0 else 1.0 / years
 
 
 def investment_cost(inv: dict, year: int, rate: float) -> dict:
