@@ -151,7 +151,8 @@ def test_home_adaptations_lower_falls_and_home_care_and_neither_without_their_ef
 
 def test_carer_support_and_respite_relieve_carers_and_nothing_without_their_effects():
     """Carer support and respite places (half the grid) lower the share of overburdened carers and carer
-    breakdowns; with carer_support_effect = 0 and respite_access_per_place = 0 nothing changes at all."""
+    breakdowns, each of the two on its own too; with carer_support_effect = 0 and respite_access_per_place = 0
+    nothing changes at all."""
     types = {"carer_support", "respite_places"}
     on = paired(wsg_investments(types))
     off = paired(wsg_investments(types), {"carer_support_effect": 0.0, "respite_access_per_place": 0.0})
@@ -160,6 +161,8 @@ def test_carer_support_and_respite_relieve_carers_and_nothing_without_their_effe
         assert effect(off, outcome).diff_mean == 0
     support_only = paired(wsg_investments(types), {"respite_access_per_place": 0.0})
     assert effect(support_only, "carers_overburdened_share").diff_p95 < 0    # carer support on its own
+    respite_only = paired(wsg_investments(types), {"carer_support_effect": 0.0})
+    assert effect(respite_only, "carers_overburdened_share").diff_p95 < 0    # respite on its own
 
 
 def test_woonservicegebied_longer_at_home_mostly_through_its_uncertain_effects():
