@@ -244,6 +244,11 @@ def comparison_markdown(summary, order, window, replicates, lang="en") -> str:
                f"scenario uses the same seed and replicate number as {first}. Each cell: mean over replicates "
                f"[90 % interval, 5th–95th percentile]. Differences from {first} are computed per replicate "
                f"(paired), then summarised."), ""]
+    if replicates < MIN_REPLICATES_90:
+        lines += [(f"**Let op:** {replicates} replicaties: de 'intervallen' zijn het bereik van {replicates} runs, geen "
+                   f"90 %-intervallen (daarvoor zijn er minstens {MIN_REPLICATES_90} nodig).") if nl else
+                  (f"**Note:** {replicates} replicates: the 'intervals' are the range of {replicates} runs, not 90 % "
+                   f"intervals (those need at least {MIN_REPLICATES_90})."), ""]
 
     others = order[1:] or order
 
