@@ -90,6 +90,28 @@ def test_every_building_block_at_zero_dose_gives_results_identical_to_its_parent
                 "carers_overburdened_share"} <= set(changed)
 
 
+def test_zero_dose_leaves_every_layer_and_the_map_as_they_were():
+    """The layers of a zero-dose scenario are the parent's in every year (the map's woonservicegebied marks
+    too), and each dosed type's own rule leaves the layers unchanged at zero dose even when applied."""
+    from sim.model.neighbourhoods import LAYERS, Neighbourhoods, _apply
+    from sim.model.parameters import make_params
+    p = make_params()
+    parent = small(end_year=2016)
+    zero = small(name="zero", end_year=2016, investments=wsg_investments(set(ZERO), ALL, 2011, **ZERO))
+    a, z = Neighbourhoods(parent, p), Neighbourhoods(zero, p)
+    for year in (2011, 2016):
+        a.set_year(year), z.set_year(year)
+        for name in LAYERS:
+            np.testing.assert_array_equal(a.layer(name), z.layer(name), err_msg=f"{name} {year}")
+    assert (z.layer("wsg") == 0).all()
+    for inv in zero["investments"]:
+        layers = {k: np.array(v, copy=True) for k, v in a._base.items()}
+        before = {k: v.copy() for k, v in layers.items()}
+        _apply(inv, layers, np.arange(a.n_cells), p)
+        for name in layers:
+            np.testing.assert_array_equal(layers[name], before[name], err_msg=f"{inv['type']}: {name}")
+
+
 # ----------------------------------------------------------------------------- the findings
 def test_signalling_means_fewer_hospital_admissions_and_none_without_its_effect():
     """de Kam 2012: fewer hospital admissions. Housing-association visits and the neighbourhood team (half the

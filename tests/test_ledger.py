@@ -187,6 +187,9 @@ def test_effect_sizes_are_drawn_per_replicate_from_their_priors_in_their_own_str
     a, b = effect_draws(1, 0), effect_draws(1, 1)
     assert a == effect_draws(1, 0) and a != b
     assert all(priors[n][0] <= v <= priors[n][-1] for n, v in a.items())
+    # every parameter its own stream: the underlying uniforms of the uniform priors all differ
+    u = [(v - priors[n][0]) / (priors[n][1] - priors[n][0]) for n, v in a.items() if len(priors[n]) == 2]
+    assert len(set(np.round(u, 12))) == len(u)
     fixed = effect_draws(1, 0, fixed={"fall_rr_adapted"})
     assert "fall_rr_adapted" not in fixed and all(fixed[n] == a[n] for n in fixed)   # others do not move
     s = small(effect_priors=True, parameters={"carer_support_effect": 0.25})
