@@ -77,7 +77,7 @@ def investment_cost(inv: dict, year: int, rate: float) -> dict:
     as an annuity at ``rate`` (the guideline's discount rate for costs): a capital good is paid for over
     the years it is used, not in the year it is bought. Nothing at zero dose, nothing before the start."""
     c, start = inv["cost"], inv["start_year"]
-    n = float(len(inv["cells"])) * dose(inv)   # units of dose over all cells
+    n = float(len(inv.get("cells") or ())) * dose(inv)   # units of dose over all cells
     if year < start or n <= 0.0:
         return {"capital": 0.0, "running": 0.0}
     lifetime = int(c.get("lifetime_years", 1))

@@ -24,6 +24,7 @@ from sim.studies.compare import COST_OUTCOMES, COST_PER_MONTH, interval_kind
 from sim.workshop.labels import LANGUAGES, ORGANISATIONS, PAYERS, TEXTS, label, number
 from sim.output import REPORT_SIGNATURE
 from sim.model.loader import InputFileError, read_text, short
+from sim.model.neighbourhoods import DOSE
 
 REQUIRED_COLUMNS = {"scenario", "outcome", "mean", "p5", "p95"}
 COSTS = COST_OUTCOMES
@@ -205,6 +206,15 @@ def _check_manifest(manifest, file: Path) -> None:
             for key in ("one_off", "yearly"):
                 if not _number(cost.get(key)):
                     fail(f"{at}.cost.{key}", "a number", short(cost.get(key)))
+            # what the investment's yearly cost is computed from (sim.model.neighbourhoods.investment_cost)
+            for key in ("one_off_per_unit", "yearly_per_unit"):
+                if key in cost and not _number(cost[key]):
+                    fail(f"{at}.cost.{key}", "a number", short(cost[key]))
+            lifetime = field(cost, "lifetime_years", f"{at}.cost.lifetime_years", (int,), "an integer from 1")
+            if lifetime != {} and lifetime < 1:
+                fail(f"{at}.cost.lifetime_years", "an integer from 1", short(lifetime))
+            if inv["type"] in DOSE and not _number(inv.get(DOSE[inv["type"]][0])):
+                fail(f"{at}.{DOSE[inv['type']][0]}", "a number (the investment's dose)", short(inv.get(DOSE[inv["type"]][0])))
             field(cost, "payer", f"{at}.cost.payer", str, "a payer", required=True)
             field(cost, "source", f"{at}.cost.source", str, "a string")
 
@@ -349,8 +359,33 @@ def _ledger_section(folder: Path, order, window, n_rep, lang: str) -> str:
     files = [folder / "ledger_summary.csv", folder / "evaluation.csv"]
     if len(order) < 2 or not all(f.is_file() for f in files):
         return ""
-    summary, evaluation = (pd.read_csv(f) for f in files)
-    scales = pd.read_csv(folder / "breakeven_scales.csv") if (folder / "breakeven_scales.csv").is_file() else None
+    from sim.studies.ledger import SUMMARY_COLUMNS
+    need = {files[0]: set(SUMMARY_COLUMNS), files[1]: {"scenario", "outcome", "mean", "p5", "p95"},
+            folder / "breakeven_scales.csv": {"scenario", "party", "breakeven_scale"}}
+    tables = {}
+    for f, columns in need.items():
+        if not f.is_file():
+            continue
+        try:
+            t = pd.read_csv(f)
+        except Exception as exc:  # any unreadable table: one line, no traceback
+            raise InputError(f"{f}: expected a table written by `langerthuis compare`, found "
+                             f"{' '.join(str(exc).split())[:80] or 'unreadable'}") from None
+        numeric = columns - {"scenario", "party", "outcome"}
+        bad = [c for c in numeric if c in t and not pd.api.types.is_numeric_dtype(t[c])]
+        if not columns <= set(t.columns) or bad:
+            raise InputError(f"{f}: expected columns {', '.join(sorted(columns))} (numbers in "
+                             f"{', '.join(sorted(numeric))}), found {', '.join(map(str, t.columns))[:80]}")
+        tables[f] = t
+    summary, evaluation = tables[files[0]], tables[files[1]]
+    scales = tables.get(folder / "breakeven_scales.csv")
+    from sim.studies.ledger import PARTIES
+    if summary.groupby("scenario").party.apply(lambda p: sorted(p) != sorted(PARTIES)).any():
+        raise InputError(f"{files[0]}: expected one row per scenario and party ({', '.join(PARTIES)}), found "
+                         f"{', '.join(map(str, dict.fromkeys(summary.party)))[:80]}")
+    if set(summary.scenario) != set(order[1:]) or set(evaluation.scenario) != set(order[1:]):
+        raise InputError(f"{files[0]}: expected the scenarios {', '.join(order[1:])}, found "
+                         f"{', '.join(map(str, dict.fromkeys(summary.scenario)))[:80]}")
     md = ledger_markdown(summary, evaluation, order, window, n_rep, lang, scales)
     html, rows = [], []
     for line in md.splitlines() + [""]:
