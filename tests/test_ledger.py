@@ -240,3 +240,6 @@ def test_compare_writes_the_ledger_the_evaluation_and_the_breakeven(tmp_path, ca
     md = (out / "comparison.md").read_text()
     assert "Wie betaalt en wie bespaart" in md and "Gesplitste prikkel" in md and "woningcorporatie" in md
     assert "figures" in json.loads((out / "manifest.json").read_text())
+    from sim.workshop.report import build_html
+    html = build_html(out)
+    assert "id='ledger'" in html and "Gesplitste prikkel" in html and "terugverdienjaar" in html
