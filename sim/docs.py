@@ -45,11 +45,18 @@ def calibrated_parameters() -> set[str]:
     return set(to_overrides({name: 0.0 for name in free}))
 
 
+def _prior(prior) -> str:
+    """A prior of parameters.yaml in words: uniform low-high or triangular low-mode-high."""
+    values = [format_value(x) for x in prior]
+    return f"uniform {values[0]}-{values[1]}" if len(values) == 2 else f"triangular {values[0]}, mode {values[1]}, {values[2]}"
+
+
 def parameter_rows() -> list[tuple[str, str, str, str, str, str]]:
     """(group, name, value, range, unit, source or assumption) for every parameter, in the file's order."""
     records, sources = parameter_records(), parameter_sources()
     return [(entry["group"], name, format_value(entry["value"]),
-             f"{format_value(entry['min'])} to {format_value(entry['max'])}", entry["unit"], sources[name])
+             f"{format_value(entry['min'])} to {format_value(entry['max'])}", entry["unit"],
+             sources[name] + (f" (prior {_prior(entry['prior'])})" if "prior" in entry else ""))
             for name, entry in records.items()]
 
 

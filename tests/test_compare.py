@@ -6,7 +6,6 @@ interval of the per-replicate differences (5th-95th percentile) lies on the expe
 """
 from __future__ import annotations
 
-import copy
 import json
 import subprocess
 import sys
@@ -25,28 +24,10 @@ from sim.model.scenario import load_scenario, resolve_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ROOT / "scenarios" / "small.yaml"
-WEST = [[x, y] for x in (0, 1) for y in range(4)]   # half the 4 x 4 grid: enough residents for area tests
 
 
 def small(**changes) -> dict:
     return resolve_scenario(dict(load_scenario(SMALL), **changes), file=str(SMALL))
-
-
-def with_investments(name, cells, types=None, start_year=2012, end_year=2032, invest_from=2013) -> dict:
-    """small.yaml with wsg_full.yaml's investments (or only ``types``) placed in ``cells`` of the 4 x 4 grid."""
-    invs = []
-    for inv in load_scenario(ROOT / "scenarios" / "wsg_full.yaml")["investments"]:
-        if types is None or inv["type"] in types:
-            invs.append(dict(copy.deepcopy(inv), cells=cells, area=None, start_year=invest_from))
-    areas = dict(load_scenario(SMALL)["areas"], west=WEST)
-    return small(name=name, start_year=start_year, end_year=end_year, areas=areas, investments=invs)
-
-
-def common_capacity(s: dict) -> dict:
-    """The scenario with intramural places per 80+ held after the observed years (an exogenous path)."""
-    data = {k: v for k, v in s.items() if not k.startswith("_")}
-    data["policy"] = {**data["policy"], "capacity": {**data["policy"]["capacity"], "rule": "per_80plus"}}
-    return resolve_scenario(data, file=str(SMALL))
 
 
 def diff(summary: pd.DataFrame, scenario: str, outcome: str) -> pd.Series:
@@ -134,71 +115,8 @@ def test_reform_raises_informal_care(reform):
 
 
 # ----------------------------------------------------------------------------- the woonservicegebied
-@pytest.fixture(scope="module")
-def wsg():
-    """baseline, the full woonservicegebied package in 'west' (8 of the 16 cells) from 2013, and home
-    adaptations only (programme and advice) on all cells; 2012-2032, summaries over 2018-2032. The long
-    horizon and 8 replicates are needed for the months at home inside the area: the effect is about +3
-    months (5 %) on a per-replicate spread of the same size (2018-2028 with 6 replicates does not
-    separate it from 0)."""
-    scenarios = [small(start_year=2012, end_year=2032, areas=dict(load_scenario(SMALL)["areas"], west=WEST)),
-                 with_investments("wsg_west", "west"),
-                 with_investments("adaptations", "all", {"home_adaptation_programme", "adaptation_advice"})]
-    # one capacity path for all three after 2023 (places per 80+ held): the default follow_demand builds
-    # places for each scenario's own waiting list, which adds a second channel (fewer places built where
-    # need falls) and its noise to the effects asserted here
-    scenarios = [common_capacity(s) for s in scenarios]
-    c = Comparison(scenarios, replicates=8, window=(2018, 2032), progress=False).run()
-    return c, c.summary(), c.area("west")
-
-
-def test_wsg_more_months_at_home_after_indication_inside_the_area(wsg):
-    """Inside the area (per-cell spells): fewer spells at home after a first package end in 2018-2032 with
-    the woonservicegebied (people stay at home; 90 % interval below 0), and those that end last longer on
-    average. With the reform's scarce places most spells end in death, so the months effect (about +1.5
-    on a spread of +-3.5 per replicate) is asserted on the mean, not on the interval."""
-    _, _, area = wsg
-    assert diff(area, "wsg_west", "months_independent_after_indication").diff_mean > 0.5
-    assert diff(area, "wsg_west", "spells_ended").diff_p95 < 0
-
-
-def test_wsg_fewer_hospital_admissions_municipality_wide(wsg):
-    """Municipality-wide (the model keeps no hospital admissions per cell): with half the grid a
-    woonservicegebied, hospital admissions per 1,000 65+ are lower; falls are lower inside the area."""
-    _, summary, area = wsg
-    assert diff(summary, "wsg_west", "hospital_admissions_per_1000_65plus").diff_p95 < 0
-    assert diff(area, "wsg_west", "falls_per_1000_65plus").diff_p95 < 0
-
-
-def test_wsg_damps_the_loss_of_wellbeing_as_limitations_grow(wsg):
-    """Inside the area, residents 65+ at home lose less well-being per unit of need (the slope of well-being
-    on the need score, July snapshots 2018-2032, is less negative), and clients' well-being is higher."""
-    _, _, area = wsg
-    slope = diff(area, "wsg_west", "wellbeing_need_slope")
-    assert slope["mean"] < 0 and slope.diff_p5 > 0
-    assert diff(area, "wsg_west", "wellbeing_mean_clients").diff_p5 > 0
-
-
-def test_home_adaptations_lower_home_care_hours(wsg):
-    """Home adaptations (programme and advice, all cells) raise adaptations and lower personal-care hours
-    municipality-wide and the formal hours needed per resident 65+ inside the area 'west'."""
-    c, _, area = wsg
-    per_rep = lambda ind: yearly_paired(c, ind, "adaptations").loc[2018:].mean()
-    assert np.percentile(per_rep("home_adaptations_per_1000"), 5) > 0
-    assert np.percentile(per_rep("hours_home_care_per_1000"), 95) < 0
-    assert diff(area, "adaptations", "hours_needed_per_65plus").diff_p95 < 0
-
-
-def test_cost_per_month_gained_is_defined_when_months_are_gained(wsg):
-    """Extra cost / extra months: finite where months are gained, its sign that of the extra cost."""
-    _, summary, _ = wsg
-    months = diff(summary, "wsg_west", "extra_months_at_home")["mean"]
-    cost = diff(summary, "wsg_west", "extra_cost_eur")["mean"]
-    ratio = diff(summary, "wsg_west", "cost_per_month_independent_gained")["mean"]
-    if months > 0:
-        assert ratio == pytest.approx(cost / months)
-    else:
-        assert np.isnan(ratio)
+# The seeds' findings, each next to the run with its mechanism switched off, and the zero-dose identity:
+# tests/test_findings.py. The ledger, the evaluation and months at home by survival: tests/test_ledger.py.
 
 
 # ----------------------------------------------------------------------------- informal and formal care
@@ -227,13 +145,7 @@ def test_informal_and_formal_care_rise_together_with_need(state):
     assert np.corrcoef(d.informal, d.formal)[0, 1] > 0.3
 
 
-def test_higher_income_gets_fewer_informal_hours(state):
-    """Within need quartiles, residents in the top income group (ses 2) get fewer informal hours than
-    those in the bottom group (ses 0), weighted over quartiles."""
-    d = state.assign(q=pd.qcut(state.need, 4, labels=False))
-    m = d.groupby(["q", "ses"]).informal.mean().unstack("ses")
-    assert (m[2] < m[0]).sum() >= 3
-    assert (m[2] - m[0]).mean() < 0
+# higher incomes and informal care, with the income effect switched off: tests/test_findings.py
 
 
 # ----------------------------------------------------------------------------- the command line

@@ -77,10 +77,11 @@ def test_every_parameter_has_a_source_or_an_assumption():
 
 
 def test_every_parameter_record_is_complete():
-    """value, min, max, unit, group and a source or an assumption, nothing else; min <= value <= max."""
+    """value, min, max, unit, group and a source or an assumption, optionally a prior (and the no-effect value
+    the break-even analysis scales from), nothing else; min <= value <= max; a prior within the range."""
     problems = []
     for name, entry in parameter_records().items():
-        has = set(entry) - {"source", "assumption"}
+        has = set(entry) - {"source", "assumption", "prior", "no_effect"}
         if has != {"value", "min", "max", "unit", "group"} or len(set(entry) & {"source", "assumption"}) != 1:
             problems.append(f"{name}: fields {sorted(entry)}")
             continue
@@ -93,6 +94,11 @@ def test_every_parameter_record_is_complete():
             problems.append(f"{name}: empty unit")
         if not (isinstance(entry["group"], str) and entry["group"].strip()):
             problems.append(f"{name}: empty group")
+        if "prior" in entry:
+            prior = entry["prior"]
+            if not (isinstance(prior, list) and len(prior) in (2, 3) and list(prior) == sorted(prior)
+                    and entry["min"] <= prior[0] and prior[-1] <= entry["max"]):
+                problems.append(f"{name}: prior {prior} is not [low, high] or [low, mode, high] within the range")
     assert not problems, "sim/model/parameters.yaml: " + "; ".join(problems)
 
 

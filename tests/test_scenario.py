@@ -87,7 +87,8 @@ def test_wsg_full_is_hardware_plus_software():
 
 
 def test_wsg_citywide_is_wsg_full_on_all_cells():
-    """Same package; costs are totals, and 100 cells are 12.5 areas the size of centrum."""
+    """Same package; fixed costs are totals, and 100 cells are 12.5 areas the size of centrum; costs per unit of
+    dose follow the cells by themselves."""
     full = load_scenario(SCENARIOS / "wsg_full.yaml")["investments"]
     city = load_scenario(SCENARIOS / "wsg_citywide.yaml")["investments"]
     all_cells = [[x, y] for x in range(10) for y in range(10)]
@@ -95,6 +96,8 @@ def test_wsg_citywide_is_wsg_full_on_all_cells():
     for f, c in zip(full, city):
         for key in ("one_off", "yearly"):
             assert c["cost"][key] == 12.5 * f["cost"][key], (c["type"], key)
+        for key in ("one_off_per_unit", "yearly_per_unit", "lifetime_years", "payer"):
+            assert c["cost"][key] == f["cost"][key], (c["type"], key)
     rest = [[{k: v for k, v in i.items() if k not in ("cells", "area", "cost")}, i["cost"]["source"]] for i in full]
     assert [[{k: v for k, v in i.items() if k not in ("cells", "area", "cost")}, i["cost"]["source"]]
             for i in city] == rest
@@ -104,7 +107,7 @@ def test_carer_support_and_housing_broker_use_the_wsg_prices():
     software = {i["type"]: i for i in load_scenario(SCENARIOS / "wsg_software.yaml")["investments"]}
     hardware = {i["type"]: i for i in load_scenario(SCENARIOS / "wsg_hardware.yaml")["investments"]}
     for inv in load_scenario(SCENARIOS / "carer_support.yaml")["investments"]:
-        assert inv["cost"]["yearly"] == 12.5 * software[inv["type"]]["cost"]["yearly"]
+        assert inv["cost"] == dict(software[inv["type"]]["cost"], source=inv["cost"]["source"])
     for inv in load_scenario(SCENARIOS / "housing_broker.yaml")["investments"]:
         same = {**software, **hardware}[inv["type"]]
         assert inv == same
@@ -178,14 +181,16 @@ def test_defaults_filled():
             "observed_until": 2023, "rule": "follow_demand", "build_rate": 0.045,
             "change_per_year": {"VV": 0.0, "VG": 0.0, "LG": 0.0, "ZG": 0.0, "GGZ": 0.0}, "change_until": 2100,
             "explicit": {}}},
-        "parameters": {}, "areas": {},
+        "parameters": {}, "effect_priors": False, "areas": {},
         "investments": [
             {"type": "care_on_call", "cells": [[0, 0], [1, 2]], "area": None, "start_year": 2016,
-             "cost": {"one_off": 0.0, "yearly": 0.0, "payer": "municipality", "source": "assumption: test"},
+             "cost": {"one_off": 0.0, "yearly": 0.0, "one_off_per_unit": 0.0, "yearly_per_unit": 0.0,
+                          "lifetime_years": 1, "payer": "municipality", "source": "assumption: test"},
              "response_minutes": 10.0},
             {"type": "adapted_dwellings", "cells": [[x, y] for x in range(10) for y in range(10)], "area": None,
              "start_year": 2016,
-             "cost": {"one_off": 0.0, "yearly": 0.0, "payer": "municipality", "source": "assumption: test"},
+             "cost": {"one_off": 0.0, "yearly": 0.0, "one_off_per_unit": 0.0, "yearly_per_unit": 0.0,
+                          "lifetime_years": 1, "payer": "municipality", "source": "assumption: test"},
              "number": 2, "kind": "step_free"}]}
     assert r["_file"] == "<dict>"
 

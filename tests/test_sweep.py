@@ -138,7 +138,7 @@ def test_common_random_numbers_remove_noise_between_points(tmp_path, seeds):
     """A parameter without effect (no woonservicegebied in the small scenario) changes nothing under
     common random numbers; with a seed per run the points differ by noise alone."""
     spec = {"base": os.path.relpath(SMALL, tmp_path), "seed": 5, "seeds": seeds, "design": "full_factorial",
-            "parameters": {"parameters.hospital_wsg_reduction": {"values": [0.05, 0.25]}},
+            "parameters": {"parameters.hospital_signalling_reduction": {"values": [0.05, 0.25]}},
             "outputs": {"indicators": ["hospital_admissions_per_1000_65plus"], "years": [2020]}}
     path = tmp_path / "crn.yaml"
     path.write_text(yaml.safe_dump(spec))
@@ -539,7 +539,7 @@ def test_workers_exit_when_the_driver_is_killed(tmp_path):
 ])
 def test_unknown_outputs_stop_before_anything_is_written(tmp_path, outputs, needle):
     spec = {"base": os.path.relpath(SMALL, tmp_path), "seed": 5, "design": "full_factorial",
-            "parameters": {"parameters.hospital_wsg_reduction": {"values": [0.05, 0.25]}}, "outputs": outputs}
+            "parameters": {"parameters.hospital_signalling_reduction": {"values": [0.05, 0.25]}}, "outputs": outputs}
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(spec))
     with pytest.raises(InputError, match=needle):

@@ -9,13 +9,14 @@ parameters of its replicate, so every route (runner, app, studies, a plain ``Lan
 from __future__ import annotations
 
 import hashlib
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from sim.errors import InputError
-from sim.model.parameters import default_parameters
+from sim.model.parameters import default_parameters, parameter_records
 
 ENSEMBLE_FILE = Path(__file__).resolve().parents[2] / "calibration" / "ensemble.parquet"
 MODES = ("mean", "ensemble")
@@ -116,10 +117,40 @@ def replicate_parameters(scenario: dict, replicate: int) -> dict:
     return {**scenario["parameters"], **{k: v for k, v in particle.items() if k not in fixed}}
 
 
+# ---- effect sizes drawn from their priors (issue 13): `prior` in parameters.yaml
+EFFECT_STREAM = 8   # spawn key of the effect-size draws (7 is the ensemble resample)
+
+
+def effect_priors() -> dict[str, tuple]:
+    """Parameter name -> its prior: (low, high) uniform or (low, mode, high) triangular."""
+    return {name: tuple(float(x) for x in r["prior"]) for name, r in parameter_records().items() if "prior" in r}
+
+
+def effect_draws(seed: int, replicate: int, fixed=()) -> dict[str, float]:
+    """One draw of every effect size with a prior (except ``fixed``) for ``replicate``. Each parameter has its
+    own SeedSequence (seed, EFFECT_STREAM, replicate, crc32 of its name): a prior added or removed moves no
+    other draw, and the draws move none of the model's counter-based streams."""
+    out = {}
+    for name, prior in effect_priors().items():
+        if name in fixed:
+            continue
+        key = (EFFECT_STREAM, int(replicate), zlib.crc32(name.encode()))
+        rng = np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=key))
+        out[name] = float(rng.uniform(prior[0], prior[1]) if len(prior) == 2 else
+                          rng.triangular(prior[0], prior[1], prior[2]))
+    return out
+
+
 def run_parameters(scenario: dict, replicate: int) -> dict:
     """The parameter overrides replicate ``replicate`` of a resolved scenario runs with: its particle of the
     ensemble for ``calibrated: ensemble``, else the scenario's ``parameters`` (already the posterior mean
-    for ``calibrated: mean``)."""
+    for ``calibrated: mean``); with ``effect_priors: true`` the effect sizes not set explicitly are drawn
+    from their priors (``effect_draws``) underneath."""
     if (scenario.get("calibration") or {}).get("mode") == "ensemble":
-        return replicate_parameters(scenario, replicate)
-    return scenario.get("parameters") or {}
+        base = replicate_parameters(scenario, replicate)
+    else:
+        base = scenario.get("parameters") or {}
+    if scenario.get("effect_priors"):
+        explicit = set(scenario.get("parameters") or {})
+        return {**effect_draws(scenario["seed"], replicate, fixed=explicit), **base}
+    return base

@@ -33,16 +33,69 @@ LAYERS = {  # name: (dtype, meaning)
     "team_signalling": (int, "a neighbourhood team that signals problems early"),
     "adaptation_advice": (int, "advice on adapting the dwelling"),
     "adaptation_uptake": (float, "home-adaptation programme: share of eligible residents adapted per year"),
-    "wsg": (float, "woonservicegebied completeness: share of the six building blocks present (0..1)"),
+    "activities": (int, "organised activities at a meeting place of an investment (damping of well-being loss)"),
+    "wsg": (float, "map only, read by no mechanism: share of the six building blocks present at a positive dose"),
 }
-# the six building blocks that make a cell a woonservicegebied (DOMAIN.md §3), each a set of investment types
+# The six building blocks of a woonservicegebied (DOMAIN.md §3), each a set of investment types. They only
+# describe a cell on the maps (the `wsg` layer): every effect comes from a block's own layer and dose (_apply),
+# so a label without dose changes nothing.
 WSG_BLOCKS = ({"adapted_dwellings", "home_adaptation_programme"}, {"meeting_place"},
               {"service_centre", "health_centre"}, {"care_team_hours"}, {"care_on_call"},
               {"carer_support", "respite_places"})
+# The dose of each investment type (per cell): the key whose size the effect and the per-unit cost follow,
+# and the value at which the investment does nothing. Types not listed are present or absent (dose 1).
+DOSE = {"adapted_dwellings": ("number", 0.0), "home_adaptation_programme": ("uptake_per_year", 0.0),
+        "care_team_hours": ("hours_per_month", 0.0), "respite_places": ("places", 0.0),
+        "carer_support": ("strain_relief", 0.0), "housing_broker": ("moves_multiplier", 1.0),
+        "housing_association_signalling": ("visits_per_year", 0.0)}
 
 KernelLayers = namedtuple("KernelLayers", ["facilities", "meeting_near", "alarm_minutes", "respite_access",
                                            "carer_support", "broker", "visits", "signalling", "advice",
-                                           "uptake", "wsg"])
+                                           "uptake", "activities"])
+
+
+def dose(inv: dict) -> float:
+    """The investment's dose per cell above its no-effect value (1 for a type that is present or absent)."""
+    if inv["type"] not in DOSE:
+        return 1.0
+    key, none = DOSE[inv["type"]]
+    return float(inv[key]) - none
+
+
+def annuity_factor(rate: float, years: int) -> float:
+    """Equivalent annual cost of 1 euro of capital over ``years`` at ``rate``, paid at the start of each year
+    (an annuity due: the ``years`` payments discounted at ``rate`` are worth exactly the capital)."""
+    if years <= 1:
+        return 1.0
+    return rate / ((1.0 + rate) * (1.0 - (1.0 + rate) ** -years)) if rate > 0 else 1.0 / years
+
+
+def investment_cost(inv: dict, year: int, rate: float) -> dict:
+    """Euros of one investment in ``year``: {"capital": annualised one-off cost, "running": yearly cost}.
+
+    Both follow the dose: ``one_off``/``yearly`` are fixed amounts, ``*_per_unit`` are euros per unit of dose
+    per cell (times the dose and the cells). Capital is spread over ``lifetime_years`` from the start year
+    as an annuity at ``rate`` (the guideline's discount rate for costs): a capital good is paid for over
+    the years it is used, not in the year it is bought. Nothing at zero dose, nothing before the start."""
+    c, start = inv["cost"], inv["start_year"]
+    n = float(len(inv.get("cells") or ())) * dose(inv)   # units of dose over all cells
+    if year < start or n <= 0.0:
+        return {"capital": 0.0, "running": 0.0}
+    lifetime = int(c.get("lifetime_years", 1))
+    capital = float(c.get("one_off", 0.0)) + float(c.get("one_off_per_unit", 0.0)) * n
+    capital = capital * annuity_factor(rate, lifetime) if year < start + lifetime else 0.0
+    running = float(c.get("yearly", 0.0)) + float(c.get("yearly_per_unit", 0.0)) * n
+    return {"capital": capital, "running": running}
+
+
+def investment_cost_by_payer(investments: list, year: int, rate: float) -> dict:
+    """Investment euros in ``year`` by payer (capital annualised, running costs), all investments."""
+    cost = {}
+    for inv in investments:
+        c = investment_cost(inv, year, rate)
+        payer = inv["cost"].get("payer", "municipality")
+        cost[payer] = cost.get(payer, 0.0) + c["capital"] + c["running"]
+    return cost
 
 
 class Neighbourhoods:
@@ -97,6 +150,7 @@ class Neighbourhoods:
             "team_signalling": np.zeros(n, dtype=int),
             "adaptation_advice": np.zeros(n, dtype=int),
             "adaptation_uptake": np.zeros(n),
+            "activities": np.zeros(n, dtype=int),
             "wsg": np.zeros(n),
         }
 
@@ -116,10 +170,10 @@ class Neighbourhoods:
         layers["team_hours_month"] = layers["team_hours_month"] * team_capacity_factor(self.params, self.first_year, year)
         blocks = [np.zeros(self.n_cells, dtype=bool) for _ in WSG_BLOCKS]
         for inv in self.investments:
-            if inv["start_year"] > year:
-                continue
+            if inv["start_year"] > year or dose(inv) <= 0.0:
+                continue   # a block at zero dose changes nothing (not even the map)
             idx = np.array([self.cell_index(c) for c in inv["cells"]], dtype=np.int64)
-            _apply(inv, layers, idx)
+            _apply(inv, layers, idx, self.params)
             for b, types in enumerate(WSG_BLOCKS):
                 if inv["type"] in types:
                     blocks[b][idx] = True
@@ -147,18 +201,12 @@ class Neighbourhoods:
         return KernelLayers(f(facilities), f(L("meeting_distance") == NEAR), f(L("alarm_response_minutes")),
                             f(L("respite_access")), f(L("carer_support")), f(L("broker_multiplier")),
                             f(L("visits_per_year")), f(signalling), f(L("adaptation_advice")),
-                            f(L("adaptation_uptake")), f(L("wsg")))
+                            f(L("adaptation_uptake")), f(L("activities")))
 
     def investment_cost(self, year: int) -> dict:
-        """Investment spending in ``year`` by payer: one-off in the start year, yearly from then on."""
-        cost = {}
-        for inv in self.investments:
-            if inv["start_year"] > year:
-                continue
-            c = inv["cost"]
-            amount = float(c.get("yearly", 0.0)) + (float(c.get("one_off", 0.0)) if inv["start_year"] == year else 0.0)
-            cost[c.get("payer", "municipality")] = cost.get(c.get("payer", "municipality"), 0.0) + amount
-        return cost
+        """Investment spending in ``year`` by payer: capital annualised over its lifetime, running costs
+        yearly, both following the dose (``investment_cost``)."""
+        return investment_cost_by_payer(self.investments, year, self.params.discount_rate_costs)
 
 
 def team_capacity_factor(p, first_year: int, year: int) -> float:
@@ -175,11 +223,13 @@ def team_capacity_factor(p, first_year: int, year: int) -> float:
     return float(ageing * own * (1.0 - shortage) / (1.0 - start_shortage))
 
 
-def _apply(inv: dict, layers: dict, idx: np.ndarray):
-    """What one investment does to the layers of its cells (DOMAIN.md §3 building blocks)."""
+def _apply(inv: dict, layers: dict, idx: np.ndarray, p):
+    """What one investment does to the layers of its cells (DOMAIN.md §3 building blocks); each effect
+    scales with the investment's dose, and the size per unit of dose is a parameter (``p``)."""
     t = inv["type"]
     if t == "meeting_place":
         layers["meeting_distance"][idx] = NEAR
+        layers["activities"][idx] = 1
     elif t == "service_centre":
         layers["shops_distance"][idx] = NEAR
         layers["meeting_distance"][idx] = np.minimum(layers["meeting_distance"][idx], WALKING)
@@ -194,10 +244,13 @@ def _apply(inv: dict, layers: dict, idx: np.ndarray):
     elif t == "care_on_call":
         layers["alarm_response_minutes"][idx] = np.minimum(layers["alarm_response_minutes"][idx], float(inv["response_minutes"]))
     elif t == "carer_support":
-        layers["carer_support"][idx] = np.maximum(layers["carer_support"][idx], float(inv["strain_relief"]))
+        # the programme's intended relief (its dose) times how much of it the evidence lets us expect
+        relief = float(inv["strain_relief"]) * p.carer_support_effect
+        layers["carer_support"][idx] = np.maximum(layers["carer_support"][idx], relief)
     elif t == "respite_places":
-        # each place serves about four strained carers a month (assumption); access saturates at 1
-        layers["respite_access"][idx] = np.minimum(1.0, layers["respite_access"][idx] + 0.25 * float(inv["places"]))
+        # access saturates at 1
+        layers["respite_access"][idx] = np.minimum(
+            1.0, layers["respite_access"][idx] + p.respite_access_per_place * float(inv["places"]))
     elif t == "adaptation_advice":
         layers["adaptation_advice"][idx] = 1
     elif t == "home_adaptation_programme":

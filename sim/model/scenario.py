@@ -201,6 +201,8 @@ SCENARIO = {
     "policy": (mapping(POLICY), {}),
     "parameters": (_field("a mapping of model parameter name to number, or 'calibrated'",
                           lambda v: isinstance(v, dict) or v == "calibrated"), {}),
+    # draw the effect sizes with a `prior` (parameters.yaml) per replicate (sim/model/ensemble.py)
+    "effect_priors": (_field("true or false", lambda v: isinstance(v, bool)), False),
     # set by the resolver for `parameters: calibrated` (sim/model/ensemble.py); absent otherwise
     "calibration": (optional(mapping(CALIBRATION)), None),
     # contents checked in _resolve, once the grid and the years are known
@@ -213,6 +215,11 @@ SCENARIO = {
 COST = {
     "one_off": (number(0, MAX_EUROS), 0.0),
     "yearly": (number(0, MAX_EUROS), 0.0),
+    # euros per unit of the type's dose per cell (neighbourhoods.DOSE), so that cost follows dose
+    "one_off_per_unit": (number(0, MAX_EUROS), 0.0),
+    "yearly_per_unit": (number(0, MAX_EUROS), 0.0),
+    # capital (the one-off costs) is spread over its lifetime as an annuity (neighbourhoods.investment_cost)
+    "lifetime_years": (integer(1, 100), 1),
     "payer": (choice(*PAYERS), "municipality"),
     "source": (text(nonempty=True, expected="a source: a citation or a text starting with 'assumption'"),
                REQUIRED),

@@ -49,22 +49,26 @@ from sim.model.model import LangerThuisModel
 from sim.model.mechanisms.common import need_score_array
 from sim.model.state import HOME, PKG_IN_RUN
 from sim.studies.summary import band
+from sim.studies.survival import HORIZON_MONTHS, restricted_mean, window_spells
 
 KEY_OUTCOMES = (
-    "months_independent_after_indication", "intramural_admissions_per_1000", "hospital_admissions_per_1000_65plus",
+    "months_at_home_km", "months_independent_after_indication", "intramural_admissions_per_1000", "hospital_admissions_per_1000_65plus",
     "falls_per_1000_65plus", "unmet_need_share", "carers_overburdened_share", "carer_breakdowns_per_1000",
-    "wellbeing_mean_clients",
+    "wellbeing_mean_clients", "mantelzorg_hours_per_1000",
 )
 COST_OUTCOMES = tuple(cost_indicator(p) for p in COST_PAYERS) + ("cost_total_per_capita",)
 OUTCOMES = KEY_OUTCOMES + COST_OUTCOMES
 COST_PER_MONTH = "cost_per_month_independent_gained"
 MONTHS = "months_independent_after_indication"
+MONTHS_KM = "months_at_home_km"   # restricted mean months at home within 10 years, Kaplan-Meier (survival.py)
+MIN_REPLICATES_90 = 10            # fewer runs than this give a range, not a 90 % interval
 
 # what TrackedModel adds per cell and year (flows over the year; *_july: the July snapshot)
 TRACKED = ("spells_ended", "spell_months", "clients_july", "wellbeing_clients_july", "home_65plus_july",
-           "informal_hours_week_july", "need_sum_july", "need_sq_july", "wellbeing_sum_july", "need_wellbeing_july")
+           "informal_hours_week_july", "need_sum_july", "need_sq_july", "wellbeing_sum_july", "need_wellbeing_july",
+           "free_adapted_dwellings_dec")
 
-AREA_OUTCOMES = ("months_independent_after_indication", "falls_per_1000_65plus", "unmet_need_share",
+AREA_OUTCOMES = ("months_at_home_km", "months_independent_after_indication", "falls_per_1000_65plus", "unmet_need_share",
                  "hours_needed_per_65plus", "wellbeing_mean_clients", "informal_hours_week_per_65plus",
                  "wellbeing_need_slope")
 
@@ -87,6 +91,7 @@ class TrackedModel(LangerThuisModel):
         super().__init__(scenario, replicate, seed)
         self.tracked: dict[int, np.ndarray] = {}
         self._track = np.zeros((self.hood.n_cells, len(TRACKED)))
+        self._ended: list[tuple] = []   # per month: (cells, start months, end month) of the spells that ended
 
     def step(self):
         year, month = divmod(self.month_abs, 12)
@@ -105,9 +110,13 @@ class TrackedModel(LangerThuisModel):
         t = self._track
         t[:, 0] += np.bincount(cell[ended], minlength=n)
         t[:, 1] += np.bincount(cell[ended], weights=r.view("months_home")[ended].astype(float), minlength=n)
+        if ended.any():
+            self._ended.append((cell[ended], self.month_abs - r.view("months_home")[ended].astype(np.int64),
+                                self.month_abs))
         if month == 6:
             self._july(cell, res)
         if month == 11:
+            t[:, 10] = self.hood.stock.sum(axis=1)    # free adapted dwellings at the end of the year
             self.tracked[year] = t.copy()
             t[:] = 0.0
 
@@ -125,6 +134,18 @@ class TrackedModel(LangerThuisModel):
         for k, v in ((6, need), (7, need * need), (8, w), (9, need * w)):
             t[:, k] += np.bincount(c, weights=v, minlength=n)
 
+    def spells(self) -> pd.DataFrame:
+        """Every spell at home after a first package in the run: cell, start, end (absolute months, end
+        exclusive) and event (1: ended by admission or death; 0: still at home now, censored)."""
+        r = self.residents
+        open_ = (r.view("residence") == HOME) & ((r.view("flags") & PKG_IN_RUN) != 0)
+        parts = [pd.DataFrame({"cell": c, "start": st, "end": np.full(len(c), e), "event": 1})
+                 for c, st, e in self._ended]
+        parts.append(pd.DataFrame({"cell": r.view("cell")[open_].astype(np.int64),
+                                   "start": self.month_abs - r.view("months_home")[open_].astype(np.int64),
+                                   "end": self.month_abs, "event": 0}))
+        return pd.concat(parts, ignore_index=True)
+
     def cells_by_year(self) -> pd.DataFrame:
         """Per year and cell: the model's cell map plus the TRACKED columns."""
         frames = []
@@ -139,10 +160,12 @@ def _load(item) -> dict:
     return dict(item) if isinstance(item, dict) else load_scenario(item)
 
 
-def paired_scenarios(scenarios: list, replicates: int | None = None) -> list[dict]:
+def paired_scenarios(scenarios: list, replicates: int | None = None, effect_priors: bool | None = True) -> list[dict]:
     """Load (or copy) the scenarios and give them all the first one's seed and one number of replicates
     (``replicates`` or the first scenario's). Names are made unique (``name#2``) so a scenario can be
-    compared with itself."""
+    compared with itself. ``effect_priors`` (True by default) draws the effect sizes from their priors per
+    replicate in every scenario alike (the same draw for replicate r of each: paired); None keeps the first
+    scenario's setting for all."""
     from sim.model.scenario import resolve_scenario
 
     loaded = [_load(s) for s in scenarios]       # every scenario is checked before anything runs
@@ -161,7 +184,9 @@ def paired_scenarios(scenarios: list, replicates: int | None = None) -> list[dic
         seen[s["name"]] = seen.get(s["name"], 0) + 1
         name = s["name"] if seen[s["name"]] == 1 else f"{s['name']}#{seen[s['name']]}"
         file = s.get("_file", "<dict>")
-        paired = resolve_scenario(dict(s, seed=first["seed"], replicates=n, name=name), file=file)
+        priors = first.get("effect_priors", False) if effect_priors is None else bool(effect_priors)
+        paired = resolve_scenario(dict(s, seed=first["seed"], replicates=n, name=name, effect_priors=priors),
+                                  file=file)
         paired["_file"] = file
         out.append(paired)
     return out
@@ -174,7 +199,21 @@ def default_window(scenarios: list[dict]) -> tuple[int, int]:
 
 
 # ----------------------------------------------------------------------------- summaries
-def window_values(table: pd.DataFrame, cells: pd.DataFrame, window) -> pd.DataFrame:
+def km_window(spells: pd.DataFrame, window, horizon: int = HORIZON_MONTHS) -> pd.DataFrame:
+    """Per scenario and replicate: the Kaplan-Meier restricted mean months at home (``MONTHS_KM``) of the
+    spells seen in the window (left-truncated at its start, censored at its end) and the number of spells
+    that started in it (``spells_started``)."""
+    rows = []
+    for (scenario, replicate), g in spells.groupby(["scenario", "replicate"], sort=False):
+        w = window_spells(g, window)
+        rows.append({"scenario": scenario, "replicate": replicate,
+                     MONTHS_KM: restricted_mean(w.entry, w.exit, w.event, horizon),
+                     "spells_started": int((w.entry == 0).sum())})
+    return pd.DataFrame(rows, columns=["scenario", "replicate", MONTHS_KM, "spells_started"]).set_index(
+        ["scenario", "replicate"])
+
+
+def window_values(table: pd.DataFrame, cells: pd.DataFrame, window, spells: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per scenario, replicate and outcome: the window value (see the module docstring).
 
     ``table``: tidy indicators; ``cells``: cells_by_year (for the spells behind the months at home).
@@ -190,10 +229,15 @@ def window_values(table: pd.DataFrame, cells: pd.DataFrame, window) -> pd.DataFr
         ["spells_ended", "spell_months"]].sum()
     per_rep[MONTHS] = (c.spell_months / c.spells_ended.where(c.spells_ended > 0)).reindex(per_rep.index)
     per_rep["spells_ended"] = c.spells_ended.reindex(per_rep.index)
+    helpers = ["spells_ended", "cost_total_eur"]
+    if spells is not None:
+        km = km_window(spells, window).reindex(per_rep.index)
+        per_rep[MONTHS_KM], per_rep["spells_started"] = km[MONTHS_KM], km["spells_started"]
+        helpers.append("spells_started")
     wide = wide.reset_index()
     per_rep["cost_total_eur"] = (wide.cost_total_per_capita * wide.inhabitants).groupby(
         [wide.scenario, wide.replicate]).sum()
-    keep = [o for o in OUTCOMES if o in per_rep.columns] + ["spells_ended", "cost_total_eur"]
+    keep = [o for o in OUTCOMES if o in per_rep.columns] + helpers
     return per_rep[keep].rename_axis(columns="outcome").stack().rename("value").reset_index()
 
 
@@ -210,18 +254,30 @@ def paired_summary(per_rep: pd.DataFrame, order: list[str], outcomes=None) -> pd
         for s in order:
             m, p5, p95 = band(w[s])
             d, d5, d95 = band(w[s] - w[order[0]])   # paired: same replicate, same random numbers
+            n = int(w[s].notna().sum())
             rows.append({"scenario": s, "outcome": outcome, "mean": m, "p5": p5, "p95": p95,
-                         "diff_mean": d, "diff_p5": d5, "diff_p95": d95, "replicates": int(w[s].notna().sum())})
+                         "diff_mean": d, "diff_p5": d5, "diff_p95": d95, "replicates": n,
+                         "interval": interval_kind(n)})
     return pd.DataFrame(rows)
+
+
+def interval_kind(n: int) -> str:
+    """What p5-p95 of ``n`` replicates is: a 90 % interval from MIN_REPLICATES_90 runs on, else the range
+    of a handful of runs (5th and 95th percentiles of 3 runs are nearly their minimum and maximum)."""
+    return "90%" if n >= MIN_REPLICATES_90 else f"range of {n} runs, not a 90% interval"
 
 
 def cost_per_month_gained(per_rep: pd.DataFrame, order: list[str]) -> pd.DataFrame:
     """Extra cost, extra months at home and their ratio per scenario against the first (module docstring)."""
     w = per_rep.pivot_table(index="replicate", columns=["outcome", "scenario"], values="value", dropna=False)
     first, rows = order[0], []
+    survival = (MONTHS_KM, first) in w.columns
     for s in order:
         cost = w["cost_total_eur", s] - w["cost_total_eur", first]
-        months = w["spells_ended", s] * (w[MONTHS, s] - w[MONTHS, first])
+        if survival:   # the first scenario's new spells, each living the difference in expected months at home
+            months = w["spells_started", first] * (w[MONTHS_KM, s] - w[MONTHS_KM, first])
+        else:
+            months = w["spells_ended", s] * (w[MONTHS, s] - w[MONTHS, first])
         ratio = cost / months
         mean_months = months.mean()
         # an interval only when every replicate gains months: otherwise the ratio is unbounded
@@ -301,8 +357,8 @@ class Comparison:
     """
 
     def __init__(self, scenarios, replicates: int | None = None, window=None, from_year=None, to_year=None,
-                 progress: bool = True):
-        self.scenarios = paired_scenarios(list(scenarios), replicates)
+                 progress: bool = True, effect_priors: bool | None = True):
+        self.scenarios = paired_scenarios(list(scenarios), replicates, effect_priors)
         self.order = [s["name"] for s in self.scenarios]
         lo, hi = window or default_window(self.scenarios)
         lo, hi = int(from_year if from_year is not None else lo), int(to_year if to_year is not None else hi)
@@ -312,7 +368,7 @@ class Comparison:
                                f"with from <= to, found {lo}-{hi}")
         self.window = (lo, hi)
         self.progress = progress
-        self.table = self.cells = None
+        self.table = self.cells = self.spells = None
         self.wall_time = 0.0
 
     @property
@@ -323,15 +379,18 @@ class Comparison:
         """Every scenario x replicate, replicate r of each with the same seed and replicate number."""
         from sim.studies.runner import run_model
         started = time.perf_counter()
-        tables, cells = [], []
+        tables, cells, spells = [], [], []
         runs = [(s, r) for r in range(self.replicates) for s in self.scenarios]
         for s, r in tqdm(runs, desc="compare", unit="run", disable=not self.progress):
             model = run_model(s, r, engine=TrackedModel)
             tables.append(model.indicators())
             cells.append(model.cells_by_year().assign(scenario=s["name"], replicate=r))
+            spells.append(model.spells().assign(scenario=s["name"], replicate=r))
         self.table = pd.concat(tables, ignore_index=True)
+        self.spells = pd.concat(spells, ignore_index=True)
         c = pd.concat(cells, ignore_index=True)
         self.cells = c[["scenario", "replicate", "year"] + [k for k in c.columns if k not in ("scenario", "replicate", "year")]]
+        self._ledger_cache = None
         self.wall_time = time.perf_counter() - started
         return self
 
@@ -341,7 +400,7 @@ class Comparison:
 
     def window_values(self) -> pd.DataFrame:
         self._need_run()
-        return window_values(self.table, self.cells, self.window)
+        return window_values(self.table, self.cells, self.window, self.spells)
 
     def summary(self) -> pd.DataFrame:
         """The comparison table: key outcomes and costs, then extra cost, extra months, cost per month."""
@@ -351,11 +410,49 @@ class Comparison:
         out["from_year"], out["to_year"] = self.window
         return out
 
+    # ---- who pays and who saves (sim.studies.ledger)
+    def _paired_ledger(self):
+        from sim.studies import ledger
+        self._need_run()
+        if getattr(self, "_ledger_cache", None) is None:
+            spending = ledger.party_spending(self.table, self.cells, self.scenarios, self.window)
+            self._ledger_cache = ledger.paired_ledger(spending, self.order)
+        return self._ledger_cache
+
+    def ledger(self) -> pd.DataFrame:
+        """Per scenario after the first, party and year: paid, saved, net (mean; net 5-95 %), replicates;
+        euros a year for the municipality, undiscounted, relative to the first scenario (``ledger.csv``)."""
+        from sim.studies.ledger import ledger_table
+        return ledger_table(self._paired_ledger())
+
+    def ledger_summary(self) -> pd.DataFrame:
+        """Per scenario after the first and party: discounted NPV (mean, 5-95 %), break-even year, replicates
+        (``ledger_summary.csv``)."""
+        from sim.studies.ledger import ledger_summary
+        return ledger_summary(self._paired_ledger(), self.window[0])
+
+    def evaluation(self) -> pd.DataFrame:
+        """The economic evaluation (sim.studies.ledger.evaluation): societal NPV, discounted months at home
+        gained (Kaplan-Meier), cost per month gained, with unmet need and carer strain next to them."""
+        from sim.model.parameters import make_params
+        from sim.studies import ledger
+        rate = make_params(self.scenarios[0].get("parameters")).discount_rate_effects
+        km = km_window(self.spells, self.window)
+        months = ledger.discounted_months_gained(self.spells, km, self.order, self.window, rate)
+        summary = paired_summary(self.window_values(), self.order, list(OUTCOMES))
+        return ledger.evaluation(self._paired_ledger(), months, summary, self.order, self.window[0])
+
     def area(self, area, window=None) -> pd.DataFrame:
         """Area outcomes over the window (or ``window``), summarised like ``summary``."""
         self._need_run()
         cells = area_cells(area, self.scenarios)
-        return paired_summary(area_window(self.cells, cells, window or self.window), self.order)
+        window = window or self.window
+        per_rep = area_window(self.cells, cells, window)
+        height = self.scenarios[0]["municipality"]["grid"]["height"]
+        inside = self.spells.cell.isin([x * height + y for x, y in cells])
+        km = km_window(self.spells[inside], window)[[MONTHS_KM]]
+        km = km.rename_axis(columns="outcome").stack().rename("value").reset_index()
+        return paired_summary(pd.concat([km, per_rep], ignore_index=True), self.order)
 
     def last_cells(self) -> pd.DataFrame:
         """Per scenario, replicate and cell: the last year's cell map (with the tracked columns)."""

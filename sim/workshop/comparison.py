@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ import pandas as pd
 
 from sim.errors import InputError
 from sim.model.indicators import COST_PAYERS, cost_indicator
-from sim.studies.compare import COST_PER_MONTH, KEY_OUTCOMES, OUTCOMES, Comparison, area_cells
+from sim.studies.compare import COST_PER_MONTH, KEY_OUTCOMES, MIN_REPLICATES_90, OUTCOMES, Comparison, area_cells
 from sim.studies.summary import replicate_summary
 from sim.workshop.labels import LANGUAGES, label, number, text
 
@@ -52,7 +53,8 @@ def _grid(n, per_row=4, size=(3.6, 2.8)):
 
 
 def fig_timeseries(table, order, window, lang):
-    outcomes = KEY_OUTCOMES + ("cost_total_per_capita",)
+    present = set(table.indicator)   # outcomes of the comparison only (months at home by survival) have no series
+    outcomes = [o for o in KEY_OUTCOMES + ("cost_total_per_capita",) if o in present]
     fig, axes = _grid(len(outcomes))
     for ax, outcome in zip(axes, outcomes):
         bands = replicate_summary(table[table.indicator == outcome], ["scenario", "year"])
@@ -119,6 +121,117 @@ def fig_maps(cells_last, order, year, lang):
     return fig
 
 
+# ----------------------------------------------------------------------------- the ledger (issue 13)
+def _money(x) -> str:
+    return number(x) if not np.isfinite(x) or abs(x) < 1e6 else f"{x / 1e6:,.1f} M"
+
+
+def fig_ledger(ledger, summary, order, window, lang):
+    """Per scenario after the first: NPV per party (mean, 90 % interval) and the cumulative discounted mean
+    net per party over the years."""
+    plt = _plt()
+    from sim.studies.ledger import PARTIES, discount
+    others = order[1:]
+    fig, axes = plt.subplots(max(1, len(others)), 2, figsize=(12, 3.8 * max(1, len(others))), squeeze=False)
+    for row, s in zip(axes, others):
+        d = summary[summary.scenario == s].set_index("party").reindex(list(PARTIES))
+        err = np.vstack([(d.npv_mean - d.npv_p5).clip(lower=0), (d.npv_p95 - d.npv_mean).clip(lower=0)])
+        colors = ["C2" if v >= 0 else "C3" for v in d.npv_mean.fillna(0)]
+        row[0].barh(range(len(PARTIES)), d.npv_mean, xerr=err, color=colors, capsize=3)
+        row[0].set_yticks(range(len(PARTIES)), [label(p, lang) for p in PARTIES], fontsize=8)
+        row[0].axvline(0, color="black", linewidth=0.7)
+        row[0].invert_yaxis()
+        row[0].set_xlabel(label("ledger_npv_axis", lang), fontsize=8)
+        row[0].set_title(text("title_ledger", lang, scenario=s, first=order[0]), fontsize=9)
+        g = ledger[ledger.scenario == s]
+        for k, party in enumerate(PARTIES):
+            q = g[g.party == party].sort_values("year")
+            cum = discount(q.net_mean, q.year, 0.04, window[0]).cumsum()
+            row[1].plot(q.year, cum, color=f"C{k}", label=label(party, lang))
+        row[1].axhline(0, color="black", linewidth=0.7)
+        row[1].set_ylabel(label("ledger_cum_axis", lang), fontsize=8)
+        row[1].set_xlabel(label("year", lang), fontsize=8)
+        row[1].legend(fontsize=7)
+        for ax in row:
+            ax.tick_params(labelsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def fig_breakeven(table, lang):
+    """NPV per party and for society against the effect scale (sim.studies.breakeven), one panel a scenario."""
+    from sim.studies.breakeven import SOCIETY
+    from sim.studies.ledger import PARTIES
+    scenarios = list(dict.fromkeys(table.scenario))
+    fig, axes = _grid(max(1, len(scenarios)), per_row=2, size=(6.0, 4.2))
+    for ax, s in zip(axes, scenarios):
+        g = table[table.scenario == s]
+        for k, party in enumerate(PARTIES + (SOCIETY,)):
+            q = g[g.party == party].sort_values("scale")
+            style = dict(color="black", linewidth=2.2) if party == SOCIETY else dict(color=f"C{k}")
+            ax.plot(q.scale, q.npv_mean, marker="o", markersize=3, label=label(party, lang), **style)
+            ax.fill_between(q.scale, q.npv_p5, q.npv_p95, alpha=0.10, linewidth=0, color=style["color"])
+        ax.axhline(0, color="black", linewidth=0.7)
+        ax.set_xlabel(label("effect_scale", lang), fontsize=8)
+        ax.set_ylabel(label("ledger_npv_axis", lang), fontsize=8)
+        ax.set_title(text("title_breakeven", lang, scenario=s), fontsize=9)
+        ax.tick_params(labelsize=7)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def split_incentive_text(summary, scenario, lang="en") -> str:
+    """One paragraph: who pays more than they get back, who gains, and the societal NPV."""
+    from sim.studies.ledger import split_incentive
+    si = split_incentive(summary, scenario)
+    names = lambda keys: ", ".join(label(k, lang) for k in keys) or label("nobody", lang)
+    amounts = lambda keys: "; ".join(f"{label(k, lang)} {_money(si['npv'][k])}" for k in keys) or "–"
+    return text("split_incentive", lang, scenario=scenario, losers=names(si["losers"]),
+                pay_verb="s" if len(si["losers"]) == 1 else "", they="it" if len(si["losers"]) == 1 else "they",
+                loss=amounts(si["losers"]), gainers=names(si["gainers"]),
+                gain_verb="s" if len(si["gainers"]) == 1 else "", gain=amounts(si["gainers"]),
+                society=_money(si["society"]))
+
+
+def ledger_markdown(summary, evaluation, order, window, replicates, lang="en", scales=None) -> str:
+    """The ledger section: NPV and break-even year per party, the split incentive, the evaluation."""
+    from sim.studies.compare import interval_kind
+    from sim.studies.ledger import PARTIES
+    lines = [f"## {label('ledger_section', lang)}", "",
+             text("ledger_note", lang, first=order[0], years=f"{window[0]}-{window[1]}", y0=window[0],
+                  replicates=replicates, interval=interval_kind(replicates)), ""]
+    head = [label("party", lang)] + [f"{s}: {label('npv', lang)}" for s in order[1:]] + \
+           [f"{s}: {label('breakeven_year', lang)}" for s in order[1:]]
+    lines += ["| " + " | ".join(head) + " |", "|---|" + "---|" * (len(head) - 1)]
+    for party in PARTIES:
+        cells = []
+        for s in order[1:]:
+            r = summary[(summary.scenario == s) & (summary.party == party)].iloc[0]
+            cells.append(f"{_money(r.npv_mean)} [{_money(r.npv_p5)}, {_money(r.npv_p95)}]")
+        for s in order[1:]:
+            be = summary[(summary.scenario == s) & (summary.party == party)].iloc[0].breakeven_year
+            cells.append(label("never", lang) if pd.isna(be) else str(int(be)))
+        lines.append(f"| {label(party, lang)} | " + " | ".join(cells) + " |")
+    lines.append("")
+    for s in order[1:]:
+        lines += [split_incentive_text(summary, s, lang), ""]
+    lines += [f"## {label('evaluation_section', lang)}", "",
+              "| " + label("outcome", lang) + " | " + " | ".join(order[1:]) + " |", "|---|" + "---|" * len(order[1:])]
+    for outcome in dict.fromkeys(evaluation.outcome):
+        d = evaluation[evaluation.outcome == outcome].set_index("scenario")
+        cells = [f"{number(d.loc[s, 'mean'])} [{number(d.loc[s, 'p5'])}, {number(d.loc[s, 'p95'])}]" for s in order[1:]]
+        lines.append(f"| {label(outcome, lang)} | " + " | ".join(cells) + " |")
+    if scales is not None:
+        lines += ["", f"### {label('breakeven_scale', lang)}", "", "| " + label("party", lang) + " | " + " | ".join(order[1:]) + " |",
+                  "|---|" + "---|" * len(order[1:])]
+        for party in dict.fromkeys(scales.party):
+            d = scales[scales.party == party].set_index("scenario").breakeven_scale
+            lines.append(f"| {label(party, lang)} | " + " | ".join(
+                "–" if pd.isna(d.get(s)) else f"{d[s]:.2f}" for s in order[1:]) + " |")
+    return "\n".join(lines + [""])
+
+
 def comparison_markdown(summary, order, window, replicates, lang="en") -> str:
     nl = lang == "nl"
     first = order[0]
@@ -131,6 +244,11 @@ def comparison_markdown(summary, order, window, replicates, lang="en") -> str:
                f"scenario uses the same seed and replicate number as {first}. Each cell: mean over replicates "
                f"[90 % interval, 5th–95th percentile]. Differences from {first} are computed per replicate "
                f"(paired), then summarised."), ""]
+    if replicates < MIN_REPLICATES_90:
+        lines += [(f"**Let op:** {replicates} replicaties: de 'intervallen' zijn het bereik van {replicates} runs, geen "
+                   f"90 %-intervallen (daarvoor zijn er minstens {MIN_REPLICATES_90} nodig).") if nl else
+                  (f"**Note:** {replicates} replicates: the 'intervals' are the range of {replicates} runs, not 90 % "
+                   f"intervals (those need at least {MIN_REPLICATES_90})."), ""]
 
     others = order[1:] or order
 
@@ -166,19 +284,28 @@ def comparison_markdown(summary, order, window, replicates, lang="en") -> str:
 
 
 def markdown(c: Comparison, lang: str = "en", summary: pd.DataFrame | None = None) -> str:
-    """The comparison as markdown tables (``summary``: ``c.summary()`` when not given)."""
+    """The comparison as markdown tables (``summary``: ``c.summary()`` when not given), with the ledger."""
     summary = c.summary() if summary is None else summary
-    return comparison_markdown(summary, c.order, c.window, c.replicates, lang)
+    out = comparison_markdown(summary, c.order, c.window, c.replicates, lang)
+    if len(c.order) > 1:
+        out += "\n" + ledger_markdown(c.ledger_summary(), c.evaluation(), c.order, c.window, c.replicates, lang,
+                                      getattr(c, "breakeven_scales", None))
+    return out
 
 
 def figures(c: Comparison, lang: str = "en", summary: pd.DataFrame | None = None) -> dict:
     """The figures as {file name: matplotlib figure}."""
     summary = c.summary() if summary is None else summary
     year = int(c.cells.year.max())
-    return {"timeseries.png": fig_timeseries(c.table, c.order, c.window, lang),
-            "differences.png": fig_differences(summary, c.order, c.window, lang),
-            "costs_by_payer.png": fig_costs(summary, c.order, c.window, lang),
-            "maps.png": fig_maps(c.last_cells(), c.order, year, lang)}
+    out = {"timeseries.png": fig_timeseries(c.table, c.order, c.window, lang),
+           "differences.png": fig_differences(summary, c.order, c.window, lang),
+           "costs_by_payer.png": fig_costs(summary, c.order, c.window, lang),
+           "maps.png": fig_maps(c.last_cells(), c.order, year, lang)}
+    if len(c.order) > 1:
+        out["ledger.png"] = fig_ledger(c.ledger(), c.ledger_summary(), c.order, c.window, lang)
+    if getattr(c, "breakeven", None) is not None:
+        out["breakeven.png"] = fig_breakeven(c.breakeven, lang)
+    return out
 
 
 def save(c: Comparison, out, lang: str = "en", areas=(), force: bool = False) -> Path:
@@ -196,6 +323,13 @@ def save(c: Comparison, out, lang: str = "en", areas=(), force: bool = False) ->
         c.last_cells().to_parquet(tmp / "neighbourhoods.parquet", index=False)
         c.cells.to_parquet(tmp / "cells_by_year.parquet", index=False)
         labelled(summary, lang).to_csv(tmp / "comparison.csv", index=False)
+        c.ledger().to_csv(tmp / "ledger.csv", index=False)                # every comparison, empty for one scenario
+        c.ledger_summary().to_csv(tmp / "ledger_summary.csv", index=False)
+        if len(c.order) > 1:
+            c.evaluation().to_csv(tmp / "evaluation.csv", index=False)
+        if getattr(c, "breakeven", None) is not None:
+            c.breakeven.to_csv(tmp / "breakeven.csv", index=False)
+            c.breakeven_scales.to_csv(tmp / "breakeven_scales.csv", index=False)
         (tmp / "comparison.md").write_text(markdown(c, lang, summary), encoding="utf-8")
         for name, table in area_tables.items():
             labelled(table, lang).to_csv(tmp / f"area_{name}.csv", index=False)
@@ -218,6 +352,11 @@ def register(sub):
     p.add_argument("--lang", choices=LANGUAGES, default="en", help="language of labels (default en)")
     p.add_argument("--area", action="append", default=[], metavar="NAME",
                    help="also write area_NAME.csv: outcomes inside a scenario area (repeatable)")
+    p.add_argument("--fixed-effects", action="store_true",
+                   help="run the effect sizes at their defaults instead of drawing them from their priors per replicate")
+    p.add_argument("--breakeven", action="store_true",
+                   help="also run the break-even analysis: NPV per party against the size of the uncertain effects "
+                        "(breakeven.csv, breakeven_scales.csv, breakeven.png)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=main)
 
@@ -234,10 +373,17 @@ def check_args(args) -> None:
 
 def main(args) -> int:
     c = Comparison(args.scenario, replicates=args.replicates, from_year=args.from_year, to_year=args.to_year,
-                   progress=not args.no_progress)   # bad input stops here: nothing written
+                   progress=not args.no_progress, effect_priors=not args.fixed_effects)   # bad input stops here
     for name in args.area:
         area_cells(name, c.scenarios)                                  # ... and so does a bad area name
     c.run()
+    if c.replicates < MIN_REPLICATES_90:
+        print(f"warning: {c.replicates} replicate(s): the intervals are the range of {c.replicates} runs, not 90 % "
+              f"intervals (use --replicates {MIN_REPLICATES_90} or more)", file=sys.stderr)
+    if args.breakeven:
+        from sim.studies import breakeven
+        c.breakeven = breakeven.run(c.scenarios, c.replicates, c.window, progress=not args.no_progress)
+        c.breakeven_scales = breakeven.breakeven_scales(c.breakeven)
     save(c, args.out, lang=args.lang, areas=args.area, force=getattr(args, "force", False))
     print(f"wrote {os.fspath(args.out)}: {len(c.order)} scenarios x {c.replicates} replicate(s), "
           f"years {c.window[0]}-{c.window[1]}, in {c.wall_time:.1f} s")

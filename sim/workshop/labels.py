@@ -121,6 +121,63 @@ TEXTS = {
 }
 
 
+# ---- issue 13: the parties of the ledger (sim.studies.ledger.PARTIES) and its texts, en/nl
+PARTIES = {
+    "municipality": ("municipality (Wmo)", "gemeente (Wmo)"),
+    "care_office": ("care office (Wlz)", "zorgkantoor (Wlz)"),
+    "care_insurer": ("health insurer (Zvw)", "zorgverzekeraar (Zvw)"),
+    "housing_association": ("housing association", "woningcorporatie"),
+    "clients": ("clients", "cliënten"),
+    "carers": ("informal carers (hours valued)", "mantelzorgers (uren gewaardeerd)"),
+}
+LEDGER_TEXTS = {
+    "months_at_home_km": ("Months at home within 10 years of a first package (Kaplan-Meier)",
+                          "Maanden thuis binnen 10 jaar na een eerste indicatie (Kaplan-Meier)"),
+    "society_npv_eur": ("Societal net present value (EUR, costs at 4 %)", "Maatschappelijke netto contante waarde (EUR, kosten 4 %)"),
+    "months_at_home_gained_discounted": ("Months at home gained (discounted at 1.5 %)",
+                                         "Gewonnen maanden thuis (verdisconteerd 1,5 %)"),
+    "cost_per_month_at_home_gained": ("Net cost per month at home gained (EUR)", "Netto kosten per gewonnen maand thuis (EUR)"),
+    "change_unmet_need_share": ("Change in unmet care need (share)", "Verandering onvervulde zorgvraag (aandeel)"),
+    "change_carers_overburdened_share": ("Change in overburdened carers (share)",
+                                         "Verandering overbelaste mantelzorgers (aandeel)"),
+    "change_mantelzorg_hours_per_1000": ("Change in informal care hours per 1,000", "Verandering uren mantelzorg per 1.000"),
+    "party": ("party", "partij"),
+    "npv": ("NPV (EUR, 90 % interval)", "NCW (EUR, 90 %-interval)"),
+    "breakeven_year": ("break-even year", "terugverdienjaar"),
+    "never": ("never", "nooit"),
+    "title_ledger": ("Who pays and who saves: {scenario} against {first}", "Wie betaalt en wie bespaart: {scenario} tegenover {first}"),
+    "ledger_npv_axis": ("net present value, EUR (costs discounted at 4 %)", "netto contante waarde, EUR (kosten verdisconteerd 4 %)"),
+    "ledger_cum_axis": ("cumulative discounted net, EUR", "cumulatief verdisconteerd saldo, EUR"),
+    "ledger_section": ("Who pays and who saves", "Wie betaalt en wie bespaart"),
+    "evaluation_section": ("Economic evaluation", "Economische evaluatie"),
+    "ledger_note": (
+        "Per party, relative to {first} in the same replicate: paid = its investments (capital annualised over its "
+        "lifetime at 4 %, running costs), saved = the fall in everything else it spends (care billed by use, own "
+        "contributions, vacancy, informal care hours at EUR 14 an hour); net = saved - paid. NPV: yearly nets "
+        "{years} discounted at 4 % to {y0} (Zorginstituut 2016 guideline). {replicates} replicates; {interval}.",
+        "Per partij, ten opzichte van {first} in dezelfde replicatie: betaald = de eigen investeringen (kapitaal "
+        "over de levensduur verdeeld tegen 4 %, lopende kosten), bespaard = de daling van al het andere dat de partij "
+        "uitgeeft (zorg naar gebruik, eigen bijdragen, leegstand, mantelzorguren tegen EUR 14 per uur); saldo = "
+        "bespaard - betaald. NCW: jaarlijkse saldi {years} verdisconteerd tegen 4 % naar {y0} (richtlijn Zorginstituut "
+        "2016). {replicates} replicaties; {interval}."),
+    "split_incentive": (
+        "Split incentive in {scenario}: {losers} pay{pay_verb} more than {they} get back ({loss}), while {gainers} "
+        "gain{gain_verb} ({gain}); for society as a whole the net present value is {society}.",
+        "Gesplitste prikkel in {scenario}: {losers} betaalt meer dan terugkomt ({loss}), terwijl {gainers} wint "
+        "({gain}); voor de samenleving als geheel is de netto contante waarde {society}."),
+    "nobody": ("nobody", "niemand"),
+    "title_breakeven": ("Break-even: NPV against the size of the uncertain effects ({scenario})",
+                        "Terugverdienen: NCW tegen de grootte van de onzekere effecten ({scenario})"),
+    "effect_scale": ("effect scale (0 = no effect, 1 = the parameters' default sizes)",
+                     "effectschaal (0 = geen effect, 1 = de standaardgrootte van de parameters)"),
+    "society": ("society", "samenleving"),
+    "breakeven_scale": ("Break-even effect scale: how large the uncertain effects must be, relative to their default "
+                        "sizes, for the NPV to reach 0 (– : not within 0-2)",
+                        "Terugverdienschaal: hoe groot de onzekere effecten moeten zijn, ten opzichte van hun "
+                        "standaardgrootte, voor een NCW van 0 (– : niet binnen 0-2)"),
+}
+
+
 def _pick(pair, lang: str) -> str:
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
@@ -131,7 +188,7 @@ def label(key: str, lang: str = "en") -> str:
     """The label of an indicator, payer or text key in ``lang`` ('en' or 'nl')."""
     if key in PAYERS:
         return _pick((PAYERS[key].en, PAYERS[key].nl), lang)
-    for table in (INDICATOR_LABELS, TEXTS):
+    for table in (INDICATOR_LABELS, TEXTS, PARTIES, LEDGER_TEXTS):
         if key in table:
             return _pick(table[key], lang)
     _pick(("", ""), lang)  # still refuse an unknown language

@@ -20,10 +20,11 @@ import pandas as pd
 
 import sim
 from sim.errors import InputError
-from sim.studies.compare import COST_OUTCOMES, COST_PER_MONTH
+from sim.studies.compare import COST_OUTCOMES, COST_PER_MONTH, interval_kind
 from sim.workshop.labels import LANGUAGES, ORGANISATIONS, PAYERS, TEXTS, label, number
 from sim.output import REPORT_SIGNATURE
 from sim.model.loader import InputFileError, read_text, short
+from sim.model.neighbourhoods import DOSE
 
 REQUIRED_COLUMNS = {"scenario", "outcome", "mean", "p5", "p95"}
 COSTS = COST_OUTCOMES
@@ -52,11 +53,13 @@ TEXT = {
     "all_cells": ("whole municipality", "hele gemeente"),
     "outcomes_h": ("Key outcomes", "Belangrijkste uitkomsten"),
     "outcomes_note": ("Years {years}. Each cell: mean over {n} replicates with its 90 % interval (5th-95th "
-                      "percentile) in brackets. The intervals show chance variation between replicate runs only, not "
-                      "the uncertainty of the parameters.",
+                      "percentile) in brackets ({interval}). Unless the comparison ran with --fixed-effects, every "
+                      "replicate draws the uncertain effect sizes from their priors, so the intervals hold what we do "
+                      "not know about the effects as well as chance variation between runs.",
                       "Jaren {years}. Per cel: gemiddelde over {n} replicaties met het 90 %-interval (5e-95e "
-                      "percentiel) tussen haken. De intervallen tonen alleen toevalsvariatie tussen de runs, niet de "
-                      "onzekerheid van de parameters."),
+                      "percentiel) tussen haken ({interval}). Tenzij de vergelijking met --fixed-effects liep, trekt "
+                      "elke replicatie de onzekere effectgroottes uit hun a-priori-verdeling, zodat de intervallen "
+                      "ook tonen wat we over de effecten niet weten, naast toevalsvariatie tussen de runs."),
     "diff_h": ("Difference from {first} (paired per replicate)", "Verschil met {first} (gepaard per replicatie)"),
     "costs_note": ("Euros per inhabitant per year (prices of 2015), mean over the years compared. Care is paid by "
                    "the Wlz (care offices), the Wmo (municipality) and the Zvw (health insurers); investments by "
@@ -99,9 +102,11 @@ def caveats(lang: str) -> list[str]:
         "(sim/model/parameters.yaml lists each value with its source or assumption). The effects of woonservicegebied "
         "building blocks are partly sized by assumption; a Rotterdam study found no effect of a comparable "
         "approach on quality of life.",
-        "Investment costs are the scenario files' own estimates; money is in euros of 2015, not discounted.",
-        "The intervals are chance variation between runs, not parameter uncertainty (see `langerthuis "
-        "sensitivity`).",
+        "Investment costs are the scenario files' own estimates, in euros of 2015; capital is spread over its "
+        "lifetime, and the ledger discounts costs at 4 % (Zorginstituut guideline 2016). Own contributions, "
+        "living costs, rents and the value of informal care in the ledger rest on stated assumptions.",
+        "The intervals hold chance variation between runs and the priors of the uncertain effect sizes; the "
+        "other parameters are fixed (see `langerthuis sensitivity`).",
         "Only residents aged 65+ and adults with a long-term care package are simulated, in a municipality that is "
         "a scaled copy of the Dutch age structure with synthetic neighbourhoods. Care capacity is a neighbourhood "
         "team's hours shared equally by all who need care there: there is no labour market for care staff.",
@@ -119,10 +124,11 @@ def caveats(lang: str) -> list[str]:
         "(sim/model/parameters.yaml noemt per waarde de bron of de aanname). De effecten van de bouwstenen van een "
         "woonservicegebied zijn deels op aanname gebaseerd; een Rotterdams onderzoek vond geen effect van een "
         "vergelijkbare aanpak op de kwaliteit van leven.",
-        "Investeringskosten zijn de schattingen uit de scenariobestanden; bedragen in euro's van 2015, niet "
-        "verdisconteerd.",
-        "De intervallen tonen toevalsvariatie tussen runs, niet de onzekerheid van parameters (zie `langerthuis "
-        "sensitivity`).",
+        "Investeringskosten zijn de schattingen uit de scenariobestanden, in euro's van 2015; kapitaal is over de "
+        "levensduur verdeeld en het kasboek verdisconteert kosten tegen 4 % (richtlijn Zorginstituut 2016). Eigen "
+        "bijdragen, woonlasten, huren en de waarde van mantelzorg in het kasboek berusten op vermelde aannames.",
+        "De intervallen tonen toevalsvariatie tussen runs en de a-priori-verdelingen van de onzekere "
+        "effectgroottes; de overige parameters liggen vast (zie `langerthuis sensitivity`).",
         "Alleen 65-plussers en volwassenen met een indicatie voor langdurige zorg worden gesimuleerd, in een "
         "gemeente die een geschaalde kopie is van de Nederlandse leeftijdsopbouw, met fictieve buurten. "
         "Zorgcapaciteit is het aantal uren van een buurtteam, gelijk verdeeld over wie er zorg nodig heeft: er is "
@@ -200,6 +206,15 @@ def _check_manifest(manifest, file: Path) -> None:
             for key in ("one_off", "yearly"):
                 if not _number(cost.get(key)):
                     fail(f"{at}.cost.{key}", "a number", short(cost.get(key)))
+            # what the investment's yearly cost is computed from (sim.model.neighbourhoods.investment_cost)
+            for key in ("one_off_per_unit", "yearly_per_unit"):
+                if key in cost and not _number(cost[key]):
+                    fail(f"{at}.cost.{key}", "a number", short(cost[key]))
+            lifetime = field(cost, "lifetime_years", f"{at}.cost.lifetime_years", (int,), "an integer from 1")
+            if lifetime != {} and lifetime < 1:
+                fail(f"{at}.cost.lifetime_years", "an integer from 1", short(lifetime))
+            if inv["type"] in DOSE and not _number(inv.get(DOSE[inv["type"]][0])):
+                fail(f"{at}.{DOSE[inv['type']][0]}", "a number (the investment's dose)", short(inv.get(DOSE[inv["type"]][0])))
             field(cost, "payer", f"{at}.cost.payer", str, "a payer", required=True)
             field(cost, "source", f"{at}.cost.source", str, "a string")
 
@@ -315,7 +330,8 @@ def _inhabitants(folder: Path) -> pd.Series | None:
 def _investment_payers(manifest: dict, window, lang: str, inhabitants: pd.Series | None) -> str:
     """Yearly investment spending per payer, per inhabitant, over the window, from the resolved scenarios
     (per inhabitant of each year, as the model's cost indicators are)."""
-    from sim.workshop.appcache import investment_by_payer
+    from sim.model.neighbourhoods import investment_cost_by_payer
+    from sim.model.parameters import make_params
 
     lo, hi = window
     rows, payers = [], ORGANISATIONS
@@ -325,14 +341,68 @@ def _investment_payers(manifest: dict, window, lang: str, inhabitants: pd.Series
         if not start or lo is None:
             continue
         per_year = {p: [] for p in payers}
+        rate = make_params(r.get("parameters") or {}).discount_rate_costs
         for year in range(int(lo), int(hi) + 1):
             n = inhabitants.get((s["name"], year), start) if inhabitants is not None else start
-            spent = investment_by_payer(r, year)
+            spent = investment_cost_by_payer(r.get("investments") or [], year, rate)   # as the model books it
             for p in payers:
                 per_year[p].append(spent.get(p, 0.0) / n)
         rows.append([escape(s["name"])] + [number(sum(v) / len(v)) for p, v in per_year.items()])
     head = [escape(label("scenario", lang))] + [escape(label(p, lang)) for p in payers]
     return _table(head, rows, "wide") if rows else ""
+
+
+def _ledger_section(folder: Path, order, window, n_rep, lang: str) -> str:
+    """Who pays and who saves (ledger_summary.csv, evaluation.csv of the folder): NPV and break-even year per
+    party, the split-incentive paragraph and the economic evaluation; empty without a ledger."""
+    from sim.workshop.comparison import ledger_markdown
+    files = [folder / "ledger_summary.csv", folder / "evaluation.csv"]
+    if len(order) < 2 or not all(f.is_file() for f in files):
+        return ""
+    from sim.studies.ledger import SUMMARY_COLUMNS
+    need = {files[0]: set(SUMMARY_COLUMNS), files[1]: {"scenario", "outcome", "mean", "p5", "p95"},
+            folder / "breakeven_scales.csv": {"scenario", "party", "breakeven_scale"}}
+    tables = {}
+    for f, columns in need.items():
+        if not f.is_file():
+            continue
+        try:
+            t = pd.read_csv(f)
+        except Exception as exc:  # any unreadable table: one line, no traceback
+            raise InputError(f"{f}: expected a table written by `langerthuis compare`, found "
+                             f"{' '.join(str(exc).split())[:80] or 'unreadable'}") from None
+        numeric = columns - {"scenario", "party", "outcome"}
+        bad = [c for c in numeric if c in t and not pd.api.types.is_numeric_dtype(t[c])]
+        if not columns <= set(t.columns) or bad:
+            raise InputError(f"{f}: expected columns {', '.join(sorted(columns))} (numbers in "
+                             f"{', '.join(sorted(numeric))}), found {', '.join(map(str, t.columns))[:80]}")
+        tables[f] = t
+    summary, evaluation = tables[files[0]], tables[files[1]]
+    scales = tables.get(folder / "breakeven_scales.csv")
+    from sim.studies.ledger import PARTIES
+    if summary.groupby("scenario").party.apply(lambda p: sorted(p) != sorted(PARTIES)).any():
+        raise InputError(f"{files[0]}: expected one row per scenario and party ({', '.join(PARTIES)}), found "
+                         f"{', '.join(map(str, dict.fromkeys(summary.party)))[:80]}")
+    if set(summary.scenario) != set(order[1:]) or set(evaluation.scenario) != set(order[1:]):
+        raise InputError(f"{files[0]}: expected the scenarios {', '.join(order[1:])}, found "
+                         f"{', '.join(map(str, dict.fromkeys(summary.scenario)))[:80]}")
+    md = ledger_markdown(summary, evaluation, order, window, n_rep, lang, scales)
+    html, rows = [], []
+    for line in md.splitlines() + [""]:
+        if line.startswith("|"):
+            if not set(line) <= set("|- "):
+                rows.append([escape(c.strip()) for c in line.strip("|").split("|")])
+            continue
+        if rows:
+            html.append(_table(rows[0], rows[1:], "wide"))
+            rows = []
+        if line.startswith("### "):
+            html.append(f"<h3>{escape(line[4:])}</h3>")
+        elif line.startswith("## "):
+            html.append(f"<h3>{escape(line[3:])}</h3>")
+        elif line.strip():
+            html.append(f"<p class='note'>{escape(line)}</p>")
+    return f"<section id='ledger'><h2>{escape(label('ledger_section', lang))}</h2>" + "".join(html[1:]) + "</section>"
 
 
 def _figure(path: Path) -> str:
@@ -383,7 +453,7 @@ def build_html(folder, lang: str | None = None) -> str:
     parts.append("</section>")
 
     parts.append(f"<section id='outcomes'><h2>{t('outcomes_h', lang)}</h2>"
-                 f"<p class='note'>{t('outcomes_note', lang, years=years, n=n_rep)}</p>"
+                 f"<p class='note'>{t('outcomes_note', lang, years=years, n=n_rep, interval=interval_kind(n_rep))}</p>"
                  f"<h3>{t('values', lang)}</h3>{_wide(table, key, order, 'mean', 'p5', 'p95', lang)}")
     if has_diff and len(order) > 1:
         parts.append(f"<h3>{escape(t('diff_h', lang, first=first))}</h3>"
@@ -403,6 +473,7 @@ def build_html(folder, lang: str | None = None) -> str:
                      f"{_wide(table, PER_MONTH, order[1:], 'mean', 'p5', 'p95', lang)}")
     parts.append("</section>")
 
+    parts.append(_ledger_section(folder, order, (lo, hi), n_rep, lang))
     parts.append(f"<section id='figures'><h2>{t('figures_h', lang)}</h2>"
                  f"{''.join(_figure(p) for p in figures)}</section>")
     parts.append(f"<section id='caveats'><h2>{t('caveats_h', lang)}</h2><ul>"

@@ -1,8 +1,10 @@
 """Decline of physical and cognitive functioning (0..1, 1 = no limitation).
 
 Faster with age (exponential), with a poor network and with unmet care need; slower for lifelong
-conditions (VG/LG/ZG/GGZ), in an adapted dwelling, with facilities nearby and inside a
-woonservicegebied (the damping effect, de Kam 2012). Acute events (stroke, fracture) cause jumps.
+conditions (VG/LG/ZG/GGZ), in an adapted dwelling (the route by which adaptations lower home care:
+Carnemolla & Bridge 2019 as an upper bound, de Kam 2012) and with facilities nearby. There is no
+separate woonservicegebied effect on decline: older people in the experimental areas were "about as
+healthy as elsewhere" (de Kam 2012, DOMAIN.md §3). Acute events (stroke, fracture) cause jumps.
 
 Draws: ``decline`` (noise on the physical loss), ``decline_shock`` (a jump), ``cognition`` (noise on
 the cognitive loss). Stores the new cognition; returns the new physical functioning unstored, as the
@@ -28,7 +30,7 @@ def tables(p) -> dict:
 
 
 @rule
-def decline_multiplier(p, sector, network, at_home, unmet, dwelling, facilities, wsg):
+def decline_multiplier(p, sector, network, at_home, unmet, dwelling, facilities):
     m = 1.0
     if sector == 1:
         m *= 1.0 + p.decline_package_vv
@@ -40,7 +42,6 @@ def decline_multiplier(p, sector, network, at_home, unmet, dwelling, facilities,
         if dwelling > 0:
             m *= 1.0 - p.decline_dwelling_adapted
         m *= 1.0 - p.decline_facilities * facilities
-        m *= 1.0 - p.decline_wsg_damping * wsg
     return m if m > 0.0 else 0.0
 
 
@@ -62,7 +63,7 @@ def month(p, tb, L, st, i, pm):
     ay = age_years(st, i)
     c = st.cell[i]
     mult = decline_multiplier(p, st.sector[i], np.float64(st.network[i]), st.residence[i] != INSTITUTION,
-                              np.float64(st.unmet[i]), st.dwelling[i], L.facilities[c], L.wsg[c])
+                              np.float64(st.unmet[i]), st.dwelling[i], L.facilities[c])
     phys, cog = decline_month(p, np.float64(st.phys[i]), np.float64(st.cog[i]), tb.decline_phys[ay],
                               tb.decline_cog[ay], mult, uniform(pm, S_DECLINE), uniform(pm, S_SHOCK),
                               uniform(pm, S_COG))

@@ -1,5 +1,6 @@
-"""Events: falls (fewer in adapted dwellings, Cochrane CD013258), hospital admissions (fewer with a
-woonservicegebied and early signalling), personal-alarm calls and crises when the alarm is not
+"""Events: falls (fewer in adapted dwellings, Cochrane CD013258), hospital admissions (fewer with early
+signalling by housing-association visits and the neighbourhood team: de Kam 2012 found fewer admissions,
+Cochrane CD013258 none from home-hazard reduction, so its prior includes no effect), personal-alarm calls and crises when the alarm is not
 answered within the time the resident needs (RIGO: 10 or 20-30 minutes).
 
 What an event does, all in ``month``: a fall (stream ``fall``) costs ``fall_phys_loss`` and may injure
@@ -42,9 +43,9 @@ def fall_probability_month(p, fall_annual, phys, at_home, dwelling):
 
 
 @rule
-def hospital_probability_month(p, hospital_annual, need, wsg, signalling):
+def hospital_probability_month(p, hospital_annual, need, signalling):
     rate = hospital_annual * (1.0 + p.hospital_frailty * need)
-    rate *= (1.0 - p.hospital_wsg_reduction * wsg) * (1.0 - p.hospital_signalling_reduction * signalling)
+    rate *= 1.0 - p.hospital_signalling_reduction * signalling
     return rate / 12.0
 
 
@@ -78,7 +79,7 @@ def month(p, tb, L, st, i, pm, phys, need, acc, cell_acc):
         cell_acc[c, C_FALLS] += 1
         if uniform(pm, S_INJURY) < p.fall_injury_hospital:
             hospital = True
-    if uniform(pm, S_HOSP) < hospital_probability_month(p, tb.hospital_annual[ay], need, L.wsg[c], L.signalling[c]):
+    if uniform(pm, S_HOSP) < hospital_probability_month(p, tb.hospital_annual[ay], need, L.signalling[c]):
         hospital = True
     crisis = False
     if at_home and has_alarm(p, need):

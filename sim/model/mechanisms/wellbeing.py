@@ -1,7 +1,8 @@
 """Well-being (0..1) and network quality. Well-being moves towards a target that falls with lost
-functioning, unmet need, a poor network and institution life; inside a woonservicegebied the loss
-from limitations is damped (de Kam 2012). Meeting places nearby strengthen the network; cognitive
-decline erodes it.
+functioning, unmet need, a poor network and institution life; where an investment runs organised
+activities at a meeting place the loss from limitations is damped (de Kam 2012: well-being falls more
+slowly as limitations grow; the Rotterdam integrated approach found no effect on quality of life, so the
+prior of the size includes none). Meeting places nearby strengthen the network; cognitive decline erodes it.
 
 Pass B, no draws, no counters: ``month`` updates the network (at home) and then well-being, from the
 float64 network just computed (not the float32 stored).
@@ -16,8 +17,8 @@ COUNTERS = ()
 
 
 @rule
-def wellbeing_month(p, wellbeing, phys, cog, unmet, network, in_institution, wsg):
-    damp = 1.0 - p.wellbeing_wsg_damping * wsg
+def wellbeing_month(p, wellbeing, phys, cog, unmet, network, in_institution, activities):
+    damp = 1.0 - p.wellbeing_activities_damping * activities
     target = 1.0 - (p.wellbeing_phys * (1.0 - phys) + p.wellbeing_cog * (1.0 - cog)) * damp
     target -= p.wellbeing_unmet * unmet + p.wellbeing_network * (1.0 - network)
     if in_institution:
@@ -43,5 +44,5 @@ def month(p, L, st, i, unmet):
         c = st.cell[i]
         network = network_month(p, network, cog, L.meeting_near[c])
         st.network[i] = np.float32(network)
-        wb = wellbeing_month(p, np.float64(st.wellbeing[i]), phys, cog, unmet, network, False, L.wsg[c])
+        wb = wellbeing_month(p, np.float64(st.wellbeing[i]), phys, cog, unmet, network, False, L.activities[c])
     st.wellbeing[i] = np.float32(wb)
