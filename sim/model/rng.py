@@ -21,7 +21,7 @@ M2 = 0x94D049BB133111EB
 # One id per random process (a stream). Never renumber: ids are part of the results.
 PROCESSES = ("mortality", "decline", "decline_shock", "cognition", "fall", "fall_injury", "hospital",
              "alarm_call", "crisis", "indication", "carer_breakdown", "carer_new", "adaptation",
-             "move", "admission_request", "split")
+             "move", "admission_request", "split", "access_notice", "access_intake")
 STREAM = {name: i for i, name in enumerate(PROCESSES)}
 
 
