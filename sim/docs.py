@@ -96,6 +96,7 @@ STEP_WHERE = {
     "events": "kernel pass A",
     "indications": "kernel pass A",
     "care demand": "kernel pass A",
+    "access route": "kernel pass A (`access.month`), model (`WmoBudget.ratio`) and kernel pass B",
     "supply": "model (ratio) and kernel pass B",
     "informal care": "kernel pass B",
     "dwelling": "kernel pass B",

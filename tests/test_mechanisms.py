@@ -12,6 +12,7 @@ from sim.model import rng
 from sim.model import state as S
 from sim.model.engines import kernel as K
 from sim.model.engines.reference import _Tables, f32, python_rules
+from sim.model.mechanisms import access as _access
 from sim.model.mechanisms import (care as _care, carers as _carers, census as _census, decline as _decline,
                                   events as _events, housing as _housing, mortality as _mortality,
                                   packages as _packages, policy as _policy, wellbeing as _wellbeing)
@@ -20,13 +21,13 @@ from sim.model.model import build_tables
 from sim.model.neighbourhoods import KernelLayers
 from sim.model.parameters import make_params
 
-MODULES = (_mortality, _decline, _events, _packages, _care, _carers, _housing, _policy, _wellbeing, _census)
+MODULES = (_mortality, _decline, _events, _packages, _care, _carers, _housing, _policy, _wellbeing, _census, _access)
 P = make_params({})
 MKEY = rng.month_key(rng.run_key(1, 0), 12 * 2015)
 DEFAULTS = dict(pid=0, age_months=70 * 12, sex=0, partner=0, ses=1, sector=0, level=0, phys=f32(0.8), cog=f32(0.9),
                 network=f32(0.5), carer=0, carer_hours=0.0, strain=0.0, dwelling=0, cell=0, residence=S.HOME,
                 months_home=0, inst_history=0, wellbeing=f32(0.7), waiting=0, unmet=0.0, flags=0,
-                indicated_month=0)
+                indicated_month=0, wmo_state=0, wmo_months=0, wmo_since=0)
 
 
 def residents(n=1, **fields) -> S.State:
@@ -487,7 +488,10 @@ def test_compiled_pass_a_falls_like_the_python_mechanism():
     st = people.state()
     acc = np.zeros((1, S.N_ACC), dtype=np.int64)
     cell_acc = np.zeros((1, model.hood.n_cells, S.N_CELL), dtype=np.int64)
-    K.pass_a(st, p, tb, model.hood.kernel_layers(), np.uint64(MKEY), 1.0, 24180, acc, cell_acc, 2048)
+    ax = _access.settings(model.budget, 24180, 1.0, 1.0, False)
+    K.pass_a(st, p, tb, model.hood.kernel_layers(), model.cuts, np.uint64(MKEY), model.split_key, 1.0, 24180, ax, acc,
+             cell_acc, 2048)
     assert st.phys.tolist() == [f32(0.8 - p.fall_phys_loss)] * 2 and st.age_months.tolist() == [841, 721]
-    assert counted(acc[0]) == {"falls_65plus": 1}
+    # (pass A's access route also counts the two residents' Wmo need: tests/test_access.py)
+    assert {k: v for k, v in counted(acc[0]).items() if k not in _access.COUNTERS} == {"falls_65plus": 1}
     assert cell_acc[0, 0, S.C_FALLS] == 2

@@ -112,6 +112,22 @@ def test_reference_equals_kernel_with_investments():
     assert stock_units > 0
 
 
+@pytest.mark.parametrize("access, budget", [
+    ({"route": "neighbourhood_team", "team_mandate": True}, {"cut": 0.25}),
+    ({"route": "kitchen_table", "intake_per_1000_month": 0.3}, {"cut": 0.3, "response": "stricter_access"}),
+])
+def test_reference_equals_kernel_with_an_access_route_and_a_budget(access, budget):
+    """Issue 14: the route's states, the intake's ratio and a binding Wmo budget, identical in both engines."""
+    from sim.model.scenario import resolve_scenario
+    sc = resolve_scenario(scenario(seed=5, start_year=2013, end_year=2016, access=access, budget=budget,
+                                   municipality=dict(BASE["municipality"], inhabitants=3000)))
+    kernel, ref = run_both(sc)
+    assert_same_indicators(kernel, ref)
+    df = kernel.indicators().pivot(index="indicator", columns="year", values="value")
+    assert df.loc["wmo_support_starts_per_1000", 2016] > 0 and df.loc["wmo_budget_per_capita", 2016] > 0
+    assert df.loc["unmet_need_share", 2016] > df.loc["unmet_need_share", 2014]   # the budget bound
+
+
 def test_reference_equals_kernel_without_reform():
     kernel, ref = run_both(scenario(seed=4, end_year=2012, policy=dict(BASE["policy"], schedule="none")))
     assert_same_indicators(kernel, ref)

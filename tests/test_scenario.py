@@ -18,7 +18,8 @@ from sim.model.scenario import INVESTMENT_TYPES, load_scenario, resolve_scenario
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BASELINE = SCENARIOS / "baseline.yaml"
 SHIPPED = ["baseline", "no_reform", "wsg_hardware", "wsg_software", "wsg_full", "wsg_citywide",
-           "carer_support", "housing_broker", "netherlands", "small"]
+           "carer_support", "housing_broker", "netherlands", "small",
+           "access_neighbourhood_team", "access_intake_voucher", "access_kitchen_table", "wmo_cut_25"]
 
 
 def write(directory: Path, name: str, text: str) -> Path:

@@ -36,7 +36,13 @@ ADDED_I12 = ("waiting_list_per_1000", "waiting_list_vv_per_1000", "waiting_month
              "admission_waiting_months_mean", "mortality_rate_nursing_home", "clients_young_sectors_per_1000",
              "young_client_exits_per_1000", "widowed_per_1000", "informal_shortfall_share", "unmet_need_total_share",
              "carers_of_clients_over_8h_share", "carers_of_clients_overburdened_share")
-INDICATORS = CATALOGUE + ADDED + ADDED_I12
+# the access route and the Wmo budget (mechanisms/access.py); cost_access_route_per_capita is the route's
+# running cost, which is also inside its payer's cost line (cost_wmo_per_capita for a municipality's route)
+ACCESS_ADDED = ("months_from_need_to_support", "wmo_support_starts_per_1000", "wmo_waiting_per_1000",
+                "wmo_need_unnoticed_per_1000", "wmo_refused_per_1000", "referrals_wlz_per_1000",
+                "referrals_zvw_per_1000", "housing_arranged_by_mandate_per_1000", "wmo_budget_per_capita",
+                "wmo_capped_spending_per_capita", "wmo_spending_over_budget_share", "cost_access_route_per_capita")
+INDICATORS = CATALOGUE + ADDED + ADDED_I12 + ACCESS_ADDED
 # Who pays. The care hours and their costs go to three schemes (the keys ``care.payer_of`` returns);
 # ``cost_<key>_per_capita`` is a cost indicator for each of COST_PAYERS. An investment is paid by the
 # organisation its scenario names (``cost.payer``, one of INVESTMENT_PAYERS). Labels, and which
@@ -62,8 +68,11 @@ def _ratio(a, b):
 
 
 def yearly_indicators(t: dict, year: int, p, inhabitants: float, places: float, places_vv: float,
-                      investment: float) -> dict:
-    """``t``: the year's integer totals by accumulator name (hours and money in hundredths)."""
+                      investment: float, access: dict | None = None) -> dict:
+    """``t``: the year's integer totals by accumulator name (hours and money in hundredths); ``access``:
+    the route's running cost and payer line, the Wmo budget and the spending under it, euros
+    (``access.WmoBudget.close_year``; none: no route cost, no budget)."""
+    access = access or {"route_cost": 0.0, "route_payer": WMO, "budget": math.nan, "spending": math.nan}
     per_1000 = 1000.0 / inhabitants
     hours = {ct: (t[ct + "_c"] + t[ct + "_wlz_c"]) / 100.0 for ct in CARE_TYPES}
     cost = {WLZ: t["intramural_cost_wlz_cents"] / 100.0, WMO: 0.0, ZVW: 0.0}
@@ -77,6 +86,10 @@ def yearly_indicators(t: dict, year: int, p, inhabitants: float, places: float, 
             payer_hours[payer_of(idx, year, wlz_flag)] += t[ct + suffix] / 100.0
     cost[WMO] += t["alarm_users"] * p.tariff_alarm_month + t["adaptations"] * p.tariff_adaptation
     cost[ZVW] += t["hospital_all"] * p.tariff_hospital_admission
+    if access["route_payer"] == INVESTMENT:
+        investment += access["route_cost"]
+    else:
+        cost[access["route_payer"]] += access["route_cost"]
     values = {
         "pop_65plus_share": t["n65"] / inhabitants,
         "pop_75plus_share": t["n75"] / inhabitants,
@@ -123,6 +136,18 @@ def yearly_indicators(t: dict, year: int, p, inhabitants: float, places: float, 
         "home_adaptations_per_1000": t["adaptations"] * per_1000,
         **{f"hours_{payer}_per_1000": payer_hours[payer] * per_1000 for payer in CARE_PAYERS},
         "inhabitants": inhabitants,
+        "months_from_need_to_support": _ratio(t["access_months_to_support"], t["access_support_starts"]),
+        "wmo_support_starts_per_1000": t["access_support_starts"] * per_1000,
+        "wmo_waiting_per_1000": t["access_waiting_months"] / 12.0 * per_1000,
+        "wmo_need_unnoticed_per_1000": t["access_unnoticed_months"] / 12.0 * per_1000,
+        "wmo_refused_per_1000": t["access_refused"] * per_1000,
+        "referrals_wlz_per_1000": t["access_referrals_wlz"] * per_1000,
+        "referrals_zvw_per_1000": t["access_referrals_zvw"] * per_1000,
+        "housing_arranged_by_mandate_per_1000": t["access_housing_mandates"] * per_1000,
+        "wmo_budget_per_capita": access["budget"] / inhabitants,
+        "wmo_capped_spending_per_capita": access["spending"] / inhabitants,
+        "wmo_spending_over_budget_share": access["spending"] / access["budget"] - 1.0 if access["budget"] else math.nan,
+        "cost_access_route_per_capita": access["route_cost"] / inhabitants,
     }
     for where in ("home", "institution"):
         for s in SECTOR_NAMES:

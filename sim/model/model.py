@@ -14,7 +14,7 @@ from sim.model import state as S
 from sim.model.engines.kernel import KernelEngine
 from sim.model.engines.reference import ReferenceEngine
 from sim.model.indicators import yearly_indicators
-from sim.model.mechanisms import care, decline, events, mortality
+from sim.model.mechanisms import access, care, decline, events, mortality
 from sim.model.mechanisms.common import need_score_array
 from sim.model.mechanisms.mortality import improvement_factor
 from sim.model.neighbourhoods import Neighbourhoods
@@ -34,6 +34,7 @@ STEP_ORDER = (
     ("4", "events", "falls, hospital admissions, alarm calls; a late alarm response may become a crisis"),
     ("5", "indications", "new and upgraded packages when need crosses a level's threshold"),
     ("6", "care demand", "formal and informal hours needed; summed per neighbourhood"),
+    ("6a", "access route", "from the Wmo 2015 the municipality's route notices a new Wmo need, assesses it and starts support (intake capacity, waiting list under a binding budget); the Wmo budget gives the share of the asked hours it pays"),
     ("7", "supply", "each neighbourhood's team capacity / demand gives everyone there the same share; the rest is unmet need"),
     ("8", "informal care", "carer hours, strain, respite, breakdown, new carers"),
     ("9", "dwelling", "Wmo home adaptations; wishes to move into an adapted dwelling"),
@@ -92,6 +93,8 @@ class LangerThuisModel(mesa.Model):
         self.hood = Neighbourhoods(scenario, self.params, random=self.random)
         self.cell_weights = self._cell_weights()
         self.scale = scenario["municipality"]["inhabitants"] / national_inhabitants(self.start_year)
+        self.budget = access.WmoBudget(scenario, self.params)   # the access route and the Wmo budget
+        self.intake_queue = 0   # residents at the intake last month (mechanisms/access.py)
         self.next_pid = 0
         self.people_in = 0   # initial residents + inflow (for the conservation invariant)
         self.engine = self.engine_class(self)
@@ -167,19 +170,26 @@ class LangerThuisModel(mesa.Model):
             self.engine.start_of_year()
             self.inflow = YearInflow(self._rng_for(f"inflow-{year}"), self.params, self.scenario, year,
                                      self.cell_weights)
+            self.budget.start_year(year, self.scale * national_inhabitants(year + 0.5))
         self._add_people(self.inflow.month(month))                        # 1. inflow
         mkey = np.uint64(month_key(self.key, self.month_abs))
         improvement = improvement_factor(self.params, year)
-        acc_a, cell_a = self.engine.pass_a(mkey, improvement, self.layers)   # 2-6
+        intake = access.intake_ratio(self.budget.access, self.budget.inhabitants, self.intake_queue)
+        ax = access.settings(self.budget, self.month_abs, intake, 1.0, self.budget.binding)
+        acc_a, cell_a = self.engine.pass_a(mkey, improvement, self.layers, ax)   # 2-6a
+        self.intake_queue = int(acc_a[S.A["access_intake_queue"]])
+        ax = access.settings(self.budget, self.month_abs, intake, self.budget.ratio(month, int(acc_a[S.A["wmo_request_cents"]])),
+                             self.budget.binding)   # 6a: the Wmo budget's share of the asked hours
         demand = cell_a[:, S.C_DEMAND].astype(np.float64)
         ratio = np.where(demand > self.team_capacity_c, self.team_capacity_c / np.maximum(demand, 1.0), 1.0)  # 7
-        acc_b, cell_b = self.engine.pass_b(mkey, self.layers, month == 6, ratio)   # 7-11
+        acc_b, cell_b = self.engine.pass_b(mkey, self.layers, month == 6, ratio, ax)   # 7-11
         occupancy = acc_b[care.A_OCC0:care.A_OCC0 + 5]
         free = np.maximum(self.capacity - occupancy, 0).astype(np.int64)
         released = cell_a[:, S.C_REL_SF:S.C_REL_WC + 1]
         self.hood.stock += released
         acc_c = self.engine.pass_c(free)                                # 12-13
         month_totals = acc_a + acc_b + acc_c
+        self.budget.add_month({name: int(month_totals[S.A[name]]) for name in access.ENVELOPE})
         self.year_totals += month_totals                                  # 14. bookkeeping
         self.cell_totals += cell_a + cell_b
         self.last_month_totals = month_totals
@@ -203,7 +213,8 @@ class LangerThuisModel(mesa.Model):
         inhabitants = self.scale * national_inhabitants(year + 0.5)
         investment = sum(self.hood.investment_cost(year).values())
         values = yearly_indicators(totals, year, self.params, inhabitants, float(self.places_mid_year.sum()),
-                                   float(self.places_mid_year[0]), investment)
+                                   float(self.places_mid_year[0]), investment,
+                                   access=self.budget.close_year(year, totals, inhabitants))
         self.records.extend((year, name, value) for name, value in values.items())
         self.cell_records[year] = self.cell_totals.copy()
         self.year_totals[:] = 0

@@ -23,7 +23,9 @@ PROCESSES = ("mortality", "decline", "decline_shock", "cognition", "fall", "fall
              "alarm_call", "crisis", "indication", "carer_breakdown", "carer_new", "adaptation",
              "move", "admission_request", "split",
              # issue 12 (wt12)
-             "young_exit", "widowhood")
+             "young_exit", "widowhood",
+             # issue 14: the access route
+             "access_notice", "access_intake")
 STREAM = {name: i for i, name in enumerate(PROCESSES)}
 
 

@@ -21,6 +21,7 @@ from sim.errors import InputError, ScenarioError
 from sim.model import capacity, ensemble
 from sim.model.indicators import INVESTMENT_PAYERS as PAYERS
 from sim.model.loader import join, read_yaml
+from sim.model.mechanisms.access import RESPONSES, ROUTE_PAYER_LINE, ROUTES
 from sim.model.parameters import ParameterError, check_value
 
 REQUIRED = object()  # default of a key that must be given
@@ -179,6 +180,20 @@ POLICY = {
     "capacity": (mapping(CAPACITY), {}),
 }
 
+ACCESS = {  # the municipality's access route to Wmo support (sim/model/mechanisms/access.py)
+    "route": (choice(*ROUTES), "indication"),
+    "from_year": (integer(2000, 2100), 2015),   # within the run: checked in _resolve
+    "team_mandate": (_field("true or false", lambda v: isinstance(v, bool)), True),
+    "intake_per_1000_month": (optional(number(0, 1000, lo_open=True)), None),
+    "payer": (choice(*ROUTE_PAYER_LINE), "municipality"),
+}
+BUDGET = {  # a yearly Wmo budget the municipality cannot exceed: one of wmo_per_inhabitant and cut
+    "wmo_per_inhabitant": (optional(number(0, 100_000)), None),
+    "cut": (optional(number(0, 1)), None),
+    "from_year": (integer(2000, 2100), 2015),   # checked in _resolve
+    "response": (optional(choice(*RESPONSES)), None),
+}
+
 CALIBRATION = {  # the record of a calibrated scenario; input only as part of a resolved scenario read again
     "mode": (choice(*ensemble.MODES), REQUIRED),
     "file": (text(nonempty=True), REQUIRED),
@@ -199,6 +214,9 @@ SCENARIO = {
     "end_year": (integer(hi=2100), 2040),  # after start_year: checked in _resolve
     "municipality": (mapping(MUNICIPALITY), {}),
     "policy": (mapping(POLICY), {}),
+    # absent (None) unless given, so a scenario without them resolves (and hashes) as before
+    "access": (optional(mapping(ACCESS)), None),
+    "budget": (optional(mapping(BUDGET)), None),
     "parameters": (_field("a mapping of model parameter name to number, or 'calibrated'",
                           lambda v: isinstance(v, dict) or v == "calibrated"), {}),
     # draw the effect sizes with a `prior` (parameters.yaml) per replicate (sim/model/ensemble.py)
@@ -332,6 +350,28 @@ def _investment(value, path, run, fail):
     return inv
 
 
+def _access_and_budget(run, fail):
+    """The years of ``access`` and ``budget`` (dropped when not given: the default route, no budget)."""
+    within = f"a year within the run, {run['start_year']} to {run['end_year']}"
+    access = run["access"]
+    if access is None:
+        del run["access"]
+    elif not run["start_year"] <= access["from_year"] <= run["end_year"]:
+        fail("access.from_year", within, _describe(access["from_year"]))
+    budget = run["budget"]
+    if budget is None:
+        del run["budget"]
+        return
+    if (budget["cut"] is None) == (budget["wmo_per_inhabitant"] is None):
+        fail("budget", "a mapping with one of the keys cut, wmo_per_inhabitant",
+             "both" if budget["cut"] is not None else "neither")
+    route_year = access["from_year"] if access is not None else ACCESS["from_year"][1]
+    first = max(route_year, run["start_year"] + (1 if budget["cut"] is not None else 0))
+    if not first <= budget["from_year"] <= run["end_year"]:
+        why = " (the route's start; a cut needs the year before inside the run)"
+        fail("budget.from_year", f"a year from {first} to {run['end_year']}{why}", _describe(budget["from_year"]))
+
+
 def _resolve(data, fail):
     run = _fields(data, SCENARIO, "", fail)
     if run["end_year"] <= run["start_year"]:
@@ -342,6 +382,7 @@ def _resolve(data, fail):
     if cap["change_until"] <= cap["observed_until"]:
         fail("policy.capacity.change_until", f"a year after observed_until ({cap['observed_until']})",
              _describe(cap["change_until"]))
+    _access_and_budget(run, fail)
     run["parameters"], calibration = _calibrated(run["parameters"], run.pop("calibration"), fail)
     run["parameters"] = _parameters(run["parameters"], fail)
     if calibration is not None:

@@ -20,6 +20,8 @@ STATE = (
     ("cell", np.int16), ("residence", np.int8), ("months_home", np.int16), ("inst_history", np.uint32),
     ("wellbeing", np.float32), ("waiting", np.int16), ("unmet", np.float32), ("flags", np.uint8),
     ("indicated_month", np.int16),
+    # the way to Wmo support (mechanisms/access.py): state, months in that state, months since the need arose
+    ("wmo_state", np.int8), ("wmo_months", np.int16), ("wmo_since", np.int16),
 )
 FIELDS = tuple(name for name, _ in STATE)
 # the state handed to the mechanisms: ``st.phys[i]``, not a positional tuple
@@ -58,6 +60,10 @@ ACC_NAMES = (
     "young_exits", "widowed", "deaths_institution_vv",
     "informal_needed_c", "informal_shortfall_c", "client_carer_months", "client_carer_months_over_8h",
     "client_carer_months_overburdened",
+    # mechanisms/access.py
+    "access_support_starts", "access_months_to_support", "access_unnoticed_months", "access_waiting_months",
+    "access_intake_queue", "access_refused", "access_referrals_wlz", "access_referrals_zvw", "wmo_request_cents",
+    "access_housing_mandates",
 )
 A = {name: i for i, name in enumerate(ACC_NAMES)}
 N_ACC = len(ACC_NAMES)

@@ -57,7 +57,8 @@ KEY_OUTCOMES = (
     "wellbeing_mean_clients", "mantelzorg_hours_per_1000",
 )
 COST_OUTCOMES = tuple(cost_indicator(p) for p in COST_PAYERS) + ("cost_total_per_capita",)
-OUTCOMES = KEY_OUTCOMES + COST_OUTCOMES
+ACCESS_OUTCOMES = ("months_from_need_to_support", "wmo_waiting_per_1000", "wmo_need_unnoticed_per_1000", "wmo_budget_per_capita", "wmo_capped_spending_per_capita", "wmo_spending_over_budget_share", "cost_access_route_per_capita", "referrals_wlz_per_1000", "referrals_zvw_per_1000")  # issue 14
+OUTCOMES = KEY_OUTCOMES + COST_OUTCOMES + ACCESS_OUTCOMES
 COST_PER_MONTH = "cost_per_month_independent_gained"
 MONTHS = "months_independent_after_indication"
 MONTHS_KM = "months_at_home_km"   # restricted mean months at home within 10 years, Kaplan-Meier (survival.py)

@@ -56,6 +56,22 @@ INDICATOR_LABELS = {  # name: (English, Dutch)
                                 "Benodigde uren formele zorg per 65-plusser"),
     "informal_hours_week_per_65plus": ("Informal care hours a week per resident 65+",
                                        "Uren mantelzorg per week per 65-plusser"),
+    # the access route and the Wmo budget (sim.model.mechanisms.access)
+    "months_from_need_to_support": ("Months from need to Wmo support", "Maanden van hulpvraag tot Wmo-ondersteuning"),
+    "wmo_support_starts_per_1000": ("Wmo support started per 1,000", "Gestarte Wmo-ondersteuning per 1.000"),
+    "wmo_waiting_per_1000": ("Waiting for Wmo support per 1,000", "Wachtend op Wmo-ondersteuning per 1.000"),
+    "wmo_need_unnoticed_per_1000": ("Wmo need not yet noticed per 1,000", "Nog niet opgemerkte Wmo-hulpvraag per 1.000"),
+    "wmo_refused_per_1000": ("Wmo requests refused per 1,000", "Afgewezen Wmo-aanvragen per 1.000"),
+    "referrals_wlz_per_1000": ("Referrals to Wlz care per 1,000", "Verwijzingen naar Wlz-zorg per 1.000"),
+    "referrals_zvw_per_1000": ("Referrals to district nursing (Zvw) per 1,000",
+                               "Verwijzingen naar wijkverpleging (Zvw) per 1.000"),
+    "housing_arranged_by_mandate_per_1000": ("Dwellings arranged by mandate per 1,000",
+                                             "Woningen geregeld met mandaat per 1.000"),
+    "wmo_budget_per_capita": ("Wmo budget per inhabitant (EUR)", "Wmo-budget per inwoner (EUR)"),
+    "wmo_capped_spending_per_capita": ("Wmo spending under the budget per inhabitant (EUR)",
+                                       "Wmo-uitgaven binnen het budget per inwoner (EUR)"),
+    "wmo_spending_over_budget_share": ("Wmo spending over budget (share)", "Wmo-uitgaven boven budget (aandeel)"),
+    "cost_access_route_per_capita": ("Access route cost per inhabitant (EUR)", "Kosten toegang per inwoner (EUR)"),
 }
 
 # issue 12 (wt12): the waiting list, nursing-home deaths, younger clients, widowhood

@@ -20,7 +20,8 @@ import numba
 import numpy as np
 from numba import njit, prange
 
-from sim.model.mechanisms import care, carers, census, decline, events, housing, mortality, packages, policy, wellbeing
+from sim.model.mechanisms import access, care, carers, census, decline, events, housing, mortality, packages, policy
+from sim.model.mechanisms import wellbeing
 from sim.model.mechanisms.common import current_need
 from sim.model.rng import person_month_key
 from sim.model.state import DEAD, HOME, INSTITUTION, N_ACC, N_CELL, WANTS_ADMISSION, Residents
@@ -29,7 +30,8 @@ from sim.model.state import ACC_NAMES, STOCK_UNIT  # noqa: F401 (read as K.* by 
 # the modules whose code the compiled kernel contains
 KERNEL_SOURCES = ("engines/kernel", "rng", "state", "mechanisms/common", "mechanisms/mortality", "mechanisms/decline",
                   "mechanisms/events", "mechanisms/packages", "mechanisms/care", "mechanisms/carers",
-                  "mechanisms/housing", "mechanisms/wellbeing", "mechanisms/policy", "mechanisms/census")
+                  "mechanisms/housing", "mechanisms/wellbeing", "mechanisms/policy", "mechanisms/census",
+                  "mechanisms/access")
 
 
 def _drop_stale_cache():
@@ -76,7 +78,7 @@ resident_loop = njit(cache=True, _nrt=False)
 
 
 @resident_loop
-def _chunk_a(st, p, tb, L, mkey, improvement, month_abs, acc, cell_acc, lo, hi):
+def _chunk_a(st, p, tb, L, cuts, mkey, split_key, improvement, month_abs, ax, acc, cell_acc, lo, hi):
     for i in range(lo, hi):
         if st.residence[i] == DEAD:
             continue
@@ -90,17 +92,20 @@ def _chunk_a(st, p, tb, L, mkey, improvement, month_abs, acc, cell_acc, lo, hi):
         packages.month(p, L, st, i, pm, month_abs, need)
         if st.residence[i] != INSTITUTION:
             care.demand(p, st, i, need, cell_acc)
+            has_right = policy.access(cuts, st, i, person_month_key(split_key, st.pid[i]))
+            access.month(p, L, ax, st, i, pm, need, has_right, acc)
 
 
 @njit(cache=True, parallel=True)
-def pass_a(st, p, tb, L, mkey, improvement, month_abs, acc, cell_acc, chunk):
+def pass_a(st, p, tb, L, cuts, mkey, split_key, improvement, month_abs, ax, acc, cell_acc, chunk):
     n = st.pid.shape[0]
     for k in prange(acc.shape[0]):
-        _chunk_a(st, p, tb, L, mkey, improvement, month_abs, acc[k], cell_acc[k], k * chunk, min(n, (k + 1) * chunk))
+        _chunk_a(st, p, tb, L, cuts, mkey, split_key, improvement, month_abs, ax, acc[k], cell_acc[k], k * chunk,
+                 min(n, (k + 1) * chunk))
 
 
 @resident_loop
-def _chunk_b(st, p, tb, L, cuts, mkey, split_key, snapshot, supply_ratio, acc, cell_acc, lo, hi):
+def _chunk_b(st, p, tb, L, cuts, mkey, split_key, snapshot, supply_ratio, ax, acc, cell_acc, lo, hi):
     for i in range(lo, hi):
         if st.residence[i] == DEAD:
             continue
@@ -112,10 +117,12 @@ def _chunk_b(st, p, tb, L, cuts, mkey, split_key, snapshot, supply_ratio, acc, c
             wellbeing.month(p, L, st, i, 0.0)
         else:
             need = current_need(st, i)
+            keep, supplied = access.granted(p, ax, st, i)
             informal_w, wlz, household, unmet = care.at_home(p, st, i, need, supply_ratio[st.cell[i]], has_right,
-                                                             acc, cell_acc)
+                                                             acc, cell_acc, keep, supplied)
             carers.month(p, L, st, i, pm, informal_w, care.informal_need_week(p, need, st.ses[i]), wlz, acc)
             housing.month(p, L, st, i, pm, need, acc)
+            access.housing_mandate(p, ax, st, i, need, acc)
             policy.wish(p, st, i, pm, need, has_right)
             wellbeing.month(p, L, st, i, unmet)
             packages.spell_month(st, i)
@@ -124,10 +131,10 @@ def _chunk_b(st, p, tb, L, cuts, mkey, split_key, snapshot, supply_ratio, acc, c
 
 
 @njit(cache=True, parallel=True)
-def pass_b(st, p, tb, L, cuts, mkey, split_key, snapshot, supply_ratio, acc, cell_acc, chunk):
+def pass_b(st, p, tb, L, cuts, mkey, split_key, snapshot, supply_ratio, ax, acc, cell_acc, chunk):
     n = st.pid.shape[0]
     for k in prange(acc.shape[0]):
-        _chunk_b(st, p, tb, L, cuts, mkey, split_key, snapshot, supply_ratio, acc[k], cell_acc[k], k * chunk,
+        _chunk_b(st, p, tb, L, cuts, mkey, split_key, snapshot, supply_ratio, ax, acc[k], cell_acc[k], k * chunk,
                  min(n, (k + 1) * chunk))
 
 
@@ -188,16 +195,17 @@ class KernelEngine:
         return (size, np.zeros((chunks, N_ACC), dtype=np.int64),
                 np.zeros((chunks, self.model.hood.n_cells, N_CELL), dtype=np.int64))
 
-    def pass_a(self, mkey, improvement, layers):
+    def pass_a(self, mkey, improvement, layers, ax):
         m, st = self.model, self.state()
         size, acc, cell_acc = self._accumulators(len(st.pid))
-        pass_a(st, m.params, m.tables, layers, mkey, improvement, m.month_abs, acc, cell_acc, size)
+        pass_a(st, m.params, m.tables, layers, m.cuts, mkey, m.split_key, improvement, m.month_abs, ax, acc, cell_acc,
+               size)
         return acc.sum(axis=0), cell_acc.sum(axis=0)
 
-    def pass_b(self, mkey, layers, snapshot, ratio):
+    def pass_b(self, mkey, layers, snapshot, ratio, ax):
         m, st = self.model, self.state()
         size, acc, cell_acc = self._accumulators(len(st.pid))
-        pass_b(st, m.params, m.tables, layers, m.cuts, mkey, m.split_key, snapshot, ratio, acc, cell_acc, size)
+        pass_b(st, m.params, m.tables, layers, m.cuts, mkey, m.split_key, snapshot, ratio, ax, acc, cell_acc, size)
         return acc.sum(axis=0), cell_acc.sum(axis=0)
 
     def pass_c(self, free_places):

@@ -33,7 +33,7 @@ import numpy as np
 from numba.core.dispatcher import Dispatcher
 
 from sim.model import rng
-from sim.model.mechanisms import care as _care, carers as _carers, census as _census, common as _common
+from sim.model.mechanisms import access as _access, care as _care, carers as _carers, census as _census, common as _common
 from sim.model.mechanisms import decline as _decline, events as _events, housing as _housing
 from sim.model.mechanisms import mortality as _mortality, packages as _packages, policy as _policy
 from sim.model.mechanisms import wellbeing as _wellbeing
@@ -81,7 +81,7 @@ def python_rules(module) -> types.SimpleNamespace:
 
 care, carers, census, common = (python_rules(m) for m in (_care, _carers, _census, _common))
 decline, events, housing, mortality = (python_rules(m) for m in (_decline, _events, _housing, _mortality))
-packages, policy, wellbeing = (python_rules(m) for m in (_packages, _policy, _wellbeing))
+packages, policy, wellbeing, access = (python_rules(m) for m in (_packages, _policy, _wellbeing, _access))
 # a few rules by name, for inspection (tests/test_reference.py)
 decline_month, care_demand_week, indication_month = decline.decline_month, care.care_demand_week, packages.indication_month
 wellbeing_month, network_month = wellbeing.wellbeing_month, wellbeing.network_month
@@ -155,11 +155,11 @@ class ReferenceEngine:
     def _accumulators(self):
         return [0] * N_ACC, np.zeros((self.model.hood.n_cells, N_CELL), dtype=np.int64)
 
-    def pass_a(self, mkey, improvement, layers):
+    def pass_a(self, mkey, improvement, layers, ax):
         """kernel.pass_a, agent by agent."""
         acc, cell_acc = self._accumulators()
         p, tb, L = self.model.params, self._python_tables(), KernelLayers(*(np.asarray(a).tolist() for a in layers))
-        mkey, improvement = int(mkey), float(improvement)
+        mkey, improvement, split_key, ax = int(mkey), float(improvement), int(self.model.split_key), ax.tolist()
         for r in self.resident_list:
             st = r.st
             if st.residence[0] == DEAD:
@@ -175,10 +175,13 @@ class ReferenceEngine:
             packages.month(p, L, st, 0, pm, self.model.month_abs, need)
             if st.residence[0] != INSTITUTION:
                 care.demand(p, st, 0, need, cell_acc)
+                has_right = policy.access(self.model.cuts, st, 0, person_month_key_py(split_key, st.pid[0]))
+                access.month(p, L, ax, st, 0, pm, need, has_right, acc)
         return np.array(acc, dtype=np.int64), cell_acc
 
-    def pass_b(self, mkey, layers, snapshot, ratio):
+    def pass_b(self, mkey, layers, snapshot, ratio, ax):
         """kernel.pass_b, agent by agent."""
+        ax = ax.tolist()
         acc, cell_acc = self._accumulators()
         p, tb, L = self.model.params, self._python_tables(), KernelLayers(*(np.asarray(a).tolist() for a in layers))
         mkey, split_key, ratio = int(mkey), int(self.model.split_key), np.asarray(ratio, dtype=np.float64).tolist()
@@ -194,9 +197,12 @@ class ReferenceEngine:
                 wellbeing.month(p, L, st, 0, 0.0)
             else:
                 need = common.current_need(st, 0)
-                informal_w, wlz, household, unmet = care.at_home(p, st, 0, need, ratio[st.cell[0]], has_right, acc, cell_acc)
+                keep, supplied = access.granted(p, ax, st, 0)
+                informal_w, wlz, household, unmet = care.at_home(p, st, 0, need, ratio[st.cell[0]], has_right, acc, cell_acc,
+                                                                 keep, supplied)
                 carers.month(p, L, st, 0, pm, informal_w, care.informal_need_week(p, need, st.ses[0]), wlz, acc)
                 housing.month(p, L, st, 0, pm, need, acc)
+                access.housing_mandate(p, ax, st, 0, need, acc)
                 policy.wish(p, st, 0, pm, need, has_right)
                 wellbeing.month(p, L, st, 0, unmet)
                 packages.spell_month(st, 0)

@@ -116,29 +116,36 @@ def demand(p, st, i, need, cell_acc):
 
 
 @step
-def at_home(p, st, i, need, ratio, access, acc, cell_acc):
+def at_home(p, st, i, need, ratio, access, acc, cell_acc, wmo_keep=1.0, wmo_supplied=1.0):
     """Pass B: formal care of a resident at home, supplied at the neighbourhood's ``ratio``. Stores
     the unmet share; returns (informal hours asked per week, Wlz 0/1, household help delivered,
-    unmet share as float64)."""
+    unmet share as float64). The access route (mechanisms/access.py) sets ``wmo_keep``, the share of
+    the Wmo hours (household help, support, day care) kept formal, the rest asked of the carer, and
+    ``wmo_supplied``, the share of those supplied (waiting, budget); 1.0 and 1.0 change nothing."""
     phys = np.float64(st.phys[i])
     cog = np.float64(st.cog[i])
     c = st.cell[i]
     formal_w, informal_w = care_demand_week(p, need, st.carer[i] > 0, st.ses[i])
     wlz = 1 if wlz_at_home(p, access, st.sector[i], st.level[i]) else 0
     h0, h1, h2, h3, h4 = formal_hours_by_type_month(p, formal_w, phys, cog, need)
+    expected = (h2 + h3 + h4) * (1.0 - wmo_keep)     # asked of the network instead (access route)
+    h2, h3, h4 = h2 * wmo_keep, h3 * wmo_keep, h4 * wmo_keep
+    wmo_ratio = ratio * wmo_supplied
     acc[A_HOURS0 + wlz] += centi(h0 * ratio)
     acc[A_HOURS0 + 2 + wlz] += centi(h1 * ratio)
-    acc[A_HOURS0 + 4 + wlz] += centi(h2 * ratio)
-    acc[A_HOURS0 + 6 + wlz] += centi(h3 * ratio)
-    acc[A_HOURS0 + 8 + wlz] += centi(h4 * ratio)
-    needed = formal_w * WEEKS_PER_MONTH
+    acc[A_HOURS0 + 4 + wlz] += centi(h2 * wmo_ratio)
+    acc[A_HOURS0 + 6 + wlz] += centi(h3 * wmo_ratio)
+    acc[A_HOURS0 + 8 + wlz] += centi(h4 * wmo_ratio)
+    needed = formal_w * WEEKS_PER_MONTH - expected
+    withheld = (h2 + h3 + h4) * ratio * (1.0 - wmo_supplied)
+    delivered = needed * ratio - withheld
     acc[A_NEEDED] += centi(needed)
-    acc[A_DELIVERED] += centi(needed * ratio)
+    acc[A_DELIVERED] += centi(delivered)
     cell_acc[c, C_NEEDED] += centi(needed)
-    cell_acc[c, C_UNMET] += centi(needed) - centi(needed * ratio)
-    unmet = (1.0 - ratio) if needed > 0.0 else 0.0
+    cell_acc[c, C_UNMET] += centi(needed) - centi(delivered)
+    unmet = (1.0 - ratio + withheld / needed) if needed > 0.0 else 0.0
     st.unmet[i] = np.float32(unmet)
-    return informal_w, wlz, h2 * ratio, unmet
+    return informal_w + expected / WEEKS_PER_MONTH, wlz, h2 * wmo_ratio, unmet
 
 
 @step
