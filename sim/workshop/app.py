@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import solara  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.ticker import ScalarFormatter  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from solara.lab import task  # noqa: E402
 
@@ -58,6 +58,7 @@ TEXT = {
     "all": ("the whole municipality", "de hele gemeente"),
     "cells": ("neighbourhoods I list", "buurten die ik opgeef"),
     "cells_input": ("neighbourhoods, e.g. Noord 1; Oost 2 (or x,y)", "buurten, bijv. Noord 1; Oost 2 (of x,y)"),
+    "district": ("{name} ({n} neighbourhoods)", "{name} ({n} buurten)"),
     "n_cells": ("{n} neighbourhoods of about {size} inhabitants", "{n} buurten van ongeveer {size} inwoners"),
     "move": ("Also move the scenario's own investments here", "Verplaats ook de eigen investeringen van het scenario hierheen"),
     "start_year": ("from year", "vanaf jaar"),
@@ -242,8 +243,8 @@ def years_text(window) -> str:
 
 # ---- figures: for a projector (matplotlib's object API, no pyplot: figures are drawn in several threads) -
 
-FONT = 17           # points at 100 dpi: 23 px in the PNG, >= 16 px on a 1280 x 720 screen (tests/test_app.py)
-FIG_WIDTH = 10.0    # inches at 100 dpi: 1,000 px, about the main column at 1280 px
+FONT = 18           # points at 100 dpi: 25 px in the PNG; the smallest (FONT - 4) stays >= 16 px on a 1280 x 720 screen
+FIG_WIDTH = 9.6     # inches at 100 dpi: 960 px, about the main column at 1280 px (tests/test_app.py)
 _figure_lock = threading.Lock()   # Agg and font caches are not guaranteed thread-safe
 Result = namedtuple("Result", ["scenario", "table", "cells"])
 
@@ -267,10 +268,19 @@ def _png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
+class _Ticks(ScalarFormatter):
+    """Matplotlib's own tick labels, with a decimal comma and a thousands point in Dutch."""
+    def __init__(self, lang):
+        super().__init__(useOffset=False)
+        self.lang = lang
+
+    def __call__(self, x, pos=None):
+        s = super().__call__(x, pos).replace("\N{MINUS SIGN}", "-")
+        return s.translate(str.maketrans(",.", ".,")) if self.lang == "nl" else s
+
+
 def _decimal(lang):
-    """Axis tick labels with the room's decimal sign."""
-    from matplotlib.ticker import FuncFormatter
-    return FuncFormatter(lambda v, _pos: fmt_number(v, lang, None if abs(v) >= 1 or v == 0 else 2))
+    return _Ticks(lang)
 
 
 def map_png(results: dict, value: str, lang: str) -> bytes:
@@ -296,7 +306,7 @@ def map_png(results: dict, value: str, lang: str) -> bytes:
                                        linewidth=lw))
         for d, cells in districts(width, height).items():
             x, y = np.mean([c[0] for c in cells]), np.mean([c[1] for c in cells])
-            ax.text(x, y, d, ha="center", va="center", fontsize=FONT - 5, color="black",
+            ax.text(x, y, d, ha="center", va="center", fontsize=FONT - 4, color="black",
                     bbox={"facecolor": "white", "alpha": 0.7, "linewidth": 0, "pad": 1})
         ax.set_title(name, fontsize=FONT)
         ax.set_xticks([])
@@ -827,14 +837,17 @@ def Controls():
     areas = sorted({a for stem in chosen.value if stem in files for a in load_scenario(files[stem])["areas"]})
     grid = load_scenario(files[chosen.value[0]])["municipality"]["grid"] if chosen.value and chosen.value[0] in files \
         else {"width": 10, "height": 10}
-    names = {d: "cells:" + "; ".join(f"{x},{y}" for x, y in cells)
+    # the generated districts ('Noord', ...), told apart from a scenario's own areas ('centrum') by their size
+    names = {t("district", L, name=d, n=len(cells)): "cells:" + "; ".join(f"{x},{y}" for x, y in cells)
              for d, cells in districts(grid["width"], grid["height"]).items()}
     places = {a: a for a in areas} | {d: v for d, v in names.items()} | {t("all", L): "all", t("cells", L): "cells"}
     shown_place = {v: k for k, v in places.items()}
     current = where.value if where.value != "cells" or not cells_text.value else "cells"
 
     def choose_place(k):
-        v = places[k]
+        v = places.get(k)
+        if v is None:        # an option of a list that changed meanwhile (another scenario's grid)
+            return
         if v.startswith("cells:"):
             cells_text.set(v[len("cells:"):])
             where.set("cells")
@@ -859,12 +872,13 @@ def Controls():
         with solara.Div(classes=["lt-lever-alarm"]):
             solara.Select(t("alarm", L), values=list(alarm_labels),
                           value={m: k for k, m in alarm_labels.items()}[alarm.value],
-                          on_value=lambda k: alarm.set(alarm_labels[k]))
+                          on_value=lambda k: alarm.set(alarm_labels.get(k, alarm.value)))
     Lever("carer", f"{t('carer', L)}: {fmt_number(carer.value, L, 1)}", carer, 0.0, 1.0, 0.1)
     CostPreview()
     Lever("replicates", f"{t('replicates', L)}: {replicates.value}", replicates, 1, 20)
     if replicates.value < 2:
-        solara.Warning(t("one_replicate", L), classes=["lt-one-replicate"], dense=True)
+        with solara.Div(classes=["lt-one-replicate"]):
+            solara.Warning(t("one_replicate", L), dense=True)
     with Help("plain_too"):
         solara.Checkbox(label=t("plain_too", L), value=plain_too)
     with Help("variant_name"):
@@ -884,7 +898,7 @@ def Progress():
     with solara.Div(classes=["lt-progress"]):
         if run_all.pending:
             solara.ProgressLinear(run_all.progress if run_all.progress else True)
-            solara.Text(status.value or t("warming", L), classes=["lt-status"])
+            solara.Text(status.value or (t("warming", L) if not _warm["done"].is_set() else "…"), classes=["lt-status"])
         elif run_all.error and isinstance(run_all.exception, Cancelled) or cancelled.value and not run_all.pending \
                 and shown.value is None:
             solara.Text(t("cancelled", L), classes=["lt-status", "lt-cancelled"])
@@ -899,7 +913,8 @@ def Progress():
                 solara.Warning(confirm.value)
                 solara.Button(t("run_anyway", L), on_click=lambda: start_run(confirmed=True), classes=["lt-run-anyway"])
         if error.value:
-            solara.Error(error.value, classes=["lt-error"])
+            with solara.Div(classes=["lt-error"]):
+                solara.Error(error.value)
 
 
 @solara.component
@@ -951,7 +966,7 @@ def Results(results: dict):
     with solara.Card(t("map", L), subtitle=t("map_note", L), classes=["lt-map-card"]):
         with solara.Div(classes=["lt-map-value"]):
             solara.Select(t("map_value", L), values=[label(v, L) for v in MAP_VALUES], value=label(map_value.value, L),
-                          on_value=lambda k: map_value.set({label(v, L): v for v in MAP_VALUES}[k]))
+                          on_value=lambda k: map_value.set({label(v, L): v for v in MAP_VALUES}.get(k, map_value.value)))
         solara.Image(map_image, classes=["lt-map"])
     with solara.Card(t("series", L), classes=["lt-series-card"]):
         with solara.Div(classes=["lt-series-choice"]):
@@ -1059,6 +1074,18 @@ def CompareAB(slug_a: str, slug_b: str):
 
 
 @solara.component
+def Stale():
+    """A warning when the side panel no longer matches the shown results (its own component, so that moving a
+    lever re-renders only this and the panel, not the figures)."""
+    meta = shown_meta.value or {}
+    if shown.value and meta.get("plain_too") is not None and (
+            meta.get("chosen") != list(chosen.value) or meta.get("levers") != current_levers()
+            or meta.get("plain_too") != plain_too.value):
+        with solara.Div(classes=["lt-stale"]):
+            solara.Warning(t("stale", lang.value))
+
+
+@solara.component
 def Page():
     L = lang.value
     router = solara.use_router()
@@ -1086,11 +1113,7 @@ def Page():
             solara.HTML("p", escape(t("question", L)), classes=["lt-question"])
             Progress()
             results = shown.value
-            meta = shown_meta.value or {}
-            if results and meta.get("plain_too") is not None and (
-                    meta.get("chosen") != list(chosen.value) or meta.get("levers") != current_levers()
-                    or meta.get("plain_too") != plain_too.value):
-                solara.Warning(t("stale", L), classes=["lt-stale"])
+            Stale()
             if results:
                 Results(results)
             Variants()

@@ -394,8 +394,10 @@ def estimate_seconds(scenario: dict) -> float:
 
 
 def record_speed(scenario: dict, seconds: float) -> None:
-    if seconds > 0.5:
-        _rate["person_years_per_s"] = float(scenario["municipality"]["inhabitants"]) * run_years(scenario) / seconds
+    """Learn this computer's speed from a run big enough that start-up costs do not dominate it."""
+    work = float(scenario["municipality"]["inhabitants"]) * run_years(scenario)
+    if work >= 5e6 and seconds > 1.0:
+        _rate["person_years_per_s"] = work / seconds
 
 
 def warm_up() -> float:
@@ -492,10 +494,22 @@ def list_variants() -> list[dict]:
     """Saved variants, newest first: slug, name, saved, chosen (read from each file's head)."""
     import json
     out = []
-    for path in sorted(variants_dir().glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True):
-        try:
-            r = json.loads(path.read_text(encoding="utf-8"))
-            out.append({"slug": path.stem, "name": r["name"], "saved": r.get("saved", ""), "chosen": r["chosen"]})
-        except (OSError, ValueError, KeyError, TypeError):
-            continue   # a damaged file is skipped, never a crash of the page
+    try:
+        paths = [(p, p.stat().st_mtime_ns) for p in variants_dir().glob("*.json")]
+    except OSError:
+        return []
+    for path, mtime in sorted(paths, key=lambda pm: pm[1], reverse=True):
+        key = (str(path), mtime)
+        if key not in _variant_heads:      # a variant file holds its tables: read each version once
+            try:
+                r = json.loads(path.read_text(encoding="utf-8"))
+                _variant_heads[key] = {"slug": path.stem, "name": r["name"], "saved": r.get("saved", ""),
+                                       "chosen": r["chosen"]}
+            except (OSError, ValueError, KeyError, TypeError):
+                _variant_heads[key] = None   # a damaged file is skipped, never a crash of the page
+        if _variant_heads[key] is not None:
+            out.append(_variant_heads[key])
     return out
+
+
+_variant_heads: dict = {}

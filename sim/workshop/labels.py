@@ -88,7 +88,7 @@ TEXTS = {
     "title_per_month": ("Cost per month of living at home gained", "Kosten per gewonnen maand thuis wonen"),
     "eur_per_inhabitant": ("EUR per inhabitant per year", "EUR per inwoner per jaar"),
     "title_timeseries": ("Key outcomes per scenario (mean and 90 % band over replicates)",
-                         "Kernuitkomsten per scenario (gemiddelde en 90 %-band over replicaties)"),
+                         "Kernuitkomsten per scenario (gemiddelde en 90 %-band over herhalingen)"),
     "title_differences": ("Difference from {first}, {years} (mean and 90 % interval of paired differences)",
                           "Verschil met {first}, {years} (gemiddelde en 90 %-interval van gepaarde verschillen)"),
     "title_costs": ("Yearly cost by payer, mean over {years}", "Jaarlijkse kosten per betaler, gemiddeld over {years}"),
