@@ -176,6 +176,13 @@ def test_every_figure_draws_for_every_choice_in_both_languages(tmp_path, monkeyp
         assert np.isfinite(out["mean"]).all() and "<table" in app.outcomes_html(out, lang)
 
 
+def test_default_scenarios_and_the_warm_up_run():
+    """Without --scenarios the app offers the project's scenarios/; the start-up compile run uses small.yaml."""
+    import sim.workshop.appcache as cache
+    assert {"baseline", "small", "wsg_full"} <= set(cache.list_scenarios())
+    assert cache.warm_up() > 0
+
+
 def test_dutch_csv_for_a_dutch_excel():
     import pandas as pd
     from sim.workshop.app import csv_text
