@@ -1,6 +1,7 @@
 """The workshop app: its levers and cache (no browser), then `langerthuis app` driven in headless Chromium."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -82,8 +83,115 @@ def test_runs_are_cached_in_memory_and_on_disk(tmp_path, monkeypatch):
     assert costs.set_index("payer").loc["care_insurer", "investment"] == pytest.approx(invest)
 
 
-# ---- the app in a browser --------------------------------------------------------------------------------
+def test_lever_costs_are_shown_before_running_and_are_what_the_run_pays(tmp_path):
+    """The preview's euros are the investments the run gets: lever_costs reads them from apply_levers."""
+    import sim.workshop.appcache as cache
+    small = load_scenario(ROOT / "scenarios" / "small.yaml")
+    levers = Levers(where="cells", cells="0,0; 1,0; 2,0", adapted_dwellings=2, care_team_hours=10, carer_support=0.5)
+    costs = {c["type"]: c for c in cache.lever_costs(small, levers)}
+    assert costs["adapted_dwellings"] == {"type": "adapted_dwellings", "payer": "housing_association", "cells": 3,
+                                          "one_off": 2 * 3 * cache.DWELLING_COST, "yearly": 0.0}
+    assert costs["care_team_hours"]["yearly"] == 10 * 12 * cache.TEAM_HOUR_COST * 3
+    assert costs["carer_support"]["payer"] == "municipality"
+    assert cache.lever_costs(small, Levers()) == []
 
+
+def test_party_costs_in_euros_of_the_whole_municipality_over_one_window(tmp_path, monkeypatch):
+    """Each party's yearly euros: its care (per inhabitant x inhabitants) plus its investments, over the window;
+    the lever's investment lands with its payer, and only from its start year."""
+    import sim.workshop.appcache as cache
+    monkeypatch.setenv("LANGERTHUIS_CACHE", str(tmp_path))
+    small = apply_levers(load_scenario(ROOT / "scenarios" / "small.yaml"), Levers(replicates=1))
+    more = apply_levers(small, Levers(where="centrum", care_team_hours=50, start_year=2018, replicates=1))
+    tables = {s["name"]: cache.run_cached(s)[0] for s in (small, more)}
+    import pandas as pd
+    table = pd.concat(tables.values(), ignore_index=True)
+    scenarios = {small["name"]: small, more["name"]: more}
+    assert cache.result_window(scenarios) == (2018, 2020)
+    costs = cache.party_costs(table, scenarios, (2018, 2020)).set_index(["scenario", "payer"]).eur
+    inv = next(i for i in more["investments"] if i["type"] == "care_team_hours")["cost"]["yearly"]
+    w = table[(table.scenario == "small") & table.year.between(2018, 2020)].pivot(index="year", columns="indicator",
+                                                                                   values="value")
+    assert costs["small", "municipality"] == pytest.approx((w.cost_wmo_per_capita * w.inhabitants).mean())
+    assert costs["small", "housing_association"] == 0
+    w2 = table[(table.scenario == more["name"]) & table.year.between(2018, 2020)].pivot(
+        index="year", columns="indicator", values="value")
+    assert costs[more["name"], "care_insurer"] == pytest.approx((w2.cost_zvw_per_capita * w2.inhabitants).mean() + inv)
+    before = cache.party_costs(table, scenarios, (2010, 2017)).set_index(["scenario", "payer"]).eur
+    w3 = table[(table.scenario == more["name"]) & table.year.between(2010, 2017)].pivot(
+        index="year", columns="indicator", values="value")
+    assert before[more["name"], "care_insurer"] == pytest.approx((w3.cost_zvw_per_capita * w3.inhabitants).mean())
+    s = cache.party_summary(cache.party_costs(table, scenarios, (2018, 2020)), "small").set_index(["scenario", "payer"])
+    assert s.loc[(more["name"], "care_insurer"), "diff_mean"] == pytest.approx(
+        costs[more["name"], "care_insurer"] - costs["small", "care_insurer"])
+
+
+def test_variants_are_saved_atomically_listed_and_checked(tmp_path, monkeypatch):
+    import json
+    import pandas as pd
+    import sim.workshop.appcache as cache
+    monkeypatch.setenv("LANGERTHUIS_CACHE", str(tmp_path))
+    s = load_scenario(ROOT / "scenarios" / "small.yaml")
+    table = pd.DataFrame({"scenario": ["small"], "replicate": [0], "year": [2010], "indicator": ["x"], "value": [1.5]})
+    cells = pd.DataFrame({"x": [0], "y": [0], "wsg": [0.0]})
+    record = cache.variant_record("Group A: 40 h", Levers(care_team_hours=40), ["small"], {"small": (s, table, cells)})
+    path = cache.save_variant(record)
+    assert path.name == "group-a-40-h.json" and [p.name for p in path.parent.iterdir()] == [path.name]
+    back = cache.load_variant("group-a-40-h")
+    assert back["levers"]["care_team_hours"] == 40 and back["seed"] == s["seed"]
+    (scen, t2, c2), = cache.variant_results(back).values()
+    assert t2.equals(table) and c2.equals(cells) and scen["name"] == "small"
+    assert [v["name"] for v in cache.list_variants()] == ["Group A: 40 h"]
+    (path.parent / "broken.json").write_text("{")
+    assert [v["name"] for v in cache.list_variants()] == ["Group A: 40 h"]     # a damaged file is skipped
+    for bad in ({"format": "other"}, dict(record, levers={"nope": 1}), [1, 2]):
+        with pytest.raises(InputError) as err:
+            cache.check_variant(json.loads(json.dumps(bad)), "upload.json")
+        assert "\n" not in str(err.value) and str(err.value).startswith("upload.json: ")
+    with pytest.raises(InputError):
+        cache.load_variant("missing")
+
+
+def test_every_figure_draws_for_every_choice_in_both_languages(tmp_path, monkeypatch):
+    """Every map colour (woonservicegebied completeness selected its column twice and crashed the page), the
+    figures with one and with eight scenarios."""
+    import numpy as np
+    import pandas as pd
+    import sim.workshop.app as app
+    import sim.workshop.appcache as cache
+    monkeypatch.setenv("LANGERTHUIS_CACHE", str(tmp_path))
+    s = apply_levers(load_scenario(ROOT / "scenarios" / "small.yaml"), Levers(replicates=1))
+    table, cells = cache.run_cached(dict(s, end_year=2012, _hash=s["_hash"] + "-short"))
+    many = {f"s{i}": app.Result(s, table.assign(scenario=f"s{i}"), cells) for i in range(8)}
+    for lang, n in (("en", 8), ("nl", 2)):
+        some = dict(list(many.items())[:n])
+        for value in app.MAP_VALUES:
+            assert app.map_png(some, value, lang)[:4] == b"\x89PNG"
+        t8 = pd.concat([r.table for r in some.values()], ignore_index=True)
+        assert app.series_png(t8, list(app.KEY_INDICATORS[:4]), lang)[:4] == b"\x89PNG"
+        assert app.difference_png(t8, ["unmet_need_share"], "s0", lang)[:4] == b"\x89PNG"
+        costs = cache.party_costs(t8, {name: s for name in some}, (2010, 2012))
+        assert app.parties_png(cache.party_summary(costs, "s0"), "s0", lang)[:4] == b"\x89PNG"
+        out = app.window_outcomes(t8, "s0", (2010, 2012))
+        assert np.isfinite(out["mean"]).all() and "<table" in app.outcomes_html(out, lang)
+
+
+def test_default_scenarios_and_the_warm_up_run():
+    """Without --scenarios the app offers the project's scenarios/; the start-up compile run uses small.yaml."""
+    import sim.workshop.appcache as cache
+    assert {"baseline", "small", "wsg_full"} <= set(cache.list_scenarios())
+    assert cache.warm_up() > 0
+
+
+def test_dutch_csv_for_a_dutch_excel():
+    import pandas as pd
+    from sim.workshop.app import csv_text
+    frame = pd.DataFrame({"scenario": ["a"], "year": [2016], "value": [1234.5]})
+    assert csv_text(frame, "en") == "scenario,year,value\na,2016,1234.5\n"
+    assert csv_text(frame, "nl") == "scenario;jaar;waarde\na;2016;1234,5\n"
+
+
+# ---- the app in a browser, with no network but this computer ------------------------------------------
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -91,23 +199,29 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+OFFLINE = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "127.0.0.1,localhost",
+           "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "no_proxy": "127.0.0.1,localhost"}
+
+
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    """`langerthuis app` on a free port, with a scenario folder of small ones and an empty run cache."""
+def app_server(tmp_path_factory):
+    """`langerthuis app` on a free port, with small scenarios (and netherlands.yaml, never run), an empty cache,
+    and no way out: the server's own requests go to a proxy that does not exist (the page must come from pip)."""
     tmp = tmp_path_factory.mktemp("app")
     scenarios = tmp / "scenarios"
     scenarios.mkdir()
-    for name in ("baseline.yaml", "small.yaml"):
+    for name in ("baseline.yaml", "small.yaml", "netherlands.yaml"):
         shutil.copy(ROOT / "scenarios" / name, scenarios)
     (scenarios / "small_wsg.yaml").write_text(SMALL_WSG.format(small="small.yaml"), encoding="utf-8")
     port = _free_port()
     log = open(tmp / "server.log", "w")
+    env = dict(os.environ, **OFFLINE, NUMBA_NUM_THREADS="1")
     server = subprocess.Popen([sys.executable, "-m", "sim", "app", "--host", "127.0.0.1", "--port", str(port),
                                "--scenarios", str(scenarios), "--cache", str(tmp / "cache")],
-                              stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
+                              stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True, env=env)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 120          # the first start may fetch the page's assets with npm
+        deadline = time.monotonic() + 120
         while True:
             try:
                 with urllib.request.urlopen(url, timeout=5) as r:
@@ -118,7 +232,7 @@ def app_url(tmp_path_factory):
             if server.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the app did not answer on {url}:\n{(tmp / 'server.log').read_text()[-2000:]}")
             time.sleep(0.5)
-        yield url
+        yield {"url": url, "cache": tmp / "cache", "log": tmp / "server.log"}
     finally:
         server.send_signal(signal.SIGTERM)        # `langerthuis app` stops its Solara server with it
         try:
@@ -133,25 +247,116 @@ def app_url(tmp_path_factory):
         log.close()
 
 
+@pytest.fixture(scope="module")
+def app_url(app_server):
+    return app_server["url"]
+
+
+def _page(browser, url, width=1400, height=1000, path=""):
+    """A page whose every request off this computer is refused (and recorded in page.outside)."""
+    page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
+    page.outside = []
+
+    def route(r):
+        if r.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
+            r.continue_()
+        else:
+            page.outside.append(r.request.url)
+            r.abort()
+    page.route("**/*", route)
+    page.set_default_timeout(30_000)
+    page.goto(url + path, timeout=60_000)
+    page.wait_for_selector(".lt-run", timeout=60_000)
+    return page
+
+
 def _image_sizes(page, cls):
     return page.evaluate(f"Array.from(document.querySelectorAll('img.{cls}'))"
                          ".map(i => [i.naturalWidth, i.getBoundingClientRect().width])")
 
 
-def test_app_runs_scenarios_and_shows_results(app_url, browser, tmp_path):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    page.set_default_timeout(30_000)
-    page.goto(app_url, timeout=60_000)
-    page.wait_for_selector(".lt-run", timeout=60_000)
+def _no_error_page(page, what=""):
+    body = page.inner_text("body")
+    assert "Traceback" not in body and page.locator(".lt-run").count() == 1, (what, body[-1500:])
 
-    # choose the two small scenarios instead of the baseline
-    page.get_by_label("baseline", exact=True).uncheck()
-    page.get_by_label("small", exact=True).check()
-    page.get_by_label("small_wsg", exact=True).check()
+
+def _tick(page, stem, on=True):
+    box = page.locator(f".lt-scenario-{stem} input")
+    if box.is_checked() != on:
+        page.locator(f".lt-scenario-{stem} label").click()
+        page.wait_for_function(f"document.querySelector('.lt-scenario-{stem} input').checked == {str(on).lower()}")
+
+
+MENU = ".v-menu__content.menuable__content__active"   # an open select (a tooltip is menuable too)
+
+
+def _close_menus(page):
+    for _ in range(5):
+        if not page.locator(MENU).count():
+            return
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(200)
+
+
+def _choose(page, container, index=None, text=None):
+    """Open the select inside ``container`` and click its option number ``index`` (or with ``text``);
+    returns the number of options."""
+    page.locator(f"{container} .v-select__slot").click()
+    menu = page.locator(MENU).last.locator(".v-list-item")
+    menu.first.wait_for()
+    n = menu.count()
+    item = menu.get_by_text(text, exact=True) if text is not None else menu.nth(index)
+    item.click()
+    page.wait_for_timeout(300)
+    _close_menus(page)
+    return n
+
+
+def _every_option(page, container):
+    n = _choose(page, container, 0)
+    for i in range(1, n):
+        _choose(page, container, i)
+        _no_error_page(page, f"{container} option {i}")
+    return n
+
+
+def _enter(page, selector, text, until):
+    """Type ``text`` into a text field and press Enter until ``until`` holds (a busy server may re-render the
+    field while it is typed into, which loses the text)."""
+    for attempt in range(3):
+        page.locator(selector).fill(text)
+        page.keyboard.press("Enter")
+        try:
+            page.wait_for_function(until, timeout=30_000)
+            return
+        except Exception:
+            if attempt == 2:
+                raise
+
+
+def _slide(page, name, key):
+    page.locator(f".lt-lever-{name} .v-slider__thumb-container").focus()
+    page.keyboard.press(key)
+    page.wait_for_timeout(200)
+
+
+def _run_and_wait(page, timeout=180_000):
+    page.click(".lt-run")
+    page.wait_for_function("document.querySelector('.lt-ready') !== null || document.querySelector('.lt-error')",
+                           timeout=timeout)
+    page.wait_for_function("(document.querySelector('img.lt-map') || {}).naturalWidth > 0", timeout=60_000)
+
+
+def test_app_runs_scenarios_and_shows_results(app_server, browser, tmp_path):
+    page = _page(browser, app_server["url"])
+    _tick(page, "baseline", False)
+    _tick(page, "small")
+    _tick(page, "small_wsg")
+    _slide(page, "replicates", "ArrowLeft")                  # 2 replicates
     page.click(".lt-run")
     page.wait_for_selector(".lt-progress .v-progress-linear", timeout=15_000)   # visible progress
-    assert "small" in page.inner_text(".lt-status")
-    page.wait_for_selector("img.lt-map", timeout=120_000)
+    page.wait_for_function("/simulated years|compiling/.test(document.querySelector('.lt-status').innerText)")
+    page.wait_for_selector(".lt-ready", timeout=180_000)
     assert page.inner_text(".lt-status").strip() == "ready"
 
     for cls in ("lt-map", "lt-series", "lt-diff", "lt-costs"):
@@ -160,32 +365,192 @@ def test_app_runs_scenarios_and_shows_results(app_url, browser, tmp_path):
         assert sizes and all(natural > 0 and shown > 0 for natural, shown in sizes), (cls, sizes)
     outcomes = page.inner_text(".lt-outcomes-card")
     assert "small_wsg" in outcomes and "–" in outcomes           # values with intervals
+    headline = page.inner_text(".lt-headline-card")               # three large numbers with intervals
+    assert "small_wsg against small" in headline and headline.count("90 % interval") == 3
+    assert "million" in page.inner_text(".lt-costs-card")        # the room's units
 
-    # a table downloads as CSV
+    # a table downloads as CSV, with the levers it was made with
     with page.expect_download(timeout=30_000) as download:
         page.locator(".lt-downloads").get_by_text("indicators.csv").click()
     csv = Path(download.value.path()).read_text()
     assert csv.startswith("scenario,replicate,year,indicator,value") and "small_wsg" in csv
+    assert "lever_care_team_hours" in csv.splitlines()[0]
 
-    # a second run comes from the cache at once
-    started = time.monotonic()
+    # the same choices again: straight from the cache, no "running"
     page.click(".lt-run")
-    page.wait_for_function("document.querySelector('.lt-status') && "
-                           "document.querySelector('.lt-status').innerText.trim() == 'ready'", timeout=30_000)
-    assert time.monotonic() - started < 15
+    page.wait_for_selector("text=ready (from the cache)", timeout=10_000)
+    assert page.locator(".lt-progress .v-progress-linear").count() == 0
 
-    # Dutch labels
+    # Dutch: labels, number formats, CSV for a Dutch Excel
     page.get_by_text("Nederlands", exact=True).click()
     page.wait_for_selector("text=Kaart van de buurten")
-    assert "Kosten per betaler" in page.inner_text(".lt-costs-card")
+    assert "Wie betaalt" in page.inner_text(".lt-costs-card") and "mln" in page.inner_text(".lt-costs-card")
     assert page.locator(".lt-run").inner_text().strip().lower() == "doorrekenen"
-    page.wait_for_function("document.querySelector('img.lt-map').naturalWidth > 0")
+    table = page.inner_text(".lt-outcomes-card")
+    assert " %" in table and "Onvervulde zorgvraag" in table
+    import re
+    assert re.search(r"\d,\d", table) and not re.search(r"\d\.\d{1,2}\b(?!\d)", table.replace("1.000", ""))
+    with page.expect_download(timeout=30_000) as download:
+        page.locator(".lt-downloads").get_by_text("costs_by_party.csv").click()
+    head, first = Path(download.value.path()).read_text().splitlines()[:2]
+    assert head.startswith("scenario;betaler;gemiddelde") and re.search(r";\d+,\d+;", first)
+    assert "herhalingen" in page.inner_text("body") and "replicaties" not in page.inner_text("body")
+    assert page.outside == []                                      # nothing asked of the internet
+    page.close()
 
-    shot = tmp_path / "app.png"
-    page.set_viewport_size({"width": 1400, "height": 2400})
-    page.evaluate("document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })")
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(shot), full_page=True)
-    assert shot.stat().st_size > 10_000
+
+def test_every_option_of_every_control_in_both_languages(app_server, browser):
+    """Each control set to each of its options (sliders to both ends), before and after a run, in English and
+    Dutch, without an error page (the map colour 'woonservicegebied completeness' used to replace the page)."""
+    page = _page(browser, app_server["url"])
+    for lang in ("English", "Nederlands"):
+        page.get_by_text(lang, exact=True).click()
+        page.wait_for_selector("text=Scenario's" if lang == "Nederlands" else "text=Scenarios")
+        if page.locator("img.lt-map").count():                      # figures redrawn in the language
+            page.wait_for_selector("text=Kaart van de buurten", timeout=180_000)
+        for stem in ("baseline", "small", "small_wsg", "netherlands"):
+            _tick(page, stem, True)
+            _no_error_page(page, stem)
+            _tick(page, stem, False)
+        _tick(page, "small")
+        _tick(page, "small_wsg")
+        assert _every_option(page, ".lt-lever-where") == 1 + 9 + 2  # centrum, nine districts, all, my list
+        _choose(page, ".lt-lever-where", text="buurten die ik opgeef" if lang == "Nederlands" else "neighbourhoods I list")
+        page.wait_for_selector(".lt-lever-cells input")
+        _slide(page, "team", "ArrowRight")                          # 5 hours: something to place and pay
+        _enter(page, ".lt-lever-cells input", "Noord 1; 0,0",
+               "/2 neighbourhoods|2 buurten/.test((document.querySelector('.lt-cost') || {}).innerText)")
+        assert "€" in page.inner_text(".lt-cost")                  # the cost before running
+        _enter(page, ".lt-lever-cells input", "1;2", "document.querySelector('.lt-cost-error') !== null")
+        assert "\n" not in page.inner_text(".lt-cost-error").strip()
+        _no_error_page(page, "bad cells")
+        _slide(page, "team", "Home")
+        _choose(page, ".lt-lever-where", text="centrum")
+        for box in (".lt-help-move label", ".lt-help-plain_too label"):
+            page.locator(box).click()
+            _no_error_page(page, box)
+            page.locator(box).click()
+        for name in ("start_year", "dwellings", "team", "carer", "replicates"):
+            _slide(page, name, "End")
+            _no_error_page(page, name)
+            _slide(page, name, "Home")
+            _no_error_page(page, name)
+        page.wait_for_selector(".lt-one-replicate")                 # 1 replicate: intervals collapse, say so
+        assert _every_option(page, ".lt-lever-alarm") == 6
+        _choose(page, ".lt-lever-alarm", 0)
+        page.locator(".lt-variant-name input").fill(f"every option {lang}")
+        _slide(page, "replicates", "ArrowRight")                    # 2 replicates
+        _run_and_wait(page)
+        for container in (".lt-map-value", ".lt-base"):
+            _every_option(page, container)
+        page.locator(".lt-series-choice .v-select__slot").click()
+        items = page.locator(MENU).last.locator(".v-list-item")
+        for i in [i for i in range(items.count()) for _ in (0, 1)]:  # each on and off: back to the four
+            items.nth(i).click()
+            page.wait_for_timeout(150)
+        _close_menus(page)
+        _no_error_page(page, "indicators")
+        page.click(".lt-panel-toggle")                              # the side panel hides and comes back
+        page.wait_for_selector(".lt-side", state="detached")
+        page.click(".lt-panel-toggle")
+        page.wait_for_selector(".lt-side")
+        _no_error_page(page, "panel")
+    assert page.outside == []
+    page.close()
+
+
+def test_big_run_asks_first_with_a_time_estimate(app_server, browser):
+    page = _page(browser, app_server["url"])
+    _tick(page, "baseline", False)
+    _tick(page, "netherlands")
+    page.click(".lt-run")
+    page.wait_for_selector(".lt-confirm")
+    assert "minutes" in page.inner_text(".lt-confirm") and page.locator(".lt-progress .v-progress-linear").count() == 0
+    page.close()
+
+
+def test_cancel_stops_the_run_on_the_server(app_server, browser):
+    page = _page(browser, app_server["url"])
+    _tick(page, "baseline")                      # 100,000 inhabitants, 3 replicates: long enough to cancel
+    page.click(".lt-run")
+    page.wait_for_function("/simulated years/.test(document.querySelector('.lt-status').innerText)",
+                           timeout=180_000)
+    page.click(".lt-cancel")
+    page.wait_for_selector(".lt-cancelled", timeout=60_000)
+    assert page.locator(".lt-run").is_enabled()
+    time.sleep(3)   # a run that went on would write its results into the cache when done
+    entries = [p for p in app_server["cache"].iterdir() if p.name != "variants"] if app_server["cache"].exists() else []
+    names = [json.loads((p / "scenario.json").read_text())["name"] for p in entries if (p / "scenario.json").exists()]
+    assert "baseline" not in names
+    page.close()
+
+
+def test_variants_survive_a_reload_open_from_a_link_and_compare_a_with_b(app_server, browser):
+    page = _page(browser, app_server["url"])
+    _tick(page, "baseline", False)
+    _tick(page, "small")
+    _slide(page, "replicates", "ArrowLeft")
+    page.locator(".lt-variant-name input").fill("group A")
+    _run_and_wait(page)
+    _slide(page, "team", "End")                                   # group B: 100 more hours a neighbourhood
+    page.wait_for_selector(".lt-stale")                           # the shown results are marked out of date
+    page.locator(".lt-variant-name input").fill("group B")
+    page.click(".lt-run")
+    page.wait_for_selector("text=shown: group B", timeout=180_000)
+    link = page.locator(".lt-link").get_attribute("href")
+    assert link == "?variant=group-b"
+
+    page.reload()                                                 # a new session: nothing in memory
+    page.wait_for_selector(".lt-variants-card")
+    assert page.locator("img.lt-map").count() == 0
+    _choose(page, ".lt-open", text="group A")
+    page.click(".lt-open-button")
+    page.wait_for_selector("img.lt-map")
+    assert "group A" in page.inner_text(".lt-shown-variant")
+    ab = page.inner_text(".lt-ab-table")                          # B - A, paired
+    assert "B" in ab and "–" in ab
+    _choose(page, ".lt-ab-a", text="group A")
+    _choose(page, ".lt-ab-b", text="group B")
+    ab = page.inner_text(".lt-ab-table")
+    assert "Unmet care need" in ab and "not paired" not in page.inner_text(".lt-variants-card")
+    page.close()
+
+    page = _page(browser, app_server["url"], path=link)           # opened from the link
+    page.wait_for_selector("img.lt-map")
+    assert "group B" in page.inner_text(".lt-shown-variant")
+    with page.expect_download(timeout=30_000) as download:        # exported as one file
+        page.locator(".lt-variants-card").get_by_text("export this variant").click()
+    record = json.loads(Path(download.value.path()).read_text())
+    assert record["name"] == "group B" and record["levers"]["care_team_hours"] == 100
+    page.close()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1024, 768)])
+def test_layout_for_a_projector(app_server, browser, size, tmp_path):
+    """Run visible without scrolling, figures visible and their text >= 16 px on screen; at 1024 x 768 the side
+    panel closes and opens again."""
+    from sim.workshop.app import FONT
+    page = _page(browser, app_server["url"], *size)
+    _tick(page, "baseline", False)
+    _tick(page, "small")
+    _slide(page, "replicates", "ArrowLeft")
+    _run_and_wait(page)
+    box = page.locator(".lt-run").bounding_box()
+    assert box and box["y"] >= 0 and box["y"] + box["height"] <= size[1]
+    if size[0] < 1280:
+        page.click(".lt-panel-toggle")
+        page.wait_for_selector(".lt-side", state="detached")
+        box = page.locator(".lt-run-main").bounding_box()          # Run stays on the page without the panel
+        assert box and box["y"] + box["height"] <= size[1]
+    for cls in ("lt-costs", "lt-map", "lt-series"):
+        natural, shown = _image_sizes(page, cls)[0]
+        tick_px = (FONT - 4) * 100 / 72 * shown / natural          # the smallest text of a figure, on screen
+        assert tick_px >= 16 and shown <= size[0], (cls, natural, shown)
+    page.locator("img.lt-costs").scroll_into_view_if_needed()
+    shot = tmp_path / f"layout_{size[0]}.png"
+    page.screenshot(path=str(shot))
     print(f"screenshot: {shot}")
+    if size[0] < 1280:
+        page.click(".lt-panel-toggle")
+        page.wait_for_selector(".lt-side")
     page.close()

@@ -37,3 +37,102 @@ def test_cost_indicators_have_labels_in_both_languages():
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError):
         label("wlz", "de")
+
+
+# ---- the workshop's formats, words and palette (issue 15) -------------------------------------------------
+
+from itertools import combinations  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from sim.workshop.labels import (MAP_COLOURMAP, PARTY_COLOURS, POLICY_TERMS, SCENARIO_COLOURS, WSG_OUTLINE,  # noqa: E402
+                                 districts, fmt_eur_million, fmt_number, fmt_percent, fmt_value,
+                                 neighbourhood_names, scenario_description)
+
+CVD = ("deuteranomaly", "protanomaly")     # colorspacious' names; severity 100 = deuteranopia, protanopia
+MIN_PAIR = 12.0     # CAM02-UCS distance between two colours that must be told apart (about 1 is just noticeable)
+MIN_OUTLINE = 40.0  # the woonservicegebied outline against every map colour (one of its two lines)
+
+
+def _seen(colour, cvd):
+    """A colour as seen with full deuteranopia or protanopia (Machado et al. 2009, via colorspacious), in
+    CAM02-UCS coordinates."""
+    import colorspacious
+    from matplotlib.colors import to_rgb
+    space = {"name": "sRGB1+CVD", "cvd_type": cvd, "severity": 100}
+    seen = np.clip(colorspacious.cspace_convert(np.array(to_rgb(colour)), space, "sRGB1"), 0, 1)
+    return colorspacious.cspace_convert(seen, "sRGB1", "CAM02-UCS")
+
+
+def _closest_pair(colours, cvd):
+    return min(float(np.linalg.norm(_seen(a, cvd) - _seen(b, cvd))) for a, b in combinations(colours, 2))
+
+
+@pytest.mark.parametrize("cvd", CVD)
+def test_party_and_scenario_colours_stay_apart_with_colour_blindness(cvd):
+    assert _closest_pair(PARTY_COLOURS.values(), cvd) >= MIN_PAIR
+    assert _closest_pair(SCENARIO_COLOURS, cvd) >= MIN_PAIR
+    # the check tells the old palette (matplotlib's default: Zvw green next to the housing association's red)
+    # from the new one: under deuteranopia those two were nearly the same
+    if cvd == "deuteranomaly":
+        assert _closest_pair(["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"], cvd) < MIN_PAIR
+
+
+@pytest.mark.parametrize("cvd", CVD)
+def test_woonservicegebied_outline_shows_on_every_map_colour(cvd):
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    def worst(outline, cmap):
+        return min(max(float(np.linalg.norm(_seen(o, cvd) - _seen(to_hex(colormaps[cmap](x)), cvd))) for o in outline)
+                   for x in np.linspace(0, 1, 65))
+    assert worst(WSG_OUTLINE, MAP_COLOURMAP) >= MIN_OUTLINE
+    if cvd == "protanomaly":                   # the old red outline on viridis fails the same check
+        assert worst(("red",), "viridis") < MIN_OUTLINE
+
+
+def test_dutch_number_and_percent_formats():
+    assert fmt_number(1234.5, "nl", 1) == "1.234,5" and fmt_number(1234.5, "en", 1) == "1,234.5"
+    assert fmt_percent(0.244, "nl") == "24 %" and fmt_percent(0.244, "en") == "24%"
+    assert fmt_number(0.00000797, "en") == "0.0000080"          # never 7.97e-06, never 0.000
+    assert fmt_value("unmet_need_share", 0.031, "nl", signed=True) == "+3,1 %"
+    assert fmt_value("falls_per_1000_65plus", -0.00001, "en", signed=True) in ("-0.000010", "0")
+    assert fmt_number(-0.0001, "nl", 2) == "0,00"               # no "-0,00"
+    assert fmt_eur_million(-2_345_678, "nl") == "-€ 2,35 mln" and fmt_eur_million(12_500_000, "en") == "€12.5 million"
+    assert fmt_number(float("nan"), "nl") == "–"
+    with pytest.raises(ValueError):
+        fmt_number(1.0, "de")
+
+
+def test_policy_words_name_the_right_scheme():
+    """wijkverpleging is Zvw (the health insurer), a wijkteam Wmo, the zorgkantoor the Wlz (DOMAIN.md §1)."""
+    from sim.workshop.app import TEXT, label as app_label
+    assert POLICY_TERMS["care_team_hours"] == ("wijkverpleging", "care_insurer")
+    assert "wijkverpleging" in TEXT["team"][1] and "wijkteam" not in TEXT["team"][1]
+    assert label("care_insurer", "nl") == "zorgverzekeraar (Zvw)" and label("care_office", "nl") == "zorgkantoor (Wlz)"
+    assert label("municipality", "nl") == "gemeente (Wmo)" and "mantelzorg" in TEXT["carer"][1]
+    for kind, (word, payer) in POLICY_TERMS.items():
+        assert word in app_label(kind, "nl")
+    from sim.workshop.appcache import Levers, lever_costs
+    from sim.model.scenario import load_scenario
+    from conftest import ROOT
+    costs = lever_costs(load_scenario(ROOT / "scenarios" / "small.yaml"),
+                        Levers(care_team_hours=10, carer_support=0.5, adapted_dwellings=1, alarm_minutes=10))
+    assert {c["type"]: c["payer"] for c in costs} == {k: p for k, (_, p) in POLICY_TERMS.items()}
+
+
+def test_one_dutch_word_for_replicates():
+    """'herhaling' everywhere (the app, the report, compare's tables and figures), never 'replicatie'."""
+    from conftest import ROOT
+    for path in sorted((ROOT / "sim" / "workshop").glob("*.py")) + [ROOT / "docs" / "workshop.md"]:
+        assert "replicati" not in path.read_text(encoding="utf-8").lower(), path
+
+
+def test_scenario_descriptions_and_neighbourhood_names():
+    assert scenario_description("wsg_full + levers", "Woonservicegebied hardware", "nl").startswith("Woonservicegebied")
+    assert scenario_description("mine", "My own", "nl") == "My own"
+    names = neighbourhood_names(10, 10)
+    assert len(set(names.values())) == 100 and names[(0, 0)] == "Zuidwest 1" and names[(9, 9)].startswith("Noordoost")
+    assert names[(5, 5)].startswith("Centrum")
+    d = districts(10, 10)
+    assert len(d) == 9 and sum(len(c) for c in d.values()) == 100

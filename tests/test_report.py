@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from conftest import ROOT, SMALL_WSG
@@ -81,3 +82,55 @@ def test_bad_results_dir_is_one_line_and_writes_nothing(make, results, tmp_path,
     err = capsys.readouterr().err
     assert err.startswith("langerthuis: error: ") and len(err.strip().splitlines()) == 1
     assert not out.exists() and not out.parent.exists()
+
+
+# ---- the one-page summary for a wethouder, formats and figures in the report's language (issue 15) ------
+
+def test_report_opens_with_a_summary_per_party_in_eur_million(results):
+    from sim.workshop.report import build_html
+    html = build_html(results, lang="en")
+    summary = html.split("<section id='summary'>")[1].split("</section>")[0]
+    assert html.index("<section id='summary'>") < html.index("<section id='question'>")   # at the top
+    assert "Net effect per party, EUR million a year" in summary and "million" in summary
+    for party in ("care office (Wlz)", "municipality (Wmo)", "health insurer (Zvw)", "housing association"):
+        assert party in summary
+    assert summary.count("<li>") >= 2 + 3            # conclusions and what the model leaves out
+    assert "small_wsg:" in summary and "housing market" in summary
+
+
+def test_summary_reads_the_ledger_when_the_folder_has_one(results, tmp_path):
+    """The ledger of issue 13 (ledger.csv: euros a year per party, positive net = better off) is shown as it is,
+    averaged over the window; a hand-made table of that shape, so the presentation is tested without it."""
+    import shutil
+    from sim.workshop.report import build_html
+    folder = tmp_path / "with_ledger"
+    shutil.copytree(results, folder)
+    rows = []
+    for party, net in (("municipality", -250_000), ("care_office", 1_500_000), ("care_insurer", -40_000),
+                       ("housing_association", -1_000_000), ("clients", 0), ("carers", 120_000)):
+        for year in range(2010, 2021):
+            rows.append({"scenario": "small_wsg", "party": party, "year": year, "paid_mean": max(-net, 0),
+                         "saved_mean": max(net, 0), "net_mean": net, "net_p5": net - 10_000, "net_p95": net + 10_000,
+                         "replicates": 2})
+    pd.DataFrame(rows).to_csv(folder / "ledger.csv", index=False)
+    nl = build_html(folder, lang="nl").split("<section id='summary'>")[1].split("</section>")[0]
+    assert "Samenvatting voor de wethouder" in nl and "grootboek" in nl
+    assert "€ 1,50 mln" in nl and "-€ 0,25 mln" in nl              # Dutch euros million
+    assert "woningcorporatie" in nl and "zorgkantoor (Wlz)" in nl
+    who = [c for c in nl.split("<li>") if c.startswith("small_wsg: ") and "betalen meer" in c][0]
+    assert "gemeente (Wmo)" in who.split("betalen meer")[0]         # the municipality pays more
+
+
+def test_report_figures_follow_the_report_language(results):
+    """compare wrote English figures; a Dutch report draws them again in Dutch from the same tables."""
+    import base64
+    import re
+    from sim.workshop.report import build_html
+    def images(html):
+        return [base64.b64decode(m) for m in re.findall(r'src="data:image/png;base64,([^"]+)"', html)]
+    en, nl = images(build_html(results, lang="en")), images(build_html(results, lang="nl"))
+    on_disk = {p.read_bytes() for p in results.glob("*.png")}
+    assert set(en) <= on_disk and len(nl) == len(en)
+    assert not set(nl) & on_disk                                      # every figure redrawn
+    html = build_html(results, lang="nl")
+    assert re.search(r"\d,\d", html.split("<section id='outcomes'>")[1].split("</section>")[0])

@@ -1,20 +1,17 @@
 """``langerthuis app``: start the workshop web app (``sim/app.py``) with Solara's server on this computer.
 
-Solara's page loads its JavaScript and CSS from a CDN, through the server's asset proxy. So that the app
-also works where that CDN cannot be reached (a workshop room without internet, CI), the packages the page
-needs are fetched once with ``npm pack`` from the npm registry into the proxy's folder
-(``~/.cache/langerthuis/solara-cdn``); without npm the server falls back to the CDN as usual.
+Solara's page loads its JavaScript and CSS through the server's asset path. The ``solara-assets`` package
+(pinned to Solara's own version in the ``app`` extra) installs them, and Solara serves them from its folder,
+so a plain ``pip install`` works in a room without internet: no npm, no CDN. The app warns when they are
+missing.
 """
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
-import tarfile
-import tempfile
 from pathlib import Path
 
 from sim.errors import InputError
@@ -38,13 +35,8 @@ def command(args) -> list[str]:
 # ---- the page's assets ----------------------------------------------------------------------------------
 
 
-def asset_folder() -> Path:
-    default = Path.home() / ".cache" / "langerthuis" / "solara-cdn"
-    return Path(os.environ.get("SOLARA_ASSETS_PROXY_CACHE_DIR") or default)
-
-
 def asset_packages() -> list[str]:
-    """npm 'name@version' of every package the Solara page template loads from the CDN.
+    """npm 'name@version' of every package the Solara page template loads from its CDN path.
 
     Read from the installed Solara's template, so an upgrade of Solara asks for its own versions.
     """
@@ -56,31 +48,23 @@ def asset_packages() -> list[str]:
     return sorted(set(found))
 
 
-def prepare_assets(folder: Path) -> list[str]:
-    """Fetch the missing asset packages into ``folder`` (laid out as the CDN's URLs); returns problems."""
+def missing_assets() -> list[str]:
+    """Problems that would leave the page blank without internet: the ``solara-assets`` package (pinned with
+    Solara in the ``app`` extra) holds the page's JavaScript and CSS, and Solara serves them from its folder."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    import solara.server.settings as settings
+
+    try:
+        assets, ui = version("solara-assets"), version("solara")
+    except PackageNotFoundError:
+        return ["solara-assets is not installed (pip install -e \".[app]\"): the page needs the internet"]
+    problems = [] if assets == ui else [f"solara-assets {assets} does not match solara {ui}: "
+                                        f"pip install -e \".[app]\" installs the matching pair"]
+    folder = Path(settings.assets.proxy_cache_dir)
     missing = [p for p in asset_packages() if not (folder / p).is_dir()]
-    if not missing:
-        return []
-    npm = shutil.which("npm")
-    if npm is None:
-        return [f"npm not found: the browser page needs the CDN for {', '.join(missing)}"]
-    problems = []
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folder) as tmp:
-        for package in missing:
-            out = subprocess.run([npm, "pack", package, "--silent", "--pack-destination", tmp],
-                                 capture_output=True, text=True, timeout=300)
-            name = out.stdout.strip().splitlines()[-1] if out.returncode == 0 and out.stdout.strip() else ""
-            tgz = Path(tmp) / name
-            if not name or not tgz.is_file():
-                problems.append(f"npm pack {package} failed: {(out.stderr or out.stdout).strip()[:200]}")
-                continue
-            unpacked = Path(tmp) / (package.replace("/", "_") + ".d")
-            with tarfile.open(tgz) as tar:
-                tar.extractall(unpacked, filter="data")
-            target = folder / package
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(unpacked / "package", target)   # npm tarballs hold one folder, 'package'
+    if missing:
+        problems.append(f"not in {folder}: {', '.join(missing)}; the page fetches them from the internet")
     return problems
 
 
@@ -98,14 +82,8 @@ def main(args) -> int:
         env["LANGERTHUIS_SCENARIOS"] = str(folder.resolve())
     if args.cache:
         env["LANGERTHUIS_CACHE"] = str(Path(args.cache).resolve())
-    assets = asset_folder()
-    try:
-        problems = prepare_assets(assets)
-    except (OSError, subprocess.SubprocessError, tarfile.TarError) as exc:
-        problems = [f"could not prepare the page's assets: {exc}"]
-    for problem in problems:
+    for problem in missing_assets():
         print(f"langerthuis app: warning: {problem}", file=sys.stderr)
-    env["SOLARA_ASSETS_PROXY_CACHE_DIR"] = str(assets)
 
     print(f"langerthuis app: open http://{args.host}:{args.port} in a browser (Ctrl+C stops)", flush=True)
     server = subprocess.Popen(command(args), env=env)

@@ -23,7 +23,7 @@ from sim.workshop.labels import ORGANISATIONS, PAYERS as PAYER_TABLE
 
 BAND_COLUMNS = ["scenario", "year", "mean", "low", "high"]
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"   # the project's scenarios/ (sim/workshop/ -> root)
 
 # ---- levers -------------------------------------------------------------------------------------------
 
@@ -308,3 +308,206 @@ def key_outcomes(table: pd.DataFrame, base: str | None, indicators=KEY_INDICATOR
                          "diff_high": d.loc[r.scenario, "high"] if has else float("nan")})
     return pd.DataFrame(rows)
 
+
+
+# ---- the room's units: lever costs, euros million per year over one window (issue 15) ------------------
+
+LEVER_SOURCE = "assumption: app lever, costs per cell as in wsg_full.yaml"
+
+
+def lever_costs(scenario: dict, levers: Levers) -> list[dict]:
+    """What the levers add to ``scenario`` before anything runs: per added investment its type, payer,
+    cells, one-off and yearly euros (the same numbers ``apply_levers`` writes into the scenario)."""
+    plain = apply_levers(scenario, Levers(replicates=levers.replicates, move_scenario_wsg=False))
+    changed = apply_levers(scenario, levers)
+    out = []
+    for inv in changed["investments"][len(plain["investments"]):]:
+        c = inv["cost"]
+        out.append({"type": inv["type"], "payer": c["payer"], "cells": len(inv["cells"]),
+                    "one_off": float(c["one_off"]), "yearly": float(c["yearly"])})
+    return out
+
+
+def result_window(scenarios: dict) -> tuple[int, int]:
+    """The one window of years of every cost and outcome summary in the app, its downloads and the headline
+    (as `langerthuis compare`: the earliest investment start to the end year)."""
+    from sim.studies.compare import default_window
+    return default_window(list(scenarios.values()))
+
+
+def party_costs(table: pd.DataFrame, scenarios: dict, window) -> pd.DataFrame:
+    """scenario, replicate, payer, eur: yearly euros of the whole municipality, mean over ``window``, of each
+    organisation's care plus its investments (euros per inhabitant x inhabitants, per replicate)."""
+    lo, hi = window
+    t = table[(table.year >= lo) & (table.year <= hi)]
+    wide = t.pivot_table(index=["scenario", "replicate", "year"], columns="indicator", values="value").reset_index()
+    rows = []
+    for (name, rep), g in wide.groupby(["scenario", "replicate"], sort=False):
+        for payer in PAYERS:
+            care = sum((g[col] for col, p in CARE_COST_PAYER.items() if p == payer), 0.0 * g["inhabitants"])
+            care_eur = (care * g["inhabitants"]).to_numpy()
+            spent = [investment_by_payer(scenarios[name], int(y)).get(payer, 0.0) if name in scenarios else 0.0
+                     for y in g.year]
+            rows.append({"scenario": name, "replicate": int(rep), "payer": payer,
+                         "eur": float((care_eur + pd.Series(spent).to_numpy()).mean())})
+    return pd.DataFrame(rows, columns=["scenario", "replicate", "payer", "eur"])
+
+
+def party_summary(costs: pd.DataFrame, base: str | None) -> pd.DataFrame:
+    """scenario, payer, mean, low, high (yearly euros, 5-95 % over replicates) and the paired difference from
+    ``base`` (diff_mean, diff_low, diff_high; positive: this payer pays more than in the base)."""
+    s = replicate_summary(costs, ["scenario", "payer"], value="eur", sort=False).rename(
+        columns={"p5": "low", "p95": "high"})
+    if base is None or base not in set(costs.scenario):
+        return s.assign(diff_mean=float("nan"), diff_low=float("nan"), diff_high=float("nan"))
+    b = costs[costs.scenario == base].set_index(["replicate", "payer"]).eur
+    d = costs.assign(eur=costs.eur - b.reindex(pd.MultiIndex.from_frame(costs[["replicate", "payer"]])).to_numpy())
+    ds = replicate_summary(d, ["scenario", "payer"], value="eur", sort=False).rename(
+        columns={"mean": "diff_mean", "p5": "diff_low", "p95": "diff_high"})
+    return s.merge(ds[["scenario", "payer", "diff_mean", "diff_low", "diff_high"]], on=["scenario", "payer"])
+
+
+def window_differences(table: pd.DataFrame, indicator: str, base: str, window) -> pd.DataFrame:
+    """scenario, mean, low, high of the paired difference from ``base`` in the window's mean of ``indicator``."""
+    lo, hi = window
+    t = table[(table.indicator == indicator) & (table.year >= lo) & (table.year <= hi)]
+    per_rep = t.groupby(["scenario", "replicate"], sort=False)["value"].mean().unstack("scenario")
+    if base not in per_rep:
+        return pd.DataFrame(columns=["scenario", "mean", "low", "high"])
+    diff = per_rep.sub(per_rep[base], axis=0).drop(columns=base)
+    tidy = diff.reset_index().melt(id_vars="replicate", var_name="scenario", value_name="value").dropna()
+    return replicate_summary(tidy, "scenario", sort=False).rename(columns={"p5": "low", "p95": "high"})
+
+
+# ---- time: estimates before a run ----------------------------------------------------------------------
+
+# inhabitant-years a second: README "Speed" (netherlands.yaml, 16.8 million inhabitants for 28 years in about
+# 80 s on the 2-core machine); replaced by the speed of each run the app makes, so estimates become this computer's
+_rate = {"person_years_per_s": 5.0e6}
+BIG_RUN_SECONDS = 60.0
+
+
+def estimate_seconds(scenario: dict) -> float:
+    """Seconds a run of ``scenario`` (all replicates) is expected to take here."""
+    people = float(scenario["municipality"]["inhabitants"])
+    return people * run_years(scenario) / _rate["person_years_per_s"]
+
+
+def record_speed(scenario: dict, seconds: float) -> None:
+    """Learn this computer's speed from a run big enough that start-up costs do not dominate it."""
+    work = float(scenario["municipality"]["inhabitants"]) * run_years(scenario)
+    if work >= 5e6 and seconds > 1.0:
+        _rate["person_years_per_s"] = work / seconds
+
+
+def warm_up() -> float:
+    """Compile the kernel with a tiny run (small.yaml, one replicate), so the room's first Run does not wait
+    for Numba; returns the seconds it took. Numba's cache keeps the compiled kernel for later starts."""
+    import time
+
+    from sim.model.model import LangerThuisModel
+    from sim.model.scenario import load_scenario
+
+    started = time.monotonic()
+    s = load_scenario(SCENARIO_DIR / "small.yaml")      # 20,000 inhabitants, 11 years: a second once compiled
+    LangerThuisModel(s, replicate=0).run()
+    return time.monotonic() - started
+
+
+# ---- named variants: levers, scenarios, seed and results, kept on disk -------------------------------
+
+VARIANT_FORMAT = "langerthuis-variant-1"
+
+
+def variants_dir() -> Path:
+    return cache_dir() / "variants"
+
+
+def variant_slug(name: str) -> str:
+    import re
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", name.strip()).strip("-").lower()
+    return slug[:60] or "variant"
+
+
+def variant_record(name: str, levers: Levers, chosen: list[str], results: dict) -> dict:
+    """One variant as a JSON-able dict: its levers, the chosen scenario files, the resolved scenarios (seed
+    included) and the result tables (so it opens again without the cache, on another computer too)."""
+    from dataclasses import asdict
+    import time
+    return {"format": VARIANT_FORMAT, "name": name, "slug": variant_slug(name), "version": sim.__version__,
+            "saved": time.strftime("%Y-%m-%d %H:%M"), "levers": asdict(levers), "chosen": list(chosen),
+            "seed": next(iter(results.values()))[0]["seed"] if results else None,
+            "results": {n: {"scenario": {k: v for k, v in s.items()},
+                            "table": table.to_dict(orient="split", index=False),
+                            "cells": cells.to_dict(orient="split", index=False)}
+                        for n, (s, table, cells) in results.items()}}
+
+
+def variant_results(record: dict) -> dict:
+    """name -> (scenario, table, cells) of a variant record."""
+    out = {}
+    for n, r in record["results"].items():
+        out[n] = (r["scenario"], pd.DataFrame(**r["table"]), pd.DataFrame(**r["cells"]))
+    return out
+
+
+def check_variant(record, where: str = "variant") -> dict:
+    """The record if it is a variant file; else InputError with one line."""
+    if not isinstance(record, dict) or record.get("format") != VARIANT_FORMAT:
+        raise InputError(f"{where}: expected a langerthuis variant file (format {VARIANT_FORMAT}), found "
+                         f"{type(record).__name__ if not isinstance(record, dict) else record.get('format')!r}")
+    for key, kind in (("name", str), ("levers", dict), ("chosen", list), ("results", dict)):
+        if not isinstance(record.get(key), kind):
+            raise InputError(f"{where}: {key}: expected {kind.__name__}, found {type(record.get(key)).__name__}")
+    try:
+        Levers(**record["levers"])
+        variant_results(record)
+    except (TypeError, ValueError, KeyError) as exc:
+        raise InputError(f"{where}: results: expected tables of a run, found {str(exc).splitlines()[0]}") from None
+    return record
+
+
+def save_variant(record: dict) -> Path:
+    """Write the variant atomically (a temporary file renamed), one file a name; returns its path."""
+    import json
+    folder = variants_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{record['slug']}.json"
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(json.dumps(record, default=str), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def load_variant(slug: str) -> dict:
+    import json
+    path = variants_dir() / f"{variant_slug(slug)}.json"
+    try:
+        return check_variant(json.loads(path.read_text(encoding="utf-8")), str(path))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"variant {slug!r}: expected a saved variant, found {type(exc).__name__}") from None
+
+
+def list_variants() -> list[dict]:
+    """Saved variants, newest first: slug, name, saved, chosen (read from each file's head)."""
+    import json
+    out = []
+    try:
+        paths = [(p, p.stat().st_mtime_ns) for p in variants_dir().glob("*.json")]
+    except OSError:
+        return []
+    for path, mtime in sorted(paths, key=lambda pm: pm[1], reverse=True):
+        key = (str(path), mtime)
+        if key not in _variant_heads:      # a variant file holds its tables: read each version once
+            try:
+                r = json.loads(path.read_text(encoding="utf-8"))
+                _variant_heads[key] = {"slug": path.stem, "name": r["name"], "saved": r.get("saved", ""),
+                                       "chosen": r["chosen"]}
+            except (OSError, ValueError, KeyError, TypeError):
+                _variant_heads[key] = None   # a damaged file is skipped, never a crash of the page
+        if _variant_heads[key] is not None:
+            out.append(_variant_heads[key])
+    return out
+
+
+_variant_heads: dict = {}

@@ -236,16 +236,16 @@ def comparison_markdown(summary, order, window, replicates, lang="en") -> str:
     nl = lang == "nl"
     first = order[0]
     lines = [f"# {label('comparison', lang)}: {', '.join(order)}", ""]
-    lines += [(f"Jaren {window[0]}–{window[1]}, {replicates} replicaties per scenario, gepaard: replicatie r van elk "
-               f"scenario gebruikt dezelfde seed en hetzelfde replicatienummer als {first}. Per cel: gemiddelde over "
-               f"replicaties [90 %-interval, 5e–95e percentiel]. Verschillen met {first} zijn per replicatie "
+    lines += [(f"Jaren {window[0]}–{window[1]}, {replicates} herhalingen per scenario, gepaard: herhaling r van elk "
+               f"scenario gebruikt dezelfde seed en hetzelfde herhalingsnummer als {first}. Per cel: gemiddelde over "
+               f"herhalingen [90 %-interval, 5e–95e percentiel]. Verschillen met {first} zijn per herhaling "
                f"berekend (gepaard) en daarna samengevat.") if nl else
               (f"Years {window[0]}–{window[1]}, {replicates} replicates per scenario, paired: replicate r of every "
                f"scenario uses the same seed and replicate number as {first}. Each cell: mean over replicates "
                f"[90 % interval, 5th–95th percentile]. Differences from {first} are computed per replicate "
                f"(paired), then summarised."), ""]
     if replicates < MIN_REPLICATES_90:
-        lines += [(f"**Let op:** {replicates} replicaties: de 'intervallen' zijn het bereik van {replicates} runs, geen "
+        lines += [(f"**Let op:** {replicates} herhalingen: de 'intervallen' zijn het bereik van {replicates} runs, geen "
                    f"90 %-intervallen (daarvoor zijn er minstens {MIN_REPLICATES_90} nodig).") if nl else
                   (f"**Note:** {replicates} replicates: the 'intervals' are the range of {replicates} runs, not 90 % "
                    f"intervals (those need at least {MIN_REPLICATES_90})."), ""]
@@ -272,7 +272,7 @@ def comparison_markdown(summary, order, window, replicates, lang="en") -> str:
                f"maanden en M₀ die van {first}. Kosten per gewonnen maand = extra kosten / extra maanden; leeg (–) "
                "waar geen maanden gewonnen worden; negatief: het scenario bespaart geld én wint maanden. Het gemiddelde "
                "is gemiddelde extra kosten / gemiddelde extra maanden; het interval komt uit de ratio's per "
-               "replicatie en staat er alleen als elke replicatie maanden wint.") if nl else
+               "herhaling en staat er alleen als elke herhaling maanden wint.") if nl else
               ("Definition. Extra cost = sum over the years of (total cost per inhabitant − that of "
                f"{first}) × inhabitants. Extra months at home = N × (M − M₀): N is the number of spells of living at "
                "home after a first package that ended in the years (admission or death), M their mean length in "

@@ -126,7 +126,7 @@ TEXTS = {
     "title_per_month": ("Cost per month of living at home gained", "Kosten per gewonnen maand thuis wonen"),
     "eur_per_inhabitant": ("EUR per inhabitant per year", "EUR per inwoner per jaar"),
     "title_timeseries": ("Key outcomes per scenario (mean and 90 % band over replicates)",
-                         "Kernuitkomsten per scenario (gemiddelde en 90 %-band over replicaties)"),
+                         "Kernuitkomsten per scenario (gemiddelde en 90 %-band over herhalingen)"),
     "title_differences": ("Difference from {first}, {years} (mean and 90 % interval of paired differences)",
                           "Verschil met {first}, {years} (gemiddelde en 90 %-interval van gepaarde verschillen)"),
     "title_costs": ("Yearly cost by payer, mean over {years}", "Jaarlijkse kosten per betaler, gemiddeld over {years}"),
@@ -171,11 +171,11 @@ LEDGER_TEXTS = {
         "lifetime at 4 %, running costs), saved = the fall in everything else it spends (care billed by use, own "
         "contributions, vacancy, informal care hours at EUR 14 an hour); net = saved - paid. NPV: yearly nets "
         "{years} discounted at 4 % to {y0} (Zorginstituut 2016 guideline). {replicates} replicates; {interval}.",
-        "Per partij, ten opzichte van {first} in dezelfde replicatie: betaald = de eigen investeringen (kapitaal "
+        "Per partij, ten opzichte van {first} in dezelfde herhaling: betaald = de eigen investeringen (kapitaal "
         "over de levensduur verdeeld tegen 4 %, lopende kosten), bespaard = de daling van al het andere dat de partij "
         "uitgeeft (zorg naar gebruik, eigen bijdragen, leegstand, mantelzorguren tegen EUR 14 per uur); saldo = "
         "bespaard - betaald. NCW: jaarlijkse saldi {years} verdisconteerd tegen 4 % naar {y0} (richtlijn Zorginstituut "
-        "2016). {replicates} replicaties; {interval}."),
+        "2016). {replicates} herhalingen; {interval}."),
     "split_incentive": (
         "Split incentive in {scenario}: {losers} pay{pay_verb} more than {they} get back ({loss}), while {gainers} "
         "gain{gain_verb} ({gain}); for society as a whole the net present value is {society}.",
@@ -224,3 +224,125 @@ def number(x) -> str:
 def text(key: str, lang: str = "en", **fields) -> str:
     """A text with ``{fields}`` filled in."""
     return label(key, lang).format(**fields)
+
+
+# ---- the workshop's formats, palette and place names (issue 15) -----------------------------------------
+
+def fmt_number(x, lang: str = "en", digits: int | None = None) -> str:
+    """A number for the room: 1,234.5 in English, 1.234,5 in Dutch; ``digits`` decimals, or about three
+    significant figures; never scientific notation; '–' for none."""
+    if x is None or not np.isfinite(x):
+        return "–"
+    if digits is None:
+        a = abs(x)
+        digits = (0 if a >= 100 or a == 0 else 1 if a >= 10 else 2 if a >= 0.995
+                  else min(8, max(2, 1 - int(np.floor(np.log10(a))))))
+    s = f"{x:,.{digits}f}"
+    if float(s.replace(",", "")) == 0:
+        s = s.lstrip("-")                 # no "-0.0" for a difference that rounds to nothing
+    _pick(("", ""), lang)
+    return s.translate(str.maketrans(",.", ".,")) if lang == "nl" else s
+
+
+def fmt_percent(share, lang: str = "en", digits: int = 0, signed: bool = False) -> str:
+    """A share 0..1 as a percentage: '24%' in English, '24 %' in Dutch (Dutch writes a space)."""
+    if share is None or not np.isfinite(share):
+        return "–"
+    value = fmt_number(100 * share, lang, digits)
+    if signed and round(100 * share, digits) > 0:
+        value = "+" + value
+    return f"{value} %" if lang == "nl" else f"{value}%"
+
+
+def fmt_value(name: str, x, lang: str = "en", signed: bool = False) -> str:
+    """An indicator value: shares (names ending in ``_share``) as percentages, other values as numbers."""
+    if name.endswith("_share"):
+        return fmt_percent(x, lang, 1 if x is not None and np.isfinite(x) and abs(x) < 0.1 else 0, signed)
+    s = fmt_number(x, lang)
+    return "+" + s if signed and x > 0 and s.strip("0.,") else s
+
+
+def fmt_eur_million(x, lang: str = "en") -> str:
+    """Euros as '€ 1.2 million' / '€ 1,2 mln'."""
+    if x is None or not np.isfinite(x):
+        return "–"
+    m = x / 1e6
+    s = fmt_number(abs(m), lang, 2 if abs(m) < 10 else 1)
+    sign = "-" if m < 0 and s.strip("0.,") else ""
+    return f"{sign}€ {s} mln" if lang == "nl" else f"{sign}€{s} million"
+
+
+# Okabe & Ito (2008), "Color universal design": eight colours told apart with every common colour-vision
+# deficiency (tests/test_labels.py simulates deuteranopia and protanopia and measures the distances)
+OKABE_ITO = {"orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "yellow": "#F0E442",
+             "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "black": "#000000"}
+# one colour per paying party, everywhere (app, report, figures); the six parties of the ledger (issue 13)
+PARTY_COLOURS = {"care_office": OKABE_ITO["blue"], "municipality": OKABE_ITO["orange"],
+                 "care_insurer": OKABE_ITO["bluish_green"], "housing_association": OKABE_ITO["vermillion"],
+                 "clients": OKABE_ITO["reddish_purple"], "carers": OKABE_ITO["black"]}
+# scenarios in figures: colour and line style both change, so eight lines stay apart even in grey
+SCENARIO_COLOURS = tuple(OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple",
+                                                "sky_blue", "black", "yellow"))
+SCENARIO_STYLES = ("-", "--", "-.", ":")
+SCENARIO_HATCHES = ("", "//", "..", "xx", "\\\\", "oo", "++", "--")
+MAP_COLOURMAP = "cividis"         # perceptually uniform and readable with red-green deficiency
+WSG_OUTLINE = ("#000000", "#FFFFFF")  # black under white: one of the two contrasts with every map colour
+
+# generated neighbourhood names: the grid in a 3 x 3 compass, in Dutch (place names stay Dutch in English)
+COMPASS = (("Zuidwest", "Zuid", "Zuidoost"), ("West", "Centrum", "Oost"), ("Noordwest", "Noord", "Noordoost"))
+
+
+def district_of(x: int, y: int, width: int, height: int) -> str:
+    """The compass district of cell (x, y) (y grows northwards, as the maps are drawn)."""
+    return COMPASS[min(3 * y // height, 2)][min(3 * x // width, 2)]
+
+
+def neighbourhood_names(width: int, height: int) -> dict[tuple[int, int], str]:
+    """(x, y) -> a name such as 'Noord 2': the compass district and a number within it (west to east,
+    south to north), so the room can say 'Noord 2' instead of '4,8'."""
+    names, count = {}, {}
+    for y in range(height):
+        for x in range(width):
+            d = district_of(x, y, width, height)
+            count[d] = count.get(d, 0) + 1
+            names[(x, y)] = f"{d} {count[d]}"
+    return names
+
+
+def districts(width: int, height: int) -> dict[str, list[list[int]]]:
+    """district name -> its cells, in the compass order."""
+    out = {name: [] for row in reversed(COMPASS) for name in row}
+    for y in range(height):
+        for x in range(width):
+            out[district_of(x, y, width, height)].append([x, y])
+    return {k: v for k, v in out.items() if v}
+
+
+# Dutch descriptions of the project's scenarios (a scenario file's ``description`` is English); by file name
+SCENARIO_NL = {
+    "baseline": "Hervorming zoals ingevoerd, gemeente van 100.000 inwoners met de Nederlandse leeftijdsopbouw, "
+                "geen investeringen",
+    "carer_support": "Mantelzorgondersteuning en respijtplaatsen in alle buurten vanaf 2016",
+    "housing_broker": "Aangepaste woningen en een seniorenmakelaar in centrum vanaf 2016",
+    "netherlands": "Nederland, 2013-2040, hervorming zoals ingevoerd, geen investeringen",
+    "no_reform": "Tegenfeitelijk: regels van vóór 2013 blijven (geen extramuralisering)",
+    "small": "Basisscenario verkleind voor snelle tests",
+    "wsg_citywide": "Woonservicegebied: hardware en software in alle buurten vanaf 2016",
+    "wsg_full": "Woonservicegebied: hardware en software in centrum vanaf 2016",
+    "wsg_hardware": "Woonservicegebied: hardware (woningen, omgeving) in centrum vanaf 2016",
+    "wsg_software": "Woonservicegebied: software (zorg en ondersteuning) in centrum vanaf 2016",
+}
+
+
+def scenario_description(stem: str, description: str, lang: str) -> str:
+    """What a scenario is, in the room's language: the Dutch text above or the file's own description."""
+    base = stem.split(" + ")[0]
+    return SCENARIO_NL.get(base, description) if lang == "nl" else (description or stem)
+
+
+# Policy words, checked by tests/test_labels.py: the lever's Dutch term and the scheme that pays it
+# (DOMAIN.md section 1: wijkverpleging is Zvw, a wijkteam is Wmo, the zorgkantoor runs the Wlz, mantelzorg is
+# informal care, the housing association is the woningcorporatie)
+POLICY_TERMS = {"care_team_hours": ("wijkverpleging", "care_insurer"), "care_on_call": ("zorg op afroep", "care_insurer"),
+                "carer_support": ("mantelzorgondersteuning", "municipality"),
+                "adapted_dwellings": ("aangepaste woningen", "housing_association")}

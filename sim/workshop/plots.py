@@ -71,7 +71,7 @@ def informal_care(table, path):
 
 def neighbourhood_map(cells: pd.DataFrame, path, value="unmet_need_share", title=None, ax=None):
     """Grid coloured by a per-neighbourhood value (mean over replicates); woonservicegebied cells outlined."""
-    mean = cells.groupby(["x", "y"], as_index=False)[[value, "wsg"]].mean()
+    mean = cells.groupby(["x", "y"], as_index=False)[list(dict.fromkeys([value, "wsg"]))].mean()
     width, height = int(mean.x.max()) + 1, int(mean.y.max()) + 1
     grid = np.full((height, width), np.nan)
     grid[mean.y.astype(int), mean.x.astype(int)] = mean[value]

@@ -21,7 +21,7 @@ import pandas as pd
 import sim
 from sim.errors import InputError
 from sim.studies.compare import COST_OUTCOMES, COST_PER_MONTH, interval_kind
-from sim.workshop.labels import LANGUAGES, ORGANISATIONS, PAYERS, TEXTS, label, number
+from sim.workshop.labels import LANGUAGES, ORGANISATIONS, PAYERS, TEXTS, fmt_eur_million, fmt_value, label
 from sim.output import REPORT_SIGNATURE
 from sim.model.loader import InputFileError, read_text, short
 from sim.model.neighbourhoods import DOSE
@@ -43,7 +43,7 @@ TEXT = {
                  "een indicatie voor langdurige zorg van een gemeente, onder de scenario's hieronder."),
     "scenarios_h": ("Scenarios and their investments", "Scenario's en hun investeringen"),
     "facts": ("{inhabitants} inhabitants, {years}, seed {seed}, {n} replicates",
-              "{inhabitants} inwoners, {years}, seed {seed}, {n} replicaties"),
+              "{inhabitants} inwoners, {years}, seed {seed}, {n} herhalingen"),
     "reference": ("the reference: differences are taken from this scenario",
                   "de referentie: verschillen zijn ten opzichte van dit scenario"),
     "no_investments": ("no investments", "geen investeringen"),
@@ -56,11 +56,11 @@ TEXT = {
                       "percentile) in brackets ({interval}). Unless the comparison ran with --fixed-effects, every "
                       "replicate draws the uncertain effect sizes from their priors, so the intervals hold what we do "
                       "not know about the effects as well as chance variation between runs.",
-                      "Jaren {years}. Per cel: gemiddelde over {n} replicaties met het 90 %-interval (5e-95e "
+                      "Jaren {years}. Per cel: gemiddelde over {n} herhalingen met het 90 %-interval (5e-95e "
                       "percentiel) tussen haken ({interval}). Tenzij de vergelijking met --fixed-effects liep, trekt "
-                      "elke replicatie de onzekere effectgroottes uit hun a-priori-verdeling, zodat de intervallen "
+                      "elke herhaling de onzekere effectgroottes uit hun a-priori-verdeling, zodat de intervallen "
                       "ook tonen wat we over de effecten niet weten, naast toevalsvariatie tussen de runs."),
-    "diff_h": ("Difference from {first} (paired per replicate)", "Verschil met {first} (gepaard per replicatie)"),
+    "diff_h": ("Difference from {first} (paired per replicate)", "Verschil met {first} (gepaard per herhaling)"),
     "costs_note": ("Euros per inhabitant per year (prices of 2015), mean over the years compared. Care is paid by "
                    "the Wlz (care offices), the Wmo (municipality) and the Zvw (health insurers); investments by "
                    "the payer each scenario names.",
@@ -290,8 +290,8 @@ def _wide(table: pd.DataFrame, outcomes, order, value, lo, hi, lang) -> str:
         d = table[table.outcome == outcome].set_index("scenario")
         if d.empty:
             continue
-        cells = [f"{number(d.loc[s, value])} <small>[{number(d.loc[s, lo])}, {number(d.loc[s, hi])}]</small>"
-                 if s in d.index else "–" for s in order]
+        cells = [f"{_num(outcome, d.loc[s, value], lang)} <small>[{_num(outcome, d.loc[s, lo], lang)}; "
+                 f"{_num(outcome, d.loc[s, hi], lang)}]</small>" if s in d.index else "–" for s in order]
         rows.append([escape(label(outcome, lang))] + cells)
     return _table([escape(label("outcome", lang))] + [escape(s) for s in order], rows, "wide")
 
@@ -313,8 +313,8 @@ def _investments(s: dict, lang: str) -> str:
         cost = inv.get("cost", {})
         payer = label(cost["payer"], lang) if cost.get("payer") in PAYERS else cost.get("payer", "")
         rows.append([f"<b>{escape(inv.get('type', ''))}</b>" + (f"<br><small>{escape(extra)}</small>" if extra else ""),
-                     escape(str(where)), escape(str(inv.get("start_year", ""))), number(cost.get("one_off", 0)),
-                     number(cost.get("yearly", 0)), escape(payer), f"<small>{escape(cost.get('source', ''))}</small>"])
+                     escape(str(where)), escape(str(inv.get("start_year", ""))), _num("", cost.get("one_off", 0), lang),
+                     _num("", cost.get("yearly", 0), lang), escape(payer), f"<small>{escape(cost.get('source', ''))}</small>"])
     return _table(list(TEXT["inv_cols"][LANGUAGES.index(lang)]), rows, "investments")
 
 
@@ -347,7 +347,7 @@ def _investment_payers(manifest: dict, window, lang: str, inhabitants: pd.Series
             spent = investment_cost_by_payer(r.get("investments") or [], year, rate)   # as the model books it
             for p in payers:
                 per_year[p].append(spent.get(p, 0.0) / n)
-        rows.append([escape(s["name"])] + [number(sum(v) / len(v)) for p, v in per_year.items()])
+        rows.append([escape(s["name"])] + [_num("", sum(v) / len(v), lang) for p, v in per_year.items()])
     head = [escape(label("scenario", lang))] + [escape(label(p, lang)) for p in payers]
     return _table(head, rows, "wide") if rows else ""
 
@@ -422,7 +422,8 @@ figure { margin: 1em 0; } figure img { max-width: 100%; border: 1px solid #ddd; 
 figcaption { font-size: .8em; color: #666; }
 pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: .8em; }
 .note { color: #444; font-size: .92em; }
-@media print { section { page-break-inside: avoid; } }
+@media print { section { page-break-inside: avoid; } #summary { page-break-after: always; } }
+#summary { border: 2px solid #0072B2; padding: 0 1em .5em; } .lead { font-size: 1.15em; }
 """
 
 
@@ -441,11 +442,12 @@ def build_html(folder, lang: str | None = None) -> str:
     has_diff = {"diff_mean", "diff_p5", "diff_p95"} <= set(table.columns)
 
     parts = [f"<h1>{t('title', lang)}: {escape(', '.join(order))}</h1>",
+             summary_section(folder, manifest, table, lang, (lo, hi)),
              f"<section id='question'><h2>{t('question_h', lang)}</h2><p>{t('question', lang)}</p></section>",
              f"<section id='scenarios'><h2>{t('scenarios_h', lang)}</h2>"]
     for s in manifest["scenarios"]:
         r = s.get("resolved") or {}
-        facts = t("facts", lang, inhabitants=f"{r.get('municipality', {}).get('inhabitants', 0):,}",
+        facts = t("facts", lang, inhabitants=_num("", r.get("municipality", {}).get("inhabitants", 0), lang),
                   years=f"{r.get('start_year')}–{r.get('end_year')}", seed=s.get("seed"), n=s.get("replicates"))
         ref = f" <small>({t('reference', lang)})</small>" if s["name"] == first else ""
         parts.append(f"<h3>{escape(s['name'])}{ref}</h3><p>{escape(r.get('description', ''))}<br>"
@@ -475,7 +477,7 @@ def build_html(folder, lang: str | None = None) -> str:
 
     parts.append(_ledger_section(folder, order, (lo, hi), n_rep, lang))
     parts.append(f"<section id='figures'><h2>{t('figures_h', lang)}</h2>"
-                 f"{''.join(_figure(p) for p in figures)}</section>")
+                 f"{figures_html(folder, manifest, table, figures, lang, (lo, hi))}</section>")
     parts.append(f"<section id='caveats'><h2>{t('caveats_h', lang)}</h2><ul>"
                  + "".join(f"<li>{escape(c)}</li>" for c in caveats(lang)) + "</ul></section>")
 
@@ -525,3 +527,159 @@ def main(args) -> int:
     out = write_report(args.results, args.out, args.lang, force=getattr(args, "force", False))
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
     return 0
+
+
+# ---- issue 15: the report's numbers in its language, its figures in its language, a one-page summary ------
+
+def _num(outcome: str, value, lang: str) -> str:
+    """A table value in the report's language: shares as percentages, Dutch 1.234,5 (sim.workshop.labels)."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return escape(str(value))
+    return fmt_value(outcome, value, lang)
+
+
+def figures_html(folder: Path, manifest: dict, table: pd.DataFrame, figures: list[Path], lang: str, window) -> str:
+    """The comparison's figures, drawn again in the report's language when compare ran in another one (from the
+    folder's own tables, so the numbers are the same); the folder's PNG files otherwise."""
+    if manifest.get("language", "en") == lang or not (folder / "indicators.parquet").is_file():
+        return "".join(_figure(p) for p in figures)
+    import io
+
+    from sim.workshop import comparison
+
+    indicators = pd.read_parquet(folder / "indicators.parquet")
+    order = list(dict.fromkeys(table.scenario))
+    drawn = {"timeseries.png": comparison.fig_timeseries(indicators, order, window, lang),
+             "differences.png": comparison.fig_differences(table, order, window, lang),
+             "costs_by_payer.png": comparison.fig_costs(table, order, window, lang)}
+    if (folder / "neighbourhoods.parquet").is_file():
+        cells = pd.read_parquet(folder / "neighbourhoods.parquet")
+        drawn["maps.png"] = comparison.fig_maps(cells, order, int(cells.year.max()) if "year" in cells else
+                                                int(window[1]), lang)
+    out = []
+    for name, fig in drawn.items():
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=110, metadata={"Software": f"langerthuis {sim.__version__}"})
+        comparison._plt().close(fig)
+        data = base64.b64encode(buf.getvalue()).decode("ascii")
+        out.append(f'<figure><img src="data:image/png;base64,{data}" alt="{escape(Path(name).stem)}">'
+                   f"<figcaption>{escape(name)}</figcaption></figure>")
+    done = set(drawn)
+    out += [_figure(p) for p in figures if p.name not in done]     # any other figure as it is
+    return "".join(out)
+
+
+SUMMARY = {
+    "h": ("Summary for the council", "Samenvatting voor de wethouder"),
+    "question": ("What changes for older people living at home, and who pays, if the municipality and its "
+                 "partners invest as in {names}, compared with {first}?",
+                 "Wat verandert er voor ouderen die thuis wonen, en wie betaalt, als de gemeente en haar partners "
+                 "investeren zoals in {names}, vergeleken met {first}?"),
+    "net_h": ("Net effect per party, EUR million a year, {years}", "Netto effect per partij, miljoen euro per jaar, {years}"),
+    "net_note": ("Positive: the party is better off (pays less or saves more) than under {first}. In brackets the "
+                 "90 % interval over the replicates. {source}",
+                 "Positief: de partij is beter af (betaalt minder of bespaart meer) dan bij {first}. Tussen haken het "
+                 "90 %-interval over de herhalingen. {source}"),
+    "from_ledger": ("From the ledger (ledger.csv): yearly means, their 90 % bounds averaged over the years.",
+                    "Uit het grootboek (ledger.csv): jaargemiddelden, hun 90 %-grenzen gemiddeld over de jaren."),
+    "from_costs": ("From the care and investment costs of the four organisations (clients and carers are not "
+                   "valued in euros in this folder).",
+                   "Uit de zorg- en investeringskosten van de vier organisaties (cliënten en mantelzorgers zijn in "
+                   "deze map niet in euro's gewaardeerd)."),
+    "concl_h": ("Conclusions", "Conclusies"),
+    "months": ("{name}: {diff} months at home after an indication compared with {first} (90 % interval {lo} to {hi}).",
+               "{name}: {diff} maanden thuis na een indicatie vergeleken met {first} (90 %-interval {lo} tot {hi})."),
+    "months_none": ("{name}: no clear change in the months at home after an indication (the interval {lo} to {hi} "
+                    "includes no change).",
+                    "{name}: geen duidelijke verandering in de maanden thuis na een indicatie (het interval {lo} tot "
+                    "{hi} bevat geen verandering)."),
+    "who": ("{name}: {losers} pay more; {winners} are better off; all parties together {total} a year.",
+            "{name}: {losers} betalen meer; {winners} zijn beter af; alle partijen samen {total} per jaar."),
+    "nobody": ("nobody", "niemand"),
+    "out_h": ("What the model leaves out", "Wat het model weglaat"),
+}
+
+
+def _s(key, lang, **fields):
+    text = SUMMARY[key][LANGUAGES.index(lang)]
+    return text.format(**fields) if fields else text
+
+
+def party_effects(folder: Path, table: pd.DataFrame, window, order) -> tuple[pd.DataFrame, str]:
+    """scenario, party, net_mean, net_p5, net_p95 (euros a year, positive = better off than the first scenario)
+    and where they come from: ``ledger.csv`` of the ledger (issue 13) when the folder has it, else the four
+    organisations' costs from the folder's indicators (per replicate, paired)."""
+    lo, hi = window
+    ledger = folder / "ledger.csv"
+    if ledger.is_file():
+        d = pd.read_csv(ledger)
+        need = {"scenario", "party", "year", "net_mean", "net_p5", "net_p95"}
+        if not need <= set(d.columns):
+            raise InputError(f"{ledger}: expected columns {', '.join(sorted(need))}, found {', '.join(d.columns)}")
+        d = d[(d.year >= lo) & (d.year <= hi)]
+        out = d.groupby(["scenario", "party"], sort=False)[["net_mean", "net_p5", "net_p95"]].mean().reset_index()
+        return out[out.scenario != order[0]], "from_ledger"
+    if not (folder / "indicators.parquet").is_file():
+        return pd.DataFrame(columns=["scenario", "party", "net_mean", "net_p5", "net_p95"]), "from_costs"
+    from sim.workshop.appcache import party_costs, party_summary
+    indicators = pd.read_parquet(folder / "indicators.parquet")
+    scenarios = {s["name"]: s["resolved"] for s in _manifest_scenarios(folder)}
+    summary = party_summary(party_costs(indicators, scenarios, window), order[0])
+    out = summary[summary.scenario != order[0]].rename(columns={"payer": "party"})
+    # a cost saved is a gain: the sign turns, and so do the bounds
+    out = out.assign(net_mean=-out.diff_mean, net_p5=-out.diff_high, net_p95=-out.diff_low)
+    return out[["scenario", "party", "net_mean", "net_p5", "net_p95"]], "from_costs"
+
+
+def _manifest_scenarios(folder: Path) -> list[dict]:
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["scenarios"]
+
+
+def summary_section(folder: Path, manifest: dict, table: pd.DataFrame, lang: str, window) -> str:
+    """One page for a wethouder: the question, the net effect per party in EUR million a year with intervals,
+    two or three conclusions in plain words, what the model leaves out."""
+    order = list(dict.fromkeys(table.scenario))
+    first, others = order[0], order[1:]
+    years = f"{window[0]}–{window[1]}"
+    parts = [f"<section id='summary'><h2>{_s('h', lang)}</h2>",
+             f"<p class='lead'>{escape(_s('question', lang, names=', '.join(others) or first, first=first))}</p>"]
+    conclusions = []
+    if others:
+        effects, source = party_effects(folder, table, window, order)
+        parties = list(dict.fromkeys(effects.party))
+        rows = []
+        for p in parties:
+            cells = []
+            for name in others:
+                e = effects[(effects.party == p) & (effects.scenario == name)]
+                cells.append("–" if e.empty else
+                             f"<b>{fmt_eur_million(e.net_mean.iloc[0], lang)}</b> <small>[{fmt_eur_million(e.net_p5.iloc[0], lang)}; "
+                             f"{fmt_eur_million(e.net_p95.iloc[0], lang)}]</small>")
+            rows.append([escape(label(p, lang))] + cells)
+        parts.append(f"<h3>{escape(_s('net_h', lang, years=years))}</h3>"
+                     + _table([escape(label("scenario", lang))] + [escape(n) for n in others], rows, "wide summary")
+                     + f"<p class='note'>{escape(_s('net_note', lang, first=first, source=_s(source, lang)))}</p>")
+        months = table[table.outcome == "months_independent_after_indication"].set_index("scenario")
+        for name in others:
+            if name in months.index and {"diff_mean", "diff_p5", "diff_p95"} <= set(months.columns):
+                m = months.loc[name]
+                fields = dict(name=name, first=first, diff=fmt_value("x", m.diff_mean, lang, signed=True),
+                              lo=fmt_value("x", m.diff_p5, lang, signed=True), hi=fmt_value("x", m.diff_p95, lang, signed=True))
+                clear = m.diff_p5 > 0 or m.diff_p95 < 0
+                conclusions.append(_s("months" if clear else "months_none", lang, **fields))
+            e = effects[effects.scenario == name]
+            if not e.empty:
+                losers = [label(p, lang) for p in e[e.net_p95 < 0].party]
+                winners = [label(p, lang) for p in e[e.net_p5 > 0].party]
+                conclusions.append(_s("who", lang, name=name, losers=", ".join(losers) or _s("nobody", lang),
+                                      winners=", ".join(winners) or _s("nobody", lang),
+                                      total=fmt_eur_million(e.net_mean.sum(), lang)))
+        conclusions = conclusions[:3]
+    if conclusions:
+        parts.append(f"<h3>{_s('concl_h', lang)}</h3><ul class='conclusions'>"
+                     + "".join(f"<li>{escape(c)}</li>" for c in conclusions) + "</ul>")
+    parts.append(f"<h3>{_s('out_h', lang)}</h3><ul>" + "".join(f"<li>{escape(c)}</li>" for c in caveats(lang)[:3])
+                 + "</ul></section>")
+    return "".join(parts)
