@@ -86,12 +86,15 @@ def test_runs_are_cached_in_memory_and_on_disk(tmp_path, monkeypatch):
 def test_lever_costs_are_shown_before_running_and_are_what_the_run_pays(tmp_path):
     """The preview's euros are the investments the run gets: lever_costs reads them from apply_levers."""
     import sim.workshop.appcache as cache
+    from sim.model.parameters import make_params
     small = load_scenario(ROOT / "scenarios" / "small.yaml")
     levers = Levers(where="cells", cells="0,0; 1,0; 2,0", adapted_dwellings=2, care_team_hours=10, carer_support=0.5)
     costs = {c["type"]: c for c in cache.lever_costs(small, levers)}
     assert costs["adapted_dwellings"] == {"type": "adapted_dwellings", "payer": "housing_association", "cells": 3,
-                                          "one_off": 2 * 3 * cache.DWELLING_COST, "yearly": 0.0}
-    assert costs["care_team_hours"]["yearly"] == 10 * 12 * cache.TEAM_HOUR_COST * 3
+                                          "one_off": 2 * 3 * cache.DWELLING_COST, "yearly": 0.0, "by_use": 0.0}
+    # team hours are billed by use (at tariff, in the care insurer's care line), never also as an investment
+    assert costs["care_team_hours"]["yearly"] == 0 and costs["care_team_hours"]["one_off"] == 0
+    assert costs["care_team_hours"]["by_use"] == 10 * 12 * 3 * make_params().tariff_nursing_hour
     assert costs["carer_support"]["payer"] == "municipality"
     assert cache.lever_costs(small, Levers()) == []
 

@@ -364,6 +364,21 @@ def test_killed_local_worker_loses_nothing_and_sweep_completes(tmp_path):
     assert not list((out / "failed").iterdir())
 
 
+def test_a_run_sent_to_a_pool_that_broke_meanwhile_comes_back_crashed():
+    """A worker can die after the driver's last wait, while other runs finished: the next submit then meets a
+    broken pool. It must hand back a crashed run (so the pool is replaced and the run sent again), not raise
+    (which stopped the sweep with an internal error)."""
+    pool = sweep.LocalPool(1)
+    try:
+        dead = pool.pool.submit(os._exit, 1)      # the worker process dies
+        assert sweep._outcome(dead) == ("crashed", None)
+        assert sweep._outcome(pool.submit({"run": 0})) == ("crashed", None)
+        pool.restart()
+        assert pool.generation == 1
+    finally:
+        pool.close(False)
+
+
 def test_ctrl_c_keeps_finished_runs_and_resume_completes(tmp_path):
     path, expected = slow_sweep(tmp_path)
     out = tmp_path / "out"

@@ -262,9 +262,12 @@ def paired_summary(per_rep: pd.DataFrame, order: list[str], outcomes=None) -> pd
     return pd.DataFrame(rows)
 
 
-def interval_kind(n: int) -> str:
+def interval_kind(n: int) -> str | None:
     """What p5-p95 of ``n`` replicates is: a 90 % interval from MIN_REPLICATES_90 runs on, else the range
-    of a handful of runs (5th and 95th percentiles of 3 runs are nearly their minimum and maximum)."""
+    of a handful of runs (5th and 95th percentiles of 3 runs are nearly their minimum and maximum); None
+    when no replicate has a value (an indicator that does not apply, e.g. a Wmo budget the scenario lacks)."""
+    if n == 0:
+        return None
     return "90%" if n >= MIN_REPLICATES_90 else f"range of {n} runs, not a 90% interval"
 
 

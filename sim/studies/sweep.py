@@ -670,7 +670,14 @@ class LocalPool:
         return cf.ProcessPoolExecutor(max_workers=self.slots, mp_context=worker_context())
 
     def submit(self, task):
-        return self.pool.submit(execute, task)
+        try:
+            return self.pool.submit(execute, task)
+        except BrokenProcessPool as exc:
+            # the pool broke after the last wait (a worker died while other runs finished): hand back a
+            # crashed run of this pool, so the driver restarts the pool and sends the run again
+            future = cf.Future()
+            future.set_exception(exc)
+            return future
 
     def wait_first(self, pending):
         return cf.wait(pending, return_when=cf.FIRST_COMPLETED).done

@@ -38,9 +38,9 @@ from sim.workshop import appcache  # noqa: E402
 from sim.workshop.appcache import (BIG_RUN_SECONDS, KEY_INDICATORS, PAYERS, SCENARIO_DIR, Levers,  # noqa: E402
                                    apply_levers, bands, cached, differences, estimate_seconds, lever_costs,
                                    list_scenarios, party_costs, party_summary, result_window, run_cached,
-                                   run_years, window_differences)
+                                   window_differences)
 from sim.workshop.labels import (MAP_COLOURMAP, PARTY_COLOURS, SCENARIO_COLOURS, SCENARIO_HATCHES,  # noqa: E402
-                                 SCENARIO_STYLES, TEXTS, WSG_OUTLINE, district_of, districts, fmt_eur_million,
+                                 SCENARIO_STYLES, TEXTS, WSG_OUTLINE, districts, fmt_eur_million,
                                  fmt_number, fmt_percent, fmt_value, label as shared_label, neighbourhood_names,
                                  scenario_description)
 
@@ -93,6 +93,8 @@ TEXT = {
     "cost_preview": ("Cost of the levers in {scenario}", "Kosten van de knoppen in {scenario}"),
     "one_off": ("one-off", "eenmalig"),
     "per_year": ("a year", "per jaar"),
+    "by_use": ("billed by use: up to € {amount} a year at the district-nursing tariff",
+               "gedeclareerd naar gebruik: tot € {amount} per jaar tegen het tarief wijkverpleging"),
     "paid_by": ("paid by", "betaald door"),
     "no_cost": ("The levers add nothing yet.", "De knoppen voegen nog niets toe."),
     "headline": ("Headline: {name} against {base}, {years}", "Kern: {name} tegenover {base}, {years}"),
@@ -804,6 +806,8 @@ def CostPreview():
             money.append(f"€ {fmt_number(c['one_off'], L, 0)} {t('one_off', L)}")
         if c["yearly"]:
             money.append(f"€ {fmt_number(c['yearly'], L, 0)} {t('per_year', L)}")
+        if c["by_use"]:
+            money.append(t("by_use", L, amount=fmt_number(c["by_use"], L, 0)))
         lines.append(f"{label(c['type'], L)}: {', '.join(money)} ({t('paid_by', L)} {label(c['payer'], L)}; "
                      f"{t('n_cells', L, n=c['cells'], size=fmt_number(round(size, -2), L, 0))})")
     if not costs:

@@ -17,6 +17,8 @@ import pandas as pd
 import sim
 from sim.errors import InputError
 from sim.output import atomic_folder, write_json
+from sim.model.neighbourhoods import investment_cost_by_payer
+from sim.model.parameters import make_params
 from sim.model.scenario import resolve_scenario
 from sim.studies.summary import replicate_summary
 from sim.workshop.labels import ORGANISATIONS, PAYERS as PAYER_TABLE
@@ -30,7 +32,6 @@ SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"   # the project
 # Costs of the lever investments. Per cell, so that a larger woonservicegebied costs more.
 # Taken from wsg_full.yaml (8 cells) divided by its cells, so the app and the scenario files agree.
 DWELLING_COST = 25_000          # one-off per adapted dwelling (wsg_full: 1.4 M for 56 dwellings)
-TEAM_HOUR_COST = 75             # per hour of district nursing (wsg_full: care_team_hours)
 ON_CALL_COST_PER_CELL = 45_000  # a year (wsg_full: 360,000 for 8 cells)
 CARER_SUPPORT_COST_PER_CELL = 50_000  # a year at full relief (wsg_full: 15,000 a cell at relief 0.3)
 
@@ -106,7 +107,9 @@ def apply_levers(scenario: dict, levers: Levers) -> dict:
         add("adapted_dwellings", "housing_association", one_off=n * n_cells * DWELLING_COST, number=n)
     if levers.care_team_hours:
         h = float(levers.care_team_hours)
-        add("care_team_hours", "care_insurer", yearly=h * 12 * TEAM_HOUR_COST * n_cells, hours_per_month=h)
+        # billed by use, as in wsg_full.yaml: the hours delivered are paid at tariff in the care insurer's care
+        # line (sim/model/indicators.py); an investment cost on top would count them twice
+        add("care_team_hours", "care_insurer", hours_per_month=h)
     if levers.alarm_minutes:
         add("care_on_call", "care_insurer", yearly=ON_CALL_COST_PER_CELL * n_cells,
             response_minutes=float(levers.alarm_minutes))
@@ -255,14 +258,10 @@ CARE_COST_PAYER = {PAYER_TABLE[p].indicator: p for p in PAYERS if PAYER_TABLE[p]
 
 
 def investment_by_payer(scenario: dict, year: int) -> dict:
-    """Euros spent on the scenario's investments in ``year`` by payer (one-off in the start year)."""
-    out = {}
-    for inv in scenario["investments"]:
-        if inv["start_year"] <= year:
-            c = inv["cost"]
-            amount = c["yearly"] + (c["one_off"] if inv["start_year"] == year else 0.0)
-            out[c["payer"]] = out.get(c["payer"], 0.0) + amount
-    return out
+    """Euros spent on the scenario's investments in ``year`` by payer, booked as the model books them
+    (capital annualised over its lifetime, costs following the dose: ``neighbourhoods.investment_cost``)."""
+    rate = make_params(scenario.get("parameters") or {}).discount_rate_costs
+    return investment_cost_by_payer(scenario["investments"], year, rate)
 
 
 def costs_by_payer(table: pd.DataFrame, scenarios: dict) -> pd.DataFrame:
@@ -323,8 +322,12 @@ def lever_costs(scenario: dict, levers: Levers) -> list[dict]:
     out = []
     for inv in changed["investments"][len(plain["investments"]):]:
         c = inv["cost"]
+        # care billed by use: what the added hours cost at tariff a year if all are delivered (an upper bound)
+        tariff = make_params(changed.get("parameters") or {}).tariff_nursing_hour
+        by_use = (float(inv["hours_per_month"]) * 12 * len(inv["cells"]) * tariff
+                  if inv["type"] == "care_team_hours" else 0.0)
         out.append({"type": inv["type"], "payer": c["payer"], "cells": len(inv["cells"]),
-                    "one_off": float(c["one_off"]), "yearly": float(c["yearly"])})
+                    "one_off": float(c["one_off"]), "yearly": float(c["yearly"]), "by_use": by_use})
     return out
 
 

@@ -558,6 +558,7 @@ def figures_html(folder: Path, manifest: dict, table: pd.DataFrame, figures: lis
         cells = pd.read_parquet(folder / "neighbourhoods.parquet")
         drawn["maps.png"] = comparison.fig_maps(cells, order, int(cells.year.max()) if "year" in cells else
                                                 int(window[1]), lang)
+    drawn.update(_ledger_figures(folder, order, window, lang))
     out = []
     for name, fig in drawn.items():
         buf = io.BytesIO()
@@ -569,6 +570,32 @@ def figures_html(folder: Path, manifest: dict, table: pd.DataFrame, figures: lis
     done = set(drawn)
     out += [_figure(p) for p in figures if p.name not in done]     # any other figure as it is
     return "".join(out)
+
+
+def _ledger_figures(folder: Path, order, window, lang: str) -> dict:
+    """ledger.png and breakeven.png drawn again in ``lang`` from the folder's ledger tables; a figure whose
+    tables are missing or not of the ledger's shape stays the folder's own PNG."""
+    from sim.studies.ledger import LEDGER_COLUMNS, SUMMARY_COLUMNS
+    from sim.workshop import comparison
+
+    def table(name, columns):
+        path = folder / name
+        if not path.is_file():
+            return None
+        try:
+            df = pd.read_csv(path)
+        except (ValueError, OSError, UnicodeDecodeError):
+            return None
+        return df if set(columns) <= set(df.columns) else None
+
+    drawn = {}
+    ledger, summary = table("ledger.csv", LEDGER_COLUMNS), table("ledger_summary.csv", SUMMARY_COLUMNS)
+    if ledger is not None and summary is not None and len(ledger) and len(order) > 1:
+        drawn["ledger.png"] = comparison.fig_ledger(ledger, summary, order, window, lang)
+    breakeven = table("breakeven.csv", ("scenario",))
+    if breakeven is not None and len(breakeven):
+        drawn["breakeven.png"] = comparison.fig_breakeven(breakeven, lang)
+    return drawn
 
 
 SUMMARY = {
