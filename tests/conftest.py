@@ -66,3 +66,14 @@ def browser(chromium_path):
         b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, timeout=60_000)
         yield b
         b.close()
+
+
+def langerthuis_in_process(capsys, *args) -> tuple[int, str, str]:
+    """Run the command in this process: (exit status, stdout, stderr). Starting a Python for each bad
+    file costs seconds of imports; the error path is the same code (sim.cli.main). An exception that
+    escaped main would fail the test with its traceback. A few tests keep a real `python -m sim` run."""
+    from sim.cli import main
+    capsys.readouterr()
+    status = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err

@@ -559,6 +559,8 @@ MAPPINGS = list(_mappings(BASELINE_DATA))
 NOT_A_STRING = st.sampled_from([None, True, 3, -1.5, [1, "a"], {"zz": "x"}])
 BAD_NUMBER = st.one_of(st.sampled_from([None, True, False, [1, "a"], {"zz": "x"}, float("nan"),
                                         float("-inf"), -1e9, 1e9 + 0.5]), st.text(max_size=5))
+# a yes/no leaf (effect_priors) accepts True and False: anything else is bad
+NOT_A_BOOL = st.one_of(st.sampled_from([None, 3, -1.5, [1, "a"], {"zz": "x"}, float("nan")]), st.text(max_size=5))
 HYPOTHESIS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -583,7 +585,7 @@ def test_leaves_cover_the_baseline():
 def test_a_bad_leaf_is_refused(tmp_path_factory, data):
     keys = data.draw(st.sampled_from(LEAVES))
     old = _get(BASELINE_DATA, keys)
-    bad = data.draw(NOT_A_STRING if isinstance(old, str) else BAD_NUMBER)
+    bad = data.draw(NOT_A_STRING if isinstance(old, str) else NOT_A_BOOL if isinstance(old, bool) else BAD_NUMBER)
     mutated = copy.deepcopy(BASELINE_DATA)
     _get(mutated, keys[:-1])[keys[-1]] = bad
     text = yaml.safe_dump(mutated, sort_keys=False)
