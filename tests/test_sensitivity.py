@@ -49,7 +49,7 @@ def run_design(tmp_path, design, runs, runner="test_sensitivity:linear", bounds=
 
 
 def test_sobol_indices_of_a_linear_function(tmp_path):
-    out = run_design(tmp_path, "sobol", 256)
+    out = run_design(tmp_path, "sobol", 128)
     table = sensitivity.analyze(out, indicators=["y"]).set_index("parameter")
     known = {f"parameters.{k}": a * a / 21 for k, a in COEF.items()}
     for name, s in known.items():
@@ -60,7 +60,7 @@ def test_sobol_indices_of_a_linear_function(tmp_path):
 
 def test_sobol_indices_of_ishigami(tmp_path):
     # known: S1 = 0.314, 0.442, 0; ST = 0.558, 0.442, 0.244 (a = 7, b = 0.1, x ~ U(-pi, pi))
-    out = run_design(tmp_path, "sobol", 1024, runner="test_sensitivity:ishigami", bounds=(-np.pi, np.pi),
+    out = run_design(tmp_path, "sobol", 512, runner="test_sensitivity:ishigami", bounds=(-np.pi, np.pi),
                      names=["x1", "x2", "x3"])
     t = sensitivity.analyze(out).set_index("parameter")
     assert t["S1"].to_numpy() == pytest.approx([0.314, 0.442, 0.0], abs=0.06)
