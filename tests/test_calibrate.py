@@ -74,7 +74,7 @@ def small_scenario(end_year=2016, inhabitants=20000):
 
 
 def test_calibration_recovers_known_parameters_from_synthetic_targets():
-    scenario = small_scenario(end_year=2016, inhabitants=12000)
+    scenario = small_scenario(end_year=2016, inhabitants=20000)
     truth = {"capacity_vv_per_80plus": 0.27, "init_deficit_65": 0.085, "household_need": 0.36}
     rows = ([("intramural_places_vv_per_80plus", 2011), ("intramural_residents_per_80plus", 2011)]
             + [(f"limitation_prevalence_{band}", y) for band in ("65_74", "75_84", "85plus") for y in (2012, 2015)]
@@ -91,10 +91,10 @@ def test_calibration_recovers_known_parameters_from_synthetic_targets():
         cal.Prior("init_deficit_65", "uniform", 0.03, 0.12, reason="test"),
         cal.Prior("household_need", "uniform", 0.2, 0.5, reason="test")])
     config = cal.Config("<test>", scenario, targets, prior, seed=99,
-                        smc={"particles": 30, "generations": 3, "quantile": 0.3, "batch": 15,
-                             "max_simulations": 400, "min_acceptance": 0.0, "workers": 2})
+                        smc={"particles": 30, "generations": 4, "quantile": 0.3, "batch": 15,
+                             "max_simulations": 600, "min_acceptance": 0.0, "workers": 2})
     pops, fit, post = cal.calibrate(config, **QUIET)
-    assert len(pops) == 3
+    assert len(pops) == 4
     for row in post.itertuples():
         assert row.posterior_p05 <= truth[row.parameter] <= row.posterior_p95, row
         # the posterior is much narrower than the prior
