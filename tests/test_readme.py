@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_readme_python_example(tmp_path, monkeypatch):
     text = (ROOT / "README.md").read_text(encoding="utf-8").split("## Python", 1)[1]
     code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
-    code = code.replace("replicates=5", "replicates=2").replace('"results/cmp"', repr(str(tmp_path / "cmp")))
+    code = code.replace("replicates=5", "replicates=1").replace('"results/cmp"', repr(str(tmp_path / "cmp")))
     monkeypatch.chdir(ROOT)
     namespace: dict = {}
     exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own documentation
