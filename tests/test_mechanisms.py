@@ -27,7 +27,7 @@ MKEY = rng.month_key(rng.run_key(1, 0), 12 * 2015)
 DEFAULTS = dict(pid=0, age_months=70 * 12, sex=0, partner=0, ses=1, sector=0, level=0, phys=f32(0.8), cog=f32(0.9),
                 network=f32(0.5), carer=0, carer_hours=0.0, strain=0.0, dwelling=0, cell=0, residence=S.HOME,
                 months_home=0, inst_history=0, wellbeing=f32(0.7), waiting=0, unmet=0.0, flags=0,
-                indicated_month=0, wmo_state=0, wmo_months=0, wmo_since=0)
+                indicated_month=0, wmo_state=0, wmo_months=0, wmo_since=0, wmo_path=0)
 
 
 def residents(n=1, **fields) -> S.State:

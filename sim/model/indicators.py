@@ -42,7 +42,10 @@ ACCESS_ADDED = ("months_from_need_to_support", "wmo_support_starts_per_1000", "w
                 "wmo_need_unnoticed_per_1000", "wmo_refused_per_1000", "referrals_wlz_per_1000",
                 "referrals_zvw_per_1000", "housing_arranged_by_mandate_per_1000", "wmo_budget_per_capita",
                 "wmo_capped_spending_per_capita", "wmo_spending_over_budget_share", "cost_access_route_per_capita")
-INDICATORS = CATALOGUE + ADDED + ADDED_I12 + ACCESS_ADDED
+# issue 14, remaining items: what the route does with referrals, adaptations and dwellings it grants
+ACCESS_PATH_ADDED = ("referrals_kept_by_team_per_1000", "referrals_lost_per_1000", "wmo_adaptations_granted_per_1000",
+                     "moves_arranged_by_mandate_per_1000", "hours_nursing_between_stools_per_1000")
+INDICATORS = CATALOGUE + ADDED + ADDED_I12 + ACCESS_ADDED + ACCESS_PATH_ADDED
 # Who pays. The care hours and their costs go to three schemes (the keys ``care.payer_of`` returns);
 # ``cost_<key>_per_capita`` is a cost indicator for each of COST_PAYERS. An investment is paid by the
 # organisation its scenario names (``cost.payer``, one of INVESTMENT_PAYERS). Labels, and which
@@ -148,6 +151,11 @@ def yearly_indicators(t: dict, year: int, p, inhabitants: float, places: float, 
         "wmo_capped_spending_per_capita": access["spending"] / inhabitants,
         "wmo_spending_over_budget_share": access["spending"] / access["budget"] - 1.0 if access["budget"] else math.nan,
         "cost_access_route_per_capita": access["route_cost"] / inhabitants,
+        "referrals_kept_by_team_per_1000": t["access_referrals_kept"] * per_1000,
+        "referrals_lost_per_1000": t["access_referrals_lost"] * per_1000,
+        "wmo_adaptations_granted_per_1000": t["access_adaptations"] * per_1000,
+        "moves_arranged_by_mandate_per_1000": t["access_mandate_moves"] * per_1000,
+        "hours_nursing_between_stools_per_1000": t["nursing_withheld_c"] / 100.0 * per_1000,
     }
     for where in ("home", "institution"):
         for s in SECTOR_NAMES:

@@ -34,10 +34,10 @@ STEP_ORDER = (
     ("4", "events", "falls, hospital admissions, alarm calls; a late alarm response may become a crisis"),
     ("5", "indications", "new and upgraded packages when need crosses a level's threshold"),
     ("6", "care demand", "formal and informal hours needed; summed per neighbourhood"),
-    ("6a", "access route", "from the Wmo 2015 the municipality's route notices a new Wmo need, assesses it and starts support (intake capacity, waiting list under a binding budget); the Wmo budget gives the share of the asked hours it pays"),
+    ("6a", "access route", "from the Wmo 2015 the municipality's route notices a new Wmo need, assesses it and starts support (intake capacity, waiting list under a binding budget); the Wmo budget gives the share of the asked hours it pays; the assessment refers to the CIZ and the district nurse as the route decides (per cell: an area may have its own route)"),
     ("7", "supply", "each neighbourhood's team capacity / demand gives everyone there the same share; the rest is unmet need"),
     ("8", "informal care", "carer hours, strain, respite, breakdown, new carers"),
-    ("9", "dwelling", "Wmo home adaptations; wishes to move into an adapted dwelling"),
+    ("9", "dwelling", "Wmo home adaptations; wishes to move into an adapted dwelling; the access route's adaptations granted with support and dwellings arranged by a mandate"),
     ("10", "admission wish", "residents whose package gives access this month and whose need (or a crisis) calls for it ask for a place"),
     ("11", "well-being and network", "well-being moves to its target; meeting places strengthen the network"),
     ("12", "moves", "into free adapted dwellings of the neighbourhood, in resident order"),
@@ -93,7 +93,7 @@ class LangerThuisModel(mesa.Model):
         self.hood = Neighbourhoods(scenario, self.params, random=self.random)
         self.cell_weights = self._cell_weights()
         self.scale = scenario["municipality"]["inhabitants"] / national_inhabitants(self.start_year)
-        self.budget = access.WmoBudget(scenario, self.params)   # the access route and the Wmo budget
+        self.budget = access.WmoBudget(scenario, self.params, self.hood.layer("inhabitants"))   # the access route and the Wmo budget
         self.intake_queue = 0   # residents at the intake last month (mechanisms/access.py)
         self.next_pid = 0
         self.people_in = 0   # initial residents + inflow (for the conservation invariant)

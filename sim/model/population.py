@@ -91,7 +91,7 @@ def _new_people(rng, p, n, ages_years, sex, cell, first_pid, sector=None, level=
         "carer_hours": 0.0, "strain": 0.0, "dwelling": dwelling, "cell": cell, "residence": HOME,
         "months_home": 0, "inst_history": 0, "wellbeing": np.clip(wellbeing, 0, 1), "waiting": 0, "unmet": 0.0,
         "flags": 0, "indicated_month": 0,   # month (year * 12 + m) the current package was indicated
-        "wmo_state": 0, "wmo_months": 0, "wmo_since": 0,   # no Wmo need known yet (mechanisms/access.py)
+        "wmo_state": 0, "wmo_months": 0, "wmo_since": 0, "wmo_path": 0,   # no Wmo need known yet (mechanisms/access.py)
     }
 
 

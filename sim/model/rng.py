@@ -25,7 +25,9 @@ PROCESSES = ("mortality", "decline", "decline_shock", "cognition", "fall", "fall
              # issue 12 (wt12)
              "young_exit", "widowhood",
              # issue 14: the access route
-             "access_notice", "access_intake")
+             "access_notice", "access_intake",
+             # issue 14, remaining items: referrals and adaptations granted by the route
+             "access_referral", "access_adaptation")
 STREAM = {name: i for i, name in enumerate(PROCESSES)}
 
 

@@ -21,7 +21,7 @@ from sim.errors import InputError, ScenarioError
 from sim.model import capacity, ensemble
 from sim.model.indicators import INVESTMENT_PAYERS as PAYERS
 from sim.model.loader import join, read_yaml
-from sim.model.mechanisms.access import RESPONSES, ROUTE_PAYER_LINE, ROUTES
+from sim.model.mechanisms.access import AREA_PARAMETERS, RESPONSES, ROUTE_PAYER_LINE, ROUTES
 from sim.model.parameters import ParameterError, check_value
 
 REQUIRED = object()  # default of a key that must be given
@@ -186,6 +186,15 @@ ACCESS = {  # the municipality's access route to Wmo support (sim/model/mechanis
     "team_mandate": (_field("true or false", lambda v: isinstance(v, bool)), True),
     "intake_per_1000_month": (optional(number(0, 1000, lo_open=True)), None),
     "payer": (choice(*ROUTE_PAYER_LINE), "municipality"),
+    # per area (a name of `areas`): its own route and route parameters; checked in _access_and_budget
+    "areas": (_field("a mapping of area name to the area's route", lambda v: isinstance(v, dict)), {}),
+}
+# parameters an area's route may set for itself (the route's numbers; sim/model/mechanisms/access.py)
+ACCESS_AREA_PARAMETERS = AREA_PARAMETERS + tuple(f"access_cost_{r}" for r in ROUTES)
+ACCESS_AREA = {  # null: the municipality's value
+    "route": (optional(choice(*ROUTES)), None),
+    "team_mandate": (optional(_field("true or false", lambda v: isinstance(v, bool))), None),
+    "parameters": (_field("a mapping of route parameter name to number", lambda v: isinstance(v, dict)), {}),
 }
 BUDGET = {  # a yearly Wmo budget the municipality cannot exceed: one of wmo_per_inhabitant and cut
     "wmo_per_inhabitant": (optional(number(0, 100_000)), None),
@@ -356,8 +365,10 @@ def _access_and_budget(run, fail):
     access = run["access"]
     if access is None:
         del run["access"]
-    elif not run["start_year"] <= access["from_year"] <= run["end_year"]:
-        fail("access.from_year", within, _describe(access["from_year"]))
+    else:
+        if not run["start_year"] <= access["from_year"] <= run["end_year"]:
+            fail("access.from_year", within, _describe(access["from_year"]))
+        _access_areas(access, run["areas"], fail)
     budget = run["budget"]
     if budget is None:
         del run["budget"]
@@ -372,6 +383,40 @@ def _access_and_budget(run, fail):
         fail("budget.from_year", f"a year from {first} to {run['end_year']}{why}", _describe(budget["from_year"]))
 
 
+def _access_areas(access, areas, fail):
+    """``access.areas``: each key an area of ``areas`` (no two sharing a cell), each block filled with the
+    municipality's route and mandate where it gives none; parameters among ACCESS_AREA_PARAMETERS, in range.
+    Dropped when empty, so a scenario without it resolves (and hashes) as before."""
+    blocks, owner = {}, {}
+    for name, block in access["areas"].items():
+        path = _join("access.areas", name)
+        if name not in areas:
+            fail(path, "an area name of areas (" + (", ".join(areas) or "none defined") + ")", _describe(name))
+        b = _fields(block, ACCESS_AREA, path, fail)
+        b["route"] = access["route"] if b["route"] is None else b["route"]
+        b["team_mandate"] = access["team_mandate"] if b["team_mandate"] is None else b["team_mandate"]
+        params = {}
+        for key, value in b["parameters"].items():
+            where = _join(_join(path, "parameters"), key)
+            if key not in ACCESS_AREA_PARAMETERS:
+                fail(where, "a route parameter: one of " + ", ".join(ACCESS_AREA_PARAMETERS), f"unknown key {key!r}")
+            try:
+                params[key] = check_value(key, value)
+            except ParameterError as exc:
+                fail(where, exc.expected, exc.found)
+        b["parameters"] = params
+        for cell in areas[name]:
+            if tuple(cell) in owner:
+                fail(path, f"an area sharing no cell with {owner[tuple(cell)]!r} (cell {cell} is in both)",
+                     _describe(name))
+            owner[tuple(cell)] = name
+        blocks[name] = b
+    if blocks:
+        access["areas"] = blocks
+    else:
+        del access["areas"]
+
+
 def _resolve(data, fail):
     run = _fields(data, SCENARIO, "", fail)
     if run["end_year"] <= run["start_year"]:
@@ -382,7 +427,6 @@ def _resolve(data, fail):
     if cap["change_until"] <= cap["observed_until"]:
         fail("policy.capacity.change_until", f"a year after observed_until ({cap['observed_until']})",
              _describe(cap["change_until"]))
-    _access_and_budget(run, fail)
     run["parameters"], calibration = _calibrated(run["parameters"], run.pop("calibration"), fail)
     run["parameters"] = _parameters(run["parameters"], fail)
     if calibration is not None:
@@ -395,6 +439,7 @@ def _resolve(data, fail):
             fail(_join("areas", name), "an area name: a non-empty string other than 'all'", _describe(name))
         areas[name] = _cells(cells, _join("areas", name), grid["width"], grid["height"], fail)
     run["areas"] = areas
+    _access_and_budget(run, fail)
     run["investments"] = [_investment(inv, f"investments[{i}]", run, fail)
                           for i, inv in enumerate(run["investments"])]
     return run

@@ -22,6 +22,9 @@ STATE = (
     ("indicated_month", np.int16),
     # the way to Wmo support (mechanisms/access.py): state, months in that state, months since the need arose
     ("wmo_state", np.int8), ("wmo_months", np.int16), ("wmo_since", np.int16),
+    # what the route set in motion (mechanisms/access.py, bits PATH_*): a referral to the CIZ, a dwelling
+    # arranged by a mandate, a district-nursing referral lost between two stools
+    ("wmo_path", np.int8),
 )
 FIELDS = tuple(name for name, _ in STATE)
 # the state handed to the mechanisms: ``st.phys[i]``, not a positional tuple
@@ -31,6 +34,8 @@ State = namedtuple("State", FIELDS)
 HOME, INSTITUTION, DEAD = 0, 1, 2
 # flags bits
 PKG_IN_RUN, CRISIS, WANTS_ADMISSION, MOVE_STEP_FREE, MOVE_WHEELCHAIR, STOCK_UNIT = 1, 2, 4, 8, 16, 32
+# wmo_path bits (mechanisms/access.py)
+PATH_REFERRED_WLZ, PATH_DWELLING, PATH_ZVW_LOST = 1, 2, 4
 U32 = 0xFFFFFFFF
 MAX_AGE_YEARS = 120
 
@@ -64,6 +69,10 @@ ACC_NAMES = (
     "access_support_starts", "access_months_to_support", "access_unnoticed_months", "access_waiting_months",
     "access_intake_queue", "access_refused", "access_referrals_wlz", "access_referrals_zvw", "wmo_request_cents",
     "access_housing_mandates",
+    # mechanisms/access.py, issue 14 (remaining items): referrals kept or lost, adaptations, mandate moves;
+    # care.py: district-nursing hours withheld between two stools (access.granted)
+    "access_referrals_kept", "access_referrals_lost", "access_adaptations", "access_mandate_moves",
+    "nursing_withheld_c",
 )
 A = {name: i for i, name in enumerate(ACC_NAMES)}
 N_ACC = len(ACC_NAMES)

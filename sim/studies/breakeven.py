@@ -13,7 +13,8 @@ the municipality only if the effects are at least k times what we assumed".
 
 The mechanical effects of an investment (more team hours supply more care, a shorter alarm response time
 answers more calls in time, more respite places give more access) are not scaled: they are what the
-investment buys, not an uncertain effect size.
+investment buys, not an uncertain effect size. Nor are the access routes' running costs (``access_cost_*``,
+priors on a cost, not an effect): their break-even is ``sim.studies.route_cost``.
 """
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from sim.studies.ledger import PARTIES, ledger_summary, society_npv
 from sim.studies.summary import band
 
 SCALES = (0.0, 0.5, 1.0, 1.5, 2.0)
+# priors on costs, not effects: held at their defaults here (their own break-even: sim.studies.route_cost)
+RUNNING_COSTS = ("access_cost_",)
 SOCIETY = "society"
 COLUMNS = ("scenario", "party", "scale", "npv_mean", "npv_p5", "npv_p95", "replicates")
 
@@ -33,7 +36,7 @@ def scaled_effects(scale: float) -> dict[str, float]:
     """Every parameter with a prior at ``no_effect + scale x (default - no_effect)``, clipped to its range."""
     defaults, out = default_parameters(), {}
     for name, r in parameter_records().items():
-        if "prior" not in r:
+        if "prior" not in r or name.startswith(RUNNING_COSTS):
             continue
         none = float(r.get("no_effect", 0.0))
         out[name] = float(np.clip(none + scale * (defaults[name] - none), r["min"], r["max"]))

@@ -57,7 +57,9 @@ KEY_OUTCOMES = (
     "wellbeing_mean_clients", "mantelzorg_hours_per_1000",
 )
 COST_OUTCOMES = tuple(cost_indicator(p) for p in COST_PAYERS) + ("cost_total_per_capita",)
-ACCESS_OUTCOMES = ("months_from_need_to_support", "wmo_waiting_per_1000", "wmo_need_unnoticed_per_1000", "wmo_budget_per_capita", "wmo_capped_spending_per_capita", "wmo_spending_over_budget_share", "cost_access_route_per_capita", "referrals_wlz_per_1000", "referrals_zvw_per_1000")  # issue 14
+ACCESS_OUTCOMES = ("months_from_need_to_support", "wmo_waiting_per_1000", "wmo_need_unnoticed_per_1000", "wmo_budget_per_capita", "wmo_capped_spending_per_capita", "wmo_spending_over_budget_share", "cost_access_route_per_capita", "referrals_wlz_per_1000", "referrals_zvw_per_1000",
+                   "referrals_kept_by_team_per_1000", "referrals_lost_per_1000", "wmo_adaptations_granted_per_1000",
+                   "moves_arranged_by_mandate_per_1000", "hours_nursing_between_stools_per_1000")  # issue 14
 OUTCOMES = KEY_OUTCOMES + COST_OUTCOMES + ACCESS_OUTCOMES
 COST_PER_MONTH = "cost_per_month_independent_gained"
 MONTHS = "months_independent_after_indication"
@@ -409,10 +411,20 @@ class Comparison:
     def summary(self) -> pd.DataFrame:
         """The comparison table: key outcomes and costs, then extra cost, extra months, cost per month."""
         per_rep = self.window_values()
+        route = self.route_breakeven().drop(columns="against")
+        route["interval"] = [interval_kind(n) for n in route.replicates]
         out = pd.concat([paired_summary(per_rep, self.order, list(OUTCOMES)),
-                         cost_per_month_gained(per_rep, self.order)], ignore_index=True)
+                         cost_per_month_gained(per_rep, self.order)] + ([route] if len(route) else []),
+                        ignore_index=True)
         out["from_year"], out["to_year"] = self.window
         return out
+
+    def route_breakeven(self) -> pd.DataFrame:
+        """The access route's running cost, drawn from its prior, against its break-even value: the running
+        cost at which the route costs the gemeente what the other scenario's does (sim.studies.route_cost)."""
+        from sim.studies.route_cost import route_cost_breakeven
+        self._need_run()
+        return route_cost_breakeven(self.table, self.scenarios, self.window)
 
     # ---- who pays and who saves (sim.studies.ledger)
     def _paired_ledger(self):

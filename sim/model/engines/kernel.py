@@ -117,12 +117,12 @@ def _chunk_b(st, p, tb, L, cuts, mkey, split_key, snapshot, supply_ratio, ax, ac
             wellbeing.month(p, L, st, i, 0.0)
         else:
             need = current_need(st, i)
-            keep, supplied = access.granted(p, ax, st, i)
+            keep, supplied, nursing = access.granted(p, ax, st, i)
             informal_w, wlz, household, unmet = care.at_home(p, st, i, need, supply_ratio[st.cell[i]], has_right,
-                                                             acc, cell_acc, keep, supplied)
+                                                             acc, cell_acc, keep, supplied, nursing)
             carers.month(p, L, st, i, pm, informal_w, care.informal_need_week(p, need, st.ses[i]), wlz, acc)
             housing.month(p, L, st, i, pm, need, acc)
-            access.housing_mandate(p, ax, st, i, need, acc)
+            access.housing(p, ax, st, i, pm, need, acc)
             policy.wish(p, st, i, pm, need, has_right)
             wellbeing.month(p, L, st, i, unmet)
             packages.spell_month(st, i)

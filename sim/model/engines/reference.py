@@ -159,7 +159,7 @@ class ReferenceEngine:
         """kernel.pass_a, agent by agent."""
         acc, cell_acc = self._accumulators()
         p, tb, L = self.model.params, self._python_tables(), KernelLayers(*(np.asarray(a).tolist() for a in layers))
-        mkey, improvement, split_key, ax = int(mkey), float(improvement), int(self.model.split_key), ax.tolist()
+        mkey, improvement, split_key, ax = int(mkey), float(improvement), int(self.model.split_key), _Grid(ax)
         for r in self.resident_list:
             st = r.st
             if st.residence[0] == DEAD:
@@ -181,7 +181,7 @@ class ReferenceEngine:
 
     def pass_b(self, mkey, layers, snapshot, ratio, ax):
         """kernel.pass_b, agent by agent."""
-        ax = ax.tolist()
+        ax = _Grid(ax)
         acc, cell_acc = self._accumulators()
         p, tb, L = self.model.params, self._python_tables(), KernelLayers(*(np.asarray(a).tolist() for a in layers))
         mkey, split_key, ratio = int(mkey), int(self.model.split_key), np.asarray(ratio, dtype=np.float64).tolist()
@@ -197,12 +197,12 @@ class ReferenceEngine:
                 wellbeing.month(p, L, st, 0, 0.0)
             else:
                 need = common.current_need(st, 0)
-                keep, supplied = access.granted(p, ax, st, 0)
+                keep, supplied, nursing = access.granted(p, ax, st, 0)
                 informal_w, wlz, household, unmet = care.at_home(p, st, 0, need, ratio[st.cell[0]], has_right, acc, cell_acc,
-                                                                 keep, supplied)
+                                                                 keep, supplied, nursing)
                 carers.month(p, L, st, 0, pm, informal_w, care.informal_need_week(p, need, st.ses[0]), wlz, acc)
                 housing.month(p, L, st, 0, pm, need, acc)
-                access.housing_mandate(p, ax, st, 0, need, acc)
+                access.housing(p, ax, st, 0, pm, need, acc)
                 policy.wish(p, st, 0, pm, need, has_right)
                 wellbeing.month(p, L, st, 0, unmet)
                 packages.spell_month(st, 0)

@@ -20,11 +20,17 @@ From the Wmo 2015 (``access.from_year``) the municipality decides who gets house
 A resident at home whose Wmo need is not a Wlz client's goes through the states NONE -> UNNOTICED ->
 WAITING (noticed: the assessment months, then the intake, whose monthly capacity the model shares out)
 -> SUPPORTED. Before the route starts everyone with need is SUPPORTED (so the AWBZ clients of 2014 keep
-their support: the transitional right). Pass A (``month``) moves the states and asks the month's Wmo
+their support: the transitional right). Pass A (``month``) moves the states, makes the assessment's
+referrals (``_refer``: to the CIZ, whose indication then comes next month in packages.py, and to the district
+nurse; a team with a mandate keeps some in its own plan, one without loses some) and asks the month's Wmo
 cost of the supported; between the passes the model's ``WmoBudget`` turns it into the budget ratio;
-pass B (``granted``) gives care.at_home the share of Wmo hours kept formal (the rest asked of the carer)
-and the share of those supplied (0 while unnoticed or waiting; the voucher's hours; the budget's ratio), and
-``housing_mandate`` sets a move wish where the route's worker arranges a dwelling.
+pass B (``granted``) gives care.at_home the share of Wmo hours kept formal (the rest asked of the carer),
+the share of those supplied (0 while unnoticed or waiting; the voucher's hours; the budget's ratio) and the
+share of personal care and nursing supplied (a gap between two stools without a mandate), and ``housing``
+grants a home adaptation with support and keeps a dwelling arranged by a mandate asked for until the move.
+
+Per area (``access.areas``): every setting is a row per cell (``ax[cell, AX_*]``), so the residents of an
+area's cells follow its route and its own route parameters, the others the municipality's.
 
 Budget (``budget:``): the yearly Wmo budget for care at home plus the municipality's route cost cannot
 be exceeded. When it binds (last month's ratio below 1) the route's response acts on new clients
@@ -32,7 +38,7 @@ be exceeded. When it binds (last month's ratio below 1) the route's response act
 ``lower_hours`` (and, as every route's last resort, the budget ratio itself) lowers the hours of the
 supported, so spending stays within the budget.
 
-Draws: ``access_notice``, ``access_intake``. Sources: seeds 000/001 (DOMAIN.md §4), Wmo 2015 art. 2.3.2
+Draws: ``access_notice``, ``access_intake``, ``access_referral``, ``access_adaptation``. Sources: seeds 000/001 (DOMAIN.md §4), Wmo 2015 art. 2.3.2
 (investigation within 6 weeks of a notification) and 2.3.5 (decision within 2 weeks of a request).
 """
 import math
@@ -41,9 +47,10 @@ import numpy as np
 
 from sim.model.mechanisms.care import care_demand_week, formal_hours_by_type_month, wlz_at_home
 from sim.model.mechanisms.common import centi, rule, step
-from sim.model.mechanisms.housing import STEP_FREE, dwelling_needed
+from sim.model.mechanisms.housing import GRAB_BARS, NONE as UNADAPTED, STEP_FREE, dwelling_needed
 from sim.model.rng import STREAM, uniform
-from sim.model.state import A, CRISIS, MOVE_STEP_FREE, MOVE_WHEELCHAIR
+from sim.model.state import (A, CRISIS, MOVE_STEP_FREE, MOVE_WHEELCHAIR, PATH_DWELLING, PATH_REFERRED_WLZ,
+                             PATH_ZVW_LOST, STOCK_UNIT)
 
 ROUTES = ("indication", "kitchen_table", "neighbourhood_team", "intake_voucher")
 INDICATION, KITCHEN_TABLE, NEIGHBOURHOOD_TEAM, INTAKE_VOUCHER = range(4)
@@ -61,58 +68,95 @@ ROUTE_PAYER_LINE = {"municipality": "wmo", "care_insurer": "zvw", "care_office":
 # resident states (field ``wmo_state``)
 NONE, UNNOTICED, WAITING, SUPPORTED = 0, 1, 2, 3
 
-# the month's access settings, one float64 array ``ax`` built by the model (``settings``)
-(AX_ROUTE, AX_ACTIVE, AX_MANDATE, AX_INTAKE_RATIO, AX_BINDING, AX_RESPONSE, AX_BUDGET_RATIO) = range(7)
-N_AX = 7
+# The month's access settings: one float64 row per cell, ``ax[cell, AX_*]`` (``settings``), so that an area
+# can follow its own route with its own parameters (``access.areas``). The first columns are the month's
+# (route active, intake and budget); then the cell's route, mandate and budget response; then the route
+# parameters, the municipality's values or the area's (``AREA_PARAMETERS``).
+(AX_ACTIVE, AX_INTAKE_RATIO, AX_BINDING, AX_BUDGET_RATIO, AX_ROUTE, AX_MANDATE, AX_RESPONSE) = range(7)
+AREA_PARAMETERS = ("access_self_report_month", "access_team_notice_month", "access_visits_per_year",
+                   "access_visit_signal", "access_no_mandate_lost", "access_assessment_months",
+                   "access_network_first", "access_voucher_value_share", "access_strict_need",
+                   "access_adaptation_share", "access_team_keeps_referrals", "access_no_mandate_nursing_gap")
+(AX_SELF_REPORT, AX_TEAM_NOTICE, AX_VISITS, AX_VISIT_SIGNAL, AX_NO_MANDATE_LOST, AX_ASSESSMENT, AX_NETWORK_FIRST,
+ AX_VOUCHER, AX_STRICT_NEED, AX_ADAPTATION, AX_TEAM_KEEPS, AX_NURSING_GAP) = range(7, 7 + len(AREA_PARAMETERS))
+N_AX = 7 + len(AREA_PARAMETERS)
 
-STREAMS = ("access_notice", "access_intake")
+STREAMS = ("access_notice", "access_intake", "access_referral", "access_adaptation")
 COUNTERS = ("access_support_starts", "access_months_to_support", "access_unnoticed_months", "access_waiting_months",
             "access_intake_queue", "access_refused", "access_referrals_wlz", "access_referrals_zvw",
-            "wmo_request_cents", "access_housing_mandates")
+            "wmo_request_cents", "access_housing_mandates", "access_referrals_kept", "access_referrals_lost",
+            "access_adaptations", "access_mandate_moves")
 (A_STARTS, A_MONTHS_TO_SUPPORT, A_UNNOTICED, A_WAITING, A_QUEUE, A_REFUSED, A_REF_WLZ, A_REF_ZVW, A_REQUEST,
- A_MANDATES) = (A[c] for c in COUNTERS)
+ A_MANDATES, A_KEPT, A_LOST, A_ADAPTATIONS, A_MANDATE_MOVES) = (A[c] for c in COUNTERS)
+A_ADAPT = A["adaptations"]   # housing.py's count of adaptations: one granted with support is one more
 S_NOTICE, S_INTAKE = STREAM["access_notice"], STREAM["access_intake"]
+S_REFERRAL, S_ADAPTATION = STREAM["access_referral"], STREAM["access_adaptation"]
 
 
 @rule
-def notice_probability_month(p, route, mandate, visits_layer):
-    """Chance that this month the route notices a resident's Wmo need."""
+def notice_probability_month(ax, c, visits_layer):
+    """Chance that this month the route of cell ``c`` notices a resident's Wmo need."""
+    route = int(ax[c, AX_ROUTE])
     if route == INDICATION:
         return 1.0
-    missed = 1.0 - p.access_self_report_month                  # GP or the resident comes forward
+    missed = 1.0 - ax[c, AX_SELF_REPORT]                        # GP or the resident comes forward
     if route == NEIGHBOURHOOD_TEAM:
-        visits = p.access_visits_per_year if p.access_visits_per_year > visits_layer else visits_layer
-        missed *= 1.0 - p.access_team_notice_month             # the team's own signalling
-        missed *= 1.0 - min(1.0, visits / 12.0) * p.access_visit_signal   # a housing-association visit
+        visits = ax[c, AX_VISITS] if ax[c, AX_VISITS] > visits_layer else visits_layer
+        missed *= 1.0 - ax[c, AX_TEAM_NOTICE]                   # the team's own signalling
+        missed *= 1.0 - min(1.0, visits / 12.0) * ax[c, AX_VISIT_SIGNAL]   # a housing-association visit
     noticed = 1.0 - missed
-    if route == NEIGHBOURHOOD_TEAM and mandate == 0:
-        noticed *= 1.0 - p.access_no_mandate_lost              # lost in the handover to the desk
+    if route == NEIGHBOURHOOD_TEAM and ax[c, AX_MANDATE] == 0.0:
+        noticed *= 1.0 - ax[c, AX_NO_MANDATE_LOST]              # lost in the handover to the desk
     return noticed
 
 
 @rule
-def assessment_months(p, route, mandate):
+def assessment_months(ax, c):
     """Months from notice to the decision (at most the statutory 6 + 2 weeks)."""
-    if route == INDICATION or (route == NEIGHBOURHOOD_TEAM and mandate == 1):
+    route = int(ax[c, AX_ROUTE])
+    if route == INDICATION or (route == NEIGHBOURHOOD_TEAM and ax[c, AX_MANDATE] == 1.0):
         return 0.0
-    return p.access_assessment_months
+    return ax[c, AX_ASSESSMENT]
 
 
 @rule
-def kept_formal_share(p, route, has_carer, network):
+def kept_formal_share(ax, c, has_carer, network):
     """Share of the assessed Wmo hours given as formal support (the rest is asked of the network)."""
-    if route == KITCHEN_TABLE and has_carer:
-        return 1.0 - p.access_network_first * network
+    if int(ax[c, AX_ROUTE]) == KITCHEN_TABLE and has_carer:
+        return 1.0 - ax[c, AX_NETWORK_FIRST] * network
     return 1.0
 
 
 @rule
-def bought_share(p, route, budget_ratio):
+def bought_share(ax, c, budget_ratio):
     """Share of the kept Wmo hours supplied to a supported client: the budget's ratio; with a voucher,
     hours = voucher value / the provider's one price (the rest goes unmet, not to the carer)."""
-    if route == INTAKE_VOUCHER:
-        return p.access_voucher_value_share * budget_ratio
+    if int(ax[c, AX_ROUTE]) == INTAKE_VOUCHER:
+        return ax[c, AX_VOUCHER] * budget_ratio
     return budget_ratio
+
+
+@rule
+def referral_outcome(ax, c, u):
+    """What becomes of a referral to specialist care at the decision: 0 referred, 1 kept in the team's own
+    plan (a team with a mandate: Enschede, seed 002), 2 lost between two stools (a team without one, seed 001)."""
+    if int(ax[c, AX_ROUTE]) == NEIGHBOURHOOD_TEAM:
+        if ax[c, AX_MANDATE] == 1.0:
+            return 1 if u < ax[c, AX_TEAM_KEEPS] else 0
+        return 2 if u < ax[c, AX_NO_MANDATE_LOST] else 0
+    return 0
+
+
+@rule
+def nursing_supplied_share(ax, c, state, path):
+    """Share of a resident's personal care and nursing supplied: a team without a mandate that has noticed
+    the need but not yet handed it over (waiting), or whose district-nursing referral was lost, leaves a
+    share ``access_no_mandate_nursing_gap`` of it unarranged ('between two stools', seed 001)."""
+    if int(ax[c, AX_ROUTE]) != NEIGHBOURHOOD_TEAM or ax[c, AX_MANDATE] == 1.0:
+        return 1.0
+    if state == WAITING or (path & PATH_ZVW_LOST) != 0:
+        return 1.0 - ax[c, AX_NURSING_GAP]
+    return 1.0
 
 
 @rule
@@ -129,6 +173,35 @@ def wmo_cost(p, household, support, day_care):
 
 
 @step
+def _refer(p, ax, c, st, i, pm, need, nursing, wmo, acc):
+    """At the decision that starts support: the assessment refers a need of a Wlz package at home to the CIZ
+    (its indication then comes through next month, packages.py) and a need that lies mainly in personal care
+    and nursing to the district nurse (Zvw); the route decides whether the referral is made, kept in the
+    team's own plan (the indication process then takes its usual course) or lost."""
+    wlz_need = need >= p.need_threshold_vv4
+    zvw_need = nursing > wmo
+    if not (wlz_need or zvw_need):
+        return
+    outcome = 0
+    if int(ax[c, AX_ROUTE]) != INDICATION:   # the indication route is the CIZ's own assessment: always referred
+        outcome = referral_outcome(ax, c, uniform(pm, S_REFERRAL))
+    if outcome == 1:
+        acc[A_KEPT] += 1
+        return
+    if outcome == 2:
+        acc[A_LOST] += 1
+        if zvw_need:
+            st.wmo_path[i] = st.wmo_path[i] | PATH_ZVW_LOST
+        return
+    if wlz_need:
+        acc[A_REF_WLZ] += 1
+        if int(ax[c, AX_ROUTE]) != INDICATION:
+            st.wmo_path[i] = st.wmo_path[i] | PATH_REFERRED_WLZ
+    if zvw_need:
+        acc[A_REF_ZVW] += 1
+
+
+@step
 def month(p, L, ax, st, i, pm, need, has_right, acc):
     """Pass A, at home, after this month's decline, events and indication: the resident's way to Wmo support."""
     has_carer = st.carer[i] > 0
@@ -139,10 +212,11 @@ def month(p, L, ax, st, i, pm, need, has_right, acc):
         st.wmo_state[i] = NONE
         st.wmo_months[i] = 0
         st.wmo_since[i] = 0
+        st.wmo_path[i] = st.wmo_path[i] & PATH_DWELLING   # a referral lost ends with the need
         return
-    route = int(ax[AX_ROUTE])
+    c = st.cell[i]
     state = st.wmo_state[i]
-    if ax[AX_ACTIVE] == 0.0:                     # before the route: AWBZ support from the month need arises
+    if ax[c, AX_ACTIVE] == 0.0:                  # before the route: AWBZ support from the month need arises
         state = SUPPORTED
     elif state == NONE:                          # a new Wmo need
         state = UNNOTICED
@@ -152,36 +226,30 @@ def month(p, L, ax, st, i, pm, need, has_right, acc):
         st.wmo_months[i] += 1
         if state != SUPPORTED:
             st.wmo_since[i] += 1
-    if state == UNNOTICED and uniform(pm, S_NOTICE) < notice_probability_month(p, route, ax[AX_MANDATE],
-                                                                               L.visits[st.cell[i]]):
+    if state == UNNOTICED and uniform(pm, S_NOTICE) < notice_probability_month(ax, c, L.visits[c]):
         state = WAITING
         st.wmo_months[i] = 0
-    if state == WAITING and st.wmo_months[i] >= assessment_months(p, route, ax[AX_MANDATE]):
-        binding = ax[AX_BINDING] > 0.0
-        response = int(ax[AX_RESPONSE])
-        if binding and response == STRICTER_ACCESS and need < p.access_strict_need:
+    if state == WAITING and st.wmo_months[i] >= assessment_months(ax, c):
+        binding = ax[c, AX_BINDING] > 0.0
+        response = int(ax[c, AX_RESPONSE])
+        if binding and response == STRICTER_ACCESS and need < ax[c, AX_STRICT_NEED]:
             state = UNNOTICED                   # refused: the need stays, the resident may come back
             st.wmo_months[i] = 0
             acc[A_REFUSED] += 1
         elif not (binding and response == WAITING_LIST):
             acc[A_QUEUE] += 1
-            if uniform(pm, S_INTAKE) < ax[AX_INTAKE_RATIO]:
+            if uniform(pm, S_INTAKE) < ax[c, AX_INTAKE_RATIO]:
                 state = SUPPORTED
                 acc[A_STARTS] += 1
                 acc[A_MONTHS_TO_SUPPORT] += st.wmo_since[i]
-                # referrals from the assessment: a need of a Wlz package at home (to the CIZ); a need that
-                # lies mainly in personal care and nursing (to the district nurse, Zvw)
-                if need >= p.need_threshold_vv4:
-                    acc[A_REF_WLZ] += 1
-                if nursing > household + support + day_care:
-                    acc[A_REF_ZVW] += 1
+                _refer(p, ax, c, st, i, pm, need, nursing, household + support + day_care, acc)
                 st.wmo_months[i] = 0
                 st.wmo_since[i] = 0
     st.wmo_state[i] = state
     if state == SUPPORTED:
         keep = 1.0
-        if ax[AX_ACTIVE] > 0.0:
-            keep = kept_formal_share(p, route, has_carer, np.float64(st.network[i])) * bought_share(p, route, 1.0)
+        if ax[c, AX_ACTIVE] > 0.0:
+            keep = kept_formal_share(ax, c, has_carer, np.float64(st.network[i])) * bought_share(ax, c, 1.0)
         acc[A_REQUEST] += centi(wmo_cost(p, household * keep, support * keep, day_care * keep))
     elif state == WAITING:
         acc[A_WAITING] += 1
@@ -191,29 +259,56 @@ def month(p, L, ax, st, i, pm, need, has_right, acc):
 
 @step
 def granted(p, ax, st, i):
-    """Pass B, at home, before care.at_home: (share of the Wmo hours kept formal, share of those supplied).
-    (1.0, 1.0) leaves care.at_home as it was (the indication route without a budget)."""
+    """Pass B, at home, before care.at_home: (share of the Wmo hours kept formal, share of those supplied,
+    share of the personal care and nursing supplied). (1.0, 1.0, 1.0) leaves care.at_home as it was (the
+    indication route without a budget)."""
+    c = st.cell[i]
     if st.wmo_state[i] == NONE:
-        return 1.0, 1.0          # no Wmo need, or a Wlz client
-    if ax[AX_ACTIVE] == 0.0:
-        return 1.0, 1.0          # before the route (and its budget): as the baseline
+        return 1.0, 1.0, 1.0     # no Wmo need, or a Wlz client
+    if ax[c, AX_ACTIVE] == 0.0:
+        return 1.0, 1.0, 1.0     # before the route (and its budget): as the baseline
+    nursing = nursing_supplied_share(ax, c, st.wmo_state[i], st.wmo_path[i])
     if st.wmo_state[i] != SUPPORTED:
-        return 1.0, 0.0          # not (yet) noticed or waiting: the Wmo hours go unmet
-    route = int(ax[AX_ROUTE])
-    return kept_formal_share(p, route, st.carer[i] > 0, np.float64(st.network[i])), bought_share(p, route, ax[AX_BUDGET_RATIO])
+        return 1.0, 0.0, nursing  # not (yet) noticed or waiting: the Wmo hours go unmet
+    return (kept_formal_share(ax, c, st.carer[i] > 0, np.float64(st.network[i])),
+            bought_share(ax, c, ax[c, AX_BUDGET_RATIO]), nursing)
 
 
 @step
-def housing_mandate(p, ax, st, i, need, acc):
-    """Pass B, at home, after housing.month: the team's or intake worker's mandate over housing arranges
-    the move to an adapted dwelling, when support starts or in a crisis."""
-    if ax[AX_MANDATE] == 0.0 or ax[AX_ACTIVE] == 0.0 or st.wmo_state[i] != SUPPORTED:
-        return
-    if st.wmo_months[i] != 0 and (st.flags[i] & CRISIS) == 0:
+def housing(p, ax, st, i, pm, need, acc):
+    """Pass B, at home, after housing.month: what the route grants for the home when support starts.
+
+    A route that assesses the whole situation (kitchen table, team, desk; not the fixed-entitlement
+    indication) grants a Wmo home adaptation to a share ``access_adaptation_share`` of its new clients whose
+    need calls for one in an unadapted dwelling. The team's or intake worker's mandate over housing arranges
+    the move to the adapted dwelling the need calls for, when support starts or in a crisis; the arranged
+    dwelling stays asked for (each month, after housing.month's own wish) until the move is made, the need
+    for it is gone or the mandate ends."""
+    c = st.cell[i]
+    if ax[c, AX_ACTIVE] == 0.0:
         return
     kind = dwelling_needed(p, need)
-    if kind > st.dwelling[i] and not st.flags[i] & (MOVE_STEP_FREE | MOVE_WHEELCHAIR):
-        st.flags[i] = st.flags[i] | np.uint8(MOVE_STEP_FREE if kind == STEP_FREE else MOVE_WHEELCHAIR)
+    if st.wmo_path[i] & PATH_DWELLING:             # a dwelling arranged earlier
+        if ax[c, AX_MANDATE] == 0.0 or kind <= st.dwelling[i]:
+            st.wmo_path[i] = st.wmo_path[i] - PATH_DWELLING
+            if ax[c, AX_MANDATE] != 0.0 and st.dwelling[i] >= kind and st.flags[i] & STOCK_UNIT:
+                acc[A_MANDATE_MOVES] += 1         # moved into the adapted unit arranged
+        elif not st.flags[i] & (MOVE_STEP_FREE | MOVE_WHEELCHAIR):
+            st.flags[i] = st.flags[i] | np.uint8(MOVE_STEP_FREE if kind == STEP_FREE else MOVE_WHEELCHAIR)
+    if st.wmo_state[i] != SUPPORTED:
+        return
+    starts = st.wmo_months[i] == 0
+    if starts and int(ax[c, AX_ROUTE]) != INDICATION and st.dwelling[i] == UNADAPTED and need >= p.adaptation_need:
+        if uniform(pm, S_ADAPTATION) < ax[c, AX_ADAPTATION]:
+            st.dwelling[i] = GRAB_BARS
+            acc[A_ADAPT] += 1
+            acc[A_ADAPTATIONS] += 1
+    if ax[c, AX_MANDATE] == 0.0 or not (starts or (st.flags[i] & CRISIS) != 0):
+        return
+    if kind > st.dwelling[i] and not st.wmo_path[i] & PATH_DWELLING:
+        if not st.flags[i] & (MOVE_STEP_FREE | MOVE_WHEELCHAIR):
+            st.flags[i] = st.flags[i] | np.uint8(MOVE_STEP_FREE if kind == STEP_FREE else MOVE_WHEELCHAIR)
+        st.wmo_path[i] = st.wmo_path[i] | PATH_DWELLING
         acc[A_MANDATES] += 1
 
 
@@ -225,12 +320,46 @@ def route_of(scenario: dict) -> dict:
 
 
 def running_cost_per_inhabitant(p, access: dict) -> float:
-    return float(getattr(p, f"access_cost_{access['route']}"))
+    """The route's running cost per inhabitant (``access_cost_<route>``; an area's block may set its own)."""
+    name = f"access_cost_{access['route']}"
+    return float((access.get("parameters") or {}).get(name, getattr(p, name)))
 
 
 def has_mandate(access: dict) -> int:
     route = access["route"]
     return int(route == "intake_voucher" or (route == "neighbourhood_team" and access["team_mandate"]))
+
+
+def area_blocks(scenario: dict) -> list:
+    """[(access block of the area, its cells)] of ``access.areas`` (the area's keys over the municipality's)."""
+    access = route_of(scenario)
+    out = []
+    for name, block in (access.get("areas") or {}).items():
+        merged = dict(access, route=block["route"], team_mandate=block["team_mandate"],
+                      parameters=dict(block.get("parameters") or {}))
+        out.append((merged, scenario["areas"][name]))
+    return out
+
+
+def cell_rows(scenario: dict, p, budget_cfg) -> np.ndarray:
+    """The static columns of ``ax``: every cell's route, mandate, budget response and route parameters."""
+    grid = scenario["municipality"]["grid"]
+    height = int(grid["height"])
+    ax = np.zeros((int(grid["width"]) * height, N_AX))
+
+    def fill(idx, access):
+        response = (budget_cfg or {}).get("response") or DEFAULT_RESPONSE[access["route"]]
+        ax[idx, AX_ROUTE] = ROUTES.index(access["route"])
+        ax[idx, AX_MANDATE] = has_mandate(access)
+        ax[idx, AX_RESPONSE] = RESPONSES.index(response)
+        own = access.get("parameters") or {}
+        for k, name in enumerate(AREA_PARAMETERS):
+            ax[idx, AX_SELF_REPORT + k] = float(own.get(name, getattr(p, name)))
+
+    fill(slice(None), route_of(scenario))
+    for access, cells in area_blocks(scenario):
+        fill(np.array([x * height + y for x, y in cells], dtype=np.int64), access)
+    return ax
 
 
 class WmoBudget:
@@ -244,10 +373,24 @@ class WmoBudget:
     left; the ratio is that over the month's asked cost (``wmo_request_cents``, before the neighbourhood
     team's supply ratio, so spending is at most the budget)."""
 
-    def __init__(self, scenario: dict, params):
+    def __init__(self, scenario: dict, params, inhabitants_by_cell=None):
         self.p = params
         self.cfg = scenario.get("budget")
         self.access = route_of(scenario)
+        self.cells = cell_rows(scenario, params, self.cfg)   # ax's static columns, one row per cell
+        # running cost per inhabitant: the municipality's route, or each area's route for its share of the
+        # inhabitants (``inhabitants_by_cell``: the neighbourhoods' layer)
+        self.cost_per_inhabitant = running_cost_per_inhabitant(params, self.access)
+        blocks = area_blocks(scenario)
+        if blocks:
+            n = len(self.cells)
+            share = np.full(n, 1.0 / n) if inhabitants_by_cell is None else \
+                np.asarray(inhabitants_by_cell, dtype=np.float64) / float(np.sum(inhabitants_by_cell))
+            cost = np.full(n, self.cost_per_inhabitant)
+            height = int(scenario["municipality"]["grid"]["height"])
+            for access, cells in blocks:
+                cost[[x * height + y for x, y in cells]] = running_cost_per_inhabitant(params, access)
+            self.cost_per_inhabitant = float(np.sum(share * cost))
         self.from_month = 12 * int(self.access["from_year"])
         self.reference_per_capita = None
         self.budget = math.nan        # this year's, euros
@@ -257,7 +400,7 @@ class WmoBudget:
     def route_cost_year(self, year: int, inhabitants: float) -> float:
         if year < int(self.access["from_year"]):
             return 0.0
-        return running_cost_per_inhabitant(self.p, self.access) * inhabitants
+        return self.cost_per_inhabitant * inhabitants
 
     def _charged_route_cost_year(self, year, inhabitants):
         return self.route_cost_year(year, inhabitants) if self.access["payer"] == "municipality" else 0.0
@@ -308,17 +451,13 @@ def envelope_care_cost(totals, p) -> float:
 
 
 def settings(budget: WmoBudget, month_abs: int, intake_ratio: float, budget_ratio: float, binding: bool) -> np.ndarray:
-    """The float64 array ``ax`` the passes read (AX_* above)."""
-    access = budget.access
-    response = (budget.cfg or {}).get("response") or DEFAULT_RESPONSE[access["route"]]
-    ax = np.zeros(N_AX)
-    ax[AX_ROUTE] = ROUTES.index(access["route"])
-    ax[AX_ACTIVE] = 1.0 if month_abs >= budget.from_month else 0.0
-    ax[AX_MANDATE] = has_mandate(access)
-    ax[AX_INTAKE_RATIO] = intake_ratio
-    ax[AX_BINDING] = 1.0 if binding else 0.0
-    ax[AX_RESPONSE] = RESPONSES.index(response)
-    ax[AX_BUDGET_RATIO] = budget_ratio
+    """The float64 array ``ax[cell, AX_*]`` the passes read: the cells' routes and parameters, and the month's
+    route start, intake ratio and budget."""
+    ax = budget.cells.copy()
+    ax[:, AX_ACTIVE] = 1.0 if month_abs >= budget.from_month else 0.0
+    ax[:, AX_INTAKE_RATIO] = intake_ratio
+    ax[:, AX_BINDING] = 1.0 if binding else 0.0
+    ax[:, AX_BUDGET_RATIO] = budget_ratio
     return ax
 
 

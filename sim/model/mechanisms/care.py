@@ -26,9 +26,11 @@ CARE_TYPES = ("home_care", "district_nursing", "wmo_household_help", "wmo_suppor
 STREAMS = ()
 # hours by type, each (not Wlz, Wlz): slot A_HOURS0 + 2 * type + wlz
 COUNTERS = ("needed_c", "delivered_c") + tuple(f"{t}{w}_c" for t in CARE_TYPES[:5] for w in ("", "_wlz")) + (
-    "intramural_cost_wlz_cents", "intramural_cost_ggz_cents", "occ_VV", "occ_VG", "occ_LG", "occ_ZG", "occ_GGZ")
+    "intramural_cost_wlz_cents", "intramural_cost_ggz_cents", "occ_VV", "occ_VG", "occ_LG", "occ_ZG", "occ_GGZ",
+    "nursing_withheld_c")
 A_NEEDED, A_DELIVERED, A_HOURS0 = A["needed_c"], A["delivered_c"], A["home_care_c"]
 A_COST_WLZ, A_COST_GGZ, A_OCC0 = A["intramural_cost_wlz_cents"], A["intramural_cost_ggz_cents"], A["occ_VV"]
+A_NURSING_WITHHELD = A["nursing_withheld_c"]
 
 
 def tariff_table(p) -> np.ndarray:
@@ -116,12 +118,13 @@ def demand(p, st, i, need, cell_acc):
 
 
 @step
-def at_home(p, st, i, need, ratio, access, acc, cell_acc, wmo_keep=1.0, wmo_supplied=1.0):
+def at_home(p, st, i, need, ratio, access, acc, cell_acc, wmo_keep=1.0, wmo_supplied=1.0, zvw_supplied=1.0):
     """Pass B: formal care of a resident at home, supplied at the neighbourhood's ``ratio``. Stores
     the unmet share; returns (informal hours asked per week, Wlz 0/1, household help delivered,
     unmet share as float64). The access route (mechanisms/access.py) sets ``wmo_keep``, the share of
-    the Wmo hours (household help, support, day care) kept formal, the rest asked of the carer, and
-    ``wmo_supplied``, the share of those supplied (waiting, budget); 1.0 and 1.0 change nothing."""
+    the Wmo hours (household help, support, day care) kept formal, the rest asked of the carer,
+    ``wmo_supplied``, the share of those supplied (waiting, budget), and ``zvw_supplied``, the share of
+    the personal care and nursing supplied (a client between two stools); 1.0, 1.0, 1.0 change nothing."""
     phys = np.float64(st.phys[i])
     cog = np.float64(st.cog[i])
     c = st.cell[i]
@@ -131,13 +134,18 @@ def at_home(p, st, i, need, ratio, access, acc, cell_acc, wmo_keep=1.0, wmo_supp
     expected = (h2 + h3 + h4) * (1.0 - wmo_keep)     # asked of the network instead (access route)
     h2, h3, h4 = h2 * wmo_keep, h3 * wmo_keep, h4 * wmo_keep
     wmo_ratio = ratio * wmo_supplied
-    acc[A_HOURS0 + wlz] += centi(h0 * ratio)
-    acc[A_HOURS0 + 2 + wlz] += centi(h1 * ratio)
+    nursing_ratio = ratio * zvw_supplied
+    acc[A_HOURS0 + wlz] += centi(h0 * nursing_ratio)
+    acc[A_HOURS0 + 2 + wlz] += centi(h1 * nursing_ratio)
     acc[A_HOURS0 + 4 + wlz] += centi(h2 * wmo_ratio)
     acc[A_HOURS0 + 6 + wlz] += centi(h3 * wmo_ratio)
     acc[A_HOURS0 + 8 + wlz] += centi(h4 * wmo_ratio)
     needed = formal_w * WEEKS_PER_MONTH - expected
     withheld = (h2 + h3 + h4) * ratio * (1.0 - wmo_supplied)
+    if zvw_supplied < 1.0:   # only then, so the arithmetic without a route is unchanged to the bit
+        nursing_withheld = (h0 + h1) * ratio * (1.0 - zvw_supplied)
+        withheld += nursing_withheld
+        acc[A_NURSING_WITHHELD] += centi(nursing_withheld)
     delivered = needed * ratio - withheld
     acc[A_NEEDED] += centi(needed)
     acc[A_DELIVERED] += centi(delivered)

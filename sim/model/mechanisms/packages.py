@@ -4,14 +4,16 @@ the cognitive deficit dominates, somatic (VV6, VV8) otherwise. VG/LG/ZG/GGZ clie
 they entered with (lifelong conditions).
 
 Draw: ``indication``. Changes sector, level and the month it was indicated; a first package at home
-starts a spell (flag ``PKG_IN_RUN``, months at home from 0). Counts nothing here (spells ended are
+starts a spell (flag ``PKG_IN_RUN``, months at home from 0). A resident the access route referred to the
+CIZ last month (``wmo_path`` bit ``PATH_REFERRED_WLZ``, mechanisms/access.py) is assessed this month: the
+indication comes through whatever the draw, and the referral is used up. Counts nothing here (spells ended are
 counted where they end: death, admission).
 """
 import numpy as np
 
 from sim.model.mechanisms.common import rule, step
 from sim.model.rng import STREAM, uniform
-from sim.model.state import INSTITUTION, PKG_IN_RUN
+from sim.model.state import INSTITUTION, PATH_REFERRED_WLZ, PKG_IN_RUN
 
 STREAMS = ("indication",)
 COUNTERS = ()
@@ -45,12 +47,13 @@ def vv_rank(level):
 
 
 @rule
-def indication_month(p, sector, level, need, cog_dominant, signalling, u):
-    """(sector, level) after this month's indication process."""
+def indication_month(p, sector, level, need, cog_dominant, signalling, u, referred=False):
+    """(sector, level) after this month's indication process (``referred``: the CIZ assesses this month)."""
     if sector >= 2:
         return sector, level
     target = vv_level_for_need(p, need, cog_dominant)
-    if vv_rank(target) > vv_rank(level) and u < p.indication_apply_month * (1.0 + p.indication_signalling * signalling):
+    if vv_rank(target) > vv_rank(level) and (referred or
+                                             u < p.indication_apply_month * (1.0 + p.indication_signalling * signalling)):
         return 1, target
     return sector, level
 
@@ -62,8 +65,11 @@ def month(p, L, st, i, pm, month_abs, need):
     phys = np.float64(st.phys[i])
     cog = np.float64(st.cog[i])
     old_level = st.level[i]
+    referred = (st.wmo_path[i] & PATH_REFERRED_WLZ) != 0
     sector, level = indication_month(p, st.sector[i], old_level, need, (1.0 - cog) > (1.0 - phys),
-                                     L.signalling[st.cell[i]], uniform(pm, S_IND))
+                                     L.signalling[st.cell[i]], uniform(pm, S_IND), referred)
+    if referred:
+        st.wmo_path[i] = st.wmo_path[i] - PATH_REFERRED_WLZ   # the bit is set: used up
     st.sector[i] = sector
     st.level[i] = level
     if level != old_level:
