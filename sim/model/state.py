@@ -22,6 +22,8 @@ STATE = (
     ("indicated_month", np.int16),
     # the way to Wmo support (mechanisms/access.py): state, months in that state, months since the need arose
     ("wmo_state", np.int8), ("wmo_months", np.int16), ("wmo_since", np.int16),
+    # formal hours a week delivered at home last month (mechanisms/care.py; 0 in an institution)
+    ("formal_hours", np.float32),
 )
 FIELDS = tuple(name for name, _ in STATE)
 # the state handed to the mechanisms: ``st.phys[i]``, not a positional tuple
