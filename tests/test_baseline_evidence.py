@@ -153,6 +153,14 @@ def test_the_death_rate_and_the_initial_deficits_follow_income():
     p = make_params({"ses_mortality_gradient": 0.2})
     q = [death_probability_month.py_func(p, 0.05, 1.0, 0.0, False, ses) for ses in (0.0, 1.0, 2.0)]
     assert q == pytest.approx([0.05 * 1.2 / 12, 0.05 / 12, 0.05 * 0.8 / 12])
+    from sim.model.population import _new_people
+    n = 30_000
+    for g in (0.25, 0.0):
+        people = _new_people(np.random.default_rng(5), make_params({"ses_limitation_gradient": g}), n,
+                             np.full(n, 75.0), np.zeros(n, np.int8), np.zeros(n, np.int16), 0)
+        deficit = pd.Series(1.0 - people["phys"]).groupby(people["ses"]).mean()
+        expected = (1 + g) / (1 - g)
+        assert deficit[0] / deficit[2] == pytest.approx(expected, rel=0.06), (g, deficit)
 
 
 # ----------------------------------------------------------------------------- income linked to health
