@@ -64,9 +64,14 @@ def parameter_counts() -> str:
     """One sentence: how many parameters are sourced, assumptions, and fitted by the calibration."""
     records, fitted = parameter_records(), calibrated_parameters()
     sourced = sum(1 for e in records.values() if e.get("source"))
+    # an assumption is no longer a bare number when the calibration fits it or a prior (wide enough to include
+    # no effect) is drawn for it per replicate
+    open_assumptions = sum(1 for name, e in records.items()
+                           if not e.get("source") and name not in fitted and "prior" not in e)
     return (f"{len(records)} parameters: {sourced} with a source, {len(records) - sourced} assumptions; "
             f"{len(fitted & set(records))} of them are fitted by the calibration (calibration/config.yaml, "
-            f"used by scenarios that say `parameters: calibrated`).")
+            f"used by scenarios that say `parameters: calibrated`); sourced / calibrated or with a prior / "
+            f"assumption: {sourced} / {len(records) - sourced - open_assumptions} / {open_assumptions}.")
 
 
 def parameter_table_markdown() -> str:

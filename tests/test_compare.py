@@ -18,7 +18,6 @@ import pytest
 from sim import cli
 from sim.workshop import comparison
 from sim.studies.compare import ACCESS_OUTCOMES, OUTCOMES, Comparison, TrackedModel, area_outcomes
-from sim.model.mechanisms.common import need_score_array
 from sim.studies.runner import run_model
 from sim.model.scenario import load_scenario, resolve_scenario
 
@@ -123,31 +122,8 @@ def test_reform_raises_informal_care(reform):
 
 
 # ----------------------------------------------------------------------------- informal and formal care
-@pytest.fixture(scope="module")
-def state():
-    """Residents 65+ at home with a carer and some care need, after a baseline run to 2016."""
-    model = run_model(small(end_year=2016), 0)
-    r = model.residents
-    need = need_score_array(r.view("phys"), r.view("cog"))
-    keep = ((r.view("residence") == 0) & (r.view("age_months") >= 65 * 12) & (r.view("carer") > 0)
-            & (need > model.params.care_need_s0))
-    from sim.model.mechanisms.care import care_demand_week
-    formal = np.array([care_demand_week.py_func(model.params, n, True, s)[0]
-                       for n, s in zip(need[keep], r.view("ses")[keep])])
-    return pd.DataFrame({"need": need[keep], "ses": r.view("ses")[keep], "informal": r.view("carer_hours")[keep],
-                         "formal": formal})
-
-
-def test_informal_and_formal_care_rise_together_with_need(state):
-    """No substitution: across need quartiles, the informal hours carers gave (simulated) and the formal
-    hours asked both rise, and they are positively correlated person by person."""
-    d = state.assign(q=pd.qcut(state.need, 4, labels=False))
-    by = d.groupby("q")[["informal", "formal"]].mean()
-    assert len(d) > 300
-    assert (np.diff(by.informal) > 0).all() and (np.diff(by.formal) > 0).all()
-    assert np.corrcoef(d.informal, d.formal)[0, 1] > 0.3
-
-
+# formal and informal care rise together with need (run-based, with the co-movement switched off) and the
+# response of informal care to the formal supply: tests/test_baseline_evidence.py
 # higher incomes and informal care, with the income effect switched off: tests/test_findings.py
 
 

@@ -8,9 +8,10 @@ from sim.workshop.labels import LANGUAGES, ORGANISATIONS, PAYERS, label
 
 
 def test_payer_table_covers_every_cost_indicator_and_payer_of_the_model():
-    # cost_access_route_per_capita is a part of its payer's line (issue 14), not a payer's own
-    costs = {i for i in INDICATORS if i.startswith("cost_") and i not in ("cost_total_per_capita",
-                                                                          "cost_access_route_per_capita")}
+    # cost_access_route_per_capita (issue 14) and cost_zvw_district_nursing_per_capita (issue 12: the Zvw line
+    # without hospital admissions, for the national accounts) are parts of a payer's line, not a payer's own
+    costs = {i for i in INDICATORS if i.startswith("cost_") and i not in (
+        "cost_total_per_capita", "cost_access_route_per_capita", "cost_zvw_district_nursing_per_capita")}
     assert {cost_indicator(p) for p in COST_PAYERS} == costs
     assert set(PAYERS) == set(COST_PAYERS) | set(INVESTMENT_PAYERS)
     assert set(ORGANISATIONS) == set(INVESTMENT_PAYERS)

@@ -27,7 +27,7 @@ MKEY = rng.month_key(rng.run_key(1, 0), 12 * 2015)
 DEFAULTS = dict(pid=0, age_months=70 * 12, sex=0, partner=0, ses=1, sector=0, level=0, phys=f32(0.8), cog=f32(0.9),
                 network=f32(0.5), carer=0, carer_hours=0.0, strain=0.0, dwelling=0, cell=0, residence=S.HOME,
                 months_home=0, inst_history=0, wellbeing=f32(0.7), waiting=0, unmet=0.0, flags=0,
-                indicated_month=0, wmo_state=0, wmo_months=0, wmo_since=0, wmo_path=0)
+                indicated_month=0, wmo_state=0, wmo_months=0, wmo_since=0, wmo_path=0, formal_hours=0.0)
 
 
 def residents(n=1, **fields) -> S.State:
@@ -131,9 +131,9 @@ def test_mortality_death_counts_age_place_and_the_spell_it_ends():
 def test_nursing_home_residents_die_at_least_at_the_nursing_home_rate():
     mortality = python_rules(_mortality)
     low = 0.01   # a life-table rate far below the nursing-home rate
-    assert mortality.death_probability_month(P, low, 1.0, 0.0, True) == P.mort_nursing_home_annual / 12.0
-    assert mortality.death_probability_month(P, low, 1.0, 0.0, False) == low / 12.0
-    assert mortality.death_probability_month(P, 0.5, 1.0, 0.0, True) == 0.5 / 12.0   # the higher rate wins
+    assert mortality.death_probability_month(P, low, 1.0, 0.0, True, 1.0) == P.mort_nursing_home_annual / 12.0
+    assert mortality.death_probability_month(P, low, 1.0, 0.0, False, 1.0) == low / 12.0
+    assert mortality.death_probability_month(P, 0.5, 1.0, 0.0, True, 1.0) == 0.5 / 12.0   # the higher rate wins
     # a VV resident of an institution dies on a draw below the nursing-home rate, a VG resident does not
     pid = pid_with_draw("mortality", below=P.mort_nursing_home_annual / 12.0, above=0.02 / 12.0)
     tb = tables(death_annual=np.full((2, 121), 0.01))

@@ -35,7 +35,8 @@ ADDED = ("intramural_places_vv_per_80plus", "intramural_admissions_cut_packages_
 ADDED_I12 = ("waiting_list_per_1000", "waiting_list_vv_per_1000", "waiting_months_mean",
              "admission_waiting_months_mean", "mortality_rate_nursing_home", "clients_young_sectors_per_1000",
              "young_client_exits_per_1000", "widowed_per_1000", "informal_shortfall_share", "unmet_need_total_share",
-             "carers_of_clients_over_8h_share", "carers_of_clients_overburdened_share")
+             "carers_of_clients_over_8h_share", "carers_of_clients_overburdened_share",
+             "cost_zvw_district_nursing_per_capita")
 # the access route and the Wmo budget (mechanisms/access.py); cost_access_route_per_capita is the route's
 # running cost, which is also inside its payer's cost line (cost_wmo_per_capita for a municipality's route)
 ACCESS_ADDED = ("months_from_need_to_support", "wmo_support_starts_per_1000", "wmo_waiting_per_1000",
@@ -80,12 +81,15 @@ def yearly_indicators(t: dict, year: int, p, inhabitants: float, places: float, 
     hours = {ct: (t[ct + "_c"] + t[ct + "_wlz_c"]) / 100.0 for ct in CARE_TYPES}
     cost = {WLZ: t["intramural_cost_wlz_cents"] / 100.0, WMO: 0.0, ZVW: 0.0}
     payer_hours = {p: 0.0 for p in CARE_PAYERS}
+    zvw_care = 0.0   # Zvw district nursing (home care and nursing hours), without the hospital admissions
     ggz = t["intramural_cost_ggz_cents"] / 100.0
     cost[WMO if year >= GGZ_TO_WMO_YEAR else WLZ] += ggz
     for idx, ct in enumerate(CARE_TYPES):
         tariff = getattr(p, TARIFF[ct])
         for wlz_flag, suffix in ((False, "_c"), (True, "_wlz_c")):
             cost[payer_of(idx, year, wlz_flag)] += t[ct + suffix] / 100.0 * tariff
+            if payer_of(idx, year, wlz_flag) == ZVW:
+                zvw_care += t[ct + suffix] / 100.0 * tariff
             payer_hours[payer_of(idx, year, wlz_flag)] += t[ct + suffix] / 100.0
     cost[WMO] += t["alarm_users"] * p.tariff_alarm_month + t["adaptations"] * p.tariff_adaptation
     cost[ZVW] += t["hospital_all"] * p.tariff_hospital_admission
@@ -182,4 +186,6 @@ def yearly_indicators(t: dict, year: int, p, inhabitants: float, places: float, 
     # episode, so carers_over_8h_share is not comparable with its 19 %; this subset is the model's own)
     values["carers_of_clients_over_8h_share"] = _ratio(t["client_carer_months_over_8h"], t["client_carer_months"])
     values["carers_of_clients_overburdened_share"] = _ratio(t["client_carer_months_overburdened"], t["client_carer_months"])
+    # the national accounts' wijkverpleging (VWS Financieel Beeld Zorg) has no hospital care: the comparable line
+    values["cost_zvw_district_nursing_per_capita"] = zvw_care / inhabitants
     return {name: float(values[name]) for name in INDICATORS}

@@ -83,15 +83,23 @@ def _new_people(rng, p, n, ages_years, sex, cell, first_pid, sector=None, level=
     u = rng.random(n)
     dwelling = np.where(u < p.dwelling_share_wheelchair, 3, np.where(u < p.dwelling_share_wheelchair + p.dwelling_share_step_free, 2,
                         np.where(u < p.dwelling_share_wheelchair + p.dwelling_share_step_free + p.dwelling_share_grab_bars, 1, 0)))
+    ses = rng.integers(0, 3, n)   # income tertile: 0 lowest, 1 middle, 2 highest
+    if p.ses_limitation_gradient != 0.0:
+        # the SES gradient in limitations (CBS/RIVM): older people's deficits x (1 + g) in the lowest tertile,
+        # x (1 - g) in the highest (younger clients' need is set by their package level)
+        f = 1.0 + p.ses_limitation_gradient * (1.0 - ses)
+        phys = np.where(young, phys, 1.0 - np.minimum(1.0, (1.0 - phys) * f))
+        cog = np.where(young, cog, 1.0 - np.minimum(1.0, (1.0 - cog) * f))
     wellbeing = 1.0 - 0.35 * (1 - phys) - 0.3 * (1 - cog) - 0.2 * (1 - network)
     return {
         "pid": np.arange(first_pid, first_pid + n, dtype=np.int32),
-        "age_months": (age_y * 12).astype(np.int16), "sex": sex, "partner": partner, "ses": rng.integers(0, 3, n),
+        "age_months": (age_y * 12).astype(np.int16), "sex": sex, "partner": partner, "ses": ses,
         "sector": sector, "level": level, "phys": phys, "cog": cog, "network": network, "carer": carer,
         "carer_hours": 0.0, "strain": 0.0, "dwelling": dwelling, "cell": cell, "residence": HOME,
         "months_home": 0, "inst_history": 0, "wellbeing": np.clip(wellbeing, 0, 1), "waiting": 0, "unmet": 0.0,
         "flags": 0, "indicated_month": 0,   # month (year * 12 + m) the current package was indicated
         "wmo_state": 0, "wmo_months": 0, "wmo_since": 0, "wmo_path": 0,   # no Wmo need known yet (mechanisms/access.py)
+        "formal_hours": 0.0,
     }
 
 

@@ -25,6 +25,8 @@ STATE = (
     # what the route set in motion (mechanisms/access.py, bits PATH_*): a referral to the CIZ, a dwelling
     # arranged by a mandate, a district-nursing referral lost between two stools
     ("wmo_path", np.int8),
+    # formal hours a week delivered at home last month (mechanisms/care.py; 0 in an institution)
+    ("formal_hours", np.float32),
 )
 FIELDS = tuple(name for name, _ in STATE)
 # the state handed to the mechanisms: ``st.phys[i]``, not a positional tuple

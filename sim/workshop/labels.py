@@ -94,6 +94,8 @@ INDICATOR_LABELS.update({
                                         "Mantelzorgers van cliënten > 8 uur per week (aandeel)"),
     "carers_of_clients_overburdened_share": ("Overburdened carers of clients (share)",
                                              "Overbelaste mantelzorgers van cliënten (aandeel)"),
+    "cost_zvw_district_nursing_per_capita": ("Zvw district nursing per inhabitant (EUR)",
+                                             "Zvw-wijkverpleging per inwoner (EUR)"),
 })
 
 # Who pays, one row a payer: the model's cost lines (sim.model.indicators.COST_PAYERS) and the organisations

@@ -1,15 +1,18 @@
 """Care demand by type and payer, and supply under the neighbourhood team's capacity.
 
 Weekly care need follows the need score through the five levels of the UK social-care ABMs
-(0/8/16/32/80 h). Formal and informal hours both rise with need (no substitution, de Kam 2012);
+(0/8/16/32/80 h). Formal and informal hours both rise with need (de Kam 2012);
 higher incomes use less informal care; without a carer part of the missing informal care becomes
-formal demand (RIGO table). Formal hours split into personal care, nursing, Wmo household help,
+formal demand (RIGO table). The informal hours asked respond to the formal hours delivered
+(``informal_response``: per formal hour needed but not delivered, ``informal_substitution`` informal
+hours more, or fewer when negative); the default 0 is no substitution on average (de Kam 2012), and
+its prior runs from complementarity to substitution (Bonsang 2009, Bakx et al. 2015). Formal hours split into personal care, nursing, Wmo household help,
 begeleiding and day care. Where a neighbourhood's demand exceeds its team capacity, every resident
 there gets the same share; the rest is unmet need.
 
 ``demand`` (pass A) adds a resident's formal hours to its neighbourhood's demand; between the passes
 the model sets each neighbourhood's supply ratio; ``at_home`` (pass B) counts hours needed and
-delivered by type and payer (Wlz or not) and stores the unmet share; ``in_institution`` counts the
+delivered by type and payer (Wlz or not) and stores the unmet share and the formal hours delivered; ``in_institution`` counts the
 occupied place and its cost. No draws.
 """
 import numpy as np
@@ -109,6 +112,15 @@ def wlz_at_home(p, has_access, sector, level):
     return sector >= 2 or level >= p.wlz_package_min_level_home
 
 
+@rule
+def informal_response(p, asked, formal_short_week):
+    """Informal hours asked a week after the response to the formal supply: per formal hour needed but not
+    delivered the network is asked ``informal_substitution`` hours more (> 0: substitution) or fewer (< 0:
+    complementarity, formal carers who stay away no longer draw the family in). 0 (the default): no response
+    (de Kam 2012: no substitution on average)."""
+    asked = asked + p.informal_substitution * formal_short_week
+    return asked if asked > 0.0 else 0.0
+
 @step
 def demand(p, st, i, need, cell_acc):
     """Pass A: a resident at home adds its formal hours to the neighbourhood's demand (``need``: its
@@ -153,7 +165,11 @@ def at_home(p, st, i, need, ratio, access, acc, cell_acc, wmo_keep=1.0, wmo_supp
     cell_acc[c, C_UNMET] += centi(needed) - centi(delivered)
     unmet = (1.0 - ratio + withheld / needed) if needed > 0.0 else 0.0
     st.unmet[i] = np.float32(unmet)
-    return informal_w + expected / WEEKS_PER_MONTH, wlz, h2 * wmo_ratio, unmet
+    st.formal_hours[i] = np.float32(delivered / WEEKS_PER_MONTH)
+    asked = informal_w + expected / WEEKS_PER_MONTH
+    asked = informal_response(p, asked, (needed - delivered) / WEEKS_PER_MONTH)
+    return asked, wlz, h2 * wmo_ratio, unmet
+
 
 
 @step
@@ -163,6 +179,7 @@ def in_institution(tb, st, i, acc):
     acc[A_OCC0 + sector - 1] += 1
     acc[A_COST_GGZ if sector == 5 else A_COST_WLZ] += centi(tb.tariff_day[sector, st.level[i]] * DAYS_PER_MONTH)
     st.unmet[i] = np.float32(0.0)
+    st.formal_hours[i] = np.float32(0.0)
 
 
 def payer_of(care_type: int, year: int, wlz_flag: bool) -> str:

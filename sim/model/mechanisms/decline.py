@@ -1,6 +1,7 @@
 """Decline of physical and cognitive functioning (0..1, 1 = no limitation).
 
-Faster with age (exponential), with a poor network and with unmet care need; slower for lifelong
+Faster with age (exponential), at a low income (the SES gradient in limitations, CBS/RIVM:
+``ses_limitation_gradient``, which also sets the initial deficits by income), with a poor network and with unmet care need; slower for lifelong
 conditions (VG/LG/ZG/GGZ), in an adapted dwelling (the route by which adaptations lower home care:
 Carnemolla & Bridge 2019 as an upper bound, de Kam 2012) and with facilities nearby. There is no
 separate woonservicegebied effect on decline: older people in the experimental areas were "about as
@@ -30,8 +31,8 @@ def tables(p) -> dict:
 
 
 @rule
-def decline_multiplier(p, sector, network, at_home, unmet, dwelling, facilities):
-    m = 1.0
+def decline_multiplier(p, sector, network, at_home, unmet, dwelling, facilities, ses):
+    m = 1.0 + p.ses_limitation_gradient * (1.0 - ses)   # income tertile 0 declines faster, 2 slower
     if sector == 1:
         m *= 1.0 + p.decline_package_vv
     elif sector >= 2:
@@ -63,7 +64,8 @@ def month(p, tb, L, st, i, pm):
     ay = age_years(st, i)
     c = st.cell[i]
     mult = decline_multiplier(p, st.sector[i], np.float64(st.network[i]), st.residence[i] != INSTITUTION,
-                              np.float64(st.unmet[i]), st.dwelling[i], L.facilities[c])
+                              np.float64(st.unmet[i]), st.dwelling[i], L.facilities[c],
+                              np.float64(st.ses[i]))
     phys, cog = decline_month(p, np.float64(st.phys[i]), np.float64(st.cog[i]), tb.decline_phys[ay],
                               tb.decline_cog[ay], mult, uniform(pm, S_DECLINE), uniform(pm, S_SHOCK),
                               uniform(pm, S_COG))

@@ -1,7 +1,8 @@
 """Ageing, mortality, widowhood and the exits of younger clients.
 
 Death rates: Gompertz by sex and age (CBS life table 2010), improving over time, raised by frailty
-(need score); a flat rate below 65 for younger package holders. A resident of a nursing home (VV, in an
+(need score) and lower with income (the SES gradient in mortality, CBS: ``ses_mortality_gradient``, on
+top of the frailty that low incomes carry more of); a flat rate below 65 for younger package holders. A resident of a nursing home (VV, in an
 institution) dies at least at the rate that gives the median survival after admission of Dutch
 nursing-home residents (``mort_nursing_home_annual``), so deaths happen where they happen.
 
@@ -51,10 +52,11 @@ def improvement_factor(p, year: int, base_year: int = 2010) -> float:
 
 
 @rule
-def death_probability_month(p, annual_base, improvement, need, nursing_home):
-    """Monthly death probability from the life-table rate, the year's improvement and frailty; in a
-    nursing home at least the published nursing-home rate."""
-    annual = annual_base * improvement * (1.0 + p.mort_frailty * need)
+def death_probability_month(p, annual_base, improvement, need, nursing_home, ses):
+    """Monthly death probability from the life-table rate, the year's improvement, frailty and income
+    (x (1 + m) in the lowest tertile, x (1 - m) in the highest); in a nursing home at least the published
+    nursing-home rate."""
+    annual = annual_base * improvement * (1.0 + p.mort_frailty * need) * (1.0 + p.ses_mortality_gradient * (1.0 - ses))
     if nursing_home and annual < p.mort_nursing_home_annual:
         annual = p.mort_nursing_home_annual
     if annual > 0.95:
@@ -102,7 +104,7 @@ def month(p, tb, st, i, pm, improvement, need, acc, cell_acc):
     st.inst_history[i] = hist
     nursing_home = inst and st.sector[i] == VV_SECTOR
     if uniform(pm, S_MORT) < death_probability_month(p, tb.death_annual[st.sex[i], ay], improvement, need,
-                                                      nursing_home):
+                                                      nursing_home, np.float64(st.ses[i])):
         st.residence[i] = DEAD
         if ay >= 65:
             acc[A_DEATHS65] += 1
