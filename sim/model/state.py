@@ -64,6 +64,8 @@ ACC_NAMES = (
     "access_support_starts", "access_months_to_support", "access_unnoticed_months", "access_waiting_months",
     "access_intake_queue", "access_refused", "access_referrals_wlz", "access_referrals_zvw", "wmo_request_cents",
     "access_housing_mandates",
+    # mechanisms/events.py: late alarm responses that became a crisis
+    "crises",
 )
 A = {name: i for i, name in enumerate(ACC_NAMES)}
 N_ACC = len(ACC_NAMES)
