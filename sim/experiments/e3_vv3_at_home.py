@@ -273,7 +273,10 @@ def run(quick: bool, workers: int | None = None) -> StudyOutput:
     settings = QUICK if quick else FULL
     base = load_scenario(BASE)
     scenarios = [cohort_scenario(c, a, d, settings["size"], settings["years"], base) for c, a, d in cells()]
-    runs, curves = simulate(scenarios, settings["replicates"], workers if not quick else None)
+    if workers is None and not quick:
+        from sim.studies.sweep import default_workers
+        workers = default_workers()
+    runs, curves = simulate(scenarios, settings["replicates"], workers)
     table = cell_table(runs)
     effects = effect_table(runs)
     best = table.sort_values("rank_months_at_home").iloc[0]

@@ -218,7 +218,12 @@ def run(quick: bool, workers: int | None = None) -> StudyOutput:
         document = sweep_document(settings, "base.yaml", params)
         (tmp / "sweep.yaml").write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
         folder = tmp / "sweep"
-        run_sweep(tmp / "sweep.yaml", folder, workers=0 if quick and workers is None else workers, progress=False)
+        counts = run_sweep(tmp / "sweep.yaml", folder, workers=0 if quick and workers is None else workers,
+                           progress=False)
+        if counts["failed"]:
+            first = sorted((folder / "failed").glob("*.json"))[0]
+            raise RuntimeError(f"e4: {counts['failed']} of {counts['total']} runs failed; the first: "
+                               f"{first.read_text(encoding='utf-8')[-2000:]}")
         indices = analyze(folder, "sobol", list(OUTPUTS), [settings["end_year"]])
         values = _design_values(folder)
     d = len(params) + 1
