@@ -35,7 +35,7 @@ ALARM_LABEL = {10.0: "10 min", 25.0: "20-30 min", "none": "none"}
 DWELLING_LABEL = {"step_free": "adapted", "none": "not adapted"}
 START = 2016                            # after the reform: a VV3 indicated now has no right to a place
 FULL = {"size": 1000, "years": 5, "replicates": 10}
-QUICK = {"size": 150, "years": 2, "replicates": 2}
+QUICK = {"size": 100, "years": 2, "replicates": 2}
 SHOWN = ("months_at_home", "crises_per_100_years", "carer_overburdened_share", "formal_hours_month")
 LABELS = {"months_at_home": "months at home (KM)", "crises_per_100_years": "crises per 100 client-years",
           "carer_overburdened_share": "carer overburdened (share of months)",

@@ -42,9 +42,10 @@ OUTPUT_LABELS = {
     "e2_net_cost_per_inhabitant_year": "E2 wsg_full net cost, EUR per inhabitant-year",
     "e2_months_at_home_gain": "E2 months at home gained (KM)",
 }
-# full: the small municipality (20,000 inhabitants, 4 x 4) 2010-2025; quick: 2,000 inhabitants 2012-2017
+# full: the small municipality (20,000 inhabitants, 4 x 4) 2010-2025, base N 16 (352 points, 1,056 model runs:
+# about 12 minutes on 2 idle cores); quick: 1,000 inhabitants 2013-2016, three parameters and the dummy, N 2
 FULL = {"n": 16, "start_year": 2010, "end_year": 2025, "inhabitants": 20000, "grid": None, "subset": None}
-QUICK = {"n": 4, "start_year": 2012, "end_year": 2017, "inhabitants": 2000, "grid": 2,
+QUICK = {"n": 2, "start_year": 2013, "end_year": 2016, "inhabitants": 1000, "grid": 2,
          "subset": ("parameters.capacity_vv_per_80plus", "parameters.decline_dwelling_adapted",
                     "parameters.admit_request_month")}
 E1_FROM, E2_FROM = 2013, 2016
