@@ -199,8 +199,7 @@ def _summary(table, effects, settings, replicates, seconds=None):
     t = table.sort_values("rank_months_at_home")
     best, worst = t.iloc[0], t.iloc[-1]
     resp = table[table.rigo_responsible]
-    top = set(t.head(len(resp)).index)
-    agree = len(top & set(resp.index))
+    agree = int((resp["rank_months_at_home"] <= len(resp)).sum())
     n_top_resp = int(resp["rank_months_at_home"].max())
     lines = [f"**Question.** {QUESTION}", "",
              "**Design.** For each of the 18 cells a cohort of "
@@ -230,8 +229,10 @@ def _summary(table, effects, settings, replicates, seconds=None):
         r = e[(e.contrast == contrast) & (e.within == within)].iloc[0]
         return f"{r.diff_mean:+.1f} months (90 % interval {r.diff_p5:+.1f} to {r.diff_p95:+.1f})"
 
-    lines += ["", f"Longest at home: {best.carer}, alarm {best.alarm}, {best.dwelling}: {_fmt(best, 'months_at_home')} "
-              f"months; shortest: {worst.carer}, alarm {worst.alarm}, {worst.dwelling}: {_fmt(worst, 'months_at_home')}.",
+    ties = t[t.months_at_home == best.months_at_home]
+    lines += ["", f"Longest at home: alarm {best.alarm}, dwelling {best.dwelling}, {_fmt(best, 'months_at_home')} months"
+              f"{' (' + str(len(ties)) + ' cells tied: ' + ', '.join(sorted(set(ties.carer))) + ')' if len(ties) > 1 else ', ' + best.carer}; "
+              f"shortest: alarm {worst.alarm}, dwelling {worst.dwelling}, {_fmt(worst, 'months_at_home')}.",
               f"A 10-minute alarm follow-up against none: {eff('alarm 10 min - none', 'none, not adapted')} without a "
               f"carer in a dwelling not adapted, {eff('alarm 10 min - none', 'co_resident, adapted')} with a co-resident "
               "carer in an adapted dwelling.",
@@ -252,11 +253,30 @@ def _summary(table, effects, settings, replicates, seconds=None):
     else:
         lines.append("A 20-30 minute follow-up differs from none by "
                      f"{same.diff_mean.min():+.1f} to {same.diff_mean.max():+.1f} months across the situations.")
+    c = e[e.contrast.str.endswith("- no carer")]
+    if np.allclose(c[["diff_mean", "diff_p5", "diff_p95"]].to_numpy(), 0.0):
+        f = effects[(effects.outcome == "formal_hours_month") & effects.contrast.str.endswith("- no carer")]
+        lines.append("The largest disagreement: in the model the mantelzorg situation does not change the months at "
+                     "home at all (every carer contrast is 0.0 months in every replicate), while RIGO makes it the "
+                     "first axis of its table. A carer here gives hours and bears strain, and without one part of the "
+                     "missing informal care becomes formal demand (formal hours "
+                     f"{-f.diff_mean.max():+.1f} to {-f.diff_mean.min():+.1f} a month without a carer); but when the "
+                     "formal care is delivered in full there is no channel from missing informal care to decline, "
+                     "crises or admission (the informal shortfall is only counted), and the lower admission threshold of "
+                     "people living alone (`admit_need_alone`) does not matter once a package gives the right to a place, "
+                     "because that package's need is above both thresholds. With a binding team capacity the carer "
+                     "would matter only through the neighbourhood's shared supply ratio.")
+    else:
+        lines.append(f"A carer changes the months at home by {c.diff_mean.min():+.1f} to {c.diff_mean.max():+.1f} "
+                     "across the situations.")
     d = e[e.contrast == "adapted - not adapted"]
-    lines += [f"The dwelling adds {d.diff_mean.min():+.1f} to {d.diff_mean.max():+.1f} months across situations; "
-              "RIGO lists the dwelling among the necessary conditions without a carer, the model gives it a smaller "
-              "weight than the alarm and the carer (its effects are through falls and a slower decline, both with "
-              "priors that include no effect).", "",
+    a = e[e.contrast == "alarm 10 min - none"]
+    lines += [f"The adapted dwelling adds {d.diff_mean.min():+.1f} to {d.diff_mean.max():+.1f} months across the "
+              f"situations, the 10-minute follow-up {a.diff_mean.min():+.1f} to {a.diff_mean.max():+.1f}: the model's "
+              "order is alarm, then dwelling, then (not at all) the carer. The dwelling works through fewer falls "
+              "(sourced relative risks, `fall_rr_adapted*`) and slower decline (`decline_dwelling_adapted`, a prior "
+              "from no effect to 0.16); RIGO lists it as necessary mainly without a carer, the model gives it the "
+              "same effect in every situation.", "",
               "**Limitations.** The cohort's outcomes rest on unsourced parameters: `crisis_if_late` (0.25, "
               "assumption) sets how much a late alarm costs, `admit_need`/`admit_need_alone` when a client asks for a "
               "place, `strain_per_hour` and `carer_breakdown_month` the carer's strain; E4 ranks such parameters. The "
@@ -281,13 +301,20 @@ def run(quick: bool, workers: int | None = None) -> StudyOutput:
     effects = effect_table(runs)
     best = table.sort_values("rank_months_at_home").iloc[0]
     worst = table.sort_values("rank_months_at_home").iloc[-1]
-    e = effects[(effects.outcome == "months_at_home") & (effects.contrast == "alarm 10 min - none")]
-    conclusion = (f"A VV3 client stays at home {best.months_at_home:.1f} months of {settings['years'] * 12} "
-                  f"(90 % interval {best.months_at_home_p5:.1f}-{best.months_at_home_p95:.1f}) with a {best.carer} carer, "
-                  f"alarm {best.alarm} and a dwelling {best.dwelling}, against {worst.months_at_home:.1f} "
-                  f"({worst.months_at_home_p5:.1f}-{worst.months_at_home_p95:.1f}) with {worst.carer} carer, alarm "
-                  f"{worst.alarm}, {worst.dwelling}; a 10-minute alarm follow-up adds {e.diff_mean.min():.1f} to "
-                  f"{e.diff_mean.max():.1f} months ({settings['replicates']} paired replicates).")
+    e = effects[effects.outcome == "months_at_home"]
+    alarm = e[e.contrast == "alarm 10 min - none"]
+    dwell = e[e.contrast == "adapted - not adapted"]
+    carer = e[e.contrast.str.endswith("- no carer")]
+    note = (": the model has no channel from missing informal care to leaving home when formal care is delivered "
+            "in full, unlike RIGO's table" if np.allclose(carer[["diff_mean", "diff_p5", "diff_p95"]], 0.0) else "")
+    conclusion = (f"Of {settings['years'] * 12} months, a VV3 client lives at home {best.months_at_home:.1f} "
+                  f"(90 % interval {best.months_at_home_p5:.1f}-{best.months_at_home_p95:.1f}) at best (alarm "
+                  f"{best.alarm}, dwelling {best.dwelling}) and {worst.months_at_home:.1f} "
+                  f"({worst.months_at_home_p5:.1f}-{worst.months_at_home_p95:.1f}) at worst (alarm {worst.alarm}, "
+                  f"{worst.dwelling}); a 10-minute follow-up adds {alarm.diff_mean.min():.1f}-{alarm.diff_mean.max():.1f} "
+                  f"months, an adapted dwelling {dwell.diff_mean.min():.1f}-{dwell.diff_mean.max():.1f}, a carer "
+                  f"{carer.diff_mean.min():.1f}-{carer.diff_mean.max():.1f}{note} "
+                  f"({settings['replicates']} paired replicates).")
     return StudyOutput(
         summary=_summary(table, effects, settings, settings["replicates"]),
         figures=_figures(table, curves), main_figure="e3_outcomes",
