@@ -279,7 +279,7 @@ def _summary(table, effects, settings, replicates, seconds=None):
               "same effect in every situation.", "",
               "**Limitations.** The cohort's outcomes rest on unsourced parameters: `crisis_if_late` (0.25, "
               "assumption) sets how much a late alarm costs, `admit_need`/`admit_need_alone` when a client asks for a "
-              "place, `strain_per_hour` and `carer_breakdown_month` the carer's strain; E4 ranks such parameters. The "
+              "place, `strain_per_hour` and `carer_breakdown_month` the carer's strain; none of them has a prior, so E4 (which varies the parameters with a prior or a calibration range) does not rank them. The "
               "RIGO conditions of signalling, support services, surroundings (shops, meeting places, public space) "
               "are held at one typical neighbourhood; 'none' for alarm means no follow-up in time, not no alarm. "
               "Places never bind here: with a waiting list clients with a right to a place would stay home longer. "

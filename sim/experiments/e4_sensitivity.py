@@ -49,6 +49,7 @@ QUICK = {"n": 2, "start_year": 2013, "end_year": 2016, "inhabitants": 1000, "gri
          "subset": ("parameters.capacity_vv_per_80plus", "parameters.decline_dwelling_adapted",
                     "parameters.admit_request_month")}
 E1_FROM, E2_FROM = 2013, 2016
+MATERIAL = 0.05   # smallest total index (lower bound of its interval) that makes a parameter worth a data collection
 
 
 def source_kind(name: str) -> str:
@@ -125,7 +126,9 @@ def data_collection(indices: pd.DataFrame, params: dict) -> pd.DataFrame:
     """Per parameter: its largest total index over the four outputs (and which), its source kind and whether
     a data collection would most improve the answers: ST above the dummy's noise floor and no source."""
     noise = indices[indices.parameter == DUMMY]
-    floor = float((noise.ST + noise.ST_conf).max()) if len(noise) else 0.0
+    # the dummy is exactly 0 with common random numbers; a total index counts only when its lower bound is
+    # above the dummy's and above MATERIAL (a parameter moving less than 5 % of the variance is not worth data)
+    floor = max(MATERIAL, float((noise.ST + noise.ST_conf).max()) if len(noise) else 0.0)
     rows = []
     for name, g in indices[indices.parameter != DUMMY].groupby("parameter", sort=False):
         top = g.loc[g.ST.fillna(-1).idxmax()]
@@ -190,12 +193,16 @@ def _summary(indices, collect, uncertainty, settings, d, points, seconds):
             lines.append(f"| {OUTPUT_LABELS[o]} | {r.parameter.removeprefix('parameters.')} | "
                          f"{r.ST:.2f} +- {r.ST_conf:.2f} | {r.S1:.2f} +- {r.S1_conf:.2f} |")
     want = collect[collect.collect_data]
-    lines += ["", f"Noise floor (the dummy's ST + its interval, largest over outputs): {floor:.3f}.",
-              "Where a data collection would most improve the answers (total index above the noise floor and no "
-              "source, only an assumption): " +
-              (", ".join(f"`{r.parameter}` (ST {r.ST_max:.2f} on {OUTPUT_LABELS[r.output]})" for _, r in want.iterrows())
+    dummy = indices[indices.parameter == DUMMY]
+    lines += ["", f"The dummy's total index is {dummy.ST.abs().max():.3f} for every output: with common random numbers a "
+              "parameter that enters nothing moves nothing, so the design itself is sound; the estimator's noise for the "
+              "real parameters is their bootstrap interval. Several total indices exceed 1 with intervals about as wide: "
+              "at this N the ranking of the first few is the finding.",
+              f"Where a data collection would most improve the answers (lower bound of the total index above {floor:.2f} "
+              "and no source, only an assumption): " +
+              (", ".join(f"`{r.parameter}` (ST {r.ST_max:.2f} +- {r.ST_conf:.2f} on {OUTPUT_LABELS[r.output]})" for _, r in want.iterrows())
                if len(want) else "none above the noise floor at this sample size") + ".", "",
-             "**Limitations.** The base N is small (the budget is 15 minutes on 2 cores): the intervals are wide and "
+             "**Limitations.** The base N is small (full mode must fit 15 minutes on 2 cores): the intervals are wide and "
              "indices below about their interval are not distinguishable from zero; the ranking of the top parameters "
              "is the finding, not the third decimal. One municipality of 20,000 (4 x 4 cells) stands for the "
              "baseline's 100,000; one replicate per point with common random numbers, so the indices are for that "
@@ -235,7 +242,7 @@ def run(quick: bool, workers: int | None = None) -> StudyOutput:
     top = {o: indices[(indices.indicator == o) & (indices.parameter != DUMMY)].sort_values("ST").iloc[-1]
            for o in OUTPUTS}
     u = uncertainty.set_index("output")
-    conclusion = (f"Over the parameter ranges the reform saves {u.loc[OUTPUTS[0], 'mean']:.0f} EUR per inhabitant-year "
+    conclusion = (f"Over the parameter ranges the reform's net saving is {u.loc[OUTPUTS[0], 'mean']:.0f} EUR per inhabitant-year "
                   f"(90 % {u.loc[OUTPUTS[0], 'p5']:.0f} to {u.loc[OUTPUTS[0], 'p95']:.0f}), driven most by "
                   f"{top[OUTPUTS[0]].parameter.removeprefix('parameters.')} (ST {top[OUTPUTS[0]].ST:.2f}); "
                   f"wsg_full's net cost ({u.loc[OUTPUTS[2], 'mean']:.1f} EUR, 90 % {u.loc[OUTPUTS[2], 'p5']:.1f} to "
