@@ -224,7 +224,7 @@ def test_a_late_alarm_answer_can_be_a_crisis_in_hospital():
     assert drawn == ["fall", "hospital", "alarm_call", "crisis"]
     assert st.flags[0] & S.CRISIS
     assert st.phys[0] == f32(0.7 - p.crisis_phys_loss - p.hospital_phys_loss)
-    assert counted(acc) == {"alarm_users": 1, "alarm_calls": 1, "hospital_all": 1, "hospital_65plus": 1}
+    assert counted(acc) == {"alarm_users": 1, "alarm_calls": 1, "hospital_all": 1, "hospital_65plus": 1, "crises": 1}
     # answered in time: counted, no crisis, and last month's crisis flag is cleared
     st = residents(pid=[pid], flags=S.CRISIS)
     acc = acc_row()

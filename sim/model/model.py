@@ -22,7 +22,7 @@ from sim.model.ensemble import run_parameters
 from sim.model.parameters import make_params
 from sim.model.capacity import CapacityPath
 from sim.model.mechanisms.policy import ENACTED_CUTS, cut_table, initial_capacity
-from sim.model.population import YearInflow, initial_population, national_inhabitants
+from sim.model.population import YearInflow, cohort_population, initial_population, national_inhabitants
 from sim.model.state import INSTITUTION, Residents
 from sim.model.rng import month_key, named_seed_sequence, run_key
 
@@ -45,6 +45,8 @@ STEP_ORDER = (
     ("14", "bookkeeping", "month totals add up to the year's; in December the year's indicators are computed"),
 )
 __doc__ += "\n".join(f"  {n:>2}. {name}: {what}" for n, name, what in STEP_ORDER)
+
+UNBOUNDED_PLACES = 2 ** 40   # places per sector of a cohort run: never full
 
 # the mechanisms with tables (each ``tables(p)`` gives a dict of named arrays)
 TABLE_MECHANISMS = (mortality, decline, events, care)
@@ -98,12 +100,17 @@ class LangerThuisModel(mesa.Model):
         self.next_pid = 0
         self.people_in = 0   # initial residents + inflow (for the conservation invariant)
         self.engine = self.engine_class(self)
-        people = initial_population(self._rng_for("initial"), self.params, scenario, self.cell_weights)
+        # a study cohort (scenario key ``cohort``) replaces the population: no inflow, everyone at home,
+        # and neither places nor team hours bind, so outcomes follow from the person's situation alone
+        self.cohort = scenario.get("cohort")
+        populate = cohort_population if self.cohort else initial_population
+        people = populate(self._rng_for("initial"), self.params, scenario, self.cell_weights)
         self.capacity0 = initial_capacity(self.params, scenario["municipality"]["inhabitants"],
                                           float(np.sum(people["age_months"] >= 80 * 12)))
         self.capacity_path = CapacityPath(self.capacity0, scenario["policy"]["capacity"], self.start_year,
                                           lambda y: self.scale * national_inhabitants(y))
-        self._place_in_institutions(people)
+        if not self.cohort:
+            self._place_in_institutions(people)
         n65 = np.bincount(people["cell"][people["age_months"] >= 65 * 12], minlength=self.hood.n_cells)
         self.hood.set_team_capacity(n65.astype(float))
         self._add_people(people)
@@ -167,11 +174,15 @@ class LangerThuisModel(mesa.Model):
             self.capacity = self.capacity_path.places(year, self._capacity_demand())
             self.layers = self.hood.kernel_layers()
             self.team_capacity_c = np.round(self.hood.layer("team_hours_month") * 100.0)
+            if self.cohort:
+                self.capacity = np.full(5, UNBOUNDED_PLACES, dtype=np.int64)
+                self.team_capacity_c = np.full(self.hood.n_cells, np.inf)
             self.engine.start_of_year()
-            self.inflow = YearInflow(self._rng_for(f"inflow-{year}"), self.params, self.scenario, year,
-                                     self.cell_weights)
+            self.inflow = None if self.cohort else YearInflow(self._rng_for(f"inflow-{year}"), self.params,
+                                                              self.scenario, year, self.cell_weights)
             self.budget.start_year(year, self.scale * national_inhabitants(year + 0.5))
-        self._add_people(self.inflow.month(month))                        # 1. inflow
+        if self.inflow is not None:
+            self._add_people(self.inflow.month(month))                    # 1. inflow
         mkey = np.uint64(month_key(self.key, self.month_abs))
         improvement = improvement_factor(self.params, year)
         intake = access.intake_ratio(self.budget.access, self.budget.inhabitants, self.intake_queue)

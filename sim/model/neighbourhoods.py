@@ -133,7 +133,7 @@ class Neighbourhoods:
             return np.where(rng.random(n) < h, drawn, typical)
 
         weight = np.exp(h * rng.normal(0.0, 0.5, n))
-        return {
+        base = {
             "inhabitants": inhabitants * weight / weight.sum(),
             "old_age_factor": np.exp(h * rng.normal(0.0, 0.3, n)),
             "shops_distance": classes([0.25, 0.55, 0.20]),
@@ -153,6 +153,11 @@ class Neighbourhoods:
             "activities": np.zeros(n, dtype=int),
             "wsg": np.zeros(n),
         }
+        # a study cohort may set every cell's alarm follow-up (after the draws: the map's other layers stay)
+        alarm = (scenario.get("cohort") or {}).get("alarm_response", "neighbourhood")
+        if alarm != "neighbourhood":
+            base["alarm_response_minutes"] = np.full(n, np.inf if alarm == "none" else float(alarm))
+        return base
 
     def set_team_capacity(self, people_65plus_per_cell: np.ndarray):
         """Team capacity at the start follows the number of people 65+ the model placed in each cell."""

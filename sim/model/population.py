@@ -155,6 +155,47 @@ def initial_population(rng, p, scenario, cell_weights) -> dict:
     return people
 
 
+CARER_CODES = {"none": 0, "co_resident": 1, "elsewhere": 2}       # mechanisms/carers.py
+DWELLING_CODES = {"none": 0, "grab_bars": 1, "step_free": 2, "wheelchair": 3}   # mechanisms/housing.py
+COHORT_BATCH = 4096
+
+
+def cohort_population(rng, p, scenario, cell_weights) -> dict:
+    """A study cohort (scenario key ``cohort``) instead of the municipality's population: ``size`` people
+    65+ at home who hold the VV package ``package`` at the start, drawn with the model's own rules (ages
+    from the Dutch 65+ profile, functioning for their age, network and carers as ``_new_people`` draws
+    them), keeping only those whose need gives that package (so its mix of physical and cognitive need is
+    the model's). ``carer`` and ``dwelling`` then set the situation: a co-resident carer is the partner,
+    a carer elsewhere or none means living alone. Each starts a package spell at home (PKG_IN_RUN)."""
+    spec = scenario["cohort"]
+    size, level = int(spec["size"]), int(spec["package"][2:])
+    prof = profile()
+    start = scenario["start_year"]
+    band_year = min(prof["people_65plus"], key=lambda y: abs(y - start))
+    weights = np.array(prof["people_65plus"][band_year], dtype=float)
+    bands, female_share = prof["age_bands"], prof["female_share"]
+    parts, have = [], 0
+    while have < size:   # rejection: draw 65+ residents in batches, keep the package holders
+        band = rng.choice(len(bands), size=COHORT_BATCH, p=weights / weights.sum())
+        ages = np.asarray(bands, dtype=float)[band] + rng.uniform(0.0, 5.0, COHORT_BATCH)
+        female = (rng.random(COHORT_BATCH) < np.asarray(female_share)[band]).astype(np.int8)
+        batch = _new_people(rng, p, COHORT_BATCH, ages, female, _cells(rng, cell_weights, COHORT_BATCH, True), 0)
+        keep = vv_levels(p, batch["phys"].astype(np.float32).astype(np.float64),
+                         batch["cog"].astype(np.float32).astype(np.float64)) == level
+        parts.append({name: np.broadcast_to(batch[name], COHORT_BATCH)[keep] for name, _ in STATE})
+        have += int(keep.sum())
+    people = {name: np.concatenate([part[name] for part in parts])[:size].copy() for name, _ in STATE}
+    people["sector"][:] = VV
+    people["level"][:] = level
+    people["flags"][:] = PKG_IN_RUN
+    if spec["carer"] != "drawn":
+        people["carer"][:] = CARER_CODES[spec["carer"]]
+        people["partner"][:] = spec["carer"] == "co_resident"
+    if spec["dwelling"] != "drawn":
+        people["dwelling"][:] = DWELLING_CODES[spec["dwelling"]]
+    return people
+
+
 def vv_levels(p, phys, cog):
     """Vectorised ``packages.vv_level_for_need`` for initialisation."""
     need = need_score_array(phys, cog)

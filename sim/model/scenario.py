@@ -203,6 +203,25 @@ BUDGET = {  # a yearly Wmo budget the municipality cannot exceed: one of wmo_per
     "response": (optional(choice(*RESPONSES)), None),
 }
 
+def _alarm_response(value, path, fail):
+    """A cohort's alarm follow-up: 'neighbourhood' (the map's), 'none' (no follow-up) or minutes."""
+    if value in ("neighbourhood", "none"):
+        return value
+    if not _is_number(value) or not 0 < value <= 1440:
+        fail(path, _alarm_response.expected, _describe(value))
+    return float(value)
+
+
+_alarm_response.expected = "'neighbourhood', 'none' or minutes (> 0 and <= 1440)"
+
+COHORT = {  # a study population instead of the municipality's (sim/model/population.py: cohort_population)
+    "size": (integer(1, 1_000_000), REQUIRED),
+    "package": (choice("VV1", "VV2", "VV3", "VV4"), "VV3"),
+    "carer": (choice("drawn", "co_resident", "elsewhere", "none"), "drawn"),
+    "dwelling": (choice("drawn", "none", "grab_bars", "step_free", "wheelchair"), "drawn"),
+    "alarm_response": (_alarm_response, "neighbourhood"),
+}
+
 CALIBRATION = {  # the record of a calibrated scenario; input only as part of a resolved scenario read again
     "mode": (choice(*ensemble.MODES), REQUIRED),
     "file": (text(nonempty=True), REQUIRED),
@@ -226,6 +245,7 @@ SCENARIO = {
     # absent (None) unless given, so a scenario without them resolves (and hashes) as before
     "access": (optional(mapping(ACCESS)), None),
     "budget": (optional(mapping(BUDGET)), None),
+    "cohort": (optional(mapping(COHORT)), None),
     "parameters": (_field("a mapping of model parameter name to number, or 'calibrated'",
                           lambda v: isinstance(v, dict) or v == "calibrated"), {}),
     # draw the effect sizes with a `prior` (parameters.yaml) per replicate (sim/model/ensemble.py)
@@ -427,6 +447,8 @@ def _resolve(data, fail):
     if cap["change_until"] <= cap["observed_until"]:
         fail("policy.capacity.change_until", f"a year after observed_until ({cap['observed_until']})",
              _describe(cap["change_until"]))
+    if run["cohort"] is None:
+        del run["cohort"]   # the municipality's population (a shipped scenario resolves and hashes as before)
     run["parameters"], calibration = _calibrated(run["parameters"], run.pop("calibration"), fail)
     run["parameters"] = _parameters(run["parameters"], fail)
     if calibration is not None:

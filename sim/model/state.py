@@ -75,6 +75,8 @@ ACC_NAMES = (
     # care.py: district-nursing hours withheld between two stools (access.granted)
     "access_referrals_kept", "access_referrals_lost", "access_adaptations", "access_mandate_moves",
     "nursing_withheld_c",
+    # mechanisms/events.py: late alarm responses that became a crisis
+    "crises",
 )
 A = {name: i for i, name in enumerate(ACC_NAMES)}
 N_ACC = len(ACC_NAMES)

@@ -8,7 +8,7 @@ What an event does, all in ``month``: a fall (stream ``fall``) costs ``fall_phys
 alarm call (``alarm_call``) answered late may become a crisis (``crisis``): a hospital stay, a further
 loss and the crisis flag that puts the resident first in the admission queue. The month's physical
 functioning is stored here, after the losses. Counts falls and hospital stays (65+ and all), alarm
-users, calls and calls answered on time, and falls per neighbourhood.
+users, calls, calls answered on time and crises, and falls per neighbourhood.
 """
 import numpy as np
 
@@ -18,8 +18,9 @@ from sim.model.rng import STREAM, uniform
 from sim.model.state import A, C_FALLS, CRISIS, INSTITUTION
 
 STREAMS = ("fall", "fall_injury", "hospital", "alarm_call", "crisis")
-COUNTERS = ("falls_65plus", "hospital_65plus", "hospital_all", "alarm_users", "alarm_calls", "alarm_on_time")
-A_FALLS65, A_HOSP65, A_HOSP_ALL, A_ALARM_USERS, A_ALARM_CALLS, A_ALARM_ON_TIME = (A[c] for c in COUNTERS)
+COUNTERS = ("falls_65plus", "hospital_65plus", "hospital_all", "alarm_users", "alarm_calls", "alarm_on_time",
+            "crises")
+A_FALLS65, A_HOSP65, A_HOSP_ALL, A_ALARM_USERS, A_ALARM_CALLS, A_ALARM_ON_TIME, A_CRISES = (A[c] for c in COUNTERS)
 S_FALL, S_INJURY, S_HOSP = STREAM["fall"], STREAM["fall_injury"], STREAM["hospital"]
 S_ALARM, S_CRISIS = STREAM["alarm_call"], STREAM["crisis"]
 
@@ -91,6 +92,7 @@ def month(p, tb, L, st, i, pm, phys, need, acc, cell_acc):
             elif uniform(pm, S_CRISIS) < p.crisis_if_late:
                 crisis = True
                 hospital = True
+                acc[A_CRISES] += 1
                 phys -= p.crisis_phys_loss
     if hospital:
         phys -= p.hospital_phys_loss
