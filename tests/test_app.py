@@ -441,6 +441,15 @@ def test_every_option_of_every_control_in_both_languages(app_server, browser):
         page.wait_for_selector(".lt-one-replicate")                 # 1 replicate: intervals collapse, say so
         assert _every_option(page, ".lt-lever-alarm") == 6
         _choose(page, ".lt-lever-alarm", 0)
+        assert _every_option(page, ".lt-lever-route") == 1 + 4      # as in the scenario, the four routes
+        _choose(page, ".lt-lever-route", 0)
+        page.locator(".lt-help-team_mandate label").click()
+        _no_error_page(page, "team mandate")
+        page.locator(".lt-help-team_mandate label").click()
+        for name in ("budget_cut", "budget_from_year"):
+            _slide(page, name, "End")
+            _no_error_page(page, name)
+            _slide(page, name, "Home")
         page.locator(".lt-variant-name input").fill(f"every option {lang}")
         _slide(page, "replicates", "ArrowRight")                    # 2 replicates
         _run_and_wait(page)

@@ -47,7 +47,7 @@ def _results(runs):
     return {n: Result(s, *run) for n, (s, run) in runs.items()}
 
 
-def test_app_ledger_and_months_are_those_of_compare_and_the_report(two_runs, tmp_path):
+def test_app_ledger_and_months_are_those_of_compare_and_the_report(two_runs, tmp_path, monkeypatch):
     """For the same runs the app's six-party ledger (per year, NPV, break-even) equals compare's ledger.csv and
     ledger_summary.csv, its months at home are compare's Kaplan-Meier months (not the mean of the ended
     spells), and the report shows the same net per party and the same months."""
@@ -64,6 +64,7 @@ def test_app_ledger_and_months_are_those_of_compare_and_the_report(two_runs, tmp
     c = Comparison([r.scenario for r in results.values()], effect_priors=None, progress=False)
     assert c.window == window and c.order == order
     c.run()
+    monkeypatch.setattr(comparison, "figures", lambda *a, **k: {})   # the tables are compared; figures take 25 s
     folder = comparison.save(c, tmp_path / "cmp")
     theirs = pd.read_csv(folder / "ledger.csv")
     assert set(ours["ledger"].party) == set(PARTIES) and (ours["ledger"].replicates == 2).all()
@@ -165,3 +166,106 @@ def test_every_party_of_the_ledger_has_its_colour():
     from sim.workshop.labels import PARTY_COLOURS
     assert list(PARTY_COLOURS) == list(PARTIES) or set(PARTY_COLOURS) == set(PARTIES)
     assert len(set(PARTY_COLOURS.values())) == len(PARTIES)
+
+
+# ---- in the browser: one app server and one browser for the module ------------------------------------
+
+ROUTE_TEAM = "neighbourhood team (wijkteam)"
+
+
+def _tooltip(page, selector, expected):
+    """Hover ``selector`` and wait for a visible tooltip whose text contains ``expected``."""
+    page.mouse.move(0, 0)
+    page.locator(selector).first.hover()
+    tip = page.locator(".v-tooltip__content.menuable__content__active", has_text=expected)
+    tip.first.wait_for(state="visible", timeout=10_000)
+    return tip.first.inner_text()
+
+
+def test_reload_shows_the_last_results_and_side_panel_with_the_ledger(app_server, browser):
+    page = _page(browser, app_server["url"])
+    _tick(page, "baseline", False)
+    _tick(page, "small")
+    _slide(page, "replicates", "ArrowLeft")                        # 2 replicates
+    _choose(page, ".lt-lever-route", text=ROUTE_TEAM)
+    page.wait_for_function("/running cost of the/.test(document.querySelector('.lt-cost').innerText)")
+    assert "€ 300,000 a year" in page.inner_text(".lt-cost")       # EUR 15 x 20,000 inhabitants, before running
+    page.locator(".lt-variant-name input").fill("reload me")
+    _run_and_wait(page)
+    page.wait_for_function("(document.querySelector('img.lt-ledger') || {}).naturalWidth > 0")
+    ledger = page.inner_text(".lt-ledger-card")                   # six parties, NPV, break-even, split incentive
+    for party in ("municipality (Wmo)", "care office (Wlz)", "health insurer (Zvw)", "housing association",
+                  "clients", "informal carers (hours valued)"):
+        assert party in ledger
+    assert "Split incentive in small + levers" in ledger and "2 replicates" in ledger
+    months = page.inner_text(".lt-headline-card")
+    assert "Kaplan-Meier" in months
+
+    page.reload()                                                 # a new session: the address keeps the view
+    page.wait_for_function("(document.querySelector('img.lt-map') || {}).naturalWidth > 0", timeout=60_000)
+    assert "reload me" in page.inner_text(".lt-shown-variant")
+    assert ROUTE_TEAM in page.inner_text(".lt-lever-route")         # the side panel as it was
+    assert "replicates (runs per scenario): 2" in page.inner_text(".lt-lever-replicates")
+    assert page.locator(".lt-scenario-small input").is_checked()
+    assert not page.locator(".lt-scenario-baseline input").is_checked()
+    assert page.locator(".lt-stale").count() == 0                   # the panel matches what is shown
+    page.close()
+
+
+def test_a_vs_b_shows_the_paired_differences_and_the_ledger_difference(app_server, browser):
+    page = _page(browser, app_server["url"])
+    _tick(page, "baseline", False)
+    _tick(page, "small")
+    _slide(page, "replicates", "ArrowLeft")
+    _choose(page, ".lt-lever-route", text=ROUTE_TEAM)
+    _slide(page, "team", "End")                                   # group B: the team plus 100 nursing hours
+    page.locator(".lt-variant-name input").fill("group B")
+    _run_and_wait(page)
+    page.wait_for_selector("text=shown: group B")
+    _choose(page, ".lt-ab-a", text="reload me")
+    _choose(page, ".lt-ab-b", text="group B")
+    for cls in ("lt-ab-diff", "lt-ab-ledger"):
+        page.wait_for_function(f"(document.querySelector('img.{cls}') || {{}}).naturalWidth > 0", timeout=60_000)
+    assert "health insurer (Zvw)" in page.inner_text(".lt-ab-ledger-table")
+    assert "not paired" not in page.inner_text(".lt-variants-card")
+    page.close()
+
+
+def test_an_exported_variant_imports_in_a_fresh_session_with_its_levers(app_server, browser, tmp_path):
+    page = _page(browser, app_server["url"], path="?variant=group-b")
+    page.wait_for_selector("text=shown: group B")
+    with page.expect_download(timeout=30_000) as download:
+        page.locator(".lt-variants-card").get_by_text("export this variant").click()
+    record = json.loads(Path(download.value.path()).read_text())
+    page.close()
+    assert record["levers"]["care_team_hours"] == 100 and record["levers"]["access_route"] == "neighbourhood_team"
+    record["name"] = "group B from another laptop"                # not yet on this server
+    upload = tmp_path / "group_b.json"
+    upload.write_text(json.dumps(record), encoding="utf-8")
+
+    page = _page(browser, app_server["url"])                       # a new browser context: a fresh session
+    assert page.locator("img.lt-map").count() == 0
+    zone = page.locator(".solara-file-drop").bounding_box()
+    cdp = page.context.new_cdp_session(page)                       # a real drop of a file, as a hand would do
+    for kind in ("dragEnter", "dragOver", "drop"):
+        cdp.send("Input.dispatchDragEvent", {"type": kind, "x": zone["x"] + zone["width"] / 2,
+                                             "y": zone["y"] + zone["height"] / 2,
+                                             "data": {"items": [], "files": [str(upload)], "dragOperationsMask": 1}})
+    page.wait_for_selector("text=shown: group B from another laptop", timeout=30_000)
+    page.wait_for_function("(document.querySelector('img.lt-map') || {}).naturalWidth > 0", timeout=60_000)
+    assert "100" in page.inner_text(".lt-lever-team") and ROUTE_TEAM in page.inner_text(".lt-lever-route")
+    assert (app_server["cache"] / "variants" / "group-b-from-another-laptop.json").is_file()
+    page.close()
+
+
+def test_tooltips_say_what_a_lever_does_in_english_and_dutch(app_server, browser):
+    page = _page(browser, app_server["url"])
+    assert "Enschede" in _tooltip(page, ".lt-lever-route", "Neighbourhood team: generalists")
+    assert "25 %" in _tooltip(page, ".lt-lever-budget_cut", "decentralisation")
+    assert "EUR 75 an hour" in _tooltip(page, ".lt-lever-team", "wijkverpleging")
+    page.get_by_text("Nederlands", exact=True).click()
+    page.wait_for_selector("text=Scenario's")
+    assert "Enschede" in _tooltip(page, ".lt-lever-route", "Wijkteam: generalisten")
+    assert "decentralisatie" in _tooltip(page, ".lt-lever-budget_cut", "Wmo-budget")
+    assert "mandaat" in _tooltip(page, ".lt-help-team_mandate", "Met mandaat")
+    page.close()
