@@ -776,6 +776,7 @@ cancelled = solara.reactive(False)
 open_choice = solara.reactive("")
 ab_choice = solara.reactive(("", ""))
 url_loaded = solara.reactive(False)
+pending_import = solara.reactive(None)    # a dropped variant file, imported after the render
 panel_open = solara.reactive(True)
 
 # the kernel compiles once per installation (Numba's cache): a tiny run in the background at server start
@@ -994,6 +995,21 @@ def restore_panel(levers: Levers, stems: list, plain=None):
 
 
 def import_variant(file_info: dict):
+    """FileDrop's callback, in FileDrop's thread: only hand the file over. Opening it changes the Variants card,
+    which remounts the FileDrop and cancels its thread mid-way (the variant was named but never shown); the
+    import itself runs after the next render (``import_pending``)."""
+    pending_import.value = {"data": file_info["data"], "name": file_info.get("name", "file")}
+
+
+def import_pending():
+    file_info = pending_import.value
+    if not file_info:
+        return
+    pending_import.value = None
+    _import(file_info)
+
+
+def _import(file_info: dict):
     try:
         record = appcache.check_variant(json.loads(file_info["data"].decode("utf-8")), file_info.get("name", "file"))
     except (ValueError, UnicodeDecodeError):
@@ -1294,7 +1310,9 @@ def Variants():
     saved = appcache.list_variants()
     meta = shown_meta.value or {}
     by_label = {f"{v['name']}": v["slug"] for v in saved}
+    solara.use_effect(import_pending, [pending_import.value])
     with solara.Card(t("variants", L), classes=["lt-variants-card"]):
+        solara.FileDrop(label=t("import", L), on_file=import_variant, lazy=False)
         if meta.get("slug"):
             solara.Text(t("shown_variant", L, name=meta["name"]), classes=["lt-shown-variant"])
             solara.HTML("div", f"{escape(t('link', L))}: <a class='lt-link' href='?variant={escape(meta['slug'])}'>"
@@ -1309,7 +1327,6 @@ def Variants():
                 solara.Select(t("open", L), values=names, value=current, on_value=open_choice.set)
                 solara.Button(t("open_button", L), on_click=lambda: open_variant(by_label[current]),
                               classes=["lt-open-button"])
-        solara.FileDrop(label=t("import", L), on_file=import_variant, lazy=False)
         if len(saved) >= 2:
             names = list(by_label)
             a, b = ab_choice.value
