@@ -251,7 +251,7 @@ def test_an_exported_variant_imports_in_a_fresh_session_with_its_levers(app_serv
         cdp.send("Input.dispatchDragEvent", {"type": kind, "x": zone["x"] + zone["width"] / 2,
                                              "y": zone["y"] + zone["height"] / 2,
                                              "data": {"items": [], "files": [str(upload)], "dragOperationsMask": 1}})
-    page.wait_for_selector("text=shown: group B from another laptop", timeout=30_000)
+    page.wait_for_selector("text=shown: group B from another laptop", timeout=120_000)
     page.wait_for_function("(document.querySelector('img.lt-map') || {}).naturalWidth > 0", timeout=60_000)
     assert "100" in page.inner_text(".lt-lever-team") and ROUTE_TEAM in page.inner_text(".lt-lever-route")
     assert (app_server["cache"] / "variants" / "group-b-from-another-laptop.json").is_file()
@@ -268,4 +268,9 @@ def test_tooltips_say_what_a_lever_does_in_english_and_dutch(app_server, browser
     assert "Enschede" in _tooltip(page, ".lt-lever-route", "Wijkteam: generalisten")
     assert "decentralisatie" in _tooltip(page, ".lt-lever-budget_cut", "Wmo-budget")
     assert "mandaat" in _tooltip(page, ".lt-help-team_mandate", "Met mandaat")
+    page.mouse.move(0, 0)                                          # and from the keyboard: focus shows it too
+    page.wait_for_selector(".v-tooltip__content.menuable__content__active", state="detached", timeout=10_000)
+    page.locator(".lt-lever-carer").focus()
+    page.locator(".v-tooltip__content.menuable__content__active", has_text="Mantelzorgondersteuning").wait_for(
+        timeout=10_000)
     page.close()
