@@ -228,16 +228,18 @@ def test_a_vs_b_shows_the_paired_differences_and_the_ledger_difference(app_serve
         page.wait_for_function(f"(document.querySelector('img.{cls}') || {{}}).naturalWidth > 0", timeout=60_000)
     assert "health insurer (Zvw)" in page.inner_text(".lt-ab-ledger-table")
     assert "not paired" not in page.inner_text(".lt-variants-card")
+    with page.expect_download(timeout=30_000) as download:      # exported as one file (imported below)
+        page.locator(".lt-variants-card").get_by_text("export this variant").click()
+    EXPORTED["group B"] = Path(download.value.path()).read_text()
     page.close()
+
+
+EXPORTED = {}
 
 
 def test_an_exported_variant_imports_in_a_fresh_session_with_its_levers(app_server, browser, tmp_path):
-    page = _page(browser, app_server["url"], path="?variant=group-b")
-    page.wait_for_selector("text=shown: group B")
-    with page.expect_download(timeout=30_000) as download:
-        page.locator(".lt-variants-card").get_by_text("export this variant").click()
-    record = json.loads(Path(download.value.path()).read_text())
-    page.close()
+    assert "group B" in EXPORTED, "the A-vs-B test exports the variant this test imports"
+    record = json.loads(EXPORTED["group B"])
     assert record["levers"]["care_team_hours"] == 100 and record["levers"]["access_route"] == "neighbourhood_team"
     record["name"] = "group B from another laptop"                # not yet on this server
     upload = tmp_path / "group_b.json"

@@ -1030,8 +1030,7 @@ def _import(file_info: dict):
 def Help(key: str, children=[]):
     """A control with its "what it does, what the evidence says" tooltip."""
     with solara.Tooltip(HELP[key][lang.value == "nl"]):
-        # focusable (tabindex): a keyboard user tabbing through the panel gets the tooltip too
-        with solara.Div(classes=[f"lt-help-{key}"], attributes={"tabindex": "0"}):
+        with solara.Div(classes=[f"lt-help-{key}"]):
             solara.Div(children=children)
 
 
@@ -1039,6 +1038,7 @@ def Help(key: str, children=[]):
 def Lever(name: str, text: str, value, lo, hi, step=1):
     """A slider with its label and value above it (Vuetify's side label squeezes the track)."""
     with solara.Tooltip(HELP[name][lang.value == "nl"]):
+        # focusable (tabindex): a keyboard user tabbing through the sliders gets the tooltip too
         with solara.Div(classes=[f"lt-lever-{name}", "lt-lever"], attributes={"tabindex": "0"}):
             solara.Text(text, style={"font-size": "14px", "color": "#333"})
             slider = solara.SliderFloat if isinstance(step, float) else solara.SliderInt
