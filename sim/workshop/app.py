@@ -68,7 +68,7 @@ TEXT = {
     "alarm": ("alarm response (home care on call)", "opvolging alarm (zorg op afroep)"),
     "alarm_none": ("as in the scenario", "zoals in het scenario"),
     "carer": ("carer support: strain relief (0 = none)", "mantelzorgondersteuning: ontlasting (0 = geen)"),
-    "access": ("Access to Wmo support (issue 14)", "Toegang tot Wmo-ondersteuning"),
+    "access": ("Access to Wmo support", "Toegang tot Wmo-ondersteuning"),
     "route": ("access route", "toegangsroute"),
     "route_none": ("as in the scenario", "zoals in het scenario"),
     "route_indication": ("indication (need met from the month it arises)", "indicatie (vraag gedekt vanaf de maand zelf)"),
@@ -530,7 +530,8 @@ def ledger_png(ledger: pd.DataFrame, order: list[str], lang: str) -> bytes:
         ax.set_xlabel(t("year", lang))
         ax.yaxis.set_major_formatter(_decimal(lang))
         _style(ax)
-    _legend(fig, axes)
+    handles, labels = axes[0].get_legend_handles_labels()     # two columns: the long party names fit
+    fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=FONT - 3)
     return _png(fig)
 
 
