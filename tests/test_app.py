@@ -441,6 +441,15 @@ def test_every_option_of_every_control_in_both_languages(app_server, browser):
         page.wait_for_selector(".lt-one-replicate")                 # 1 replicate: intervals collapse, say so
         assert _every_option(page, ".lt-lever-alarm") == 6
         _choose(page, ".lt-lever-alarm", 0)
+        assert _every_option(page, ".lt-lever-route") == 1 + 4      # as in the scenario, the four routes
+        _choose(page, ".lt-lever-route", 0)
+        page.locator(".lt-help-team_mandate label").click()
+        _no_error_page(page, "team mandate")
+        page.locator(".lt-help-team_mandate label").click()
+        for name in ("budget_cut", "budget_from_year"):
+            _slide(page, name, "End")
+            _no_error_page(page, name)
+            _slide(page, name, "Home")
         page.locator(".lt-variant-name input").fill(f"every option {lang}")
         _slide(page, "replicates", "ArrowRight")                    # 2 replicates
         _run_and_wait(page)
@@ -503,13 +512,13 @@ def test_variants_survive_a_reload_open_from_a_link_and_compare_a_with_b(app_ser
     link = page.locator(".lt-link").get_attribute("href")
     assert link == "?variant=group-b"
 
-    page.reload()                                                 # a new session: nothing in memory
-    page.wait_for_selector(".lt-variants-card")
-    assert page.locator("img.lt-map").count() == 0
+    page.wait_for_url("**/?variant=group-b", timeout=30_000)    # the address follows the shown variant
+    page.reload()                                                 # a new session: the address keeps the view
+    page.wait_for_selector("text=shown: group B", timeout=60_000)
     _choose(page, ".lt-open", text="group A")
     page.click(".lt-open-button")
+    page.wait_for_selector("text=shown: group A")                 # group B was on the page: wait for A
     page.wait_for_selector("img.lt-map")
-    assert "group A" in page.inner_text(".lt-shown-variant")
     ab = page.inner_text(".lt-ab-table")                          # B - A, paired
     assert "B" in ab and "–" in ab
     _choose(page, ".lt-ab-a", text="group A")

@@ -36,13 +36,13 @@ from sim.model.indicators import COST_PAYERS, cost_indicator  # noqa: E402
 from sim.model.scenario import load_scenario  # noqa: E402
 from sim.workshop import appcache  # noqa: E402
 from sim.workshop.appcache import (BIG_RUN_SECONDS, KEY_INDICATORS, PAYERS, SCENARIO_DIR, Levers,  # noqa: E402
-                                   apply_levers, bands, cached, differences, estimate_seconds, lever_costs,
-                                   list_scenarios, party_costs, party_summary, result_window, run_cached,
-                                   window_differences)
+                                   apply_levers, bands, cached_run, differences, estimate_seconds, km_differences,
+                                   km_months, lever_costs, ledger_tables, list_scenarios, paired_ledger, party_costs,
+                                   party_summary, result_window, run_full, window_differences)
 from sim.workshop.labels import (MAP_COLOURMAP, PARTY_COLOURS, SCENARIO_COLOURS, SCENARIO_HATCHES,  # noqa: E402
                                  SCENARIO_STYLES, TEXTS, WSG_OUTLINE, districts, fmt_eur_million,
                                  fmt_number, fmt_percent, fmt_value, label as shared_label, neighbourhood_names,
-                                 scenario_description)
+                                 scenario_description, text as shared_text)
 
 # ---- labels (en, nl) -----------------------------------------------------------------------------------
 
@@ -68,6 +68,19 @@ TEXT = {
     "alarm": ("alarm response (home care on call)", "opvolging alarm (zorg op afroep)"),
     "alarm_none": ("as in the scenario", "zoals in het scenario"),
     "carer": ("carer support: strain relief (0 = none)", "mantelzorgondersteuning: ontlasting (0 = geen)"),
+    "access": ("Access to Wmo support", "Toegang tot Wmo-ondersteuning"),
+    "route": ("access route", "toegangsroute"),
+    "route_none": ("as in the scenario", "zoals in het scenario"),
+    "route_indication": ("indication (need met from the month it arises)", "indicatie (vraag gedekt vanaf de maand zelf)"),
+    "route_kitchen_table": ("kitchen-table conversation", "keukentafelgesprek"),
+    "route_neighbourhood_team": ("neighbourhood team (wijkteam)", "wijkteam"),
+    "route_intake_voucher": ("intake desk and voucher", "loket en voucher"),
+    "team_mandate": ("the neighbourhood team has a mandate", "het wijkteam heeft mandaat"),
+    "budget_cut": ("Wmo budget cut (0 = as in the scenario)", "korting Wmo-budget (0 = zoals in het scenario)"),
+    "budget_from_year": ("budget from year", "budget vanaf jaar"),
+    "route_cost": ("running cost of the {route} route from {year}", "lopende kosten van de route {route} vanaf {year}"),
+    "budget_preview": ("Wmo budget from {year}: {share} of the {before} spending on the same care (computed in the run)",
+                       "Wmo-budget vanaf {year}: {share} van de uitgaven aan dezelfde zorg in {before} (berekend in de run)"),
     "replicates": ("replicates (runs per scenario)", "herhalingen (runs per scenario)"),
     "one_replicate": ("With 1 replicate there is no interval: chance variation is not shown. Use 3 or more.",
                       "Met 1 herhaling is er geen interval: toevalsvariatie is niet te zien. Kies 3 of meer."),
@@ -98,7 +111,8 @@ TEXT = {
     "paid_by": ("paid by", "betaald door"),
     "no_cost": ("The levers add nothing yet.", "De knoppen voegen nog niets toe."),
     "headline": ("Headline: {name} against {base}, {years}", "Kern: {name} tegenover {base}, {years}"),
-    "h_months": ("months at home after an indication", "maanden thuis na een indicatie"),
+    "h_months": ("months at home within 10 years of a first package (Kaplan-Meier)",
+                 "maanden thuis binnen 10 jaar na een eerste indicatie (Kaplan-Meier)"),
     "h_unmet": ("unmet care need", "onvervulde zorgvraag"),
     "h_cost": ("public cost a year (all payers)", "publieke kosten per jaar (alle betalers)"),
     "h_interval": ("90 % interval", "90 %-interval"),
@@ -120,6 +134,34 @@ TEXT = {
                      "{years}; 5-95 %-interval over herhalingen; rechts: verschil met de basis (positief: betaalt meer)"),
     "party": ("party", "partij"),
     "eur_million": ("EUR million a year", "miljoen euro per jaar"),
+    "ledger": ("Who pays and who saves: the six parties, {years}", "Wie betaalt en wie bespaart: de zes partijen, {years}"),
+    "ledger_note": ("Per party against {base} in the same replicate (paired), euros million a year for the whole "
+                    "municipality, positive: the party is better off. Paid: its investments; saved: the fall in "
+                    "everything else it spends (care billed by use, own contributions, vacancy; carers: their hours "
+                    "at EUR 14). Net a year: mean over {years} with the yearly 5-95 % bounds averaged (as in the "
+                    "report); NPV: the nets discounted at 4 % to {y0}, 5-95 % over {n} replicates; break-even: the "
+                    "first year from which the cumulative discounted net stays at or above 0.",
+                    "Per partij tegenover {base} in dezelfde herhaling (gepaard), miljoen euro per jaar voor de hele "
+                    "gemeente, positief: de partij is beter af. Betaald: haar investeringen; bespaard: de daling van "
+                    "al het andere dat zij uitgeeft (zorg naar gebruik, eigen bijdragen, leegstand; mantelzorgers: "
+                    "hun uren tegen EUR 14). Saldo per jaar: gemiddelde over {years} met de jaarlijkse 5-95 %-grenzen "
+                    "gemiddeld (als in het rapport); NCW: de saldi verdisconteerd tegen 4 % naar {y0}, 5-95 % over "
+                    "{n} herhalingen; terugverdienjaar: het eerste jaar vanaf wanneer het cumulatieve "
+                    "verdisconteerde saldo op of boven 0 blijft."),
+    "ledger_needs_two": ("The ledger compares two scenarios: tick a second one (or 'also run the scenarios without "
+                         "my levers').",
+                         "Het grootboek vergelijkt twee scenario's: vink er een tweede aan (of 'reken de scenario's "
+                         "ook zonder mijn knoppen door')."),
+    "ledger_old": ("This variant was saved before the app kept the ledger: run it again to see it.",
+                   "Deze variant is bewaard voordat de app het grootboek bijhield: reken hem opnieuw door."),
+    "ledger_axis": ("net, EUR million a year", "saldo, miljoen euro per jaar"),
+    "npv_axis": ("NPV of B − A, EUR million (costs at 4 %)", "NCW van B − A, miljoen euro (kosten 4 %)"),
+    "net_year": ("net a year (90 % bounds)", "saldo per jaar (90 %-grenzen)"),
+    "npv": ("NPV (5-95 %)", "NCW (5-95 %)"),
+    "breakeven": ("break-even year", "terugverdienjaar"),
+    "n_replicates": ("replicates", "herhalingen"),
+    "never": ("never", "nooit"),
+    "nobody": ("nobody", "niemand"),
     "outcomes": ("Key outcomes, mean over {years}", "Belangrijkste uitkomsten, gemiddeld over {years}"),
     "downloads": ("Downloads", "Downloads"),
     "mean": ("mean (5-95 %)", "gemiddelde (5-95 %)"),
@@ -141,6 +183,10 @@ TEXT = {
                 "and replicates; mean over {years}",
                 "B − A van het eerste scenario met knoppen van elk, gepaard per herhaling als beide dezelfde seed en "
                 "herhalingen gebruikten; gemiddeld over {years}"),
+    "ab_series": ("B − A per year, paired by replicate (mean and 5-95 % band)",
+                  "B − A per jaar, gepaard per herhaling (gemiddelde en 5-95 %-band)"),
+    "ab_ledger": ("Who pays and who saves, B − A: NPV per party over {years} (positive: better off under B)",
+                  "Wie betaalt en wie bespaart, B − A: NCW per partij over {years} (positief: beter af met B)"),
     "ab_unpaired": ("A and B used different seeds or replicates: the difference is not paired.",
                     "A en B gebruikten verschillende seeds of herhalingen: het verschil is niet gepaard."),
     "caveat": ("The model has no explicit housing market; VG/LG/ZG/GGZ clients keep their package level; "
@@ -193,6 +239,43 @@ HELP = {
               "Mantelzorgondersteuning: het deel van de belasting dat wegvalt. Bewijs: steun voor mantelzorgers "
               "hoort bij de software van een woonservicegebied (DOMAIN.md §3); de omvang is een aanname. "
               "EUR 50.000 × ontlasting per buurt per jaar, betaald door de gemeente (Wmo)."),
+    "route": ("How residents reach Wmo support (household help, begeleiding, day care) from 2015. Indication: need is "
+              "met from the month it arises (the calibrated baseline). Kitchen table: the resident comes forward, an "
+              "assessment of up to 2 months (Wmo 2015 art. 2.3.2 and 2.3.5), the network is asked first (its share is "
+              "an assumption). Neighbourhood team: generalists notice need themselves and hear of it at "
+              "housing-association visits (about twice a year, seed 001); in Enschede referrals to specialist care fell "
+              "after the teams started (DOMAIN.md §4). Intake desk and voucher: the Swedish model, one price at every "
+              "provider. How fast each route notices need is an assumption whose range includes no effect. Running "
+              "cost a year per inhabitant (assumptions, sim/model/parameters.yaml 'access route'): kitchen table "
+              "EUR 5, team EUR 15, desk EUR 5, paid by the municipality.",
+              "Hoe inwoners Wmo-ondersteuning krijgen (huishoudelijke hulp, begeleiding, dagbesteding) vanaf 2015. "
+              "Indicatie: de vraag wordt gedekt vanaf de maand waarin zij ontstaat (de gekalibreerde basis). "
+              "Keukentafel: de inwoner meldt zich, een onderzoek van hooguit 2 maanden (Wmo 2015 art. 2.3.2 en 2.3.5), "
+              "eerst wordt het netwerk gevraagd (dat aandeel is een aanname). Wijkteam: generalisten zien de vraag zelf "
+              "en horen ervan bij bezoeken van de corporatie (ongeveer twee keer per jaar, seed 001); in Enschede daalden "
+              "verwijzingen naar specialistische zorg na de start van de teams (DOMAIN.md §4). Loket en voucher: het "
+              "Zweedse model, één prijs bij elke aanbieder. Hoe snel elke route de vraag ziet is een aanname waarvan "
+              "het bereik geen effect insluit. Lopende kosten per inwoner per jaar (aannames, sim/model/parameters.yaml "
+              "'access route'): keukentafel EUR 5, wijkteam EUR 15, loket EUR 5, betaald door de gemeente."),
+    "team_mandate": ("Neighbourhood team only. With a mandate (as Delft's generalists with a mandate and a budget, seed "
+                     "000) the team decides at once and arranges a dwelling in an emergency; without one it hands cases "
+                     "to the desk (up to 2 months) and loses a share of them in the handover (20 %, an assumption).",
+                     "Alleen voor het wijkteam. Met mandaat (zoals de generalisten in Delft met mandaat en budget, seed "
+                     "000) beslist het team meteen en regelt het in nood een woning; zonder mandaat draagt het zaken "
+                     "over aan het loket (hooguit 2 maanden) en raakt een deel kwijt bij de overdracht (20 %, een aanname)."),
+    "budget_cut": ("A yearly Wmo budget this share below the spending on the same care in the year before it starts "
+                   "(the decentralisation cut the budget it transferred by about 25 %, seed 000). When it binds, the "
+                   "route's response follows: a waiting list (indication), stricter access (kitchen table) or fewer "
+                   "hours (team, voucher), and spending stays within the budget. 0: as in the scenario.",
+                   "Een jaarlijks Wmo-budget dat dit deel lager ligt dan de uitgaven aan dezelfde zorg in het jaar "
+                   "ervoor (bij de decentralisatie ging er ongeveer 25 % af van het overgehevelde budget, seed 000). Als "
+                   "het knelt volgt de reactie van de route: een wachtlijst (indicatie), strengere toegang "
+                   "(keukentafel) of minder uren (wijkteam, voucher), en de uitgaven blijven binnen het budget. 0: zoals "
+                   "in het scenario."),
+    "budget_from_year": ("First year of the budget: not before the route starts (2015) and, for a cut, after the first "
+                         "simulated year (the cut is measured against the year before).",
+                         "Eerste jaar van het budget: niet vóór de start van de route (2015) en, bij een korting, na het "
+                         "eerste gesimuleerde jaar (de korting wordt gemeten aan het jaar ervoor)."),
     "replicates": ("Runs per scenario with different chance. More replicates give narrower intervals and take "
                    "longer; 3 is a good start, 1 shows no interval.",
                    "Runs per scenario met ander toeval. Meer herhalingen geven smallere intervallen en duren "
@@ -203,6 +286,14 @@ HELP = {
                      "Elke berekening wordt onder deze naam (of een gegenereerde) bewaard en kan later weer "
                      "geopend worden."),
 }
+MONTHS_KM = "months_at_home_km"                         # sim.studies.compare.MONTHS_KM
+MONTHS_SPELLS = "months_independent_after_indication"   # the mean of the spells that ended (a yearly indicator)
+# the access route's indicators (issue 14), selectable in the time series: months from need to support,
+# people waiting, and Wmo spending against the budget
+ROUTE_INDICATORS = ("months_from_need_to_support", "wmo_waiting_per_1000", "wmo_need_unnoticed_per_1000",
+                    "wmo_budget_per_capita", "wmo_capped_spending_per_capita", "wmo_spending_over_budget_share",
+                    "cost_access_route_per_capita")
+ROUTES = ("indication", "kitchen_table", "neighbourhood_team", "intake_voucher")   # sim.model.mechanisms.access
 # the map's per-neighbourhood values
 MAP_LABELS = {
     "residents_65plus": ("Residents 65+", "Inwoners 65+"),
@@ -219,13 +310,16 @@ MAP_VALUES = ("unmet_need_share", "hours_unmet", "hours_needed", "falls", "resid
 SERIES_CHOICES = tuple(dict.fromkeys(KEY_INDICATORS + (
     "intramural_residents_per_1000", "extramuralised_clients_per_1000", "wellbeing_mean_clients",
     "mantelzorg_hours_per_1000", "carer_breakdowns_per_1000", "moved_to_adapted_dwelling_per_1000",
-    ) + tuple(cost_indicator(p) for p in COST_PAYERS)))
+    ) + tuple(cost_indicator(p) for p in COST_PAYERS) + ROUTE_INDICATORS))
 ALARM_CHOICES = (0, 5, 10, 15, 20, 30)
+LEDGER_STYLES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)))   # parties differ by line style too
 # +1: higher is better for the people (or cheaper for the payers: -1 on costs)
 DIRECTION = {"months_independent_after_indication": 1, "share_75plus_independent": 1, "unmet_need_share": -1,
              "intramural_admissions_per_1000": -1, "falls_per_1000_65plus": -1,
              "hospital_admissions_per_1000_65plus": -1, "carers_overburdened_share": -1,
-             "alarm_response_within_target_share": 1, "cost_total_per_capita": -1}
+             "alarm_response_within_target_share": 1, "cost_total_per_capita": -1, MONTHS_KM: 1,
+             "months_from_need_to_support": -1, "wmo_waiting_per_1000": -1, "wmo_need_unnoticed_per_1000": -1,
+             "wmo_spending_over_budget_share": -1}
 
 
 def t(key: str, lang: str, **fields) -> str:
@@ -248,7 +342,8 @@ def years_text(window) -> str:
 FONT = 18           # points at 100 dpi: 25 px in the PNG; the smallest (FONT - 4) stays >= 16 px on a 1280 x 720 screen
 FIG_WIDTH = 9.6     # inches at 100 dpi: 960 px, about the main column at 1280 px (tests/test_app.py)
 _figure_lock = threading.Lock()   # Agg and font caches are not guaranteed thread-safe
-Result = namedtuple("Result", ["scenario", "table", "cells"])
+# spells and yearly (the Kaplan-Meier months at home and the ledger) are None in a variant saved before them
+Result = namedtuple("Result", ["scenario", "table", "cells", "spells", "yearly"], defaults=(None, None))
 
 
 def _figure(height: float, width: float = FIG_WIDTH) -> Figure:
@@ -414,14 +509,75 @@ def parties_png(summary: pd.DataFrame, base: str, lang: str) -> bytes:
     return _png(fig)
 
 
+def ledger_png(ledger: pd.DataFrame, order: list[str], lang: str) -> bytes:
+    """Per scenario after the base: each of the six parties' net a year (euros million, positive: better off
+    than in the base) with its 5-95 % band over the replicates; colour and line style per party."""
+    from sim.studies.ledger import PARTIES
+    others = order[1:]
+    fig = _figure(4.2 * len(others) + 1.2)
+    axes = fig.subplots(len(others), 1, squeeze=False)[:, 0]
+    for ax, name in zip(axes, others):
+        g = ledger[ledger.scenario == name]
+        for k, party in enumerate(PARTIES):
+            q = g[g.party == party].sort_values("year")
+            colour = PARTY_COLOURS[party]
+            ax.plot(q.year, q.net_mean / 1e6, color=colour, linestyle=LEDGER_STYLES[k % len(LEDGER_STYLES)],
+                    linewidth=2.5, label=label(party, lang))
+            ax.fill_between(q.year, q.net_p5 / 1e6, q.net_p95 / 1e6, color=colour, alpha=0.15, linewidth=0)
+        ax.axhline(0, color="grey", linewidth=1)
+        ax.set_title(f"{name} − {order[0]}")
+        ax.set_ylabel(t("ledger_axis", lang))
+        ax.set_xlabel(t("year", lang))
+        ax.yaxis.set_major_formatter(_decimal(lang))
+        _style(ax)
+    handles, labels = axes[0].get_legend_handles_labels()     # two columns: the long party names fit
+    fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=FONT - 3)
+    return _png(fig)
+
+
+def ledger_difference_png(summary: pd.DataFrame, lang: str, scenario: str = "B") -> bytes:
+    """B − A per party: the NPV of the net (euros million) with its 5-95 % interval, bars in the party colours."""
+    from sim.studies.ledger import PARTIES
+    d = summary[summary.scenario == scenario].set_index("party").reindex(list(PARTIES))
+    fig = _figure(4.8)
+    ax = fig.subplots()
+    m = d.npv_mean.to_numpy(dtype=float) / 1e6
+    err = np.vstack([m - d.npv_p5.to_numpy(dtype=float) / 1e6, d.npv_p95.to_numpy(dtype=float) / 1e6 - m])
+    ax.barh(np.arange(len(PARTIES)), m, xerr=np.clip(err, 0, None), capsize=4,
+            color=[PARTY_COLOURS[p] for p in PARTIES], edgecolor="black", linewidth=0.8)
+    ax.set_yticks(np.arange(len(PARTIES)), [label(p, lang) for p in PARTIES])
+    ax.invert_yaxis()
+    ax.axvline(0, color="grey", linewidth=1)
+    ax.set_xlabel(t("npv_axis", lang))
+    ax.xaxis.set_major_formatter(_decimal(lang))
+    _style(ax)
+    return _png(fig)
+
+
 # ---- tables -------------------------------------------------------------------------------------------
 
 
-def window_outcomes(table: pd.DataFrame, base: str, window, indicators=KEY_INDICATORS) -> pd.DataFrame:
-    """Per scenario and indicator: mean over the window (5-95 % over replicates) and the paired difference."""
+def window_outcomes(table: pd.DataFrame, base: str, window, indicators=KEY_INDICATORS, km=None) -> pd.DataFrame:
+    """Per scenario and indicator: mean over the window (5-95 % over replicates) and the paired difference.
+
+    With ``km`` (``appcache.km_months``: per scenario and replicate) the months at home are the Kaplan-Meier
+    restricted mean of compare and the report (``months_at_home_km``), in place of the mean of the spells
+    that happened to end in the window (biased by censoring and truncation: sim/studies/survival.py)."""
     lo, hi = window
     t_ = table[(table.year >= lo) & (table.year <= hi)]
     rows = []
+    if km is not None and len(km):
+        indicators = [i for i in indicators if i != MONTHS_SPELLS]
+        d = km_differences(km, base).set_index("scenario")
+        for name, v in km.groupby("scenario", sort=False)[MONTHS_KM]:
+            values = v.to_numpy(dtype=float)
+            has = name in d.index
+            rows.append({"indicator": MONTHS_KM, "scenario": name, "from_year": lo, "to_year": hi,
+                         "mean": float(np.mean(values)), "low": float(np.percentile(values, 5)),
+                         "high": float(np.percentile(values, 95)),
+                         "diff_mean": d.loc[name, "mean"] if has else np.nan,
+                         "diff_low": d.loc[name, "low"] if has else np.nan,
+                         "diff_high": d.loc[name, "high"] if has else np.nan})
     for ind in indicators:
         per_rep = t_[t_.indicator == ind].groupby(["scenario", "replicate"], sort=False)["value"].mean()
         d = window_differences(table, ind, base, window).set_index("scenario")
@@ -475,11 +631,66 @@ def parties_html(summary: pd.DataFrame, lang: str) -> str:
     return f'<table class="lt-table lt-parties-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
-def headline(table: pd.DataFrame, costs: pd.DataFrame, name: str, base: str, window) -> dict:
+def ledger_html(tables: dict, order: list[str], lang: str) -> str:
+    """The ledger per party: net a year over the window (euros million, 90 % bounds), NPV with its interval,
+    break-even year and the number of replicates; then the split-incentive line of each scenario."""
+    from sim.studies.ledger import PARTIES, split_incentive
+    yearly = tables["yearly"].set_index(["scenario", "party"])
+    summary = tables["summary"].set_index(["scenario", "party"])
+
+    def m(v, lo, hi):
+        return f"{fmt_eur_million(v, lang)} ({fmt_eur_million(lo, lang)} – {fmt_eur_million(hi, lang)})"
+    head = "".join(f"<th>{escape(t(k, lang))}</th>" for k in ("party", "scenario", "net_year", "npv", "breakeven",
+                                                             "n_replicates"))
+    rows, lines = [], []
+    for name in order[1:]:
+        for party in PARTIES:
+            if (name, party) not in summary.index:
+                continue
+            y, n = yearly.loc[(name, party)], summary.loc[(name, party)]
+            be = n.breakeven_year
+            rows.append(f"<tr><td><span class='lt-swatch' style='background:{PARTY_COLOURS[party]}'></span> "
+                        f"{escape(label(party, lang))}</td><td>{escape(name)}</td>"
+                        f"<td>{escape(m(y.net_mean, y.net_p5, y.net_p95))}</td>"
+                        f"<td>{escape(m(n.npv_mean, n.npv_p5, n.npv_p95))}</td>"
+                        f"<td>{escape(t('never', lang) if pd.isna(be) else str(int(be)))}</td>"
+                        f"<td>{int(n.replicates)}</td></tr>")
+        si = split_incentive(tables["summary"], name)
+        names = lambda keys: ", ".join(label(k, lang) for k in keys) or t("nobody", lang)
+        amounts = lambda keys: "; ".join(f"{label(k, lang)} {fmt_eur_million(si['npv'][k], lang)}" for k in keys) or "–"
+        lines.append(shared_text("split_incentive", lang, scenario=name, losers=names(si["losers"]),
+                       pay_verb="s" if len(si["losers"]) == 1 else "", they="it" if len(si["losers"]) == 1 else "they",
+                       loss=amounts(si["losers"]), gainers=names(si["gainers"]),
+                       gain_verb="s" if len(si["gainers"]) == 1 else "", gain=amounts(si["gainers"]),
+                       society=fmt_eur_million(si["society"], lang)))
+    return (f'<table class="lt-table lt-ledger-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+            f'</table>' + "".join(f'<p class="lt-split">{escape(x)}</p>' for x in lines))
+
+
+def ledger_of(results: dict, order: list[str], window):
+    """The ledger tables (``appcache.ledger_tables``) of the scenarios in ``order`` against the first, or
+    None when a run has no ledger records (an old variant) or only one scenario is shown."""
+    paired = paired_ledger({n: results[n].scenario for n in order}, {n: results[n].table for n in order},
+                           {n: results[n].yearly for n in order}, order, window)
+    return None if paired is None else ledger_tables(paired, window)
+
+
+def km_of(results: dict, window) -> pd.DataFrame:
+    """Per scenario and replicate the Kaplan-Meier months at home (empty for an old variant without spells)."""
+    if any(r.spells is None for r in results.values()):
+        return km_months({}, window)
+    return km_months({n: r.spells for n, r in results.items()}, window)
+
+
+def headline(table: pd.DataFrame, costs: pd.DataFrame, name: str, base: str, window, km=None) -> dict:
     """The three numbers that matter for one comparison, each (mean, low, high) of the paired difference from
-    ``base`` over the window: months at home, unmet need share, public cost a year (all parties, euros)."""
+    ``base`` over the window: months at home (Kaplan-Meier with ``km``, as compare and the report), unmet need
+    share, public cost a year (all parties, euros)."""
     def diff(ind):
-        d = window_differences(table, ind, base, window).set_index("scenario")
+        if ind == MONTHS_KM:
+            d = km_differences(km, base).set_index("scenario")
+        else:
+            d = window_differences(table, ind, base, window).set_index("scenario")
         return tuple(float(d.loc[name, c]) for c in ("mean", "low", "high")) if name in d.index else (np.nan,) * 3
     total = costs.groupby(["scenario", "replicate"], sort=False)["eur"].sum().unstack("scenario")
     if name in total and base in total:    # the interval of a sum: from the per-replicate totals
@@ -487,7 +698,8 @@ def headline(table: pd.DataFrame, costs: pd.DataFrame, name: str, base: str, win
         cost = (float(d.mean()), float(np.percentile(d, 5)), float(np.percentile(d, 95)))
     else:
         cost = (np.nan,) * 3
-    return {"months": diff("months_independent_after_indication"), "unmet": diff("unmet_need_share"), "cost": cost}
+    months = diff(MONTHS_KM) if km is not None and len(km) else diff(MONTHS_SPELLS)
+    return {"months": months, "unmet": diff("unmet_need_share"), "cost": cost}
 
 
 def csv_text(frame: pd.DataFrame, lang: str) -> str:
@@ -526,6 +738,8 @@ CSS = """
            padding: 0 10px 10px 4px; border-right: 1px solid #ddd; background: #fafafa; }
 .lt-main { flex: 1 1 auto; min-width: 0; font-size: 17px; padding: 0 8px; }
 .lt-title { margin: 0; font-size: 24px; }
+.lt-swatch { display: inline-block; width: 14px; height: 14px; border: 1px solid #000; vertical-align: middle; }
+.lt-split { font-size: 17px; margin: 6px 0; }
 .lt-run-bar { position: sticky; top: 0; z-index: 5; background: #fafafa; padding: 6px 0; }
 """
 
@@ -544,6 +758,10 @@ alarm = solara.reactive(0)
 carer = solara.reactive(0.0)
 replicates = solara.reactive(3)
 plain_too = solara.reactive(True)
+access_route = solara.reactive("")
+team_mandate = solara.reactive(True)
+budget_cut = solara.reactive(0.0)
+budget_from_year = solara.reactive(2015)
 variant_name = solara.reactive("")
 status = solara.reactive("")
 error = solara.reactive("")
@@ -559,6 +777,7 @@ cancelled = solara.reactive(False)
 open_choice = solara.reactive("")
 ab_choice = solara.reactive(("", ""))
 url_loaded = solara.reactive(False)
+pending_import = solara.reactive(None)    # a dropped variant file, imported after the render
 panel_open = solara.reactive(True)
 
 # the kernel compiles once per installation (Numba's cache): a tiny run in the background at server start
@@ -592,7 +811,9 @@ def current_levers() -> Levers:
     return Levers(where=where.value, cells=cells_of(cells_text.value), move_scenario_wsg=move_wsg.value,
                   start_year=start_year.value, adapted_dwellings=dwellings.value,
                   care_team_hours=float(team_hours.value), alarm_minutes=float(alarm.value),
-                  carer_support=round(float(carer.value), 2), replicates=replicates.value)
+                  carer_support=round(float(carer.value), 2), replicates=replicates.value,
+                  access_route=access_route.value, team_mandate=team_mandate.value,
+                  budget_cut=round(float(budget_cut.value), 2), budget_from_year=budget_from_year.value)
 
 
 def cells_of(text: str) -> str:
@@ -650,8 +871,8 @@ def _auto_name(levers: Levers, stems: list[str]) -> str:
 def keep(results: dict, meta: dict, cache_hit: bool):
     """Show the results and save them as a named variant (a reload or another laptop opens them again)."""
     name = meta["name"]
-    record = appcache.variant_record(name, meta["levers"], meta["chosen"],
-                                     {n: (r.scenario, r.table, r.cells) for n, r in results.items()})
+    record = appcache.variant_record(name, meta["levers"], meta["chosen"], {n: tuple(r) for n, r in results.items()})
+    record["plain_too"] = meta.get("plain_too")      # the side panel comes back with the variant
     slug = record["slug"]
     existing = {v["slug"] for v in appcache.list_variants()}
     k = 2
@@ -687,9 +908,9 @@ def run_all(jobs: list, meta: dict, stop: threading.Event, closed) -> dict:
             run_all.progress = 100.0 * ((i - 1) + done / (reps * years)) / len(jobs)
         progress(0)
         started = time.monotonic()
-        table, cells = run_cached(s, progress)
+        run = run_full(s, progress)
         appcache.record_speed(s, time.monotonic() - started)
-        results[s["name"]] = Result(s, table, cells)
+        results[s["name"]] = Result(s, *run)
     status.value = ""
     keep(results, meta, False)
     return results
@@ -709,7 +930,7 @@ def start_run(confirmed: bool = False):
         error.value = str(exc)
         return
     meta = dict(settings(), name=variant_name.value.strip() or _auto_name(current_levers(), chosen.value))
-    hits = {n: cached(s) for n, s in jobs.items()}
+    hits = {n: cached_run(s) for n, s in jobs.items()}
     if all(h is not None for h in hits.values()):      # every run is in the cache: no thread, no "running"
         confirm.value = ""
         keep({n: Result(jobs[n], *hits[n]) for n in jobs}, meta, True)
@@ -741,15 +962,55 @@ def open_variant(slug: str):
     except InputError as exc:
         error.value = str(exc)
         return
-    results = {n: Result(*r) for n, r in appcache.variant_results(record).items()}
-    shown_meta.value = {"name": record["name"], "slug": slug, "chosen": record["chosen"],
-                        "levers": Levers(**record["levers"]), "plain_too": None}
+    results = {n: Result(*r) for n, r in appcache.variant_runs(record).items()}
+    levers = Levers(**record["levers"])
+    restore_panel(levers, record["chosen"], record.get("plain_too"))
+    shown_meta.value = {"name": record["name"], "slug": record.get("slug", slug), "chosen": list(chosen.value),
+                        "levers": current_levers(), "plain_too": plain_too.value}
     from_cache.value = True
     shown.value = results
     error.value = ""
 
 
+def restore_panel(levers: Levers, stems: list, plain=None):
+    """The side panel set to a variant's settings (after a reload, from a link, or opening it), so that Run
+    makes the same variant again and a changed lever marks the results out of date."""
+    files = scenario_files()
+    chosen.set([s for s in stems if s in files] or list(chosen.value))
+    where.set(levers.where)
+    cells_text.set(levers.cells)
+    move_wsg.set(bool(levers.move_scenario_wsg))
+    start_year.set(int(levers.start_year))
+    dwellings.set(int(levers.adapted_dwellings))
+    team_hours.set(int(levers.care_team_hours))
+    alarm.set(int(levers.alarm_minutes) if int(levers.alarm_minutes) in ALARM_CHOICES else 0)
+    carer.set(float(levers.carer_support))
+    if levers.replicates:
+        replicates.set(int(levers.replicates))
+    access_route.set(levers.access_route if levers.access_route in ROUTES else "")
+    team_mandate.set(bool(levers.team_mandate))
+    budget_cut.set(float(levers.budget_cut))
+    budget_from_year.set(int(levers.budget_from_year))
+    if plain is not None:
+        plain_too.set(bool(plain))
+
+
 def import_variant(file_info: dict):
+    """FileDrop's callback, in FileDrop's thread: only hand the file over. Opening it changes the Variants card,
+    which remounts the FileDrop and cancels its thread mid-way (the variant was named but never shown); the
+    import itself runs after the next render (``import_pending``)."""
+    pending_import.value = {"data": file_info["data"], "name": file_info.get("name", "file")}
+
+
+def import_pending():
+    file_info = pending_import.value
+    if not file_info:
+        return
+    pending_import.value = None
+    _import(file_info)
+
+
+def _import(file_info: dict):
     try:
         record = appcache.check_variant(json.loads(file_info["data"].decode("utf-8")), file_info.get("name", "file"))
     except (ValueError, UnicodeDecodeError):
@@ -778,7 +1039,8 @@ def Help(key: str, children=[]):
 def Lever(name: str, text: str, value, lo, hi, step=1):
     """A slider with its label and value above it (Vuetify's side label squeezes the track)."""
     with solara.Tooltip(HELP[name][lang.value == "nl"]):
-        with solara.Div(classes=[f"lt-lever-{name}", "lt-lever"]):
+        # focusable (tabindex): a keyboard user tabbing through the sliders gets the tooltip too
+        with solara.Div(classes=[f"lt-lever-{name}", "lt-lever"], attributes={"tabindex": "0"}):
             solara.Text(text, style={"font-size": "14px", "color": "#333"})
             slider = solara.SliderFloat if isinstance(step, float) else solara.SliderInt
             slider("", value=value, min=lo, max=hi, step=step)
@@ -794,6 +1056,7 @@ def CostPreview():
     try:
         scenario = load_scenario(files[chosen.value[0]])
         costs = lever_costs(scenario, current_levers())
+        budget = apply_levers(scenario, current_levers()).get("budget") if budget_cut.value else None
     except (InputError, KeyError) as exc:
         solara.Text(str(exc), classes=["lt-cost", "lt-cost-error"])
         return
@@ -801,6 +1064,10 @@ def CostPreview():
     size = scenario["municipality"]["inhabitants"] / (grid["width"] * grid["height"])
     lines = [t("cost_preview", L, scenario=chosen.value[0])]
     for c in costs:
+        if c["type"] == "access_route":
+            lines.append(f"{t('route_cost', L, route=t('route_' + c['route'], L), year=c['from_year'])}: "
+                         f"€ {fmt_number(c['yearly'], L, 0)} {t('per_year', L)} ({t('paid_by', L)} {label(c['payer'], L)})")
+            continue
         money = []
         if c["one_off"]:
             money.append(f"€ {fmt_number(c['one_off'], L, 0)} {t('one_off', L)}")
@@ -810,7 +1077,10 @@ def CostPreview():
             money.append(t("by_use", L, amount=fmt_number(c["by_use"], L, 0)))
         lines.append(f"{label(c['type'], L)}: {', '.join(money)} ({t('paid_by', L)} {label(c['payer'], L)}; "
                      f"{t('n_cells', L, n=c['cells'], size=fmt_number(round(size, -2), L, 0))})")
-    if not costs:
+    if budget and budget.get("cut") is not None:
+        lines.append(t("budget_preview", L, year=budget["from_year"], before=budget["from_year"] - 1,
+                       share=fmt_percent(1 - budget["cut"], L)))
+    if not costs and not budget:
         lines.append(t("no_cost", L))
     solara.HTML("div", "<br>".join(escape(x) for x in lines), classes=["lt-cost"])
 
@@ -878,6 +1148,17 @@ def Controls():
                           value={m: k for k, m in alarm_labels.items()}[alarm.value],
                           on_value=lambda k: alarm.set(alarm_labels.get(k, alarm.value)))
     Lever("carer", f"{t('carer', L)}: {fmt_number(carer.value, L, 1)}", carer, 0.0, 1.0, 0.1)
+    solara.HTML("b", escape(t("access", L)))
+    route_labels = {t("route_none", L): ""} | {t(f"route_{r}", L): r for r in ROUTES}
+    with Help("route"):
+        with solara.Div(classes=["lt-lever-route"]):
+            solara.Select(t("route", L), values=list(route_labels),
+                          value={r: k for k, r in route_labels.items()}.get(access_route.value, t("route_none", L)),
+                          on_value=lambda k: access_route.set(route_labels.get(k, access_route.value)))
+    with Help("team_mandate"):
+        solara.Checkbox(label=t("team_mandate", L), value=team_mandate)
+    Lever("budget_cut", f"{t('budget_cut', L)}: {fmt_percent(budget_cut.value, L)}", budget_cut, 0.0, 0.5, 0.05)
+    Lever("budget_from_year", f"{t('budget_from_year', L)}: {budget_from_year.value}", budget_from_year, 2011, 2040)
     CostPreview()
     Lever("replicates", f"{t('replicates', L)}: {replicates.value}", replicates, 1, 20)
     if replicates.value < 2:
@@ -922,9 +1203,9 @@ def Progress():
 
 
 @solara.component
-def Headline(table, costs, name, base, window):
+def Headline(table, costs, name, base, window, km=None):
     L = lang.value
-    h = headline(table, costs, name, base, window)
+    h = headline(table, costs, name, base, window, km)
     months, unmet, cost = h["months"], h["unmet"], h["cost"]
     with solara.Card(t("headline", L, name=name, base=base, years=years_text(window)), classes=["lt-headline-card"]):
         solara.HTML("div", "".join(
@@ -956,15 +1237,28 @@ def Results(results: dict):
     costs = solara.use_memo(lambda: party_costs(table, scenarios, window), [key])
     parties = solara.use_memo(lambda: party_summary(costs, base), [key, base])
     parties_image = solara.use_memo(lambda: parties_png(parties, base, L), [key, base, L])
-    outcomes = solara.use_memo(lambda: window_outcomes(table, base, window), [key, base])
+    km = solara.use_memo(lambda: km_of(results, window), [key])
+    outcomes = solara.use_memo(lambda: window_outcomes(table, base, window, km=km), [key, base])
+    order = [base] + [n for n in names if n != base]
+    ledger = solara.use_memo(lambda: ledger_of(results, order, window), [key, base])
+    ledger_image = solara.use_memo(lambda: ledger_png(ledger["ledger"], order, L) if ledger else None, [key, base, L])
 
     for name in names:
         if name != base:
-            Headline(table, costs, name, base, window)
+            Headline(table, costs, name, base, window, km)
     with solara.Card(t("parties", L, years=years_text(window)), subtitle=t("parties_note", L, years=years_text(window)),
                      classes=["lt-costs-card"]):
         solara.Image(parties_image, classes=["lt-costs"])
         solara.HTML("div", parties_html(parties, L))
+    with solara.Card(t("ledger", L, years=years_text(window)), classes=["lt-ledger-card"]):
+        if ledger is None:
+            solara.Text(t("ledger_needs_two" if len(names) < 2 else "ledger_old", L), classes=["lt-help"])
+        else:
+            n_rep = int(ledger["summary"].replicates.max())
+            solara.Text(t("ledger_note", L, base=base, years=years_text(window), y0=window[0], n=n_rep),
+                        classes=["lt-help"])
+            solara.Image(ledger_image, classes=["lt-ledger"])
+            solara.HTML("div", ledger_html(ledger, order, L))
     with solara.Card(t("outcomes", L, years=years_text(window)), classes=["lt-outcomes-card"]):
         solara.HTML("div", outcomes_html(outcomes, L))
     with solara.Card(t("map", L), subtitle=t("map_note", L), classes=["lt-map-card"]):
@@ -990,12 +1284,17 @@ def Results(results: dict):
                         **({f"lever_{k}": v for k, v in levers.__dict__.items()} if levers else {})}
         cells = pd.concat([_named_cells(r.cells).assign(scenario=n) for n, r in results.items()], ignore_index=True)
         with solara.Row(style={"flex-wrap": "wrap"}):
-            for name, data in (("map.png", map_image), ("time_series.png", series_image),
-                               ("difference.png", diff_image), ("costs_by_party.png", parties_image)):
+            images = [("map.png", map_image), ("time_series.png", series_image), ("difference.png", diff_image),
+                      ("costs_by_party.png", parties_image)] + ([("ledger.png", ledger_image)] if ledger else [])
+            for name, data in images:
                 solara.FileDownload(data, filename=name, label=name, mime_type="image/png")
-            for name, frame in (("indicators.csv", table), ("key_outcomes.csv", outcomes),
-                                ("costs_by_party.csv", parties.assign(from_year=window[0], to_year=window[1])),
-                                ("neighbourhoods.csv", cells)):
+            tables = [("indicators.csv", table), ("key_outcomes.csv", outcomes),
+                      ("costs_by_party.csv", parties.assign(from_year=window[0], to_year=window[1])),
+                      ("neighbourhoods.csv", cells)]
+            if ledger:      # the files `langerthuis compare` writes, with the same columns
+                tables += [("ledger.csv", ledger["ledger"]), ("ledger_summary.csv", ledger["summary"].assign(
+                    from_year=window[0], to_year=window[1]))]
+            for name, frame in tables:
                 # every download records the levers it was made with (one column each)
                 solara.FileDownload(lambda frame=frame: csv_text(frame.assign(**settings_row), L), filename=name,
                                     label=name, mime_type="text/csv")
@@ -1013,7 +1312,9 @@ def Variants():
     saved = appcache.list_variants()
     meta = shown_meta.value or {}
     by_label = {f"{v['name']}": v["slug"] for v in saved}
+    solara.use_effect(import_pending, [pending_import.value])
     with solara.Card(t("variants", L), classes=["lt-variants-card"]):
+        solara.FileDrop(label=t("import", L), on_file=import_variant, lazy=False)
         if meta.get("slug"):
             solara.Text(t("shown_variant", L, name=meta["name"]), classes=["lt-shown-variant"])
             solara.HTML("div", f"{escape(t('link', L))}: <a class='lt-link' href='?variant={escape(meta['slug'])}'>"
@@ -1028,7 +1329,6 @@ def Variants():
                 solara.Select(t("open", L), values=names, value=current, on_value=open_choice.set)
                 solara.Button(t("open_button", L), on_click=lambda: open_variant(by_label[current]),
                               classes=["lt-open-button"])
-        solara.FileDrop(label=t("import", L), on_file=import_variant, lazy=False)
         if len(saved) >= 2:
             names = list(by_label)
             a, b = ab_choice.value
@@ -1043,18 +1343,29 @@ def Variants():
             CompareAB(by_label[a], by_label[b])
 
 
-def ab_table(rec_a: dict, rec_b: dict) -> tuple[pd.DataFrame, tuple, bool]:
-    """Key outcomes of B − A: the first scenario with levers of each variant (else its first), paired by
-    replicate; returns (outcomes, window, paired)."""
+def ab_data(rec_a: dict, rec_b: dict) -> dict:
+    """B − A of the first scenario with levers of each variant (else its first), paired by replicate: the key
+    outcomes (Kaplan-Meier months when both have spells), the table of both runs (for the figure of the yearly
+    differences), the ledger of B against A (None for a variant saved without it), the window and whether the
+    pair shares seed and replicates."""
     def main(record):
-        results = appcache.variant_results(record)
-        name = next((n for n in results if n.endswith(" + levers")), next(iter(results)))
-        return results[name]
-    (sa, ta, _), (sb, tb, _) = main(rec_a), main(rec_b)
-    table = pd.concat([ta.assign(scenario="A"), tb.assign(scenario="B")], ignore_index=True)
-    window = result_window({"A": sa, "B": sb})
-    paired = sa["seed"] == sb["seed"] and sa["replicates"] == sb["replicates"]
-    return window_outcomes(table, "A", window), window, paired
+        runs = appcache.variant_runs(record)
+        name = next((n for n in runs if n.endswith(" + levers")), next(iter(runs)))
+        return Result(*runs[name])
+    a, b = main(rec_a), main(rec_b)
+    results = {"A": a._replace(table=a.table.assign(scenario="A")), "B": b._replace(table=b.table.assign(scenario="B"))}
+    table = pd.concat([results["A"].table, results["B"].table], ignore_index=True)
+    window = result_window({"A": a.scenario, "B": b.scenario})
+    paired = a.scenario["seed"] == b.scenario["seed"] and a.scenario["replicates"] == b.scenario["replicates"]
+    km = km_of(results, window)
+    return {"outcomes": window_outcomes(table, "A", window, km=km), "table": table, "window": window,
+            "paired": paired, "ledger": ledger_of(results, ["A", "B"], window) if paired else None}
+
+
+def ab_table(rec_a: dict, rec_b: dict) -> tuple[pd.DataFrame, tuple, bool]:
+    """Key outcomes of B − A (``ab_data``); returns (outcomes, window, paired)."""
+    d = ab_data(rec_a, rec_b)
+    return d["outcomes"], d["window"], d["paired"]
 
 
 @solara.component
@@ -1063,18 +1374,31 @@ def CompareAB(slug_a: str, slug_b: str):
 
     def compute():
         try:
-            return ab_table(appcache.load_variant(slug_a), appcache.load_variant(slug_b))
+            return ab_data(appcache.load_variant(slug_a), appcache.load_variant(slug_b))
         except InputError as exc:
             return str(exc)
     out = solara.use_memo(compute, [slug_a, slug_b])
+    indicators = [i for i in series_choice.value if i in SERIES_CHOICES] or [KEY_INDICATORS[0]]
+    diff_image = solara.use_memo(lambda: None if isinstance(out, str) else
+                                 difference_png(out["table"], indicators, "A", L), [slug_a, slug_b, tuple(indicators), L])
+    ledger = None if isinstance(out, str) else out["ledger"]
+    ledger_image = solara.use_memo(lambda: ledger_difference_png(ledger["summary"], L) if ledger else None,
+                                   [slug_a, slug_b, L])
     if isinstance(out, str):
         solara.Error(out)
         return
-    outcomes, window, paired = out
+    window = out["window"]
     solara.Text(t("ab_note", L, years=years_text(window)), classes=["lt-help"])
-    if not paired:
+    if not out["paired"]:
         solara.Warning(t("ab_unpaired", L))
-    solara.HTML("div", outcomes_html(outcomes, L), classes=["lt-ab-table"])
+    solara.HTML("div", outcomes_html(out["outcomes"], L), classes=["lt-ab-table"])
+    # the yearly paired differences B − A with their bands (the indicators of the time series above)
+    solara.HTML("b", escape(t("ab_series", L)))
+    solara.Image(diff_image, classes=["lt-ab-diff"])
+    if ledger:
+        solara.HTML("b", escape(t("ab_ledger", L, years=years_text(window))))
+        solara.Image(ledger_image, classes=["lt-ab-ledger"])
+        solara.HTML("div", ledger_html(ledger, ["A", "B"], L), classes=["lt-ab-ledger-table"])
 
 
 @solara.component
@@ -1095,11 +1419,24 @@ def Page():
     router = solara.use_router()
     solara.Title(t("title", L))
     solara.Style(CSS)
-    if not url_loaded.value:               # ?variant=slug opens a saved variant once
-        wanted = parse_qs(router.search or "").get("variant", [""])[0]
+    if not url_loaded.value:               # ?variant=slug opens a saved variant once (and ?lang=nl its language)
+        query = parse_qs(router.search or "")
+        wanted = query.get("variant", [""])[0]
         url_loaded.set(True)
+        if query.get("lang", [""])[0] in ("en", "nl"):
+            lang.set(query["lang"][0])
         if wanted:
             open_variant(wanted)
+    slug = (shown_meta.value or {}).get("slug")
+
+    def remember_in_url():
+        """The address follows the shown variant (and the language): a reload, or the laptop waking up, opens
+        the same results with the same side panel."""
+        if slug:
+            search = f"variant={slug}" + ("&lang=nl" if L == "nl" else "")
+            if (router.search or "") != search:
+                router.push(f"{router.path or '/'}?{search}")
+    solara.use_effect(remember_in_url, [slug, L])
     # an own two-column layout rather than Solara's drawer: at 1024 px the drawer covers the page and cannot be
     # reopened; here the panel is a column that a button hides and shows, and Run stays at its top
     with solara.Div(classes=["lt-layout"]):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections import namedtuple
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -48,6 +49,11 @@ class Levers:
     alarm_minutes: float = 0.0    # home care on call within this many minutes (0: no change)
     carer_support: float = 0.0    # strain relief of carer support, 0..1 (0: no change)
     replicates: int = 0           # 0: as in the scenario
+    # the access route to Wmo support and the Wmo budget (issue 14; scenarios/README.md `access`, `budget`)
+    access_route: str = ""        # indication / kitchen_table / neighbourhood_team / intake_voucher; "": as in the scenario
+    team_mandate: bool = True     # neighbourhood_team only: the team decides at once (else it hands cases to the desk)
+    budget_cut: float = 0.0       # Wmo budget this share below the year-before spending on the same care (0: as in the scenario)
+    budget_from_year: int = 2015  # first year of that budget
 
 
 def parse_cells(text: str) -> list[list[int]]:
@@ -74,11 +80,12 @@ def apply_levers(scenario: dict, levers: Levers) -> dict:
     data = {k: v for k, v in scenario.items() if not k.startswith("_")}
     if levers.replicates:
         data["replicates"] = int(levers.replicates)
+    _access_levers(data, levers)
     adds = levers.adapted_dwellings or levers.care_team_hours or levers.alarm_minutes or levers.carer_support
     investments = [dict(inv) for inv in data["investments"]]
     moves = levers.move_scenario_wsg and any(inv.get("area") is not None for inv in investments)
     if not (adds or moves):   # nothing to place: ``where`` need not fit this scenario
-        return resolve_scenario(data, file=scenario.get("_file", "<app>"))
+        return _renamed(data, scenario, scenario.get("_file", "<app>"))
     if levers.where == "cells":
         target = parse_cells(levers.cells)
     elif levers.where == "all" or levers.where in data["areas"]:
@@ -117,12 +124,43 @@ def apply_levers(scenario: dict, levers: Levers) -> dict:
         r = float(levers.carer_support)
         add("carer_support", "municipality", yearly=CARER_SUPPORT_COST_PER_CELL * r * n_cells, strain_relief=r)
     data["investments"] = investments
-    file = f"{scenario.get('_file', '<app>')} + levers"
+    return _renamed(data, scenario, f"{scenario.get('_file', '<app>')} + levers")
+
+
+CHANGED_BY_LEVERS = ("investments", "access", "budget")
+
+
+def _renamed(data: dict, scenario: dict, file: str) -> dict:
+    """``data`` resolved, named "<name> + levers" when the levers changed what the scenario does."""
     resolved = resolve_scenario(data, file=file)
-    if resolved["investments"] != scenario["investments"]:   # a new name keeps it apart in the results
+    if any(resolved.get(k) != scenario.get(k) for k in CHANGED_BY_LEVERS):   # a new name keeps it apart
         data["name"] = f"{data['name']} + levers"
         resolved = resolve_scenario(data, file=file)
     return resolved
+
+
+def _access_levers(data: dict, levers: Levers) -> None:
+    """The route and budget levers written into the scenario's ``access`` and ``budget`` blocks (checked by
+    the scenario's own rules when it is resolved: a bad year is the usual one-line error)."""
+    old = dict(data.get("access") or {})
+    route = levers.access_route or old.get("route")
+    if levers.access_route or (not levers.team_mandate and route == "neighbourhood_team"):
+        access = dict(old, route=route)
+        if access.get("from_year") is None:
+            access["from_year"] = min(max(2015, data["start_year"]), data["end_year"])
+        if route == "neighbourhood_team":
+            access["team_mandate"] = bool(levers.team_mandate)
+        else:
+            access.pop("team_mandate", None)
+        data["access"] = access
+    if levers.budget_cut:
+        route_year = (data.get("access") or {}).get("from_year", 2015)
+        first = max(route_year, data["start_year"] + 1)        # a cut needs the year before inside the run
+        year = min(max(int(levers.budget_from_year), first), data["end_year"])
+        budget = {"cut": round(float(levers.budget_cut), 3), "from_year": year}
+        if (data.get("budget") or {}).get("response") is not None:
+            budget["response"] = data["budget"]["response"]
+        data["budget"] = budget
 
 
 # ---- runs, cached --------------------------------------------------------------------------------------
@@ -136,12 +174,16 @@ def cache_dir() -> Path:
 def code_fingerprint() -> str:
     """Hash of the model's source and data files (everything in sim/model: all results depend on), so results
     of changed code are never taken from the cache."""
-    return tree_fingerprint(Path(sim.__file__).parent / "model")
+    root = Path(sim.__file__).parent
+    # the model, and compare's TrackedModel that the app runs (it records the spells and dwellings)
+    return hashlib.sha256((tree_fingerprint(root / "model") + tree_fingerprint(root / "studies", ("compare.py",)))
+                          .encode()).hexdigest()[:16]
 
 
-def tree_fingerprint(root: Path) -> str:
+def tree_fingerprint(root: Path, names=None) -> str:
     h = hashlib.sha256(sim.__version__.encode())
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                       and (names is None or p.name in names)):
         h.update(path.relative_to(root).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
@@ -149,22 +191,31 @@ def tree_fingerprint(root: Path) -> str:
 
 def cache_key(scenario: dict) -> str:
     """Scenario hash (which covers the replicates) plus the code fingerprint."""
-    return hashlib.sha256(f"{scenario['_hash']}:{code_fingerprint()}".encode()).hexdigest()[:24]
+    return hashlib.sha256(f"{scenario['_hash']}:{code_fingerprint()}:{RUN_FORMAT}".encode()).hexdigest()[:24]
 
 
-_memory: dict[str, tuple[pd.DataFrame, pd.DataFrame]] = {}
+# One run of all replicates as the app keeps it: the tidy indicators, the neighbourhood maps of the last year,
+# the spells at home after a first package (for the Kaplan-Meier months at home, sim.studies.survival) and per
+# year the free adapted dwellings (for the ledger's vacancy, sim.studies.ledger): what `langerthuis compare`
+# records, so the app, compare and the report compute the same numbers from the same runs.
+Run = namedtuple("Run", ["table", "cells", "spells", "yearly"])
+RUN_FILES = {"table": "indicators.parquet", "cells": "neighbourhoods.parquet", "spells": "spells.parquet",
+             "yearly": "yearly.parquet"}
+RUN_FORMAT = "app-run-2"    # part of the cache key: entries of the format without spells are not reused
+
+_memory: dict[str, Run] = {}
 _lock = threading.Lock()
 
 
-def cached(scenario: dict):
-    """(table, cells) of an earlier run of this scenario, from memory or disk; None if there is none."""
+def cached_run(scenario: dict) -> Run | None:
+    """The Run of an earlier run of this scenario, from memory or disk; None if there is none."""
     key = cache_key(scenario)
     with _lock:
         if key in _memory:
             return _memory[key]
     folder = cache_dir() / key
     try:
-        result = (pd.read_parquet(folder / "indicators.parquet"), pd.read_parquet(folder / "neighbourhoods.parquet"))
+        result = Run(**{field: pd.read_parquet(folder / name) for field, name in RUN_FILES.items()})
     except (OSError, ValueError):
         return None   # absent or damaged: run again
     with _lock:
@@ -172,20 +223,27 @@ def cached(scenario: dict):
     return result
 
 
-def run_cached(scenario: dict, progress=None):
-    """(tidy indicator table, neighbourhood maps of the last year) of all replicates.
+def cached(scenario: dict):
+    """(table, cells) of an earlier run of this scenario, from memory or disk; None if there is none."""
+    hit = cached_run(scenario)
+    return None if hit is None else (hit.table, hit.cells)
+
+
+def run_full(scenario: dict, progress=None) -> Run:
+    """All replicates of ``scenario`` as a Run (cached by scenario hash, replicates and model version).
 
     ``progress(years_done)`` is called after every simulated year (not at all when cached); it may raise
-    to stop the run.
+    to stop the run. The runs are compare's ``TrackedModel``: the model itself, plus what it reads off the
+    residents (bit-identical indicators).
     """
-    from sim.model.model import LangerThuisModel
+    from sim.studies.compare import TrackedModel
 
-    hit = cached(scenario)
+    hit = cached_run(scenario)
     if hit is not None:
         return hit
-    tables, maps, done = [], [], 0
+    tables, maps, spells, yearly, done = [], [], [], [], 0
     for r in range(int(scenario["replicates"])):
-        model = LangerThuisModel(scenario, replicate=r)
+        model = TrackedModel(scenario, replicate=r)
 
         def year_done(_year):
             nonlocal done
@@ -195,18 +253,30 @@ def run_cached(scenario: dict, progress=None):
         model.run(progress=year_done)
         tables.append(model.indicators())
         maps.append(model.cell_map(scenario["end_year"]).assign(replicate=r))
-    result = (pd.concat(tables, ignore_index=True), pd.concat(maps, ignore_index=True))
+        sp = model.spells()
+        spells.append(pd.DataFrame({"replicate": r, "start": sp.start.astype("int32"), "end": sp.end.astype("int32"),
+                                    "event": sp.event.astype("int8")}))
+        yearly.append(pd.DataFrame({"replicate": r, "year": sorted(model.tracked),
+                                    "free_adapted_dwellings_dec": [float(model.tracked[y][:, 10].sum())
+                                                                   for y in sorted(model.tracked)]}))
+    result = Run(*(pd.concat(x, ignore_index=True) for x in (tables, maps, spells, yearly)))
     key = cache_key(scenario)
     with _lock:
         _memory[key] = result
     try:
         with atomic_folder(cache_dir() / key) as tmp:
-            result[0].to_parquet(tmp / "indicators.parquet", index=False)
-            result[1].to_parquet(tmp / "neighbourhoods.parquet", index=False)
+            for field, name in RUN_FILES.items():
+                getattr(result, field).to_parquet(tmp / name, index=False)
             write_json(tmp / "scenario.json", {k: v for k, v in scenario.items()})
     except OSError:
         pass  # a read-only or full disk only costs the next run its speed
     return result
+
+
+def run_cached(scenario: dict, progress=None):
+    """(tidy indicator table, neighbourhood maps of the last year) of all replicates (``run_full``)."""
+    r = run_full(scenario, progress)
+    return r.table, r.cells
 
 
 def run_years(scenario: dict) -> int:
@@ -328,6 +398,15 @@ def lever_costs(scenario: dict, levers: Levers) -> list[dict]:
                   if inv["type"] == "care_team_hours" else 0.0)
         out.append({"type": inv["type"], "payer": c["payer"], "cells": len(inv["cells"]),
                     "one_off": float(c["one_off"]), "yearly": float(c["yearly"]), "by_use": by_use})
+    route = (changed.get("access") or {}).get("route", "indication")
+    if levers.access_route and changed.get("access") != plain.get("access"):
+        # the route's running cost (the teams, the desk): a model parameter in euros per inhabitant a year
+        params = make_params(changed.get("parameters") or {})
+        grid = changed["municipality"]["grid"]
+        out.append({"type": "access_route", "route": route, "payer": changed["access"]["payer"],
+                    "cells": grid["width"] * grid["height"], "one_off": 0.0, "by_use": 0.0,
+                    "yearly": float(getattr(params, f"access_cost_{route}")) * changed["municipality"]["inhabitants"],
+                    "from_year": changed["access"]["from_year"]})
     return out
 
 
@@ -382,6 +461,66 @@ def window_differences(table: pd.DataFrame, indicator: str, base: str, window) -
     return replicate_summary(tidy, "scenario", sort=False).rename(columns={"p5": "low", "p95": "high"})
 
 
+# ---- the ledger and the months at home, from the app's runs (issues 13, 12 item 8) -------------------
+
+def km_months(spells: dict, window) -> pd.DataFrame:
+    """scenario, replicate, months_at_home_km: the Kaplan-Meier restricted mean months at home of each run's
+    spells seen in the window (``sim.studies.compare.km_window``, the number compare and the report show).
+    ``spells``: scenario name -> the spells of a Run (None: that scenario has none)."""
+    from sim.studies.compare import MONTHS_KM, km_window
+    frames = [sp.assign(scenario=name) for name, sp in spells.items() if sp is not None and len(sp)]
+    if not frames:
+        return pd.DataFrame(columns=["scenario", "replicate", MONTHS_KM])
+    return km_window(pd.concat(frames, ignore_index=True), window).reset_index()[["scenario", "replicate", MONTHS_KM]]
+
+
+def km_differences(km: pd.DataFrame, base: str) -> pd.DataFrame:
+    """scenario, mean, low, high of the paired (same replicate) difference of the months at home from ``base``."""
+    from sim.studies.compare import MONTHS_KM
+    wide = km.pivot(index="replicate", columns="scenario", values=MONTHS_KM) if len(km) else pd.DataFrame()
+    if base not in wide:
+        return pd.DataFrame(columns=["scenario", "mean", "low", "high"])
+    diff = wide.sub(wide[base], axis=0).drop(columns=base)
+    tidy = diff.reset_index().melt(id_vars="replicate", var_name="scenario", value_name="value").dropna()
+    return replicate_summary(tidy, "scenario", sort=False).rename(columns={"p5": "low", "p95": "high"})
+
+
+def paired_ledger(scenarios: dict, tables: dict, yearly: dict, order: list[str], window) -> pd.DataFrame | None:
+    """The ledger's paired rows (sim.studies.ledger.paired_ledger) of the scenarios in ``order`` against the
+    first, from the app's runs; None when a run lacks its yearly dwelling records (a variant saved before
+    the ledger was in the app) or fewer than two scenarios are given."""
+    from sim.studies import ledger
+    if len(order) < 2 or any(yearly.get(n) is None for n in order):
+        return None
+    table = pd.concat([tables[n] for n in order], ignore_index=True)
+    cells = pd.concat([yearly[n].assign(scenario=n) for n in order], ignore_index=True)
+    named = [dict(scenarios[n], name=n) for n in order]
+    return ledger.paired_ledger(ledger.party_spending(table, cells, named, window), order)
+
+
+def ledger_tables(paired: pd.DataFrame, window) -> dict:
+    """The ledger per party as the app and the report show it, from the paired rows: ``ledger`` (per year,
+    ledger.csv), ``summary`` (NPV, break-even year: ledger_summary.csv) and ``yearly`` (the window's mean a
+    year: ``ledger_window``)."""
+    from sim.studies.ledger import ledger_summary, ledger_table
+    table = ledger_table(paired)
+    return {"ledger": table, "summary": ledger_summary(paired, window[0]), "yearly": ledger_window(table, window)}
+
+
+def ledger_window(ledger: pd.DataFrame, window) -> pd.DataFrame:
+    """scenario, party, net_mean, net_p5, net_p95, replicates: the net a year (euros, positive: the party is
+    better off) over the window, from a ledger table (ledger.csv): the mean of the yearly means (the mean of
+    the replicates' window means) with the yearly 5 % and 95 % bounds averaged over the years. The report's
+    summary and the app take it from here, so both show the same numbers."""
+    lo, hi = window
+    d = ledger[(ledger.year >= lo) & (ledger.year <= hi)]
+    columns = ["net_mean", "net_p5", "net_p95"] + (["replicates"] if "replicates" in d else [])
+    out = d.groupby(["scenario", "party"], sort=False)[columns].mean().reset_index()
+    if "replicates" in out:
+        out["replicates"] = out.replicates.round().astype(int)
+    return out
+
+
 # ---- time: estimates before a run ----------------------------------------------------------------------
 
 # inhabitant-years a second: README "Speed" (netherlands.yaml, 16.8 million inhabitants for 28 years in about
@@ -434,23 +573,31 @@ def variant_slug(name: str) -> str:
 
 def variant_record(name: str, levers: Levers, chosen: list[str], results: dict) -> dict:
     """One variant as a JSON-able dict: its levers, the chosen scenario files, the resolved scenarios (seed
-    included) and the result tables (so it opens again without the cache, on another computer too)."""
+    included) and the result tables (so it opens again without the cache, on another computer too).
+    ``results``: name -> (scenario, table, cells[, spells, yearly])."""
     from dataclasses import asdict
     import time
     return {"format": VARIANT_FORMAT, "name": name, "slug": variant_slug(name), "version": sim.__version__,
             "saved": time.strftime("%Y-%m-%d %H:%M"), "levers": asdict(levers), "chosen": list(chosen),
             "seed": next(iter(results.values()))[0]["seed"] if results else None,
-            "results": {n: {"scenario": {k: v for k, v in s.items()},
-                            "table": table.to_dict(orient="split", index=False),
-                            "cells": cells.to_dict(orient="split", index=False)}
-                        for n, (s, table, cells) in results.items()}}
+            "results": {n: {"scenario": {k: v for k, v in r[0].items()},
+                            **{f: frame.to_dict(orient="split", index=False)
+                               for f, frame in zip(("table", "cells", "spells", "yearly"), r[1:]) if frame is not None}}
+                        for n, r in results.items()}}
 
 
 def variant_results(record: dict) -> dict:
     """name -> (scenario, table, cells) of a variant record."""
+    return {n: run[:3] for n, run in variant_runs(record).items()}
+
+
+def variant_runs(record: dict) -> dict:
+    """name -> (scenario, table, cells, spells, yearly) of a variant record; spells and yearly are None in a
+    variant saved before the app kept them (then it has no ledger and no Kaplan-Meier months)."""
     out = {}
     for n, r in record["results"].items():
-        out[n] = (r["scenario"], pd.DataFrame(**r["table"]), pd.DataFrame(**r["cells"]))
+        out[n] = (r["scenario"], *(pd.DataFrame(**r[f]) if f in r else None
+                                   for f in ("table", "cells", "spells", "yearly")))
     return out
 
 

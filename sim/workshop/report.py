@@ -622,6 +622,14 @@ SUMMARY = {
                     "includes no change).",
                     "{name}: geen duidelijke verandering in de maanden thuis na een indicatie (het interval {lo} tot "
                     "{hi} bevat geen verandering)."),
+    "months_km": ("{name}: {diff} months at home within 10 years of a first package (Kaplan-Meier) compared with "
+                  "{first} (90 % interval {lo} to {hi}).",
+                  "{name}: {diff} maanden thuis binnen 10 jaar na een eerste indicatie (Kaplan-Meier) vergeleken met "
+                  "{first} (90 %-interval {lo} tot {hi})."),
+    "months_none_km": ("{name}: no clear change in the months at home within 10 years of a first package (Kaplan-Meier; "
+                       "the interval {lo} to {hi} includes no change).",
+                       "{name}: geen duidelijke verandering in de maanden thuis binnen 10 jaar na een eerste indicatie "
+                       "(Kaplan-Meier; het interval {lo} tot {hi} bevat geen verandering)."),
     "who": ("{name}: {losers} pay more; {winners} are better off; all parties together {total} a year.",
             "{name}: {losers} betalen meer; {winners} zijn beter af; alle partijen samen {total} per jaar."),
     "nobody": ("nobody", "niemand"),
@@ -645,8 +653,8 @@ def party_effects(folder: Path, table: pd.DataFrame, window, order) -> tuple[pd.
         need = {"scenario", "party", "year", "net_mean", "net_p5", "net_p95"}
         if not need <= set(d.columns):
             raise InputError(f"{ledger}: expected columns {', '.join(sorted(need))}, found {', '.join(d.columns)}")
-        d = d[(d.year >= lo) & (d.year <= hi)]
-        out = d.groupby(["scenario", "party"], sort=False)[["net_mean", "net_p5", "net_p95"]].mean().reset_index()
+        from sim.workshop.appcache import ledger_window   # the app's "who pays" shows the same numbers
+        out = ledger_window(d, window)
         return out[out.scenario != order[0]], "from_ledger"
     if not (folder / "indicators.parquet").is_file():
         return pd.DataFrame(columns=["scenario", "party", "net_mean", "net_p5", "net_p95"]), "from_costs"
@@ -688,14 +696,18 @@ def summary_section(folder: Path, manifest: dict, table: pd.DataFrame, lang: str
         parts.append(f"<h3>{escape(_s('net_h', lang, years=years))}</h3>"
                      + _table([escape(label("scenario", lang))] + [escape(n) for n in others], rows, "wide summary")
                      + f"<p class='note'>{escape(_s('net_note', lang, first=first, source=_s(source, lang)))}</p>")
-        months = table[table.outcome == "months_independent_after_indication"].set_index("scenario")
+        # months at home: the Kaplan-Meier restricted mean (as compare's table and the app's headline), else the
+        # mean of the spells that ended (a folder written before compare had it)
+        kind = "months_at_home_km" if (table.outcome == "months_at_home_km").any() else "months_independent_after_indication"
+        months = table[table.outcome == kind].set_index("scenario")
         for name in others:
             if name in months.index and {"diff_mean", "diff_p5", "diff_p95"} <= set(months.columns):
                 m = months.loc[name]
                 fields = dict(name=name, first=first, diff=fmt_value("x", m.diff_mean, lang, signed=True),
                               lo=fmt_value("x", m.diff_p5, lang, signed=True), hi=fmt_value("x", m.diff_p95, lang, signed=True))
                 clear = m.diff_p5 > 0 or m.diff_p95 < 0
-                conclusions.append(_s("months" if clear else "months_none", lang, **fields))
+                conclusions.append(_s(("months" if clear else "months_none") + ("_km" if kind == "months_at_home_km" else ""),
+                                      lang, **fields))
             e = effects[effects.scenario == name]
             if not e.empty:
                 losers = [label(p, lang) for p in e[e.net_p95 < 0].party]
