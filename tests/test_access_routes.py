@@ -190,8 +190,12 @@ def test_under_a_binding_budget_the_gemeente_spends_its_budget_whatever_the_runn
                    effect_priors=False, progress=False, window=(2015, 2017)).run()
     r = route_cost_breakeven(c.table, c.scenarios, c.window).set_index(["scenario", "outcome"])
     assert r.loc[(c.order[0], "route_budget_binding_share"), "mean"] == 1.0
-    # both spend the same budget: the break-even is the team's own running cost (to the budgets' difference)
-    assert r.loc[(c.order[0], "route_breakeven_running_cost_per_capita"), "mean"] == pytest.approx(15.0, abs=0.5)
+    # both spend the same budget: the break-even is the team's own running cost, up to what each leaves unspent
+    # (a binding year spends within 0.5 % of its budget: route_cost.BINDING), so within 1 % of the budget
+    from sim.studies.route_cost import BINDING
+    budget = c.table[(c.table.indicator == "wmo_budget_per_capita") & c.table.year.between(*c.window)].value
+    slack = 2 * abs(BINDING) * budget.max()
+    assert r.loc[(c.order[0], "route_breakeven_running_cost_per_capita"), "mean"] == pytest.approx(15.0, abs=slack)
 
 
 # --- bad blocks ------------------------------------------------------------------------------------------
