@@ -97,6 +97,8 @@ def fmt(x, digits: int = 3) -> str:
     """A number with ``digits`` significant digits, thousands separated; '-' for NaN."""
     if x is None or not np.isfinite(x):
         return "-"
+    if isinstance(x, (int, np.integer)):
+        return str(x)
     if abs(x) >= 10 ** digits:
         return f"{x:,.0f}"
     return f"{x:,.{digits}g}" if abs(x) >= 1 else f"{x:.{digits}g}"

@@ -23,10 +23,12 @@ QUESTION = ("Which building blocks of a woonservicegebied keep residents at home
             "the model reproduce the de Kam (2012) findings and the Rotterdam null result?")
 RUNTIME = {"quick": "about 20 s", "full": "see the manifest"}
 
-START, END, QUICK_END, FROM = 2010, 2035, 2019, 2016    # the investments start in 2016
+START, END, FROM = 2013, 2030, 2016    # the investments start in 2016
+QUICK_START, QUICK_END = 2013, 2018
 REPLICATES, QUICK_REPLICATES = 10, 2
-DOSE_FACTORS = (0.5, 2.0)           # besides wsg_full's own dose (1.0): 3 dose levels per block with a dose
+DOSE_FACTORS = (2.0,)               # with the baseline (0) and wsg_full's own dose (1.0): 3 dose levels per block
 BREAKEVEN_SCALES, QUICK_SCALES = (0.0, 1.0, 2.0), (0.0, 2.0)
+BREAKEVEN_REPLICATES = 5            # fixed effects: the scale sweep needs fewer replicates than the priors
 QUICK_BLOCKS = ("adapted_dwellings", "care_team_hours", "meeting_place")
 MUNICIPAL = ("months_at_home_km", "intramural_admissions_per_1000", "hospital_admissions_per_1000_65plus",
              "falls_per_1000_65plus", "unmet_need_share", "wellbeing_mean_clients", "mantelzorg_hours_per_1000",
@@ -70,7 +72,7 @@ def _unresolved(inv: dict) -> dict:
 def arms(quick: bool, replicates: int) -> tuple[list[dict], dict]:
     """(scenarios, {arm: (block type, dose factor)}): the baseline, each block alone, all, doses."""
     end = QUICK_END if quick else END
-    common = dict(start_year=START, end_year=end, parameters={"calibrated": "ensemble"})
+    common = dict(start_year=QUICK_START if quick else START, end_year=end, parameters={"calibrated": "ensemble"})
     invs = blocks()
     chosen = [i for i in invs if not quick or i["type"] in QUICK_BLOCKS]
     out = [scenario("baseline.yaml", quick, name="baseline", **common)]
@@ -231,8 +233,12 @@ def run(quick: bool, workers: int | None = None) -> StudyOutput:
             dose_rows.append({"block": block, "factor": f, "dose": float(inv[key]), "arm": arm,
                               "diff_mean": r.diff_mean, "diff_p5": r.diff_p5, "diff_p95": r.diff_p95,
                               "replicates": r.replicates})
+    for block in dict.fromkeys(r["block"] for r in dose_rows):   # dose 0 is the baseline: no difference by definition
+        dose_rows.append({"block": block, "factor": 0.0, "dose": float(DOSE[block][1]), "arm": "baseline",
+                          "diff_mean": 0.0, "diff_p5": 0.0, "diff_p95": 0.0, "replicates": n})
     dose = pd.DataFrame(dose_rows).sort_values(["block", "dose"]).reset_index(drop=True)
-    be = breakeven(scenarios[:1] + [s for s in scenarios if s["name"] == "all_blocks"], n, (FROM, end),
+    be = breakeven(scenarios[:1] + [s for s in scenarios if s["name"] == "all_blocks"],
+                   n if quick else min(n, BREAKEVEN_REPLICATES), (FROM, end),
                    QUICK_SCALES if quick else BREAKEVEN_SCALES, w)
     be_scale = breakeven_scales(be)
     facts = findings(con, area)
@@ -275,11 +281,13 @@ def run(quick: bool, workers: int | None = None) -> StudyOutput:
 The baseline (scenarios/baseline.yaml, no investment) against each of the {len(order) - len(dose)} arms of
 wsg_full.yaml's investments in `centrum` from {FROM} (each block alone{' (quick: three blocks)' if quick else ''},
 and all together), plus the blocks with a dose at {', '.join(f'{f:g}' for f in (DOSE_FACTORS if not quick else DOSE_FACTORS[-1:]))}
-times wsg_full's dose above no effect (costs follow the dose: `*_per_unit`). {START}-{end}, outcomes over {FROM}-{end};
+times wsg_full's dose above no effect (costs follow the dose: `*_per_unit`): with the baseline (no dose) and the
+block alone (wsg_full's dose), three dose levels. {c.scenarios[0]['start_year']}-{end}, outcomes over {FROM}-{end};
 {n} paired replicates per arm (same seed and replicate numbers; replicate r on particle r of the calibrated ensemble,
 and the effect sizes with a prior drawn per replicate, the same draw in every arm); {c.scenarios[0]['municipality']['inhabitants']:,}
 inhabitants. Ledger per party: sim.studies.ledger (discounted at the cost rate to {FROM}); break-even effect scale:
-sim.studies.breakeven, all uncertain effects scaled together at {', '.join(f'{k:g}' for k in scales)} with fixed effects.
+sim.studies.breakeven, all uncertain effects scaled together at {', '.join(f'{k:g}' for k in scales)} with fixed effects
+({n if quick else min(n, BREAKEVEN_REPLICATES)} paired replicates per scale).
 
 ## Results
 
@@ -317,7 +325,7 @@ DOMAIN.md §3):
   centrum-only outcomes (area table) are reported for the findings that concern the area's residents.
 - The model's damping, no-substitution and quality-of-life outcomes are well-being and informal-hours indicators,
   not the instruments of the studies they are set beside.
-{'- Quick mode: a 20,000-inhabitant municipality, three blocks, ' + str(end - START + 1) + ' years, 2 replicates: a smoke test, not a result.' if quick else ''}
+{'- Quick mode: a 20,000-inhabitant municipality, three blocks, ' + str(end - QUICK_START + 1) + ' years, 2 replicates: a smoke test, not a result.' if quick else ''}
 """
     conclusion = (f"All blocks together change months at home after a first package by "
                   f"{interval(km_all.diff_mean, km_all.diff_p5, km_all.diff_p95)} and the societal NPV by EUR "

@@ -16,7 +16,8 @@ QUESTION = ("How do the neighbourhood team, the intake desk with vouchers and th
             "in who gets Wmo support, how soon, at what cost, and what a 25 % cut of the Wmo budget does to each?")
 RUNTIME = {"quick": "about 15 s", "full": "see the manifest"}
 
-START, END, QUICK_END, FROM = 2010, 2030, 2018, 2015   # routes and the budget start in 2015
+START, END, FROM = 2010, 2025, 2015   # routes and the budget start in 2015
+QUICK_START, QUICK_END = 2013, 2017
 REPLICATES, QUICK_REPLICATES = 20, 2
 ROUTES = {"indication": "indication (baseline)", "neighbourhood_team": "neighbourhood team",
           "intake_voucher": "intake desk + voucher", "kitchen_table": "kitchen table"}
@@ -40,7 +41,7 @@ MAIN = ("months_from_need_to_support", "wmo_need_unnoticed_per_1000", "unmet_nee
 
 def arms(quick: bool, replicates: int) -> list[dict]:
     end = QUICK_END if quick else END
-    common = dict(start_year=START, end_year=end, parameters={"calibrated": "ensemble"})
+    common = dict(start_year=QUICK_START if quick else START, end_year=end, parameters={"calibrated": "ensemble"})
     out = [scenario("baseline.yaml", quick, name="indication", **common),
            scenario("wmo_cut_25.yaml", quick, name="indication_cut", **common)]
     for route in list(ROUTES)[1:]:
@@ -114,7 +115,7 @@ def run(quick: bool, workers: int | None = None) -> StudyOutput:
 
 ## Design
 
-Eight arms, {START}-{end}: the four routes (`access.route`, from {FROM}) x with or without the 25 % Wmo cut
+Eight arms, {c.scenarios[0]['start_year']}-{end}: the four routes (`access.route`, from {FROM}) x with or without the 25 % Wmo cut
 (`budget.cut: 0.25` from {FROM}; each route's own response when the budget binds, scenarios/README.md). The
 route files are scenarios/access_neighbourhood_team.yaml, access_intake_voucher.yaml, access_kitchen_table.yaml
 (with the cut as shipped; without it `budget: null`), the indication route is baseline.yaml and wmo_cut_25.yaml.
@@ -151,7 +152,7 @@ without a budget; with the cut it also counts against the budget).
 - The 25 % cut is taken on the same care's 2014 spending in the same run (the AWBZ volume the municipality took
   over), not on an observed budget.
 - The indication route is the calibrated baseline (need met from the month it arises): an upper bound on access.
-{'- Quick mode: a 20,000-inhabitant municipality, ' + str(end - START + 1) + ' years, 2 replicates: a smoke test, not a result.' if quick else ''}
+{'- Quick mode: a 20,000-inhabitant municipality, ' + str(end - QUICK_START + 1) + ' years, 2 replicates: a smoke test, not a result.' if quick else ''}
 """
     d_unmet = {r: con[(con.contrast == f"{r}: the cut") & (con.outcome == "unmet_need_share")] for r in ROUTES}
     conclusion = (f"With {n} replicates ({FROM}-{end}), the 25 % Wmo cut raised the unmet share of hours by "
