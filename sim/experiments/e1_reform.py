@@ -19,7 +19,7 @@ TITLE = "E1 The reform, decomposed"
 QUESTION = ("What did the 2013-2016 long-term-care reform change (admissions, clients at home by sector, Wlz/Wmo/Zvw "
             "spending, informal care, unmet need), and which of its parts - the access rules per package and year, "
             "the capacity path, the transitional right - did it?")
-RUNTIME = {"quick": "about 15 s", "full": "see the manifest"}
+RUNTIME = {"quick": "25 s at load average 6.6", "full": "24.2 min at load average 12.8 (2 workers)"}
 
 START, END, FROM = 2010, 2025, 2013          # run years; the summary window is the reform years FROM-END
 QUICK_END = 2016   # quick: still two held-out validation years (2016) and the whole schedule

@@ -14,7 +14,7 @@ NAME = "e6_access"
 TITLE = "E6 Access routes under a budget cut"
 QUESTION = ("How do the neighbourhood team, the intake desk with vouchers and the kitchen-table conversation compare "
             "in who gets Wmo support, how soon, at what cost, and what a 25 % cut of the Wmo budget does to each?")
-RUNTIME = {"quick": "about 15 s", "full": "see the manifest"}
+RUNTIME = {"quick": "24 s at load average 6", "full": "18.5 min at load average 16.7 (2 workers)"}
 
 START, END, FROM = 2010, 2025, 2015   # routes and the budget start in 2015
 QUICK_START, QUICK_END = 2013, 2017
