@@ -30,6 +30,7 @@ SUBCOMMAND_MODULES = (
     "sim.studies.validate",
     "sim.workshop.app_cli",
     "sim.workshop.report",
+    "sim.experiments.cli",
 )
 
 # what --out names, per command (default "folder": a result folder replaced whole; see sim.output.check_out)

@@ -54,6 +54,7 @@ COMMANDS = {
     "sweep": ["sweep", str(ROOT / "experiments" / "sweeps" / "example.yaml")],
     "report": ["report", str(ROOT / "results")],
     "sensitivity": ["sensitivity", str(ROOT / "results")],
+    "study": ["study", "e1_reform", "--quick"],
 }
 
 

@@ -21,7 +21,7 @@ from sim.model.neighbourhoods import Neighbourhoods
 from sim.model.ensemble import run_parameters
 from sim.model.parameters import make_params
 from sim.model.capacity import CapacityPath
-from sim.model.mechanisms.policy import ENACTED_CUTS, cut_table, initial_capacity
+from sim.model.mechanisms.policy import ENACTED_CUTS, cut_table, initial_capacity, without_transitional_right
 from sim.model.population import YearInflow, cohort_population, initial_population, national_inhabitants
 from sim.model.state import INSTITUTION, Residents
 from sim.model.rng import month_key, named_seed_sequence, run_key
@@ -88,7 +88,9 @@ class LangerThuisModel(mesa.Model):
         self.tables = build_tables(self.params)
         self.key = run_key(seed, replicate)
         self.split_key = np.uint64(month_key(self.key, -1))
-        self.cuts = cut_table(scenario["policy"]["schedule"])
+        self.schedule_cuts = cut_table(scenario["policy"]["schedule"], scenario["policy"].get("cuts"))
+        self.transitional_right = scenario["policy"].get("transitional_right", True)
+        self.cuts = self.schedule_cuts
         self.cut_pairs = cut_pairs_table()
         self.start_year, self.end_year = int(scenario["start_year"]), int(scenario["end_year"])
         self.month_abs = self.start_year * 12
@@ -171,6 +173,8 @@ class LangerThuisModel(mesa.Model):
         if month == 0:                                                    # 0. year start
             self.hood.set_year(year)
             self.hood.add_dwellings_starting(year)
+            if not self.transitional_right:   # cuts start in January: from then nobody keeps the right
+                self.cuts = without_transitional_right(self.schedule_cuts, self.month_abs)
             self.capacity = self.capacity_path.places(year, self._capacity_demand())
             self.layers = self.hood.kernel_layers()
             self.team_capacity_c = np.round(self.hood.layer("team_hours_month") * 100.0)

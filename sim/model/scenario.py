@@ -175,8 +175,30 @@ CAPACITY = {  # sim/model/capacity.py; rule-specific keys are checked in _resolv
     "change_until": (integer(2000, 2100), 2100),  # 2100: to the end of any run
     "explicit": (_year_index, {}),
 }
+def _cuts(value, path, fail):
+    """``policy.cuts``: {package of the enacted schedule: year it is cut from, or null: not cut}."""
+    from sim.model.mechanisms.policy import CUT_PACKAGES
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        fail(path, _cuts.expected, _describe(value))
+    out = {}
+    for key, year in value.items():
+        if key not in CUT_PACKAGES:
+            fail(_join(path, key), "one of the packages " + ", ".join(CUT_PACKAGES), _describe(key))
+        if year is not None and (not _is_int(year) or not 2000 <= year <= 2100):
+            fail(_join(path, key), "a year from 2000 to 2100 or null (not cut)", _describe(year))
+        out[key] = None if year is None else int(year)
+    return dict(sorted(out.items()))
+
+
+_cuts.expected = "null or a mapping of package (VV1 ... ZG1) to the year it is cut from, or null"
+
 POLICY = {
     "schedule": (choice("enacted", "none"), "enacted"),
+    # the reform's parts one at a time (policy.py); absent unless given, so a scenario resolves and hashes as before
+    "cuts": (_cuts, None),
+    "transitional_right": (_field("true or false", lambda v: isinstance(v, bool)), True),
     "capacity": (mapping(CAPACITY), {}),
 }
 
@@ -449,6 +471,9 @@ def _resolve(data, fail):
              _describe(cap["change_until"]))
     if run["cohort"] is None:
         del run["cohort"]   # the municipality's population (a shipped scenario resolves and hashes as before)
+    for key, default in (("cuts", None), ("transitional_right", True)):
+        if run["policy"][key] == default:   # the default is no key: same resolved scenario and hash as before
+            del run["policy"][key]
     run["parameters"], calibration = _calibrated(run["parameters"], run.pop("calibration"), fail)
     run["parameters"] = _parameters(run["parameters"], fail)
     if calibration is not None:

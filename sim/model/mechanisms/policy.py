@@ -3,7 +3,9 @@ seeks admission.
 
 From a cut date, new clients with that package get no intramural place: the rule looks at the month
 the package was indicated, so people indicated before the date keep their right (transitional right),
-and people already inside stay.
+and people already inside stay. ``policy.transitional_right: false`` drops that right (from the cut date
+everyone with the package at home loses access; ``without_transitional_right``), and ``policy.cuts`` moves
+or drops single packages of the schedule (``cut_table``): the reform's parts one at a time.
 The 50 % VG3 and 25 % VV4 splits use one fixed uniform per person (stream ``split``).
 
 Pass B (``wish``, draw ``admission_request``): a resident at home whose package gives access asks
@@ -41,13 +43,34 @@ GGZ_TO_WMO_YEAR = 2015
 CAPACITY_SECTORS = ("VV", "VG", "LG", "ZG", "GGZ")
 
 
-def cut_table(schedule: str) -> np.ndarray:
-    """Rows (sector, level, share, first month index = year*12) for the kernel; empty for 'none'."""
-    rows = ENACTED_CUTS if schedule == "enacted" else ()
+SECTOR_CODES = {VV: "VV", VG: "VG", LG: "LG", ZG: "ZG", GGZ: "GGZ"}
+# the packages the enacted reform cut, by name ("VV3"): the keys of policy.cuts (scenarios/README.md)
+CUT_PACKAGES = tuple(f"{SECTOR_CODES[sector]}{level}" for sector, level, _, _ in ENACTED_CUTS)
+NO_RIGHT_KEPT = -(2 ** 15)   # a first indicated month below every int16 indicated_month: nobody keeps a right
+
+
+def cut_table(schedule: str, cuts: dict | None = None) -> np.ndarray:
+    """Rows (sector, level, share, first month index = year*12) for the kernel; empty for 'none'.
+
+    ``cuts`` (policy.cuts) moves single packages of the enacted schedule: {package: year} cuts it from that
+    year (with the enacted share), {package: None} does not cut it; packages not named keep the schedule's
+    rule (enacted: their enacted year; none: not cut). So the reform's parts can be switched one at a time."""
+    years = {name: year for name, (_, _, _, year) in zip(CUT_PACKAGES, ENACTED_CUTS)} if schedule == "enacted" else {}
+    years.update(cuts or {})
+    rows = [(sector, level, share, years[name]) for name, (sector, level, share, _) in zip(CUT_PACKAGES, ENACTED_CUTS)
+            if years.get(name) is not None]
     table = np.zeros((len(rows), 4))
     for r, (sector, level, share, year) in enumerate(rows):
         table[r] = (sector, level, share, year * 12)
     return table
+
+
+def without_transitional_right(cuts: np.ndarray, month_abs: int) -> np.ndarray:
+    """The cut table when the transitional right is switched off (policy.transitional_right: false): from a
+    cut's first month, a package indicated before it loses its right too (people already inside stay)."""
+    out = cuts.copy()
+    out[out[:, 3] <= month_abs, 3] = NO_RIGHT_KEPT
+    return out
 
 
 @rule

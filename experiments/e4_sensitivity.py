@@ -1,0 +1,15 @@
+"""E4 What drives the answers: ``python experiments/e4_sensitivity.py [--quick] [--out DIR] [--workers N] [--force]``.
+
+The same as ``langerthuis study e4_sensitivity ...``: the study is sim.experiments.e4_sensitivity; the folder (default
+results/e4_sensitivity/: summary.md, figures as PNG and SVG, tables as CSV and Parquet, manifest.json) is written by
+sim.experiments.writer.
+"""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # this checkout's sim, not another installed one
+
+from sim.cli import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main(["study", "e4_sensitivity", *sys.argv[1:]]))

@@ -1,0 +1,197 @@
+"""What the studies share: their scenarios (full and quick), paired runs on a worker pool, intervals as text.
+
+A study's scenario is a shipped scenario file with a few keys changed (``scenario``): resolved and
+validated like a file, its ``_file`` the shipped file (so the manifest records that file's hash next to the
+resolved scenario's hash). ``--quick`` shrinks it to the small scenario's municipality (20,000 inhabitants
+on 4 x 4 cells, the woonservicegebied ``centrum`` re-declared on 4 cells), so each study runs in seconds.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.experiments.writer import ROOT
+from sim.studies.compare import MIN_REPLICATES_90, Comparison, TrackedModel
+
+SCENARIOS = ROOT / "scenarios"
+QUICK_MUNICIPALITY = {"inhabitants": 20000, "grid": {"width": 4, "height": 4}}
+QUICK_AREAS = {"centrum": [[1, 1], [2, 1], [1, 2], [2, 2]]}   # as scenarios/small.yaml
+
+
+def _merge(base: dict, child: dict) -> dict:
+    out = dict(base)
+    for key, value in child.items():
+        out[key] = _merge(out[key], value) if isinstance(out.get(key), dict) and isinstance(value, dict) else value
+    return out
+
+
+def scenario(file: str, quick: bool, **changes) -> dict:
+    """``scenarios/<file>`` with ``changes`` merged in (mappings key by key, as ``extends`` does), resolved;
+    shrunk to the quick municipality with ``quick``."""
+    from sim.model.scenario import resolve_scenario
+    data = {"extends": file, **changes}
+    if quick:
+        data = _merge(data, {"municipality": QUICK_MUNICIPALITY, "areas": QUICK_AREAS})
+    path = SCENARIOS / file
+    resolved = resolve_scenario(data, file=str(path), base_dir=str(SCENARIOS))
+    resolved["_file"] = str(path)
+    return resolved
+
+
+def workers_for(quick: bool, workers: int | None) -> int:
+    return workers if workers is not None else (1 if quick else 2)
+
+
+def _run_one(task):
+    """One paired run (top level, so a worker process can call it): indicators, cells by year, spells."""
+    from sim.studies.runner import run_model
+    s, r = task
+    model = run_model(s, r, engine=TrackedModel)
+    return (model.indicators(), model.cells_by_year().assign(scenario=s["name"], replicate=r),
+            model.spells().assign(scenario=s["name"], replicate=r))
+
+
+class PooledComparison(Comparison):
+    """sim.studies.compare.Comparison whose runs go to a worker pool (sim.studies.calibrate.Pool). The pool
+    returns the runs in task order, so the tables are the same for any number of workers."""
+
+    def __init__(self, scenarios, workers: int = 1, **kwargs):
+        kwargs.setdefault("progress", False)
+        super().__init__(scenarios, **kwargs)
+        self.workers = int(workers)
+
+    def run(self):
+        import time
+        from sim.studies.calibrate import Pool
+        started = time.perf_counter()
+        tasks = [(s, r) for r in range(self.replicates) for s in self.scenarios]
+        pool = Pool(min(self.workers, len(tasks)))
+        try:
+            results = pool.map(_run_one, tasks)
+        finally:
+            pool.close()
+        self.table = pd.concat([t for t, _, _ in results], ignore_index=True)
+        self.spells = pd.concat([sp for _, _, sp in results], ignore_index=True)
+        c = pd.concat([c for _, c, _ in results], ignore_index=True)
+        self.cells = c[["scenario", "replicate", "year"] + [k for k in c.columns if k not in ("scenario", "replicate", "year")]]
+        self._ledger_cache = None
+        self.wall_time = time.perf_counter() - started
+        return self
+
+
+def run_tables(scenarios: list[dict], workers: int) -> pd.DataFrame:
+    """Indicators of every replicate of each scenario (unpaired, each with its own seed), in task order."""
+    from sim.studies.calibrate import Pool
+    from sim.studies.validate import _run_one as run_indicators
+    tasks = [(s, r) for s in scenarios for r in range(int(s["replicates"]))]
+    pool = Pool(min(workers, len(tasks)))
+    try:
+        tables = pool.map(run_indicators, tasks)
+    finally:
+        pool.close()
+    return pd.concat(tables, ignore_index=True)
+
+
+# ----------------------------------------------------------------------------- numbers as text
+def fmt(x, digits: int = 3) -> str:
+    """A number with ``digits`` significant digits, thousands separated; '-' for NaN."""
+    if x is None or not np.isfinite(x):
+        return "-"
+    if isinstance(x, (int, np.integer)):
+        return str(x)
+    if abs(x) >= 10 ** digits:
+        return f"{x:,.0f}"
+    return f"{x:,.{digits}g}" if abs(x) >= 1 else f"{x:.{digits}g}"
+
+
+def interval(mean, p5, p95, digits: int = 3) -> str:
+    """'mean [p5, p95]'."""
+    return f"{fmt(mean, digits)} [{fmt(p5, digits)}, {fmt(p95, digits)}]"
+
+
+def replicate_note(n: int) -> str:
+    """The sentence every summary carries about its intervals."""
+    if n >= MIN_REPLICATES_90:
+        return f"Intervals in brackets are 90 % intervals (5th-95th percentile) over {n} replicates."
+    return (f"**Warning: the intervals rest on {n} replicates (fewer than {MIN_REPLICATES_90}):** the brackets give "
+            f"the 5th-95th percentile of {n} runs, nearly their range, not a 90 % interval.")
+
+
+def md_table(df: pd.DataFrame) -> str:
+    """A DataFrame as a Markdown table (strings as they are, numbers through ``fmt``)."""
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for row in df.itertuples(index=False):
+        lines.append("| " + " | ".join(v if isinstance(v, str) else fmt(v) for v in row) + " |")
+    return "\n".join(lines)
+
+
+def diff_row(summary: pd.DataFrame, scenario: str, outcome: str) -> tuple:
+    """(diff_mean, diff_p5, diff_p95, replicates) of one scenario and outcome of Comparison.summary()."""
+    r = summary[(summary.scenario == scenario) & (summary.outcome == outcome)]
+    if r.empty:
+        return (np.nan, np.nan, np.nan, 0)
+    r = r.iloc[0]
+    return (r.diff_mean, r.diff_p5, r.diff_p95, int(r.replicates))
+
+
+def level_row(summary: pd.DataFrame, scenario: str, outcome: str) -> tuple:
+    r = summary[(summary.scenario == scenario) & (summary.outcome == outcome)]
+    if r.empty:
+        return (np.nan, np.nan, np.nan, 0)
+    r = r.iloc[0]
+    return (r["mean"], r.p5, r.p95, int(r.replicates) if "replicates" in r and np.isfinite(r.replicates) else 0)
+
+
+def yearly_band(table: pd.DataFrame, indicators, scenarios=None) -> pd.DataFrame:
+    """Per scenario, indicator and year: mean, p5, p95, n_replicates over replicates (sim.studies.summary)."""
+    from sim.studies.summary import replicate_summary
+    t = table[table.indicator.isin(list(indicators))]
+    if scenarios is not None:
+        t = t[t.scenario.isin(list(scenarios))]
+    return replicate_summary(t, ["scenario", "indicator", "year"])
+
+
+def figure_grid(n: int, ncols: int = 3, size=(4.2, 3.0)):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return fig, list(axes.flat[:n])
+
+
+def band_plot(ax, band: pd.DataFrame, scenario: str, indicator: str, label: str, color=None, style="-"):
+    b = band[(band.scenario == scenario) & (band.indicator == indicator)].sort_values("year")
+    line, = ax.plot(b.year, b["mean"], style, color=color, label=label, lw=1.6)
+    ax.fill_between(b.year, b.p5, b.p95, color=line.get_color(), alpha=0.15, lw=0)
+    return line
+
+
+def paired_contrasts(per_rep: pd.DataFrame, pairs: dict, outcomes, key: str = "outcome") -> pd.DataFrame:
+    """Per contrast (name -> (arm, minus arm)) and outcome: the per-replicate difference summarised over
+    replicates (mean, 5-95 %, replicates with a value). ``per_rep``: scenario, replicate, ``key``, value."""
+    from sim.studies.summary import band
+    w = per_rep.pivot_table(index=[key, "replicate"], columns="scenario", values="value", dropna=False)
+    rows = []
+    for outcome in outcomes:
+        if outcome not in w.index.get_level_values(0):
+            continue
+        v = w.loc[outcome]
+        for name, (a, b) in pairs.items():
+            if a not in v or b not in v:
+                continue
+            d = v[a] - v[b]
+            m, p5, p95 = band(d)
+            rows.append({"contrast": name, "outcome": outcome, "diff_mean": m, "diff_p5": p5, "diff_p95": p95,
+                         "replicates": int(d.notna().sum())})
+    return pd.DataFrame(rows, columns=["contrast", "outcome", "diff_mean", "diff_p5", "diff_p95", "replicates"])
+
+
+def levels(per_rep: pd.DataFrame, outcomes, arms, key: str = "outcome") -> pd.DataFrame:
+    """Per arm and outcome: mean, p5, p95, replicates of the per-replicate values."""
+    from sim.studies.summary import replicate_summary
+    t = per_rep[per_rep[key].isin(list(outcomes)) & per_rep.scenario.isin(list(arms))]
+    return replicate_summary(t, ["scenario", key], sort=False)
