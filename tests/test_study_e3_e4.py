@@ -29,8 +29,8 @@ def _check_study(out, figures, tables, columns):
     assert set(tables) <= set(out.tables)
     for stem, cols in columns.items():
         assert set(cols) <= set(out.tables[stem].columns), stem
-    for heading in ("**Question.**", "**Design.**", "**Results.**", "**Limitations.**"):
-        assert heading in out.summary
+    for heading in ("## Question", "## Design", "## Results", "## Limitations"):   # the sections every study has
+        assert f"\n{heading}\n" in f"\n{out.summary}", heading
     assert "90 %" in out.summary and out.conclusion and out.seeds and out.replicates and out.scenarios
 
 

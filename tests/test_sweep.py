@@ -243,9 +243,12 @@ def dask_cluster(tmp: Path):
             start(["worker", "--nthreads", "1", "--no-dashboard", "--scheduler-file", str(sched_file),
                    "--local-directory", str(tmp / f"w{i}"), "--name", f"w{i}"], f"worker{i}.log")
         deadline = time.time() + 60
-        while not sched_file.exists() and time.time() < deadline:
-            time.sleep(0.2)
-        address = json.loads(sched_file.read_text())["address"]
+        address = None
+        while address is None and time.time() < deadline:   # the scheduler may not have finished writing it
+            try:
+                address = json.loads(sched_file.read_text())["address"]
+            except (OSError, ValueError, KeyError):
+                time.sleep(0.2)
         from distributed import Client
         with Client(address, timeout="30s") as client:
             client.wait_for_workers(2, timeout=60)

@@ -201,8 +201,8 @@ def _summary(table, effects, settings, replicates, seconds=None):
     resp = table[table.rigo_responsible]
     agree = int((resp["rank_months_at_home"] <= len(resp)).sum())
     n_top_resp = int(resp["rank_months_at_home"].max())
-    lines = [f"**Question.** {QUESTION}", "",
-             "**Design.** For each of the 18 cells a cohort of "
+    lines = ["## Question", "", QUESTION, "",
+             "## Design", "", "For each of the 18 cells a cohort of "
              f"{settings['size']} VV3 clients living at home (drawn with the model's own rules: ages from the Dutch "
              "65+ profile, functioning for their age, kept if their need gives VV3) starts in January "
              f"{START} and is followed for {settings['years']} years under the enacted reform with the calibrated "
@@ -216,7 +216,7 @@ def _summary(table, effects, settings, replicates, seconds=None):
              f"{replicates} paired replicates per cell (same seeds and effect draws in every cell); intervals are "
              "the 5th-95th percentile over replicates. Months at home: Kaplan-Meier restricted mean within the "
              f"{settings['years'] * 12} months followed.", "",
-             "**Results.**", "",
+             "## Results", "",
              "| mantelzorg | alarm | dwelling | months at home | crises /100 yr | carer overburdened | formal h/month | RIGO: responsible | rank |",
              "|---|---|---|---|---|---|---|---|---|"]
     for _, r in t.iterrows():
@@ -277,7 +277,7 @@ def _summary(table, effects, settings, replicates, seconds=None):
               "(sourced relative risks, `fall_rr_adapted*`) and slower decline (`decline_dwelling_adapted`, a prior "
               "from no effect to 0.16); RIGO lists it as necessary mainly without a carer, the model gives it the "
               "same effect in every situation.", "",
-              "**Limitations.** The cohort's outcomes rest on unsourced parameters: `crisis_if_late` (0.25, "
+              "## Limitations", "", "The cohort's outcomes rest on unsourced parameters: `crisis_if_late` (0.25, "
               "assumption) sets how much a late alarm costs, `admit_need`/`admit_need_alone` when a client asks for a "
               "place, `strain_per_hour` and `carer_breakdown_month` the carer's strain; none of them has a prior, so E4 (which varies the parameters with a prior or a calibration range) does not rank them. The "
               "RIGO conditions of signalling, support services, surroundings (shops, meeting places, public space) "

@@ -168,8 +168,8 @@ def _summary(indices, collect, uncertainty, settings, d, points, seconds):
     floor = collect.attrs.get("noise_floor", 0.0)
     quick_note = (" (quick mode: only " + ", ".join(p.removeprefix("parameters.") for p in settings["subset"]) +
                   " and the dummy are varied)") if settings["subset"] else ""
-    lines = [f"**Question.** {QUESTION}", "",
-             f"**Design.** Sobol/Saltelli design (SALib, base N = {settings['n']}, {d} varied keys, {points} design "
+    lines = ["## Question", "", QUESTION, "",
+             "## Design", "", f"Sobol/Saltelli design (SALib, base N = {settings['n']}, {d} varied keys, {points} design "
              f"points, 3 model runs each: reform, no_reform, wsg_full with common random numbers; `seeds: common` across "
              f"points) on the small municipality ({settings['inhabitants']:,} inhabitants), {settings['start_year']}-"
              f"{settings['end_year']}, one replicate per point{quick_note}. Varied: every effect size with a `prior` "
@@ -181,7 +181,7 @@ def _summary(indices, collect, uncertainty, settings, d, points, seconds):
              f"end), E2 wsg_full's net public cost per inhabitant-year vs the baseline (investments included) and "
              f"the months at home gained (Kaplan-Meier, spells seen {E2_FROM}-end). Indices with 95 % bootstrap "
              "intervals (SALib).", "",
-             "**Results.** The headline outputs over the parameter ranges (A and B rows of the design, "
+             "## Results", "", "The headline outputs over the parameter ranges (A and B rows of the design, "
              "independent draws):", "",
              "| output | mean | 90 % interval | points |", "|---|---|---|---|"]
     for _, r in uncertainty.iterrows():
@@ -202,7 +202,7 @@ def _summary(indices, collect, uncertainty, settings, d, points, seconds):
               "and no source, only an assumption): " +
               (", ".join(f"`{r.parameter}` (ST {r.ST_max:.2f} +- {r.ST_conf:.2f} on {OUTPUT_LABELS[r.output]})" for _, r in want.iterrows())
                if len(want) else "none above the noise floor at this sample size") + ".", "",
-             "**Limitations.** The base N is small (full mode must fit 15 minutes on 2 cores): the intervals are wide and "
+             "## Limitations", "", "The base N is small (full mode must fit 15 minutes on 2 cores): the intervals are wide and "
              "indices below about their interval are not distinguishable from zero; the ranking of the top parameters "
              "is the finding, not the third decimal. One municipality of 20,000 (4 x 4 cells) stands for the "
              "baseline's 100,000; one replicate per point with common random numbers, so the indices are for that "
