@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
+from test_access import variant   # small.yaml, 2013-2017, 8,000 inhabitants, with the given blocks
 from sim.errors import ScenarioError
 from sim.model.mechanisms import access as A
 from sim.model.model import LangerThuisModel
@@ -30,16 +31,6 @@ HEIGHT = SMALL["municipality"]["grid"]["height"]
 INSIDE = sorted(x * HEIGHT + y for x, y in CENTRUM)
 
 
-def variant(access=None, budget=None, parameters=None) -> dict:
-    sc = {k: copy.deepcopy(v) for k, v in SMALL.items() if not k.startswith("_")}
-    sc.update(start_year=2013, end_year=2017)
-    sc["municipality"]["inhabitants"] = 8000
-    sc["parameters"] = dict(parameters or {})
-    if access is not None:
-        sc["access"] = access
-    if budget is not None:
-        sc["budget"] = budget
-    return resolve_scenario(sc)
 
 
 @functools.lru_cache(maxsize=None)
