@@ -35,6 +35,14 @@ def test_cost_indicators_have_labels_in_both_languages():
         assert "EUR" in en and "EUR" in nl and en != nl
 
 
+@pytest.mark.parametrize("name", INDICATORS)
+def test_every_indicator_a_run_reports_has_an_english_and_a_dutch_name(name):
+    """The series menus and tables of the app and the report show these names; the fallback (the key with
+    spaces) is English-looking text in a Dutch workshop."""
+    en, nl = label(name, "en"), label(name, "nl")
+    assert en != name.replace("_", " ") and nl != name.replace("_", " ") and en != nl
+
+
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError):
         label("wlz", "de")
@@ -98,6 +106,11 @@ def test_dutch_number_and_percent_formats():
     assert fmt_number(0.00000797, "en") == "0.0000080"          # never 7.97e-06, never 0.000
     assert fmt_value("unmet_need_share", 0.031, "nl", signed=True) == "+3,1 %"
     assert fmt_value("falls_per_1000_65plus", -0.00001, "en", signed=True) in ("-0.000010", "0")
+    # shares whose name does not end in _share are percentages too (the A-vs-B table showed 0.92)
+    assert fmt_value("share_75plus_independent", 0.92, "en") == "92%"
+    assert fmt_value("wmo_household_help_share_85plus", 0.31, "nl") == "31 %"
+    assert fmt_value("decedents_80plus_intramural_at_death", 0.33, "en") == "33%"
+    assert fmt_value("mortality_rate_80plus", 0.12, "en") == "0.12"      # a rate, not a share
     assert fmt_number(-0.0001, "nl", 2) == "0,00"               # no "-0,00"
     assert fmt_eur_million(-2_345_678, "nl") == "-€ 2,35 mln" and fmt_eur_million(12_500_000, "en") == "€12.5 million"
     assert fmt_number(float("nan"), "nl") == "–"

@@ -9,7 +9,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from sim.model.indicators import INVESTMENT, INVESTMENT_PAYERS, WLZ, WMO, ZVW, cost_indicator
+from sim.model.indicators import INVESTMENT, INVESTMENT_PAYERS, SECTOR_NAMES, WLZ, WMO, ZVW, cost_indicator
 
 LANGUAGES = ("en", "nl")
 
@@ -96,6 +96,57 @@ INDICATOR_LABELS.update({
                                              "Overbelaste mantelzorgers van cliënten (aandeel)"),
     "cost_zvw_district_nursing_per_capita": ("Zvw district nursing per inhabitant (EUR)",
                                              "Zvw-wijkverpleging per inwoner (EUR)"),
+})
+
+# the rest of the catalogue (../shared/INDICATORS.md) and the model's own indicators: every indicator a run
+# reports has a name in both languages (tests/test_labels.py runs the model to check it)
+INDICATOR_LABELS.update({
+    "inhabitants": ("Inhabitants", "Inwoners"),
+    "pop_65plus_share": ("Inhabitants aged 65+ (share)", "Inwoners van 65 jaar en ouder (aandeel)"),
+    "pop_75plus_share": ("Inhabitants aged 75+ (share)", "Inwoners van 75 jaar en ouder (aandeel)"),
+    "pop_80plus_share": ("Inhabitants aged 80+ (share)", "Inwoners van 80 jaar en ouder (aandeel)"),
+    "mortality_rate_65plus": ("Mortality aged 65+ (per year)", "Sterfte 65-plussers (per jaar)"),
+    "mortality_rate_80plus": ("Mortality aged 80+ (per year)", "Sterfte 80-plussers (per jaar)"),
+    "limitation_prevalence_65_74": ("Limitations aged 65-74 (share)", "Beperkingen 65-74 jaar (aandeel)"),
+    "limitation_prevalence_75_84": ("Limitations aged 75-84 (share)", "Beperkingen 75-84 jaar (aandeel)"),
+    "limitation_prevalence_85plus": ("Limitations aged 85+ (share)", "Beperkingen 85 jaar en ouder (aandeel)"),
+    "decedents_80plus_intramural_at_death": ("Decedents 80+ in an institution at death (share)",
+                                             "Overledenen 80+ in een instelling bij overlijden (aandeel)"),
+    "decedents_80plus_intramural_2y_before_death": ("Decedents 80+ in an institution two years before death (share)",
+                                                    "Overledenen 80+ in een instelling twee jaar voor overlijden "
+                                                    "(aandeel)"),
+    "wlz_clients_at_home_share": ("Wlz clients living at home (share)", "Wlz-cliënten die thuis wonen (aandeel)"),
+    "intramural_places_per_80plus": ("Intramural places per inhabitant 80+", "Intramurale plaatsen per 80-plusser"),
+    "intramural_places_vv_per_80plus": ("Nursing-home places per inhabitant 80+",
+                                        "Verpleeghuisplaatsen per 80-plusser"),
+    "intramural_residents_per_80plus": ("Intramural residents per inhabitant 80+",
+                                        "Intramurale bewoners per 80-plusser"),
+    "alarm_calls_per_1000": ("Alarm calls per 1,000", "Alarmoproepen per 1.000"),
+    "home_adaptations_per_1000": ("Home adaptations per 1,000", "Woningaanpassingen per 1.000"),
+    "carers_over_8h_share": ("Carers giving > 8 h a week (share)", "Mantelzorgers > 8 uur per week (aandeel)"),
+    "wmo_household_help_share_75_84": ("Wmo household help aged 75-84 (share)",
+                                       "Wmo-huishoudelijke hulp 75-84 jaar (aandeel)"),
+    "wmo_household_help_share_85plus": ("Wmo household help aged 85+ (share)",
+                                        "Wmo-huishoudelijke hulp 85 jaar en ouder (aandeel)"),
+    "hours_district_nursing_per_1000": ("District nursing hours per 1,000", "Uren wijkverpleging per 1.000"),
+    "hours_household_help_per_1000": ("Household help hours per 1,000", "Uren huishoudelijke hulp per 1.000"),
+    "hours_wmo_support_per_1000": ("Wmo support hours per 1,000", "Uren Wmo-begeleiding per 1.000"),
+    "hours_day_care_per_1000": ("Day care hours per 1,000", "Uren dagbesteding per 1.000"),
+    "hours_respite_per_1000": ("Respite care hours per 1,000", "Uren respijtzorg per 1.000"),
+    "hours_nursing_between_stools_per_1000": ("Nursing hours lost between payers per 1,000",
+                                              "Uren verpleging tussen wal en schip per 1.000"),
+    "referrals_kept_by_team_per_1000": ("Referrals the team handles itself per 1,000",
+                                        "Verwijzingen die het team zelf oppakt per 1.000"),
+    "referrals_lost_per_1000": ("Referrals lost on the way per 1,000", "Verwijzingen onderweg verloren per 1.000"),
+    "wmo_adaptations_granted_per_1000": ("Wmo home adaptations granted per 1,000",
+                                         "Toegekende Wmo-woningaanpassingen per 1.000"),
+    "moves_arranged_by_mandate_per_1000": ("Moves arranged by mandate per 1,000",
+                                           "Verhuizingen geregeld met mandaat per 1.000"),
+    **{f"clients_home_{s}_per_1000": (f"{s} clients at home per 1,000", f"{s}-cliënten thuis per 1.000")
+       for s in SECTOR_NAMES},
+    **{f"clients_institution_{s}_per_1000": (f"{s} clients in an institution per 1,000",
+                                             f"{s}-cliënten in een instelling per 1.000")
+       for s in SECTOR_NAMES},
 })
 
 # Who pays, one row a payer: the model's cost lines (sim.model.indicators.COST_PAYERS) and the organisations
@@ -256,9 +307,16 @@ def fmt_percent(share, lang: str = "en", digits: int = 0, signed: bool = False) 
     return f"{value} %" if lang == "nl" else f"{value}%"
 
 
+def is_share(name: str) -> bool:
+    """Whether an indicator is a share 0..1: 'share' is one of its words (``unmet_need_share``,
+    ``share_75plus_independent``, ``wmo_household_help_share_85plus``), or it is a prevalence or a share
+    of decedents."""
+    return "share" in name.split("_") or name.startswith(("limitation_prevalence_", "decedents_"))
+
+
 def fmt_value(name: str, x, lang: str = "en", signed: bool = False) -> str:
-    """An indicator value: shares (names ending in ``_share``) as percentages, other values as numbers."""
-    if name.endswith("_share"):
+    """An indicator value: shares (``is_share``) as percentages, other values as numbers."""
+    if is_share(name):
         return fmt_percent(x, lang, 1 if x is not None and np.isfinite(x) and abs(x) < 0.1 else 0, signed)
     s = fmt_number(x, lang)
     return "+" + s if signed and x > 0 and s.strip("0.,") else s
