@@ -308,6 +308,11 @@ def _choose(page, container, index=None, text=None):
     menu = page.locator(MENU).last.locator(".v-list-item")
     menu.first.wait_for()
     n = menu.count()
+    for _ in range(20):          # a busy server may still be adding options (the list follows the ticked scenarios)
+        page.wait_for_timeout(250)
+        if menu.count() == n:
+            break
+        n = menu.count()
     item = menu.get_by_text(text, exact=True) if text is not None else menu.nth(index)
     item.click()
     page.wait_for_timeout(300)
