@@ -189,13 +189,23 @@ def test_decline_lowers_functioning_by_the_tables_and_a_shock():
     tb = tables(decline_phys=np.full(121, 0.12), decline_cog=np.full(121, 0.24))
     month, drawn = traced(_decline, "month")
     st = residents()   # multiplier 1: no package, network 0.5, nothing unmet, no facilities
-    phys = month(p, tb, layers(), st, 0, pm())
+    phys = month(p, tb, layers(), st, 0, pm(), 1.0)
     assert sorted(drawn) == sorted(_decline.STREAMS)
     assert phys == f32(0.8) - 0.01
     assert st.cog[0] == f32(f32(0.9) - 0.02) and st.phys[0] == f32(0.8)   # phys stored later, by events
     st = residents()
-    shocked = month(p._replace(decline_shock_annual=12.0), tb, layers(), st, 0, pm())
+    shocked = month(p._replace(decline_shock_annual=12.0), tb, layers(), st, 0, pm(), 1.0)
     assert shocked == pytest.approx(phys - p.decline_shock_size)
+
+
+def test_the_decline_falls_with_the_mortality_improvement():
+    """decline_follows_mortality: 1 scales the age-specific loss by the year's mortality improvement, 0 leaves it."""
+    tb = tables(decline_phys=np.full(121, 0.12), decline_cog=np.full(121, 0.24))
+    month, _ = traced(_decline, "month")
+    for share, loss in ((1.0, 0.01 * 0.75), (0.0, 0.01), (0.5, 0.01 * 0.875)):
+        p = P._replace(decline_noise=0.0, decline_shock_annual=0.0, decline_follows_mortality=share)
+        phys = month(p, tb, layers(), residents(), 0, pm(), 0.75)
+        assert phys == pytest.approx(f32(0.8) - loss), share
 
 
 # --- events -----------------------------------------------------------------------------------------------
@@ -280,6 +290,32 @@ def test_care_at_home_counts_needed_and_delivered_and_stores_unmet():
     assert cells[0, S.C_DEMAND] == c["needed_c"]
 
 
+def test_personal_care_and_nursing_start_at_the_nursing_need_and_demand_is_the_sum_of_the_types():
+    """nursing_need: below it the physical hours are no home care or nursing (the Wmo hours are unchanged); the
+    neighbourhood demand and the hours needed are the sum of the types."""
+    care = python_rules(_care)
+    st = residents(phys=f32(0.3), cog=f32(0.8))
+    need = need_of(st, 0)
+    above = care.formal_hours_by_type_month(P._replace(nursing_need=need - 0.01), 5.0, 0.3, 0.8, need)
+    below = care.formal_hours_by_type_month(P._replace(nursing_need=need + 0.01), 5.0, 0.3, 0.8, need)
+    assert above[0] > 0 and above[1] > 0 and below[:2] == (0.0, 0.0) and below[2:] == above[2:]
+    p = P._replace(nursing_need=need + 0.01)
+    acc, cells = acc_row(), cell_row()
+    care.at_home(p, st, 0, need, 1.0, False, acc, cells)
+    c = counted(acc)
+    assert "home_care_c" not in c and "district_nursing_c" not in c
+    demand = cell_row()
+    care.demand(p, st, 0, need, demand)
+    assert demand[0, S.C_DEMAND] == c["needed_c"] == c["delivered_c"]
+
+
+def test_each_disability_sector_has_its_own_day_tariff():
+    t = build_tables(P).tariff_day
+    for sector, name in ((_packages.VG, "tariff_vg_day"), (_packages.LG, "tariff_lg_day"),
+                         (_packages.ZG, "tariff_zg_day"), (_packages.GGZ, "tariff_ggz_day")):
+        assert (t[sector, 1:] == getattr(P, name)).all(), name
+
+
 def test_care_in_institution_counts_the_place_and_its_payer():
     care = python_rules(_care)
     acc = acc_row()
@@ -289,7 +325,7 @@ def test_care_in_institution_counts_the_place_and_its_payer():
     days = 365.25 / 12
     assert counted(acc) == {"occ_VV": 1, "occ_GGZ": 1,
                             "intramural_cost_wlz_cents": int(P.tariff_vv_day_mid * days * 100 + 0.5),
-                            "intramural_cost_ggz_cents": int(P.tariff_young_day * days * 100 + 0.5)}
+                            "intramural_cost_ggz_cents": int(P.tariff_ggz_day * days * 100 + 0.5)}
     assert st.unmet == [0.0, 0.0]
 
 

@@ -108,7 +108,7 @@ def _chunk_a(st, p, tb, L, cuts, mkey, split_key, improvement, month_abs, ax, ac
         need = current_need(st, i)
         if mortality.month(p, tb, st, i, pm, improvement, need, acc, cell_acc):
             continue
-        phys = decline.month(p, tb, L, st, i, pm)
+        phys = decline.month(p, tb, L, st, i, pm, improvement)
         events.month(p, tb, L, st, i, pm, phys, need, acc, cell_acc)
         need = current_need(st, i)   # after the month's decline and events
         packages.month(p, L, st, i, pm, month_abs, need)

@@ -169,7 +169,7 @@ class ReferenceEngine:
             if mortality.month(p, tb, st, 0, pm, improvement, need, acc, cell_acc):
                 r.remove()   # no longer an agent of the model; stays in the pid list until January
                 continue
-            phys = decline.month(p, tb, L, st, 0, pm)
+            phys = decline.month(p, tb, L, st, 0, pm, improvement)
             events.month(p, tb, L, st, 0, pm, phys, need, acc, cell_acc)
             need = common.current_need(st, 0)   # after the month's decline and events
             packages.month(p, L, st, 0, pm, self.model.month_abs, need)

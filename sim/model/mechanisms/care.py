@@ -7,7 +7,8 @@ formal demand (RIGO table). The informal hours asked respond to the formal hours
 (``informal_response``: per formal hour needed but not delivered, ``informal_substitution`` informal
 hours more, or fewer when negative); the default 0 is no substitution on average (de Kam 2012), and
 its prior runs from complementarity to substitution (Bonsang 2009, Bakx et al. 2015). Formal hours split into personal care, nursing, Wmo household help,
-begeleiding and day care. Where a neighbourhood's demand exceeds its team capacity, every resident
+begeleiding and day care; personal care and nursing only from the need score ``nursing_need`` (the Zvw
+wijkverpleging volume, issue 12). Where a neighbourhood's demand exceeds its team capacity, every resident
 there gets the same share; the rest is unmet need.
 
 ``demand`` (pass A) adds a resident's formal hours to its neighbourhood's demand; between the passes
@@ -40,7 +41,8 @@ def tariff_table(p) -> np.ndarray:
     """Intramural tariff per day by [sector, level]."""
     tariff = np.zeros((6, 11))
     tariff[1, 1:4], tariff[1, 4:7], tariff[1, 7:] = p.tariff_vv_day_low, p.tariff_vv_day_mid, p.tariff_vv_day_high
-    tariff[2:, 1:] = p.tariff_young_day
+    tariff[2, 1:], tariff[3, 1:] = p.tariff_vg_day, p.tariff_lg_day
+    tariff[4, 1:], tariff[5, 1:] = p.tariff_zg_day, p.tariff_ggz_day
     return tariff
 
 
@@ -89,7 +91,10 @@ def informal_need_week(p, need, ses):
 
 @rule
 def formal_hours_by_type_month(p, formal_week, phys, cog, need):
-    """Monthly hours of (home care, district nursing, household help, support, day care)."""
+    """Monthly hours of (home care, district nursing, household help, support, day care). Below the need
+    score ``nursing_need`` the physical part is no personal care or nursing (0, 0: the light physical help of
+    the need levels is not asked of a nurse), so the types sum to less than the formal hours of
+    ``care_demand_week``; use their sum (``formal_month``)."""
     month = formal_week * WEEKS_PER_MONTH
     household = p.household_share * month if need >= p.household_need else 0.0
     rest = month - household
@@ -100,7 +105,16 @@ def formal_hours_by_type_month(p, formal_week, phys, cog, need):
     cognitive = rest - physical
     home = physical * p.personal_care_of_phys
     support = cognitive * p.support_of_cog
+    if need < p.nursing_need:
+        return 0.0, 0.0, household, support, cognitive - support
     return home, physical - home, household, support, cognitive - support
+
+
+@rule
+def formal_month(p, formal_week, phys, cog, need):
+    """Formal hours a month asked of the formal carers: the sum of ``formal_hours_by_type_month``."""
+    h0, h1, h2, h3, h4 = formal_hours_by_type_month(p, formal_week, phys, cog, need)
+    return h0 + h1 + h2 + h3 + h4
 
 
 @rule
@@ -126,7 +140,8 @@ def demand(p, st, i, need, cell_acc):
     """Pass A: a resident at home adds its formal hours to the neighbourhood's demand (``need``: its
     need score after this month's decline and events)."""
     formal_w, informal_w = care_demand_week(p, need, st.carer[i] > 0, st.ses[i])
-    cell_acc[st.cell[i], C_DEMAND] += centi(formal_w * WEEKS_PER_MONTH)
+    formal_m = formal_month(p, formal_w, np.float64(st.phys[i]), np.float64(st.cog[i]), need)
+    cell_acc[st.cell[i], C_DEMAND] += centi(formal_m)
 
 
 @step
@@ -143,6 +158,7 @@ def at_home(p, st, i, need, ratio, access, acc, cell_acc, wmo_keep=1.0, wmo_supp
     formal_w, informal_w = care_demand_week(p, need, st.carer[i] > 0, st.ses[i])
     wlz = 1 if wlz_at_home(p, access, st.sector[i], st.level[i]) else 0
     h0, h1, h2, h3, h4 = formal_hours_by_type_month(p, formal_w, phys, cog, need)
+    formal_m = h0 + h1 + h2 + h3 + h4   # = formal_month, as in demand
     expected = (h2 + h3 + h4) * (1.0 - wmo_keep)     # asked of the network instead (access route)
     h2, h3, h4 = h2 * wmo_keep, h3 * wmo_keep, h4 * wmo_keep
     wmo_ratio = ratio * wmo_supplied
@@ -152,7 +168,7 @@ def at_home(p, st, i, need, ratio, access, acc, cell_acc, wmo_keep=1.0, wmo_supp
     acc[A_HOURS0 + 4 + wlz] += centi(h2 * wmo_ratio)
     acc[A_HOURS0 + 6 + wlz] += centi(h3 * wmo_ratio)
     acc[A_HOURS0 + 8 + wlz] += centi(h4 * wmo_ratio)
-    needed = formal_w * WEEKS_PER_MONTH - expected
+    needed = formal_m - expected
     withheld = (h2 + h3 + h4) * ratio * (1.0 - wmo_supplied)
     if zvw_supplied < 1.0:   # only then, so the arithmetic without a route is unchanged to the bit
         nursing_withheld = (h0 + h1) * ratio * (1.0 - zvw_supplied)

@@ -1,6 +1,7 @@
 """Decline of physical and cognitive functioning (0..1, 1 = no limitation).
 
-Faster with age (exponential), at a low income (the SES gradient in limitations, CBS/RIVM:
+Faster with age (exponential), falling over time with a share of the mortality improvement
+(``decline_follows_mortality``: healthy ageing keeps pace with longer lives), at a low income (the SES gradient in limitations, CBS/RIVM:
 ``ses_limitation_gradient``, which also sets the initial deficits by income), with a poor network and with unmet care need; slower for lifelong
 conditions (VG/LG/ZG/GGZ), in an adapted dwelling (the route by which adaptations lower home care:
 Carnemolla & Bridge 2019 as an upper bound, de Kam 2012) and with facilities nearby. There is no
@@ -58,14 +59,24 @@ def decline_month(p, phys, cog, base_phys_annual, base_cog_annual, mult, u_phys,
     return clip01(phys), clip01(cog)
 
 
+@rule
+def improvement_of_decline(p, improvement):
+    """The age-specific decline relative to the base year: the share ``decline_follows_mortality`` of the
+    year's mortality improvement (1: the decline at each age falls as fast as mortality, a dynamic
+    equilibrium; 0: no improvement, every year of life gained adds years with limitations)."""
+    f = 1.0 - p.decline_follows_mortality * (1.0 - improvement)
+    return f if f > 0.0 else 0.0
+
+
 @step
-def month(p, tb, L, st, i, pm):
-    """One month's decline of resident ``i``: stores cognition, returns physical functioning (float64)."""
+def month(p, tb, L, st, i, pm, improvement):
+    """One month's decline of resident ``i``: stores cognition, returns physical functioning (float64).
+    ``improvement``: the year's mortality improvement (mortality.improvement_factor)."""
     ay = age_years(st, i)
     c = st.cell[i]
     mult = decline_multiplier(p, st.sector[i], np.float64(st.network[i]), st.residence[i] != INSTITUTION,
                               np.float64(st.unmet[i]), st.dwelling[i], L.facilities[c],
-                              np.float64(st.ses[i]))
+                              np.float64(st.ses[i])) * improvement_of_decline(p, improvement)
     phys, cog = decline_month(p, np.float64(st.phys[i]), np.float64(st.cog[i]), tb.decline_phys[ay],
                               tb.decline_cog[ay], mult, uniform(pm, S_DECLINE), uniform(pm, S_SHOCK),
                               uniform(pm, S_COG))
