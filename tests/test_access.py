@@ -85,7 +85,8 @@ def test_the_team_notices_need_earlier_than_the_desk():
 def test_housing_association_visits_reach_the_team():
     with_visits = run(access=TEAM)
     without = run(access=TEAM, parameters={"access_visit_signal": 0.0})
-    assert mean(with_visits, "wmo_need_unnoticed_per_1000") < 0.9 * mean(without, "wmo_need_unnoticed_per_1000")
+    # 0.61 vs 0.67 per 1,000 after issue 12 (fewer light needs); common random numbers: the gap is the visits
+    assert mean(with_visits, "wmo_need_unnoticed_per_1000") < 0.95 * mean(without, "wmo_need_unnoticed_per_1000")
 
 
 def test_a_team_without_mandate_loses_signals_and_hands_cases_to_the_desk():

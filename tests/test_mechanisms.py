@@ -526,7 +526,7 @@ def test_compiled_pass_a_falls_like_the_python_mechanism():
     cell_acc = np.zeros((1, model.hood.n_cells, S.N_CELL), dtype=np.int64)
     ax = _access.settings(model.budget, 24180, 1.0, 1.0, False)
     K.pass_a(st, p, tb, model.hood.kernel_layers(), model.cuts, np.uint64(MKEY), model.split_key, 1.0, 24180, ax, acc,
-             cell_acc, 2048)
+             cell_acc, 2048, 0, 1)
     assert st.phys.tolist() == [f32(0.8 - p.fall_phys_loss)] * 2 and st.age_months.tolist() == [841, 721]
     # (pass A's access route also counts the two residents' Wmo need: tests/test_access.py)
     assert {k: v for k, v in counted(acc[0]).items() if k not in _access.COUNTERS} == {"falls_65plus": 1}

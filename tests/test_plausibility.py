@@ -57,8 +57,13 @@ def run(name: str) -> tuple[pd.DataFrame, str]:
 # demand grew about 3.3-fold 2023-2040 where the projections give 2-2.3-fold, because the age-specific decline
 # did not improve while mortality did (limitations at 85+ 0.50 -> 0.76). With the decline following the
 # mortality improvement (decline_follows_mortality, dynamic equilibrium) demand grows about 2.1-fold and the
-# list stays below 1.5 per 1,000; no scenario is known to leave a range.
-KNOWN_OUTSIDE: dict = {}
+# list stays below 1.5 per 1,000.
+KNOWN_OUTSIDE: dict = {
+    # issue 12, open: Wlz clients who choose to stay at home (VPT/MPT/pgb) are not modelled; every client with
+    # access asks for a place within months, so the share at home falls to 0.09 in 2039 nationally (baseline 0.13
+    # in 2040; observed 0.24 in 2015 and 0.29 in 2018, rising; validate row 2018: 0.20)
+    "netherlands": {"wlz_clients_at_home_share"},
+}
 
 
 @pytest.mark.parametrize("name", ["baseline", "no_reform", "netherlands"])
@@ -66,7 +71,9 @@ def test_shipped_scenarios_stay_plausible(name):
     table, schedule = run(name)
     assert set(RANGES.indicator) <= set(table.indicator)
     known = KNOWN_OUTSIDE.get(name, set())
-    assert [b for b in outside(table, schedule) if b.split()[0] not in known] == []
+    bad = outside(table, schedule)
+    assert [b for b in bad if b.split()[0] not in known] == []
+    assert known <= {b.split()[0] for b in bad}, "a known defect is gone: remove it from KNOWN_OUTSIDE"
 
 
 def test_the_baseline_waiting_list_stays_plausible():
