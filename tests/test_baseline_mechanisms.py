@@ -69,3 +69,18 @@ def test_follow_demand_shortens_the_waiting_list(small):
     years = range(2016, 2021)
     assert value(follow, "intramural_places_per_80plus", years) != value(fixed, "intramural_places_per_80plus", years)
     assert value(follow, "waiting_list_per_1000", years) < value(fixed, "waiting_list_per_1000", years)
+
+
+def test_a_shortfall_in_informal_care_is_unmet_need_that_speeds_decline(small):
+    """Hours of informal care needed and not given (no carer, a carer at the cap) count as unmet need: the
+    unmet share that speeds decline (decline_unmet) is higher, and more residents reach a limitation. With the
+    shortfall not counted (informal_shortfall_unmet 0), or with unmet need slowing nothing (decline_unmet 0,
+    wellbeing_unmet 0), the two runs are the same."""
+    off = variant(small, {"informal_shortfall_unmet": 0.0})
+    years = range(2014, 2021)
+    assert value(small, "limitation_prevalence_85plus", years) > value(off, "limitation_prevalence_85plus", years)
+    assert value(small, "wellbeing_mean_clients", years) < value(off, "wellbeing_mean_clients", years)
+    inert = {"decline_unmet": 0.0, "wellbeing_unmet": 0.0}
+    for name in ("limitation_prevalence_85plus", "wellbeing_mean_clients", "intramural_admissions_per_1000"):
+        assert value(variant(small, inert), name, years) == \
+            value(variant(small, {**inert, "informal_shortfall_unmet": 0.0}), name, years), name

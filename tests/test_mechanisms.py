@@ -276,7 +276,7 @@ def test_care_at_home_counts_needed_and_delivered_and_stores_unmet():
     care = python_rules(_care)
     st = residents(phys=f32(0.3), cog=f32(0.8))
     acc, cells = acc_row(), cell_row()
-    informal, wlz, household, unmet = care.at_home(P, st, 0, need_of(st, 0), 0.5, False, acc, cells)
+    informal, wlz, household, unmet, needed_w = care.at_home(P, st, 0, need_of(st, 0), 0.5, False, acc, cells)
     assert wlz == 0 and unmet == 0.5 and st.unmet[0] == 0.5
     c = counted(acc)
     assert c["needed_c"] > 0 and abs(c["delivered_c"] - c["needed_c"] / 2) <= 1
@@ -385,6 +385,21 @@ def test_an_old_partner_gives_fewer_hours_and_the_shortfall_is_unmet_need():
     carers.month(p, layers(), st, 0, pm(0), 0.0, 10.0, 0, acc)
     assert acc[S.A["informal_shortfall_c"]] == int((1 - p.formal_no_carer_extra) * 10.0 * 52 / 12 * 100 + 0.5)
     assert "client_carer_months" not in counted(acc)
+
+
+def test_an_informal_shortfall_counts_as_unmet_need_weighted_by_hours():
+    carers = python_rules(_carers)
+    p = P._replace(informal_shortfall_unmet=1.0)
+    # 10 formal hours a week, 20 % not delivered; 5 informal hours needed, 3 not given: (2 + 3) / (10 + 5)
+    assert carers.unmet_with_shortfall(p, 0.2, 10.0, 5.0, 3.0) == pytest.approx(5.0 / 15.0)
+    assert carers.unmet_with_shortfall(p, 0.2, 10.0, 5.0, -1.0) == pytest.approx(2.0 / 15.0)   # more given than asked
+    assert carers.unmet_with_shortfall(p._replace(informal_shortfall_unmet=0.5), 0.0, 0.0, 4.0, 4.0) == 1.0
+    assert carers.unmet_with_shortfall(p._replace(informal_shortfall_unmet=0.0), 0.2, 10.0, 5.0, 3.0) == 0.2
+    # in the month: no carer and no network, the part not turned into formal hours is unmet
+    st = residents(carer=_carers.NO_CARER, network=0.0)
+    unmet = carers.month(p, layers(), st, 0, pm(0), 0.0, 10.0, 0, acc_row(), 0.0, 10.0)
+    short = (1 - p.formal_no_carer_extra) * 10.0
+    assert unmet == pytest.approx(short / (10.0 + short)) and st.unmet[0] == np.float32(unmet)
 
 
 # --- housing ----------------------------------------------------------------------------------------------

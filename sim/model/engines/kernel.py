@@ -140,9 +140,11 @@ def _chunk_b(st, p, tb, L, cuts, mkey, split_key, snapshot, supply_ratio, ax, ac
         else:
             need = current_need(st, i)
             keep, supplied, nursing = access.granted(p, ax, st, i)
-            informal_w, wlz, household, unmet = care.at_home(p, st, i, need, supply_ratio[st.cell[i]], has_right,
-                                                             acc, cell_acc, keep, supplied, nursing)
-            carers.month(p, L, st, i, pm, informal_w, care.informal_need_week(p, need, st.ses[i]), wlz, acc)
+            informal_w, wlz, household, unmet, needed_w = care.at_home(p, st, i, need, supply_ratio[st.cell[i]],
+                                                                       has_right, acc, cell_acc, keep, supplied,
+                                                                       nursing)
+            unmet = carers.month(p, L, st, i, pm, informal_w, care.informal_need_week(p, need, st.ses[i]), wlz, acc,
+                                 unmet, needed_w)
             housing.month(p, L, st, i, pm, need, acc)
             access.housing(p, ax, st, i, pm, need, acc)
             policy.wish(p, st, i, pm, need, has_right)

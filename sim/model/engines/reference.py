@@ -198,9 +198,10 @@ class ReferenceEngine:
             else:
                 need = common.current_need(st, 0)
                 keep, supplied, nursing = access.granted(p, ax, st, 0)
-                informal_w, wlz, household, unmet = care.at_home(p, st, 0, need, ratio[st.cell[0]], has_right, acc, cell_acc,
-                                                                 keep, supplied, nursing)
-                carers.month(p, L, st, 0, pm, informal_w, care.informal_need_week(p, need, st.ses[0]), wlz, acc)
+                informal_w, wlz, household, unmet, needed_w = care.at_home(p, st, 0, need, ratio[st.cell[0]], has_right,
+                                                                           acc, cell_acc, keep, supplied, nursing)
+                unmet = carers.month(p, L, st, 0, pm, informal_w, care.informal_need_week(p, need, st.ses[0]), wlz, acc,
+                                     unmet, needed_w)
                 housing.month(p, L, st, 0, pm, need, acc)
                 access.housing(p, ax, st, 0, pm, need, acc)
                 policy.wish(p, st, 0, pm, need, has_right)

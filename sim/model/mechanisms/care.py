@@ -148,7 +148,7 @@ def demand(p, st, i, need, cell_acc):
 def at_home(p, st, i, need, ratio, access, acc, cell_acc, wmo_keep=1.0, wmo_supplied=1.0, zvw_supplied=1.0):
     """Pass B: formal care of a resident at home, supplied at the neighbourhood's ``ratio``. Stores
     the unmet share; returns (informal hours asked per week, Wlz 0/1, household help delivered,
-    unmet share as float64). The access route (mechanisms/access.py) sets ``wmo_keep``, the share of
+    unmet share as float64, formal hours needed per week). The access route (mechanisms/access.py) sets ``wmo_keep``, the share of
     the Wmo hours (household help, support, day care) kept formal, the rest asked of the carer,
     ``wmo_supplied``, the share of those supplied (waiting, budget), and ``zvw_supplied``, the share of
     the personal care and nursing supplied (a client between two stools); 1.0, 1.0, 1.0 change nothing."""
@@ -184,7 +184,7 @@ def at_home(p, st, i, need, ratio, access, acc, cell_acc, wmo_keep=1.0, wmo_supp
     st.formal_hours[i] = np.float32(delivered / WEEKS_PER_MONTH)
     asked = informal_w + expected / WEEKS_PER_MONTH
     asked = informal_response(p, asked, (needed - delivered) / WEEKS_PER_MONTH)
-    return asked, wlz, h2 * wmo_ratio, unmet
+    return asked, wlz, h2 * wmo_ratio, unmet, needed / WEEKS_PER_MONTH
 
 
 

@@ -11,7 +11,10 @@ new one. Widowhood (the partner's death) is drawn in ``mortality``.
 Informal care does not substitute formal care, nor the reverse: the hours asked of a carer do not depend
 on the formal hours delivered (de Kam 2012: no substitution on average, DOMAIN.md §3). Hours a carer cannot
 give (the cap, no carer; without a carer only the part not turned into formal demand) are the informal
-shortfall: unmet need of informal care (``informal_shortfall_share``, ``unmet_need_total_share``).
+shortfall: unmet need of informal care (``informal_shortfall_share``, ``unmet_need_total_share``). The
+share ``informal_shortfall_unmet`` of those hours counts as unmet need of the resident, next to the formal
+hours not delivered: the unmet share that speeds decline (``decline_unmet``) and lowers well-being is then
+(formal hours short + counted informal hours short) / (formal hours needed + counted informal hours needed).
 
 Draws: ``carer_new`` (a new carer from the network), ``carer_breakdown``. Changes carer, carer hours
 and strain; counts informal hours (mantelzorg), respite hours (by payer), breakdowns, the informal need and
@@ -75,10 +78,25 @@ def carer_month(p, carer, strain, informal_week, age_years, network, respite_acc
     return carer, given, strain, respite, 0
 
 
+@rule
+def unmet_with_shortfall(p, formal_unmet, formal_needed_week, uncovered, short):
+    """The resident's unmet share with the informal shortfall counted (weight ``informal_shortfall_unmet``;
+    0 returns the formal share unchanged, to the bit)."""
+    w = p.informal_shortfall_unmet
+    if w == 0.0:
+        return formal_unmet
+    needed = formal_needed_week + w * uncovered
+    if needed <= 0.0:
+        return formal_unmet
+    return (formal_unmet * formal_needed_week + w * (short if short > 0.0 else 0.0)) / needed
+
+
 @step
-def month(p, L, st, i, pm, informal_week, informal_need, wlz, acc):
+def month(p, L, st, i, pm, informal_week, informal_need, wlz, acc, formal_unmet=0.0, formal_needed_week=0.0):
     """Pass B: informal care for resident ``i`` at home, given the hours asked this week
-    (``informal_need``: the hours a carer would be asked, carer or not)."""
+    (``informal_need``: the hours a carer would be asked, carer or not) and this month's formal unmet share
+    and formal hours needed a week (care.at_home). Stores and returns the unmet share with the informal
+    shortfall counted."""
     c = st.cell[i]
     had_carer = st.carer[i] > 0
     carer, given, strain, respite, broke = carer_month(
@@ -99,3 +117,6 @@ def month(p, L, st, i, pm, informal_week, informal_need, wlz, acc):
         acc[A_CC] += 1
         acc[A_CC_8H] += 1 if given > 8.0 else 0
         acc[A_CC_OVER] += 1 if strain > p.strain_threshold else 0
+    unmet = unmet_with_shortfall(p, formal_unmet, formal_needed_week, uncovered, short)
+    st.unmet[i] = np.float32(unmet)
+    return unmet
