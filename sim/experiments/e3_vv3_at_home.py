@@ -268,12 +268,17 @@ def _summary(table, effects, settings, replicates, seconds=None):
                      "would matter only through the neighbourhood's shared supply ratio.")
     else:
         lines.append(f"A carer changes the months at home by {c.diff_mean.min():+.1f} to {c.diff_mean.max():+.1f} "
-                     "across the situations.")
+                     "across the situations: the informal care a carer cannot give (no carer, or one at the cap) "
+                     "counts as unmet need (`informal_shortfall_unmet`), which speeds decline by `decline_unmet` (a "
+                     "prior from no effect to 1.6), so the size of this effect is as uncertain as that prior.")
     d = e[e.contrast == "adapted - not adapted"]
     a = e[e.contrast == "alarm 10 min - none"]
+    sizes = {"alarm": a.diff_mean.mean(), "dwelling": d.diff_mean.mean(),
+             "the carer": c.diff_mean.mean() if len(c) else 0.0}
+    order = ", then ".join(name for name, _ in sorted(sizes.items(), key=lambda kv: -kv[1]))
     lines += [f"The adapted dwelling adds {d.diff_mean.min():+.1f} to {d.diff_mean.max():+.1f} months across the "
               f"situations, the 10-minute follow-up {a.diff_mean.min():+.1f} to {a.diff_mean.max():+.1f}: the model's "
-              "order is alarm, then dwelling, then (not at all) the carer. The dwelling works through fewer falls "
+              f"order (mean effect) is {order}. The dwelling works through fewer falls "
               "(sourced relative risks, `fall_rr_adapted*`) and slower decline (`decline_dwelling_adapted`, a prior "
               "from no effect to 0.16); RIGO lists it as necessary mainly without a carer, the model gives it the "
               "same effect in every situation.", "",
