@@ -91,7 +91,12 @@ def test_app_ledger_and_months_are_those_of_compare_and_the_report(two_runs, tmp
     html = report.build_html(folder)
     for r in ours["yearly"].itertuples():
         assert f"<b>{fmt_eur_million(r.net_mean, 'en')}</b>" in html, r.party
-    assert f"{fmt_value('x', h['months'][0], 'en', signed=True)} months at home within 10 years" in html
+    row = csv.loc[(name, "months_at_home_km")]
+    lo, hi = (fmt_value("x", row[k], "en", signed=True) for k in ("diff_p5", "diff_p95"))
+    if row.diff_p5 > 0 or row.diff_p95 < 0:
+        assert f"{fmt_value('x', h['months'][0], 'en', signed=True)} months at home within 10 years" in html
+    else:   # the report says when the interval includes no change
+        assert "no clear change in the months at home within 10 years" in html and f"{lo} to {hi}" in html
     ledger_html = app.ledger_html(ours, order, "en")
     for r in ours["yearly"].itertuples():
         assert fmt_eur_million(r.net_mean, "en") in ledger_html

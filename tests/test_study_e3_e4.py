@@ -116,21 +116,26 @@ def test_e3_dwelling_difference_comes_from_falls_and_decline():
     np.testing.assert_array_equal(_months(cohort(dwelling="step_free", **off)), _months(cohort(dwelling="none", **off)))
 
 
-def test_e3_carer_changes_formal_hours_not_months_at_home():
+def test_e3_carer_changes_formal_hours_and_months_at_home_through_the_informal_shortfall():
     """Without a carer part of the missing informal care becomes formal demand (formal_no_carer_extra): more
-    formal hours; switched off, the formal hours are equal. The months at home do not depend on the carer in
-    this model when formal care is delivered in full (no channel from missing informal care to decline or
-    admission; E3's summary says so): if such a channel is added, this test and that sentence must change."""
+    formal hours; switched off, the formal hours are equal. The rest of the missing informal care counts as
+    unmet need (informal_shortfall_unmet), which speeds decline (decline_unmet): a client alone leaves home
+    sooner. With the shortfall not counted the months at home do not depend on the carer (formal care is
+    delivered in full here, and a package with the right to a place is above both admission thresholds)."""
     from sim.studies.cohort import run_cohort
 
-    def formal(**kw):
+    def outcomes(**kw):
         return [run_cohort(cohort(**kw), r)[0] for r in range(2)]
 
-    carer, alone = formal(carer="co_resident"), formal(carer="none")
+    carer, alone = outcomes(carer="co_resident"), outcomes(carer="none")
     assert all(a["formal_hours_month"] > c["formal_hours_month"] + 1 for a, c in zip(alone, carer))
     assert all(a["carer_strain_mean"] != a["carer_strain_mean"] or a["carer_months_share"] < 0.5 for a in alone)
-    assert [a["months_at_home"] for a in alone] == [c["months_at_home"] for c in carer]
-    carer0, alone0 = formal(carer="co_resident", formal_no_carer_extra=0.0), formal(carer="none", formal_no_carer_extra=0.0)
+    assert sum(a["months_at_home"] for a in alone) < sum(c["months_at_home"] for c in carer)
+    carer_n, alone_n = outcomes(carer="co_resident", informal_shortfall_unmet=0.0), \
+        outcomes(carer="none", informal_shortfall_unmet=0.0)
+    assert [a["months_at_home"] for a in alone_n] == [c["months_at_home"] for c in carer_n]
+    off = {"formal_no_carer_extra": 0.0, "informal_shortfall_unmet": 0.0}   # and no faster decline alone
+    carer0, alone0 = outcomes(carer="co_resident", **off), outcomes(carer="none", **off)
     assert [a["formal_hours_month"] for a in alone0] == pytest.approx([c["formal_hours_month"] for c in carer0], rel=1e-9)
 
 
