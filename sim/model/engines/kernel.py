@@ -22,6 +22,7 @@ cents) accumulated per chunk, so no floating-point sum depends on the order of t
 """
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
@@ -83,7 +84,8 @@ resident_loop = njit(cache=True, _nrt=False, nogil=True)
 
 
 @lru_cache(maxsize=None)
-def _pool(threads: int) -> ThreadPoolExecutor:
+def _pool(threads: int, pid: int) -> ThreadPoolExecutor:
+    """One pool per thread count and process (a forked worker has none of its parent's threads)."""
     return ThreadPoolExecutor(threads, thread_name_prefix="langerthuis-kernel")
 
 
@@ -95,7 +97,8 @@ def run_chunks(chunks, args, n_chunks: int):
         chunks(*args, 0, n_chunks)
         return
     bounds = [n_chunks * t // threads for t in range(threads + 1)]
-    for f in [_pool(threads).submit(chunks, *args, bounds[t], bounds[t + 1]) for t in range(threads)]:
+    pool = _pool(threads, os.getpid())
+    for f in [pool.submit(chunks, *args, bounds[t], bounds[t + 1]) for t in range(threads)]:
         f.result()
 
 
