@@ -147,17 +147,18 @@ def write_log(exc: BaseException, argv) -> Path:
     raise OSError("no writable folder for the log")
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, stderr=None) -> int:
+    """The command line; its one-line errors go to ``stderr`` (default: sys.stderr at the time of the error)."""
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = build_parser().parse_args(argv)
         check_args(args)                     # bad --out or arguments: one line before any work
         return int(args.func(args) or 0)
     except InputError as exc:
-        print(f"langerthuis: error: {exc}", file=sys.stderr)
+        print(f"langerthuis: error: {exc}", file=stderr or sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("langerthuis: interrupted", file=sys.stderr)
+        print("langerthuis: interrupted", file=stderr or sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug: one line for the user, the traceback in a log file
         message = " ".join(str(exc).split())[:300]
@@ -165,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
             where = f"traceback in {write_log(exc, argv)}"
         except OSError:
             where = "no log could be written"
-        print(f"langerthuis: internal error: {type(exc).__name__}: {message} ({where})", file=sys.stderr)
+        print(f"langerthuis: internal error: {type(exc).__name__}: {message} ({where})", file=stderr or sys.stderr)
         return 1
 
 

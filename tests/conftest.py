@@ -72,8 +72,11 @@ def langerthuis_in_process(capsys, *args) -> tuple[int, str, str]:
     """Run the command in this process: (exit status, stdout, stderr). Starting a Python for each bad
     file costs seconds of imports; the error path is the same code (sim.cli.main). An exception that
     escaped main would fail the test with its traceback. A few tests keep a real `python -m sim` run."""
+    import io
+
     from sim.cli import main
     capsys.readouterr()
-    status = main([str(a) for a in args])
+    stream = io.StringIO()   # the error's own stream (a background thread may swap sys.stderr meanwhile)
+    status = main([str(a) for a in args], stderr=stream)
     captured = capsys.readouterr()
-    return status, captured.out, captured.err
+    return status, captured.out, stream.getvalue() + captured.err

@@ -3,6 +3,7 @@ tool did not write, replaces a previous result only with --force, keeps concurre
 lock, and leaves no temporary folder behind (not even a killed process's); the top-level handler."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -68,8 +69,10 @@ def test_out_on_a_foreign_folder_or_a_file_is_refused_and_left_untouched(command
     monkeypatch.setattr(sim.cli, "run_main", no_work)
     target = victims[0] if victim == "folder" else victims[1]
     before = snapshot(target)
-    status = sim.cli.main([*COMMANDS[command], "--out", str(target), *(["--force"] if force else [])])
-    err = capsys.readouterr().err
+    # the error's own stream: a background thread of an earlier test may put back another sys.stderr meanwhile
+    stream = io.StringIO()
+    status = sim.cli.main([*COMMANDS[command], "--out", str(target), *(["--force"] if force else [])], stderr=stream)
+    err = stream.getvalue() + capsys.readouterr().err
     assert status == 2, err
     assert len(err.strip().splitlines()) == 1 and str(target) in err and "Traceback" not in err, err
     assert snapshot(target) == before
