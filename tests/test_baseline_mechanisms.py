@@ -84,3 +84,12 @@ def test_a_shortfall_in_informal_care_is_unmet_need_that_speeds_decline(small):
     for name in ("limitation_prevalence_85plus", "wellbeing_mean_clients", "intramural_admissions_per_1000"):
         assert value(variant(small, inert), name, years) == \
             value(variant(small, {**inert, "informal_shortfall_unmet": 0.0}), name, years), name
+
+
+def test_the_decline_at_each_age_falls_with_mortality_and_not_without_it(small):
+    """Dynamic equilibrium (decline_follows_mortality): as mortality improves year by year, the age-specific
+    decline falls with it, so fewer of the 85+ have limitations than when only mortality improves."""
+    off = variant(small, {"decline_follows_mortality": 0.0})
+    years = range(2016, 2021)
+    assert value(small, "limitation_prevalence_85plus", years) < value(off, "limitation_prevalence_85plus", years) - 0.01
+    assert value(small, "limitation_prevalence_85plus", [2010]) == value(off, "limitation_prevalence_85plus", [2010])
