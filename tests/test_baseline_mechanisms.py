@@ -93,3 +93,29 @@ def test_the_decline_at_each_age_falls_with_mortality_and_not_without_it(small):
     years = range(2016, 2021)
     assert value(small, "limitation_prevalence_85plus", years) < value(off, "limitation_prevalence_85plus", years) - 0.01
     assert value(small, "limitation_prevalence_85plus", [2010]) == value(off, "limitation_prevalence_85plus", [2010])
+
+
+def test_wlz_clients_who_prefer_home_keep_a_full_package_at_home(small):
+    """With a preference for home (VPT/MPT/pgb) more of the Wlz clients live at home, get their Wlz care there
+    and leave the place to others; without it (0) only those waiting or not yet asking are at home."""
+    on, off = variant(small, {"wlz_home_preference": 0.5}), variant(small, {"wlz_home_preference": 0.0})
+    years = range(2016, 2021)
+    assert value(on, "wlz_clients_at_home_share", years) > value(off, "wlz_clients_at_home_share", years) + 0.03
+    assert value(on, "hours_wlz_per_1000", years) > 1.2 * value(off, "hours_wlz_per_1000", years)
+    assert value(on, "clients_institution_VV_per_1000", years) < value(off, "clients_institution_VV_per_1000", years)
+    # before the reform nearly every package gave access and the at-home share was high either way; the
+    # preference is a choice of the entitled, and changes nobody's package
+    assert value(on, "clients_home_VV_per_1000", [2010]) == pytest.approx(value(off, "clients_home_VV_per_1000",
+                                                                                [2010]), rel=0.05)
+
+
+def test_the_extramuralised_who_would_ask_for_a_place_are_a_subset(small):
+    """The Kamerbrief's definition (people the reform kept out of an institution) is the subset of the
+    extramuralised whose need would make them ask; with thresholds of 0 everyone would ask."""
+    years = range(2016, 2021)
+    total = value(small, "extramuralised_clients_per_1000", years)
+    subset = value(small, "extramuralised_admission_need_per_1000", years)
+    assert 0.0 < subset < 0.8 * total
+    everyone = variant(small, {"admit_need": 0.0, "admit_need_alone": 0.0})
+    assert value(everyone, "extramuralised_admission_need_per_1000", years) == \
+        value(everyone, "extramuralised_clients_per_1000", years) > 0.0

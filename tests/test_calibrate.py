@@ -15,7 +15,7 @@ from sim.studies import calibrate as cal
 from sim.cli import main as cli
 from sim.model.scenario import load_scenario, resolve_scenario
 
-from conftest import ROOT
+from conftest import ROOT, langerthuis_in_process
 
 QUIET = dict(log=lambda text: None)
 
@@ -134,18 +134,18 @@ def config_with(tmp_path, old: str, new: str) -> Path:
 def test_bad_config_is_one_line_and_writes_nothing(tmp_path, capsys):
     bad = config_with(tmp_path, "  admit_request_month:", "  no_such_parameter:")
     out = tmp_path / "out"
-    assert cli(["calibrate", str(bad), "--out", str(out), "--quick"]) == 2
-    err = capsys.readouterr().err.strip()
-    assert "\n" not in err and "no_such_parameter" in err and str(bad) in err
+    status, _, err = langerthuis_in_process(capsys, "calibrate", bad, "--out", out, "--quick")
+    err = err.strip()
+    assert status == 2 and "\n" not in err and "no_such_parameter" in err and str(bad) in err
     assert not out.exists()
 
 
 def test_a_prior_outside_the_parameters_range_is_refused(tmp_path, capsys):
     bad = config_with(tmp_path, "    low: 0.05\n    high: 0.40\n", "    low: 0.05\n    high: 1.5\n")  # admit_request_month
     out = tmp_path / "out"
-    assert cli(["calibrate", str(bad), "--out", str(out), "--quick"]) == 2
-    err = capsys.readouterr().err.strip()
-    assert "\n" not in err and "parameters.admit_request_month" in err and "from 0 to 1" in err and "1.5" in err
+    status, _, err = langerthuis_in_process(capsys, "calibrate", bad, "--out", out, "--quick")
+    err = err.strip()
+    assert status == 2 and "\n" not in err and "parameters.admit_request_month" in err and "from 0 to 1" in err and "1.5" in err
     assert not out.exists()
 
 

@@ -21,6 +21,8 @@ from sim.studies.compare import ACCESS_OUTCOMES, OUTCOMES, Comparison, TrackedMo
 from sim.studies.runner import run_model
 from sim.model.scenario import load_scenario, resolve_scenario
 
+from conftest import langerthuis_in_process
+
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ROOT / "scenarios" / "small.yaml"
 
@@ -141,8 +143,8 @@ def test_compare_cli_writes_every_file_atomically(tmp_path, capsys):
     (out / "stale.txt").write_text("from an earlier run")
     args = ["compare", str(a), str(b), "--out", str(out), "--replicates", "2", "--lang", "nl", "--area", "centrum",
             "--no-progress"]
-    assert cli.main(args) == 2 and (out / "stale.txt").exists()
-    assert "--force" in capsys.readouterr().err
+    status, _, err = langerthuis_in_process(capsys, *args)
+    assert status == 2 and (out / "stale.txt").exists() and "--force" in err, err
     assert cli.main(args + ["--force"]) == 0
     names = {p.name for p in out.iterdir()}
     assert {"indicators.parquet", "neighbourhoods.parquet", "comparison.csv", "comparison.md", "manifest.json",
@@ -173,9 +175,10 @@ def test_compare_cli_refuses_a_bad_scenario_before_writing(tmp_path):
 
 def test_compare_cli_refuses_a_bad_area_or_window_before_running(tmp_path, capsys):
     out = tmp_path / "out"
-    assert cli.main(["compare", str(SMALL), "--out", str(out), "--area", "nowhere", "--no-progress"]) == 2
-    assert cli.main(["compare", str(SMALL), "--out", str(out), "--from-year", "2030", "--no-progress"]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
+    runs = [langerthuis_in_process(capsys, "compare", SMALL, "--out", out, *case, "--no-progress")
+            for case in (("--area", "nowhere"), ("--from-year", "2030"))]
+    assert [status for status, _, _ in runs] == [2, 2]
+    err = [line for _, _, e in runs for line in e.strip().splitlines()]
     assert len(err) == 2 and "nowhere" in err[0] and "2030" in err[1]
     assert not out.exists()
 

@@ -431,9 +431,9 @@ def test_admission_wish_priority_and_admission():
     st = residents(3, flags=[S.CRISIS, 0, 0], waiting=[0, 4, 2], sector=_packages.VV, level=[5, 3, 6],
                    months_home=[3, 0, 9])
     for i, right in enumerate((True, True, False)):
-        wish(P, st, i, pm(i), need_of(st, i), right)
+        wish(P, st, i, pm(i), fixed(i), need_of(st, i), right)
     assert st.flags[0] & S.WANTS_ADMISSION and st.flags[1] & S.WANTS_ADMISSION and st.waiting[2] == 0
-    assert drawn == ["admission_request"] * 2   # no right, no draw
+    assert drawn == ["admission_request", "home_preference"] * 2   # no right, no draw
     assert [policy.priority(st, i) for i in range(2)] == [0, 1000000 - 4]
     st.flags[1] |= S.PKG_IN_RUN | S.STOCK_UNIT
     st.dwelling[1] = _housing.WHEELCHAIR
@@ -451,6 +451,30 @@ def test_admission_wish_priority_and_admission():
     enacted = _policy.cut_table("enacted")
     st = residents(sector=_packages.VV, level=1, indicated_month=2013 * 12)
     assert not policy.access(enacted, st, 0, split) and policy.access(_policy.cut_table("none"), st, 0, split)
+
+
+def fixed(i):
+    """Resident ``i``'s key of the fixed draws (the split's key, month -1), as the engines build it."""
+    return rng.person_month_key_py(rng.month_key(rng.run_key(1, 0), -1), i)
+
+
+def test_a_resident_who_prefers_home_keeps_a_package_at_home_while_it_has_a_carer():
+    wish = python_rules(_policy).wish
+    # all four need a place and would ask at once; 0 has a carer, 1 a carer and a crisis, 2 no carer,
+    # 3 a carer and already waiting
+    st = residents(4, carer=[1, 1, 0, 1], flags=[0, S.CRISIS, 0, 0], waiting=[0, 0, 0, 3], sector=_packages.VV,
+                   level=6, phys=f32(0.2), cog=f32(0.9))
+    for share, expected in ((1.0, [False, True, True, False]), (0.0, [True] * 4)):
+        p = P._replace(wlz_home_preference=share, admit_request_month=1.0)
+        st.waiting[3] = 3
+        for i in range(4):
+            wish(p, st, i, pm(i), fixed(i), need_of(st, i), True)
+        assert [bool(f & S.WANTS_ADMISSION) for f in st.flags] == expected, share
+        assert st.waiting[3] == (0 if share else 3)   # who prefers home stops waiting
+    # the preference is one fixed draw per person: about the share, and the same every month
+    u = [rng.uniform_py(fixed(i), rng.STREAM["home_preference"]) for i in range(4000)]
+    assert np.mean(np.array(u) < 0.3) == pytest.approx(0.3, abs=0.03)
+    assert u[7] == rng.uniform_py(fixed(7), rng.STREAM["home_preference"])
 
 
 # --- well-being -------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import sim.cli
 from sim import output
 from sim.output import MARKER, OutputBusy, OutputError, atomic_folder, check_out
 
-from conftest import ROOT
+from conftest import ROOT, langerthuis_in_process
 
 SMALL = str(ROOT / "scenarios" / "small.yaml")
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
@@ -97,8 +97,8 @@ def test_impossible_or_dangerous_out_is_refused_before_work(out, tmp_path, capsy
     scenario.write_text(f"extends: {SMALL}\nname: x\n")
     out = out.format(cwd=tmp_path, scenarios=tmp_path / "s")
     monkeypatch.setattr(sim.cli, "run_main", lambda args: pytest.fail("work started"))
-    assert sim.cli.main(["run", str(scenario), "--out", out]) == 2
-    err = capsys.readouterr().err
+    status, _, err = langerthuis_in_process(capsys, "run", scenario, "--out", out)
+    assert status == 2, err
     assert len(err.strip().splitlines()) == 1 and "--out" in err, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s"] and os.listdir(tmp_path / "s") == ["in.yaml"]
 
@@ -145,8 +145,8 @@ def test_a_second_writer_gets_the_lock_error(tmp_path, capsys, monkeypatch):
                 pass
         # the command line refuses it before any work
         monkeypatch.setattr(sim.cli, "run_main", lambda args: pytest.fail("work started"))
-        assert sim.cli.main(["run", SMALL, "--out", str(out)]) == 2
-        err = capsys.readouterr().err
+        status, _, err = langerthuis_in_process(capsys, "run", SMALL, "--out", out)
+        assert status == 2, err
         assert len(err.strip().splitlines()) == 1 and "lock" in err
         (tmp / "a.txt").write_text("x")
     assert (out / "a.txt").exists() and leftovers(tmp_path) == []
@@ -211,8 +211,8 @@ def test_internal_error_is_one_line_with_a_log_of_the_traceback(tmp_path, capsys
         raise ZeroDivisionError("boom\nsecond line")
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setattr(sim.cli, "run_main", broken)
-    assert sim.cli.main(["run", SMALL, "--out", str(tmp_path / "out")]) == 1
-    err = capsys.readouterr().err
+    status, _, err = langerthuis_in_process(capsys, "run", SMALL, "--out", tmp_path / "out")
+    assert status == 1, err
     assert len(err.strip().splitlines()) == 1, err
     assert err.startswith("langerthuis: internal error: ZeroDivisionError: boom second line (traceback in ")
     log = next((tmp_path / "state" / "langerthuis" / "logs").iterdir())
@@ -225,11 +225,11 @@ def test_ctrl_c_is_130_and_input_errors_stay_2(tmp_path, capsys, monkeypatch):
     def interrupted(args):
         raise KeyboardInterrupt
     monkeypatch.setattr(sim.cli, "run_main", interrupted)
-    assert sim.cli.main(["run", SMALL, "--out", str(tmp_path / "o")]) == 130
-    assert sim.cli.main(["run", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "o")]) == 130
+    assert langerthuis_in_process(capsys, "run", SMALL, "--out", tmp_path / "o")[0] == 130
+    assert langerthuis_in_process(capsys, "run", tmp_path / "nope.yaml", "--out", tmp_path / "o")[0] == 130
     monkeypatch.undo()
-    assert sim.cli.main(["run", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "o")]) == 2
-    assert "nope.yaml" in capsys.readouterr().err
+    status, _, err = langerthuis_in_process(capsys, "run", tmp_path / "nope.yaml", "--out", tmp_path / "o")
+    assert status == 2 and "nope.yaml" in err, err
 
 
 def test_a_command_modules_check_args_runs_before_the_work(tmp_path, capsys, monkeypatch):
@@ -239,8 +239,8 @@ def test_a_command_modules_check_args_runs_before_the_work(tmp_path, capsys, mon
         raise output.InputError("--scenario: expected a known thing, found a/b")
     monkeypatch.setattr(validate, "check_args", check_args, raising=False)
     monkeypatch.setattr(validate, "main", lambda args: pytest.fail("work started"))
-    assert sim.cli.main(["validate", "--targets", "t.csv", "--out", str(tmp_path / "o")]) == 2
-    assert "found a/b" in capsys.readouterr().err
+    status, _, err = langerthuis_in_process(capsys, "validate", "--targets", "t.csv", "--out", tmp_path / "o")
+    assert status == 2 and "found a/b" in err, err
 
 
 def test_sensitivity_out_is_its_own_folder_or_a_sweep_folder(tmp_path, capsys):
@@ -256,7 +256,7 @@ def test_sensitivity_out_is_its_own_folder_or_a_sweep_folder(tmp_path, capsys):
     with atomic_folder(tmp_path / "run", command="run") as tmp:
         (tmp / "a.txt").write_text("x")
     before = snapshot(tmp_path / "run")
-    capsys.readouterr()
-    assert sim.cli.main(["sensitivity", str(sweep_out), "--method", "morris", "--out", str(tmp_path / "run")]) == 2
-    assert "`run` result" in capsys.readouterr().err and snapshot(tmp_path / "run") == before
+    status, _, err = langerthuis_in_process(capsys, "sensitivity", sweep_out, "--method", "morris", "--out",
+                                            tmp_path / "run")
+    assert status == 2 and "`run` result" in err and snapshot(tmp_path / "run") == before, err
     assert leftovers(tmp_path) == []

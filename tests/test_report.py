@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import ROOT, SMALL_WSG
+from conftest import ROOT, SMALL_WSG, langerthuis_in_process
 from sim.studies.compare import Comparison
 from sim.workshop import comparison
 
@@ -65,8 +65,6 @@ def test_report_in_dutch(results, tmp_path):
 
 @pytest.mark.parametrize("make", ["missing", "file", "no_comparison", "bad_manifest"])
 def test_bad_results_dir_is_one_line_and_writes_nothing(make, results, tmp_path, capsys):
-    from sim.cli import main
-
     bad = tmp_path / "bad"
     if make == "file":
         bad.write_text("not a folder")
@@ -78,8 +76,8 @@ def test_bad_results_dir_is_one_line_and_writes_nothing(make, results, tmp_path,
         (bad / "manifest.json").write_text("{not json")
         (bad / "comparison.csv").write_text((results / "comparison.csv").read_text())
     out = tmp_path / "out" / "report.html"
-    assert main(["report", str(bad), "--out", str(out)]) == 2
-    err = capsys.readouterr().err
+    status, _, err = langerthuis_in_process(capsys, "report", bad, "--out", out)
+    assert status == 2, err
     assert err.startswith("langerthuis: error: ") and len(err.strip().splitlines()) == 1
     assert not out.exists() and not out.parent.exists()
 

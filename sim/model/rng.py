@@ -27,7 +27,9 @@ PROCESSES = ("mortality", "decline", "decline_shock", "cognition", "fall", "fall
              # issue 14: the access route
              "access_notice", "access_intake",
              # issue 14, remaining items: referrals and adaptations granted by the route
-             "access_referral", "access_adaptation")
+             "access_referral", "access_adaptation",
+             # issue 12: who prefers a full Wlz package at home (one fixed draw per person)
+             "home_preference")
 STREAM = {name: i for i, name in enumerate(PROCESSES)}
 
 

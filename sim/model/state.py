@@ -77,6 +77,8 @@ ACC_NAMES = (
     "nursing_withheld_c",
     # mechanisms/events.py: late alarm responses that became a crisis
     "crises",
+    # census.py, issue 12: the extramuralised whose need would make them ask for a place
+    "extramuralised_admission_need",
 )
 A = {name: i for i, name in enumerate(ACC_NAMES)}
 N_ACC = len(ACC_NAMES)

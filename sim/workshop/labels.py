@@ -21,6 +21,8 @@ INDICATOR_LABELS = {  # name: (English, Dutch)
     "intramural_admissions_cut_packages_per_1000": ("Admissions with a cut package per 1,000",
                                                     "Opnames met een geschrapt pakket per 1.000"),
     "extramuralised_clients_per_1000": ("Extramuralised clients per 1,000", "Geëxtramuraliseerde cliënten per 1.000"),
+    "extramuralised_admission_need_per_1000": ("Extramuralised clients who would ask for a place, per 1,000",
+                                               "Geëxtramuraliseerde cliënten die een plaats zouden vragen, per 1.000"),
     "hospital_admissions_per_1000_65plus": ("Hospital admissions per 1,000 aged 65+",
                                             "Ziekenhuisopnames per 1.000 65-plussers"),
     "falls_per_1000_65plus": ("Falls per 1,000 aged 65+", "Valincidenten per 1.000 65-plussers"),

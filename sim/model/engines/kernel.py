@@ -135,7 +135,8 @@ def _chunk_b(st, p, tb, L, cuts, mkey, split_key, snapshot, supply_ratio, ax, ac
         if st.residence[i] == DEAD:
             continue
         pm = person_month_key(mkey, st.pid[i])
-        has_right = policy.access(cuts, st, i, person_month_key(split_key, st.pid[i]))
+        fixed = person_month_key(split_key, st.pid[i])   # the person's fixed draws (split, home preference)
+        has_right = policy.access(cuts, st, i, fixed)
         household = 0.0
         if st.residence[i] == INSTITUTION:
             care.in_institution(tb, st, i, acc)
@@ -150,7 +151,7 @@ def _chunk_b(st, p, tb, L, cuts, mkey, split_key, snapshot, supply_ratio, ax, ac
                                  unmet, needed_w)
             housing.month(p, L, st, i, pm, need, acc)
             access.housing(p, ax, st, i, pm, need, acc)
-            policy.wish(p, st, i, pm, need, has_right)
+            policy.wish(p, st, i, pm, fixed, need, has_right)
             wellbeing.month(p, L, st, i, unmet)
             packages.spell_month(st, i)
         if snapshot:

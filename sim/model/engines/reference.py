@@ -190,7 +190,8 @@ class ReferenceEngine:
             if st.residence[0] == DEAD:
                 continue
             pm = person_month_key_py(mkey, st.pid[0])
-            has_right = policy.access(self.model.cuts, st, 0, person_month_key_py(split_key, st.pid[0]))
+            fixed = person_month_key_py(split_key, st.pid[0])
+            has_right = policy.access(self.model.cuts, st, 0, fixed)
             household = 0.0
             if st.residence[0] == INSTITUTION:
                 care.in_institution(tb, st, 0, acc)
@@ -204,7 +205,7 @@ class ReferenceEngine:
                                      unmet, needed_w)
                 housing.month(p, L, st, 0, pm, need, acc)
                 access.housing(p, ax, st, 0, pm, need, acc)
-                policy.wish(p, st, 0, pm, need, has_right)
+                policy.wish(p, st, 0, pm, fixed, need, has_right)
                 wellbeing.month(p, L, st, 0, unmet)
                 packages.spell_month(st, 0)
             if snapshot:

@@ -1,8 +1,13 @@
 """The mid-year census: in July every living resident is counted by age band, limitation, place,
-package and access, household help and carer (the stock indicators). Changes no state, no draws."""
+package and access, household help and carer (the stock indicators). Changes no state, no draws.
+
+``extramuralised_admission_need`` is the subset of the extramuralised (at home, a package that gave access
+under the 2012 rules, none now) whose need would make them ask for a place had they access (``admit_need``
+with a carer, ``admit_need_alone`` without): the people the reform kept out of an institution, as the
+Kamerbrief of 2013 counts them (77,900 who would otherwise have been admitted), not every VV1-3 holder."""
 import numpy as np
 
-from sim.model.mechanisms.common import age_years, step
+from sim.model.mechanisms.common import age_years, current_need, step
 from sim.model.state import A, C_N65, INSTITUTION
 
 STREAMS = ()
@@ -10,10 +15,12 @@ COUNTERS = ("n65", "n75", "n80", "n65_74", "n75_84", "n85", "lim65_74", "lim75_8
             "n80_intramural", "intramural_total", "entitled", "entitled_home", "extramuralised_home",
             "clients", "wellbeing_clients_micro", "household_75_84", "household_85plus", "carers",
             "carers_over_8h", "carers_overburdened") + tuple(
-    f"clients_{place}_{s}" for place in ("home", "institution") for s in ("VV", "VG", "LG", "ZG", "GGZ"))
+    f"clients_{place}_{s}" for place in ("home", "institution") for s in ("VV", "VG", "LG", "ZG", "GGZ")) + (
+    "extramuralised_admission_need",)
 (A_N65, A_N75, A_N80, A_N65_74, A_N75_84, A_N85, A_LIM65_74, A_LIM75_84, A_LIM85, A_N75_HOME, A_N80_INTRAMURAL,
  A_INTRAMURAL_TOTAL, A_ENTITLED, A_ENTITLED_HOME, A_EXTRAMURALISED_HOME, A_CLIENTS, A_WELLBEING_CLIENTS_MICRO,
  A_HOUSEHOLD_75_84, A_HOUSEHOLD_85PLUS, A_CARERS, A_CARERS_OVER_8H, A_CARERS_OVERBURDENED) = (A[c] for c in COUNTERS[:22])
+A_EXTRAMURALISED_NEED = A["extramuralised_admission_need"]
 A_CLIENTS_HOME0 = A["clients_home_VV"]   # + sector - 1, + 5 in an institution
 
 
@@ -53,6 +60,8 @@ def count(p, st, i, has_right, household, acc, cell_acc):
             acc[A_ENTITLED_HOME] += 1 if not inst else 0
         elif not inst:
             acc[A_EXTRAMURALISED_HOME] += 1   # had access under the 2012 rules (any level), not now
+            threshold = p.admit_need if st.carer[i] > 0 else p.admit_need_alone
+            acc[A_EXTRAMURALISED_NEED] += 1 if current_need(st, i) >= threshold else 0
     hours = np.float64(st.carer_hours[i])
     if not inst and st.carer[i] > 0 and hours > 0.0:
         acc[A_CARERS] += 1

@@ -8,8 +8,10 @@ everyone with the package at home loses access; ``without_transitional_right``),
 or drops single packages of the schedule (``cut_table``): the reform's parts one at a time.
 The 50 % VG3 and 25 % VV4 splits use one fixed uniform per person (stream ``split``).
 
-Pass B (``wish``, draw ``admission_request``): a resident at home whose package gives access asks
-for (or keeps waiting for) a place (flag ``WANTS_ADMISSION``). Pass C (``admit``, no draw), in the
+Pass B (``wish``, draws ``admission_request`` and ``home_preference``): a resident at home whose package gives
+access asks for (or keeps waiting for) a place (flag ``WANTS_ADMISSION``), unless it prefers a full Wlz package
+at home (VPT, MPT or pgb; a fixed share ``wlz_home_preference`` of the people, one fixed uniform per person) and
+has a carer: then only a crisis makes it ask. Pass C (``admit``, no draw), in the
 order of ``priority``: a free place of the sector admits the resident (counted; a package spell at
 home ends; its adapted dwelling from the stock becomes free), otherwise it waits a month longer.
 """
@@ -21,13 +23,13 @@ from sim.model.mechanisms.packages import GGZ, LG, VG, VV, ZG
 from sim.model.rng import STREAM, uniform
 from sim.model.state import A, CRISIS, INSTITUTION, PKG_IN_RUN, STOCK_UNIT, WANTS_ADMISSION
 
-STREAMS = ("split", "admission_request")
+STREAMS = ("split", "admission_request", "home_preference")
 COUNTERS = ("admissions", "admissions_cut_packages", "spells_ended", "spell_months",
             "waiting_VV", "waiting_VG", "waiting_LG", "waiting_ZG", "waiting_GGZ", "waiting_months",
             "admission_wait_months")
 A_ADMISSIONS, A_ADM_CUT, A_SPELLS, A_SPELL_MONTHS = (A[c] for c in COUNTERS[:4])
 A_WAITING0, A_WAITING_MONTHS, A_ADMISSION_WAIT = A["waiting_VV"], A["waiting_months"], A["admission_wait_months"]
-S_SPLIT, S_ADMIT = STREAM["split"], STREAM["admission_request"]
+S_SPLIT, S_ADMIT, S_HOME_PREFERENCE = STREAM["split"], STREAM["admission_request"], STREAM["home_preference"]
 
 # (sector, level, share of clients cut, year the cut starts) — KCWZ 2013, RIGO 2014 (seed 003)
 ENACTED_CUTS = (
@@ -86,12 +88,23 @@ def has_access(cuts, sector, level, split_u, indicated_month):
 
 
 @rule
-def seeks_admission(p, need, has_carer, crisis, waiting, u):
-    """Asks for (or keeps waiting for) an intramural place this month."""
-    if crisis or waiting > 0:
+def seeks_admission(p, need, has_carer, crisis, waiting, u, prefers_home=False):
+    """Asks for (or keeps waiting for) an intramural place this month. A resident who prefers a package at
+    home keeps it while a carer makes care at home responsible; a crisis still admits."""
+    if crisis:
+        return True
+    if prefers_home and has_carer:
+        return False
+    if waiting > 0:
         return True
     threshold = p.admit_need if has_carer else p.admit_need_alone
     return need >= threshold and u < p.admit_request_month
+
+
+@rule
+def prefers_home(p, home_u):
+    """Does this person prefer a full Wlz package at home to a place (``home_u``: its fixed uniform)?"""
+    return home_u < p.wlz_home_preference
 
 
 @step
@@ -101,11 +114,11 @@ def access(cuts, st, i, split_pm):
 
 
 @step
-def wish(p, st, i, pm, need, has_right):
-    """Pass B, at home: ask for a place this month, or stop waiting."""
+def wish(p, st, i, pm, split_pm, need, has_right):
+    """Pass B, at home: ask for a place this month, or stop waiting (``split_pm``: the person's fixed key)."""
     f = st.flags[i] & ~np.uint8(WANTS_ADMISSION)
     if has_right and seeks_admission(p, need, st.carer[i] > 0, (f & CRISIS) != 0, st.waiting[i],
-                                     uniform(pm, S_ADMIT)):
+                                     uniform(pm, S_ADMIT), prefers_home(p, uniform(split_pm, S_HOME_PREFERENCE))):
         f |= np.uint8(WANTS_ADMISSION)
     else:
         st.waiting[i] = 0
