@@ -518,6 +518,21 @@ def test_without_a_carer_part_of_the_informal_care_becomes_formal_demand():
     assert formal_alone - formal_carer == pytest.approx(P.formal_no_carer_extra * informal, rel=1e-12)
 
 
+def test_census_counts_the_package_mix_inside_and_the_extramuralised_who_would_ask():
+    census = python_rules(_census)
+    # in an institution: VV3, VV4, VV7, and a VG3 (not VV); at home without access: a VV3 holder whose need
+    # reaches admit_need_alone (no carer) and one whose need does not
+    st = residents(6, sector=[_packages.VV] * 3 + [_packages.VG] + [_packages.VV] * 2, level=[3, 4, 7, 3, 3, 3],
+                   residence=[S.INSTITUTION] * 4 + [S.HOME] * 2, phys=[f32(0.5)] * 5 + [f32(0.9)], cog=f32(1.0))
+    acc, cells = acc_row(), cell_row()
+    for i in range(6):
+        census.count(P, st, i, i < 4, 0.0, acc, cells)
+    assert need_of(st, 4) >= P.admit_need_alone > need_of(st, 5)
+    got = counted(acc)
+    assert (got["institution_vv_low"], got["institution_vv4"], got["clients_institution_VV"]) == (1, 1, 3)
+    assert (got["extramuralised_home"], got["extramuralised_admission_need"]) == (2, 1)
+
+
 def test_census_counts_the_85plus_band():
     census = python_rules(_census)
     st = residents(2, age_months=[90 * 12, 86 * 12], phys=[0.5, 1.0], residence=[S.HOME, S.INSTITUTION])

@@ -79,6 +79,8 @@ ACC_NAMES = (
     "crises",
     # census.py, issue 12: the extramuralised whose need would make them ask for a place
     "extramuralised_admission_need",
+    # census.py, issue 12: the package mix of the VV institution residents (the Kamerbrief's cut packages)
+    "institution_vv_low", "institution_vv4",
 )
 A = {name: i for i, name in enumerate(ACC_NAMES)}
 N_ACC = len(ACC_NAMES)

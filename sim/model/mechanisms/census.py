@@ -4,7 +4,9 @@ package and access, household help and carer (the stock indicators). Changes no 
 ``extramuralised_admission_need`` is the subset of the extramuralised (at home, a package that gave access
 under the 2012 rules, none now) whose need would make them ask for a place had they access (``admit_need``
 with a carer, ``admit_need_alone`` without): the people the reform kept out of an institution, as the
-Kamerbrief of 2013 counts them (77,900 who would otherwise have been admitted), not every VV1-3 holder."""
+Kamerbrief of 2013 counts them (77,900 who would otherwise have been admitted), not every VV1-3 holder.
+``institution_vv_low`` and ``institution_vv4`` count the VV institution residents with a VV1-3 and a VV4
+package: the package mix inside, which the Kamerbrief gives for 2013 (VV1-3 and half of VV4: 38 % of the places)."""
 import numpy as np
 
 from sim.model.mechanisms.common import age_years, current_need, step
@@ -16,11 +18,12 @@ COUNTERS = ("n65", "n75", "n80", "n65_74", "n75_84", "n85", "lim65_74", "lim75_8
             "clients", "wellbeing_clients_micro", "household_75_84", "household_85plus", "carers",
             "carers_over_8h", "carers_overburdened") + tuple(
     f"clients_{place}_{s}" for place in ("home", "institution") for s in ("VV", "VG", "LG", "ZG", "GGZ")) + (
-    "extramuralised_admission_need",)
+    "extramuralised_admission_need", "institution_vv_low", "institution_vv4")
 (A_N65, A_N75, A_N80, A_N65_74, A_N75_84, A_N85, A_LIM65_74, A_LIM75_84, A_LIM85, A_N75_HOME, A_N80_INTRAMURAL,
  A_INTRAMURAL_TOTAL, A_ENTITLED, A_ENTITLED_HOME, A_EXTRAMURALISED_HOME, A_CLIENTS, A_WELLBEING_CLIENTS_MICRO,
  A_HOUSEHOLD_75_84, A_HOUSEHOLD_85PLUS, A_CARERS, A_CARERS_OVER_8H, A_CARERS_OVERBURDENED) = (A[c] for c in COUNTERS[:22])
 A_EXTRAMURALISED_NEED = A["extramuralised_admission_need"]
+A_INSTITUTION_VV_LOW, A_INSTITUTION_VV4 = A["institution_vv_low"], A["institution_vv4"]
 A_CLIENTS_HOME0 = A["clients_home_VV"]   # + sector - 1, + 5 in an institution
 
 
@@ -53,6 +56,9 @@ def count(p, st, i, has_right, household, acc, cell_acc):
     acc[A_INTRAMURAL_TOTAL] += 1 if inst else 0
     if st.level[i] > 0:
         acc[A_CLIENTS_HOME0 + st.sector[i] - 1 + (5 if inst else 0)] += 1
+        if inst and st.sector[i] == 1:   # VV
+            acc[A_INSTITUTION_VV_LOW] += 1 if st.level[i] <= 3 else 0
+            acc[A_INSTITUTION_VV4] += 1 if st.level[i] == 4 else 0
         acc[A_CLIENTS] += 1
         acc[A_WELLBEING_CLIENTS_MICRO] += np.int64(np.float64(st.wellbeing[i]) * 1e6 + 0.5)
         if has_right:
