@@ -531,6 +531,9 @@ def test_census_counts_the_package_mix_inside_and_the_extramuralised_who_would_a
     got = counted(acc)
     assert (got["institution_vv_low"], got["institution_vv4"], got["clients_institution_VV"]) == (1, 1, 3)
     assert (got["extramuralised_home"], got["extramuralised_admission_need"]) == (2, 1)
+    census.count(P, residents(sector=_packages.GGZ, level=3), 0, True, 0.0, acc, cells)
+    got = counted(acc)
+    assert (got["entitled"], got["entitled_ggz"]) == (5, 1)   # four above with access, and the GGZ holder
 
 
 def test_census_counts_the_85plus_band():

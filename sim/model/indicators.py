@@ -37,7 +37,7 @@ ADDED_I12 = ("waiting_list_per_1000", "waiting_list_vv_per_1000", "waiting_month
              "young_client_exits_per_1000", "widowed_per_1000", "informal_shortfall_share", "unmet_need_total_share",
              "carers_of_clients_over_8h_share", "carers_of_clients_overburdened_share",
              "cost_zvw_district_nursing_per_capita", "extramuralised_admission_need_per_1000",
-             "intramural_vv_low_package_share")
+             "intramural_vv_low_package_share", "wlz_clients_per_1000")
 # the access route and the Wmo budget (mechanisms/access.py); cost_access_route_per_capita is the route's
 # running cost, which is also inside its payer's cost line (cost_wmo_per_capita for a municipality's route)
 ACCESS_ADDED = ("months_from_need_to_support", "wmo_support_starts_per_1000", "wmo_waiting_per_1000",
@@ -112,6 +112,8 @@ def yearly_indicators(t: dict, year: int, p, inhabitants: float, places: float, 
         "wlz_clients_at_home_share": _ratio(t["entitled_home"], t["entitled"]),
         "extramuralised_clients_per_1000": t["extramuralised_home"] * per_1000,
         "extramuralised_admission_need_per_1000": t["extramuralised_admission_need"] * per_1000,
+        # package holders with a right to a place, at home or inside, without GGZ (as CBS counts Wlz clients)
+        "wlz_clients_per_1000": (t["entitled"] - t["entitled_ggz"]) * per_1000,
         # the Kamerbrief 2013's cut packages among the VV residents: VV1-3 and half of VV4
         "intramural_vv_low_package_share": _ratio(t["institution_vv_low"] + 0.5 * t["institution_vv4"],
                                                   t["clients_institution_VV"]),

@@ -81,6 +81,8 @@ ACC_NAMES = (
     "extramuralised_admission_need",
     # census.py, issue 12: the package mix of the VV institution residents (the Kamerbrief's cut packages)
     "institution_vv_low", "institution_vv4",
+    # census.py: package holders with a right to a place in the GGZ sector (CBS counts Wlz clients without them)
+    "entitled_ggz",
 )
 A = {name: i for i, name in enumerate(ACC_NAMES)}
 N_ACC = len(ACC_NAMES)

@@ -21,6 +21,8 @@ INDICATOR_LABELS = {  # name: (English, Dutch)
     "intramural_admissions_cut_packages_per_1000": ("Admissions with a cut package per 1,000",
                                                     "Opnames met een geschrapt pakket per 1.000"),
     "extramuralised_clients_per_1000": ("Extramuralised clients per 1,000", "Geëxtramuraliseerde cliënten per 1.000"),
+    "wlz_clients_per_1000": ("Wlz clients (a right to a place, at home or inside, without GGZ) per 1,000",
+                             "Wlz-cliënten (recht op verblijf, thuis of binnen, zonder ggz) per 1.000"),
     "intramural_vv_low_package_share": ("VV residents with a light package (VV1-3 and half of VV4; share)",
                                         "VV-bewoners met een licht pakket (VV1-3 en de helft van VV4; aandeel)"),
     "extramuralised_admission_need_per_1000": ("Extramuralised clients who would ask for a place, per 1,000",
