@@ -120,8 +120,9 @@ def test_e3_carer_changes_formal_hours_and_months_at_home_through_the_informal_s
     """Without a carer part of the missing informal care becomes formal demand (formal_no_carer_extra): more
     formal hours; switched off, the formal hours are equal. The rest of the missing informal care counts as
     unmet need (informal_shortfall_unmet), which speeds decline (decline_unmet): a client alone leaves home
-    sooner. With the shortfall not counted the months at home do not depend on the carer (formal care is
-    delivered in full here, and a package with the right to a place is above both admission thresholds)."""
+    sooner. With the shortfall not counted (and no preference for a package at home, which only a client with
+    a carer can keep) the months at home do not depend on the carer (formal care is delivered in full here,
+    and a package with the right to a place is above both admission thresholds)."""
     from sim.studies.cohort import run_cohort
 
     def outcomes(**kw):
@@ -131,10 +132,10 @@ def test_e3_carer_changes_formal_hours_and_months_at_home_through_the_informal_s
     assert all(a["formal_hours_month"] > c["formal_hours_month"] + 1 for a, c in zip(alone, carer))
     assert all(a["carer_strain_mean"] != a["carer_strain_mean"] or a["carer_months_share"] < 0.5 for a in alone)
     assert sum(a["months_at_home"] for a in alone) < sum(c["months_at_home"] for c in carer)
-    carer_n, alone_n = outcomes(carer="co_resident", informal_shortfall_unmet=0.0), \
-        outcomes(carer="none", informal_shortfall_unmet=0.0)
+    neither = {"informal_shortfall_unmet": 0.0, "wlz_home_preference": 0.0}
+    carer_n, alone_n = outcomes(carer="co_resident", **neither), outcomes(carer="none", **neither)
     assert [a["months_at_home"] for a in alone_n] == [c["months_at_home"] for c in carer_n]
-    off = {"formal_no_carer_extra": 0.0, "informal_shortfall_unmet": 0.0}   # and no faster decline alone
+    off = {"formal_no_carer_extra": 0.0, **neither}   # and no faster decline alone
     carer0, alone0 = outcomes(carer="co_resident", **off), outcomes(carer="none", **off)
     assert [a["formal_hours_month"] for a in alone0] == pytest.approx([c["formal_hours_month"] for c in carer0], rel=1e-9)
 
