@@ -11,6 +11,8 @@ package: the package mix inside, which the Kamerbrief gives for 2013 (VV1-3 and 
 import numpy as np
 
 from sim.model.mechanisms.common import age_years, current_need, step
+from sim.model.mechanisms.packages import GGZ, VV
+from sim.model.mechanisms.policy import admission_threshold
 from sim.model.state import A, C_N65, INSTITUTION
 
 STREAMS = ()
@@ -58,7 +60,7 @@ def count(p, st, i, has_right, household, acc, cell_acc):
     acc[A_INTRAMURAL_TOTAL] += 1 if inst else 0
     if st.level[i] > 0:
         acc[A_CLIENTS_HOME0 + st.sector[i] - 1 + (5 if inst else 0)] += 1
-        if inst and st.sector[i] == 1:   # VV
+        if inst and st.sector[i] == VV:
             acc[A_INSTITUTION_VV_LOW] += 1 if st.level[i] <= 3 else 0
             acc[A_INSTITUTION_VV4] += 1 if st.level[i] == 4 else 0
         acc[A_CLIENTS] += 1
@@ -66,11 +68,10 @@ def count(p, st, i, has_right, household, acc, cell_acc):
         if has_right:
             acc[A_ENTITLED] += 1
             acc[A_ENTITLED_HOME] += 1 if not inst else 0
-            acc[A_ENTITLED_GGZ] += 1 if st.sector[i] == 5 else 0   # GGZ
+            acc[A_ENTITLED_GGZ] += 1 if st.sector[i] == GGZ else 0
         elif not inst:
             acc[A_EXTRAMURALISED_HOME] += 1   # had access under the 2012 rules (any level), not now
-            threshold = p.admit_need if st.carer[i] > 0 else p.admit_need_alone
-            acc[A_EXTRAMURALISED_NEED] += 1 if current_need(st, i) >= threshold else 0
+            acc[A_EXTRAMURALISED_NEED] += 1 if current_need(st, i) >= admission_threshold(p, st.carer[i] > 0) else 0
     hours = np.float64(st.carer_hours[i])
     if not inst and st.carer[i] > 0 and hours > 0.0:
         acc[A_CARERS] += 1

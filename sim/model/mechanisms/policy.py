@@ -97,8 +97,13 @@ def seeks_admission(p, need, has_carer, crisis, waiting, u, prefers_home=False):
         return False
     if waiting > 0:
         return True
-    threshold = p.admit_need if has_carer else p.admit_need_alone
-    return need >= threshold and u < p.admit_request_month
+    return need >= admission_threshold(p, has_carer) and u < p.admit_request_month
+
+
+@rule
+def admission_threshold(p, has_carer):
+    """The need score from which a resident with access asks for a place."""
+    return p.admit_need if has_carer else p.admit_need_alone
 
 
 @rule
