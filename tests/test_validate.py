@@ -57,22 +57,26 @@ def test_fit_and_validate_rows_are_scored_separately(tmp_path, scenario_file, ca
     targets = write_targets(tmp_path / "t.csv", [
         f"pop_65plus_share,2013,{right},0.01,fit,model run",
         "intramural_residents_per_80plus,2012,0.9,0.01,validate,deliberately wrong",
-        f"pop_65plus_share,2014,{right},0.02,validate,near"], header="indicator,year,value,tolerance,role,source")
+        f"pop_65plus_share,2014,{right},0.02,validate,near",
+        "pop_80plus_share,2014,0.9,0.01,set,a parameter set by hand to it (wrong on purpose)"],
+        header="indicator,year,value,tolerance,role,source")
     out = tmp_path / "val"
     assert cli(["validate", "--targets", str(targets), "--out", str(out), "--scenario", str(scenario_file),
                 "--replicates", "2", "--parameters", "scenario"]) == 0
     printed = capsys.readouterr().out
-    assert "fit: 1 of 1 within tolerance" in printed and "validate: 1 of 2 within tolerance" in printed
+    assert ("fit: 1 of 1 within tolerance" in printed and "set: 0 of 1 within tolerance" in printed
+            and "validate: 1 of 2 within tolerance" in printed)
     v = pd.read_csv(out / "validation.csv")
-    assert list(v.role) == ["fit", "validate", "validate"]
+    assert list(v.role) == ["fit", "validate", "validate", "set"]
     import json
     scores = json.loads((out / "manifest.json").read_text())["scores"]
     assert scores["fit"]["within"] == 1 and scores["validate"]["n"] == 2 and scores["validate"]["rms_z"] > 10
+    assert scores["set"]["n"] == 1 and scores["set"]["within"] == 0
     bad = write_targets(tmp_path / "b.csv", ["pop_65plus_share,2013,0.2,0.01,later,x"],
                         header="indicator,year,value,tolerance,role,source")
     assert cli(["validate", "--targets", str(bad), "--out", str(tmp_path / "b"), "--scenario", str(scenario_file)]) == 2
     err = capsys.readouterr().err.strip()
-    assert "\n" not in err and "role" in err and "fit or validate" in err and not (tmp_path / "b").exists()
+    assert "\n" not in err and "role" in err and "fit, set or validate" in err and not (tmp_path / "b").exists()
 
 
 @pytest.mark.parametrize("rows,header,needle", [

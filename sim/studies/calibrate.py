@@ -368,8 +368,8 @@ def load_config(path, quick: bool = False) -> Config:
                                 short(name), line_of(lines, join("exclude", name)))
     notes, fitted = [], []
     for row in targets.itertuples():
-        if row.role == "validate":
-            notes.append("not fitted: held out for validation (role validate)")
+        if row.role in NOT_FITTED:
+            notes.append(NOT_FITTED[row.role])
             fitted.append(False)
         elif row.indicator in excluded:
             notes.append(f"not fitted: {excluded[row.indicator]}")
@@ -408,9 +408,12 @@ def load_config(path, quick: bool = False) -> Config:
 
 
 TARGET_COLUMNS = ("indicator", "year", "value", "tolerance", "source")
-# optional column ``role``: ``fit`` (calibration fits the row) or ``validate`` (held out: only
-# ``langerthuis validate`` compares it); a file without the column has the role ``fit`` in every row
-ROLES = ("fit", "validate")
+# optional column ``role``: ``fit`` (calibration fits the row), ``validate`` (held out: only
+# ``langerthuis validate`` compares it) or ``set`` (a parameter was set by hand to it, as its source says:
+# not fitted here, and no out-of-sample check either); a file without the column has the role ``fit`` in every row
+ROLES = ("fit", "set", "validate")
+NOT_FITTED = {"validate": "not fitted: held out for validation (role validate)",
+              "set": "not fitted: a parameter was set by hand to this row (role set)"}
 
 
 def read_targets(path, known) -> pd.DataFrame:
@@ -443,7 +446,7 @@ def read_targets(path, known) -> pd.DataFrame:
                 fail(col, "a positive number" if col == "tolerance" else "a finite number")
         role = r.get("role", "fit") or "fit"
         if role not in ROLES:
-            fail("role", "fit or validate (or an empty field: fit)")
+            fail("role", "fit, set or validate (or an empty field: fit)")
         out.append({"indicator": name, "year": year, **values, "source": r["source"], "role": role})
     return pd.DataFrame(out)
 

@@ -3,8 +3,9 @@
 Runs the (calibrated) model and compares it with every row of a targets file of the INDICATORS.md form
 (``indicator, year, value, tolerance, source``, optionally ``role``): observed, simulated mean and 90 %
 interval over the replicates, absolute error, and whether |simulated mean - observed| <= tolerance. With
-a ``role`` column the summary gives the fit rows (what calibration fitted) and the validate rows (held
-out) separately, each as "K of N within tolerance" and an RMS score.
+a ``role`` column the summary gives the fit rows (what calibration fitted), the set rows (a parameter was
+set to them by hand) and the validate rows (held out) separately, each as "K of N within tolerance" and an
+RMS score.
 
 The targets file is checked before anything runs: an unknown indicator, a missing column or a value that
 is not a number is a one-line error naming the file and line, and nothing is written. A row whose year
@@ -22,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.studies.calibrate import ROLES
 from sim.studies.summary import band
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository
@@ -101,14 +103,14 @@ def score(result: pd.DataFrame) -> dict:
 
 
 def summary(result: pd.DataFrame) -> str:
-    """'K of N within tolerance', per role when the file has both (fit: the rows calibration fitted;
-    validate: rows it never saw), each with its RMS score."""
+    """'K of N within tolerance', per role when the file has more than fit rows (fit: the rows calibration
+    fitted; set: rows a parameter was set to by hand; validate: rows neither saw), each with its RMS score."""
     def line(part, prefix=""):
         s = score(part)
         text = f"{prefix}{s['within']} of {s['n']} within tolerance"
         text += f" ({s['not_simulated']} row(s) not simulated)" if s["not_simulated"] else ""
         return text + (f", RMS score {s['rms_z']:.2f}" if s["n"] else "")
-    roles = [r for r in ("fit", "validate") if (result.role == r).any()]
+    roles = [r for r in ROLES if (result.role == r).any()]
     if roles == ["fit"]:
         return line(result)
     return "; ".join(line(result[result.role == r], f"{r}: ") for r in roles)
@@ -123,7 +125,8 @@ def markdown(result: pd.DataFrame, line: str, scenario: dict, targets_file: str,
             f"inhabitants); {scenario['replicates']} replicate(s); parameters: {parameters}.", "",
             f"**{line}**", "",
             "RMS score: root mean square of (simulated mean - observed) / tolerance over the simulated rows "
-            "(fit: rows the calibration fitted, up to 2015; validate: rows it never saw).", "",
+            "(fit: rows the calibration fitted, up to 2015; set: rows a parameter was set to by hand, named in the "
+            "row's source; validate: rows neither saw).", "",
             "| indicator | year | role | observed | tolerance | simulated mean | 90 % interval | abs. error | within |",
             "|---|---|---|---|---|---|---|---|---|"]
     rows = [f"| {r.indicator} | {r.year} | {r.role} | {fmt(r.observed)} | {fmt(r.tolerance)} | {fmt(r.simulated_mean)} | "
@@ -180,6 +183,6 @@ def main(args) -> int:
         write_json(tmp / "manifest.json", manifest(
             [scenario], time.perf_counter() - started, command="validate", targets=args.targets,
             targets_sha256=file_hash(args.targets), parameters=args.parameters, summary=line,
-            scores={r: score(result[result.role == r]) for r in ("fit", "validate") if (result.role == r).any()}))
+            scores={r: score(result[result.role == r]) for r in ROLES if (result.role == r).any()}))
     print(f"{line}; wrote {args.out}")
     return 0
