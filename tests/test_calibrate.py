@@ -127,6 +127,7 @@ def config_with(tmp_path, old: str, new: str) -> Path:
     bad = tmp_path / "config.yaml"
     bad.write_text(text.replace("scenario: ../scenarios/baseline.yaml", f"scenario: {ROOT / 'scenarios' / 'baseline.yaml'}")
                    .replace("targets: targets.csv", f"targets: {ROOT / 'calibration' / 'targets.csv'}")
+                   .replace("ranges: plausibility.csv", f"ranges: {ROOT / 'calibration' / 'plausibility.csv'}")
                    .replace(old, new))
     return bad
 
@@ -147,6 +148,65 @@ def test_a_prior_outside_the_parameters_range_is_refused(tmp_path, capsys):
     err = err.strip()
     assert status == 2 and "\n" not in err and "parameters.admit_request_month" in err and "from 0 to 1" in err and "1.5" in err
     assert not out.exists()
+
+
+# --------------------------------------------------------------------------- the plausibility screen
+class RunsPool:
+    """Stands in for the process pool: particle i's run gives ``values[i]`` for every requested row."""
+    def __init__(self, values):
+        self.values, self.tasks = values, []
+
+    def map(self, fn, tasks):
+        self.tasks = tasks
+        return [np.full(len(t["rows"]), v) for t, v in zip(tasks, self.values)]
+
+
+SCREEN = """
+plausibility:
+  ranges: {ranges}
+  until: 2025
+  indicators: [unmet_need_share]
+  reason: "history matching against the expert range of the formal care not delivered"
+"""
+
+
+def screened_config(tmp_path, old: str = "", new: str = "") -> Path:
+    """calibration/config.yaml with a plausibility section (absolute paths), ``old`` replaced by ``new``."""
+    path = config_with(tmp_path, "seed: 20240601", "seed: 20240601")
+    text = path.read_text() + SCREEN.format(ranges=ROOT / "calibration" / "plausibility.csv")
+    path.write_text(text.replace(old, new) if old else text)
+    return path
+
+
+def test_the_plausibility_screen_gives_weight_zero_to_a_particle_that_leaves_a_range(tmp_path):
+    config = cal.load_config(screened_config(tmp_path))
+    screen = config.plausibility
+    assert screen["scenario"]["end_year"] == screen["until"] == 2025 and config.scenario["end_year"] == 2015
+    assert {r[0] for r in screen["rows"]} == {"unmet_need_share"}
+    assert [r[1] for r in screen["rows"]] == list(range(2010, 2026))   # the 2010-2025 range, every year
+    last = cal.Generation(t=4, theta=np.full((3, len(config.prior.names)), 0.1), weights=np.array([0.2, 0.5, 0.3]),
+                          distances=np.ones(3), seeds=[1, 2, 3], epsilon=1.0, simulations=3)
+    pool = RunsPool([0.02, 0.35, np.nan])            # inside, a runaway, a run that gave no value
+    cal.screen_plausibility(config, last, pool, log=lambda text: None)
+    assert list(last.plausible) == [True, False, False] and last.screen == {"unmet_need_share": 2}
+    assert last.weights == pytest.approx([1.0, 0.0, 0.0])
+    assert len({t["seed"] for t in pool.tasks}) == 3 and all(t["scenario"]["end_year"] == 2025 for t in pool.tasks)
+    # the ensemble file carries the flag, and the flag is not a free parameter
+    table = cal.ensemble_table(config.prior, [last])
+    assert list(table.plausible) == [1.0, 0.0, 0.0]
+    table.to_parquet(tmp_path / "ensemble.parquet")
+    assert ensemble_module.final_generation(tmp_path / "ensemble.parquet")[1] == tuple(config.prior.names)
+    assert cal.load_config(ROOT / "calibration" / "config.yaml").plausibility is None   # the shipped config: no screen
+
+
+def test_a_bad_plausibility_section_is_one_line(tmp_path, capsys):
+    bad = screened_config(tmp_path, "  indicators: [unmet_need_share]", "  indicators: [no_such_indicator]")
+    status, _, err = langerthuis_in_process(capsys, "calibrate", bad, "--out", tmp_path / "out", "--quick")
+    err = err.strip()
+    assert status == 2 and "\n" not in err and "plausibility.indicators" in err and "no_such_indicator" in err
+    bad = screened_config(tmp_path, "  until: 2025", "  until: soon")
+    status, _, err = langerthuis_in_process(capsys, "calibrate", bad, "--out", tmp_path / "out", "--quick")
+    assert status == 2 and "plausibility.until" in err and not (tmp_path / "out").exists()
 
 
 # --------------------------------------------------------------------------- parameters: calibrated

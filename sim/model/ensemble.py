@@ -56,7 +56,7 @@ def _final_generation(path: str, sha: str):
     df = pd.read_parquet(path)
     last = df[df.generation == df.generation.max()].reset_index(drop=True)
     names = tuple(c for c in df.columns
-                  if c not in ("generation", "particle", "weight", "distance", "epsilon", "seed"))
+                  if c not in ("generation", "particle", "weight", "distance", "epsilon", "seed", "plausible"))
     last = last.assign(weight=last.weight / last.weight.sum())
     return last, names
 

@@ -93,6 +93,8 @@ class Generation:
     epsilon: float
     simulations: int
     seconds: float = 0.0
+    plausible: np.ndarray | None = None   # set by screen_plausibility (final generation)
+    screen: dict | None = None
 
     @property
     def ess(self) -> float:
@@ -210,6 +212,7 @@ class Config:
     smc: dict
     quick: bool = False
     raw: dict = field(default_factory=dict)
+    plausibility: dict | None = None   # {"scenario", "ranges" (DataFrame), "rows", "until", "reason"}
 
 
 def _config_error(file, path, expected, found, line=None):
@@ -229,7 +232,9 @@ def _set_path(data: dict, path: str, value, fail=None):
 
 
 # calibration config keys (calibration/README.md): top level, smc and one free parameter's prior
-CONFIG_KEYS = {"scenario", "scenario_changes", "targets", "exclude", "seed", "smc", "parameters", "quick"}
+CONFIG_KEYS = {"scenario", "scenario_changes", "targets", "exclude", "seed", "smc", "parameters", "quick",
+               "plausibility"}
+PLAUSIBILITY_KEYS = {"ranges", "until", "indicators", "reason"}
 REQUIRED_KEYS = ("scenario", "targets", "parameters", "smc")
 QUICK_KEYS = {"scenario_changes", "smc"}
 PRIOR_KEYS = {"uniform": {"prior", "low", "high", "reason"}, "normal": {"prior", "low", "high", "mean", "sd", "reason"}}
@@ -308,6 +313,20 @@ def _check_config(raw, lines, file, quick: bool) -> dict:
                 fail(f"{path}.{key}", expected, short(value))
         if path == "smc" or quick:
             smc.update(section or {})
+    screen = mapping(raw.get("plausibility"), "plausibility", PLAUSIBILITY_KEYS)
+    if screen:
+        for key in sorted(PLAUSIBILITY_KEYS):
+            if key not in screen:
+                fail(join("plausibility", key), "a value", "nothing (the key is missing)")
+        if not isinstance(screen["ranges"], str) or not screen["ranges"].strip():
+            fail("plausibility.ranges", "a file path (relative to the config)", short(screen["ranges"]))
+        if not _is_int(screen["until"]) or not 2000 <= screen["until"] <= 2100:
+            fail("plausibility.until", "a year from 2000 to 2100", short(screen["until"]))
+        if (not isinstance(screen["indicators"], list) or not screen["indicators"]
+                or not all(isinstance(x, str) for x in screen["indicators"])):
+            fail("plausibility.indicators", "a list of indicator names", short(screen["indicators"]))
+        if not isinstance(screen["reason"], str) or not screen["reason"].strip():
+            fail("plausibility.reason", "why the screen is there (a string)", short(screen["reason"]))
     params = mapping(raw["parameters"], "parameters")
     if not params:
         fail("parameters", "at least one free parameter", "none")
@@ -404,7 +423,37 @@ def load_config(path, quick: bool = False) -> Config:
                 raise _config_error(file, where, f"low and high within the range, {exc.expected}", exc.found,
                                     line_of(lines, where)) from None
         priors.append(Prior(name, spec["prior"], lo, hi, mean, sd, spec["reason"]))
-    return Config(file, scenario, targets, JointPrior(priors), int(raw.get("seed", 1)), smc, quick, raw)
+    screen = _plausibility_screen(raw.get("plausibility"), base, scenario, file, lines)
+    return Config(file, scenario, targets, JointPrior(priors), int(raw.get("seed", 1)), smc, quick, raw, screen)
+
+
+def _plausibility_screen(section, base: Path, scenario: dict, file, lines) -> dict | None:
+    """The config's ``plausibility`` section: the (indicator, year) rows of the ranges file for the named
+    indicators and the scenario's schedule, up to ``until``, and the scenario run to ``until``."""
+    if not section:
+        return None
+    from sim.model.indicators import INDICATORS
+    for name in section["indicators"]:
+        if name not in INDICATORS:
+            raise _config_error(file, "plausibility.indicators", "indicators of sim.model.indicators (INDICATORS.md)",
+                                short(name), line_of(lines, "plausibility.indicators"))
+    ranges_file = base / section["ranges"]
+    try:
+        ranges = pd.read_csv(ranges_file)
+    except (OSError, ValueError) as exc:
+        raise _config_error(file, "plausibility.ranges", "a readable ranges CSV (calibration/plausibility.csv)",
+                            f"{ranges_file}: {type(exc).__name__}", line_of(lines, "plausibility.ranges")) from None
+    schedule = scenario.get("policy", {}).get("schedule", "enacted")
+    until = int(section["until"])
+    ranges = ranges[ranges.indicator.isin(section["indicators"]) & ranges.schedule.isin(["all", schedule])
+                    & (ranges.from_year <= until)]
+    rows = [(r.indicator, y, r.low, r.high) for r in ranges.itertuples()
+            for y in range(max(int(r.from_year), scenario["start_year"]), min(int(r.to_year), until) + 1)]
+    if not rows:
+        raise _config_error(file, "plausibility", "ranges for the named indicators up to 'until'", "none",
+                            line_of(lines, "plausibility"))
+    return {"scenario": {**scenario, "end_year": until}, "rows": rows, "until": until,
+            "reason": section["reason"], "ranges_file": str(section["ranges"])}
 
 
 TARGET_COLUMNS = ("indicator", "year", "value", "tolerance", "source")
@@ -505,10 +554,41 @@ def calibrate(config: Config, log=_log):
         pops = abc_smc(simulate, config.prior, int(config.smc["particles"]), int(config.smc["generations"]),
                        config.seed, float(config.smc["quantile"]), config.smc.get("batch"),
                        int(config.smc["max_simulations"]), float(config.smc["min_acceptance"]), log=log)
+        if config.plausibility:
+            screen_plausibility(config, pops[-1], pool, log)
         fit = posterior_predictive(config, pops[-1], pool)
     finally:
         pool.close()
     return pops, fit, posterior_summary(config.prior, pops[-1])
+
+
+def screen_plausibility(config: Config, last: Generation, pool: Pool, log=_log) -> None:
+    """Every final particle run once more (fresh seed) to ``plausibility.until``; a particle whose run leaves
+    one of the screened ranges of the plausibility file gets weight 0 (the prior truncated to where the
+    model stays plausible: history matching against expert ranges, not against observed figures).
+    Sets ``last.plausible`` and ``last.screen`` (rows left per indicator) and renormalises the weights."""
+    sc = config.plausibility
+    rows = [(ind, year) for ind, year, _, _ in sc["rows"]]
+    low = np.array([r[2] for r in sc["rows"]])
+    high = np.array([r[3] for r in sc["rows"]])
+    tasks = [{"scenario": sc["scenario"], "overrides": to_overrides(dict(zip(config.prior.names, x))),
+              "seed": model_seed(config.seed, 20_000, i), "rows": rows} for i, x in enumerate(last.theta)]
+    values = np.array(pool.map(simulate_rows, tasks)).reshape(len(tasks), len(rows))
+    outside = ~((values >= low) & (values <= high))    # a missing value (NaN) is outside too
+    plausible = ~outside.any(axis=1)
+    if not plausible.any():
+        if not config.quick:
+            raise RuntimeError("plausibility screen: no final particle stays inside the ranges; widen the prior "
+                               "or the ranges")
+        log("plausibility screen: no particle inside (quick run: weights kept)")
+        plausible = np.ones(len(plausible), dtype=bool)
+    names = sorted({r[0] for r in rows})
+    last.screen = {n: int(outside[:, [j for j, r in enumerate(rows) if r[0] == n]].any(axis=1).sum()) for n in names}
+    last.plausible = plausible
+    weights = np.where(plausible, last.weights, 0.0)
+    last.weights = weights / weights.sum()
+    log(f"plausibility screen to {sc['until']}: {int(plausible.sum())} of {len(plausible)} particles inside "
+        f"({', '.join(f'{n}: {k} outside' for n, k in last.screen.items())}); ESS {last.ess:.0f}")
 
 
 def posterior_predictive(config: Config, last: Generation, pool: Pool) -> pd.DataFrame:
@@ -558,6 +638,8 @@ def ensemble_table(prior: JointPrior, pops: list[Generation]) -> pd.DataFrame:
         df.insert(0, "epsilon", g.epsilon)
         df.insert(0, "distance", g.distances)
         df.insert(0, "weight", g.weights)
+        if g.plausible is not None:
+            df.insert(0, "plausible", g.plausible.astype(float))  # 1 inside the screened ranges, 0 outside
         df.insert(0, "particle", np.arange(len(df)))
         df.insert(0, "generation", g.t)
         frames.append(df)
@@ -664,7 +746,11 @@ def main(args) -> int:
         write_json(tmp / "manifest.json", manifest(
             [config.scenario], wall, command="calibrate", config=config.file,
             config_sha256=file_sha256(config.file), quick=config.quick, root_seed=config.seed, smc=config.smc,
-            free_parameters=config.prior.names, generations=generations_table(pops).to_dict("records")))
+            free_parameters=config.prior.names, generations=generations_table(pops).to_dict("records"),
+            plausibility_screen=None if not config.plausibility else {
+                "until": config.plausibility["until"], "ranges": config.plausibility["ranges_file"],
+                "reason": config.plausibility["reason"], "inside": int(pops[-1].plausible.sum()),
+                "particles": len(pops[-1].plausible), "outside_by_indicator": pops[-1].screen}))
     fitted = fit[config.targets.fitted.to_numpy()]
     print(f"wrote {args.out}: {len(pops)} generations x {len(pops[-1].weights)} particles, "
           f"{sum(g.simulations for g in pops)} model runs in {wall:.0f} s; "
