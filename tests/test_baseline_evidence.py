@@ -118,7 +118,7 @@ def test_informal_care_responds_to_formal_supply_only_through_the_substitution_p
     (substitution) and fewer when it is negative (complementarity); at 0 (the default, de Kam 2012) the
     hours asked do not depend on the formal supply."""
     years = range(2011, 2014)
-    short = {"team_hours_per_65plus_month": 3.0}
+    short = {"team_hours_per_65plus_month": 3.0, "team_follow_demand": 0.0}   # a shortage that stays
     zero = run(2013, **short)
     assert zero.value("unmet_need_share", years) > 0.2
     plus = run(2013, **short, informal_substitution=0.5).value("mantelzorg_hours_per_1000", years)

@@ -1,11 +1,15 @@
 """Intramural capacity (sim/model/capacity.py): the observed path, then each rule of policy.capacity."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from sim.model import capacity as C
 from sim.model.scenario import resolve_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
 
 INITIAL = np.array([1000.0, 300.0, 60.0, 12.0, 140.0])
 
@@ -101,3 +105,43 @@ def test_team_capacity_follows_the_80plus_less_the_projected_shortage():
     grown = make_params({"team_capacity_growth": 0.01})
     assert team_capacity_factor(grown, 2010, 2020) == pytest.approx(
         C.people_80plus(2020.5) / C.people_80plus(2010.5) * 1.01 ** 10)
+
+
+def test_providers_hire_towards_last_years_unmet_demand_at_a_limited_rate():
+    from sim.model.model import team_extra
+    path = np.array([100.0, 100.0, 100.0])
+    demand = np.array([80.0, 150.0, 400.0])          # below the path, a little above, far above
+    assert team_extra(0.0, path, np.zeros(3), demand).tolist() == [0.0, 0.0, 0.0]   # rate 0: the path alone
+    first = team_extra(0.1, path, np.zeros(3), demand)
+    assert first.tolist() == pytest.approx([0.0, 10.0, 10.0])                        # at most 10 % a year
+    later = first
+    for _ in range(30):
+        later = team_extra(0.1, path, later, demand)
+    assert later.tolist() == pytest.approx([0.0, 50.0, 300.0])                      # up to the demand, no further
+    assert team_extra(0.1, path, later, np.array([80.0, 120.0, 100.0])).tolist() == pytest.approx([0.0, 20.0, 0.0])
+
+
+def test_hiring_after_unmet_demand_lowers_unmet_need_and_at_rate_0_changes_nothing():
+    """team_follow_demand: with too few team hours (2 per resident 65+ a month instead of 8) the formal care
+    not delivered falls when providers hire after it; at rate 0 no hour is hired in any year."""
+    from sim.model import LangerThuisModel, load_scenario
+    from sim.model.scenario import resolve_scenario
+    base = {k: v for k, v in load_scenario(ROOT / "scenarios" / "small.yaml").items()
+            if not k.startswith("_") and k != "calibration"}
+    base.update(end_year=2016, replicates=1)
+
+    def model(rate):
+        m = LangerThuisModel(resolve_scenario(dict(base, parameters={"team_hours_per_65plus_month": 2.0,
+                                                                     "team_follow_demand": rate})), 0)
+        extra = []
+        while m.running:
+            m.step()
+            if m.month_abs % 12 == 1:
+                extra.append(float(m.team_extra_c.sum()))
+        return m, extra
+
+    still, extra_still = model(0.0)
+    hiring, extra_hiring = model(0.2)
+    assert extra_still == [0.0] * len(extra_still) and extra_hiring[0] == 0.0 and extra_hiring[-1] > 0.0
+    unmet = lambda m: m.indicators().query("indicator == 'unmet_need_share' and year >= 2014").value.mean()
+    assert unmet(still) > 0.2 and unmet(hiring) < 0.7 * unmet(still), (unmet(still), unmet(hiring))

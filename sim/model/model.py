@@ -27,7 +27,7 @@ from sim.model.state import INSTITUTION, Residents
 from sim.model.rng import month_key, named_seed_sequence, run_key
 
 STEP_ORDER = (
-    ("0", "year start (January)", "the year's investments change the neighbourhood layers; new adapted dwellings join the free stock; intramural capacity of the year (observed path, then the scenario's rule)"),
+    ("0", "year start (January)", "the year's investments change the neighbourhood layers; new adapted dwellings join the free stock; intramural capacity of the year (observed path, then the scenario's rule); home-care capacity of the year (the workforce path plus the hours hired after last year's demand)"),
     ("1", "inflow", "people turning 65 and younger adults with a new VG/LG/ZG/GGZ package enter"),
     ("2", "ageing and mortality", "age +1 month; death by the life table, improvement and frailty (in a nursing home at least the nursing-home rate); younger clients may leave; a partner may die (widowhood)"),
     ("3", "decline", "physical and cognitive functioning fall (age, package, network, unmet need, dwelling, facilities, woonservicegebied)"),
@@ -51,6 +51,14 @@ UNBOUNDED_PLACES = 2 ** 40   # places per sector of a cohort run: never full
 # the mechanisms with tables (each ``tables(p)`` gives a dict of named arrays)
 TABLE_MECHANISMS = (mortality, decline, events, care)
 Tables = namedtuple("Tables", ["death_annual", "decline_phys", "decline_cog", "fall_annual", "hospital_annual", "tariff_day"])
+
+
+def team_extra(rate: float, path_c, extra_c, mean_demand_c):
+    """Hours hired beyond the workforce path: towards last year's unmet demand per cell (demand above the
+    path), by at most ``rate`` x last year's capacity a year; they go again when demand falls back.
+    In the first year (no demand yet) and with ``rate`` 0 nothing is hired."""
+    target = np.maximum(0.0, mean_demand_c - path_c)
+    return np.minimum(target, extra_c + rate * (path_c + extra_c))
 
 
 def build_tables(p) -> Tables:
@@ -116,6 +124,8 @@ class LangerThuisModel(mesa.Model):
         n65 = np.bincount(people["cell"][people["age_months"] >= 65 * 12], minlength=self.hood.n_cells)
         self.hood.set_team_capacity(n65.astype(float))
         self._add_people(people)
+        self.team_extra_c = np.zeros(self.hood.n_cells)     # home-care hours hired beyond the workforce path
+        self.team_demand_sum = np.zeros(self.hood.n_cells)  # this year's demand per cell, summed over months
         self.year_totals = np.zeros(S.N_ACC, dtype=np.int64)
         self.cell_totals = np.zeros((self.hood.n_cells, S.N_CELL), dtype=np.int64)
         self.records: list[tuple] = []     # (year, indicator, value)
@@ -162,6 +172,14 @@ class LangerThuisModel(mesa.Model):
         """The kernel engine's struct of arrays (read by analyses such as ``studies.compare``)."""
         return self.engine.residents
 
+    def _team_capacity(self, path_c: np.ndarray) -> np.ndarray:
+        """The year's home-care capacity per cell (centi-hours a month): the workforce path (with the
+        investments) plus the hours providers hired because demand exceeded it (``team_follow_demand``)."""
+        self.team_extra_c = team_extra(self.params.team_follow_demand, path_c, self.team_extra_c,
+                                       self.team_demand_sum / 12.0)
+        self.team_demand_sum[:] = 0.0
+        return path_c + np.round(self.team_extra_c)
+
     # --- the month ------------------------------------------------------------------------------------
     @property
     def year(self) -> int:
@@ -177,7 +195,7 @@ class LangerThuisModel(mesa.Model):
                 self.cuts = without_transitional_right(self.schedule_cuts, self.month_abs)
             self.capacity = self.capacity_path.places(year, self._capacity_demand())
             self.layers = self.hood.kernel_layers()
-            self.team_capacity_c = np.round(self.hood.layer("team_hours_month") * 100.0)
+            self.team_capacity_c = self._team_capacity(np.round(self.hood.layer("team_hours_month") * 100.0))
             if self.cohort:
                 self.capacity = np.full(5, UNBOUNDED_PLACES, dtype=np.int64)
                 self.team_capacity_c = np.full(self.hood.n_cells, np.inf)
@@ -196,6 +214,7 @@ class LangerThuisModel(mesa.Model):
         ax = access.settings(self.budget, self.month_abs, intake, self.budget.ratio(month, int(acc_a[S.A["wmo_request_cents"]])),
                              self.budget.binding)   # 6a: the Wmo budget's share of the asked hours
         demand = cell_a[:, S.C_DEMAND].astype(np.float64)
+        self.team_demand_sum += demand
         ratio = np.where(demand > self.team_capacity_c, self.team_capacity_c / np.maximum(demand, 1.0), 1.0)  # 7
         acc_b, cell_b = self.engine.pass_b(mkey, self.layers, month == 6, ratio, ax)   # 7-11
         occupancy = acc_b[care.A_OCC0:care.A_OCC0 + 5]
