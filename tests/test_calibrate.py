@@ -161,19 +161,11 @@ class RunsPool:
         return [np.full(len(t["rows"]), v) for t, v in zip(tasks, self.values)]
 
 
-SCREEN = """
-plausibility:
-  ranges: {ranges}
-  until: 2025
-  indicators: [unmet_need_share]
-  reason: "history matching against the expert range of the formal care not delivered"
-"""
-
-
 def screened_config(tmp_path, old: str = "", new: str = "") -> Path:
-    """calibration/config.yaml with a plausibility section (absolute paths), ``old`` replaced by ``new``."""
+    """calibration/config.yaml (with its plausibility section, absolute paths), ``old`` replaced by ``new``."""
     path = config_with(tmp_path, "seed: 20240601", "seed: 20240601")
-    text = path.read_text() + SCREEN.format(ranges=ROOT / "calibration" / "plausibility.csv")
+    text = path.read_text()
+    assert "plausibility:" in text   # the shipped config screens; its section has absolute paths here
     path.write_text(text.replace(old, new) if old else text)
     return path
 
@@ -196,7 +188,17 @@ def test_the_plausibility_screen_gives_weight_zero_to_a_particle_that_leaves_a_r
     assert list(table.plausible) == [1.0, 0.0, 0.0]
     table.to_parquet(tmp_path / "ensemble.parquet")
     assert ensemble_module.final_generation(tmp_path / "ensemble.parquet")[1] == tuple(config.prior.names)
-    assert cal.load_config(ROOT / "calibration" / "config.yaml").plausibility is None   # the shipped config: no screen
+
+
+def test_the_shipped_ensemble_passed_the_screen():
+    """The shipped config screens (calibration/config.yaml, plausibility:), and every particle with weight in
+    calibration/ensemble.parquet's last generation stayed inside the screened ranges; the screened-out ones
+    have weight 0, so no scenario run draws them."""
+    assert cal.load_config(ROOT / "calibration" / "config.yaml").plausibility["until"] == 2025
+    ens = pd.read_parquet(ROOT / "calibration" / "ensemble.parquet")
+    last = ens[ens.generation == ens.generation.max()]
+    assert (last.plausible == 1.0).sum() >= 50 and (last.plausible == 0.0).any()
+    assert (last.loc[last.plausible == 0.0, "weight"] == 0.0).all() and (last.loc[last.plausible == 1.0, "weight"] > 0).all()
 
 
 def test_a_bad_plausibility_section_is_one_line(tmp_path, capsys):

@@ -108,7 +108,7 @@ def test_team_capacity_follows_the_80plus_less_the_projected_shortage():
 
 
 def test_providers_hire_towards_last_years_unmet_demand_at_a_limited_rate():
-    from sim.model.model import team_extra
+    from sim.model.neighbourhoods import team_extra
     path = np.array([100.0, 100.0, 100.0])
     demand = np.array([80.0, 150.0, 400.0])          # below the path, a little above, far above
     assert team_extra(0.0, path, np.zeros(3), demand).tolist() == [0.0, 0.0, 0.0]   # rate 0: the path alone

@@ -17,7 +17,7 @@ from sim.model.indicators import yearly_indicators
 from sim.model.mechanisms import access, care, decline, events, mortality
 from sim.model.mechanisms.common import need_score_array
 from sim.model.mechanisms.mortality import improvement_factor
-from sim.model.neighbourhoods import Neighbourhoods
+from sim.model.neighbourhoods import Neighbourhoods, team_extra
 from sim.model.ensemble import run_parameters
 from sim.model.parameters import make_params
 from sim.model.capacity import CapacityPath
@@ -51,14 +51,6 @@ UNBOUNDED_PLACES = 2 ** 40   # places per sector of a cohort run: never full
 # the mechanisms with tables (each ``tables(p)`` gives a dict of named arrays)
 TABLE_MECHANISMS = (mortality, decline, events, care)
 Tables = namedtuple("Tables", ["death_annual", "decline_phys", "decline_cog", "fall_annual", "hospital_annual", "tariff_day"])
-
-
-def team_extra(rate: float, path_c, extra_c, mean_demand_c):
-    """Hours hired beyond the workforce path: towards last year's unmet demand per cell (demand above the
-    path), by at most ``rate`` x last year's capacity a year; they go again when demand falls back.
-    In the first year (no demand yet) and with ``rate`` 0 nothing is hired."""
-    target = np.maximum(0.0, mean_demand_c - path_c)
-    return np.minimum(target, extra_c + rate * (path_c + extra_c))
 
 
 def build_tables(p) -> Tables:

@@ -228,6 +228,14 @@ def team_capacity_factor(p, first_year: int, year: int) -> float:
     return float(ageing * own * (1.0 - shortage) / (1.0 - start_shortage))
 
 
+def team_extra(rate: float, path_c, extra_c, mean_demand_c):
+    """Hours hired beyond the workforce path: towards last year's unmet demand per cell (demand above the
+    path), by at most ``rate`` x last year's capacity a year; they go again when demand falls back.
+    In the first year (no demand yet) and with ``rate`` 0 nothing is hired."""
+    target = np.maximum(0.0, mean_demand_c - path_c)
+    return np.minimum(target, extra_c + rate * (path_c + extra_c))
+
+
 def _apply(inv: dict, layers: dict, idx: np.ndarray, p):
     """What one investment does to the layers of its cells (DOMAIN.md §3 building blocks); each effect
     scales with the investment's dose, and the size per unit of dose is a parameter (``p``)."""
