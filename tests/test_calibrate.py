@@ -201,6 +201,14 @@ def test_the_shipped_ensemble_passed_the_screen():
     assert (last.loc[last.plausible == 0.0, "weight"] == 0.0).all() and (last.loc[last.plausible == 1.0, "weight"] > 0).all()
 
 
+def test_fewer_particles_than_free_parameters_is_one_line(tmp_path, capsys):
+    bad = config_with(tmp_path, "    particles: 12 ", "    particles: 5 ")
+    status, _, err = langerthuis_in_process(capsys, "calibrate", bad, "--out", tmp_path / "out", "--quick")
+    err = err.strip()
+    assert status == 2 and "\n" not in err and "quick.smc.particles" in err and "free parameters" in err
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_bad_plausibility_section_is_one_line(tmp_path, capsys):
     bad = screened_config(tmp_path, "  indicators: [unmet_need_share]", "  indicators: [no_such_indicator]")
     status, _, err = langerthuis_in_process(capsys, "calibrate", bad, "--out", tmp_path / "out", "--quick")

@@ -212,7 +212,7 @@ class Config:
     smc: dict
     quick: bool = False
     raw: dict = field(default_factory=dict)
-    plausibility: dict | None = None   # {"scenario", "ranges" (DataFrame), "rows", "until", "reason"}
+    plausibility: dict | None = None   # {"scenario" (run to until), "rows" (indicator, year, low, high), "until", "reason", "ranges_file"}
 
 
 def _config_error(file, path, expected, found, line=None):
@@ -423,6 +423,10 @@ def load_config(path, quick: bool = False) -> Config:
                 raise _config_error(file, where, f"low and high within the range, {exc.expected}", exc.found,
                                     line_of(lines, where)) from None
         priors.append(Prior(name, spec["prior"], lo, hi, mean, sd, spec["reason"]))
+    if int(smc["particles"]) <= len(priors):   # the proposal kernel's covariance needs full rank
+        where = "quick.smc.particles" if quick and "particles" in ((section.get("smc") or {})) else "smc.particles"
+        raise _config_error(file, where, f"more particles than the {len(priors)} free parameters",
+                            short(smc["particles"]), line_of(lines, where))
     screen = _plausibility_screen(raw.get("plausibility"), base, scenario, file, lines)
     return Config(file, scenario, targets, JointPrior(priors), int(raw.get("seed", 1)), smc, quick, raw, screen)
 
