@@ -424,7 +424,7 @@ def load_config(path, quick: bool = False) -> Config:
                                     line_of(lines, where)) from None
         priors.append(Prior(name, spec["prior"], lo, hi, mean, sd, spec["reason"]))
     if int(smc["particles"]) <= len(priors):   # the proposal kernel's covariance needs full rank
-        where = "quick.smc.particles" if quick and "particles" in ((section.get("smc") or {})) else "smc.particles"
+        where = "quick.smc.particles" if quick and "particles" in (section.get("smc") or {}) else "smc.particles"
         raise _config_error(file, where, f"more particles than the {len(priors)} free parameters",
                             short(smc["particles"]), line_of(lines, where))
     screen = _plausibility_screen(raw.get("plausibility"), base, scenario, file, lines)
