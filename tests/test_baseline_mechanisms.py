@@ -110,6 +110,20 @@ def test_wlz_clients_who_prefer_home_keep_a_full_package_at_home(small):
                                                                                 [2010]), rel=0.05)
 
 
+def test_vg_clients_who_take_the_wlz_at_home_do_not_queue_and_the_stock_sets_how_many_live_at_home(small):
+    """The sector's places are full, so how many VG clients with a right live at home (CBS: 37,000 in 2015) is
+    the stock less the places: more VG package holders, more at home with Wlz care. Whether they queue for a
+    place is the young clients' preference: with it fewer wait; without it (0) they all ask."""
+    years = range(2016, 2021)
+    more = variant(small, {"young_clients_vg_per_1000": small["parameters"].get("young_clients_vg_per_1000", 5.4) + 1.5})
+    assert value(more, "wlz_clients_at_home_vg_per_1000", years) > value(small, "wlz_clients_at_home_vg_per_1000", years) + 0.8
+    assert value(more, "cost_wlz_at_home_per_capita", years) > value(small, "cost_wlz_at_home_per_capita", years) + 10.0
+    on, off = variant(small, {"wlz_home_preference_young": 0.6}), variant(small, {"wlz_home_preference_young": 0.0})
+    assert value(on, "waiting_list_per_1000", years) < value(off, "waiting_list_per_1000", years) - 0.4
+    assert value(on, "wlz_clients_at_home_vg_per_1000", years) == pytest.approx(
+        value(off, "wlz_clients_at_home_vg_per_1000", years), rel=0.1)
+
+
 def test_the_extramuralised_who_would_ask_for_a_place_are_a_subset(small):
     """The Kamerbrief's definition (people the reform kept out of an institution) is the subset of the
     extramuralised whose need would make them ask; with thresholds of 0 everyone would ask."""

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from sim.model.indicators import COST_PAYERS, INDICATORS, INVESTMENT_PAYERS, cost_indicator
+from sim.model.indicators import COST_PARTS, COST_PAYERS, INDICATORS, INVESTMENT_PAYERS, cost_indicator
 from sim.workshop.labels import LANGUAGES, ORGANISATIONS, PAYERS, label
 
 
 def test_payer_table_covers_every_cost_indicator_and_payer_of_the_model():
-    # cost_access_route_per_capita (issue 14) and cost_zvw_district_nursing_per_capita (issue 12: the Zvw line
-    # without hospital admissions, for the national accounts) are parts of a payer's line, not a payer's own
-    costs = {i for i in INDICATORS if i.startswith("cost_") and i not in (
-        "cost_total_per_capita", "cost_access_route_per_capita", "cost_zvw_district_nursing_per_capita")}
+    # cost_access_route_per_capita (issue 14), cost_zvw_district_nursing_per_capita and the Wlz's parts (issue 12,
+    # for the national accounts) are parts of a payer's line, not a payer's own
+    costs = {i for i in INDICATORS if i.startswith("cost_") and i != "cost_total_per_capita" and i not in COST_PARTS}
     assert {cost_indicator(p) for p in COST_PAYERS} == costs
     assert set(PAYERS) == set(COST_PAYERS) | set(INVESTMENT_PAYERS)
     assert set(ORGANISATIONS) == set(INVESTMENT_PAYERS)

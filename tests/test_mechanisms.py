@@ -323,8 +323,9 @@ def test_care_in_institution_counts_the_place_and_its_payer():
     for i in range(2):
         care.in_institution(_Tables(build_tables(P)), st, i, acc)
     days = 365.25 / 12
-    assert counted(acc) == {"occ_VV": 1, "occ_GGZ": 1,
-                            "intramural_cost_wlz_cents": int(P.tariff_vv_day_mid * days * 100 + 0.5),
+    vv_month = int(P.tariff_vv_day_mid * days * 100 + 0.5)
+    assert counted(acc) == {"occ_VV": 1, "occ_GGZ": 1, "intramural_cost_wlz_cents": vv_month,
+                            "intramural_cost_vv_cents": vv_month,       # the V&V part of the Wlz's places
                             "intramural_cost_ggz_cents": int(P.tariff_ggz_day * days * 100 + 0.5)}
     assert st.unmet == [0.0, 0.0]
 
@@ -475,6 +476,21 @@ def test_a_resident_who_prefers_home_keeps_a_package_at_home_while_it_has_a_care
     u = [rng.uniform_py(fixed(i), rng.STREAM["home_preference"]) for i in range(4000)]
     assert np.mean(np.array(u) < 0.3) == pytest.approx(0.3, abs=0.03)
     assert u[7] == rng.uniform_py(fixed(7), rng.STREAM["home_preference"])
+
+
+def test_a_young_client_who_takes_the_wlz_at_home_does_so_without_a_carer():
+    """VG/LG/ZG clients follow wlz_home_preference_young, carer or not; older people wlz_home_preference, with a
+    carer only; a crisis admits either."""
+    wish = python_rules(_policy).wish
+    # 0 VG without a carer, 1 LG with one, 2 VG in a crisis, 3 VV without a carer, 4 GGZ without a carer
+    st = residents(5, carer=[0, 1, 0, 0, 0], flags=[0, 0, S.CRISIS, 0, 0], level=6, phys=f32(0.2), cog=f32(0.2),
+                   sector=[_packages.VG, _packages.LG, _packages.VG, _packages.VV, _packages.GGZ])
+    for young, old, expected in ((1.0, 1.0, [False, False, True, True, True]), (0.0, 1.0, [True] * 5),
+                                 (1.0, 0.0, [False, False, True, True, True])):
+        p = P._replace(wlz_home_preference_young=young, wlz_home_preference=old, admit_request_month=1.0)
+        for i in range(5):
+            wish(p, st, i, pm(i), fixed(i), need_of(st, i), True)
+        assert [bool(f & S.WANTS_ADMISSION) for f in st.flags] == expected, (young, old)
 
 
 # --- well-being -------------------------------------------------------------------------------------------

@@ -334,8 +334,11 @@ def interrupted_sweep(path, out, args, after_runs, interrupt) -> tuple[list, int
     """Start `langerthuis sweep` in its own process group; once ``after_runs`` runs are written call
     ``interrupt(proc)``; wait for the sweep to end. Returns (command, exit status, stderr)."""
     cmd = [sys.executable, "-m", "sim", "sweep", str(path), "--out", str(out), "--no-progress", *args]
+    # a background job of a non-interactive shell inherits SIGINT ignored, and Python then keeps ignoring
+    # it: the sweep gets Ctrl-C's default disposition, as in a terminal
     proc = subprocess.Popen(cmd, env=ENV, cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.time() + 120
         while len(list((out / "runs").glob("run_*.parquet"))) < after_runs:

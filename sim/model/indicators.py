@@ -37,7 +37,8 @@ ADDED_I12 = ("waiting_list_per_1000", "waiting_list_vv_per_1000", "waiting_month
              "young_client_exits_per_1000", "widowed_per_1000", "informal_shortfall_share", "unmet_need_total_share",
              "carers_of_clients_over_8h_share", "carers_of_clients_overburdened_share",
              "cost_zvw_district_nursing_per_capita", "extramuralised_admission_need_per_1000",
-             "intramural_vv_low_package_share", "wlz_clients_per_1000")
+             "intramural_vv_low_package_share", "wlz_clients_per_1000", "wlz_clients_at_home_vg_per_1000",
+             "clients_institution_vv_heavy_per_1000")
 # the access route and the Wmo budget (mechanisms/access.py); cost_access_route_per_capita is the route's
 # running cost, which is also inside its payer's cost line (cost_wmo_per_capita for a municipality's route)
 ACCESS_ADDED = ("months_from_need_to_support", "wmo_support_starts_per_1000", "wmo_waiting_per_1000",
@@ -47,7 +48,13 @@ ACCESS_ADDED = ("months_from_need_to_support", "wmo_support_starts_per_1000", "w
 # issue 14, remaining items: what the route does with referrals, adaptations and dwellings it grants
 ACCESS_PATH_ADDED = ("referrals_kept_by_team_per_1000", "referrals_lost_per_1000", "wmo_adaptations_granted_per_1000",
                      "moves_arranged_by_mandate_per_1000", "hours_nursing_between_stools_per_1000")
-INDICATORS = CATALOGUE + ADDED + ADDED_I12 + ACCESS_ADDED + ACCESS_PATH_ADDED
+# the Wlz line split as VWS's Wlz accounts split it (ouderenzorg, gehandicaptenzorg, care at home), to
+# compare each part with the national accounts (calibration/targets.csv)
+WLZ_PARTS = ("cost_wlz_institution_vv_per_capita", "cost_wlz_institution_disability_per_capita",
+             "cost_wlz_at_home_per_capita")
+INDICATORS = CATALOGUE + ADDED + ADDED_I12 + ACCESS_ADDED + ACCESS_PATH_ADDED + WLZ_PARTS
+# cost indicators that are a part of a payer's line, not a payer's own
+COST_PARTS = ("cost_access_route_per_capita", "cost_zvw_district_nursing_per_capita") + WLZ_PARTS
 # Who pays. The care hours and their costs go to three schemes (the keys ``care.payer_of`` returns);
 # ``cost_<key>_per_capita`` is a cost indicator for each of COST_PAYERS. An investment is paid by the
 # organisation its scenario names (``cost.payer``, one of INVESTMENT_PAYERS). Labels, and which
@@ -83,6 +90,7 @@ def yearly_indicators(t: dict, year: int, p, inhabitants: float, places: float, 
     cost = {WLZ: t["intramural_cost_wlz_cents"] / 100.0, WMO: 0.0, ZVW: 0.0}
     payer_hours = {p: 0.0 for p in CARE_PAYERS}
     zvw_care = 0.0   # Zvw district nursing (home care and nursing hours), without the hospital admissions
+    wlz_home = 0.0   # Wlz care at home (full packages at home from 2015; the AWBZ's extramural care before)
     ggz = t["intramural_cost_ggz_cents"] / 100.0
     cost[WMO if year >= GGZ_TO_WMO_YEAR else WLZ] += ggz
     for idx, ct in enumerate(CARE_TYPES):
@@ -91,6 +99,8 @@ def yearly_indicators(t: dict, year: int, p, inhabitants: float, places: float, 
             cost[payer_of(idx, year, wlz_flag)] += t[ct + suffix] / 100.0 * tariff
             if payer_of(idx, year, wlz_flag) == ZVW:
                 zvw_care += t[ct + suffix] / 100.0 * tariff
+            elif payer_of(idx, year, wlz_flag) == WLZ:
+                wlz_home += t[ct + suffix] / 100.0 * tariff
             payer_hours[payer_of(idx, year, wlz_flag)] += t[ct + suffix] / 100.0
     cost[WMO] += t["alarm_users"] * p.tariff_alarm_month + t["adaptations"] * p.tariff_adaptation
     cost[ZVW] += t["hospital_all"] * p.tariff_hospital_admission
@@ -114,6 +124,9 @@ def yearly_indicators(t: dict, year: int, p, inhabitants: float, places: float, 
         "extramuralised_admission_need_per_1000": t["extramuralised_admission_need"] * per_1000,
         # package holders with a right to a place, at home or inside, without GGZ (as CBS counts Wlz clients)
         "wlz_clients_per_1000": (t["entitled"] - t["entitled_ggz"]) * per_1000,
+        "wlz_clients_at_home_vg_per_1000": t["entitled_home_vg"] * per_1000,
+        # VV residents with a VV4+ package: CBS's "zwaardere zorg" in care and nursing homes
+        "clients_institution_vv_heavy_per_1000": (t["clients_institution_VV"] - t["institution_vv_low"]) * per_1000,
         # the Kamerbrief 2013's cut packages among the VV residents: VV1-3 and half of VV4
         "intramural_vv_low_package_share": _ratio(t["institution_vv_low"] + 0.5 * t["institution_vv4"],
                                                   t["clients_institution_VV"]),
@@ -195,4 +208,9 @@ def yearly_indicators(t: dict, year: int, p, inhabitants: float, places: float, 
     values["carers_of_clients_overburdened_share"] = _ratio(t["client_carer_months_overburdened"], t["client_carer_months"])
     # the national accounts' wijkverpleging (VWS Financieel Beeld Zorg) has no hospital care: the comparable line
     values["cost_zvw_district_nursing_per_capita"] = zvw_care / inhabitants
+    # the Wlz's places of V&V and of VG/LG/ZG (GGZ places are beschermd wonen, Wmo from 2015) and its care at home
+    values["cost_wlz_institution_vv_per_capita"] = t["intramural_cost_vv_cents"] / 100.0 / inhabitants
+    values["cost_wlz_institution_disability_per_capita"] = (
+        (t["intramural_cost_wlz_cents"] - t["intramural_cost_vv_cents"]) / 100.0 / inhabitants)
+    values["cost_wlz_at_home_per_capita"] = wlz_home / inhabitants
     return {name: float(values[name]) for name in INDICATORS}

@@ -83,6 +83,10 @@ ACC_NAMES = (
     "institution_vv_low", "institution_vv4",
     # census.py: package holders with a right to a place in the GGZ sector (CBS counts Wlz clients without them)
     "entitled_ggz",
+    # care.py: the V&V part of intramural_cost_wlz_cents (the national accounts' ouderenzorg line)
+    "intramural_cost_vv_cents",
+    # census.py: VG holders with access at home (CBS's VG clients with Wlz care at home)
+    "entitled_home_vg",
 )
 A = {name: i for i, name in enumerate(ACC_NAMES)}
 N_ACC = len(ACC_NAMES)

@@ -102,6 +102,15 @@ INDICATOR_LABELS.update({
                                              "Overbelaste mantelzorgers van cliënten (aandeel)"),
     "cost_zvw_district_nursing_per_capita": ("Zvw district nursing per inhabitant (EUR)",
                                              "Zvw-wijkverpleging per inwoner (EUR)"),
+    "cost_wlz_institution_vv_per_capita": ("Wlz nursing and care home places per inhabitant (EUR)",
+                                           "Wlz-verblijf ouderenzorg per inwoner (EUR)"),
+    "cost_wlz_institution_disability_per_capita": ("Wlz disability care places per inhabitant (EUR)",
+                                                   "Wlz-verblijf gehandicaptenzorg per inwoner (EUR)"),
+    "cost_wlz_at_home_per_capita": ("Wlz care at home per inhabitant (EUR)", "Wlz-zorg thuis per inwoner (EUR)"),
+    "clients_institution_vv_heavy_per_1000": ("VV residents with a VV4+ package per 1,000",
+                                              "Bewoners ouderenzorg met ZZP VV4+ per 1.000"),
+    "wlz_clients_at_home_vg_per_1000": ("VG clients with Wlz care at home per 1,000",
+                                        "Wlz-cliënten gehandicaptenzorg (VG) thuis per 1.000"),
 })
 
 # the rest of the catalogue (../shared/INDICATORS.md) and the model's own indicators: every indicator a run

@@ -31,10 +31,10 @@ STREAMS = ()
 # hours by type, each (not Wlz, Wlz): slot A_HOURS0 + 2 * type + wlz
 COUNTERS = ("needed_c", "delivered_c") + tuple(f"{t}{w}_c" for t in CARE_TYPES[:5] for w in ("", "_wlz")) + (
     "intramural_cost_wlz_cents", "intramural_cost_ggz_cents", "occ_VV", "occ_VG", "occ_LG", "occ_ZG", "occ_GGZ",
-    "nursing_withheld_c")
+    "nursing_withheld_c", "intramural_cost_vv_cents")
 A_NEEDED, A_DELIVERED, A_HOURS0 = A["needed_c"], A["delivered_c"], A["home_care_c"]
 A_COST_WLZ, A_COST_GGZ, A_OCC0 = A["intramural_cost_wlz_cents"], A["intramural_cost_ggz_cents"], A["occ_VV"]
-A_NURSING_WITHHELD = A["nursing_withheld_c"]
+A_NURSING_WITHHELD, A_COST_VV = A["nursing_withheld_c"], A["intramural_cost_vv_cents"]
 
 
 def tariff_table(p) -> np.ndarray:
@@ -193,7 +193,10 @@ def in_institution(tb, st, i, acc):
     """Pass B: an institution resident occupies a place of its sector, at the day tariff."""
     sector = st.sector[i]
     acc[A_OCC0 + sector - 1] += 1
-    acc[A_COST_GGZ if sector == 5 else A_COST_WLZ] += centi(tb.tariff_day[sector, st.level[i]] * DAYS_PER_MONTH)
+    cost = centi(tb.tariff_day[sector, st.level[i]] * DAYS_PER_MONTH)
+    acc[A_COST_GGZ if sector == 5 else A_COST_WLZ] += cost
+    if sector == 1:
+        acc[A_COST_VV] += cost
     st.unmet[i] = np.float32(0.0)
     st.formal_hours[i] = np.float32(0.0)
 

@@ -11,7 +11,9 @@ The 50 % VG3 and 25 % VV4 splits use one fixed uniform per person (stream ``spli
 Pass B (``wish``, draws ``admission_request`` and ``home_preference``): a resident at home whose package gives
 access asks for (or keeps waiting for) a place (flag ``WANTS_ADMISSION``), unless it prefers a full Wlz package
 at home (VPT, MPT or pgb; a fixed share ``wlz_home_preference`` of the people, one fixed uniform per person) and
-has a carer: then only a crisis makes it ask. Pass C (``admit``, no draw), in the
+has a carer: then only a crisis makes it ask. A VG/LG/ZG client prefers the Wlz at home with its own share
+``wlz_home_preference_young`` (living with parents or in a pgb group home), carer or not (CBS: 46,000 VG clients had
+Wlz care at home in 2018). Pass C (``admit``, no draw), in the
 order of ``priority``: a free place of the sector admits the resident (counted; a package spell at
 home ends; its adapted dwelling from the stock becomes free), otherwise it waits a month longer.
 """
@@ -88,12 +90,13 @@ def has_access(cuts, sector, level, split_u, indicated_month):
 
 
 @rule
-def seeks_admission(p, need, has_carer, crisis, waiting, u, prefers_home=False):
-    """Asks for (or keeps waiting for) an intramural place this month. A resident who prefers a package at
-    home keeps it while a carer makes care at home responsible; a crisis still admits."""
+def seeks_admission(p, need, has_carer, crisis, waiting, u, prefers_home=False, young=False):
+    """Asks for (or keeps waiting for) an intramural place this month. An older resident who prefers a package
+    at home keeps it while a carer makes care at home responsible; a younger (VG/LG/ZG) client who takes the Wlz
+    at home keeps it without (the package pays the 24-hour care: parents, a pgb group home); a crisis still admits."""
     if crisis:
         return True
-    if prefers_home and has_carer:
+    if prefers_home and (has_carer or young):
         return False
     if waiting > 0:
         return True
@@ -107,9 +110,16 @@ def admission_threshold(p, has_carer):
 
 
 @rule
-def prefers_home(p, home_u):
-    """Does this person prefer a full Wlz package at home to a place (``home_u``: its fixed uniform)?"""
-    return home_u < p.wlz_home_preference
+def is_young_sector(sector):
+    """VG, LG or ZG: the lifelong packages of younger clients that CBS counts as Wlz (GGZ apart)."""
+    return sector == VG or sector == LG or sector == ZG
+
+
+@rule
+def prefers_home(p, home_u, sector=VV):
+    """Does this person prefer a full Wlz package at home to a place (``home_u``: its fixed uniform)? The share is
+    ``wlz_home_preference_young`` for VG/LG/ZG clients, ``wlz_home_preference`` for the others."""
+    return home_u < (p.wlz_home_preference_young if is_young_sector(sector) else p.wlz_home_preference)
 
 
 @step
@@ -122,8 +132,10 @@ def access(cuts, st, i, split_pm):
 def wish(p, st, i, pm, split_pm, need, has_right):
     """Pass B, at home: ask for a place this month, or stop waiting (``split_pm``: the person's fixed key)."""
     f = st.flags[i] & ~np.uint8(WANTS_ADMISSION)
+    sector = st.sector[i]
     if has_right and seeks_admission(p, need, st.carer[i] > 0, (f & CRISIS) != 0, st.waiting[i],
-                                     uniform(pm, S_ADMIT), prefers_home(p, uniform(split_pm, S_HOME_PREFERENCE))):
+                                     uniform(pm, S_ADMIT), prefers_home(p, uniform(split_pm, S_HOME_PREFERENCE), sector),
+                                     is_young_sector(sector)):
         f |= np.uint8(WANTS_ADMISSION)
     else:
         st.waiting[i] = 0
