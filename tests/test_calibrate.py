@@ -74,7 +74,7 @@ def small_scenario(end_year=2016, inhabitants=20000):
 
 
 def test_calibration_recovers_known_parameters_from_synthetic_targets():
-    scenario = small_scenario(end_year=2016, inhabitants=20000)
+    scenario = small_scenario(end_year=2016, inhabitants=16000)
     truth = {"capacity_vv_per_80plus": 0.27, "init_deficit_65": 0.085, "household_need": 0.36}
     rows = ([("intramural_places_vv_per_80plus", 2011), ("intramural_residents_per_80plus", 2011)]
             + [(f"limitation_prevalence_{band}", y) for band in ("65_74", "75_84", "85plus") for y in (2012, 2015)]
