@@ -323,7 +323,7 @@ def _choose(page, container, index=None, text=None):
 def _every_option(page, container, expect=None):
     """Choose each option of a select in turn; returns their number. With ``expect``, a list still following a
     change a busy server has not drawn yet (a ticked scenario's areas) is opened again, a few times."""
-    for attempt in range(5):
+    for _ in range(5):
         n = _choose(page, container, 0)
         if expect is None or n == expect:
             break
