@@ -7,8 +7,9 @@ from test_app import (MENU, _choose, _close_menus, _enter, _every_option, _no_er
 
 
 def test_every_option_of_every_control_in_both_languages(app_server, browser):
-    """Each control set to each of its options (sliders to both ends), in English and Dutch, the result choices
-    after a run (made in English, redrawn in Dutch), without an error page (the map colour 'woonservicegebied completeness' used to replace the page)."""
+    """Each control set to each of its options (sliders to both ends), in English and Dutch, and the result
+    choices after a run (made in English, redrawn in Dutch), without an error page (the map colour
+    'woonservicegebied completeness' used to replace the page)."""
     page = _page(browser, app_server["url"])
     for lang in ("English", "Nederlands"):
         page.get_by_text(lang, exact=True).click()

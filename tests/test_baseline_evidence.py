@@ -18,6 +18,7 @@ import pytest
 
 from sim.model import LangerThuisModel
 from sim.model.ensemble import effect_draws
+from sim.model.indicators import WLZ_PARTS
 from sim.model.mechanisms.common import need_score_array
 from sim.model.scenario import load_scenario, resolve_scenario
 from sim.model.state import DEAD, HOME
@@ -205,6 +206,24 @@ def test_the_money_targets_are_validate_rows_with_a_source():
     assert {"cost_wlz_per_capita", "cost_wmo_per_capita", "cost_zvw_district_nursing_per_capita"} <= set(MONEY.indicator)
     assert MONEY.role.isin(["validate", "set"]).all() and (MONEY.source.str.len() > 40).all()
     assert MONEY[MONEY.role == "set"].source.str.contains("set by hand").all()
+
+
+def test_the_wlz_parts_add_up_to_the_wlz_line(base):
+    """From 2015 (GGZ places to the Wmo) the V&V places, the VG/LG/ZG places and the care at home are the whole Wlz
+    line of the baseline (no route cost on the Wlz); each part is a real share of it."""
+    for year in (2016, 2019):
+        parts = [base.value(name, [year]) for name in WLZ_PARTS]
+        assert sum(parts) == pytest.approx(base.value("cost_wlz_per_capita", [year]), rel=1e-9), year
+        assert all(part > 0.05 * sum(parts) for part in parts), (year, parts)
+
+
+def test_the_reform_leaves_mostly_heavy_care_in_the_nursing_homes(base):
+    """CBS: 90 % of the care in care and nursing homes was VV4+ in 2015, 98 % in 2018; before the reform the light
+    packages (VV1-3) held about a third of the places. The VV4+ residents are a subset of the VV residents."""
+    def heavy_share(year):
+        return base.value("clients_institution_vv_heavy_per_1000", [year]) / \
+            base.value("clients_institution_VV_per_1000", [year])
+    assert heavy_share(2012) < 0.85 < 0.9 < heavy_share(2019) <= 1.0
 
 
 def test_wmo_household_help_goes_to_the_share_the_statistics_give(base):

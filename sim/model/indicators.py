@@ -96,12 +96,13 @@ def yearly_indicators(t: dict, year: int, p, inhabitants: float, places: float, 
     for idx, ct in enumerate(CARE_TYPES):
         tariff = getattr(p, TARIFF[ct])
         for wlz_flag, suffix in ((False, "_c"), (True, "_wlz_c")):
-            cost[payer_of(idx, year, wlz_flag)] += t[ct + suffix] / 100.0 * tariff
-            if payer_of(idx, year, wlz_flag) == ZVW:
-                zvw_care += t[ct + suffix] / 100.0 * tariff
-            elif payer_of(idx, year, wlz_flag) == WLZ:
-                wlz_home += t[ct + suffix] / 100.0 * tariff
-            payer_hours[payer_of(idx, year, wlz_flag)] += t[ct + suffix] / 100.0
+            payer, hours_c = payer_of(idx, year, wlz_flag), t[ct + suffix] / 100.0
+            cost[payer] += hours_c * tariff
+            if payer == ZVW:
+                zvw_care += hours_c * tariff
+            elif payer == WLZ:
+                wlz_home += hours_c * tariff
+            payer_hours[payer] += hours_c
     cost[WMO] += t["alarm_users"] * p.tariff_alarm_month + t["adaptations"] * p.tariff_adaptation
     cost[ZVW] += t["hospital_all"] * p.tariff_hospital_admission
     if access["route_payer"] == INVESTMENT:

@@ -116,10 +116,10 @@ def is_young_sector(sector):
 
 
 @rule
-def prefers_home(p, home_u, sector=VV):
+def prefers_home(p, home_u, young=False):
     """Does this person prefer a full Wlz package at home to a place (``home_u``: its fixed uniform)? The share is
-    ``wlz_home_preference_young`` for VG/LG/ZG clients, ``wlz_home_preference`` for the others."""
-    return home_u < (p.wlz_home_preference_young if is_young_sector(sector) else p.wlz_home_preference)
+    ``wlz_home_preference_young`` for a VG/LG/ZG client (``young``), ``wlz_home_preference`` for the others."""
+    return home_u < (p.wlz_home_preference_young if young else p.wlz_home_preference)
 
 
 @step
@@ -132,10 +132,10 @@ def access(cuts, st, i, split_pm):
 def wish(p, st, i, pm, split_pm, need, has_right):
     """Pass B, at home: ask for a place this month, or stop waiting (``split_pm``: the person's fixed key)."""
     f = st.flags[i] & ~np.uint8(WANTS_ADMISSION)
-    sector = st.sector[i]
+    young = is_young_sector(st.sector[i])
     if has_right and seeks_admission(p, need, st.carer[i] > 0, (f & CRISIS) != 0, st.waiting[i],
-                                     uniform(pm, S_ADMIT), prefers_home(p, uniform(split_pm, S_HOME_PREFERENCE), sector),
-                                     is_young_sector(sector)):
+                                     uniform(pm, S_ADMIT), prefers_home(p, uniform(split_pm, S_HOME_PREFERENCE), young),
+                                     young):
         f |= np.uint8(WANTS_ADMISSION)
     else:
         st.waiting[i] = 0
