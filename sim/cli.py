@@ -33,6 +33,13 @@ SUBCOMMAND_MODULES = (
     "sim.experiments.cli",
 )
 
+# the module that registers each command: a command line imports only its own command's module, so that a
+# one-line input error comes in about a second (tests/test_cli.py checks this table against the modules)
+COMMANDS = {"bench": "sim.studies.bench", "compare": "sim.workshop.comparison", "sweep": "sim.studies.sweep",
+            "sensitivity": "sim.studies.sensitivity", "calibrate": "sim.studies.calibrate",
+            "validate": "sim.studies.validate", "app": "sim.workshop.app_cli", "report": "sim.workshop.report",
+            "study": "sim.experiments.cli"}
+
 # what --out names, per command (default "folder": a result folder replaced whole; see sim.output.check_out)
 OUT_KINDS = {"report": "file", "sweep": "sweep", "sensitivity": "addto"}
 FORCE_HELP = {
@@ -59,13 +66,13 @@ def run_main(args) -> int:
     """``langerthuis run SCENARIO --out DIR``: simulate one scenario (all its replicates) and write
     indicators (Parquet and CSV), neighbourhood maps, a manifest and the standard figures."""
     from sim.model.scenario import load_scenario, with_replicates
-    from sim.output import atomic_folder, manifest, write_json
-    from sim.studies.runner import run_replicates
-    from sim.workshop.plots import standard_figures
 
     scenario = load_scenario(args.scenario)     # bad input stops here: nothing written
     if args.replicates is not None:
         scenario = with_replicates(scenario, args.replicates)   # 1..1000, checked before any work
+    from sim.output import atomic_folder, manifest, write_json
+    from sim.studies.runner import run_replicates
+    from sim.workshop.plots import standard_figures
     started = time.perf_counter()
     table, cells = run_replicates(scenario, progress=not args.no_progress)
     with atomic_folder(args.out, command="run", force=args.force) as tmp:
@@ -80,11 +87,12 @@ def run_main(args) -> int:
 
 
 # ----------------------------------------------------------------------------- parser and checks
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every command's parser; with ``command`` (``run`` or a key of COMMANDS) only that command's."""
     parser = argparse.ArgumentParser(prog="langerthuis", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     register_run(sub)
-    for name in SUBCOMMAND_MODULES:
+    for name in SUBCOMMAND_MODULES if command is None else [COMMANDS[command]] if command in COMMANDS else []:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -151,7 +159,8 @@ def main(argv: list[str] | None = None, stderr=None) -> int:
     """The command line; its one-line errors go to ``stderr`` (default: sys.stderr at the time of the error)."""
     argv = sys.argv[1:] if argv is None else argv
     try:
-        args = build_parser().parse_args(argv)
+        known = argv[0] if argv and (argv[0] == "run" or argv[0] in COMMANDS) else None
+        args = build_parser(known).parse_args(argv)
         check_args(args)                     # bad --out or arguments: one line before any work
         return int(args.func(args) or 0)
     except InputError as exc:

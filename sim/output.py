@@ -14,8 +14,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import mesa
-import numba
 import numpy as np
 
 import sim
@@ -66,6 +64,8 @@ def file_hash(path) -> str | None:
 
 
 def manifest(scenarios: list[dict], wall_time: float, **extra) -> dict:
+    import mesa    # here, not at the top: a process that only checks input or writes tables starts faster
+    import numba
     return {
         "scenarios": [{"name": s["name"], "file": s.get("_file"), "file_sha256": file_hash(s.get("_file", "")),
                        "scenario_hash": s.get("_hash"), "seed": s["seed"], "replicates": s["replicates"],

@@ -90,3 +90,18 @@ def test_bad_replicates_and_area_names_stop_before_any_work(tmp_path, monkeypatc
         assert ("--replicates: expected an integer from 1 to 1000" in lines[0]) != ("--area" in lines[0]), lines[0]
         assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == []
+
+
+def test_a_command_line_loads_only_its_own_command_and_parses_as_the_full_parser_does():
+    """sim.cli.COMMANDS names the module of every command the full parser has; parsing with only that module
+    gives the same arguments, and a bad scenario is refused before the model or the figures are imported."""
+    from sim import cli
+    full = cli.build_parser()
+    sub = next(a for a in full._actions if a.dest == "command")
+    assert {c: p.get_default("command_module") for c, p in sub.choices.items() if c != "run"} == cli.COMMANDS
+    argv = ["compare", "a.yaml", "b.yaml", "--out", "o", "--breakeven", "--breakeven-replicates", "3"]
+    assert vars(cli.build_parser("compare").parse_args(argv)) == vars(full.parse_args(argv))
+    code = ("import sys; from sim.cli import main; status = main(['run', 'nope.yaml', '--out', 'o']); "
+            "print(status, 'sim.model.model' in sys.modules, 'matplotlib' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.stdout.split() == ["2", "False", "False"], done.stdout + done.stderr

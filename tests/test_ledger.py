@@ -16,7 +16,7 @@ from sim.model.ensemble import effect_draws, effect_priors, run_parameters
 from sim.model.neighbourhoods import annuity_factor, investment_cost
 from sim.model.parameters import default_parameters, parameter_records
 from sim.model.scenario import load_scenario, resolve_scenario
-from sim.studies import breakeven, ledger
+from sim.studies import breakeven, deciding_effects, ledger
 from sim.studies.compare import Comparison, interval_kind
 from sim.studies.survival import km_curve, restricted_mean, window_spells
 
@@ -216,8 +216,45 @@ def test_effect_scale_runs_from_no_effect_to_the_defaults():
     assert k["a"] == pytest.approx(1.25) and k["b"] == 0.0 and np.isnan(k["c"])
 
 
+def test_an_effect_decides_when_the_societal_npv_changes_sign_across_its_prior():
+    rows = []
+    for effect, values, npv in (("a", (0.0, 0.8, 1.6), (-5.0, 2.0, 4.0)), ("b", (0.0, 1.0, 2.0), (1.0, 2.0, 3.0)),
+                                ("c", (0.5, 0.7, 0.9), (3.0, -1.0, -2.0))):
+        for level, v, y in zip(deciding_effects.LEVELS, values, npv):
+            rows += [("s", effect, level, v, "society", y, y, y, 2), ("s", effect, level, v, "carers", -y, 0, 0, 2)]
+    d = deciding_effects.deciding(pd.DataFrame(rows, columns=list(deciding_effects.COLUMNS))).set_index("effect")
+    assert list(d.index) == ["a", "c", "b"]                          # largest swing first: 9, 5, 2
+    assert d.decides.to_dict() == {"a": True, "c": True, "b": False}
+    assert d.loc["a", "breakeven_value"] == pytest.approx(0.8 * 5 / 7)
+    assert d.loc["c", "breakeven_value"] == pytest.approx(0.5 + 0.2 * 3 / 4) and np.isnan(d.loc["b", "breakeven_value"])
+    assert d.loc["a", "swing"] == 9.0 and d.loc["a", "npv_default"] == 2.0
+
+
+def test_one_uncertain_effect_alone_at_the_ends_of_its_prior():
+    """Carer support at the low end of its prior (no effect) and at the high end: the default level is the
+    fixed-effects comparison itself, and at the high end supported carers hold out longer and give more hours,
+    which the ledger books as the carers' cost (hours at the shadow price): their NPV is lower."""
+    runs = [small(start_year=2012, end_year=2016), wsg(start_year=2012, end_year=2016)]
+    lo, default, hi = deciding_effects.uncertain_effects()["carer_support_effect"]
+    assert lo == 0.0 and hi > default > lo
+    t = deciding_effects.run(runs, 2, (2013, 2016), effects=["carer_support_effect"])
+    assert set(t.level) == set(deciding_effects.LEVELS) and set(t.party) == set(PARTIES) | {"society"}
+    fixed = Comparison([dict(s, effect_priors=False) for s in runs], replicates=2, window=(2013, 2016),
+                       effect_priors=False).run()
+    want = ledger.ledger_summary(fixed._paired_ledger(), 2013).set_index("party").npv_mean
+    got = t[t.level == "default"].set_index("party").npv_mean
+    np.testing.assert_allclose(got[PARTIES].to_numpy(), want[PARTIES].to_numpy())
+    carers = t[t.party == "carers"].set_index("level").npv_mean
+    assert carers["high"] < carers["low"] < 0
+    with pytest.raises(ValueError, match="tariff_nursing_hour"):
+        deciding_effects.run(runs, 1, (2013, 2016), effects=["tariff_nursing_hour"])
+
+
 # ----------------------------------------------------------------------------- the command line
-def test_compare_writes_the_ledger_the_evaluation_and_the_breakeven(tmp_path, capsys):
+def test_compare_writes_the_ledger_the_evaluation_and_the_breakeven(tmp_path, capsys, monkeypatch):
+    every = deciding_effects.uncertain_effects()
+    two = {k: every[k] for k in ("carer_support_effect", "decline_unmet")}    # the plumbing, with two of them
+    monkeypatch.setattr(deciding_effects, "uncertain_effects", lambda: two)
     a = tmp_path / "a.yaml"
     a.write_text(f"extends: {SMALL}\nname: a\nend_year: 2014\n")
     b = tmp_path / "b.yaml"
@@ -229,18 +266,22 @@ def test_compare_writes_the_ledger_the_evaluation_and_the_breakeven(tmp_path, ca
                  " source: 'assumption: test'}}\n")
     out = tmp_path / "out"
     assert cli.main(["compare", str(a), str(b), "--out", str(out), "--replicates", "2", "--breakeven",
-                     "--lang", "nl", "--no-progress"]) == 0
+                     "--breakeven-replicates", "1", "--lang", "nl", "--no-progress"]) == 0
     assert "not 90 % intervals" in capsys.readouterr().err
     names = {p.name for p in out.iterdir()}
     assert {"ledger.csv", "ledger_summary.csv", "evaluation.csv", "ledger.png", "breakeven.csv",
-            "breakeven_scales.csv", "breakeven.png"} <= names
+            "breakeven_scales.csv", "breakeven.png", "deciding_effects.csv", "deciding_effects.png"} <= names
+    d = pd.read_csv(out / "deciding_effects.csv")
+    assert set(d.effect) == set(two) and (d.replicates == 1).all() and len(d) == 2
     lt, ls = pd.read_csv(out / "ledger.csv"), pd.read_csv(out / "ledger_summary.csv")
     assert list(lt.columns) == list(ledger.LEDGER_COLUMNS) and list(ls.party) == PARTIES
     be = pd.read_csv(out / "breakeven.csv")
     assert set(be.scale) == set(breakeven.SCALES) and set(be.party) == set(PARTIES) | {"society"}
     md = (out / "comparison.md").read_text()
     assert "Wie betaalt en wie bespaart" in md and "Gesplitste prikkel" in md and "woningcorporatie" in md
+    assert "Welk onzeker effect beslist de uitkomst" in md and "`carer_support_effect`" in md
     assert "figures" in json.loads((out / "manifest.json").read_text())
     from sim.workshop.report import build_html
     html = build_html(out)
     assert "id='ledger'" in html and "Gesplitste prikkel" in html and "terugverdienjaar" in html
+    assert "Welk onzeker effect beslist de uitkomst" in html and "deciding_effects" in html

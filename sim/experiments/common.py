@@ -55,21 +55,24 @@ class PooledComparison(Comparison):
     """sim.studies.compare.Comparison whose runs go to a worker pool (sim.studies.calibrate.Pool). The pool
     returns the runs in task order, so the tables are the same for any number of workers."""
 
-    def __init__(self, scenarios, workers: int = 1, **kwargs):
+    def __init__(self, scenarios, workers: int = 1, pool=None, **kwargs):
+        """``pool``: a sim.studies.calibrate.Pool to run on and leave open (many comparisons, one pool)."""
         kwargs.setdefault("progress", False)
         super().__init__(scenarios, **kwargs)
         self.workers = int(workers)
+        self.pool = pool
 
     def run(self):
         import time
         from sim.studies.calibrate import Pool
         started = time.perf_counter()
         tasks = [(s, r) for r in range(self.replicates) for s in self.scenarios]
-        pool = Pool(min(self.workers, len(tasks)))
+        pool = self.pool or Pool(min(self.workers, len(tasks)))
         try:
             results = pool.map(_run_one, tasks)
         finally:
-            pool.close()
+            if self.pool is None:
+                pool.close()
         self.table = pd.concat([t for t, _, _ in results], ignore_index=True)
         self.spells = pd.concat([sp for _, _, sp in results], ignore_index=True)
         c = pd.concat([c for _, c, _ in results], ignore_index=True)

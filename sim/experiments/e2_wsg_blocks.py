@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.base import StudyOutput
-from sim.experiments.common import (PooledComparison, figure_grid, fmt, interval, md_table, paired_contrasts,
+from sim.experiments.common import (PooledComparison, figure_grid, interval, md_table, paired_contrasts,
                                     replicate_note, scenario, workers_for)
 from sim.model.neighbourhoods import DOSE
 from sim.studies.summary import band
@@ -30,6 +30,7 @@ DOSE_FACTORS = (2.0,)               # with the baseline (0) and wsg_full's own d
 BREAKEVEN_SCALES, QUICK_SCALES = (0.0, 1.0, 2.0), (0.0, 2.0)
 BREAKEVEN_REPLICATES = 5            # fixed effects: the scale sweep needs fewer replicates than the priors
 QUICK_BLOCKS = ("adapted_dwellings", "care_team_hours", "meeting_place")
+QUICK_EFFECTS = ("decline_unmet", "network_meeting_gain")   # quick: two effects alone (full: every one)
 MUNICIPAL = ("months_at_home_km", "intramural_admissions_per_1000", "hospital_admissions_per_1000_65plus",
              "falls_per_1000_65plus", "unmet_need_share", "wellbeing_mean_clients", "mantelzorg_hours_per_1000",
              "carers_overburdened_share", "cost_total_per_capita")
@@ -95,21 +96,21 @@ def arms(quick: bool, replicates: int) -> tuple[list[dict], dict]:
     return out, meta
 
 
+def _pooled(workers: int, pool):
+    """A comparison factory for sim.studies.breakeven and deciding_effects: the runs go to ``pool``."""
+    return lambda runs, n, window, _: PooledComparison(runs, workers=workers, pool=pool, replicates=n, window=window,
+                                                       effect_priors=False).run()
+
+
 def breakeven(base: list[dict], replicates: int, window, scales, workers: int) -> pd.DataFrame:
-    """sim.studies.breakeven.run on the worker pool: NPV per party and effect scale of all blocks."""
-    from sim.studies.breakeven import COLUMNS, SOCIETY, _with_effects
-    from sim.studies.ledger import ledger_summary, society_npv
-    rows = []
-    for k in scales:
-        c = PooledComparison([_with_effects(s, k) for s in base], workers=workers, replicates=replicates,
-                             window=window, effect_priors=False).run()
-        paired = c._paired_ledger()
-        for r in ledger_summary(paired, c.window[0]).itertuples():
-            rows.append((r.scenario, r.party, k, r.npv_mean, r.npv_p5, r.npv_p95, r.replicates))
-        for s, g in society_npv(paired, c.window[0]).groupby("scenario", sort=False):
-            m, p5, p95 = band(g.npv)
-            rows.append((s, SOCIETY, k, m, p5, p95, int(g.npv.notna().sum())))
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+    """sim.studies.breakeven.run on one worker pool: NPV per party and effect scale of all blocks."""
+    from sim.studies import breakeven as joint
+    from sim.studies.calibrate import Pool
+    pool = Pool(workers)
+    try:
+        return joint.run(base, replicates, window, scales, comparison=_pooled(workers, pool))
+    finally:
+        pool.close()
 
 
 # ----------------------------------------------------------------------------- evidence side by side
@@ -167,7 +168,7 @@ def block_figure(con: pd.DataFrame, order: list[str], npv: pd.DataFrame):
     ax.set_title("societal NPV, EUR million", fontsize=8)
     ax.tick_params(labelsize=7)
     axes[0].set_yticks(y, [o.replace("_", " ") for o in order], fontsize=7)
-    fig.suptitle(f"Each building block alone and all together vs the baseline (paired, 90 % interval)", fontsize=9)
+    fig.suptitle("Each building block alone and all together vs the baseline (paired, 90 % interval)", fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -186,6 +187,22 @@ def dose_figure(dose: pd.DataFrame):
     axes[0].set_ylabel("months at home gained (KM)", fontsize=7)
     fig.tight_layout()
     return fig
+
+
+def deciding(base: list[dict], replicates: int, window, effects, workers: int) -> pd.DataFrame:
+    """sim.studies.deciding_effects.run on one worker pool: each uncertain effect alone at its prior's ends."""
+    from sim.studies import deciding_effects
+    from sim.studies.calibrate import Pool
+    pool = Pool(workers)
+    try:
+        return deciding_effects.run(base, replicates, window, effects, comparison=_pooled(workers, pool))
+    finally:
+        pool.close()
+
+
+def deciding_figure(table: pd.DataFrame):
+    from sim.workshop.comparison import fig_deciding
+    return fig_deciding(table, "en")
 
 
 def breakeven_figure(table: pd.DataFrame):
@@ -241,6 +258,10 @@ def run(quick: bool, workers: int | None = None) -> StudyOutput:
                    n if quick else min(n, BREAKEVEN_REPLICATES), (FROM, end),
                    QUICK_SCALES if quick else BREAKEVEN_SCALES, w)
     be_scale = breakeven_scales(be)
+    from sim.studies.deciding_effects import deciding as deciding_table
+    one_by_one = deciding(scenarios[:1] + [s for s in scenarios if s["name"] == "all_blocks"],
+                          n if quick else min(n, BREAKEVEN_REPLICATES), (FROM, end), QUICK_EFFECTS if quick else None, w)
+    decide = deciding_table(one_by_one)
     facts = findings(con, area)
 
     def npv_cell(arm, party):
@@ -269,6 +290,22 @@ def run(quick: bool, workers: int | None = None) -> StudyOutput:
     be_all = be_scale[be_scale.scenario == "all_blocks"]
     be_md = md_table(be_all.assign(**{"break-even effect scale": be_all.breakeven_scale.map(
         lambda k: "not within the scales run" if pd.isna(k) else f"{k:.2f}")})[["party", "break-even effect scale"]])
+    decide_md = md_table(pd.DataFrame([{
+        "effect": f"`{r.effect}`", "prior": f"{r.low:g} to {r.high:g} (default {r.default:g})",
+        "society NPV at low end": f"{r.npv_low / 1e6:.2f}", "at default": f"{r.npv_default / 1e6:.2f}",
+        "at high end": f"{r.npv_high / 1e6:.2f}", "decides": "yes" if r.decides else "no",
+        "break-even value": "-" if pd.isna(r.breakeven_value) else f"{r.breakeven_value:.3g}"}
+        for r in decide.itertuples()]))
+    deciders = decide[decide.decides]
+    verdict = (f"Whether all blocks together pay back for society depends on "
+               f"{', '.join(f'`{e}`' for e in deciders.effect)} alone: the societal NPV changes sign within "
+               f"{'its prior' if len(deciders) == 1 else 'their priors'} (break-even at "
+               f"{'; '.join(f'`{r.effect}` = {r.breakeven_value:.3g}' for r in deciders.itertuples())}), so the "
+               f"societal result rests on {'this unsourced number' if len(deciders) == 1 else 'these unsourced numbers'}."
+               if len(deciders) else
+               f"No single uncertain effect changes the sign of the societal NPV of all blocks within its prior "
+               f"(EUR {decide.npv_default.iloc[0] / 1e6:.2f} million at the defaults); `{decide.effect.iloc[0]}` "
+               f"moves it most (EUR {decide.swing.iloc[0] / 1e6:.2f} million).")
     soc_all = npv[(npv.scenario == "all_blocks") & (npv.party == "society")].iloc[0]
     km_all = con[(con.contrast == "all_blocks") & (con.outcome == "months_at_home_km")].iloc[0]
     scales = QUICK_SCALES if quick else BREAKEVEN_SCALES
@@ -309,6 +346,15 @@ reaches 0):
 
 {be_md}
 
+Which uncertain effect decides (sim.studies.deciding_effects): each effect size with a prior alone at the low and
+the high end of its prior, the others at their defaults ({n if quick else min(n, BREAKEVEN_REPLICATES)} paired
+replicates, fixed effects{', quick: two effects' if quick else ''}); societal NPV of all blocks in EUR million,
+largest swing first. None of these sizes has a source.
+
+{decide_md}
+
+{verdict}
+
 **The evidence side by side** (de Kam 2012: ten experimental areas; Rotterdam: frail 70+, n = 186 + 186, one year,
 DOMAIN.md §3):
 
@@ -331,12 +377,17 @@ DOMAIN.md §3):
                   f"{interval(km_all.diff_mean, km_all.diff_p5, km_all.diff_p95)} and the societal NPV by EUR "
                   f"{interval(soc_all.npv_mean / 1e6, soc_all.npv_p5 / 1e6, soc_all.npv_p95 / 1e6, 2)} million "
                   f"({FROM}-{end}, {n} replicates); of the de Kam/Rotterdam findings "
-                  f"{int(facts.verdict.str.startswith('agrees').sum())} of {len(facts)} agree in direction and interval.")
+                  f"{int(facts.verdict.str.startswith('agrees').sum())} of {len(facts)} agree in direction and interval"
+                  + (f"; whether it pays back for society rests on {', '.join(f'`{e}`' for e in deciders.effect)} "
+                     f"alone, an effect size without a source (at no effect the societal NPV is EUR "
+                     f"{deciders.npv_low.iloc[0] / 1e6:.2f} million)." if len(deciders) else "."))
     return StudyOutput(
         summary=summary, conclusion=conclusion, main_figure="blocks",
         figures={"blocks": block_figure(con, order, npv), "dose_response": dose_figure(dose),
-                 "breakeven": breakeven_figure(be[be.scenario == "all_blocks"])},
+                 "breakeven": breakeven_figure(be[be.scenario == "all_blocks"]),
+                 "deciding_effects": deciding_figure(decide)},
         tables={"contrasts": con, "area_centrum": area, "ledger_summary": npv, "ledger": c.ledger(), "dose": dose,
-                "breakeven": be, "breakeven_scales": be_scale, "findings": facts, "window_values": per_rep},
+                "breakeven": be, "breakeven_scales": be_scale, "deciding_effects": decide,
+                "deciding_effects_runs": one_by_one, "findings": facts, "window_values": per_rep},
         scenarios=c.scenarios, seeds=[c.scenarios[0]["seed"]], replicates=n,
         extra={"window": [FROM, end], "arms": {k: list(v) for k, v in meta.items()}})

@@ -25,7 +25,8 @@ FIELDS = ("value", "min", "max", "unit", "group")  # and one of source / assumpt
 @lru_cache(maxsize=1)
 def _table() -> dict:
     text = resources.files("sim.model").joinpath("parameters.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    # libyaml's safe loader when installed: the same table, read in a tenth of the time (every process reads it)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def parameter_records() -> dict[str, dict]:

@@ -48,13 +48,20 @@ def _with_effects(scenario: dict, scale: float) -> dict:
     return dict(scenario, parameters={**scaled_effects(scale), **explicit}, effect_priors=False)
 
 
-def run(scenarios: list, replicates: int, window, scales=SCALES, progress: bool = False) -> pd.DataFrame:
-    """NPV per scenario after the first, party (and ``society``) and effect scale (``COLUMNS``)."""
+def _serial(runs, replicates, window, progress):
     from sim.studies.compare import Comparison
+    return Comparison(runs, replicates=replicates, window=window, progress=progress, effect_priors=False).run()
+
+
+def run(scenarios: list, replicates: int, window, scales=SCALES, progress: bool = False,
+        comparison=_serial) -> pd.DataFrame:
+    """NPV per scenario after the first, party (and ``society``) and effect scale (``COLUMNS``).
+
+    ``comparison(runs, replicates, window, progress)`` returns a run comparison with fixed effects (default:
+    sim.studies.compare.Comparison; a study passes its worker pool)."""
     rows = []
     for k in scales:
-        c = Comparison([_with_effects(s, k) for s in scenarios], replicates=replicates, window=window,
-                       progress=progress, effect_priors=False).run()
+        c = comparison([_with_effects(s, k) for s in scenarios], replicates, window, progress)
         paired = c._paired_ledger()
         summary = ledger_summary(paired, c.window[0])
         for r in summary.itertuples():

@@ -19,7 +19,6 @@ running cost plus the difference in budgets, and the routes differ in who gets c
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from sim.studies.summary import band

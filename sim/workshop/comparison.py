@@ -181,6 +181,56 @@ def fig_breakeven(table, lang):
     return fig
 
 
+def fig_deciding(deciding, lang, top: int = 10):
+    """A tornado per scenario: the societal NPV with each uncertain effect alone at the low and the high end of
+    its prior (sim.studies.deciding_effects), the ``top`` largest swings, the default as a line."""
+    scenarios = list(dict.fromkeys(deciding.scenario))
+    fig, axes = _grid(max(1, len(scenarios)), per_row=2, size=(6.4, 4.4))
+    for ax, s in zip(axes, scenarios):
+        g = deciding[deciding.scenario == s].head(top).iloc[::-1]
+        y, low, mid, high = np.arange(len(g)), g.npv_low / 1e6, g.npv_default / 1e6, g.npv_high / 1e6
+        ax.barh(y, low - mid, left=mid, color="C3", alpha=0.7, label=label("prior_low", lang))
+        ax.barh(y, high - mid, left=mid, color="C0", alpha=0.7, label=label("prior_high", lang))
+        ax.axvline(float(mid.iloc[0]) if len(g) else 0.0, color="grey", linewidth=0.8)
+        ax.axvline(0, color="black", linewidth=1.0)
+        ax.set_yticks(y, [f"{e}{' *' if d else ''}" for e, d in zip(g.effect, g.decides)], fontsize=7)
+        ax.set_xlabel(label("deciding_axis", lang), fontsize=8)
+        ax.set_title(text("title_deciding", lang, scenario=s), fontsize=9)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def deciding_markdown(deciding, order, lang="en") -> str:
+    """Which uncertain effect decides each scenario's societal NPV: a table per scenario and one verdict line."""
+    lines = [f"### {label('deciding_section', lang)}", ""]
+    for s in order[1:]:
+        g = deciding[deciding.scenario == s]
+        if g.empty:
+            continue
+        lines += [text("deciding_note", lang, scenario=s, replicates=int(g.replicates.min())), ""]
+        head = ("effect", "prior_low", "prior_high", "npv_at_low", "npv_at_default", "npv_at_high", "decides",
+                "breakeven_value")
+        lines += ["| " + " | ".join(label(k, lang) for k in head) + " |", "|---|" + "---|" * (len(head) - 1)]
+        for r in g.itertuples():
+            lines.append(f"| `{r.effect}` | {number(r.low)} | {number(r.high)} | {_money(r.npv_low)} | "
+                         f"{_money(r.npv_default)} | {_money(r.npv_high)} | {label('yes' if r.decides else 'no', lang)} | "
+                         f"{'–' if pd.isna(r.breakeven_value) else number(r.breakeven_value)} |")
+        decide = g[g.decides]
+        if len(decide):
+            lines += ["", text("deciding_verdict", lang, scenario=s,
+                               effects=", ".join(f"`{e}`" for e in decide.effect),
+                               values="; ".join(f"`{r.effect}` = {number(r.breakeven_value)}"
+                                                for r in decide.itertuples()))]
+        else:
+            top = g.iloc[0]
+            lines += ["", text("deciding_none", lang, scenario=s, effect=f"`{top.effect}`",
+                               swing=_money(top.swing), npv=_money(top.npv_default))]
+        lines.append("")
+    return "\n".join(lines + [""])
+
+
 def split_incentive_text(summary, scenario, lang="en") -> str:
     """One paragraph: who pays more than they get back, who gains, and the societal NPV."""
     from sim.studies.ledger import split_incentive
@@ -194,7 +244,7 @@ def split_incentive_text(summary, scenario, lang="en") -> str:
                 society=_money(si["society"]))
 
 
-def ledger_markdown(summary, evaluation, order, window, replicates, lang="en", scales=None) -> str:
+def ledger_markdown(summary, evaluation, order, window, replicates, lang="en", scales=None, deciding=None) -> str:
     """The ledger section: NPV and break-even year per party, the split incentive, the evaluation."""
     from sim.studies.compare import interval_kind
     from sim.studies.ledger import PARTIES
@@ -229,6 +279,8 @@ def ledger_markdown(summary, evaluation, order, window, replicates, lang="en", s
             d = scales[scales.party == party].set_index("scenario").breakeven_scale
             lines.append(f"| {label(party, lang)} | " + " | ".join(
                 "–" if pd.isna(d.get(s)) else f"{d[s]:.2f}" for s in order[1:]) + " |")
+    if deciding is not None:
+        lines += ["", deciding_markdown(deciding, order, lang)]
     return "\n".join(lines + [""])
 
 
@@ -289,7 +341,7 @@ def markdown(c: Comparison, lang: str = "en", summary: pd.DataFrame | None = Non
     out = comparison_markdown(summary, c.order, c.window, c.replicates, lang)
     if len(c.order) > 1:
         out += "\n" + ledger_markdown(c.ledger_summary(), c.evaluation(), c.order, c.window, c.replicates, lang,
-                                      getattr(c, "breakeven_scales", None))
+                                      getattr(c, "breakeven_scales", None), getattr(c, "deciding", None))
     return out
 
 
@@ -305,6 +357,8 @@ def figures(c: Comparison, lang: str = "en", summary: pd.DataFrame | None = None
         out["ledger.png"] = fig_ledger(c.ledger(), c.ledger_summary(), c.order, c.window, lang)
     if getattr(c, "breakeven", None) is not None:
         out["breakeven.png"] = fig_breakeven(c.breakeven, lang)
+    if getattr(c, "deciding", None) is not None:
+        out["deciding_effects.png"] = fig_deciding(c.deciding, lang)
     return out
 
 
@@ -330,6 +384,9 @@ def save(c: Comparison, out, lang: str = "en", areas=(), force: bool = False) ->
         if getattr(c, "breakeven", None) is not None:
             c.breakeven.to_csv(tmp / "breakeven.csv", index=False)
             c.breakeven_scales.to_csv(tmp / "breakeven_scales.csv", index=False)
+        if getattr(c, "deciding", None) is not None:
+            c.deciding_table.to_csv(tmp / "deciding_effects_runs.csv", index=False)
+            c.deciding.to_csv(tmp / "deciding_effects.csv", index=False)
         (tmp / "comparison.md").write_text(markdown(c, lang, summary), encoding="utf-8")
         for name, table in area_tables.items():
             labelled(table, lang).to_csv(tmp / f"area_{name}.csv", index=False)
@@ -356,7 +413,11 @@ def register(sub):
                    help="run the effect sizes at their defaults instead of drawing them from their priors per replicate")
     p.add_argument("--breakeven", action="store_true",
                    help="also run the break-even analysis: NPV per party against the size of the uncertain effects "
-                        "(breakeven.csv, breakeven_scales.csv, breakeven.png)")
+                        "together (breakeven.csv, breakeven_scales.csv, breakeven.png), and each uncertain effect "
+                        "alone at the ends of its prior (deciding_effects.csv, deciding_effects.png); about 30 extra "
+                        "comparisons")
+    p.add_argument("--breakeven-replicates", type=int, default=5, metavar="N",
+                   help="paired replicates per break-even run (default 5, at most --replicates)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=main)
 
@@ -369,6 +430,9 @@ def check_args(args) -> None:
     for name in args.area:
         if not AREA_NAME.fullmatch(name):
             raise InputError(f"compare: --area: expected an area name of letters, digits, '_' and '-', found {name!r}")
+    if args.breakeven_replicates < 1:
+        raise InputError(f"compare: --breakeven-replicates: expected a whole number of at least 1, found "
+                         f"{args.breakeven_replicates}")
 
 
 def main(args) -> int:
@@ -381,9 +445,12 @@ def main(args) -> int:
         print(f"warning: {c.replicates} replicate(s): the intervals are the range of {c.replicates} runs, not 90 % "
               f"intervals (use --replicates {MIN_REPLICATES_90} or more)", file=sys.stderr)
     if args.breakeven:
-        from sim.studies import breakeven
-        c.breakeven = breakeven.run(c.scenarios, c.replicates, c.window, progress=not args.no_progress)
+        from sim.studies import breakeven, deciding_effects
+        n = min(c.replicates, args.breakeven_replicates)
+        c.breakeven = breakeven.run(c.scenarios, n, c.window, progress=not args.no_progress)
         c.breakeven_scales = breakeven.breakeven_scales(c.breakeven)
+        c.deciding_table = deciding_effects.run(c.scenarios, n, c.window, progress=not args.no_progress)
+        c.deciding = deciding_effects.deciding(c.deciding_table)
     save(c, args.out, lang=args.lang, areas=args.area, force=getattr(args, "force", False))
     print(f"wrote {os.fspath(args.out)}: {len(c.order)} scenarios x {c.replicates} replicate(s), "
           f"years {c.window[0]}-{c.window[1]}, in {c.wall_time:.1f} s")

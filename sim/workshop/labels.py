@@ -259,6 +259,42 @@ LEDGER_TEXTS = {
                         "sizes, for the NPV to reach 0 (– : not within 0-2)",
                         "Terugverdienschaal: hoe groot de onzekere effecten moeten zijn, ten opzichte van hun "
                         "standaardgrootte, voor een NCW van 0 (– : niet binnen 0-2)"),
+    "deciding_section": ("Which uncertain effect decides the answer", "Welk onzeker effect beslist de uitkomst"),
+    "deciding_note": (
+        "Each effect size with a prior, alone, at the low and the high end of its prior, the others at their "
+        "defaults (fixed effects, {replicates} paired replicates): the societal NPV of {scenario}, in EUR, largest "
+        "swing first. None of these sizes has a source (their priors include no effect where the evidence is weak "
+        "or null). 'decides': the societal NPV is at or above 0 at one end of the prior and below 0 at the other.",
+        "Elke effectgrootte met een prior, alleen, aan de onder- en de bovenkant van zijn prior, de andere op hun "
+        "standaardwaarde (vaste effecten, {replicates} gepaarde herhalingen): de maatschappelijke NCW van "
+        "{scenario}, in EUR, grootste uitslag eerst. Geen van deze groottes heeft een bron (hun priors bevatten "
+        "geen effect waar het bewijs zwak of nul is). 'beslist': de maatschappelijke NCW is 0 of meer aan de ene "
+        "kant van de prior en onder 0 aan de andere."),
+    "deciding_verdict": (
+        "Whether {scenario} pays back for society depends on {effects} alone: the societal NPV changes sign within "
+        "the prior (break-even: {values}), so the societal result rests on a number without a source.",
+        "Of {scenario} zich voor de samenleving terugverdient, hangt alleen al af van {effects}: de maatschappelijke "
+        "NCW wisselt van teken binnen de prior (omslagpunt: {values}), dus de maatschappelijke uitkomst rust op een "
+        "getal zonder bron."),
+    "deciding_none": (
+        "No single uncertain effect changes the sign of the societal NPV of {scenario} ({npv} at the defaults) "
+        "within its prior; the one that moves it most is {effect} (swing {swing}).",
+        "Geen enkel onzeker effect verandert binnen zijn prior het teken van de maatschappelijke NCW van {scenario} "
+        "({npv} bij de standaardwaarden); het effect dat haar het meest beweegt is {effect} (uitslag {swing})."),
+    "effect": ("effect", "effect"),
+    "prior_low": ("low end of prior", "onderkant prior"),
+    "prior_high": ("high end of prior", "bovenkant prior"),
+    "npv_at_low": ("societal NPV at low end", "maatsch. NCW onderkant"),
+    "npv_at_default": ("at default", "bij standaard"),
+    "npv_at_high": ("at high end", "bij bovenkant"),
+    "decides": ("decides", "beslist"),
+    "breakeven_value": ("break-even value", "omslagpunt"),
+    "yes": ("yes", "ja"),
+    "no": ("no", "nee"),
+    "title_deciding": ("Societal NPV of {scenario}: each uncertain effect alone across its prior",
+                       "Maatschappelijke NCW van {scenario}: elk onzeker effect alleen over zijn prior"),
+    "deciding_axis": ("societal NPV, EUR million (costs discounted at 4 %; *: decides the sign)",
+                      "maatschappelijke NCW, miljoen EUR (kosten verdisconteerd 4 %; *: beslist het teken)"),
 }
 
 

@@ -359,9 +359,11 @@ def _ledger_section(folder: Path, order, window, n_rep, lang: str) -> str:
     files = [folder / "ledger_summary.csv", folder / "evaluation.csv"]
     if len(order) < 2 or not all(f.is_file() for f in files):
         return ""
+    from sim.studies.deciding_effects import DECIDING_COLUMNS
     from sim.studies.ledger import SUMMARY_COLUMNS
     need = {files[0]: set(SUMMARY_COLUMNS), files[1]: {"scenario", "outcome", "mean", "p5", "p95"},
-            folder / "breakeven_scales.csv": {"scenario", "party", "breakeven_scale"}}
+            folder / "breakeven_scales.csv": {"scenario", "party", "breakeven_scale"},
+            folder / "deciding_effects.csv": set(DECIDING_COLUMNS)}
     tables = {}
     for f, columns in need.items():
         if not f.is_file():
@@ -371,7 +373,7 @@ def _ledger_section(folder: Path, order, window, n_rep, lang: str) -> str:
         except Exception as exc:  # any unreadable table: one line, no traceback
             raise InputError(f"{f}: expected a table written by `langerthuis compare`, found "
                              f"{' '.join(str(exc).split())[:80] or 'unreadable'}") from None
-        numeric = columns - {"scenario", "party", "outcome"}
+        numeric = columns - {"scenario", "party", "outcome", "effect"}
         bad = [c for c in numeric if c in t and not pd.api.types.is_numeric_dtype(t[c])]
         if not columns <= set(t.columns) or bad:
             raise InputError(f"{f}: expected columns {', '.join(sorted(columns))} (numbers in "
@@ -386,7 +388,8 @@ def _ledger_section(folder: Path, order, window, n_rep, lang: str) -> str:
     if set(summary.scenario) != set(order[1:]) or set(evaluation.scenario) != set(order[1:]):
         raise InputError(f"{files[0]}: expected the scenarios {', '.join(order[1:])}, found "
                          f"{', '.join(map(str, dict.fromkeys(summary.scenario)))[:80]}")
-    md = ledger_markdown(summary, evaluation, order, window, n_rep, lang, scales)
+    md = ledger_markdown(summary, evaluation, order, window, n_rep, lang, scales,
+                         tables.get(folder / "deciding_effects.csv"))
     html, rows = [], []
     for line in md.splitlines() + [""]:
         if line.startswith("|"):
@@ -573,7 +576,7 @@ def figures_html(folder: Path, manifest: dict, table: pd.DataFrame, figures: lis
 
 
 def _ledger_figures(folder: Path, order, window, lang: str) -> dict:
-    """ledger.png and breakeven.png drawn again in ``lang`` from the folder's ledger tables; a figure whose
+    """ledger.png, breakeven.png and deciding_effects.png drawn again in ``lang`` from the folder's ledger tables; a figure whose
     tables are missing or not of the ledger's shape stays the folder's own PNG."""
     from sim.studies.ledger import LEDGER_COLUMNS, SUMMARY_COLUMNS
     from sim.workshop import comparison
@@ -595,6 +598,10 @@ def _ledger_figures(folder: Path, order, window, lang: str) -> dict:
     breakeven = table("breakeven.csv", ("scenario",))
     if breakeven is not None and len(breakeven):
         drawn["breakeven.png"] = comparison.fig_breakeven(breakeven, lang)
+    from sim.studies.deciding_effects import DECIDING_COLUMNS
+    deciding = table("deciding_effects.csv", DECIDING_COLUMNS)
+    if deciding is not None and len(deciding):
+        drawn["deciding_effects.png"] = comparison.fig_deciding(deciding, lang)
     return drawn
 
 
