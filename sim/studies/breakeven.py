@@ -48,13 +48,14 @@ def _with_effects(scenario: dict, scale: float) -> dict:
     return dict(scenario, parameters={**scaled_effects(scale), **explicit}, effect_priors=False)
 
 
-def _serial(runs, replicates, window, progress):
+def serial_comparison(runs, replicates, window, progress):
+    """The comparison factory of ``run`` and sim.studies.deciding_effects.run: one process, fixed effects."""
     from sim.studies.compare import Comparison
     return Comparison(runs, replicates=replicates, window=window, progress=progress, effect_priors=False).run()
 
 
 def run(scenarios: list, replicates: int, window, scales=SCALES, progress: bool = False,
-        comparison=_serial) -> pd.DataFrame:
+        comparison=serial_comparison) -> pd.DataFrame:
     """NPV per scenario after the first, party (and ``society``) and effect scale (``COLUMNS``).
 
     ``comparison(runs, replicates, window, progress)`` returns a run comparison with fixed effects (default:

@@ -6,8 +6,8 @@ and to the high end of its prior, the others staying at their defaults (fixed ef
 every party's NPV and the societal NPV are taken from the ledger (sim.studies.ledger). Per effect:
 
 - ``swing``: the societal NPV at the high end less that at the low end (the bar of a tornado chart);
-- ``decides``: the societal NPV has one sign at one end of the prior and the other sign at the other end, so
-  whether the investment pays back for society depends on this number alone;
+- ``decides``: the societal NPV is at or above 0 at one end of the prior and below 0 at the other, so whether
+  the investment pays back for society depends on this number alone;
 - ``breakeven_value``: where the societal NPV crosses 0 as the effect goes from the low end through the default
   to the high end (linear interpolation; empty when it does not cross within the prior).
 
@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model.parameters import default_parameters, parameter_records
-from sim.studies.breakeven import RUNNING_COSTS, SOCIETY, _serial
+from sim.studies.breakeven import RUNNING_COSTS, SOCIETY, serial_comparison
 from sim.studies.ledger import ledger_summary, society_npv
 from sim.studies.summary import band
 
@@ -54,7 +54,7 @@ def _npv_rows(scenarios, replicates, window, parameters, progress, comparison):
 
 
 def run(scenarios: list, replicates: int, window, effects=None, progress: bool = False,
-        comparison=_serial) -> pd.DataFrame:
+        comparison=serial_comparison) -> pd.DataFrame:
     """NPV per scenario after the first, effect, level (``LEVELS``) and party (and ``society``): ``COLUMNS``.
 
     ``effects``: names of effects with a prior (default: all of them); an explicit value in a scenario's
