@@ -18,7 +18,7 @@ import pandas as pd
 
 from sim.experiments.base import StudyOutput
 from sim.model.scenario import load_scenario, resolve_scenario
-from sim.studies.cohort import OUTCOMES, horizon_months, run_cohort
+from sim.studies.cohort import OUTCOMES, run_cohort
 from sim.studies.summary import band
 
 NAME = "e3_vv3_at_home"

@@ -5,7 +5,6 @@ country at 1:20 scale (840,000 inhabitants on its 20 x 20 grid) so that ten repl
 budget; indicators are per inhabitant, and national totals are those rates times the CBS population."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from sim.experiments.base import StudyOutput
