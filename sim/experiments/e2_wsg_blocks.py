@@ -15,6 +15,7 @@ from sim.experiments.common import (PooledComparison, figure_grid, interval, md_
                                     replicate_note, scenario, workers_for)
 from sim.model.neighbourhoods import DOSE
 from sim.studies.summary import band
+from sim.workshop.comparison import fig_deciding
 
 NAME = "e2_wsg_blocks"
 TITLE = "E2 Woonservicegebied building blocks"
@@ -96,19 +97,17 @@ def arms(quick: bool, replicates: int) -> tuple[list[dict], dict]:
     return out, meta
 
 
-def _pooled(workers: int, pool):
-    """A comparison factory for sim.studies.breakeven and deciding_effects: the runs go to ``pool``."""
-    return lambda runs, n, window, _: PooledComparison(runs, workers=workers, pool=pool, replicates=n, window=window,
-                                                       effect_priors=False).run()
-
-
-def breakeven(base: list[dict], replicates: int, window, scales, workers: int) -> pd.DataFrame:
-    """sim.studies.breakeven.run on one worker pool: NPV per party and effect scale of all blocks."""
-    from sim.studies import breakeven as joint
+def breakeven(base: list[dict], replicates: int, window, scales, effects, workers: int):
+    """On one worker pool: sim.studies.breakeven.run (NPV per party and effect scale of all blocks) and
+    sim.studies.deciding_effects.run (each uncertain effect alone at its prior's ends)."""
+    from sim.studies import breakeven as joint, deciding_effects
     from sim.studies.calibrate import Pool
     pool = Pool(workers)
+    pooled = lambda runs, n, w, _: PooledComparison(runs, workers=workers, pool=pool, replicates=n, window=w,  # noqa: E731
+                                                    effect_priors=False).run()
     try:
-        return joint.run(base, replicates, window, scales, comparison=_pooled(workers, pool))
+        return (joint.run(base, replicates, window, scales, comparison=pooled),
+                deciding_effects.run(base, replicates, window, effects, comparison=pooled))
     finally:
         pool.close()
 
@@ -189,22 +188,6 @@ def dose_figure(dose: pd.DataFrame):
     return fig
 
 
-def deciding(base: list[dict], replicates: int, window, effects, workers: int) -> pd.DataFrame:
-    """sim.studies.deciding_effects.run on one worker pool: each uncertain effect alone at its prior's ends."""
-    from sim.studies import deciding_effects
-    from sim.studies.calibrate import Pool
-    pool = Pool(workers)
-    try:
-        return deciding_effects.run(base, replicates, window, effects, comparison=_pooled(workers, pool))
-    finally:
-        pool.close()
-
-
-def deciding_figure(table: pd.DataFrame):
-    from sim.workshop.comparison import fig_deciding
-    return fig_deciding(table, "en")
-
-
 def breakeven_figure(table: pd.DataFrame):
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(6.5, 3.8))
@@ -254,14 +237,12 @@ def run(quick: bool, workers: int | None = None) -> StudyOutput:
         dose_rows.append({"block": block, "factor": 0.0, "dose": float(DOSE[block][1]), "arm": "baseline",
                           "diff_mean": 0.0, "diff_p5": 0.0, "diff_p95": 0.0, "replicates": n})
     dose = pd.DataFrame(dose_rows).sort_values(["block", "dose"]).reset_index(drop=True)
-    be = breakeven(scenarios[:1] + [s for s in scenarios if s["name"] == "all_blocks"],
-                   n if quick else min(n, BREAKEVEN_REPLICATES), (FROM, end),
-                   QUICK_SCALES if quick else BREAKEVEN_SCALES, w)
+    be, one_by_one = breakeven(scenarios[:1] + [s for s in scenarios if s["name"] == "all_blocks"],
+                               n if quick else min(n, BREAKEVEN_REPLICATES), (FROM, end),
+                               QUICK_SCALES if quick else BREAKEVEN_SCALES, QUICK_EFFECTS if quick else None, w)
     be_scale = breakeven_scales(be)
-    from sim.studies.deciding_effects import deciding as deciding_table
-    one_by_one = deciding(scenarios[:1] + [s for s in scenarios if s["name"] == "all_blocks"],
-                          n if quick else min(n, BREAKEVEN_REPLICATES), (FROM, end), QUICK_EFFECTS if quick else None, w)
-    decide = deciding_table(one_by_one)
+    from sim.studies.deciding_effects import deciding
+    decide = deciding(one_by_one)
     facts = findings(con, area)
 
     def npv_cell(arm, party):
@@ -385,7 +366,7 @@ DOMAIN.md §3):
         summary=summary, conclusion=conclusion, main_figure="blocks",
         figures={"blocks": block_figure(con, order, npv), "dose_response": dose_figure(dose),
                  "breakeven": breakeven_figure(be[be.scenario == "all_blocks"]),
-                 "deciding_effects": deciding_figure(decide)},
+                 "deciding_effects": fig_deciding(decide, "en")},
         tables={"contrasts": con, "area_centrum": area, "ledger_summary": npv, "ledger": c.ledger(), "dose": dose,
                 "breakeven": be, "breakeven_scales": be_scale, "deciding_effects": decide,
                 "deciding_effects_runs": one_by_one, "findings": facts, "window_values": per_rep},
