@@ -1,6 +1,7 @@
 """E1 The reform, decomposed: ``python experiments/e1_reform.py [--quick] [--out DIR] [--workers N] [--force]``.
 
-The same as ``langerthuis study e1_reform ...``: the study is sim.experiments.e1_reform; the folder (default
+The same as ``langerthuis experiment e1_reform ...``:
+the experiment is sim.experiments.e1_reform; the folder (default
 results/e1_reform/: summary.md, figures as PNG and SVG, tables as CSV and Parquet, manifest.json) is written by
 sim.experiments.writer.
 """
@@ -12,4 +13,4 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # this checkout's
 from sim.cli import main  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(main(["study", "e1_reform", *sys.argv[1:]]))
+    sys.exit(main(["experiment", "e1_reform", *sys.argv[1:]]))

@@ -1,6 +1,7 @@
 """E2 Woonservicegebied building blocks: ``python experiments/e2_wsg_blocks.py [--quick] [--out DIR] [--workers N] [--force]``.
 
-The same as ``langerthuis study e2_wsg_blocks ...``: the study is sim.experiments.e2_wsg_blocks; the folder (default
+The same as ``langerthuis experiment e2_wsg_blocks ...``:
+the experiment is sim.experiments.e2_wsg_blocks; the folder (default
 results/e2_wsg_blocks/: summary.md, figures as PNG and SVG, tables as CSV and Parquet, manifest.json) is written by
 sim.experiments.writer.
 """
@@ -12,4 +13,4 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # this checkout's
 from sim.cli import main  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(main(["study", "e2_wsg_blocks", *sys.argv[1:]]))
+    sys.exit(main(["experiment", "e2_wsg_blocks", *sys.argv[1:]]))

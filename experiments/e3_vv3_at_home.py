@@ -1,6 +1,7 @@
 """E3 A VV3 client at home: ``python experiments/e3_vv3_at_home.py [--quick] [--out DIR] [--workers N] [--force]``.
 
-The same as ``langerthuis study e3_vv3_at_home ...``: the study is sim.experiments.e3_vv3_at_home; the folder (default
+The same as ``langerthuis experiment e3_vv3_at_home ...``:
+the experiment is sim.experiments.e3_vv3_at_home; the folder (default
 results/e3_vv3_at_home/: summary.md, figures as PNG and SVG, tables as CSV and Parquet, manifest.json) is written by
 sim.experiments.writer.
 """
@@ -12,4 +13,4 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # this checkout's
 from sim.cli import main  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(main(["study", "e3_vv3_at_home", *sys.argv[1:]]))
+    sys.exit(main(["experiment", "e3_vv3_at_home", *sys.argv[1:]]))

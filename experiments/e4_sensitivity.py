@@ -1,6 +1,7 @@
 """E4 What drives the answers: ``python experiments/e4_sensitivity.py [--quick] [--out DIR] [--workers N] [--force]``.
 
-The same as ``langerthuis study e4_sensitivity ...``: the study is sim.experiments.e4_sensitivity; the folder (default
+The same as ``langerthuis experiment e4_sensitivity ...``:
+the experiment is sim.experiments.e4_sensitivity; the folder (default
 results/e4_sensitivity/: summary.md, figures as PNG and SVG, tables as CSV and Parquet, manifest.json) is written by
 sim.experiments.writer.
 """
@@ -12,4 +13,4 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # this checkout's
 from sim.cli import main  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(main(["study", "e4_sensitivity", *sys.argv[1:]]))
+    sys.exit(main(["experiment", "e4_sensitivity", *sys.argv[1:]]))

@@ -38,7 +38,9 @@ SUBCOMMAND_MODULES = (
 COMMANDS = {"bench": "sim.studies.bench", "compare": "sim.workshop.comparison", "sweep": "sim.studies.sweep",
             "sensitivity": "sim.studies.sensitivity", "calibrate": "sim.studies.calibrate",
             "validate": "sim.studies.validate", "app": "sim.workshop.app_cli", "report": "sim.workshop.report",
-            "study": "sim.experiments.cli"}
+            "experiment": "sim.experiments.cli"}
+# former command names, still accepted so that old scripts run; not shown in --help
+ALIASES = {"study": "experiment"}
 
 # what --out names, per command (default "folder": a result folder replaced whole; see sim.output.check_out)
 OUT_KINDS = {"report": "file", "sweep": "sweep", "sensitivity": "addto"}
@@ -158,6 +160,7 @@ def write_log(exc: BaseException, argv) -> Path:
 def main(argv: list[str] | None = None, stderr=None) -> int:
     """The command line; its one-line errors go to ``stderr`` (default: sys.stderr at the time of the error)."""
     argv = sys.argv[1:] if argv is None else argv
+    argv = [ALIASES.get(argv[0], argv[0]), *argv[1:]] if argv else argv
     try:
         known = argv[0] if argv and (argv[0] == "run" or argv[0] in COMMANDS) else None
         args = build_parser(known).parse_args(argv)

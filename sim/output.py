@@ -84,6 +84,8 @@ def manifest(scenarios: list[dict], wall_time: float, **extra) -> dict:
 # write. A lock file next to the output (.NAME.lock) keeps concurrent writers apart; temporary folders carry
 # the writer's pid (.NAME.tmp-PID-XXXX), so those of a killed process are removed at the next start.
 MARKER = ".langerthuis-output"
+# a command's former name in the markers it wrote then: its old folders stay its own
+FORMER_COMMANDS = {"study": "experiment"}
 REPORT_SIGNATURE = "<meta name='generator' content='langerthuis report'>"
 FORCE_NOTE = ("--force replaces only a previous result of the same command, never a file or a folder "
               "langerthuis did not write")
@@ -170,6 +172,7 @@ def check_out(out, command: str, force: bool = False, kind: str = "folder", inpu
         if any(path.iterdir()):
             marker = read_marker(path)
             made_by = marker.get("command") if marker else ("sweep" if _legacy_sweep(path) else None)
+            made_by = FORMER_COMMANDS.get(made_by, made_by)
             allowed = {"folder": (command,), "sweep": ("sweep",), "addto": ("sweep", command)}[kind]
             if made_by is None:
                 raise OutputError(f"--out {shown}: expected a new or empty folder, found a folder langerthuis "

@@ -1,9 +1,9 @@
-"""What the studies share: their scenarios (full and quick), paired runs on a worker pool, intervals as text.
+"""What the experiments share: their scenarios (full and quick), paired runs on a worker pool, intervals as text.
 
-A study's scenario is a shipped scenario file with a few keys changed (``scenario``): resolved and
+An experiment's scenario is a shipped scenario file with a few keys changed (``scenario``): resolved and
 validated like a file, its ``_file`` the shipped file (so the manifest records that file's hash next to the
 resolved scenario's hash). ``--quick`` shrinks it to the small scenario's municipality (20,000 inhabitants
-on 4 x 4 cells, the woonservicegebied ``centrum`` re-declared on 4 cells), so each study runs in seconds.
+on 4 x 4 cells, the woonservicegebied ``centrum`` re-declared on 4 cells), so each experiment runs in seconds.
 """
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.experiments.base import StudyOutput
+from sim.experiments.base import ExperimentOutput
 from sim.experiments.common import (fmt, interval, md_table, replicate_note, run_tables, scenario, workers_for,
                                     yearly_band, figure_grid, band_plot)
 from sim.studies.summary import band
@@ -168,8 +168,8 @@ def validation_figure(val: pd.DataFrame):
     return fig
 
 
-# ----------------------------------------------------------------------------- the study
-def run(quick: bool, workers: int | None = None) -> StudyOutput:
+# ----------------------------------------------------------------------------- the experiment
+def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     replicates = QUICK_REPLICATES if quick else REPLICATES
     scenarios = arms(quick, replicates)
     table = run_tables(scenarios, workers_for(quick, workers))
@@ -262,7 +262,7 @@ RMS score {fmt(sc['rms_z'])} (root mean square of (simulated - observed) / toler
                   f"EUR {interval(r_wlz.diff_mean, r_wlz.diff_p5, r_wlz.diff_p95)} per inhabitant; the access rules "
                   f"alone {fmt(a_adm.diff_mean)}, the capacity path alone {fmt(c_adm.diff_mean)} admissions per 1,000 "
                   f"({n} replicates). Validation: {sc['within']} of {sc['n']} held-out figures within tolerance.")
-    return StudyOutput(
+    return ExperimentOutput(
         summary=summary, conclusion=conclusion, main_figure="reform_parts",
         figures={"reform_parts": forest(con), "timeseries": timeseries(bands), "validation": validation_figure(val)},
         tables={"contrasts": con, "yearly": bands, "window_values": per_rep, "validation": val},

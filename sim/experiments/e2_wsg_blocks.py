@@ -10,7 +10,7 @@ import copy
 import numpy as np
 import pandas as pd
 
-from sim.experiments.base import StudyOutput
+from sim.experiments.base import ExperimentOutput
 from sim.experiments.common import (PooledComparison, figure_grid, interval, md_table, paired_contrasts,
                                     replicate_note, scenario, workers_for)
 from sim.model.neighbourhoods import DOSE
@@ -202,8 +202,8 @@ def breakeven_figure(table: pd.DataFrame):
     return fig
 
 
-# ----------------------------------------------------------------------------- the study
-def run(quick: bool, workers: int | None = None) -> StudyOutput:
+# ----------------------------------------------------------------------------- the experiment
+def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     from sim.studies.breakeven import breakeven_scales
     n = QUICK_REPLICATES if quick else REPLICATES
     end = QUICK_END if quick else END
@@ -362,7 +362,7 @@ DOMAIN.md §3):
                   + (f"; whether it pays back for society rests on {', '.join(f'`{e}`' for e in deciders.effect)} "
                      f"alone, an effect size without a source (at no effect the societal NPV is EUR "
                      f"{deciders.npv_low.iloc[0] / 1e6:.2f} million)." if len(deciders) else "."))
-    return StudyOutput(
+    return ExperimentOutput(
         summary=summary, conclusion=conclusion, main_figure="blocks",
         figures={"blocks": block_figure(con, order, npv), "dose_response": dose_figure(dose),
                  "breakeven": breakeven_figure(be[be.scenario == "all_blocks"]),

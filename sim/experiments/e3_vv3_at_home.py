@@ -2,7 +2,7 @@
 
 A cohort of VV3 clients at home (scenario key ``cohort``, sim/model/population.py) in each of the 18
 situations mantelzorg (co-resident, elsewhere, none) x alarm follow-up (10 min, 25 min, none) x dwelling
-(step-free or not adapted), run with the model's own rules under the enacted reform (sim/studies/cohort.py):
+(step-free or not adapted), run with the model's own rules under the enacted reform (sim/experiments/e3_cohort.py):
 months at home (Kaplan-Meier), crises, carer strain, formal hours. Replicate r of every cell shares the
 seed, the residents' draws and the effect sizes drawn from their priors (paired), so differences between
 cells are the situation's, not noise.
@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.experiments.base import StudyOutput
+from sim.experiments.base import ExperimentOutput
+from sim.experiments.e3_cohort import OUTCOMES, run_cohort
 from sim.model.scenario import load_scenario, resolve_scenario
-from sim.studies.cohort import OUTCOMES, run_cohort
 from sim.studies.summary import band
 
 NAME = "e3_vv3_at_home"
@@ -294,7 +294,7 @@ def _summary(table, effects, settings, replicates, seconds=None):
     return "\n".join(lines)
 
 
-def run(quick: bool, workers: int | None = None) -> StudyOutput:
+def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     settings = QUICK if quick else FULL
     base = load_scenario(BASE)
     scenarios = [cohort_scenario(c, a, d, settings["size"], settings["years"], base) for c, a, d in cells()]
@@ -320,7 +320,7 @@ def run(quick: bool, workers: int | None = None) -> StudyOutput:
                   f"months, an adapted dwelling {dwell.diff_mean.min():.1f}-{dwell.diff_mean.max():.1f}, a carer "
                   f"{carer.diff_mean.min():.1f}-{carer.diff_mean.max():.1f}{note} "
                   f"({settings['replicates']} paired replicates).")
-    return StudyOutput(
+    return ExperimentOutput(
         summary=_summary(table, effects, settings, settings["replicates"]),
         figures=_figures(table, curves), main_figure="e3_outcomes",
         tables={"e3_cells": table, "e3_effects": effects, "e3_runs": runs, "e3_km": km_table(curves)},

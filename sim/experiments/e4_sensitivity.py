@@ -3,7 +3,7 @@
 A sweep (sim/studies/sweep.py, design ``sobol``, ``seeds: common``) over every uncertain parameter with a
 stated range: the effect sizes with a ``prior`` in parameters.yaml and the free parameters of the
 calibration (their prior ranges in calibration/config.yaml), plus a dummy that enters nothing. Each design
-point runs the reform, no_reform and wsg_full arms with common random numbers (sim/studies/headline.py);
+point runs the reform, no_reform and wsg_full arms with common random numbers (sim/experiments/e4_arms.py);
 the indices come from sim/studies/sensitivity.py (SALib). The sweep runs in a temporary folder; nothing is
 written by ``run``.
 """
@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sim.experiments.base import StudyOutput
+from sim.experiments.base import ExperimentOutput
+from sim.experiments.e4_arms import OUTPUTS
 from sim.model.loader import read_yaml
 from sim.model.parameters import parameter_records
 from sim.model.scenario import load_scenario, resolve_scenario
-from sim.studies.headline import OUTPUTS
 from sim.studies.sensitivity import analyze
 from sim.studies.sweep import run_sweep
 
@@ -35,7 +35,7 @@ CALIBRATION_CONFIG = ROOT / "calibration" / "config.yaml"
 WSG_FULL = ROOT / "scenarios" / "wsg_full.yaml"
 SEED = 20240601
 DUMMY = "dummy"
-RUNNER = "sim.studies.headline:run_headline"
+RUNNER = "sim.experiments.e4_arms:run_headline"
 OUTPUT_LABELS = {
     "e1_net_saving_per_inhabitant_year": "E1 net saving, EUR per inhabitant-year",
     "e1_unmet_need_change_pp": "E1 change in unmet need, percentage points",
@@ -212,7 +212,7 @@ def _summary(indices, collect, uncertainty, settings, d, points, seconds):
     return "\n".join(lines)
 
 
-def run(quick: bool, workers: int | None = None) -> StudyOutput:
+def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     started = time.perf_counter()
     settings = QUICK if quick else FULL
     params = uncertain_parameters()
@@ -248,7 +248,7 @@ def run(quick: bool, workers: int | None = None) -> StudyOutput:
                   f"wsg_full's net cost ({u.loc[OUTPUTS[2], 'mean']:.1f} EUR, 90 % {u.loc[OUTPUTS[2], 'p5']:.1f} to "
                   f"{u.loc[OUTPUTS[2], 'p95']:.1f}) by {top[OUTPUTS[2]].parameter.removeprefix('parameters.')} "
                   f"(ST {top[OUTPUTS[2]].ST:.2f}); Sobol N = {settings['n']}, {points} points.")
-    return StudyOutput(
+    return ExperimentOutput(
         summary=_summary(indices, collect, uncertainty, settings, d, points, seconds),
         figures=_figures(indices), main_figure="e4_sobol",
         tables={"e4_indices": indices, "e4_data_collection": collect, "e4_uncertainty": uncertainty,

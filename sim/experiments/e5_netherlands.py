@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.experiments.base import StudyOutput
+from sim.experiments.base import ExperimentOutput
 from sim.experiments.common import (band_plot, figure_grid, fmt, interval, md_table, paired_contrasts,
                                     replicate_note, run_tables, scenario, workers_for, yearly_band)
 
@@ -47,7 +47,7 @@ def arms(quick: bool, replicates: int) -> list[dict]:
     return paired_scenarios(out, replicates, effect_priors=False)
 
 
-def run(quick: bool, workers: int | None = None) -> StudyOutput:
+def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     n = QUICK_REPLICATES if quick else REPLICATES
     scenarios = arms(quick, n)
     end = scenarios[0]["end_year"]
@@ -124,7 +124,7 @@ at {NATIONAL_2040 / 1e6:.0f} million inhabitants.
     conclusion = (f"To {end} the capacity rule decides the waiting list: {waits} "
                   f"per 1,000 in {end} ({n} replicates"
                   + ("" if quick else f", 1:{SCALE} scale") + ").")
-    return StudyOutput(
+    return ExperimentOutput(
         summary=summary, conclusion=conclusion, main_figure="netherlands", figures={"netherlands": fig},
         tables={"yearly": bands, "contrasts_end_year": con}, scenarios=scenarios, seeds=[scenarios[0]["seed"]],
         replicates=n, extra={"scale": 1 if quick else SCALE, "inhabitants": inhabitants})

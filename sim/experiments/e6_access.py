@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.experiments.base import StudyOutput
+from sim.experiments.base import ExperimentOutput
 from sim.experiments.common import (PooledComparison, figure_grid, fmt, interval, levels, md_table, paired_contrasts,
                                     replicate_note, scenario, workers_for)
 
@@ -78,7 +78,7 @@ def level_figure(lev: pd.DataFrame):
     return fig
 
 
-def run(quick: bool, workers: int | None = None) -> StudyOutput:
+def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     n = QUICK_REPLICATES if quick else REPLICATES
     end = QUICK_END if quick else END
     c = PooledComparison(arms(quick, n), workers=workers_for(quick, workers), replicates=n,
@@ -160,7 +160,7 @@ without a budget; with the cut it also counts against the budget).
                               for r, d in d_unmet.items() if len(d))
                   + f". The team costs EUR {fmt(team_vs_voucher)} per inhabitant a year more than the voucher desk "
                     f"(break-even team cost EUR {fmt(breakeven_team_cost)}, an assumption-driven number).")
-    return StudyOutput(
+    return ExperimentOutput(
         summary=summary, conclusion=conclusion, main_figure="routes",
         figures={"routes": level_figure(lev)},
         tables={"levels": lev, "contrasts": con, "window_values": per_rep, "comparison": c.summary()},

@@ -1,4 +1,5 @@
-"""The headline answers of studies E1 and E2 from one design point: a sweep runner (``runner:`` in a sweep file).
+"""E4's three arms: the headline answers of experiments E1 and E2 from one design point, as a sweep runner
+(``runner:`` in a sweep file).
 
 For one scenario (a design point of a sweep) it runs three arms with the same seed and replicate, so they
 share every random number (common random numbers, as ``compare`` pairs scenarios):
@@ -90,7 +91,7 @@ def headline_values(scenario: dict, replicate: int = 0, file: str = "<dict>") ->
 
 
 def run_headline(scenario: dict, replicate: int, file: str) -> pd.DataFrame:
-    """Sweep runner (``runner: sim.studies.headline:run_headline``): the outputs as a tidy table."""
+    """Sweep runner (``runner: sim.experiments.e4_arms:run_headline``): the outputs as a tidy table."""
     values = headline_values(scenario, replicate, file)
     year = int(scenario["end_year"])
     return pd.DataFrame({"scenario": scenario.get("name", "headline"), "replicate": np.int64(replicate),

@@ -1,4 +1,4 @@
-"""A study cohort followed month by month: what happens to people who all start in one situation.
+"""E3's cohort followed month by month: what happens to people who all start in one situation.
 
 A scenario with a ``cohort`` key (scenarios/README.md) starts with N residents at home who hold one VV package,
 with a given carer situation, dwelling and alarm follow-up, and runs them under the scenario's rules (no
