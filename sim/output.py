@@ -169,8 +169,16 @@ def _refuse_foreign(path: Path, shown: str, made_by: str, marker: dict | None) -
 
 
 def listing(folder) -> list[str]:
-    """Everything under ``folder`` as a marker lists it (relative; a folder with a trailing '/')."""
-    return foreign_entries(folder, [])
+    """Everything under ``folder`` as a marker lists it (relative; a folder with a trailing '/'), the marker
+    excepted; links are listed, never followed."""
+    folder, found = Path(folder), []
+    for root, dirs, files in os.walk(folder):
+        rel = Path(root).relative_to(folder)
+        links = [d for d in dirs if os.path.islink(os.path.join(root, d))]
+        dirs[:] = [d for d in dirs if d not in links]
+        found += [(rel / d).as_posix() + "/" for d in dirs]
+        found += [(rel / f).as_posix() for f in files + links if (rel / f).as_posix() != MARKER]
+    return sorted(found)
 
 
 # ---- paths the file system cannot hold, and space
