@@ -65,9 +65,12 @@ def check_numbers(args) -> None:
         if bounds is None or value is None:
             continue
         low, high = bounds
-        for v in value if isinstance(value, list) else [value]:
+        option = "--" + dest.replace("_", "-")
+        values = value if isinstance(value, list) else [value]
+        if not values:   # argparse turns `--option=--` into an empty list
+            raise InputError(f"{option}: expected an integer from {low} to {high}, found nothing")
+        for v in values:
             if not isinstance(v, int) or isinstance(v, bool) or not low <= v <= high:
-                option = "--" + dest.replace("_", "-")
                 raise InputError(f"{option}: expected an integer from {low} to {high}, found {v}")
 
 
