@@ -201,7 +201,7 @@ def test_a_resume_redoes_every_damaged_run_file(tmp_path, sweep_folder, capsys, 
     elif damage == "empty":
         file.write_bytes(b"")
     elif damage == "journal":   # a garbled line in the checksum journal: ignored, the manifest still holds it
-        (out / "runs" / "checksums.sha256").write_bytes(noise + b"\n")
+        (out / "runs.sha256").write_bytes(noise + b"\n")
     else:   # the recorded checksum itself damaged: the file no longer matches it, so it is redone
         manifest = json.loads((out / "manifest.json").read_text())
         manifest["run_sha256"][file.name] = hashlib.sha256(noise).hexdigest()
@@ -213,7 +213,7 @@ def test_a_resume_redoes_every_damaged_run_file(tmp_path, sweep_folder, capsys, 
     pd.testing.assert_frame_equal(sweep.read_outputs(out), sweep_folder["values"])
     assert counts["failed"] == 0 and counts["skipped"] + counts["done"] == 5
     if damage != "journal":
-        assert counts["redone"] == 1 and len([x for x in err.splitlines() if "damaged" in x]) == 1, err
+        assert counts.get("redone", 0) == 1 and len([x for x in err.splitlines() if "damaged" in x]) == 1, err
     MET["sweep resume"] += 1
 
 

@@ -175,12 +175,12 @@ def test_a_damaged_run_file_is_redone_and_reported(tmp_path, capsys, damage):
         table.loc[0, "value"] += 1.0
         table.to_parquet(victim, index=False)
     counts, err = _resume(spec, out, capsys)
-    assert counts["skipped"] == 5 and counts["done"] == 1 and counts["redone"] == 1, counts
+    assert counts["skipped"] == 5 and counts["done"] == 1 and counts.get("redone", 0) == 1, counts
     notes = [line for line in err.splitlines() if "damaged" in line]
     assert len(notes) == 1 and "run_00002.parquet" in notes[0], err
     pd.testing.assert_frame_equal(sweep.read_outputs(out), expected)
     counts, err = _resume(spec, out, capsys)    # and now it is whole: nothing to redo
-    assert counts["skipped"] == 6 and counts["redone"] == 0 and "damaged" not in err
+    assert counts["skipped"] == 6 and counts.get("redone", 0) == 0 and "damaged" not in err
 
 
 def test_a_run_file_without_a_recorded_checksum_counts_when_whole(tmp_path, capsys):
@@ -191,7 +191,7 @@ def test_a_run_file_without_a_recorded_checksum_counts_when_whole(tmp_path, caps
     manifest = json.loads((out / "manifest.json").read_text())
     manifest.pop("run_sha256")     # a folder from before checksums, or a kill before the line was written
     (out / "manifest.json").write_text(json.dumps(manifest))
-    (out / "runs" / resume.JOURNAL).unlink(missing_ok=True)
+    (out / resume.JOURNAL).unlink(missing_ok=True)
     counts, err = _resume(spec, out, capsys)
     assert counts["skipped"] == 6 and "damaged" not in err
     assert len(json.loads((out / "manifest.json").read_text())["run_sha256"]) == 6
@@ -355,3 +355,13 @@ def test_check_out_names_the_first_foreign_entry(tmp_path):
     (tmp_path / "R" / "runs" / "mine.txt").write_text("y")
     with pytest.raises(OutputError, match="runs/mine.txt"):
         check_out(tmp_path / "R", "run", force=True)
+
+
+@pytest.mark.parametrize("design,runs", [("latin_hypercube", 5), ("sobol", 4), ("morris", 3)])
+def test_every_design_is_the_same_twice_even_with_seed_0(tmp_path, design, runs):
+    (tmp_path / "base.yaml").write_text("name: fn\nseed: 0\nparameters: {}\n")
+    (tmp_path / "s.yaml").write_text(json.dumps({
+        "base": "base.yaml", "seed": 0, "runner": "test_sensitivity:linear", "design": design, "runs": runs,
+        "parameters": {f"parameters.x{i}": {"bounds": [0, 1]} for i in range(1, 4)}}))
+    first, again = (sweep.build_design(sweep.load_sweep(tmp_path / "s.yaml")).to_csv() for _ in range(2))
+    assert first == again

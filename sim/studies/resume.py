@@ -2,7 +2,7 @@
 complete and has the checksum recorded when the sweep wrote it. A damaged one (truncated, changed, unreadable)
 is removed, run again, and named in one line on stderr.
 
-Checksums: each finished run appends ``SHA256  run_NNNNN.parquet`` to ``runs/checksums.sha256`` (one short
+Checksums: each finished run appends ``SHA256  run_NNNNN.parquet`` to ``runs.sha256`` (one short
 write, so a killed driver loses at most the line of the run in flight); when the driver ends, the lines are
 folded into the sweep's ``manifest.json`` (``run_sha256``). A run file without a recorded checksum (one written
 just before a kill, or a folder from before checksums existed) counts when it reads whole as a run table.
@@ -19,10 +19,10 @@ from pathlib import Path
 
 from sim.output import read_marker, write_atomic, write_marker
 
-JOURNAL = "checksums.sha256"   # in OUT/runs/
+JOURNAL = "runs.sha256"   # in OUT, next to runs/
 # what a sweep writes in its folder (patterns: * within one name); sensitivity adds its own files
-SWEEP_WROTE = ["design.parquet", "manifest.json", "sweep.yaml", "*.tmp-*", "runs/", "runs/run_*.parquet",
-               f"runs/{JOURNAL}", "runs/*.tmp-*", "failed/", "failed/run_*.json", "failed/*.tmp-*"]
+SWEEP_WROTE = ["design.parquet", "manifest.json", "sweep.yaml", JOURNAL, "*.tmp-*", "runs/", "runs/run_*.parquet",
+               "runs/*.tmp-*", "failed/", "failed/run_*.json", "failed/*.tmp-*"]
 _LINE = re.compile(r"([0-9a-f]{64})  (run_\d+\.parquet)")
 
 
@@ -41,7 +41,7 @@ def sha256(path: Path) -> str:
 def record_run(file: Path) -> None:
     """Append the checksum of a run file just written (runs/run_NNNNN.parquet) to the journal."""
     line = f"{sha256(file)}  {file.name}\n"
-    fd = os.open(file.parent / JOURNAL, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    fd = os.open(file.parent.parent / JOURNAL, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         os.write(fd, line.encode("ascii"))   # one write of < 100 bytes: whole or not at all on a kill
     finally:
@@ -61,7 +61,7 @@ def recorded(out: Path) -> dict:
     """run file name -> checksum: the manifest's, then the journal's (the later line wins)."""
     found = manifest_checksums(out)
     try:
-        lines = (out / "runs" / JOURNAL).read_text(encoding="ascii", errors="replace").splitlines()
+        lines = (out / JOURNAL).read_text(encoding="ascii", errors="replace").splitlines()
     except OSError:
         lines = []
     for line in lines:
@@ -83,7 +83,7 @@ def fold_checksums(out: Path) -> None:
     present = {p.name for p in (out / "runs").glob("run_*.parquet")}
     manifest["run_sha256"] = {name: found[name] for name in sorted(found) if name in present}
     write_atomic(manifest_file, lambda p: p.write_text(json.dumps(manifest, indent=2, default=str)))
-    journal = out / "runs" / JOURNAL
+    journal = out / JOURNAL
     if journal.exists():
         write_atomic(journal, lambda p: p.write_bytes(b""))
 

@@ -800,11 +800,12 @@ def run_sweep(sweep_file, out, workers: int | None = None, scheduler: str | None
                 backend.close(False)
             raise
         from sim.studies.resume import damaged_note, fold_checksums, verify_runs
-        damaged = verify_runs(out, design["run"], run_file)   # a damaged run file is run again
-        if damaged:
-            print(damaged_note(damaged), file=sys.stderr)
         try:
-            return _run(sweep, out, design, workers, scheduler, backend, progress) | {"redone": len(damaged)}
+            damaged = verify_runs(out, design["run"], run_file)   # a damaged run file is run again
+            if damaged:
+                print(damaged_note(damaged), file=sys.stderr)
+            counts = _run(sweep, out, design, workers, scheduler, backend, progress)
+            return counts | {"redone": len(damaged)} if damaged else counts
         except InputError:
             # a sweep-file error found by the first run (a custom runner's outputs): a folder this call
             # created holds nothing worth keeping
