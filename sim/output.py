@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import fnmatch
 import hashlib
 import json
@@ -196,6 +195,8 @@ def _limit(folder: Path, name: str, fallback: int) -> int:
 def check_path(path: Path, shown: str, need_bytes: int = 0) -> None:
     """Refuse (OutputError) a name or path the file system cannot hold once the temporary names and the
     files below are added, and a file system with less than ``need_bytes`` free."""
+    if len(shown) > 120:   # the message stays one readable line
+        shown = f"{shown[:60]}...{shown[-40:]}"
     ancestor = path
     while True:
         try:
