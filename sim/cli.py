@@ -3,7 +3,8 @@
 The ``run`` command lives here; every other subcommand lives in the module that owns the work and
 registers itself through ``register(subparsers)``. Before dispatching, ``main`` checks ``--out`` (one
 place for all commands: sim.output.check_out) and calls the command module's ``check_args(args)`` if it
-has one, so impossible requests fail before any work. Input errors (``ScenarioError`` and friends, all
+has one, so impossible requests fail before any work (sim.cli_checks: argument errors and numeric ranges in
+one line, every input file the arguments name, free space). Input errors (``ScenarioError`` and friends, all
 subclasses of ``sim.errors.InputError``) print one line and exit with status 2; any other exception prints
 one line naming a log file with the traceback and exits with status 1; Ctrl-C exits with 130.
 """
