@@ -3,13 +3,15 @@
 The ``run`` command lives here; every other subcommand lives in the module that owns the work and
 registers itself through ``register(subparsers)``. Before dispatching, ``main`` checks ``--out`` (one
 place for all commands: sim.output.check_out) and calls the command module's ``check_args(args)`` if it
-has one, so impossible requests fail before any work. Input errors (``ScenarioError`` and friends, all
+has one, so impossible requests fail before any work (sim.cli_checks: argument errors and numeric ranges in
+one line, every input file the arguments name, free space). Input errors (``ScenarioError`` and friends, all
 subclasses of ``sim.errors.InputError``) print one line and exit with status 2; any other exception prints
 one line naming a log file with the traceback and exits with status 1; Ctrl-C exits with 130.
 """
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import sys
@@ -91,7 +93,8 @@ def run_main(args) -> int:
 # ----------------------------------------------------------------------------- parser and checks
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """Every command's parser; with ``command`` (``run`` or a key of COMMANDS) only that command's."""
-    parser = argparse.ArgumentParser(prog="langerthuis", description=__doc__.splitlines()[0])
+    from sim.cli_checks import OneLineParser   # argument errors: one line, not a usage dump
+    parser = OneLineParser(prog="langerthuis", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     register_run(sub)
     for name in SUBCOMMAND_MODULES if command is None else [COMMANDS[command]] if command in COMMANDS else []:
@@ -121,11 +124,15 @@ def inputs_of(args) -> list[str]:
 
 
 def check_args(args) -> None:
-    """Everything that can be checked before any work: --out, then the command module's own check_args."""
+    """Everything that can be checked before any work: numeric options, --out (with every input file the
+    arguments name, and free space), then the command module's own check_args."""
+    from sim.cli_checks import check_numbers, input_files, output_bytes
     from sim.output import check_not_busy, check_out
+    check_numbers(args)
     if getattr(args, "out", None) is not None:   # None: the command's default (sweep, sensitivity)
         check_out(args.out, args.command, force=getattr(args, "force", False),
-                  kind=OUT_KINDS.get(args.command, "folder"), inputs=inputs_of(args))
+                  kind=OUT_KINDS.get(args.command, "folder"), inputs=input_files(inputs_of(args)),
+                  need_bytes=output_bytes(args.command))
         check_not_busy(args.out)
     module = sys.modules.get(getattr(args, "command_module", None) or "")
     hook = getattr(module, "check_args", None)
@@ -159,27 +166,43 @@ def write_log(exc: BaseException, argv) -> Path:
 
 def main(argv: list[str] | None = None, stderr=None) -> int:
     """The command line; its one-line errors go to ``stderr`` (default: sys.stderr at the time of the error)."""
+    from sim.cli_checks import tolerant_stdout
     argv = sys.argv[1:] if argv is None else argv
     argv = [ALIASES.get(argv[0], argv[0]), *argv[1:]] if argv else argv
     try:
         known = argv[0] if argv and (argv[0] == "run" or argv[0] in COMMANDS) else None
         args = build_parser(known).parse_args(argv)
         check_args(args)                     # bad --out or arguments: one line before any work
-        return int(args.func(args) or 0)
+        with tolerant_stdout(stderr):        # a full or closed stdout: the result on disk still counts
+            return int(args.func(args) or 0)
     except InputError as exc:
         print(f"langerthuis: error: {exc}", file=stderr or sys.stderr)
+        return 2
+    except OSError as exc:
+        if exc.errno not in FULL:
+            return _internal_error(exc, argv, stderr)
+        where = exc.filename or "--out"   # the estimate of the result's size was short: no result is written
+        print(f"langerthuis: error: {where}: expected room to write the result, found {exc.strerror}",
+              file=stderr or sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("langerthuis: interrupted", file=stderr or sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug: one line for the user, the traceback in a log file
-        message = " ".join(str(exc).split())[:300]
-        try:
-            where = f"traceback in {write_log(exc, argv)}"
-        except OSError:
-            where = "no log could be written"
-        print(f"langerthuis: internal error: {type(exc).__name__}: {message} ({where})", file=stderr or sys.stderr)
-        return 1
+        return _internal_error(exc, argv, stderr)
+
+
+FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)   # a file system full while writing
+
+
+def _internal_error(exc, argv, stderr) -> int:
+    message = " ".join(str(exc).split())[:300]
+    try:
+        where = f"traceback in {write_log(exc, argv)}"
+    except OSError:
+        where = "no log could be written"
+    print(f"langerthuis: internal error: {type(exc).__name__}: {message} ({where})", file=stderr or sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

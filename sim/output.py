@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import hashlib
 import json
 import os
@@ -124,6 +125,111 @@ def _is_report(path: Path) -> bool:
         return False
 
 
+# ---- what a result folder holds: the marker lists what the command wrote (--force removes exactly that)
+def _listed(path: str, wrote) -> bool:
+    """``path`` (relative, a folder with a trailing '/') matches an entry of the marker's list; ``*`` in an
+    entry matches within one name (runs/run_*.parquet), never across folders."""
+    parts = path.split("/")
+    for entry in wrote:
+        other = str(entry).split("/")
+        if len(other) == len(parts) and all(fnmatch.fnmatchcase(a, b) for a, b in zip(parts, other)):
+            return True
+    return False
+
+
+def foreign_entries(folder, wrote) -> list[str]:
+    """What ``folder`` holds that ``wrote`` (a marker's list) does not name: files, links and folders,
+    relative (a folder with a trailing '/'); a folder that cannot be read counts as foreign. Links are
+    never followed."""
+    folder, wrote, found = Path(folder), list(wrote or ()), []
+    for root, dirs, files in os.walk(folder, onerror=lambda exc: found.append(f"{exc.filename} (unreadable)")):
+        rel = Path(root).relative_to(folder)
+        links = [d for d in dirs if os.path.islink(os.path.join(root, d))]
+        dirs[:] = [d for d in dirs if d not in links]
+        for name in list(dirs):
+            entry = (rel / name).as_posix() + "/"
+            if not _listed(entry, wrote):
+                found.append(entry)
+                dirs.remove(name)
+        for name in files + links:
+            entry = (rel / name).as_posix()
+            if entry != MARKER and not _listed(entry, wrote):
+                found.append(entry)
+    return sorted(found)
+
+
+def _refuse_foreign(path: Path, shown: str, made_by: str, marker: dict | None) -> None:
+    wrote = (marker or {}).get("wrote")
+    foreign = foreign_entries(path, wrote if isinstance(wrote, list) else None)
+    if foreign:
+        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
+        old = "" if isinstance(wrote, list) else "; its marker, from an older langerthuis, lists no files"
+        raise OutputError(f"--out {shown}: expected a folder holding only what `{made_by}` wrote there, found "
+                          f"{foreign[0]}{more} that langerthuis did not write{old} (--force removes only the files "
+                          "its marker lists: move the others first)")
+
+
+def listing(folder) -> list[str]:
+    """Everything under ``folder`` as a marker lists it (relative; a folder with a trailing '/'), the marker
+    excepted; links are listed, never followed."""
+    folder, found = Path(folder), []
+    for root, dirs, files in os.walk(folder):
+        rel = Path(root).relative_to(folder)
+        links = [d for d in dirs if os.path.islink(os.path.join(root, d))]
+        dirs[:] = [d for d in dirs if d not in links]
+        found += [(rel / d).as_posix() + "/" for d in dirs]
+        found += [(rel / f).as_posix() for f in files + links if (rel / f).as_posix() != MARKER]
+    return sorted(found)
+
+
+# ---- paths the file system cannot hold, and space
+NAME_OVERHEAD = len(".") + len(".tmp-") + 7 + len("-") + 8   # the temporary name's additions (pid, token)
+DEEPEST = 64   # bytes a result adds below --out (runs/run_NNNNN.parquet.tmp-PID, sensitivity_morris.json)
+
+
+def _limit(folder: Path, name: str, fallback: int) -> int:
+    try:
+        return os.pathconf(folder, name)
+    except (OSError, ValueError):
+        return fallback
+
+
+def check_path(path: Path, shown: str, need_bytes: int = 0) -> None:
+    """Refuse (OutputError) a name or path the file system cannot hold once the temporary names and the
+    files below are added, and a file system with less than ``need_bytes`` free."""
+    if len(shown) > 120:   # the message stays one readable line
+        shown = f"{shown[:60]}...{shown[-40:]}"
+    ancestor = path
+    while True:
+        try:
+            exists = ancestor.exists()
+        except OSError:        # a name too long for lstat itself
+            exists = False
+        if exists or ancestor == ancestor.parent:
+            break
+        ancestor = ancestor.parent
+    name_max = _limit(ancestor, "PC_NAME_MAX", 255)
+    for part in path.parts:
+        size = len(os.fsencode(part))
+        limit = name_max - NAME_OVERHEAD if part == path.name else name_max
+        if size > limit:
+            raise OutputError(f"--out {shown}: expected names of at most {limit} bytes (the file system's limit "
+                              f"{name_max}, less what temporary names add), found {size} bytes in {part[:40]}...")
+    path_max = _limit(ancestor, "PC_PATH_MAX", 4096)
+    size = len(os.fsencode(os.fspath(path)))
+    if size + NAME_OVERHEAD + DEEPEST > path_max:
+        raise OutputError(f"--out {shown}: expected a path of at most {path_max - NAME_OVERHEAD - DEEPEST} bytes "
+                          f"(the file system's limit {path_max}, less what the result adds), found {size} bytes")
+    if need_bytes and ancestor.is_dir():
+        try:
+            free = shutil.disk_usage(ancestor).free
+        except OSError:
+            return
+        if free < need_bytes:
+            raise OutputError(f"--out {shown}: expected at least {need_bytes / 1e6:.0f} MB free on its file system "
+                              f"(an estimate of the result's size), found {free / 1e6:.1f} MB free")
+
+
 def _check_parent(out: Path, shown: str) -> None:
     """The nearest existing ancestor of ``out`` must be a folder we can create things in (probed)."""
     ancestor = out.parent
@@ -138,15 +244,18 @@ def _check_parent(out: Path, shown: str) -> None:
                           f"({exc.strerror or exc})") from None
 
 
-def check_out(out, command: str, force: bool = False, kind: str = "folder", inputs=()) -> Path:
+def check_out(out, command: str, force: bool = False, kind: str = "folder", inputs=(), need_bytes: int = 0) -> Path:
     """Refuse an unusable --out before any work (raises OutputError, one line).
 
     ``kind``: "folder" (a result folder, replaced when complete), "file" (one file, e.g. the report),
     "sweep" (the sweep's own resumable folder) or "addto" (files added to a sweep or sensitivity folder).
     ``inputs``: the command's input files and folders; --out may not hold any of them.
+    ``need_bytes``: an estimate of the output's size; less free space than that is refused.
+    With ``force``, a previous result may hold only what its marker lists (``foreign_entries``).
     """
     shown = os.fspath(out)
     path = Path(os.path.abspath(out))
+    check_path(path, shown, need_bytes)   # lengths first: a name too long breaks even lstat
     real = path.resolve()
     cwd = Path.cwd().resolve()
     if real == cwd or real in cwd.parents:
@@ -183,6 +292,8 @@ def check_out(out, command: str, force: bool = False, kind: str = "folder", inpu
             if kind == "folder" and not force:
                 raise OutputError(f"--out {shown}: expected a new folder, found a previous {command} result "
                                   "(add --force to replace it)")
+            if force and kind in ("folder", "sweep"):
+                _refuse_foreign(path, shown, made_by, marker)
     _check_parent(path, shown)
     return path
 
@@ -253,6 +364,8 @@ def check_not_busy(out) -> None:
     """Refuse at once (before any work) an output another process is writing: its lock is held."""
     import fcntl
     out = Path(out)
+    if out.is_symlink() and out.exists():   # atomic_folder writes (and locks) the link's target
+        out = out.resolve()
     lock = out.parent / f".{out.name}.lock"
     try:
         fd = os.open(lock, os.O_RDONLY)
@@ -268,9 +381,25 @@ def check_not_busy(out) -> None:
         os.close(fd)
 
 
-def write_marker(folder, command: str) -> None:
-    write_json(Path(folder) / MARKER, {"command": command, "package": "langerthuis", "version": sim.__version__,
-                                       "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
+def write_marker(folder, command: str, wrote=None) -> None:
+    """The marker: the command, and ``wrote``, what it wrote (default: everything ``folder`` holds now;
+    entries may hold ``*`` within a name, e.g. a sweep's runs/run_*.parquet)."""
+    wrote = listing(folder) if wrote is None else sorted(set(wrote))
+    write_atomic(Path(folder) / MARKER, lambda p: write_json(p, {
+        "command": command, "package": "langerthuis", "version": sim.__version__,
+        "written": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "wrote": wrote}))
+
+
+def add_to_marker(folder, entries) -> None:
+    """Add ``entries`` to the list of a folder's marker (a command adding its files to another's folder)."""
+    marker = read_marker(folder)
+    if marker is None:
+        return
+    wrote = marker.get("wrote") if isinstance(marker.get("wrote"), list) else []
+    if set(entries) <= set(wrote):
+        return
+    marker["wrote"] = sorted(set(wrote) | set(entries))
+    write_atomic(Path(folder) / MARKER, lambda p: write_json(p, marker))
 
 
 def _tmp_name(out: Path, kind: str) -> Path:
@@ -315,8 +444,11 @@ def atomic_folder(out, command: str | None = None, force: bool = False):
 
 
 def _with_parent(out) -> Path:
-    """``out`` as a Path whose parent folder exists (created if needed)."""
+    """``out`` as a Path whose parent folder exists (created if needed); a link to a folder or file is
+    followed, so the result replaces the link's target (the link itself stays)."""
     out = Path(out)
+    if out.is_symlink() and out.exists():
+        out = out.resolve()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

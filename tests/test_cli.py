@@ -53,7 +53,10 @@ def test_a_rerun_needs_force_and_then_replaces_the_folder_whole(tmp_path, monkey
     out = tmp_path / "run"
     # the two runs in this process (the same code as the command), the refusal through a real process
     assert langerthuis_in_process(capsys, "run", "scenarios/small.yaml", "--out", out, "--no-progress")[0] == 0
+    # a file the previous run wrote (its marker lists it) that the new run does not write: --force removes it
     (out / "stale.txt").write_text("old")
+    marker = json.loads((out / ".langerthuis-output").read_text())
+    (out / ".langerthuis-output").write_text(json.dumps(marker | {"wrote": marker["wrote"] + ["stale.txt"]}))
     again = langerthuis("run", "scenarios/small.yaml", "--out", str(out), "--no-progress")
     assert again.returncode == 2 and "--force" in again.stderr and (out / "stale.txt").exists()
     assert langerthuis_in_process(capsys, "run", "scenarios/small.yaml", "--out", out, "--no-progress",

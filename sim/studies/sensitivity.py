@@ -18,11 +18,14 @@ import pandas as pd
 
 import sim
 from sim.errors import InputError
-from sim.output import check_out, git_commit, library_versions, out_lock, read_marker, write_atomic, write_marker
+from sim.output import (add_to_marker, check_out, git_commit, library_versions, out_lock, read_marker, write_atomic,
+                        write_marker)
 from sim.studies.sweep import read_outputs, read_sweep, salib_problem
 
 METHODS = ("sobol", "morris")
-BOOTSTRAP_SEED = 0  # confidence intervals are bootstrapped: fix them so reports are reproducible
+# confidence intervals are bootstrapped: a fixed seed makes them the same on every run. Not 0: SALib's
+# sobol.analyze treats a seed of 0 as "no seed" (`if seed:`) and draws fresh resamples each time
+BOOTSTRAP_SEED = 20240601
 
 
 def _pick(manifest, values, indicators, years):
@@ -142,7 +145,7 @@ def run_sensitivity(sweep_out, method=None, indicators=None, years=None, out=Non
             check_out(target, "sensitivity", kind="addto")
             target.mkdir(exist_ok=True)
             if read_marker(target) is None and not (target / "manifest.json").exists():
-                write_marker(target, "sensitivity")
+                write_marker(target, "sensitivity", wrote=[])
             return _write(table, method, sweep_out, sweep_manifest, target)
     return _write(table, method, sweep_out, sweep_manifest, target)
 
@@ -163,6 +166,7 @@ def _write(table, method, sweep_out, sweep_manifest, target) -> tuple[Path, Path
     }
     write_atomic(target / f"sensitivity_{method}.json",
                  lambda p: p.write_text(json.dumps(analysis, indent=2, default=str) + "\n", encoding="utf-8"))
+    add_to_marker(target, [csv.name, png.name, f"sensitivity_{method}.json"])  # what --force may remove
     return csv, png
 
 

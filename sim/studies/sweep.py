@@ -34,8 +34,7 @@ import pandas as pd
 
 from sim.errors import InputError
 from sim.model.loader import InputFileError, line_of, read_text, read_yaml, short
-from sim.output import (check_out, git_commit, library_versions, out_lock, read_marker, remove_stale,
-                        write_atomic, write_marker)
+from sim.output import check_out, git_commit, library_versions, out_lock, remove_stale, write_atomic
 
 DEFAULT_RUNNER = "sim.studies.sweep:run_one"
 # runners by the module paths they had before the package was split into model/studies/workshop: sweep
@@ -475,8 +474,8 @@ def prepare_out(sweep: Sweep, out: Path, design: pd.DataFrame) -> None:
         raise SweepError(out, "resume", "a sweep folder with manifest.json", "runs but no manifest")
     for sub in ("runs", "failed"):
         (out / sub).mkdir(parents=True, exist_ok=True)
-    if read_marker(out) is None:
-        write_marker(out, "sweep")
+    from sim.studies.resume import manifest_checksums, mark_sweep
+    mark_sweep(out)   # the marker lists what a sweep writes: --force removes exactly that
     for stale in (out / "runs").glob("*.tmp-*"):  # left by a killed driver
         stale.unlink()
     write_atomic(out / "design.parquet", lambda p: design.to_parquet(p, index=False))
@@ -490,6 +489,7 @@ def prepare_out(sweep: Sweep, out: Path, design: pd.DataFrame) -> None:
         "indicators": sweep.indicators and list(sweep.indicators), "years": sweep.years and list(sweep.years),
         "package_version": getattr(sim, "__version__", "unknown"), "git_commit": git_commit(),
         "versions": library_versions(), "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "fingerprint": fingerprint,
+        "run_sha256": manifest_checksums(out),   # kept across resumes (sim.studies.resume)
     }
     write_atomic(manifest_file, lambda p: p.write_text(json.dumps(manifest, indent=2, default=str)))
 
@@ -750,7 +750,9 @@ def _tasks(sweep: Sweep, design: pd.DataFrame, out: Path, base: dict, numba_thre
 def _record(out: Path, task: dict, status: str, payload) -> bool:
     """Write a finished run (or its failure) to disk; True if the run succeeded."""
     if status == "ok":
+        from sim.studies.resume import record_run
         write_atomic(run_file(out, task["run"]), lambda p: payload.to_parquet(p, index=False))
+        record_run(run_file(out, task["run"]))   # its checksum: a resume trusts only an unchanged file
         failed_file(out, task["run"]).unlink(missing_ok=True)
         return True
     info = {k: task[k] for k in ("run", "replicate", "seed", "overrides")} | {"error": payload}
@@ -797,14 +799,22 @@ def run_sweep(sweep_file, out, workers: int | None = None, scheduler: str | None
             if backend:
                 backend.close(False)
             raise
+        from sim.studies.resume import damaged_note, fold_checksums, verify_runs
         try:
-            return _run(sweep, out, design, workers, scheduler, backend, progress)
+            damaged = verify_runs(out, design["run"], run_file)   # a damaged run file is run again
+            if damaged:
+                print(damaged_note(damaged), file=sys.stderr)
+            counts = _run(sweep, out, design, workers, scheduler, backend, progress)
+            return counts | {"redone": len(damaged)} if damaged else counts
         except InputError:
             # a sweep-file error found by the first run (a custom runner's outputs): a folder this call
             # created holds nothing worth keeping
             if created and not any((out / "runs").glob("run_*.parquet")):
                 shutil.rmtree(out, ignore_errors=True)
             raise
+        finally:
+            if out.exists():
+                fold_checksums(out)
 
 
 def check_outputs(sweep: Sweep) -> None:

@@ -7,6 +7,7 @@ missing.
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
 import signal
@@ -71,15 +72,62 @@ def missing_assets() -> list[str]:
 # ---- the command ----------------------------------------------------------------------------------------
 
 
-def main(args) -> int:
+def _check_host_and_port(host: str, port: int) -> None:
+    """The server could listen on ``host``:``port``: an address of this computer (or a name of one), the port
+    free. A probe socket binds as the server will (SO_REUSEADDR) and closes at once."""
+    import socket
+    try:  # a numeric address must be valid as it stands: 999.1.1.1 is never a name to look up
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
+    except (socket.gaierror, UnicodeError, ValueError):
+        if re.fullmatch(r"[0-9.]+|.*:.*", host) or not re.fullmatch(r"[A-Za-z0-9.-]{1,253}", host):
+            raise InputError(f"--host: expected an IP address or a host name, found {host!r}") from None
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError, ValueError) as exc:
+            raise InputError(f"--host: expected a name of this computer, found {host!r} ({exc})") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise InputError(f"--port: expected a free port, found {port} in use on {host} (another app or "
+                                 "server; choose another --port)") from None
+            raise InputError(f"--host: expected an address of this computer to listen on, found {host!r} "
+                             f"({exc.strerror or exc})") from None
+
+
+def _check_cache(cache) -> None:
+    """The cache folder (--cache, else $LANGERTHUIS_CACHE or ~/.cache/langerthuis) is a folder, or can be one."""
+    name = "--cache" if cache else "$LANGERTHUIS_CACHE" if os.environ.get("LANGERTHUIS_CACHE") else "the cache"
+    folder = Path(cache or os.environ.get("LANGERTHUIS_CACHE") or Path.home() / ".cache" / "langerthuis")
+    ancestor = folder
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InputError(f"{name}: expected a folder for the cache of finished runs, found the file {ancestor}")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise InputError(f"{name}: expected a folder the cache can be written to, found {ancestor} not writable")
+
+
+def check_args(args) -> None:
+    """Before the server starts: the port, the host and the cache folder (each one line, exit status 2)."""
     if not 0 < args.port < 65536:
         raise InputError(f"--port: expected a port from 1 to 65535, found {args.port}")
-    env = dict(os.environ)
     if args.scenarios:
         folder = Path(args.scenarios)
         if not folder.is_dir() or not any(folder.glob("*.yaml")):
             raise InputError(f"--scenarios: expected a folder with scenario .yaml files, found {folder}")
-        env["LANGERTHUIS_SCENARIOS"] = str(folder.resolve())
+    _check_cache(args.cache)
+    _check_host_and_port(args.host, args.port)
+
+
+def main(args) -> int:
+    check_args(args)   # again, for callers that skip sim.cli (the port may have been taken meanwhile)
+    env = dict(os.environ)
+    if args.scenarios:
+        env["LANGERTHUIS_SCENARIOS"] = str(Path(args.scenarios).resolve())
     if args.cache:
         env["LANGERTHUIS_CACHE"] = str(Path(args.cache).resolve())
     for problem in missing_assets():
