@@ -12,8 +12,14 @@ import numpy as np
 from sim.model.mechanisms.common import clip01, rule, step
 from sim.model.state import INSTITUTION
 
-STREAMS = ()
+STREAMS = {}
+FIELDS = (
+    ("network", "float32", "drawn", "network quality, 0..1"),
+    ("wellbeing", "float32", "drawn", "well-being, 0..1"),
+)
 COUNTERS = ()
+PARAMETERS = ("network_decay", "network_meeting_gain", "wellbeing_activities_damping", "wellbeing_adjust",
+              "wellbeing_cog", "wellbeing_institution", "wellbeing_network", "wellbeing_phys", "wellbeing_unmet")
 
 
 @rule
