@@ -47,8 +47,8 @@ STREAMS_BEFORE = ("mortality", "decline", "decline_shock", "cognition", "fall", 
 
 
 def test_the_assembled_stream_table_keeps_every_fixed_id():
-    assert STREAM == {name: i for i, name in enumerate(STREAMS_BEFORE)}
-    assert PROCESSES == STREAMS_BEFORE
+    assert {name: STREAM[name] for name in STREAMS_BEFORE} == {name: i for i, name in enumerate(STREAMS_BEFORE)}
+    assert PROCESSES[:len(STREAMS_BEFORE)] == STREAMS_BEFORE   # a new stream takes the next id
 
 
 def test_a_stream_id_taken_twice_is_refused(monkeypatch):
