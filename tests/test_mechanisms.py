@@ -34,10 +34,11 @@ DEFAULTS = dict(pid=0, age_months=70 * 12, sex=0, partner=0, ses=1, sector=0, le
 
 
 def residents(n=1, **fields) -> S.State:
-    """A state of ``n`` residents as lists (a value for all, or a list of one per resident)."""
+    """A state of ``n`` residents as lists (a value for all, or a list of one per resident); a field not named takes
+    its value in DEFAULTS, else the initial value its owner declares."""
     cols = {}
     for name in S.FIELDS:
-        v = fields.get(name, list(range(n)) if name == "pid" else DEFAULTS[name])
+        v = fields.get(name, list(range(n)) if name == "pid" else DEFAULTS.get(name, S.initial_values().get(name)))
         cols[name] = list(v) if isinstance(v, list) else [v] * n
     return S.State(**cols)
 
