@@ -81,6 +81,8 @@ AREA_PARAMETERS = ("access_self_report_month", "access_team_notice_month", "acce
  AX_VOUCHER, AX_STRICT_NEED, AX_ADAPTATION, AX_TEAM_KEEPS, AX_NURSING_GAP) = range(7, 7 + len(AREA_PARAMETERS))
 N_AX = 7 + len(AREA_PARAMETERS)
 
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
 STREAMS = {"access_notice": 18, "access_intake": 19, "access_referral": 20, "access_adaptation": 21}
 FIELDS = (
     ("wmo_state", "int8", 0, "NONE, UNNOTICED, WAITING or SUPPORTED (the way to Wmo support)"),

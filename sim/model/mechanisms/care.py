@@ -27,6 +27,8 @@ DAYS_PER_MONTH = 365.25 / 12.0
 HOME_CARE, NURSING, HOUSEHOLD, SUPPORT, DAY_CARE, RESPITE = range(6)
 CARE_TYPES = ("home_care", "district_nursing", "wmo_household_help", "wmo_support", "day_care", "respite")
 
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
 STREAMS = {}
 FIELDS = (
     ("unmet", "float32", 0.0, "share of the care needed not delivered last month, 0..1"),

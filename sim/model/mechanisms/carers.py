@@ -27,6 +27,8 @@ from sim.model.mechanisms.common import age_years, centi, rule, step
 from sim.model.rng import uniform
 from sim.model.state import A
 
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
 STREAMS = {"carer_new": 11, "carer_breakdown": 10}
 FIELDS = (
     ("carer", "int8", "drawn", "NO_CARER, CO_RESIDENT or ELSEWHERE"),

@@ -16,6 +16,8 @@ from sim.model.mechanisms.packages import GGZ, VG, VV
 from sim.model.mechanisms.policy import admission_threshold
 from sim.model.state import A, C_N65, INSTITUTION
 
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
 STREAMS = {}
 FIELDS = ()
 COUNTERS = ("n65", "n75", "n80", "n65_74", "n75_84", "n85", "lim65_74", "lim75_84", "lim85", "n75_home",

@@ -19,6 +19,8 @@ from sim.model.mechanisms.mortality import MAX_AGE
 from sim.model.rng import uniform
 from sim.model.state import INSTITUTION
 
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
 STREAMS = {"decline": 1, "decline_shock": 2, "cognition": 3}
 FIELDS = (
     ("phys", "float32", "drawn", "physical functioning, 0..1 (1: no limitation)"),

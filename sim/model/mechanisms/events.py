@@ -17,6 +17,8 @@ from sim.model.mechanisms.mortality import MAX_AGE
 from sim.model.rng import uniform
 from sim.model.state import A, C_FALLS, CRISIS, INSTITUTION
 
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
 STREAMS = {"fall": 4, "fall_injury": 5, "hospital": 6, "alarm_call": 7, "crisis": 8}
 FIELDS = ()
 COUNTERS = ("falls_65plus", "hospital_65plus", "hospital_all", "alarm_users", "alarm_calls", "alarm_on_time",

@@ -18,6 +18,8 @@ from sim.model.state import A, MOVE_STEP_FREE, MOVE_WHEELCHAIR, STOCK_UNIT
 
 NONE, GRAB_BARS, STEP_FREE, WHEELCHAIR = 0, 1, 2, 3
 
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
 STREAMS = {"adaptation": 12, "move": 13}
 FIELDS = (
     ("dwelling", "int8", "drawn", "NONE, GRAB_BARS, STEP_FREE or WHEELCHAIR"),

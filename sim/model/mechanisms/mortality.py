@@ -25,6 +25,8 @@ from sim.model.mechanisms.housing import STEP_FREE
 from sim.model.rng import uniform
 from sim.model.state import A, C_REL_SF, C_REL_WC, DEAD, INSTITUTION, PKG_IN_RUN, STOCK_UNIT, U32
 
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
 STREAMS = {"mortality": 0, "young_exit": 16, "widowhood": 17}
 FIELDS = (
     ("inst_history", "uint32", 0, "bit k: in an institution k months ago"),

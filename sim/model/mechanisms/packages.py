@@ -15,6 +15,8 @@ from sim.model.mechanisms.common import rule, step
 from sim.model.rng import uniform
 from sim.model.state import INSTITUTION, PATH_REFERRED_WLZ, PKG_IN_RUN
 
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
 STREAMS = {"indication": 9}
 FIELDS = (
     ("sector", "int8", "drawn", "NONE, VV, VG, LG, ZG or GGZ"),

@@ -25,6 +25,8 @@ from sim.model.mechanisms.packages import GGZ, LG, VG, VV, ZG
 from sim.model.rng import uniform
 from sim.model.state import A, CRISIS, INSTITUTION, PKG_IN_RUN, STOCK_UNIT, WANTS_ADMISSION
 
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
 STREAMS = {"split": 15, "admission_request": 14, "home_preference": 22}
 FIELDS = (
     ("waiting", "int16", 0, "months on the waiting list for a place"),

@@ -12,6 +12,8 @@ import numpy as np
 from sim.model.mechanisms.common import clip01, rule, step
 from sim.model.state import INSTITUTION
 
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
 STREAMS = {}
 FIELDS = (
     ("network", "float32", "drawn", "network quality, 0..1"),
