@@ -11,19 +11,22 @@ import pytest
 from sim.model import rng
 from sim.model import state as S
 from sim.model.engines import kernel as K
-from sim.model.engines.reference import _Tables, f32, python_rules
+from sim.model.engines.reference import _Grid, _Tables, f32, python_rules
 from sim.model.mechanisms import access as _access
 from sim.model.mechanisms import (care as _care, carers as _carers, census as _census, decline as _decline,
                                   events as _events, housing as _housing, mortality as _mortality,
                                   packages as _packages, policy as _policy, wellbeing as _wellbeing)
 from sim.model.mechanisms.common import need_score, need_score_array
+from sim.model.declarations import declarations
 from sim.model.model import build_tables
+from sim.model.month import World
 from sim.model.neighbourhoods import KernelLayers
 from sim.model.parameters import make_params
 
 MODULES = (_mortality, _decline, _events, _packages, _care, _carers, _housing, _policy, _wellbeing, _census, _access)
 P = make_params({})
 MKEY = rng.month_key(rng.run_key(1, 0), 12 * 2015)
+BUDGET_SCENARIO = {"municipality": {"grid": {"width": 1, "height": 1}}}   # one cell, the default access route
 DEFAULTS = dict(pid=0, age_months=70 * 12, sex=0, partner=0, ses=1, sector=0, level=0, phys=f32(0.8), cog=f32(0.9),
                 network=f32(0.5), carer=0, carer_hours=0.0, strain=0.0, dwelling=0, cell=0, residence=S.HOME,
                 months_home=0, inst_history=0, wellbeing=f32(0.7), waiting=0, unmet=0.0, flags=0,
@@ -31,10 +34,11 @@ DEFAULTS = dict(pid=0, age_months=70 * 12, sex=0, partner=0, ses=1, sector=0, le
 
 
 def residents(n=1, **fields) -> S.State:
-    """A state of ``n`` residents as lists (a value for all, or a list of one per resident)."""
+    """A state of ``n`` residents as lists (a value for all, or a list of one per resident); a field not named takes
+    its value in DEFAULTS, else the initial value its owner declares."""
     cols = {}
     for name in S.FIELDS:
-        v = fields.get(name, list(range(n)) if name == "pid" else DEFAULTS[name])
+        v = fields.get(name, list(range(n)) if name == "pid" else DEFAULTS.get(name, S.initial_values().get(name)))
         cols[name] = list(v) if isinstance(v, list) else [v] * n
     return S.State(**cols)
 
@@ -93,6 +97,75 @@ def test_every_stream_has_one_owner_and_every_counter_an_adder():
     assert sorted(owners) == sorted(rng.PROCESSES)       # each stream used by exactly one mechanism
     declared = {c for m in MODULES for c in m.COUNTERS}
     assert declared == set(S.ACC_NAMES)
+
+
+def test_every_mechanism_module_is_tested_here():
+    assert {m.__name__.rsplit(".", 1)[1] for m in MODULES} == set(declarations())
+
+
+# the resident fields and dtypes before the mechanisms declared them (a dtype is part of the results)
+DTYPES_BEFORE = dict(
+    pid=np.int32, age_months=np.int16, sex=np.int8, partner=np.int8, ses=np.int8, sector=np.int8, level=np.int8,
+    phys=np.float32, cog=np.float32, network=np.float32, carer=np.int8, carer_hours=np.float32, strain=np.float32,
+    dwelling=np.int8, cell=np.int16, residence=np.int8, months_home=np.int16, inst_history=np.uint32,
+    wellbeing=np.float32, waiting=np.int16, unmet=np.float32, flags=np.uint8, indicated_month=np.int16,
+    wmo_state=np.int8, wmo_months=np.int16, wmo_since=np.int16, wmo_path=np.int8, formal_hours=np.float32)
+
+
+def test_every_declared_field_is_in_the_state_with_its_dtype():
+    state = dict(S.STATE)
+    declared = [row for m in MODULES for row in m.FIELDS] + list(S.PERSON_FIELDS)
+    for name, dtype, initial, unit in declared:
+        assert state[name] is np.dtype(dtype).type, name
+        assert unit and (initial == S.DRAWN or isinstance(initial, (int, float))), name
+    assert sorted(name for name, *_ in declared) == sorted(S.FIELDS)   # each field declared once
+    assert {name: state[name] for name in DTYPES_BEFORE} == DTYPES_BEFORE   # every field kept its dtype
+    assert S.FIELDS[0] == "pid"
+
+
+def test_new_people_start_at_every_fields_declared_initial_value():
+    from sim.model.population import _new_people
+
+    n = 400
+    people = _new_people(np.random.default_rng(3), P, n, np.linspace(65, 100, n), np.arange(n, dtype=np.int8) % 2,
+                         np.arange(n, dtype=np.int16) % 3, 10)
+    assert set(people) == set(S.FIELDS)
+    for f in S.FIELD_SPECS:
+        values = np.broadcast_to(np.asarray(people[f.name]).astype(f.dtype), (n,))
+        if f.initial == S.DRAWN:
+            assert f.name in ("sector", "level") or len(set(values.tolist())) > 1, f.name   # drawn per person
+        else:
+            assert (values == f.initial).all(), f.name
+    assert people["pid"].tolist() == list(range(10, 10 + n)) and S.initial_values()["residence"] == S.HOME
+
+
+def test_each_mechanism_declares_the_parameters_it_reads():
+    import inspect
+    import re
+
+    from sim.model.parameters import default_parameters
+
+    known = set(default_parameters())
+    for m in MODULES:
+        read = set(re.findall(r"\bp\.([a-z_0-9]+)", inspect.getsource(m))) - {"_replace"}
+        assert read <= set(m.PARAMETERS), (m.__name__, read - set(m.PARAMETERS))
+        assert set(m.PARAMETERS) <= known, (m.__name__, set(m.PARAMETERS) - known)
+
+
+def test_a_declaration_must_be_a_literal(tmp_path, monkeypatch):
+    """The declarations are read from the source, so an expression is refused with its file and line."""
+    import sim.model.declarations as D
+
+    (tmp_path / "extra.py").write_text('COUNTERS = ("a",)\nSTREAMS = {"x": 99}\nFIELDS = tuple(["y"])\n')
+    monkeypatch.setattr(D, "MECHANISMS", tmp_path)
+    D.declarations.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"extra.py:3: FIELDS: expected a literal"):
+            D.declarations()
+    finally:
+        monkeypatch.undo()
+        D.declarations.cache_clear()
+    assert "extra" not in D.declarations() and "care" in D.declarations()
 
 
 def test_need_score_array_is_the_scalar_rule():
@@ -526,12 +599,17 @@ def test_census_counts_by_age_place_package_and_carer():
 
 # --- what the first mutation sweep let through (a rule switched off, every test above still passing) --------
 def test_without_a_carer_part_of_the_informal_care_becomes_formal_demand():
+    """Known cases of formal_no_carer_extra: 1 turns all the care a carer would give into formal demand, 0 none,
+    and a share in between lies strictly between the two."""
     care = python_rules(_care)
     need = (P.care_need_s0 + 1.0) / 2
     formal_carer, informal = care.care_demand_week(P, need, True, 0)
     formal_alone, nothing = care.care_demand_week(P, need, False, 0)
     assert informal > 0.0 and nothing == 0.0
-    assert formal_alone - formal_carer == pytest.approx(P.formal_no_carer_extra * informal, rel=1e-12)
+    every = care.care_demand_week(P._replace(formal_no_carer_extra=1.0), need, False, 0)[0]
+    none = care.care_demand_week(P._replace(formal_no_carer_extra=0.0), need, False, 0)[0]
+    assert every == pytest.approx(formal_carer + informal, rel=1e-12) and none == formal_carer
+    assert 0.0 < P.formal_no_carer_extra < 1.0 and none < formal_alone < every
 
 
 def test_census_counts_the_package_mix_inside_and_the_extramuralised_who_would_ask():
@@ -597,10 +675,40 @@ def test_compiled_pass_a_falls_like_the_python_mechanism():
     st = people.state()
     acc = np.zeros((1, S.N_ACC), dtype=np.int64)
     cell_acc = np.zeros((1, model.hood.n_cells, S.N_CELL), dtype=np.int64)
-    ax = _access.settings(model.budget, 24180, 1.0, 1.0, False)
-    K.pass_a(st, p, tb, model.hood.kernel_layers(), model.cuts, np.uint64(MKEY), model.split_key, 1.0, 24180, ax, acc,
-             cell_acc, 2048, 0, 1)
+    world = World(p, tb, model.hood.kernel_layers(), model.cuts, np.uint64(MKEY), model.split_key, 1.0, 24180,
+                  _access.settings(model.budget, 24180, 1.0, 1.0, False), False, np.ones(model.hood.n_cells))
+    K.pass_a(st, world, acc, cell_acc, 2048, 0, 1)
     assert st.phys.tolist() == [f32(0.8 - p.fall_phys_loss)] * 2 and st.age_months.tolist() == [841, 721]
     # (pass A's access route also counts the two residents' Wmo need: tests/test_access.py)
     assert {k: v for k, v in counted(acc[0]).items() if k not in _access.COUNTERS} == {"falls_65plus": 1}
     assert cell_acc[0, 0, S.C_FALLS] == 2
+
+
+def test_one_month_is_what_the_mechanisms_do_in_the_step_order():
+    """The month as the reference runs it (month.resident_month_a, Python originals) equals the mechanisms called
+    by hand in the order of STEP_ORDER, and a resident who dies stops there."""
+    from sim.model.engines.reference import resident_month_a
+
+    mortality, decline, events = python_rules(_mortality), python_rules(_decline), python_rules(_events)
+    packages, care, policy, access = (python_rules(m) for m in (_packages, _care, _policy, _access))
+    p = P._replace(indication_apply_month=1.0)
+    tb, L = tables(fall_annual=np.full(121, 1e9)), layers()
+    ax = _Grid(_access.settings(_access.WmoBudget(BUDGET_SCENARIO, p), 24180, 1.0, 1.0, False))
+    w = World(p, tb, L, _policy.cut_table("enacted"), MKEY, 7, 0.9, 24180, ax, False, [1.0])
+    for pid in range(20):
+        by_month, by_hand = residents(pid=[pid], phys=f32(0.5)), residents(pid=[pid], phys=f32(0.5))
+        acc_m, cells_m, acc_h, cells_h = acc_row(), cell_row(), acc_row(), cell_row()
+        died = resident_month_a(w, by_month, 0, acc_m, cells_m)
+        key, need = pm(pid), need_of(by_hand, 0)
+        if not mortality.month(p, tb, by_hand, 0, key, 0.9, need, acc_h, cells_h):
+            phys = decline.month(p, tb, L, by_hand, 0, key, 0.9)
+            events.month(p, tb, L, by_hand, 0, key, phys, need, acc_h, cells_h)
+            need = need_of(by_hand, 0)
+            packages.month(p, L, by_hand, 0, key, 24180, need)
+            care.demand(p, by_hand, 0, need, cells_h)
+            right = policy.access(w.cuts, by_hand, 0, rng.person_month_key_py(7, pid))
+            access.month(p, L, ax, by_hand, 0, key, need, right, acc_h)
+        assert died == (by_hand.residence[0] == S.DEAD)
+        assert by_month == by_hand and acc_m == acc_h and (cells_m == cells_h).all(), pid
+    dead = residents(residence=S.DEAD)
+    assert not resident_month_a(w, dead, 0, acc_row(), cell_row()) and dead == residents(residence=S.DEAD)

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from numba import njit
 
 from sim.model.rng import PROCESSES, STREAM, month_key, person_month_key, person_month_key_py, run_key, uniform, uniform_py
@@ -36,3 +37,28 @@ def test_run_keys_differ_by_seed_and_replicate_and_streams_are_fixed():
     assert len({run_key(1, 0), run_key(1, 1), run_key(2, 0)}) == 3
     # stream ids are part of the results: new processes go at the end
     assert PROCESSES[:3] == ("mortality", "decline", "decline_shock")
+
+
+# the stream ids before the mechanisms declared them: part of the results, never renumbered
+STREAMS_BEFORE = ("mortality", "decline", "decline_shock", "cognition", "fall", "fall_injury", "hospital",
+                  "alarm_call", "crisis", "indication", "carer_breakdown", "carer_new", "adaptation", "move",
+                  "admission_request", "split", "young_exit", "widowhood", "access_notice", "access_intake",
+                  "access_referral", "access_adaptation", "home_preference")
+
+
+def test_the_assembled_stream_table_keeps_every_fixed_id():
+    assert {name: STREAM[name] for name in STREAMS_BEFORE} == {name: i for i, name in enumerate(STREAMS_BEFORE)}
+    assert PROCESSES[:len(STREAMS_BEFORE)] == STREAMS_BEFORE   # a new stream takes the next id
+
+
+def test_a_stream_id_taken_twice_is_refused(monkeypatch):
+    import sim.model.rng as R
+
+    taken = {"decline": {"FIELDS": (), "COUNTERS": (), "STREAMS": {"decline": 0}},
+             "other": {"FIELDS": (), "COUNTERS": (), "STREAMS": {"other": 0}}}
+    monkeypatch.setattr(R, "declarations", lambda: taken)
+    with pytest.raises(ValueError, match="stream ids must be 0..1"):
+        R._streams()
+    taken["other"]["STREAMS"] = {"decline": 1}
+    with pytest.raises(ValueError, match="declared twice"):
+        R._streams()

@@ -27,32 +27,41 @@ CATALOGUE = (
     "months_independent_after_indication", "moved_to_adapted_dwelling_per_1000",
 )
 SECTOR_NAMES = ("VV", "VG", "LG", "ZG", "GGZ")
-ADDED = ("intramural_places_vv_per_80plus", "intramural_admissions_cut_packages_per_1000",
-         "hours_household_help_per_1000", "home_adaptations_per_1000", "hours_wlz_per_1000",
-         "hours_wmo_per_1000", "hours_zvw_per_1000", "inhabitants") + tuple(
-    f"clients_{where}_{s}_per_1000" for where in ("home", "institution") for s in SECTOR_NAMES)
-# issue 12 (wt12): the waiting list for a place, deaths in nursing homes, younger clients, widowhood
-ADDED_I12 = ("waiting_list_per_1000", "waiting_list_vv_per_1000", "waiting_months_mean",
-             "admission_waiting_months_mean", "mortality_rate_nursing_home", "clients_young_sectors_per_1000",
-             "young_client_exits_per_1000", "widowed_per_1000", "informal_shortfall_share", "unmet_need_total_share",
-             "carers_of_clients_over_8h_share", "carers_of_clients_overburdened_share",
-             "cost_zvw_district_nursing_per_capita", "extramuralised_admission_need_per_1000",
-             "intramural_vv_low_package_share", "wlz_clients_per_1000", "wlz_clients_at_home_vg_per_1000",
-             "clients_institution_vv_heavy_per_1000")
-# the access route and the Wmo budget (mechanisms/access.py); cost_access_route_per_capita is the route's
-# running cost, which is also inside its payer's cost line (cost_wmo_per_capita for a municipality's route)
-ACCESS_ADDED = ("months_from_need_to_support", "wmo_support_starts_per_1000", "wmo_waiting_per_1000",
+# the indicators this model adds, by what they describe (INDICATORS keeps this order: it is the output's order)
+# places, admissions, hours by kind and payer, inhabitants, and package holders by place and sector
+PLACES_HOURS_AND_CLIENTS = (
+    "intramural_places_vv_per_80plus", "intramural_admissions_cut_packages_per_1000", "hours_household_help_per_1000",
+    "home_adaptations_per_1000", "hours_wlz_per_1000", "hours_wmo_per_1000", "hours_zvw_per_1000",
+    "inhabitants") + tuple(f"clients_{where}_{s}_per_1000" for where in ("home", "institution") for s in SECTOR_NAMES)
+# the waiting list for a place
+WAITING_LIST = ("waiting_list_per_1000", "waiting_list_vv_per_1000", "waiting_months_mean",
+                "admission_waiting_months_mean")
+# who leaves, and how: deaths in nursing homes, younger clients' exits, widowhood
+DEATHS_AND_EXITS = ("mortality_rate_nursing_home", "clients_young_sectors_per_1000", "young_client_exits_per_1000",
+                    "widowed_per_1000")
+# informal care: the hours a carer cannot give, unmet need with them, the carers of package holders
+INFORMAL_CARE = ("informal_shortfall_share", "unmet_need_total_share", "carers_of_clients_over_8h_share",
+                 "carers_of_clients_overburdened_share")
+# counted as national statistics count them (VWS's wijkverpleging, the Kamerbrief 2013, CBS's Wlz clients), to
+# compare with calibration/targets.csv
+AS_NATIONAL_STATISTICS = ("cost_zvw_district_nursing_per_capita", "extramuralised_admission_need_per_1000",
+                          "intramural_vv_low_package_share", "wlz_clients_per_1000", "wlz_clients_at_home_vg_per_1000",
+                          "clients_institution_vv_heavy_per_1000")
+# the access route and the Wmo budget (mechanisms/access.py), then what the route does with referrals, adaptations
+# and dwellings; cost_access_route_per_capita is the route's running cost, which is also inside its payer's cost
+# line (cost_wmo_per_capita for a municipality's route)
+ACCESS_ROUTE = ("months_from_need_to_support", "wmo_support_starts_per_1000", "wmo_waiting_per_1000",
                 "wmo_need_unnoticed_per_1000", "wmo_refused_per_1000", "referrals_wlz_per_1000",
                 "referrals_zvw_per_1000", "housing_arranged_by_mandate_per_1000", "wmo_budget_per_capita",
-                "wmo_capped_spending_per_capita", "wmo_spending_over_budget_share", "cost_access_route_per_capita")
-# issue 14, remaining items: what the route does with referrals, adaptations and dwellings it grants
-ACCESS_PATH_ADDED = ("referrals_kept_by_team_per_1000", "referrals_lost_per_1000", "wmo_adaptations_granted_per_1000",
-                     "moves_arranged_by_mandate_per_1000", "hours_nursing_between_stools_per_1000")
+                "wmo_capped_spending_per_capita", "wmo_spending_over_budget_share", "cost_access_route_per_capita",
+                "referrals_kept_by_team_per_1000", "referrals_lost_per_1000", "wmo_adaptations_granted_per_1000",
+                "moves_arranged_by_mandate_per_1000", "hours_nursing_between_stools_per_1000")
 # the Wlz line split as VWS's Wlz accounts split it (ouderenzorg, gehandicaptenzorg, care at home), to
 # compare each part with the national accounts (calibration/targets.csv)
 WLZ_PARTS = ("cost_wlz_institution_vv_per_capita", "cost_wlz_institution_disability_per_capita",
              "cost_wlz_at_home_per_capita")
-INDICATORS = CATALOGUE + ADDED + ADDED_I12 + ACCESS_ADDED + ACCESS_PATH_ADDED + WLZ_PARTS
+INDICATORS = (CATALOGUE + PLACES_HOURS_AND_CLIENTS + WAITING_LIST + DEATHS_AND_EXITS + INFORMAL_CARE
+              + AS_NATIONAL_STATISTICS + ACCESS_ROUTE + WLZ_PARTS)
 # cost indicators that are a part of a payer's line, not a payer's own
 COST_PARTS = ("cost_access_route_per_capita", "cost_zvw_district_nursing_per_capita") + WLZ_PARTS
 # Who pays. The care hours and their costs go to three schemes (the keys ``care.payer_of`` returns);

@@ -1,6 +1,7 @@
 """The Langer Thuis model: a ``mesa.Model`` whose ``step()`` simulates one month.
 
-Step order (written once here; ``python -m sim.docs`` renders ``STEP_ORDER`` into docs/ODD.md):
+Step order (written once, in ``sim.model.month`` beside the resident's month; ``python -m sim.docs`` renders
+``STEP_ORDER`` into docs/ODD.md):
 """
 from __future__ import annotations
 
@@ -23,27 +24,10 @@ from sim.model.parameters import make_params
 from sim.model.capacity import CapacityPath
 from sim.model.mechanisms.policy import ENACTED_CUTS, cut_table, initial_capacity, without_transitional_right
 from sim.model.population import YearInflow, cohort_population, initial_population, national_inhabitants
+from sim.model.month import STEP_ORDER, World
 from sim.model.state import INSTITUTION, Residents
 from sim.model.rng import month_key, named_seed_sequence, run_key
 
-STEP_ORDER = (
-    ("0", "year start (January)", "the year's investments change the neighbourhood layers; new adapted dwellings join the free stock; intramural capacity of the year (observed path, then the scenario's rule); home-care capacity of the year (the workforce path plus the hours hired after last year's demand)"),
-    ("1", "inflow", "people turning 65 and younger adults with a new VG/LG/ZG/GGZ package enter"),
-    ("2", "ageing and mortality", "age +1 month; death by the life table, improvement and frailty (in a nursing home at least the nursing-home rate); younger clients may leave; a partner may die (widowhood)"),
-    ("3", "decline", "physical and cognitive functioning fall (age, package, network, unmet need, dwelling, facilities, woonservicegebied)"),
-    ("4", "events", "falls, hospital admissions, alarm calls; a late alarm response may become a crisis"),
-    ("5", "indications", "new and upgraded packages when need crosses a level's threshold"),
-    ("6", "care demand", "formal and informal hours needed; summed per neighbourhood"),
-    ("6a", "access route", "from the Wmo 2015 the municipality's route notices a new Wmo need, assesses it and starts support (intake capacity, waiting list under a binding budget); the Wmo budget gives the share of the asked hours it pays; the assessment refers to the CIZ and the district nurse as the route decides (per cell: an area may have its own route)"),
-    ("7", "supply", "each neighbourhood's team capacity / demand gives everyone there the same share; the rest is unmet need"),
-    ("8", "informal care", "carer hours, strain, respite, breakdown, new carers"),
-    ("9", "dwelling", "Wmo home adaptations; wishes to move into an adapted dwelling; the access route's adaptations granted with support and dwellings arranged by a mandate"),
-    ("10", "admission wish", "residents whose package gives access this month and whose need (or a crisis) calls for it ask for a place"),
-    ("11", "well-being and network", "well-being moves to its target; meeting places strengthen the network"),
-    ("12", "moves", "into free adapted dwellings of the neighbourhood, in resident order"),
-    ("13", "admissions", "into free places of the sector: crises first, then the longest waiting"),
-    ("14", "bookkeeping", "month totals add up to the year's; in December the year's indicators are computed"),
-)
 __doc__ += "\n".join(f"  {n:>2}. {name}: {what}" for n, name, what in STEP_ORDER)
 
 UNBOUNDED_PLACES = 2 ** 40   # places per sector of a cohort run: never full
@@ -120,6 +104,7 @@ class LangerThuisModel(mesa.Model):
         self.team_demand_sum = np.zeros(self.hood.n_cells)  # this year's demand per cell, summed over months
         self.year_totals = np.zeros(S.N_ACC, dtype=np.int64)
         self.cell_totals = np.zeros((self.hood.n_cells, S.N_CELL), dtype=np.int64)
+        self.full_supply = np.ones(self.hood.n_cells)   # pass A's supply ratio (pass B gets the month's)
         self.records: list[tuple] = []     # (year, indicator, value)
         self.cell_records: dict[int, np.ndarray] = {}
         self.running = True
@@ -197,18 +182,19 @@ class LangerThuisModel(mesa.Model):
             self.budget.start_year(year, self.scale * national_inhabitants(year + 0.5))
         if self.inflow is not None:
             self._add_people(self.inflow.month(month))                    # 1. inflow
-        mkey = np.uint64(month_key(self.key, self.month_abs))
-        improvement = improvement_factor(self.params, year)
         intake = access.intake_ratio(self.budget.access, self.budget.inhabitants, self.intake_queue)
-        ax = access.settings(self.budget, self.month_abs, intake, 1.0, self.budget.binding)
-        acc_a, cell_a = self.engine.pass_a(mkey, improvement, self.layers, ax)   # 2-6a
+        world = World(self.params, self.tables, self.layers, self.cuts, np.uint64(month_key(self.key, self.month_abs)),
+                      self.split_key, improvement_factor(self.params, year), self.month_abs,
+                      access.settings(self.budget, self.month_abs, intake, 1.0, self.budget.binding), False,
+                      self.full_supply)
+        acc_a, cell_a = self.engine.pass_a(world)                          # 2-6a
         self.intake_queue = int(acc_a[S.A["access_intake_queue"]])
         ax = access.settings(self.budget, self.month_abs, intake, self.budget.ratio(month, int(acc_a[S.A["wmo_request_cents"]])),
                              self.budget.binding)   # 6a: the Wmo budget's share of the asked hours
         demand = cell_a[:, S.C_DEMAND].astype(np.float64)
         self.team_demand_sum += demand
         ratio = np.where(demand > self.team_capacity_c, self.team_capacity_c / np.maximum(demand, 1.0), 1.0)  # 7
-        acc_b, cell_b = self.engine.pass_b(mkey, self.layers, month == 6, ratio, ax)   # 7-11
+        acc_b, cell_b = self.engine.pass_b(world._replace(ax=ax, snapshot=month == 6, supply_ratio=ratio))   # 7-11
         occupancy = acc_b[care.A_OCC0:care.A_OCC0 + 5]
         free = np.maximum(self.capacity - occupancy, 0).astype(np.int64)
         released = cell_a[:, S.C_REL_SF:S.C_REL_WC + 1]

@@ -15,7 +15,8 @@ import yaml
 from sim.model.mechanisms.packages import GGZ, LG, VG, VV, ZG
 
 from sim.model.state import (CRISIS, DEAD, HOME, INSTITUTION, MOVE_STEP_FREE, MOVE_WHEELCHAIR,  # noqa: F401 (old imports)
-                             PKG_IN_RUN, STATE, STOCK_UNIT, WANTS_ADMISSION, Residents, bytes_per_resident)
+                             PKG_IN_RUN, STATE, STOCK_UNIT, WANTS_ADMISSION, Residents, bytes_per_resident,
+                             initial_values)
 from sim.model.mechanisms.common import need_score_array
 
 # package levels of younger clients (weights per level 1..n): RIGO 2013 client counts (seed 003) where given,
@@ -55,7 +56,9 @@ def _beta(rng, mean, concentration, size):
 
 
 def _new_people(rng, p, n, ages_years, sex, cell, first_pid, sector=None, level=None):
-    """Arrays for ``n`` new residents of the given ages; functioning drawn for their age (or package)."""
+    """Arrays for ``n`` new residents of the given ages; functioning drawn for their age (or package). The fields
+    not drawn here start at the initial value their owner declares (``state.initial_values``); a scalar stands
+    for all ``n``."""
     age_y = np.asarray(ages_years, dtype=np.float64)
     years = np.maximum(age_y - 65.0, 0.0)
     phys = 1.0 - _beta(rng, p.init_deficit_65 * np.exp(p.init_deficit_age * years), p.init_deficit_concentration, n)
@@ -91,16 +94,16 @@ def _new_people(rng, p, n, ages_years, sex, cell, first_pid, sector=None, level=
         phys = np.where(young, phys, 1.0 - np.minimum(1.0, (1.0 - phys) * f))
         cog = np.where(young, cog, 1.0 - np.minimum(1.0, (1.0 - cog) * f))
     wellbeing = 1.0 - 0.35 * (1 - phys) - 0.3 * (1 - cog) - 0.2 * (1 - network)
-    return {
-        "pid": np.arange(first_pid, first_pid + n, dtype=np.int32),
-        "age_months": (age_y * 12).astype(np.int16), "sex": sex, "partner": partner, "ses": ses,
-        "sector": sector, "level": level, "phys": phys, "cog": cog, "network": network, "carer": carer,
-        "carer_hours": 0.0, "strain": 0.0, "dwelling": dwelling, "cell": cell, "residence": HOME,
-        "months_home": 0, "inst_history": 0, "wellbeing": np.clip(wellbeing, 0, 1), "waiting": 0, "unmet": 0.0,
-        "flags": 0, "indicated_month": 0,   # month (year * 12 + m) the current package was indicated
-        "wmo_state": 0, "wmo_months": 0, "wmo_since": 0, "wmo_path": 0,   # no Wmo need known yet (mechanisms/access.py)
-        "formal_hours": 0.0,
-    }
+    people = initial_values()   # every field a new resident starts with (as its owner declares it) ...
+    people.update({              # ... and the fields drawn here
+        "pid": np.arange(first_pid, first_pid + n, dtype=np.int32), "age_months": (age_y * 12).astype(np.int16),
+        "sex": sex, "partner": partner, "ses": ses, "cell": cell, "sector": sector, "level": level, "phys": phys,
+        "cog": cog, "network": network, "carer": carer, "dwelling": dwelling, "wellbeing": np.clip(wellbeing, 0, 1),
+    })
+    missing = [name for name, _ in STATE if name not in people]
+    if missing:
+        raise ValueError(f"fields declared 'drawn' that _new_people does not draw: {missing}")
+    return people
 
 
 def _young_clients(rng, p, inhabitants, rate_scale, periods=None):

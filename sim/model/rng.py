@@ -13,24 +13,30 @@ import zlib
 import numpy as np
 from numba import njit
 
+from sim.model.declarations import declarations
+
 MASK = 0xFFFFFFFFFFFFFFFF
 GOLDEN = 0x9E3779B97F4A7C15
 M1 = 0xBF58476D1CE4E5B9
 M2 = 0x94D049BB133111EB
 
-# One id per random process (a stream). Never renumber: ids are part of the results.
-PROCESSES = ("mortality", "decline", "decline_shock", "cognition", "fall", "fall_injury", "hospital",
-             "alarm_call", "crisis", "indication", "carer_breakdown", "carer_new", "adaptation",
-             "move", "admission_request", "split",
-             # issue 12 (wt12)
-             "young_exit", "widowhood",
-             # issue 14: the access route
-             "access_notice", "access_intake",
-             # issue 14, remaining items: referrals and adaptations granted by the route
-             "access_referral", "access_adaptation",
-             # issue 12: who prefers a full Wlz package at home (one fixed draw per person)
-             "home_preference")
-STREAM = {name: i for i, name in enumerate(PROCESSES)}
+
+def _streams() -> dict[str, int]:
+    """Stream name -> id, assembled from the mechanisms' ``STREAMS`` (each declares its streams with their ids)."""
+    table = {}
+    for owner, d in declarations().items():
+        for name, sid in d["STREAMS"].items():
+            if name in table:
+                raise ValueError(f"random stream {name!r} declared twice (mechanisms/{owner}.py)")
+            table[name] = sid
+    if sorted(table.values()) != list(range(len(table))):
+        raise ValueError(f"stream ids must be 0..{len(table) - 1}, each once: {sorted(table.values())}")
+    return table
+
+
+# One id per random process (a stream). Never renumber: ids are part of the results; a new stream takes the next id.
+STREAM = _streams()
+PROCESSES = tuple(sorted(STREAM, key=STREAM.get))   # names in the order of their ids
 
 
 def run_key(seed: int, replicate: int) -> int:

@@ -1,6 +1,6 @@
-"""The resident state, defined once: fields and dtypes, residence codes, flag bits, the accumulator
-slots, the struct of arrays (``Residents``) and the named state (``State``) the engines pass to the
-mechanisms.
+"""The resident state, assembled once: fields and dtypes (the person's here, the rest as each mechanism declares
+them, ``sim.model.declarations``), residence codes, flag bits, the accumulator slots, the struct of arrays
+(``Residents``) and the named state (``State``) the engines pass to the mechanisms.
 
 A mechanism reads and writes ``st.<field>[i]``: in the kernel ``st`` holds the arrays of all residents,
 in the Mesa reference it holds one agent's fields as one-element lists (``i`` = 0). Floats are stored
@@ -12,25 +12,7 @@ from collections import namedtuple
 
 import numpy as np
 
-# state of one resident: (name, dtype). Bytes per resident = sum of the item sizes (see ``bytes_per_resident``).
-STATE = (
-    ("pid", np.int32), ("age_months", np.int16), ("sex", np.int8), ("partner", np.int8), ("ses", np.int8),
-    ("sector", np.int8), ("level", np.int8), ("phys", np.float32), ("cog", np.float32), ("network", np.float32),
-    ("carer", np.int8), ("carer_hours", np.float32), ("strain", np.float32), ("dwelling", np.int8),
-    ("cell", np.int16), ("residence", np.int8), ("months_home", np.int16), ("inst_history", np.uint32),
-    ("wellbeing", np.float32), ("waiting", np.int16), ("unmet", np.float32), ("flags", np.uint8),
-    ("indicated_month", np.int16),
-    # the way to Wmo support (mechanisms/access.py): state, months in that state, months since the need arose
-    ("wmo_state", np.int8), ("wmo_months", np.int16), ("wmo_since", np.int16),
-    # what the route set in motion (mechanisms/access.py, bits PATH_*): a referral to the CIZ, a dwelling
-    # arranged by a mandate, a district-nursing referral lost between two stools
-    ("wmo_path", np.int8),
-    # formal hours a week delivered at home last month (mechanisms/care.py; 0 in an institution)
-    ("formal_hours", np.float32),
-)
-FIELDS = tuple(name for name, _ in STATE)
-# the state handed to the mechanisms: ``st.phys[i]``, not a positional tuple
-State = namedtuple("State", FIELDS)
+from sim.model.declarations import declarations
 
 # residence codes
 HOME, INSTITUTION, DEAD = 0, 1, 2
@@ -40,54 +22,48 @@ PKG_IN_RUN, CRISIS, WANTS_ADMISSION, MOVE_STEP_FREE, MOVE_WHEELCHAIR, STOCK_UNIT
 PATH_REFERRED_WLZ, PATH_DWELLING, PATH_ZVW_LOST = 1, 2, 4
 U32 = 0xFFFFFFFF
 MAX_AGE_YEARS = 120
+DRAWN = "drawn"   # the initial value of a field that ``population._new_people`` draws
 
-# Integer accumulators (one row per chunk in the kernel). Flows are summed over a year; snapshot
-# counts are taken in July (mid-year); occ_* are the current month's institution residents per
-# capacity sector. Each mechanism module lists the ones it adds to in its ``COUNTERS``; indicators
-# read them by name, so the order of slots does not change results.
-ACC_NAMES = (
-    "deaths_65plus", "deaths_80plus", "dec80_intramural", "dec80_intramural_2y", "admissions",
-    "admissions_cut_packages", "falls_65plus", "hospital_65plus", "hospital_all", "alarm_users",
-    "alarm_calls", "alarm_on_time", "needed_c", "delivered_c",
-    "home_care_c", "home_care_wlz_c", "district_nursing_c", "district_nursing_wlz_c",
-    "wmo_household_help_c", "wmo_household_help_wlz_c", "wmo_support_c", "wmo_support_wlz_c",
-    "day_care_c", "day_care_wlz_c", "respite_c", "respite_wlz_c",
-    "mantelzorg_c", "breakdowns", "intramural_cost_wlz_cents", "intramural_cost_ggz_cents",
-    "adaptations", "moves", "spells_ended", "spell_months",
-    "n65", "n75", "n80", "n65_74", "n75_84", "n85", "lim65_74", "lim75_84", "lim85", "n75_home",
-    "n80_intramural", "intramural_total", "entitled", "entitled_home", "extramuralised_home",
-    "clients", "wellbeing_clients_micro", "household_75_84", "household_85plus", "carers",
-    "carers_over_8h", "carers_overburdened",
-    "occ_VV", "occ_VG", "occ_LG", "occ_ZG", "occ_GGZ",
-    "clients_home_VV", "clients_home_VG", "clients_home_LG", "clients_home_ZG", "clients_home_GGZ",
-    "clients_institution_VV", "clients_institution_VG", "clients_institution_LG", "clients_institution_ZG",
-    "clients_institution_GGZ",
-    # issue 12 (wt12): waiting list, young clients' exits, widowhood, deaths in an institution
-    "waiting_VV", "waiting_VG", "waiting_LG", "waiting_ZG", "waiting_GGZ", "waiting_months", "admission_wait_months",
-    "young_exits", "widowed", "deaths_institution_vv",
-    "informal_needed_c", "informal_shortfall_c", "client_carer_months", "client_carer_months_over_8h",
-    "client_carer_months_overburdened",
-    # mechanisms/access.py
-    "access_support_starts", "access_months_to_support", "access_unnoticed_months", "access_waiting_months",
-    "access_intake_queue", "access_refused", "access_referrals_wlz", "access_referrals_zvw", "wmo_request_cents",
-    "access_housing_mandates",
-    # mechanisms/access.py, issue 14 (remaining items): referrals kept or lost, adaptations, mandate moves;
-    # care.py: district-nursing hours withheld between two stools (access.granted)
-    "access_referrals_kept", "access_referrals_lost", "access_adaptations", "access_mandate_moves",
-    "nursing_withheld_c",
-    # mechanisms/events.py: late alarm responses that became a crisis
-    "crises",
-    # census.py, issue 12: the extramuralised whose need would make them ask for a place
-    "extramuralised_admission_need",
-    # census.py, issue 12: the package mix of the VV institution residents (the Kamerbrief's cut packages)
-    "institution_vv_low", "institution_vv4",
-    # census.py: package holders with a right to a place in the GGZ sector (CBS counts Wlz clients without them)
-    "entitled_ggz",
-    # care.py: the V&V part of intramural_cost_wlz_cents (the national accounts' ouderenzorg line)
-    "intramural_cost_vv_cents",
-    # census.py: VG holders with access at home (CBS's VG clients with Wlz care at home)
-    "entitled_home_vg",
+# One resident field: its dtype, the value a new resident starts with (or DRAWN), its unit, and who owns it.
+Field = namedtuple("Field", ["name", "dtype", "initial", "unit", "owner"])
+# the person, owned by no single mechanism: (name, dtype, initial value, unit); the mechanisms declare the rest
+PERSON_FIELDS = (
+    ("pid", "int32", DRAWN, "person id, in order of entry"),
+    ("age_months", "int16", DRAWN, "months"),
+    ("sex", "int8", DRAWN, "0 male, 1 female"),
+    ("partner", "int8", DRAWN, "1: lives with a partner (0 after widowhood, mechanisms/mortality.py)"),
+    ("ses", "int8", DRAWN, "income tertile: 0 lowest, 1 middle, 2 highest"),
+    ("cell", "int16", DRAWN, "neighbourhood (grid cell x * height + y)"),
+    ("residence", "int8", HOME, "HOME, INSTITUTION or DEAD"),
+    ("flags", "uint8", 0, "bits PKG_IN_RUN, CRISIS, WANTS_ADMISSION, MOVE_STEP_FREE, MOVE_WHEELCHAIR, STOCK_UNIT"),
 )
+
+
+def _fields() -> tuple[Field, ...]:
+    declared = [(PERSON_FIELDS, "state")] + [(d["FIELDS"], owner) for owner, d in declarations().items()]
+    fields = tuple(Field(name, np.dtype(dtype).type, initial, unit, owner)
+                   for rows, owner in declared for name, dtype, initial, unit in rows)
+    names = [f.name for f in fields]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"resident fields declared twice: {twice}")
+    return fields
+
+
+# the state of one resident, assembled: the person, then each mechanism's fields (modules in alphabetical order).
+# Bytes per resident = sum of the item sizes (see ``bytes_per_resident``).
+FIELD_SPECS = _fields()
+STATE = tuple((f.name, f.dtype) for f in FIELD_SPECS)
+FIELDS = tuple(name for name, _ in STATE)
+# the state handed to the mechanisms: ``st.phys[i]``, not a positional tuple
+State = namedtuple("State", FIELDS)
+
+# Integer accumulators (one row per chunk in the kernel), assembled from the mechanisms' ``COUNTERS`` (each
+# module's in its order, so a block such as occ_VV..occ_GGZ stays contiguous; a name two modules add to keeps
+# its first place). Flows are summed over a year; snapshot counts are taken in July (mid-year); occ_* are the
+# current month's institution residents per capacity sector. Indicators read them by name, so the order of
+# slots does not change results.
+ACC_NAMES = tuple(dict.fromkeys(c for d in declarations().values() for c in d["COUNTERS"]))
 A = {name: i for i, name in enumerate(ACC_NAMES)}
 N_ACC = len(ACC_NAMES)
 # per-neighbourhood accumulators
@@ -96,6 +72,11 @@ N_CELL = len(CELL_NAMES)
 C_DEMAND, C_REL_SF, C_REL_WC, C_NEEDED, C_UNMET, C_FALLS, C_N65 = range(N_CELL)
 # pass C's counts: (moves, admissions, admissions of cut packages, spells ended, spell months)
 PASS_C_COUNTS = ("moves", "admissions", "admissions_cut_packages", "spells_ended", "spell_months")
+
+
+def initial_values() -> dict:
+    """Field name -> the value every new resident starts with (the fields not drawn)."""
+    return {f.name: f.initial for f in FIELD_SPECS if f.initial != DRAWN}
 
 
 class Residents:

@@ -1,8 +1,8 @@
 """The Numba step kernel: one month for all residents, as three passes over the named state.
 
-The kernel owns no rule: it visits the residents and calls each mechanism's month function
-(``sim.model.mechanisms.*``) in the step order of ``model.STEP_ORDER``; the mechanisms read and
-write ``st.<field>[i]`` and add to the chunk's accumulator row.
+The kernel owns no rule and no order: its chunk loops call the resident's month (``sim.model.month``:
+``resident_month_a``, ``resident_month_b`` and pass C's pieces), which calls each mechanism in the step order;
+the mechanisms read and write ``st.<field>[i]`` and add to the chunk's accumulator row.
 
 Pass A (chunks on threads): ageing and mortality, decline, events, indications, care demand per neighbourhood.
 Between A and B the model computes each neighbourhood's supply ratio (capacity / demand).
@@ -25,39 +25,37 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from pathlib import Path
 
 import numba
 import numpy as np
 from numba import njit
 
-from sim.model.mechanisms import access, care, carers, census, decline, events, housing, mortality, packages, policy
-from sim.model.mechanisms import wellbeing
-from sim.model.mechanisms.common import current_need
-from sim.model.rng import person_month_key
-from sim.model.state import DEAD, HOME, INSTITUTION, N_ACC, N_CELL, WANTS_ADMISSION, Residents
+from sim.model.month import admission_priority, resident_admission, resident_month_a, resident_month_b, resident_move
+from sim.model.state import DEAD, N_ACC, N_CELL, Residents
 from sim.model.state import ACC_NAMES, STOCK_UNIT  # noqa: F401 (read as K.* by tests/test_reference.py)
 
-# the modules whose code the compiled kernel contains
-KERNEL_SOURCES = ("engines/kernel", "rng", "state", "mechanisms/common", "mechanisms/mortality", "mechanisms/decline",
-                  "mechanisms/events", "mechanisms/packages", "mechanisms/care", "mechanisms/carers",
-                  "mechanisms/housing", "mechanisms/wellbeing", "mechanisms/policy", "mechanisms/census",
-                  "mechanisms/access")
+MODEL = Path(__file__).parent.parent
+
+
+def kernel_sources() -> list[Path]:
+    """The files whose code the compiled kernel contains: this one, the month, the state and its declarations,
+    the random numbers and every module of ``mechanisms/`` (a new mechanism is included by being there)."""
+    own = [MODEL / name for name in ("engines/kernel.py", "month.py", "state.py", "declarations.py", "rng.py")]
+    return own + sorted((MODEL / "mechanisms").glob("*.py"))
 
 
 def _drop_stale_cache():
     """Numba's cache of a module only watches that file; the kernel inlines mechanisms from other
     modules. Drop the cached kernel and mechanisms when any of their sources changed."""
     import hashlib
-    from pathlib import Path
 
-    model = Path(__file__).parent.parent
-    sources = [model / f"{name}.py" for name in KERNEL_SOURCES]
-    digest = hashlib.sha256(b"".join(f.read_bytes() for f in sources)).hexdigest()
-    stamp = model / "engines" / "__pycache__" / "kernel.sources.sha256"
+    digest = hashlib.sha256(b"".join(f.name.encode() + f.read_bytes() for f in kernel_sources())).hexdigest()
+    stamp = MODEL / "engines" / "__pycache__" / "kernel.sources.sha256"
     try:
         if stamp.exists() and stamp.read_text() == digest:
             return
-        for folder in (model / "engines", model / "mechanisms", model):
+        for folder in (MODEL / "engines", MODEL / "mechanisms", MODEL):
             for f in (folder / "__pycache__").glob("*.nb[ic]"):
                 f.unlink()
         stamp.parent.mkdir(exist_ok=True)
@@ -103,67 +101,31 @@ def run_chunks(chunks, args, n_chunks: int):
 
 
 @resident_loop
-def _chunk_a(st, p, tb, L, cuts, mkey, split_key, improvement, month_abs, ax, acc, cell_acc, lo, hi):
+def _chunk_a(w, st, acc, cell_acc, lo, hi):
     for i in range(lo, hi):
-        if st.residence[i] == DEAD:
-            continue
-        pm = person_month_key(mkey, st.pid[i])
-        need = current_need(st, i)
-        if mortality.month(p, tb, st, i, pm, improvement, need, acc, cell_acc):
-            continue
-        phys = decline.month(p, tb, L, st, i, pm, improvement)
-        events.month(p, tb, L, st, i, pm, phys, need, acc, cell_acc)
-        need = current_need(st, i)   # after the month's decline and events
-        packages.month(p, L, st, i, pm, month_abs, need)
-        if st.residence[i] != INSTITUTION:
-            care.demand(p, st, i, need, cell_acc)
-            has_right = policy.access(cuts, st, i, person_month_key(split_key, st.pid[i]))
-            access.month(p, L, ax, st, i, pm, need, has_right, acc)
+        resident_month_a(w, st, i, acc, cell_acc)
 
 
 @resident_loop
-def pass_a(st, p, tb, L, cuts, mkey, split_key, improvement, month_abs, ax, acc, cell_acc, chunk, first, last):
+def pass_a(st, w, acc, cell_acc, chunk, first, last):
+    """Pass A over chunks ``first`` .. ``last - 1``: chunk ``k`` adds to the accumulator rows ``acc[k]``, ``cell_acc[k]``."""
     n = st.pid.shape[0]
     for k in range(first, last):
-        _chunk_a(st, p, tb, L, cuts, mkey, split_key, improvement, month_abs, ax, acc[k], cell_acc[k], k * chunk,
-                 min(n, (k + 1) * chunk))
+        _chunk_a(w, st, acc[k], cell_acc[k], k * chunk, min(n, (k + 1) * chunk))
 
 
 @resident_loop
-def _chunk_b(st, p, tb, L, cuts, mkey, split_key, snapshot, supply_ratio, ax, acc, cell_acc, lo, hi):
+def _chunk_b(w, st, acc, cell_acc, lo, hi):
     for i in range(lo, hi):
-        if st.residence[i] == DEAD:
-            continue
-        pm = person_month_key(mkey, st.pid[i])
-        fixed = person_month_key(split_key, st.pid[i])   # the person's fixed draws (split, home preference)
-        has_right = policy.access(cuts, st, i, fixed)
-        household = 0.0
-        if st.residence[i] == INSTITUTION:
-            care.in_institution(tb, st, i, acc)
-            wellbeing.month(p, L, st, i, 0.0)
-        else:
-            need = current_need(st, i)
-            keep, supplied, nursing = access.granted(p, ax, st, i)
-            informal_w, wlz, household, unmet, needed_w = care.at_home(p, st, i, need, supply_ratio[st.cell[i]],
-                                                                       has_right, acc, cell_acc, keep, supplied,
-                                                                       nursing)
-            unmet = carers.month(p, L, st, i, pm, informal_w, care.informal_need_week(p, need, st.ses[i]), wlz, acc,
-                                 unmet, needed_w)
-            housing.month(p, L, st, i, pm, need, acc)
-            access.housing(p, ax, st, i, pm, need, acc)
-            policy.wish(p, st, i, pm, fixed, need, has_right)
-            wellbeing.month(p, L, st, i, unmet)
-            packages.spell_month(st, i)
-        if snapshot:
-            census.count(p, st, i, has_right, household, acc, cell_acc)
+        resident_month_b(w, st, i, acc, cell_acc)
 
 
 @resident_loop
-def pass_b(st, p, tb, L, cuts, mkey, split_key, snapshot, supply_ratio, ax, acc, cell_acc, chunk, first, last):
+def pass_b(st, w, acc, cell_acc, chunk, first, last):
+    """Pass B over chunks ``first`` .. ``last - 1``, as ``pass_a``."""
     n = st.pid.shape[0]
     for k in range(first, last):
-        _chunk_b(st, p, tb, L, cuts, mkey, split_key, snapshot, supply_ratio, ax, acc[k], cell_acc[k], k * chunk,
-                 min(n, (k + 1) * chunk))
+        _chunk_b(w, st, acc[k], cell_acc[k], k * chunk, min(n, (k + 1) * chunk))
 
 
 @resident_loop
@@ -172,13 +134,9 @@ def _moves_and_candidates(st, stock, acc, cand, key):
     who ask for admission and their priority. Returns how many."""
     n_cand = 0
     for i in range(st.pid.shape[0]):
-        if st.residence[i] != HOME:
-            continue
-        wants = st.flags[i] & WANTS_ADMISSION
-        housing.move_in(st, i, stock, acc)
-        if wants:
+        if resident_move(st, i, stock, acc):
             cand[n_cand] = i
-            key[n_cand] = policy.priority(st, i)
+            key[n_cand] = admission_priority(st, i)
             n_cand += 1
     return n_cand
 
@@ -186,7 +144,7 @@ def _moves_and_candidates(st, stock, acc, cand, key):
 @resident_loop
 def _admissions(st, cand, order, free_places, cut_pairs, stock, acc):
     for j in range(order.shape[0]):
-        policy.admit(st, cand[order[j]], free_places, cut_pairs, stock, acc)
+        resident_admission(st, cand[order[j]], free_places, cut_pairs, stock, acc)
 
 
 @njit(cache=True)
@@ -223,18 +181,18 @@ class KernelEngine:
         return (size, np.zeros((chunks, N_ACC), dtype=np.int64),
                 np.zeros((chunks, self.model.hood.n_cells, N_CELL), dtype=np.int64))
 
-    def pass_a(self, mkey, improvement, layers, ax):
-        m, st = self.model, self.state()
+    def pass_a(self, world):
+        """Pass A for every resident (``world``: a ``month.World``); the month's accumulator totals."""
+        st = self.state()
         size, acc, cell_acc = self._accumulators(len(st.pid))
-        run_chunks(pass_a, (st, m.params, m.tables, layers, m.cuts, mkey, m.split_key, improvement, m.month_abs, ax,
-                            acc, cell_acc, size), acc.shape[0])
+        run_chunks(pass_a, (st, world, acc, cell_acc, size), acc.shape[0])
         return acc.sum(axis=0), cell_acc.sum(axis=0)
 
-    def pass_b(self, mkey, layers, snapshot, ratio, ax):
-        m, st = self.model, self.state()
+    def pass_b(self, world):
+        """Pass B for every resident, as ``pass_a``."""
+        st = self.state()
         size, acc, cell_acc = self._accumulators(len(st.pid))
-        run_chunks(pass_b, (st, m.params, m.tables, layers, m.cuts, mkey, m.split_key, snapshot, ratio, ax, acc,
-                            cell_acc, size), acc.shape[0])
+        run_chunks(pass_b, (st, world, acc, cell_acc, size), acc.shape[0])
         return acc.sum(axis=0), cell_acc.sum(axis=0)
 
     def pass_c(self, free_places):

@@ -8,12 +8,12 @@ the same scenario and seed (tests/test_reference.py).
 
 Each ``Resident`` keeps its fields (``sim.model.state.STATE``) in ``self.st``, a ``State`` of
 one-element lists, and shows them as attributes (``resident.phys``). The passes below visit the
-agents and call the very mechanism functions the kernel calls, on ``(st, 0)``: a mechanism reads
-and writes ``st.phys[i]`` whatever the engine. What makes the results identical:
+agents and call the very month functions the kernel calls (``sim.model.month``), on ``(st, 0)``: a
+mechanism reads and writes ``st.phys[i]`` whatever the engine. What makes the results identical:
 
-* the mechanisms run as their Python originals (``pure``): ``.py_func`` of each Numba rule, with the
-  rules it calls rebound to their originals too, the counter-based ``uniform`` bound to
-  ``uniform_py`` (same bits) and ``np`` bound to Python casts (``np.float32(x)`` rounds to float32
+* the month and the mechanisms run as their Python originals (``pure``): ``.py_func`` of each Numba
+  rule, with the rules and mechanism modules it calls rebound to their originals too, the counter-based
+  ``uniform`` and ``person_month_key`` bound to ``uniform_py`` and ``person_month_key_py`` (same bits) and ``np`` bound to Python casts (``np.float32(x)`` rounds to float32
   and gives a Python float, ``np.uint8``/``np.uint32``/``np.int64`` are ``int``), so no compiled code
   runs in a reference step;
 * every float the kernel stores in a float32 array is stored here through the same ``np.float32``,
@@ -27,19 +27,16 @@ the dead (residence DEAD) until ``start_of_year`` drops them. Nothing in the res
 from __future__ import annotations
 
 import types
+from functools import lru_cache
 
 import mesa
 import numpy as np
 from numba.core.dispatcher import Dispatcher
 
-from sim.model import rng
-from sim.model.mechanisms import access as _access, care as _care, carers as _carers, census as _census, common as _common
-from sim.model.mechanisms import decline as _decline, events as _events, housing as _housing
-from sim.model.mechanisms import mortality as _mortality, packages as _packages, policy as _policy
-from sim.model.mechanisms import wellbeing as _wellbeing
+from sim.model import month, rng
+from sim.model.month import World
 from sim.model.neighbourhoods import KernelLayers
-from sim.model.rng import person_month_key_py
-from sim.model.state import DEAD, FIELDS, HOME, INSTITUTION, N_ACC, N_CELL, STATE, WANTS_ADMISSION, State
+from sim.model.state import DEAD, FIELDS, N_ACC, N_CELL, STATE, State
 
 
 # --- the rules, as plain Python ------------------------------------------------------------------------
@@ -51,7 +48,7 @@ def f32(x) -> float:
 # ``np`` inside a rule run by the reference: the dtype casts the rules use, as Python casts
 PY_NP = types.SimpleNamespace(float64=float, float32=f32, int64=int, uint8=int, uint32=int)
 # compiled helpers with a Python twin that gives the same bits
-TWINS = {rng.uniform: rng.uniform_py}
+TWINS = {rng.uniform: rng.uniform_py, rng.person_month_key: rng.person_month_key_py}
 _PURE: dict = {}
 
 
@@ -70,21 +67,27 @@ def pure(dispatcher):
     for name, value in list(g.items()):
         if isinstance(value, Dispatcher):
             g[name] = pure(value)
+        elif isinstance(value, types.ModuleType) and value.__name__.startswith("sim.model.mechanisms."):
+            g[name] = python_rules(value)   # the month calls ``mortality.month``: the module's originals
     return fn
 
 
+@lru_cache(maxsize=None)
 def python_rules(module) -> types.SimpleNamespace:
-    """A mechanism module's rules as Python originals, under the module's names (``events.month``)."""
-    return types.SimpleNamespace(**{name: pure(value) for name, value in vars(module).items()
-                                    if isinstance(value, Dispatcher)})
+    """A mechanism module's names, its rules as Python originals (``events.month``)."""
+    return types.SimpleNamespace(**{name: pure(value) if isinstance(value, Dispatcher) else value
+                                    for name, value in vars(module).items()})
 
 
-care, carers, census, common = (python_rules(m) for m in (_care, _carers, _census, _common))
-decline, events, housing, mortality = (python_rules(m) for m in (_decline, _events, _housing, _mortality))
-packages, policy, wellbeing, access = (python_rules(m) for m in (_packages, _policy, _wellbeing, _access))
+# the resident's month (sim.model.month), as plain Python
+resident_month_a, resident_month_b = pure(month.resident_month_a), pure(month.resident_month_b)
+resident_move, admission_priority = pure(month.resident_move), pure(month.admission_priority)
+resident_admission = pure(month.resident_admission)
 # a few rules by name, for inspection (tests/test_reference.py)
-decline_month, care_demand_week, indication_month = decline.decline_month, care.care_demand_week, packages.indication_month
-wellbeing_month, network_month = wellbeing.wellbeing_month, wellbeing.network_month
+_decline, _care = python_rules(month.decline), python_rules(month.care)
+_packages, _wellbeing = python_rules(month.packages), python_rules(month.wellbeing)
+decline_month, care_demand_week, indication_month = _decline.decline_month, _care.care_demand_week, _packages.indication_month
+wellbeing_month, network_month = _wellbeing.wellbeing_month, _wellbeing.network_month
 
 
 class _Grid:
@@ -155,78 +158,40 @@ class ReferenceEngine:
     def _accumulators(self):
         return [0] * N_ACC, np.zeros((self.model.hood.n_cells, N_CELL), dtype=np.int64)
 
-    def pass_a(self, mkey, improvement, layers, ax):
-        """kernel.pass_a, agent by agent."""
+    def _python_world(self, w: World) -> World:
+        """The world record as Python values: tables and the access settings as nested lists, layers as lists."""
+        return w._replace(tb=self._python_tables(), L=KernelLayers(*(np.asarray(a).tolist() for a in w.L)),
+                          mkey=int(w.mkey), split_key=int(w.split_key), improvement=float(w.improvement),
+                          month_abs=int(w.month_abs), ax=_Grid(w.ax), snapshot=bool(w.snapshot),
+                          supply_ratio=np.asarray(w.supply_ratio, dtype=np.float64).tolist())
+
+    def pass_a(self, world: World):
+        """kernel.pass_a, agent by agent; a resident who dies is no longer an agent of the model (it stays in
+        the pid list until January)."""
         acc, cell_acc = self._accumulators()
-        p, tb, L = self.model.params, self._python_tables(), KernelLayers(*(np.asarray(a).tolist() for a in layers))
-        mkey, improvement, split_key, ax = int(mkey), float(improvement), int(self.model.split_key), _Grid(ax)
+        w = self._python_world(world)
         for r in self.resident_list:
-            st = r.st
-            if st.residence[0] == DEAD:
-                continue
-            pm = person_month_key_py(mkey, st.pid[0])
-            need = common.current_need(st, 0)
-            if mortality.month(p, tb, st, 0, pm, improvement, need, acc, cell_acc):
-                r.remove()   # no longer an agent of the model; stays in the pid list until January
-                continue
-            phys = decline.month(p, tb, L, st, 0, pm, improvement)
-            events.month(p, tb, L, st, 0, pm, phys, need, acc, cell_acc)
-            need = common.current_need(st, 0)   # after the month's decline and events
-            packages.month(p, L, st, 0, pm, self.model.month_abs, need)
-            if st.residence[0] != INSTITUTION:
-                care.demand(p, st, 0, need, cell_acc)
-                has_right = policy.access(self.model.cuts, st, 0, person_month_key_py(split_key, st.pid[0]))
-                access.month(p, L, ax, st, 0, pm, need, has_right, acc)
+            if resident_month_a(w, r.st, 0, acc, cell_acc):
+                r.remove()
         return np.array(acc, dtype=np.int64), cell_acc
 
-    def pass_b(self, mkey, layers, snapshot, ratio, ax):
+    def pass_b(self, world: World):
         """kernel.pass_b, agent by agent."""
-        ax = _Grid(ax)
         acc, cell_acc = self._accumulators()
-        p, tb, L = self.model.params, self._python_tables(), KernelLayers(*(np.asarray(a).tolist() for a in layers))
-        mkey, split_key, ratio = int(mkey), int(self.model.split_key), np.asarray(ratio, dtype=np.float64).tolist()
+        w = self._python_world(world)
         for r in self.resident_list:
-            st = r.st
-            if st.residence[0] == DEAD:
-                continue
-            pm = person_month_key_py(mkey, st.pid[0])
-            fixed = person_month_key_py(split_key, st.pid[0])
-            has_right = policy.access(self.model.cuts, st, 0, fixed)
-            household = 0.0
-            if st.residence[0] == INSTITUTION:
-                care.in_institution(tb, st, 0, acc)
-                wellbeing.month(p, L, st, 0, 0.0)
-            else:
-                need = common.current_need(st, 0)
-                keep, supplied, nursing = access.granted(p, ax, st, 0)
-                informal_w, wlz, household, unmet, needed_w = care.at_home(p, st, 0, need, ratio[st.cell[0]], has_right,
-                                                                           acc, cell_acc, keep, supplied, nursing)
-                unmet = carers.month(p, L, st, 0, pm, informal_w, care.informal_need_week(p, need, st.ses[0]), wlz, acc,
-                                     unmet, needed_w)
-                housing.month(p, L, st, 0, pm, need, acc)
-                access.housing(p, ax, st, 0, pm, need, acc)
-                policy.wish(p, st, 0, pm, fixed, need, has_right)
-                wellbeing.month(p, L, st, 0, unmet)
-                packages.spell_month(st, 0)
-            if snapshot:
-                census.count(p, st, 0, has_right, household, acc, cell_acc)
+            resident_month_b(w, r.st, 0, acc, cell_acc)
         return np.array(acc, dtype=np.int64), cell_acc
 
     def pass_c(self, free_places):
         """kernel.pass_c: moves into free adapted dwellings (pid order), then admissions in priority
         order (crises first, then the longest waiting, then the earliest resident: a stable sort)."""
         acc = [0] * N_ACC
-        cand = []
-        for r in self.resident_list:
-            if r.st.residence[0] != HOME:
-                continue
-            wants = r.st.flags[0] & WANTS_ADMISSION
-            housing.move_in(r.st, 0, self.model.hood.stock, acc)
-            if wants:
-                cand.append(r)
-        cand.sort(key=lambda r: policy.priority(r.st, 0))   # stable
-        for r in cand:
-            policy.admit(r.st, 0, free_places, self.model.cut_pairs, self.model.hood.stock, acc)
+        stock = self.model.hood.stock
+        askers = [r for r in self.resident_list if resident_move(r.st, 0, stock, acc)]
+        askers.sort(key=lambda r: admission_priority(r.st, 0))   # stable
+        for r in askers:
+            resident_admission(r.st, 0, free_places, self.model.cut_pairs, stock, acc)
         return np.array(acc, dtype=np.int64)
 
     def start_of_year(self):

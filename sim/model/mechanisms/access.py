@@ -48,7 +48,7 @@ import numpy as np
 from sim.model.mechanisms.care import care_demand_week, formal_hours_by_type_month, wlz_at_home
 from sim.model.mechanisms.common import centi, rule, step
 from sim.model.mechanisms.housing import GRAB_BARS, NONE as UNADAPTED, STEP_FREE, dwelling_needed
-from sim.model.rng import STREAM, uniform
+from sim.model.rng import uniform
 from sim.model.state import (A, CRISIS, MOVE_STEP_FREE, MOVE_WHEELCHAIR, PATH_DWELLING, PATH_REFERRED_WLZ,
                              PATH_ZVW_LOST, STOCK_UNIT)
 
@@ -81,16 +81,27 @@ AREA_PARAMETERS = ("access_self_report_month", "access_team_notice_month", "acce
  AX_VOUCHER, AX_STRICT_NEED, AX_ADAPTATION, AX_TEAM_KEEPS, AX_NURSING_GAP) = range(7, 7 + len(AREA_PARAMETERS))
 N_AX = 7 + len(AREA_PARAMETERS)
 
-STREAMS = ("access_notice", "access_intake", "access_referral", "access_adaptation")
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
+STREAMS = {"access_notice": 18, "access_intake": 19, "access_referral": 20, "access_adaptation": 21}
+FIELDS = (
+    ("wmo_state", "int8", 0, "NONE, UNNOTICED, WAITING or SUPPORTED (the way to Wmo support)"),
+    ("wmo_months", "int16", 0, "months in that state"),
+    ("wmo_since", "int16", 0, "months since the Wmo need arose"),
+    ("wmo_path", "int8", 0, "bits PATH_*: a referral to the CIZ, a dwelling arranged, a nursing referral lost"),
+)
 COUNTERS = ("access_support_starts", "access_months_to_support", "access_unnoticed_months", "access_waiting_months",
             "access_intake_queue", "access_refused", "access_referrals_wlz", "access_referrals_zvw",
             "wmo_request_cents", "access_housing_mandates", "access_referrals_kept", "access_referrals_lost",
             "access_adaptations", "access_mandate_moves")
+# (the route parameters an area may set for itself, and each route's running cost, are read by name)
+PARAMETERS = ("adaptation_need", "need_threshold_vv4", "tariff_day_care_hour", "tariff_household_hour",
+              "tariff_support_hour") + AREA_PARAMETERS + tuple(f"access_cost_{route}" for route in ROUTES)
 (A_STARTS, A_MONTHS_TO_SUPPORT, A_UNNOTICED, A_WAITING, A_QUEUE, A_REFUSED, A_REF_WLZ, A_REF_ZVW, A_REQUEST,
  A_MANDATES, A_KEPT, A_LOST, A_ADAPTATIONS, A_MANDATE_MOVES) = (A[c] for c in COUNTERS)
 A_ADAPT = A["adaptations"]   # housing.py's count of adaptations: one granted with support is one more
-S_NOTICE, S_INTAKE = STREAM["access_notice"], STREAM["access_intake"]
-S_REFERRAL, S_ADAPTATION = STREAM["access_referral"], STREAM["access_adaptation"]
+S_NOTICE, S_INTAKE = STREAMS["access_notice"], STREAMS["access_intake"]
+S_REFERRAL, S_ADAPTATION = STREAMS["access_referral"], STREAMS["access_adaptation"]
 
 
 @rule

@@ -27,11 +27,25 @@ DAYS_PER_MONTH = 365.25 / 12.0
 HOME_CARE, NURSING, HOUSEHOLD, SUPPORT, DAY_CARE, RESPITE = range(6)
 CARE_TYPES = ("home_care", "district_nursing", "wmo_household_help", "wmo_support", "day_care", "respite")
 
-STREAMS = ()
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
+STREAMS = {}
+FIELDS = (
+    ("unmet", "float32", 0.0, "share of the care needed not delivered last month, 0..1"),
+    ("formal_hours", "float32", 0.0, "formal hours a week delivered at home last month (0 in an institution)"),
+)
 # hours by type, each (not Wlz, Wlz): slot A_HOURS0 + 2 * type + wlz
-COUNTERS = ("needed_c", "delivered_c") + tuple(f"{t}{w}_c" for t in CARE_TYPES[:5] for w in ("", "_wlz")) + (
-    "intramural_cost_wlz_cents", "intramural_cost_ggz_cents", "occ_VV", "occ_VG", "occ_LG", "occ_ZG", "occ_GGZ",
-    "nursing_withheld_c", "intramural_cost_vv_cents")
+COUNTERS = ("needed_c", "delivered_c", "home_care_c", "home_care_wlz_c", "district_nursing_c",
+            "district_nursing_wlz_c", "wmo_household_help_c", "wmo_household_help_wlz_c", "wmo_support_c",
+            "wmo_support_wlz_c", "day_care_c", "day_care_wlz_c", "intramural_cost_wlz_cents",
+            "intramural_cost_ggz_cents", "occ_VV", "occ_VG", "occ_LG", "occ_ZG", "occ_GGZ", "nursing_withheld_c",
+            "intramural_cost_vv_cents")
+PARAMETERS = ("care_need_h1", "care_need_h2", "care_need_h3", "care_need_h4", "care_need_s0",
+              "formal_no_carer_extra", "formal_share_base", "formal_share_slope", "household_need",
+              "household_share", "informal_income_effect", "informal_substitution", "nursing_need",
+              "personal_care_of_phys", "support_of_cog", "tariff_ggz_day", "tariff_lg_day", "tariff_vg_day",
+              "tariff_vv_day_high", "tariff_vv_day_low", "tariff_vv_day_mid", "tariff_zg_day",
+              "wlz_package_min_level_home")
 A_NEEDED, A_DELIVERED, A_HOURS0 = A["needed_c"], A["delivered_c"], A["home_care_c"]
 A_COST_WLZ, A_COST_GGZ, A_OCC0 = A["intramural_cost_wlz_cents"], A["intramural_cost_ggz_cents"], A["occ_VV"]
 A_NURSING_WITHHELD, A_COST_VV = A["nursing_withheld_c"], A["intramural_cost_vv_cents"]

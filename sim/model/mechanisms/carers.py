@@ -24,16 +24,27 @@ import numpy as np
 
 from sim.model.mechanisms.care import WEEKS_PER_MONTH
 from sim.model.mechanisms.common import age_years, centi, rule, step
-from sim.model.rng import STREAM, uniform
+from sim.model.rng import uniform
 from sim.model.state import A
 
-STREAMS = ("carer_new", "carer_breakdown")
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
+STREAMS = {"carer_new": 11, "carer_breakdown": 10}
+FIELDS = (
+    ("carer", "int8", "drawn", "NO_CARER, CO_RESIDENT or ELSEWHERE"),
+    ("carer_hours", "float32", 0.0, "hours a week the carer gives"),
+    ("strain", "float32", 0.0, "carer strain, 0..1 (overburdened above strain_threshold)"),
+)
 COUNTERS = ("mantelzorg_c", "respite_c", "respite_wlz_c", "breakdowns", "informal_needed_c", "informal_shortfall_c",
             "client_carer_months", "client_carer_months_over_8h", "client_carer_months_overburdened")
+PARAMETERS = ("carer_breakdown_month", "carer_cap_age_from", "carer_cap_fall_per_year", "carer_cap_floor",
+              "carer_new_month", "formal_no_carer_extra", "informal_cap_coresident", "informal_cap_elsewhere",
+              "informal_shortfall_unmet", "respite_hours_month", "respite_strain_threshold", "strain_old_partner",
+              "strain_per_hour", "strain_recovery", "strain_respite_relief", "strain_threshold")
 A_MANTELZORG, A_RESPITE, A_BREAKDOWNS = A["mantelzorg_c"], A["respite_c"], A["breakdowns"]
 A_INF_NEEDED, A_INF_SHORT = A["informal_needed_c"], A["informal_shortfall_c"]
 A_CC, A_CC_8H, A_CC_OVER = A["client_carer_months"], A["client_carer_months_over_8h"], A["client_carer_months_overburdened"]
-S_NEW, S_BREAK = STREAM["carer_new"], STREAM["carer_breakdown"]
+S_NEW, S_BREAK = STREAMS["carer_new"], STREAMS["carer_breakdown"]
 
 NO_CARER, CO_RESIDENT, ELSEWHERE = 0, 1, 2
 

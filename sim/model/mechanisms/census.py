@@ -16,13 +16,18 @@ from sim.model.mechanisms.packages import GGZ, VG, VV
 from sim.model.mechanisms.policy import admission_threshold
 from sim.model.state import A, C_N65, INSTITUTION
 
-STREAMS = ()
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
+STREAMS = {}
+FIELDS = ()
 COUNTERS = ("n65", "n75", "n80", "n65_74", "n75_84", "n85", "lim65_74", "lim75_84", "lim85", "n75_home",
-            "n80_intramural", "intramural_total", "entitled", "entitled_home", "extramuralised_home",
-            "clients", "wellbeing_clients_micro", "household_75_84", "household_85plus", "carers",
-            "carers_over_8h", "carers_overburdened") + tuple(
-    f"clients_{place}_{s}" for place in ("home", "institution") for s in ("VV", "VG", "LG", "ZG", "GGZ")) + (
-    "extramuralised_admission_need", "institution_vv_low", "institution_vv4", "entitled_ggz", "entitled_home_vg")
+            "n80_intramural", "intramural_total", "entitled", "entitled_home", "extramuralised_home", "clients",
+            "wellbeing_clients_micro", "household_75_84", "household_85plus", "carers", "carers_over_8h",
+            "carers_overburdened", "clients_home_VV", "clients_home_VG", "clients_home_LG", "clients_home_ZG",
+            "clients_home_GGZ", "clients_institution_VV", "clients_institution_VG", "clients_institution_LG",
+            "clients_institution_ZG", "clients_institution_GGZ", "extramuralised_admission_need",
+            "institution_vv_low", "institution_vv4", "entitled_ggz", "entitled_home_vg")
+PARAMETERS = ("limitation_phys", "strain_threshold")
 (A_N65, A_N75, A_N80, A_N65_74, A_N75_84, A_N85, A_LIM65_74, A_LIM75_84, A_LIM85, A_N75_HOME, A_N80_INTRAMURAL,
  A_INTRAMURAL_TOTAL, A_ENTITLED, A_ENTITLED_HOME, A_EXTRAMURALISED_HOME, A_CLIENTS, A_WELLBEING_CLIENTS_MICRO,
  A_HOUSEHOLD_75_84, A_HOUSEHOLD_85PLUS, A_CARERS, A_CARERS_OVER_8H, A_CARERS_OVERBURDENED) = (A[c] for c in COUNTERS[:22])

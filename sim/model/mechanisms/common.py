@@ -4,9 +4,10 @@ Every mechanism is written once, as functions decorated with ``rule``: the Numba
 compiled function, the Mesa reference calls the same function's Python original (``.py_func``, see
 ``engines.reference.pure``), so both engines apply the same arithmetic in the same order.
 A mechanism's month function takes the named state ``st`` and a resident index ``i``, reads and
-writes ``st.<field>[i]`` and adds to the accumulator row ``acc``. Each module declares ``STREAMS``
-(the ``rng.PROCESSES`` it draws from) and ``COUNTERS`` (the ``state.ACC_NAMES`` it adds to);
-tests/test_mechanisms.py checks that every stream has one owner and every counter an adder.
+writes ``st.<field>[i]`` and adds to the accumulator row ``acc``. Each module declares what it owns, as
+literals at its top (``sim.model.declarations``): ``FIELDS`` (its resident fields: dtype, initial value,
+unit), ``COUNTERS`` (the ``state.ACC_NAMES`` it adds to), ``STREAMS`` (its random streams with their fixed
+ids) and ``PARAMETERS`` (the parameters it reads); tests/test_mechanisms.py checks them.
 """
 import numpy as np
 from numba import njit

@@ -16,12 +16,22 @@ import numpy as np
 
 from sim.model.mechanisms.common import age_years, clip01, rule, step
 from sim.model.mechanisms.mortality import MAX_AGE
-from sim.model.rng import STREAM, uniform
+from sim.model.rng import uniform
 from sim.model.state import INSTITUTION
 
-STREAMS = ("decline", "decline_shock", "cognition")
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
+STREAMS = {"decline": 1, "decline_shock": 2, "cognition": 3}
+FIELDS = (
+    ("phys", "float32", "drawn", "physical functioning, 0..1 (1: no limitation)"),
+    ("cog", "float32", "drawn", "cognitive functioning, 0..1 (1: no limitation)"),
+)
 COUNTERS = ()
-S_DECLINE, S_SHOCK, S_COG = STREAM["decline"], STREAM["decline_shock"], STREAM["cognition"]
+PARAMETERS = ("decline_cog_age", "decline_cog_base", "decline_dwelling_adapted", "decline_facilities",
+              "decline_follows_mortality", "decline_network", "decline_noise", "decline_package_vv",
+              "decline_package_young", "decline_phys_age", "decline_phys_base", "decline_shock_annual",
+              "decline_shock_size", "decline_unmet", "ses_limitation_gradient")
+S_DECLINE, S_SHOCK, S_COG = STREAMS["decline"], STREAMS["decline_shock"], STREAMS["cognition"]
 
 
 def tables(p) -> dict:

@@ -14,15 +14,23 @@ import numpy as np
 
 from sim.model.mechanisms.common import age_years, clip01, rule, step
 from sim.model.mechanisms.mortality import MAX_AGE
-from sim.model.rng import STREAM, uniform
+from sim.model.rng import uniform
 from sim.model.state import A, C_FALLS, CRISIS, INSTITUTION
 
-STREAMS = ("fall", "fall_injury", "hospital", "alarm_call", "crisis")
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
+STREAMS = {"fall": 4, "fall_injury": 5, "hospital": 6, "alarm_call": 7, "crisis": 8}
+FIELDS = ()
 COUNTERS = ("falls_65plus", "hospital_65plus", "hospital_all", "alarm_users", "alarm_calls", "alarm_on_time",
             "crises")
+PARAMETERS = ("alarm_call_rate", "alarm_need_threshold", "alarm_required_normal_min", "alarm_required_urgent_min",
+              "alarm_urgent_need", "crisis_if_late", "crisis_phys_loss", "fall_frailty", "fall_high_risk_phys",
+              "fall_injury_hospital", "fall_phys_loss", "fall_rate_65", "fall_rate_age", "fall_rr_adapted",
+              "fall_rr_adapted_high_risk", "fall_rr_institution", "hospital_frailty", "hospital_phys_loss",
+              "hospital_rate_65", "hospital_rate_age", "hospital_signalling_reduction")
 A_FALLS65, A_HOSP65, A_HOSP_ALL, A_ALARM_USERS, A_ALARM_CALLS, A_ALARM_ON_TIME, A_CRISES = (A[c] for c in COUNTERS)
-S_FALL, S_INJURY, S_HOSP = STREAM["fall"], STREAM["fall_injury"], STREAM["hospital"]
-S_ALARM, S_CRISIS = STREAM["alarm_call"], STREAM["crisis"]
+S_FALL, S_INJURY, S_HOSP = STREAMS["fall"], STREAMS["fall_injury"], STREAMS["hospital"]
+S_ALARM, S_CRISIS = STREAMS["alarm_call"], STREAMS["crisis"]
 
 
 def tables(p) -> dict:

@@ -13,15 +13,22 @@ resident's former adapted dwelling from the stock (flag ``STOCK_UNIT``) becomes 
 import numpy as np
 
 from sim.model.mechanisms.common import rule, step
-from sim.model.rng import STREAM, uniform
+from sim.model.rng import uniform
 from sim.model.state import A, MOVE_STEP_FREE, MOVE_WHEELCHAIR, STOCK_UNIT
 
 NONE, GRAB_BARS, STEP_FREE, WHEELCHAIR = 0, 1, 2, 3
 
-STREAMS = ("adaptation", "move")
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
+STREAMS = {"adaptation": 12, "move": 13}
+FIELDS = (
+    ("dwelling", "int8", "drawn", "NONE, GRAB_BARS, STEP_FREE or WHEELCHAIR"),
+)
 COUNTERS = ("adaptations", "moves")
+PARAMETERS = ("adaptation_advice_effect", "adaptation_month", "adaptation_need", "adaptation_signalling_effect",
+              "move_month", "move_need_step_free", "move_need_wheelchair")
 A_ADAPT, A_MOVES = A["adaptations"], A["moves"]
-S_ADAPT, S_MOVE = STREAM["adaptation"], STREAM["move"]
+S_ADAPT, S_MOVE = STREAMS["adaptation"], STREAMS["move"]
 
 
 @rule

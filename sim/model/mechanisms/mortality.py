@@ -22,15 +22,23 @@ import numpy as np
 from sim.model.mechanisms.common import age_years, rule, step
 from sim.model.mechanisms.carers import CO_RESIDENT, NO_CARER
 from sim.model.mechanisms.housing import STEP_FREE
-from sim.model.rng import STREAM, uniform
+from sim.model.rng import uniform
 from sim.model.state import A, C_REL_SF, C_REL_WC, DEAD, INSTITUTION, PKG_IN_RUN, STOCK_UNIT, U32
 
-STREAMS = ("mortality", "young_exit", "widowhood")
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
+STREAMS = {"mortality": 0, "young_exit": 16, "widowhood": 17}
+FIELDS = (
+    ("inst_history", "uint32", 0, "bit k: in an institution k months ago"),
+)
 COUNTERS = ("deaths_65plus", "deaths_80plus", "dec80_intramural", "dec80_intramural_2y",
             "spells_ended", "spell_months", "young_exits", "widowed", "deaths_institution_vv")
+PARAMETERS = ("mort_frailty", "mort_gompertz_a_female", "mort_gompertz_a_male", "mort_gompertz_b_female",
+              "mort_gompertz_b_male", "mort_improvement", "mort_nursing_home_annual", "mort_young_annual",
+              "ses_mortality_gradient", "young_exit_ggz", "young_exit_lg", "young_exit_vg", "young_exit_zg")
 A_DEATHS65, A_DEATHS80, A_DEC80_INST, A_DEC80_INST2Y, A_SPELLS, A_SPELL_MONTHS = (A[c] for c in COUNTERS[:6])
 A_YOUNG_EXITS, A_WIDOWED, A_DEATHS_INST_VV = A["young_exits"], A["widowed"], A["deaths_institution_vv"]
-S_MORT, S_EXIT, S_WIDOW = STREAM["mortality"], STREAM["young_exit"], STREAM["widowhood"]
+S_MORT, S_EXIT, S_WIDOW = STREAMS["mortality"], STREAMS["young_exit"], STREAMS["widowhood"]
 VV_SECTOR = 1
 
 MAX_AGE = 121

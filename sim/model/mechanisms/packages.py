@@ -12,12 +12,22 @@ counted where they end: death, admission).
 import numpy as np
 
 from sim.model.mechanisms.common import rule, step
-from sim.model.rng import STREAM, uniform
+from sim.model.rng import uniform
 from sim.model.state import INSTITUTION, PATH_REFERRED_WLZ, PKG_IN_RUN
 
-STREAMS = ("indication",)
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
+STREAMS = {"indication": 9}
+FIELDS = (
+    ("sector", "int8", "drawn", "NONE, VV, VG, LG, ZG or GGZ"),
+    ("level", "int8", "drawn", "package level (0: no package)"),
+    ("indicated_month", "int16", 0, "month (year * 12 + month) the package was indicated"),
+    ("months_home", "int16", 0, "months of the package spell at home"),
+)
 COUNTERS = ()
-S_IND = STREAM["indication"]
+PARAMETERS = ("indication_apply_month", "indication_signalling", "need_threshold_vv1", "need_threshold_vv2",
+              "need_threshold_vv3", "need_threshold_vv4", "need_threshold_vv56", "need_threshold_vv78")
+S_IND = STREAMS["indication"]
 
 NONE, VV, VG, LG, ZG, GGZ = 0, 1, 2, 3, 4, 5
 SECTORS = ("none", "VV", "VG", "LG", "ZG", "GGZ")

@@ -22,16 +22,24 @@ import numpy as np
 from sim.model.mechanisms.common import rule, step
 from sim.model.mechanisms.housing import STEP_FREE
 from sim.model.mechanisms.packages import GGZ, LG, VG, VV, ZG
-from sim.model.rng import STREAM, uniform
+from sim.model.rng import uniform
 from sim.model.state import A, CRISIS, INSTITUTION, PKG_IN_RUN, STOCK_UNIT, WANTS_ADMISSION
 
-STREAMS = ("split", "admission_request", "home_preference")
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
+STREAMS = {"split": 15, "admission_request": 14, "home_preference": 22}
+FIELDS = (
+    ("waiting", "int16", 0, "months on the waiting list for a place"),
+)
 COUNTERS = ("admissions", "admissions_cut_packages", "spells_ended", "spell_months",
             "waiting_VV", "waiting_VG", "waiting_LG", "waiting_ZG", "waiting_GGZ", "waiting_months",
             "admission_wait_months")
+PARAMETERS = ("admit_need", "admit_need_alone", "admit_request_month", "capacity_ggz_per_1000",
+              "capacity_lg_per_1000", "capacity_vg_per_1000", "capacity_vv_per_80plus", "capacity_zg_per_1000",
+              "wlz_home_preference", "wlz_home_preference_young")
 A_ADMISSIONS, A_ADM_CUT, A_SPELLS, A_SPELL_MONTHS = (A[c] for c in COUNTERS[:4])
 A_WAITING0, A_WAITING_MONTHS, A_ADMISSION_WAIT = A["waiting_VV"], A["waiting_months"], A["admission_wait_months"]
-S_SPLIT, S_ADMIT, S_HOME_PREFERENCE = STREAM["split"], STREAM["admission_request"], STREAM["home_preference"]
+S_SPLIT, S_ADMIT, S_HOME_PREFERENCE = STREAMS["split"], STREAMS["admission_request"], STREAMS["home_preference"]
 
 # (sector, level, share of clients cut, year the cut starts) — KCWZ 2013, RIGO 2014 (seed 003)
 ENACTED_CUTS = (

@@ -12,8 +12,16 @@ import numpy as np
 from sim.model.mechanisms.common import clip01, rule, step
 from sim.model.state import INSTITUTION
 
-STREAMS = ()
+# what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
+# reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
+STREAMS = {}
+FIELDS = (
+    ("network", "float32", "drawn", "network quality, 0..1"),
+    ("wellbeing", "float32", "drawn", "well-being, 0..1"),
+)
 COUNTERS = ()
+PARAMETERS = ("network_decay", "network_meeting_gain", "wellbeing_activities_damping", "wellbeing_adjust",
+              "wellbeing_cog", "wellbeing_institution", "wellbeing_network", "wellbeing_phys", "wellbeing_unmet")
 
 
 @rule
