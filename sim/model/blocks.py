@@ -9,14 +9,14 @@ order of the scenario schema.
 
 Everything else reads it: the neighbourhood layers and ``KernelLayers`` (``sim.model.neighbourhoods``), the
 scenario schema and its one-line errors (``sim.model.scenario``), the investment cost and its payer
-(``sim.model.neighbourhoods.investment_cost``, the ledger ``sim.studies.ledger``), the app's levers and cost preview
-(``sim.workshop.appcache``), the ODD table and the table of scenarios/README.md (``python -m sim.docs``).
+(``sim.model.neighbourhoods.investment_cost``, the ledger ``sim.studies.ledger``), the app's levers and cost
+preview (``sim.workshop.appcache``), the ODD table and the table of scenarios/README.md (``python -m sim.docs``).
 
 A new investment type: one ``Block`` here, the mechanism that reads its layer (``L.<kernel field>`` in
 ``sim/model/mechanisms/``) and its test (tests/test_blocks.py checks every registered type generically).
 
 The public API (stable): ``BLOCKS``, ``block(type)``, ``TYPES``, ``dose(inv)``, ``PAYERS``, ``lever_blocks()``,
-``lever_investment(block, value, cells, n_cells, start_year, source)``, ``label(type, lang)``,
+``priced_investment(block, cells, n_cells, start_year, source, value)``, ``label(type, lang)``,
 ``help_text(type, lang)``, ``block_layers()``, ``WSG_GROUPS``, ``Key.expected_range()``.
 """
 from __future__ import annotations
@@ -115,6 +115,7 @@ class Block:
     label: tuple[str, str]                 # en, nl
     help: tuple[str, str]                  # what it does and the evidence, en, nl
     wsg_group: int | None = None           # index in WSG_GROUPS (None: not one of the six on the maps)
+    typical: float | None = None           # a typical dose per cell: wsg_full.yaml's (None: present or absent)
     layers: tuple[Layer, ...] = ()         # layers it owns
     lever: Lever | None = None
 
@@ -183,6 +184,7 @@ BLOCKS: tuple[Block, ...] = (
                   meaning="step-free (nultrede) or wheelchair-accessible")),
         dose="number",
         no_effect=0.0,
+        typical=7,
         rule=_stock_only,
         sets=(),
         effect="`number` free units of `kind` per cell join the stock in the start year",
@@ -208,6 +210,7 @@ BLOCKS: tuple[Block, ...] = (
                   meaning="share of eligible residents at home adapted per year"),),
         dose="uptake_per_year",
         no_effect=0.0,
+        typical=0.25,
         rule=_at_least("adaptation_uptake", "uptake_per_year"),
         sets=("adaptation_uptake",),
         effect="adaptation uptake = max(current, `uptake_per_year`)",
@@ -321,6 +324,7 @@ BLOCKS: tuple[Block, ...] = (
                   meaning="extra neighbourhood care team hours per cell per month"),),
         dose="hours_per_month",
         no_effect=0.0,
+        typical=40.0,
         rule=_team_hours,
         sets=("team_hours_month",),
         effect="team capacity + `hours_per_month`",
@@ -372,6 +376,7 @@ BLOCKS: tuple[Block, ...] = (
         keys=(Key("strain_relief", "number", 0, 1, default=0.3, meaning="relief of informal carers' strain"),),
         dose="strain_relief",
         no_effect=0.0,
+        typical=0.3,
         rule=_carer_support,
         sets=("carer_support",),
         effect="carer support = max(current, `strain_relief` × `carer_support_effect`)",
@@ -399,6 +404,7 @@ BLOCKS: tuple[Block, ...] = (
         keys=(Key("places", "int", 0, MAX_PER_CELL, meaning="respite places per cell"),),
         dose="places",
         no_effect=0.0,
+        typical=1,
         rule=_respite,
         sets=("respite_access",),
         effect="respite access + `respite_access_per_place` × `places`, at most 1",
@@ -460,6 +466,7 @@ BLOCKS: tuple[Block, ...] = (
                   meaning="multiplies moves to a suitable dwelling (seniorenmakelaar)"),),
         dose="moves_multiplier",
         no_effect=1.0,
+        typical=3.0,
         rule=_at_least("broker_multiplier", "moves_multiplier"),
         sets=("broker_multiplier",),
         effect="broker multiplier = max(current, `moves_multiplier`)",
@@ -482,6 +489,7 @@ BLOCKS: tuple[Block, ...] = (
                   meaning="housing association visits per household per year that pick up signals"),),
         dose="visits_per_year",
         no_effect=0.0,
+        typical=2.0,
         rule=_at_least("visits_per_year", "visits_per_year"),
         sets=("visits_per_year",),
         effect="visits per year = max(current, `visits_per_year`)",
@@ -558,12 +566,17 @@ def dose(inv: dict) -> float:
     return 1.0 if b.dose is None else float(inv[b.dose]) - b.no_effect
 
 
-def lever_investment(b: Block, value, cells, n_cells: int, start_year: int, source: str) -> dict:
-    """The investment an app lever adds: ``value`` of the block's dose key (or its lever's key) on ``cells``
-    (``n_cells`` of them), priced per cell as ``b.price`` (fixed amounts times the cells, per-unit amounts
-    as they are: they follow the dose and the cells by themselves)."""
-    key = b.dose or b.keys[0].name
-    number = int(value) if block_key(b, key).kind == "int" else float(value)
+def priced_investment(b: Block, cells, n_cells: int, start_year: int, source: str, value=None) -> dict:
+    """An investment of type ``b`` on ``cells`` (``n_cells`` of them), e.g. the one an app lever adds, with
+    ``value`` for its dose key (or its first number key; None: the key's default, or ``b.typical``), priced per
+    cell as ``b.price``: fixed amounts times the cells, per-unit amounts as they are (they follow the dose and
+    the cells by themselves)."""
+    inv = {"type": b.type, "cells": cells, "start_year": start_year}
+    key = b.dose or next((k.name for k in b.keys if k.kind != "choice"), None)
+    if key is not None:
+        k = block_key(b, key)
+        value = value if value is not None else k.default if k.default != REQUIRED else b.typical
+        inv[key] = int(value) if k.kind == "int" else float(value)
     pr = b.price
     cost = {"payer": pr.payer, "source": source}
     for name in ("one_off", "yearly"):
@@ -574,7 +587,7 @@ def lever_investment(b: Block, value, cells, n_cells: int, start_year: int, sour
             cost[name] = float(getattr(pr, name))
     if pr.lifetime_years > 1:
         cost["lifetime_years"] = pr.lifetime_years
-    return {"type": b.type, "cells": cells, "start_year": start_year, key: number, "cost": cost}
+    return {**inv, "cost": cost}
 
 
 def block_key(b: Block, name: str) -> Key:

@@ -18,7 +18,7 @@ import pandas as pd
 import sim
 from sim.errors import InputError
 from sim.output import atomic_folder, write_json
-from sim.model.blocks import block, dose, lever_blocks, lever_investment
+from sim.model.blocks import block, dose, lever_blocks, priced_investment
 from sim.model.neighbourhoods import investment_cost_by_payer
 from sim.model.parameters import make_params
 from sim.model.scenario import resolve_scenario
@@ -105,7 +105,7 @@ def apply_levers(scenario: dict, levers: Levers) -> dict:
 
     # each lever's investment as its block prices it; services billed by use (team hours: at tariff, in the
     # care insurer's care line, sim/model/indicators.py) carry no investment cost, so nothing counts twice
-    investments += [lever_investment(b, value, target, n_cells, start, LEVER_SOURCE) for b, value in added]
+    investments += [priced_investment(b, target, n_cells, start, LEVER_SOURCE, value) for b, value in added]
     data["investments"] = investments
     return _renamed(data, scenario, f"{scenario.get('_file', '<app>')} + levers")
 
