@@ -139,6 +139,14 @@ def investment_table_markdown() -> str:
         reads = ", ".join(f"`{r}`" for r in b.reads)
         lines.append(f"| `{b.type}` | {dose} | {_cell(b.effect)} | {reads} | {_cell(b.downstream)} | "
                      f"{b.price.payer} |")
+    lines += ["", "The layers only investments change, each owned by its type (section 2.2 has the others):", "",
+              "| layer | type | meaning | where no investment is | kernel field | owned by |",
+              "|---|---|---|---|---|---|"]
+    for b in BLOCKS:
+        for la in b.layers:
+            kernel = f"`{la.kernel}`" if la.kernel else "derived"
+            lines.append(f"| `{la.name}` | {la.dtype.__name__} | {_cell(la.meaning)} | {format_value(la.base)} | "
+                         f"{kernel} | `{b.type}` |")
     return "\n".join(lines) + "\n"
 
 
