@@ -19,7 +19,8 @@ import pandas as pd
 import sim
 from sim.errors import InputError
 from sim.output import check_out, git_commit, library_versions, out_lock, read_marker, write_atomic, write_marker
-from sim.studies.sweep import read_outputs, read_sweep, salib_problem
+from sim.studies.sweep import read_outputs, read_sweep
+from sim.studies.sweep_design import salib_problem
 
 METHODS = ("sobol", "morris")
 BOOTSTRAP_SEED = 0  # confidence intervals are bootstrapped: fix them so reports are reproducible
