@@ -1,12 +1,17 @@
 """The one worker pool (sim.studies.pool): results in task order whatever the completion order, on this process
-and on worker processes alike; an error reaches the caller."""
+and on worker processes alike; an error reaches the caller; the app's cache on it."""
 from __future__ import annotations
 
 import time
 
+import pandas as pd
 import pytest
 
+import sim.workshop.appcache as cache
+from sim.model.scenario import load_scenario, resolve_scenario
 from sim.studies.pool import InProcess, LocalPool, open_pool
+
+from conftest import ROOT
 
 
 def slow_square(x):
@@ -33,3 +38,20 @@ def test_map_gives_the_results_in_task_order(workers):
 def test_an_error_in_a_worker_reaches_the_caller():
     with LocalPool(2) as pool, pytest.raises(ValueError, match="negative: -1"):
         pool.map(slow_square, [1, -1, 2])
+
+
+def test_the_apps_cache_gives_the_same_run_on_two_workers(tmp_path, monkeypatch):
+    """The app's cache runs the replicates on the pool too: on two worker processes the same Run (every table
+    row for row) as in this process, and progress still counts every simulated year once."""
+    small = ROOT / "scenarios" / "small.yaml"
+    s = resolve_scenario(dict(load_scenario(small), end_year=2012, replicates=2), file=str(small))
+    runs, years = [], []
+    for workers in (1, 2):
+        monkeypatch.setattr(cache, "_memory", {})
+        monkeypatch.setenv("LANGERTHUIS_CACHE", str(tmp_path / f"cache{workers}"))   # not a cache hit: a run
+        years.clear()
+        runs.append(cache.run_full(s, progress=years.append, workers=workers))
+        assert years == list(range(1, cache.run_years(s) + 1))
+    for field in cache.Run._fields:
+        pd.testing.assert_frame_equal(getattr(runs[0], field), getattr(runs[1], field), check_exact=True)
+    assert set(runs[1].yearly.replicate) == {0, 1} and runs[1].yearly.free_adapted_dwellings_dec.notna().all()
