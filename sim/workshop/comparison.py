@@ -449,8 +449,8 @@ def main(args) -> int:
                    progress=not args.no_progress, effect_priors=not args.fixed_effects)   # bad input stops here
     for name in args.area:
         area_cells(name, c.scenarios)                                  # ... and so does a bad area name
-    runs = len(c.scenarios) * c.replicates
-    with open_pool(min(workers, runs)) as pool:   # one pool for the comparison and the break-even runs
+    runs = len(c.scenarios) * c.replicates          # no more processes than runs (the break-even has more)
+    with open_pool(workers if args.breakeven else min(workers, runs)) as pool:   # one pool for all the runs
         c.pool = pool
         c.run()
         if c.replicates < MIN_REPLICATES_90:
