@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from sim.model import ensemble as ensemble_module
-from sim.studies import calibrate as cal
+from sim.studies import calibrate as cal, calibrate_config as cc
 from sim.cli import main as cli
 from sim.model.scenario import load_scenario, resolve_scenario
 
@@ -24,7 +24,7 @@ QUIET = dict(log=lambda text: None)
 def normal_mean_problem(n=1, xbar=2.0):
     """Prior N(0, 1) (truncated far out), n observations N(mu, 1) with mean xbar: posterior
     N(n xbar / (n + 1), 1 / (n + 1)). The prior matters, so wrong importance weights show."""
-    prior = cal.JointPrior([cal.Prior("mu", "normal", -6.0, 6.0, mean=0.0, sd=1.0, reason="test")])
+    prior = cc.JointPrior([cc.Prior("mu", "normal", -6.0, 6.0, mean=0.0, sd=1.0, reason="test")])
 
     def simulate(theta, seeds):  # the sample mean is sufficient: simulate it directly
         return [abs(np.random.default_rng(s).normal(t[0], 1 / math.sqrt(n)) - xbar) for t, s in zip(theta, seeds)]
@@ -86,11 +86,11 @@ def test_calibration_recovers_known_parameters_from_synthetic_targets():
     targets = pd.DataFrame({"indicator": [r[0] for r in rows], "year": [r[1] for r in rows], "value": observed,
                             "tolerance": relative * np.abs(observed), "source": "synthetic", "fitted": True,
                             "note": "fitted"})
-    prior = cal.JointPrior([
-        cal.Prior("capacity_vv_per_80plus", "uniform", 0.15, 0.35, reason="test"),
-        cal.Prior("init_deficit_65", "uniform", 0.03, 0.12, reason="test"),
-        cal.Prior("household_need", "uniform", 0.2, 0.5, reason="test")])
-    config = cal.Config("<test>", scenario, targets, prior, seed=99,
+    prior = cc.JointPrior([
+        cc.Prior("capacity_vv_per_80plus", "uniform", 0.15, 0.35, reason="test"),
+        cc.Prior("init_deficit_65", "uniform", 0.03, 0.12, reason="test"),
+        cc.Prior("household_need", "uniform", 0.2, 0.5, reason="test")])
+    config = cc.Config("<test>", scenario, targets, prior, seed=99,
                         smc={"particles": 30, "generations": 4, "quantile": 0.3, "batch": 15,
                              "max_simulations": 600, "min_acceptance": 0.0, "workers": 2})
     pops, fit, post = cal.calibrate(config, **QUIET)
@@ -156,7 +156,7 @@ class RunsPool:
     def __init__(self, values):
         self.values, self.tasks = values, []
 
-    def map(self, fn, tasks):
+    def map(self, fn, tasks, done=None):
         self.tasks = tasks
         return [np.full(len(t["rows"]), v) for t, v in zip(tasks, self.values)]
 
@@ -171,7 +171,7 @@ def screened_config(tmp_path, old: str = "", new: str = "") -> Path:
 
 
 def test_the_plausibility_screen_gives_weight_zero_to_a_particle_that_leaves_a_range(tmp_path):
-    config = cal.load_config(screened_config(tmp_path))
+    config = cc.load_config(screened_config(tmp_path))
     screen = config.plausibility
     assert screen["scenario"]["end_year"] == screen["until"] == 2025 and config.scenario["end_year"] == 2015
     assert {r[0] for r in screen["rows"]} == {"unmet_need_share"}
@@ -194,7 +194,7 @@ def test_the_shipped_ensemble_passed_the_screen():
     """The shipped config screens (calibration/config.yaml, plausibility:), and every particle with weight in
     calibration/ensemble.parquet's last generation stayed inside the screened ranges; the screened-out ones
     have weight 0, so no scenario run draws them."""
-    assert cal.load_config(ROOT / "calibration" / "config.yaml").plausibility["until"] == 2025
+    assert cc.load_config(ROOT / "calibration" / "config.yaml").plausibility["until"] == 2025
     ens = pd.read_parquet(ROOT / "calibration" / "ensemble.parquet")
     last = ens[ens.generation == ens.generation.max()]
     assert (last.plausible == 1.0).sum() >= 50 and (last.plausible == 0.0).any()

@@ -162,6 +162,37 @@ def test_compare_cli_writes_every_file_atomically(tmp_path, capsys):
     assert "Verschil met a" in (out / "comparison.md").read_text()
 
 
+def test_compare_gives_the_same_comparison_on_any_number_of_workers(tmp_path, capsys):
+    """The runs go to a worker pool that hands them back in task order, and a run's random numbers depend on
+    its scenario's seed and replicate only (not on the worker that ran it): ``--workers 2`` writes the
+    comparison.csv of ``--workers 1`` byte for byte, and the same indicator table row for row."""
+    a = tmp_path / "a.yaml"
+    a.write_text(f"extends: {SMALL}\nname: a\nend_year: 2014\n")
+    b = tmp_path / "b.yaml"
+    b.write_text(f"extends: {SMALL}\nname: b\nend_year: 2014\n"
+                 "investments:\n  - {type: care_on_call, cells: centrum, start_year: 2011,"
+                 " cost: {yearly: 1000, source: 'assumption: test'}}\n")
+    for workers in ("1", "2"):
+        status, _, err = langerthuis_in_process(capsys, "compare", a, b, "--out", tmp_path / f"w{workers}",
+                                                "--replicates", "4", "--workers", workers, "--no-progress")
+        assert status == 0, err
+    one, two = tmp_path / "w1", tmp_path / "w2"
+    assert (one / "comparison.csv").read_bytes() == (two / "comparison.csv").read_bytes()
+    table = pd.read_parquet(one / "indicators.parquet")
+    assert sorted(table.replicate.unique()) == [0, 1, 2, 3]
+    pd.testing.assert_frame_equal(table, pd.read_parquet(two / "indicators.parquet"), check_exact=True)
+
+
+def test_compare_refuses_a_bad_number_of_workers_in_one_line(tmp_path, capsys):
+    for bad in ("0", "-1", "two", "1.5"):
+        status, out, err = langerthuis_in_process(capsys, "compare", SMALL, "--out", tmp_path / "out",
+                                                  "--workers", bad, "--no-progress")
+        assert status == 2 and out == "", (bad, err)
+        assert err.strip().splitlines() == [f"langerthuis: error: compare: --workers: expected a whole number of "
+                                            f"at least 1, found {bad!r}"]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_compare_cli_refuses_a_bad_scenario_before_writing(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(f"extends: {SMALL}\nname: bad\nreplicates: many\n")

@@ -173,7 +173,7 @@ SWEEP_TEXT = (ROOT / "experiments" / "sweeps" / "example.yaml").read_text(encodi
 
 
 def _load_sweep(path):
-    from sim.studies.sweep import build_design, load_sweep
+    from sim.studies.sweep_design import build_design, load_sweep
 
     def load():
         sweep = load_sweep(path)
@@ -200,7 +200,7 @@ CONFIG_TEXT = ((ROOT / "calibration" / "config.yaml").read_text(encoding="utf-8"
 
 
 def _load_config(path):
-    from sim.studies.calibrate import load_config
+    from sim.studies.calibrate_config import load_config
     return lambda: load_config(path, quick=True)
 
 
@@ -222,7 +222,7 @@ CSV_FRAGMENTS = [b",", b'"', b"\n", b",,,,,,", b"nan", b"inf", b"-1", b"1e999", 
 
 def _read_targets(path):
     from sim.model.indicators import INDICATORS
-    from sim.studies.calibrate import read_targets
+    from sim.studies.calibrate_config import read_targets
     return lambda: read_targets(path, INDICATORS)
 
 

@@ -22,7 +22,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.studies import sweep
+from sim.studies import sweep, sweep_design
+from sim.studies import pool as worker_pool
+from sim.studies.pool import LocalPool
 from sim.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,7 +87,7 @@ def test_bad_sweep_files_give_one_line_errors(tmp_path):
         path = tmp_path / "bad.yaml"
         path.write_text(yaml.safe_dump(good | change))
         with pytest.raises(InputError) as err:
-            sweep.load_sweep(path)
+            sweep_design.load_sweep(path)
         text = str(err.value)
         assert "\n" not in text and text.startswith(str(path)) and message in text, text
 
@@ -93,22 +95,22 @@ def test_bad_sweep_files_give_one_line_errors(tmp_path):
 def test_design_sizes_and_seeds(tmp_path):
     params = {"parameters.x1": {"bounds": [0, 1]}, "parameters.x2": {"distribution": "normal", "mean": 0, "sd": 1},
               "parameters.x3": {"values": ["a", "b"]}}
-    ff = sweep.build_design(sweep.load_sweep(write_fake_sweep(tmp_path, replicates=2)))
+    ff = sweep_design.build_design(sweep_design.load_sweep(write_fake_sweep(tmp_path, replicates=2)))
     assert len(ff) == 3 * 2 * 2 and ff["point"].max() == 5 and list(ff["replicate"][:2]) == [0, 1]
-    lhs = sweep.build_design(sweep.load_sweep(write_fake_sweep(tmp_path, design="latin_hypercube", runs=7,
+    lhs = sweep_design.build_design(sweep_design.load_sweep(write_fake_sweep(tmp_path, design="latin_hypercube", runs=7,
                                                                parameters=params)))
     assert len(lhs) == 7 and set(lhs["parameters.x3"]) == {"a", "b"} and lhs["parameters.x1"].between(0, 1).all()
-    sob = sweep.build_design(sweep.load_sweep(write_fake_sweep(tmp_path, design="sobol", runs=8, parameters=params)))
+    sob = sweep_design.build_design(sweep_design.load_sweep(write_fake_sweep(tmp_path, design="sobol", runs=8, parameters=params)))
     assert len(sob) == 8 * (3 + 2)
-    mor = sweep.build_design(sweep.load_sweep(write_fake_sweep(tmp_path, design="morris", runs=4, parameters=params)))
+    mor = sweep_design.build_design(sweep_design.load_sweep(write_fake_sweep(tmp_path, design="morris", runs=4, parameters=params)))
     assert len(mor) == 4 * (3 + 1) and np.isfinite(mor["parameters.x2"]).all()
     # a run's seed depends on the root seed and its index only
     assert sob["seed"].is_unique
-    assert list(sob["seed"][:5]) == [sweep.run_seed(11, r) for r in range(5)]
-    assert sweep.run_seed(11, 3) != sweep.run_seed(12, 3)
+    assert list(sob["seed"][:5]) == [sweep_design.run_seed(11, r) for r in range(5)]
+    assert sweep_design.run_seed(11, 3) != sweep_design.run_seed(12, 3)
     # common random numbers: replicate r of every point shares one seed
-    crn = sweep.build_design(sweep.load_sweep(write_fake_sweep(tmp_path, replicates=2, seeds="common")))
-    assert list(crn["seed"]) == [sweep.run_seed(11, r) for r in crn["replicate"]]
+    crn = sweep_design.build_design(sweep_design.load_sweep(write_fake_sweep(tmp_path, replicates=2, seeds="common")))
+    assert list(crn["seed"]) == [sweep_design.run_seed(11, r) for r in crn["replicate"]]
     assert crn["seed"].nunique() == 2
 
 
@@ -181,7 +183,7 @@ def test_driver_memory_does_not_grow_with_runs(tmp_path):
 
 
 def test_unreachable_scheduler_is_one_line_and_writes_nothing(tmp_path, monkeypatch):
-    monkeypatch.setattr(sweep, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(worker_pool, "CONNECT_TIMEOUT", "1s")
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         address = f"tcp://127.0.0.1:{s.getsockname()[1]}"
@@ -296,7 +298,7 @@ def test_load_results_joins_runs_and_their_parameters(reference, tmp_path):
     path, expected = reference
     sweep.run_sweep(path, tmp_path / "out", workers=0, progress=False)
     table = sweep.load_results(tmp_path / "out", indicators=["unmet_need_share"], years=[2020])
-    design = sweep.build_design(sweep.load_sweep(path))
+    design = sweep_design.build_design(sweep_design.load_sweep(path))
     assert len(table) == len(design) and set(table["indicator"]) == {"unmet_need_share"}
     assert list(table["run"]) == list(design["run"])
     pd.testing.assert_series_equal(table["parameters.mort_frailty"], design["parameters.mort_frailty"])
@@ -307,7 +309,7 @@ def test_load_results_joins_runs_and_their_parameters(reference, tmp_path):
 def test_run_function_matches_a_sweep_run(reference):
     from sim.studies.interop import run_function
     path, expected = reference
-    design = sweep.build_design(sweep.load_sweep(path))
+    design = sweep_design.build_design(sweep_design.load_sweep(path))
     row = design.iloc[3]
     got = run_function(scenario=SMALL, seed=int(row["seed"]), replicate=int(row["replicate"]),
                        mort_frailty=float(row["parameters.mort_frailty"]),
@@ -374,11 +376,11 @@ def test_a_run_sent_to_a_pool_that_broke_meanwhile_comes_back_crashed():
     """A worker can die after the driver's last wait, while other runs finished: the next submit then meets a
     broken pool. It must hand back a crashed run (so the pool is replaced and the run sent again), not raise
     (which stopped the sweep with an internal error)."""
-    pool = sweep.LocalPool(1)
+    pool = LocalPool(1)
     try:
         dead = pool.pool.submit(os._exit, 1)      # the worker process dies
         assert sweep._outcome(dead) == ("crashed", None)
-        assert sweep._outcome(pool.submit({"run": 0})) == ("crashed", None)
+        assert sweep._outcome(pool.submit(sweep.execute, {"run": 0})) == ("crashed", None)
         pool.restart()
         assert pool.generation == 1
     finally:
@@ -424,8 +426,8 @@ def test_readme_sweep_file_is_valid(tmp_path):
     spec["base"] = str((readme.parent / spec["base"]).resolve())
     path = tmp_path / "readme.yaml"
     path.write_text(yaml.safe_dump(spec))
-    loaded = sweep.load_sweep(path)
-    design = sweep.build_design(loaded)
+    loaded = sweep_design.load_sweep(path)
+    design = sweep_design.build_design(loaded)
     sweep.check_scenario(loaded, design)
     assert len(design) == loaded.runs * (len(loaded.params) + 2)
 
@@ -433,8 +435,8 @@ def test_readme_sweep_file_is_valid(tmp_path):
 def test_shipped_example_sweep_is_valid():
     """experiments/sweeps/example.yaml loads, every point resolves, and its size is what it says."""
     example = ROOT / "experiments" / "sweeps" / "example.yaml"
-    spec = sweep.load_sweep(example)
-    design = sweep.build_design(spec)
+    spec = sweep_design.load_sweep(example)
+    design = sweep_design.build_design(spec)
     sweep.check_scenario(spec, design)
     assert len(design) == spec.runs * (len(spec.params) + 2) == 384
     assert "384 runs" in example.read_text()
@@ -581,12 +583,12 @@ def test_sweep_file_keys_sizes_and_lines(tmp_path):
         path = tmp_path / "bad.yaml"
         path.write_text(yaml.safe_dump(good | change))
         with pytest.raises(InputError) as err:
-            sweep.load_sweep(path)
+            sweep_design.load_sweep(path)
         assert message in str(err.value) and "\n" not in str(err.value), str(err.value)
     path = tmp_path / "dup.yaml"
     path.write_text(yaml.safe_dump(good) + "seed: 12\n")
     with pytest.raises(InputError, match=rf"{path}:\d+: seed: expected each key once"):
-        sweep.load_sweep(path)
+        sweep_design.load_sweep(path)
 
 
 def test_a_corrupt_sweep_folder_is_named_in_one_line(tmp_path):
@@ -621,4 +623,4 @@ def test_a_sweep_folder_from_before_the_package_split_resumes(tmp_path):
     assert counts["skipped"] == 1 and counts["done"] == 1
     resumed = pd.read_parquet(out / "runs").sort_values(["run", "year"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(resumed, complete, check_exact=True)
-    assert sweep.current_runner("sim.sweep:run_one") == sweep.DEFAULT_RUNNER
+    assert sweep_design.current_runner("sim.sweep:run_one") == sweep_design.DEFAULT_RUNNER

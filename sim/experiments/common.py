@@ -1,4 +1,4 @@
-"""What the experiments share: their scenarios (full and quick), paired runs on a worker pool, intervals as text.
+"""What the experiments share: their scenarios (full and quick), runs on a worker pool, intervals as text.
 
 An experiment's scenario is a shipped scenario file with a few keys changed (``scenario``): resolved and
 validated like a file, its ``_file`` the shipped file (so the manifest records that file's hash next to the
@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.writer import ROOT
-from sim.studies.compare import MIN_REPLICATES_90, Comparison, TrackedModel
+from sim.studies.compare import MIN_REPLICATES_90
 
 SCENARIOS = ROOT / "scenarios"
 QUICK_MUNICIPALITY = {"inhabitants": 20000, "grid": {"width": 4, "height": 4}}
@@ -42,56 +42,13 @@ def workers_for(quick: bool, workers: int | None) -> int:
     return workers if workers is not None else (1 if quick else 2)
 
 
-def _run_one(task):
-    """One paired run (top level, so a worker process can call it): indicators, cells by year, spells."""
-    from sim.studies.runner import run_model
-    s, r = task
-    model = run_model(s, r, engine=TrackedModel)
-    return (model.indicators(), model.cells_by_year().assign(scenario=s["name"], replicate=r),
-            model.spells().assign(scenario=s["name"], replicate=r))
-
-
-class PooledComparison(Comparison):
-    """sim.studies.compare.Comparison whose runs go to a worker pool (sim.studies.calibrate.Pool). The pool
-    returns the runs in task order, so the tables are the same for any number of workers."""
-
-    def __init__(self, scenarios, workers: int = 1, pool=None, **kwargs):
-        """``pool``: a sim.studies.calibrate.Pool to run on and leave open (many comparisons, one pool)."""
-        kwargs.setdefault("progress", False)
-        super().__init__(scenarios, **kwargs)
-        self.workers = int(workers)
-        self.pool = pool
-
-    def run(self):
-        import time
-        from sim.studies.calibrate import Pool
-        started = time.perf_counter()
-        tasks = [(s, r) for r in range(self.replicates) for s in self.scenarios]
-        pool = self.pool or Pool(min(self.workers, len(tasks)))
-        try:
-            results = pool.map(_run_one, tasks)
-        finally:
-            if self.pool is None:
-                pool.close()
-        self.table = pd.concat([t for t, _, _ in results], ignore_index=True)
-        self.spells = pd.concat([sp for _, _, sp in results], ignore_index=True)
-        c = pd.concat([c for _, c, _ in results], ignore_index=True)
-        self.cells = c[["scenario", "replicate", "year"] + [k for k in c.columns if k not in ("scenario", "replicate", "year")]]
-        self._ledger_cache = None
-        self.wall_time = time.perf_counter() - started
-        return self
-
-
 def run_tables(scenarios: list[dict], workers: int) -> pd.DataFrame:
     """Indicators of every replicate of each scenario (unpaired, each with its own seed), in task order."""
-    from sim.studies.calibrate import Pool
-    from sim.studies.validate import _run_one as run_indicators
+    from sim.studies.pool import open_pool
+    from sim.studies.runner import run_indicators
     tasks = [(s, r) for s in scenarios for r in range(int(s["replicates"]))]
-    pool = Pool(min(workers, len(tasks)))
-    try:
+    with open_pool(min(workers, len(tasks))) as pool:
         tables = pool.map(run_indicators, tasks)
-    finally:
-        pool.close()
     return pd.concat(tables, ignore_index=True)
 
 

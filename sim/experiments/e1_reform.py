@@ -107,7 +107,7 @@ def contrasts(per_rep: pd.DataFrame) -> pd.DataFrame:
 def validation(table: pd.DataFrame) -> pd.DataFrame:
     """The enacted arm against the held-out observed rows (role validate) from 2016 that the run covers."""
     from sim.model.indicators import INDICATORS
-    from sim.studies.calibrate import read_targets
+    from sim.studies.calibrate_config import read_targets
     from sim.studies.validate import compare
     from sim.experiments.writer import ROOT
     targets = read_targets(ROOT / "calibration" / "targets.csv", INDICATORS)

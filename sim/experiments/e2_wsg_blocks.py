@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.base import ExperimentOutput
-from sim.experiments.common import (PooledComparison, figure_grid, interval, md_table, paired_contrasts,
+from sim.experiments.common import (figure_grid, interval, md_table, paired_contrasts,
                                     replicate_note, scenario, workers_for)
 from sim.model.neighbourhoods import DOSE
+from sim.studies.compare import Comparison
 from sim.studies.summary import band
 from sim.workshop.comparison import fig_deciding
 
@@ -101,15 +102,10 @@ def breakeven(base: list[dict], replicates: int, window, scales, effects, worker
     """On one worker pool: sim.studies.breakeven.run (NPV per party and effect scale of all blocks) and
     sim.studies.deciding_effects.run (each uncertain effect alone at its prior's ends)."""
     from sim.studies import breakeven as joint, deciding_effects
-    from sim.studies.calibrate import Pool
-    pool = Pool(workers)
-    pooled = lambda runs, n, w, _: PooledComparison(runs, workers=workers, pool=pool, replicates=n, window=w,  # noqa: E731
-                                                    effect_priors=False).run()
-    try:
-        return (joint.run(base, replicates, window, scales, comparison=pooled),
-                deciding_effects.run(base, replicates, window, effects, comparison=pooled))
-    finally:
-        pool.close()
+    from sim.studies.pool import open_pool
+    with open_pool(workers) as pool:
+        return (joint.run(base, replicates, window, scales, pool=pool),
+                deciding_effects.run(base, replicates, window, effects, pool=pool))
 
 
 # ----------------------------------------------------------------------------- evidence side by side
@@ -209,7 +205,7 @@ def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     end = QUICK_END if quick else END
     w = workers_for(quick, workers)
     scenarios, meta = arms(quick, n)
-    c = PooledComparison(scenarios, workers=w, replicates=n, window=(FROM, end), effect_priors=True).run()
+    c = Comparison(scenarios, workers=w, replicates=n, window=(FROM, end), effect_priors=True, progress=False).run()
     order = c.order[1:]
     per_rep = c.window_values()
     con = paired_contrasts(per_rep, {a: (a, "baseline") for a in order}, MUNICIPAL)

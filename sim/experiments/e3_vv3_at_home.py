@@ -10,7 +10,6 @@ cells are the situation's, not noise.
 from __future__ import annotations
 
 import itertools
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -69,20 +68,15 @@ def cohort_scenario(carer, alarm, dwelling, size: int, years: int, base=None) ->
 
 def _run(task):
     scenario, replicate = task
-    import numba
-    numba.set_num_threads(1)
     return run_cohort(scenario, replicate)
 
 
 def simulate(scenarios: list[dict], replicates: int, workers: int | None):
     """Every cell x replicate: (per-run outcomes table, mean KM curve per cell)."""
     tasks = [(s, r) for s in scenarios for r in range(replicates)]
-    if workers and workers > 1:
-        from sim.studies.runner import worker_context
-        with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
-            results = list(pool.map(_run, tasks))
-    else:
-        results = [run_cohort(s, r) for s, r in tasks]
+    from sim.studies.pool import open_pool
+    with open_pool(workers or 1) as pool:
+        results = pool.map(_run, tasks)
     rows, curves = [], {}
     for (s, r), (out, curve) in zip(tasks, results):
         c = s["cohort"]
@@ -299,7 +293,7 @@ def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     base = load_scenario(BASE)
     scenarios = [cohort_scenario(c, a, d, settings["size"], settings["years"], base) for c, a, d in cells()]
     if workers is None and not quick:
-        from sim.studies.sweep import default_workers
+        from sim.studies.pool import default_workers
         workers = default_workers()
     runs, curves = simulate(scenarios, settings["replicates"], workers)
     table = cell_table(runs)

@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.base import ExperimentOutput
-from sim.experiments.common import (PooledComparison, figure_grid, fmt, interval, levels, md_table, paired_contrasts,
+from sim.experiments.common import (figure_grid, fmt, interval, levels, md_table, paired_contrasts,
                                     replicate_note, scenario, workers_for)
+from sim.studies.compare import Comparison
 
 NAME = "e6_access"
 TITLE = "E6 Access routes under a budget cut"
@@ -81,8 +82,8 @@ def level_figure(lev: pd.DataFrame):
 def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     n = QUICK_REPLICATES if quick else REPLICATES
     end = QUICK_END if quick else END
-    c = PooledComparison(arms(quick, n), workers=workers_for(quick, workers), replicates=n,
-                         window=(FROM, end), effect_priors=False).run()
+    c = Comparison(arms(quick, n), workers=workers_for(quick, workers), replicates=n,
+                   window=(FROM, end), effect_priors=False, progress=False).run()
     per_rep = c.window_values()
     lev = levels(per_rep, OUTCOMES, c.order)
     con = paired_contrasts(per_rep, pairs(), OUTCOMES)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import numbers
 import os
 import re
@@ -19,6 +18,7 @@ import re
 
 from sim.errors import InputError, ScenarioError
 from sim.model import blocks, capacity, ensemble
+from sim.model.checks import is_finite_number as _is_number, is_integer as _is_int
 from sim.model.indicators import INVESTMENT_PAYERS as PAYERS
 from sim.model.loader import join, read_yaml
 from sim.model.mechanisms.access import AREA_PARAMETERS, RESPONSES, ROUTE_PAYER_LINE, ROUTES
@@ -53,14 +53,6 @@ def _describe(value) -> str:
     text = repr(value) if isinstance(value, str) else str(value)
     text = text if len(text) <= 60 else text[:57] + "..."
     return f"{text} (a {'string' if isinstance(value, str) else type(value).__name__})"
-
-
-def _is_int(v) -> bool:
-    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
-
-
-def _is_number(v) -> bool:
-    return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
 
 
 def _field(expected, ok, convert=lambda v: v):

@@ -48,21 +48,20 @@ def _with_effects(scenario: dict, scale: float) -> dict:
     return dict(scenario, parameters={**scaled_effects(scale), **explicit}, effect_priors=False)
 
 
-def serial_comparison(runs, replicates, window, progress):
-    """The comparison factory of ``run`` and sim.studies.deciding_effects.run: one process, fixed effects."""
+def fixed_effects_comparison(runs, replicates, window, progress, pool=None):
+    """A run comparison with fixed effects (sim.studies.compare.Comparison), on ``pool`` (a sim.studies.pool
+    pool; None: one run after the other in this process). ``run`` and sim.studies.deciding_effects.run use it."""
     from sim.studies.compare import Comparison
-    return Comparison(runs, replicates=replicates, window=window, progress=progress, effect_priors=False).run()
+    return Comparison(runs, replicates=replicates, window=window, progress=progress, effect_priors=False,
+                      pool=pool).run()
 
 
-def run(scenarios: list, replicates: int, window, scales=SCALES, progress: bool = False,
-        comparison=serial_comparison) -> pd.DataFrame:
-    """NPV per scenario after the first, party (and ``society``) and effect scale (``COLUMNS``).
-
-    ``comparison(runs, replicates, window, progress)`` returns a run comparison with fixed effects (default:
-    sim.studies.compare.Comparison; a study passes its worker pool)."""
+def run(scenarios: list, replicates: int, window, scales=SCALES, progress: bool = False, pool=None) -> pd.DataFrame:
+    """NPV per scenario after the first, party (and ``society``) and effect scale (``COLUMNS``); the runs on
+    ``pool`` (a sim.studies.pool pool: a study's or compare's workers; None: in this process)."""
     rows = []
     for k in scales:
-        c = comparison([_with_effects(s, k) for s in scenarios], replicates, window, progress)
+        c = fixed_effects_comparison([_with_effects(s, k) for s in scenarios], replicates, window, progress, pool)
         paired = c._paired_ledger()
         summary = ledger_summary(paired, c.window[0])
         for r in summary.itertuples():

@@ -70,6 +70,7 @@ MIN_REPLICATES_90 = 10            # fewer runs than this give a range, not a 90 
 TRACKED = ("spells_ended", "spell_months", "clients_july", "wellbeing_clients_july", "home_65plus_july",
            "informal_hours_week_july", "need_sum_july", "need_sq_july", "wellbeing_sum_july", "need_wellbeing_july",
            "free_adapted_dwellings_dec")
+COLUMN = {name: i for i, name in enumerate(TRACKED)}   # a tracked record's column, by name
 
 AREA_OUTCOMES = ("months_at_home_km", "months_independent_after_indication", "falls_per_1000_65plus", "unmet_need_share",
                  "hours_needed_per_65plus", "wellbeing_mean_clients", "informal_hours_week_per_65plus",
@@ -111,15 +112,16 @@ class TrackedModel(LangerThuisModel):
         ended = was_home & (res != HOME) & ((r.view("flags") & PKG_IN_RUN) != 0)
         n = self.hood.n_cells
         t = self._track
-        t[:, 0] += np.bincount(cell[ended], minlength=n)
-        t[:, 1] += np.bincount(cell[ended], weights=r.view("months_home")[ended].astype(float), minlength=n)
+        t[:, COLUMN["spells_ended"]] += np.bincount(cell[ended], minlength=n)
+        t[:, COLUMN["spell_months"]] += np.bincount(cell[ended], weights=r.view("months_home")[ended].astype(float),
+                                                    minlength=n)
         if ended.any():
             self._ended.append((cell[ended], self.month_abs - r.view("months_home")[ended].astype(np.int64),
                                 self.month_abs))
         if month == 6:
             self._july(cell, res)
         if month == 11:
-            t[:, 10] = self.hood.stock.sum(axis=1)    # free adapted dwellings at the end of the year
+            t[:, COLUMN["free_adapted_dwellings_dec"]] = self.hood.stock.sum(axis=1)   # at the end of the year
             self.tracked[year] = t.copy()
             t[:] = 0.0
 
@@ -127,15 +129,21 @@ class TrackedModel(LangerThuisModel):
         r, n, t = self.residents, self.hood.n_cells, self._track
         wb = r.view("wellbeing").astype(float)
         clients = (res != 2) & (r.view("level") > 0)
-        t[:, 2] += np.bincount(cell[clients], minlength=n)
-        t[:, 3] += np.bincount(cell[clients], weights=wb[clients], minlength=n)
+        t[:, COLUMN["clients_july"]] += np.bincount(cell[clients], minlength=n)
+        t[:, COLUMN["wellbeing_clients_july"]] += np.bincount(cell[clients], weights=wb[clients], minlength=n)
         home65 = (res == HOME) & (r.view("age_months") >= 65 * 12)
         need = np.asarray(need_score_array(r.view("phys")[home65], r.view("cog")[home65]))
         c, w = cell[home65], wb[home65]
-        t[:, 4] += np.bincount(c, minlength=n)
-        t[:, 5] += np.bincount(c, weights=r.view("carer_hours")[home65].astype(float), minlength=n)
-        for k, v in ((6, need), (7, need * need), (8, w), (9, need * w)):
-            t[:, k] += np.bincount(c, weights=v, minlength=n)
+        t[:, COLUMN["home_65plus_july"]] += np.bincount(c, minlength=n)
+        t[:, COLUMN["informal_hours_week_july"]] += np.bincount(c, weights=r.view("carer_hours")[home65].astype(float),
+                                                                minlength=n)
+        for name, v in (("need_sum_july", need), ("need_sq_july", need * need), ("wellbeing_sum_july", w),
+                        ("need_wellbeing_july", need * w)):
+            t[:, COLUMN[name]] += np.bincount(c, weights=v, minlength=n)
+
+    def tracked_column(self, name: str, year: int) -> np.ndarray:
+        """Per cell: the tracked record ``name`` (one of TRACKED) of ``year``."""
+        return self.tracked[year][:, COLUMN[name]]
 
     def spells(self) -> pd.DataFrame:
         """Every spell at home after a first package in the run: cell, start, end (absolute months, end
@@ -158,6 +166,16 @@ class TrackedModel(LangerThuisModel):
 
 
 # ----------------------------------------------------------------------------- scenarios and windows
+def run_tracked(task: tuple) -> tuple:
+    """A pool's task (sim.studies.pool): ``(scenario, replicate)`` -> (indicators, cells by year, spells) of one
+    TrackedModel run, the last two labelled with the scenario's name and the replicate."""
+    from sim.studies.runner import run_model
+    s, r = task
+    model = run_model(s, r, engine=TrackedModel)
+    return (model.indicators(), model.cells_by_year().assign(scenario=s["name"], replicate=r),
+            model.spells().assign(scenario=s["name"], replicate=r))
+
+
 def _load(item) -> dict:
     from sim.model.scenario import load_scenario
     return dict(item) if isinstance(item, dict) else load_scenario(item)
@@ -363,7 +381,9 @@ class Comparison:
     """
 
     def __init__(self, scenarios, replicates: int | None = None, window=None, from_year=None, to_year=None,
-                 progress: bool = True, effect_priors: bool | None = True):
+                 progress: bool = True, effect_priors: bool | None = True, workers: int = 1, pool=None):
+        """``workers``: processes for the runs (1: in this process); ``pool``: a sim.studies.pool pool to run
+        on instead and leave open (many comparisons, one pool). The results are the same for any of them."""
         self.scenarios = paired_scenarios(list(scenarios), replicates, effect_priors)
         self.order = [s["name"] for s in self.scenarios]
         lo, hi = window or default_window(self.scenarios)
@@ -374,6 +394,7 @@ class Comparison:
                                f"with from <= to, found {lo}-{hi}")
         self.window = (lo, hi)
         self.progress = progress
+        self.workers, self.pool = int(workers), pool
         self.table = self.cells = self.spells = None
         self.wall_time = 0.0
 
@@ -382,19 +403,17 @@ class Comparison:
         return int(self.scenarios[0]["replicates"])
 
     def run(self):
-        """Every scenario x replicate, replicate r of each with the same seed and replicate number."""
-        from sim.studies.runner import run_model
+        """Every scenario x replicate, replicate r of each with the same seed and replicate number. The pool
+        hands the runs back in task order, so the tables do not depend on the number of workers."""
+        from sim.studies.pool import pool_or_open
         started = time.perf_counter()
-        tables, cells, spells = [], [], []
         runs = [(s, r) for r in range(self.replicates) for s in self.scenarios]
-        for s, r in tqdm(runs, desc="compare", unit="run", disable=not self.progress):
-            model = run_model(s, r, engine=TrackedModel)
-            tables.append(model.indicators())
-            cells.append(model.cells_by_year().assign(scenario=s["name"], replicate=r))
-            spells.append(model.spells().assign(scenario=s["name"], replicate=r))
-        self.table = pd.concat(tables, ignore_index=True)
-        self.spells = pd.concat(spells, ignore_index=True)
-        c = pd.concat(cells, ignore_index=True)
+        with tqdm(total=len(runs), desc="compare", unit="run", disable=not self.progress) as bar, \
+                pool_or_open(self.pool, min(self.workers, len(runs))) as pool:
+            results = pool.map(run_tracked, runs, done=lambda _: bar.update(1))
+        self.table = pd.concat([t for t, _, _ in results], ignore_index=True)
+        self.spells = pd.concat([sp for _, _, sp in results], ignore_index=True)
+        c = pd.concat([c for _, c, _ in results], ignore_index=True)
         self.cells = c[["scenario", "replicate", "year"] + [k for k in c.columns if k not in ("scenario", "replicate", "year")]]
         self._ledger_cache = None
         self.wall_time = time.perf_counter() - started

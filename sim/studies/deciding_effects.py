@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model.parameters import default_parameters, parameter_records
-from sim.studies.breakeven import RUNNING_COSTS, SOCIETY, serial_comparison
+from sim.studies.breakeven import RUNNING_COSTS, SOCIETY, fixed_effects_comparison
 from sim.studies.ledger import ledger_summary, society_npv
 from sim.studies.summary import band
 
@@ -40,10 +40,10 @@ def uncertain_effects() -> dict[str, tuple[float, float, float]]:
             if "prior" in r and not name.startswith(RUNNING_COSTS)}
 
 
-def _npv_rows(scenarios, replicates, window, parameters, progress, comparison):
+def _npv_rows(scenarios, replicates, window, parameters, progress, pool):
     runs = [dict(s, parameters={**parameters, **(s.get("parameters") or {})}, effect_priors=False)
             for s in scenarios]
-    c = comparison(runs, replicates, window, progress)
+    c = fixed_effects_comparison(runs, replicates, window, progress, pool)
     paired = c._paired_ledger()
     out = [(r.scenario, r.party, r.npv_mean, r.npv_p5, r.npv_p95, r.replicates)
            for r in ledger_summary(paired, c.window[0]).itertuples()]
@@ -53,14 +53,12 @@ def _npv_rows(scenarios, replicates, window, parameters, progress, comparison):
     return out
 
 
-def run(scenarios: list, replicates: int, window, effects=None, progress: bool = False,
-        comparison=serial_comparison) -> pd.DataFrame:
+def run(scenarios: list, replicates: int, window, effects=None, progress: bool = False, pool=None) -> pd.DataFrame:
     """NPV per scenario after the first, effect, level (``LEVELS``) and party (and ``society``): ``COLUMNS``.
 
     ``effects``: names of effects with a prior (default: all of them); an explicit value in a scenario's
-    ``parameters`` is kept (that scenario then does not vary the effect). ``comparison(runs, replicates,
-    window, progress)`` returns a run comparison with fixed effects (default: sim.studies.compare.Comparison;
-    a study passes its worker pool)."""
+    ``parameters`` is kept (that scenario then does not vary the effect). The runs go to ``pool`` (a
+    sim.studies.pool pool: a study's or compare's workers; None: in this process)."""
     table = uncertain_effects()
     names = list(table) if effects is None else list(effects)
     unknown = sorted(set(names) - set(table))
@@ -68,12 +66,12 @@ def run(scenarios: list, replicates: int, window, effects=None, progress: bool =
         raise ValueError(f"not an effect with a prior: {', '.join(unknown)}")
     defaults = {n: v[1] for n, v in table.items()}
     rows = []
-    at_default = _npv_rows(scenarios, replicates, window, defaults, progress, comparison)
+    at_default = _npv_rows(scenarios, replicates, window, defaults, progress, pool)
     for name in names:
         low, default, high = table[name]
         for level, value in zip(LEVELS, (low, default, high)):
             got = at_default if level == "default" else _npv_rows(
-                scenarios, replicates, window, {**defaults, name: value}, progress, comparison)
+                scenarios, replicates, window, {**defaults, name: value}, progress, pool)
             rows += [(s, name, level, value, party, m, p5, p95, n) for s, party, m, p5, p95, n in got]
     return pd.DataFrame(rows, columns=list(COLUMNS))
 

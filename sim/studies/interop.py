@@ -44,7 +44,7 @@ def _base(scenario) -> tuple[dict, str]:
 def scenario_with(scenario=None, seed=None, **params) -> tuple[dict, str]:
     """(scenario dict with the keyword arguments applied, not yet re-validated; its file name)."""
     from sim.model.parameters import default_parameters
-    from sim.studies.sweep import set_path
+    from sim.studies.sweep_design import set_path
     data, file = _base(scenario)
     names = default_parameters()
     for key, value in params.items():

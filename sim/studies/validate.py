@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.studies.calibrate import ROLES
+from sim.studies.calibrate_config import ROLES
 from sim.studies.summary import band
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository
@@ -55,19 +55,12 @@ def prepare_scenario(path, parameters: str, replicates: int) -> dict:
     return with_replicates(scenario, replicates)
 
 
-def _run_one(args):
-    from sim.studies.runner import run_scenario
-    scenario, replicate = args
-    return run_scenario(scenario, replicate)
-
-
 def run(scenario: dict, workers: int) -> pd.DataFrame:
-    from sim.studies.calibrate import Pool
-    pool = Pool(min(workers, scenario["replicates"]))
-    try:
-        tables = pool.map(_run_one, [(scenario, r) for r in range(scenario["replicates"])])
-    finally:
-        pool.close()
+    """Every replicate's indicators, on ``workers`` processes (the tables in replicate order)."""
+    from sim.studies.pool import open_pool
+    from sim.studies.runner import run_indicators
+    with open_pool(min(workers, scenario["replicates"])) as pool:
+        tables = pool.map(run_indicators, [(scenario, r) for r in range(scenario["replicates"])])
     return pd.concat(tables, ignore_index=True)
 
 
@@ -166,7 +159,7 @@ def figure(result: pd.DataFrame, path):
 
 
 def main(args) -> int:
-    from sim.studies.calibrate import read_targets
+    from sim.studies.calibrate_config import read_targets
     from sim.model.indicators import INDICATORS
     from sim.output import atomic_folder, file_hash, manifest, write_json
     targets = read_targets(args.targets, INDICATORS)          # bad input stops here: nothing written

@@ -212,36 +212,50 @@ def cached(scenario: dict):
     return None if hit is None else (hit.table, hit.cells)
 
 
-def run_full(scenario: dict, progress=None) -> Run:
+def replicate_run(task: tuple, progress=None) -> tuple:
+    """A pool's task (sim.studies.pool): ``(scenario, replicate)`` -> the parts of a Run of that replicate (table,
+    last year's map, spells, yearly records). The run is compare's ``TrackedModel``: the model itself plus what
+    it reads off the residents (bit-identical indicators). ``progress(year)`` after every simulated year."""
+    from sim.studies.compare import TrackedModel
+    scenario, r = task
+    model = TrackedModel(scenario, replicate=r)
+    model.run(progress=progress)
+    sp = model.spells()
+    years = sorted(model.tracked)
+    return (model.indicators(), model.cell_map(scenario["end_year"]).assign(replicate=r),
+            pd.DataFrame({"replicate": r, "start": sp.start.astype("int32"), "end": sp.end.astype("int32"),
+                          "event": sp.event.astype("int8")}),
+            pd.DataFrame({"replicate": r, "year": years, "free_adapted_dwellings_dec":
+                          [float(model.tracked_column("free_adapted_dwellings_dec", y).sum()) for y in years]}))
+
+
+def run_full(scenario: dict, progress=None, workers: int = 1) -> Run:
     """All replicates of ``scenario`` as a Run (cached by scenario hash, replicates and model version).
 
     ``progress(years_done)`` is called after every simulated year (not at all when cached); it may raise
-    to stop the run. The runs are compare's ``TrackedModel``: the model itself, plus what it reads off the
-    residents (bit-identical indicators).
+    to stop the run. ``workers`` > 1 runs the replicates on that many worker processes (sim.studies.pool;
+    the same Run): progress then comes after every replicate, all its years at once.
     """
-    from sim.studies.compare import TrackedModel
+    from sim.studies.pool import InProcess, LocalPool
 
     hit = cached_run(scenario)
     if hit is not None:
         return hit
-    tables, maps, spells, yearly, done = [], [], [], [], 0
-    for r in range(int(scenario["replicates"])):
-        model = TrackedModel(scenario, replicate=r)
+    tasks = [(scenario, r) for r in range(int(scenario["replicates"]))]
+    years = scenario["end_year"] - scenario["start_year"] + 1
+    done = 0
 
-        def year_done(_year):
-            nonlocal done
-            done += 1
-            if progress is not None:
-                progress(done)
-        model.run(progress=year_done)
-        tables.append(model.indicators())
-        maps.append(model.cell_map(scenario["end_year"]).assign(replicate=r))
-        sp = model.spells()
-        spells.append(pd.DataFrame({"replicate": r, "start": sp.start.astype("int32"), "end": sp.end.astype("int32"),
-                                    "event": sp.event.astype("int8")}))
-        yearly.append(pd.DataFrame({"replicate": r, "year": sorted(model.tracked),
-                                    "free_adapted_dwellings_dec": [float(model.tracked[y][:, 10].sum())
-                                                                   for y in sorted(model.tracked)]}))
+    def year_done(_year=None):
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done)
+    if workers <= 1 or len(tasks) == 1:    # in this process: progress after every year
+        parts = InProcess().map(lambda task: replicate_run(task, year_done), tasks)
+    else:
+        with LocalPool(min(workers, len(tasks))) as pool:
+            parts = pool.map(replicate_run, tasks, done=lambda _: [year_done() for _ in range(years)])
+    tables, maps, spells, yearly = zip(*parts)
     result = Run(*(pd.concat(x, ignore_index=True) for x in (tables, maps, spells, yearly)))
     key = cache_key(scenario)
     with _lock:

@@ -418,6 +418,8 @@ def register(sub):
                         "comparisons")
     p.add_argument("--breakeven-replicates", type=int, default=5, metavar="N",
                    help="paired replicates per break-even run (default 5, at most --replicates)")
+    p.add_argument("--workers", metavar="N", help="worker processes for the runs (default: one per core; 1: in this "
+                                               "process); the results are the same for any number")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=main)
 
@@ -433,24 +435,36 @@ def check_args(args) -> None:
     if args.breakeven_replicates < 1:
         raise InputError(f"compare: --breakeven-replicates: expected a whole number of at least 1, found "
                          f"{args.breakeven_replicates}")
+    if args.workers is not None:   # read here, not by argparse: a bad value is one line, not a usage text
+        text = args.workers.strip()
+        if not (text.isascii() and text.isdigit() and int(text) >= 1):
+            raise InputError(f"compare: --workers: expected a whole number of at least 1, found {args.workers!r}")
+        args.workers = int(text)
 
 
 def main(args) -> int:
+    from sim.studies.pool import default_workers, open_pool
+    workers = args.workers or default_workers()
     c = Comparison(args.scenario, replicates=args.replicates, from_year=args.from_year, to_year=args.to_year,
                    progress=not args.no_progress, effect_priors=not args.fixed_effects)   # bad input stops here
     for name in args.area:
         area_cells(name, c.scenarios)                                  # ... and so does a bad area name
-    c.run()
-    if c.replicates < MIN_REPLICATES_90:
-        print(f"warning: {c.replicates} replicate(s): the intervals are the range of {c.replicates} runs, not 90 % "
-              f"intervals (use --replicates {MIN_REPLICATES_90} or more)", file=sys.stderr)
-    if args.breakeven:
-        from sim.studies import breakeven, deciding_effects
-        n = min(c.replicates, args.breakeven_replicates)
-        c.breakeven = breakeven.run(c.scenarios, n, c.window, progress=not args.no_progress)
-        c.breakeven_scales = breakeven.breakeven_scales(c.breakeven)
-        c.deciding_table = deciding_effects.run(c.scenarios, n, c.window, progress=not args.no_progress)
-        c.deciding = deciding_effects.deciding(c.deciding_table)
+    runs = len(c.scenarios) * c.replicates          # no more processes than runs (the break-even has more)
+    with open_pool(workers if args.breakeven else min(workers, runs)) as pool:   # one pool for all the runs
+        c.pool = pool
+        c.run()
+        if c.replicates < MIN_REPLICATES_90:
+            print(f"warning: {c.replicates} replicate(s): the intervals are the range of {c.replicates} runs, not "
+                  f"90 % intervals (use --replicates {MIN_REPLICATES_90} or more)", file=sys.stderr)
+        if args.breakeven:
+            from sim.studies import breakeven, deciding_effects
+            n = min(c.replicates, args.breakeven_replicates)
+            c.breakeven = breakeven.run(c.scenarios, n, c.window, progress=not args.no_progress, pool=pool)
+            c.breakeven_scales = breakeven.breakeven_scales(c.breakeven)
+            c.deciding_table = deciding_effects.run(c.scenarios, n, c.window, progress=not args.no_progress,
+                                                    pool=pool)
+            c.deciding = deciding_effects.deciding(c.deciding_table)
+        c.pool = None
     save(c, args.out, lang=args.lang, areas=args.area, force=getattr(args, "force", False))
     print(f"wrote {os.fspath(args.out)}: {len(c.order)} scenarios x {c.replicates} replicate(s), "
           f"years {c.window[0]}-{c.window[1]}, in {c.wall_time:.1f} s")
