@@ -418,7 +418,7 @@ def register(sub):
                         "comparisons")
     p.add_argument("--breakeven-replicates", type=int, default=5, metavar="N",
                    help="paired replicates per break-even run (default 5, at most --replicates)")
-    p.add_argument("--workers", metavar="N", help="worker processes for the runs (default: one per core; 1: in this "
+    p.add_argument("--workers", type=int, metavar="N", help="worker processes for the runs (default: one per core; 1: in this "
                                                "process); the results are the same for any number")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=main)
@@ -435,11 +435,6 @@ def check_args(args) -> None:
     if args.breakeven_replicates < 1:
         raise InputError(f"compare: --breakeven-replicates: expected a whole number of at least 1, found "
                          f"{args.breakeven_replicates}")
-    if args.workers is not None:   # read here, not by argparse: a bad value is one line, not a usage text
-        text = args.workers.strip()
-        if not (text.isascii() and text.isdigit() and int(text) >= 1):
-            raise InputError(f"compare: --workers: expected a whole number of at least 1, found {args.workers!r}")
-        args.workers = int(text)
 
 
 def main(args) -> int:
