@@ -31,6 +31,7 @@ SUBCOMMAND_MODULES = (
     "sim.workshop.app_cli",
     "sim.workshop.report",
     "sim.experiments.cli",
+    "sim.studies.municipalities",
 )
 
 # the module that registers each command: a command line imports only its own command's module, so that a
@@ -38,7 +39,7 @@ SUBCOMMAND_MODULES = (
 COMMANDS = {"bench": "sim.studies.bench", "compare": "sim.workshop.comparison", "sweep": "sim.studies.sweep",
             "sensitivity": "sim.studies.sensitivity", "calibrate": "sim.studies.calibrate",
             "validate": "sim.studies.validate", "app": "sim.workshop.app_cli", "report": "sim.workshop.report",
-            "study": "sim.experiments.cli"}
+            "study": "sim.experiments.cli", "municipalities": "sim.studies.municipalities"}
 
 # what --out names, per command (default "folder": a result folder replaced whole; see sim.output.check_out)
 OUT_KINDS = {"report": "file", "sweep": "sweep", "sensitivity": "addto"}
