@@ -29,7 +29,7 @@ class FakeOData:
         self.calls += 1
         if self.fail:
             raise self.fail
-        assert table == cbs.KWB_TABLE and "WK" in filters and "GM" in filters
+        assert table == cbs.KWB_TABLE and "WK" in filters and "GM" in filters and kwargs["typed"]
         return [_kwb_row("GM9999", "Testdorp", "Testdorp", 3000, 700, 1400, one_person=560),
                 _kwb_row("WK999900", "Wijk 00 Dorp", "Testdorp", 2000, 500, 900),
                 _kwb_row("WK999901", "Wijk 01 Veld", "Testdorp", 1000, 200, 500),
@@ -117,7 +117,7 @@ def test_a_table_without_the_needed_columns_is_one_line(no_shared_folder):
     class Renamed(FakeOData):
         def get_data(self, table, filters=None, **kwargs):
             return [{k.replace("AantalInwoners", "Inwoners"): v for k, v in row.items()}
-                    for row in super().get_data(table, filters)]
+                    for row in super().get_data(table, filters, **kwargs)]
     with pytest.raises(cbs.CbsDataError, match="has no column AantalInwoners"):
         cbs.load(odata=Renamed(), http_get=FakePdok())
 

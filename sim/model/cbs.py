@@ -149,7 +149,8 @@ def _cbsodata():
 def fetch_kwb(odata=None) -> list[dict]:
     """The municipality and wijk rows of KWB 2024 as ``cbsodata.get_data`` returns them (one dict a row)."""
     odata = odata or _cbsodata()
-    return odata.get_data(KWB_TABLE, filters="startswith(WijkenEnBuurten,'GM') or startswith(WijkenEnBuurten,'WK')")
+    return odata.get_data(KWB_TABLE, typed=True, timeout=120,   # typed: numbers and None, not padded text
+                          filters="startswith(WijkenEnBuurten,'GM') or startswith(WijkenEnBuurten,'WK')")
 
 
 def _columns(row: dict) -> dict:
@@ -159,7 +160,9 @@ def _columns(row: dict) -> dict:
 
 
 def _number(value):
-    if value is None or isinstance(value, str) and not value.strip():
+    if isinstance(value, str):   # an untyped table: padded text, '.' where CBS gives no figure
+        value = value.strip().strip(".") and value.strip()
+    if value is None or value == "":
         return None
     value = float(value)
     return None if math.isnan(value) or value <= -99990 else value   # PDOK/CBS markers of 'secret'

@@ -79,7 +79,7 @@ class Gap:
         return GAP_REASONS[self.reason][lang == "nl"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)   # hashed by identity (it holds a dict)
 class Municipality:
     """A municipality's wijken (sorted by code) and its own KWB row.
 
