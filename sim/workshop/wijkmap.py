@@ -54,7 +54,7 @@ def short_name(name: str) -> str:
 
 
 def draw_wijken(ax, geojson: dict, values: dict, *, areas: dict | None = None, cmap: str = "viridis",
-                value_label: str = "", labels: dict | None = None, vmin=None, vmax=None):
+                labels: dict | None = None, vmin=None, vmax=None):
     """Draw the wijken on ``ax`` coloured by ``values`` (wijk code -> number; missing or NaN: grey,
     hatched), outline ``areas`` (name -> wijk codes) and write ``labels`` (wijk code -> text) at each wijk.
     Returns the colour mappable (for a colour bar)."""
@@ -105,7 +105,7 @@ def wijk_map(path, geojson: dict, values: dict, *, areas: dict | None = None, ti
     ``names`` (wijk code -> name) labels the wijken when there are at most 40. Returns the path."""
     fig, ax = plt.subplots(figsize=(7.5, 7.0))
     labels = {c: short_name(n) for c, n in (names or {}).items()} if len(names or {}) <= 40 else None
-    mappable = draw_wijken(ax, geojson, values, areas=areas, cmap=cmap, value_label=value_label, labels=labels)
+    mappable = draw_wijken(ax, geojson, values, areas=areas, cmap=cmap, labels=labels)
     fig.colorbar(mappable, ax=ax, shrink=0.7, label=value_label)
     if title:
         ax.set_title(title)
