@@ -74,14 +74,21 @@ def run_main(args) -> int:
     from sim.output import atomic_folder, manifest, write_json
     from sim.studies.runner import run_replicates
     from sim.workshop.plots import standard_figures
+    from sim.workshop.wijkmap import run_maps
+    from sim.model import municipality_layout
+    import pandas as pd
     started = time.perf_counter()
-    table, cells = run_replicates(scenario, progress=not args.no_progress)
+    area_tables = []
+    table, cells = run_replicates(scenario, progress=not args.no_progress, areas=area_tables)
     with atomic_folder(args.out, command="run", force=args.force) as tmp:
         table.to_parquet(tmp / "indicators.parquet", index=False)
         table.to_csv(tmp / "indicators.csv", index=False)
         cells.to_parquet(tmp / "neighbourhoods.parquet", index=False)
-        figures = standard_figures(table, cells, tmp)
-        write_json(tmp / "manifest.json", manifest([scenario], time.perf_counter() - started, figures=figures))
+        area_table = pd.concat(area_tables, ignore_index=True)
+        area_table.to_parquet(tmp / "areas.parquet", index=False)   # per cell and area (sim/model/areas.py)
+        figures = standard_figures(table, cells, tmp) + run_maps(tmp, scenario, area_table)
+        write_json(tmp / "manifest.json", manifest([scenario], time.perf_counter() - started, figures=figures,
+                                                   **municipality_layout.manifest_note(scenario)))
     print(f"wrote {args.out}: {table.year.nunique()} years x {table.indicator.nunique()} indicators x "
           f"{scenario['replicates']} replicate(s) in {time.perf_counter() - started:.1f} s")
     return 0

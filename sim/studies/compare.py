@@ -385,15 +385,17 @@ class Comparison:
         """Every scenario x replicate, replicate r of each with the same seed and replicate number."""
         from sim.studies.runner import run_model
         started = time.perf_counter()
-        tables, cells, spells = [], [], []
+        tables, cells, spells, areas = [], [], [], []
         runs = [(s, r) for r in range(self.replicates) for s in self.scenarios]
         for s, r in tqdm(runs, desc="compare", unit="run", disable=not self.progress):
             model = run_model(s, r, engine=TrackedModel)
             tables.append(model.indicators())
+            areas.append(model.area_table())   # per cell and area (sim/model/areas.py)
             cells.append(model.cells_by_year().assign(scenario=s["name"], replicate=r))
             spells.append(model.spells().assign(scenario=s["name"], replicate=r))
         self.table = pd.concat(tables, ignore_index=True)
         self.spells = pd.concat(spells, ignore_index=True)
+        self.areas = pd.concat(areas, ignore_index=True)
         c = pd.concat(cells, ignore_index=True)
         self.cells = c[["scenario", "replicate", "year"] + [k for k in c.columns if k not in ("scenario", "replicate", "year")]]
         self._ledger_cache = None
@@ -434,6 +436,14 @@ class Comparison:
             spending = ledger.party_spending(self.table, self.cells, self.scenarios, self.window)
             self._ledger_cache = ledger.paired_ledger(spending, self.order)
         return self._ledger_cache
+
+    def area_effects(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(effects, ledger) per named area next to the municipal total (sim.studies.area_effects)."""
+        from sim.studies import area_effects as ae
+        self._need_run()
+        shown = ae.shown_areas(self.scenarios)
+        return (ae.area_effects(self.areas, self.order, self.window, shown),
+                ae.area_ledger(self.areas, self.order, self.window, shown))
 
     def ledger(self) -> pd.DataFrame:
         """Per scenario after the first, party and year: paid, saved, net (mean; net 5-95 %), replicates;

@@ -114,3 +114,26 @@ def wijk_map(path, geojson: dict, values: dict, *, areas: dict | None = None, ti
     fig.savefig(path, dpi=110, metadata={"Software": f"langerthuis {sim.__version__}"})
     plt.close(fig)
     return Path(path)
+
+
+def run_maps(folder, scenario: dict, area_table, lang: str = "en") -> list[str]:
+    """The run's wijk maps (a real municipality only; none for a synthetic grid): the last year's unmet need
+    share and months at home after indication per wijk, mean over the replicates, the scenario's areas
+    outlined. Returns the file names written in ``folder``."""
+    from sim.model import municipality_layout
+    if not municipality_layout.is_real(scenario):
+        return []
+    place = municipality_layout.place(scenario["municipality"]["code"])
+    codes = place.codes
+    areas = {name: [codes[int(x)] for x, _ in cells] for name, cells in scenario["areas"].items()}
+    last = area_table[(area_table.year == area_table.year.max()) & area_table.area.isin(codes)]
+    written = []
+    for indicator, label in (("unmet_need_share", "unmet need (share of the hours needed)"),
+                             ("months_independent_after_indication", "months at home after indication")):
+        values = last[last.indicator == indicator].groupby("area").value.mean().to_dict()
+        name = f"map_wijken_{indicator}.png"
+        wijk_map(Path(folder) / name, place.geojson(), values, areas=areas, value_label=label, lang=lang,
+                 names={w.code: w.name for w in place.wijken},
+                 title=f"{place.name} {int(area_table.year.max())}: {label}")
+        written.append(name)
+    return written
