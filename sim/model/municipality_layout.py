@@ -5,7 +5,8 @@ The scenario resolver calls :func:`resolve`: the municipality is looked up in CB
 (``sim.model.wijken``), and the resolved scenario gets ``municipality.code`` and ``.name`` (the CBS code and
 name), a grid of one row with one cell per wijk (``grid: {width: <number of wijken>, height: 1}``; cell
 ``[k, 0]`` is the k-th wijk in code order) and ``inhabitants``: the sum of the wijken's inhabitants
-back-cast from 2024 to ``start_year`` (``wijken.start_population``). Areas and investment cells may name
+back-cast from 2024 to ``start_year`` (``wijken.start_population``), and ``scale_65plus`` (:func:`old_scale`).
+Areas and investment cells may name
 wijk codes (``WK016405``); they resolve to those cells. Any ``inhabitants`` or ``grid`` given (e.g. the
 baseline's, by ``extends``) is replaced by the data's.
 
@@ -61,8 +62,8 @@ def resolve(run: dict, fail) -> None:
     docstring); one without gets neither key (so it resolves and hashes as before)."""
     muni = run["municipality"]
     if muni.get("code") is None and muni.get("name") is None:
-        muni.pop("code", None)
-        muni.pop("name", None)
+        for key in ("code", "name", "scale_65plus"):
+            muni.pop(key, None)
         return
     key = "municipality.code" if muni.get("code") is not None else "municipality.name"
     try:
@@ -74,6 +75,7 @@ def resolve(run: dict, fail) -> None:
     muni["code"], muni["name"] = found.code, found.name
     muni["grid"] = {"width": len(codes), "height": 1}
     muni["inhabitants"] = int(round(float(_start(found.code, int(run["start_year"])).inhabitants.sum())))
+    muni["scale_65plus"] = old_scale(run)
     run["areas"] = {name: _wijk_cells(cells, f"areas.{name}", found, fail) for name, cells in run["areas"].items()}
     for i, inv in enumerate(run["investments"]):
         if isinstance(inv, dict) and "cells" in inv:

@@ -12,7 +12,6 @@ from importlib import resources
 import numpy as np
 import yaml
 
-from sim.model import municipality_layout
 from sim.model.mechanisms.packages import GGZ, LG, VG, VV, ZG
 
 from sim.model.state import (CRISIS, DEAD, HOME, INSTITUTION, MOVE_STEP_FREE, MOVE_WHEELCHAIR,  # noqa: F401 (old imports)
@@ -136,7 +135,7 @@ def initial_population(rng, p, scenario, cell_weights) -> dict:
     scale = scenario["municipality"]["inhabitants"] / national_inhabitants(start)
     prof = profile()
     band_year = min(prof["people_65plus"], key=lambda y: abs(y - start))
-    scale_old = scale * municipality_layout.old_scale(scenario)   # a real municipality's own 65+ share (1.0 else)
+    scale_old = scale * scenario["municipality"].get("scale_65plus", 1.0)   # a real municipality's own 65+ share
     counts = rng.poisson(np.array(prof["people_65plus"][band_year]) * 1000.0 * scale_old)
     bands = prof["age_bands"]
     ages = np.concatenate([rng.uniform(b, b + 5, k) for b, k in zip(bands, counts)])
@@ -214,7 +213,7 @@ class YearInflow:
 
     def __init__(self, rng, p, scenario, year, cell_weights):
         scale = scenario["municipality"]["inhabitants"] / national_inhabitants(scenario["start_year"])
-        scale_old = scale * municipality_layout.old_scale(scenario)   # a real municipality's own 65+ share (1.0 else)
+        scale_old = scale * scenario["municipality"].get("scale_65plus", 1.0)   # a real municipality's own 65+ share
         n65 = rng.poisson(turning_65_per_year(year) * scale_old / 12.0, 12)   # per month
         n_old = int(n65.sum())
         ages = 65.0 + rng.uniform(0.0, 1.0 / 12.0, n_old)

@@ -149,6 +149,7 @@ MUNICIPALITY = {
     # a real municipality's wijken as the cells (sim/model/municipality_layout.py); absent: the synthetic grid
     "code": (optional(text(True)), None),
     "name": (optional(text(True)), None),
+    "scale_65plus": (optional(number(0, 100)), None),   # set by municipality_layout.resolve
 }
 
 def _year_index(value, path, fail):

@@ -53,9 +53,9 @@ def _paired(means: pd.DataFrame, order: list[str], rows_of) -> list[dict]:
     return rows
 
 
-def area_effects(areas: pd.DataFrame, order: list[str], window, shown) -> pd.DataFrame:
-    """Per area, outcome and scenario after the first: its mean, the paired effect and its interval."""
-    from sim.studies.compare import interval_kind
+def area_effects(areas: pd.DataFrame, order: list[str], window, shown, interval_kind) -> pd.DataFrame:
+    """Per area, outcome and scenario after the first: its mean, the paired effect and its interval
+    (``interval_kind(n)`` names the interval of n replicates: compare.interval_kind)."""
     means = _window_means(areas, window, shown)
     means = means[means.indicator.isin(OUTCOMES)].rename(columns={"indicator": "outcome"})
     rows = _paired(means, order, lambda a, o, s, m, d, d5, d95, n: {
@@ -70,10 +70,9 @@ def area_effects(areas: pd.DataFrame, order: list[str], window, shown) -> pd.Dat
     return out.reset_index(drop=True)
 
 
-def area_ledger(areas: pd.DataFrame, order: list[str], window, shown) -> pd.DataFrame:
+def area_ledger(areas: pd.DataFrame, order: list[str], window, shown, interval_kind) -> pd.DataFrame:
     """Per area, party and scenario after the first: euros a year (window mean) more (+) or less (-) than the
-    first scenario, paired over replicates, with the interval."""
-    from sim.studies.compare import interval_kind
+    first scenario, paired over replicates, with the interval (``interval_kind`` as in area_effects)."""
     means = _window_means(areas, window, shown)
     parts = []
     for party, indicators in PARTIES.items():

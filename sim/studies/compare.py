@@ -442,8 +442,8 @@ class Comparison:
         from sim.studies import area_effects as ae
         self._need_run()
         shown = ae.shown_areas(self.scenarios)
-        return (ae.area_effects(self.areas, self.order, self.window, shown),
-                ae.area_ledger(self.areas, self.order, self.window, shown))
+        return (ae.area_effects(self.areas, self.order, self.window, shown, interval_kind),
+                ae.area_ledger(self.areas, self.order, self.window, shown, interval_kind))
 
     def ledger(self) -> pd.DataFrame:
         """Per scenario after the first, party and year: paid, saved, net (mean; net 5-95 %), replicates;
