@@ -133,3 +133,10 @@ def test_compare_shows_the_effect_in_berflo_es_and_the_rest_with_its_ledger(tmp_
         led.loc[("berflo_es", "housing_association"), "difference_mean"])
     text = markdown(c)
     assert "## Effect per area" in text and "outside:berflo_es" in text and "CBS" in text
+    from sim.workshop.comparison import save
+    from sim.workshop.report import build_html
+    out = save(c, tmp_path / "cmp")
+    for name in ("areas.parquet", "areas_comparison.csv", "ledger_areas.csv", "map_wijken_effect.png"):
+        assert (out / name).is_file(), name
+    page = build_html(out)
+    assert "Effect per area" in page and "outside:berflo_es" in page and "map_wijken_effect.png" in page

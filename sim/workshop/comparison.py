@@ -24,6 +24,7 @@ from sim.errors import InputError
 from sim.model.indicators import COST_PAYERS, cost_indicator
 from sim.studies.compare import COST_PER_MONTH, KEY_OUTCOMES, MIN_REPLICATES_90, OUTCOMES, Comparison, area_cells
 from sim.studies.summary import replicate_summary
+from sim.workshop import area_report
 from sim.workshop.labels import LANGUAGES, label, number, text
 
 
@@ -408,6 +409,7 @@ def save(c: Comparison, out, lang: str = "en", areas=(), force: bool = False) ->
             effects, ledger = c.area_effects()
             effects.to_csv(tmp / "areas_comparison.csv", index=False)
             ledger.to_csv(tmp / "ledger_areas.csv", index=False)
+            area_report.effect_map(c, tmp)   # real wijken only: the effect per wijk on the map
         drawn = figures(c, lang, summary)
         for name, fig in drawn.items():
             fig.savefig(tmp / name, dpi=110, metadata={"Software": f"langerthuis {sim.__version__}"})
