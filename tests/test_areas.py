@@ -1,6 +1,7 @@
 """Issue 26: a scenario on a real municipality's wijken (sim/model/municipality_layout.py), the per-area
 results (sim/model/areas.py, areas.parquet) and the effect per area in compare (sim/studies/area_effects.py).
 KWB 2024 from the shared folder (conftest.py)."""
+import copy
 import math
 import re
 from pathlib import Path
@@ -34,6 +35,12 @@ def test_a_scenario_on_hengelo_has_one_cell_per_wijk_and_areas_by_wijk_code():
     by_name = resolve_scenario({**{k: v for k, v in s.items() if not k.startswith("_")},
                                 "municipality": {"name": "Hengelo", "heterogeneity": 0.5}})
     assert by_name["municipality"] == s["municipality"] and by_name["_hash"] == s["_hash"]
+    inv = {"type": "meeting_place", "cells": "WK016405", "start_year": 2015, "cost": {"source": "assumption: t"}}
+    data = {"name": "x", "municipality": {"code": "GM0164"}, "investments": [inv, {**inv, "cells": ["WK016401",
+                                                                                               "WK016405"]}]}
+    before = copy.deepcopy(data)
+    resolved = resolve_scenario(data)
+    assert [i["cells"] for i in resolved["investments"]] == [[[5, 0]], [[1, 0], [5, 0]]] and data == before
     wsg = load_scenario(ROOT / "scenarios" / "hengelo_berflo_es.yaml")
     assert {inv["area"] for inv in wsg["investments"]} == {"berflo_es"}
     assert all(inv["cells"] == [[5, 0]] for inv in wsg["investments"])

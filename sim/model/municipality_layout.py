@@ -77,12 +77,15 @@ def resolve(run: dict, fail) -> None:
     muni["inhabitants"] = int(round(float(_start(found.code, int(run["start_year"])).inhabitants.sum())))
     muni["scale_65plus"] = old_scale(run)
     run["areas"] = {name: _wijk_cells(cells, f"areas.{name}", found, fail) for name, cells in run["areas"].items()}
+    investments = []   # new mappings: the caller's input stays as it was
     for i, inv in enumerate(run["investments"]):
         if isinstance(inv, dict) and "cells" in inv:
             cells = inv["cells"]
             if isinstance(cells, str) and cells.upper().startswith("WK"):
                 cells = [cells]
-            inv["cells"] = _wijk_cells(cells, f"investments[{i}].cells", found, fail)
+            inv = {**inv, "cells": _wijk_cells(cells, f"investments[{i}].cells", found, fail)}
+        investments.append(inv)
+    run["investments"] = investments
 
 
 def _wijk_cells(cells, path, found, fail):
