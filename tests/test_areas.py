@@ -138,6 +138,10 @@ def test_compare_shows_the_effect_in_berflo_es_and_the_rest_with_its_ledger(tmp_
     assert led.loc[("outside:berflo_es", "housing_association"), "difference_mean"] == 0.0
     assert led.loc[("all", "housing_association"), "difference_mean"] == pytest.approx(
         led.loc[("berflo_es", "housing_association"), "difference_mean"])
+    # the months at home in `all` are compare's town value (spell months summed over the window per spell)
+    town = c.summary().set_index(["scenario", "outcome"])
+    assert e.loc[("all", "months_independent_after_indication"), "mean"] == pytest.approx(
+        town.loc[("b", "months_independent_after_indication"), "mean"])
     text = markdown(c)
     assert "## Effect per area" in text and "outside:berflo_es" in text and "CBS" in text
     from sim.workshop.comparison import save

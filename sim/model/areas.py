@@ -11,7 +11,7 @@ of its cells, so areas add up. The indicators (:data:`INDICATORS`):
 * ``inhabitants``: the cells' share of the inhabitants at the start times the municipality's (mid-year);
 * ``inhabitants_65plus``: residents 65+ counted in July (at home and in an institution);
 * ``months_independent_after_indication``: months at home of the package spells that ended in the year
-  (by admission or death at home), per spell;
+  (by admission or death at home), per spell (``spell_months`` / ``spells_ended``, both also given);
 * ``admissions`` and ``intramural_admissions_per_1000`` (per inhabitant);
 * ``unmet_need_share``: formal hours needed but not delivered, per hour needed;
 * ``informal_care_hours``: the carers' hours a week in July times 52 (a yearly estimate from one month);
@@ -39,7 +39,8 @@ from sim.model.population import national_inhabitants
 from sim.model.state import CA, CELL_NAMES, HOME, INSTITUTION, N_CELL, PKG_IN_RUN
 
 PAYERS = ("wlz", "wmo", "zvw")
-INDICATORS = ("inhabitants", "inhabitants_65plus", "months_independent_after_indication", "admissions",
+INDICATORS = ("inhabitants", "inhabitants_65plus", "months_independent_after_indication", "spells_ended",
+              "spell_months", "admissions",
               "intramural_admissions_per_1000", "unmet_need_share", "informal_care_hours", "carers_overburdened",
               "carers_overburdened_share", *(f"cost_{p}" for p in PAYERS),
               *(f"cost_investment_{p}" for p in INVESTMENT_PAYERS), "cost_total",
@@ -132,6 +133,7 @@ def _values(t: dict, year: int, p, inhabitants: float, investment: dict, wsg: fl
     return {
         "inhabitants": inhabitants, "inhabitants_65plus": t["residents_65plus"],
         "months_independent_after_indication": ratio(t["spell_months"], t["spells_ended"]),
+        "spells_ended": t["spells_ended"], "spell_months": t["spell_months"],
         "admissions": t["admissions"], "intramural_admissions_per_1000": ratio(1000.0 * t["admissions"], inhabitants),
         "unmet_need_share": ratio(t["unmet_c"], t["needed_c"]) if t["needed_c"] > 0 else 0.0,
         "informal_care_hours": t["carer_hours_week_c"] / 100.0 * 52.0,

@@ -32,10 +32,22 @@ def shown_areas(scenarios: list[dict]) -> list[str]:
     return [a for name in names for a in (name, f"outside:{name}")] + ["all"]
 
 
+MONTHS = "months_independent_after_indication"
+
+
 def _window_means(areas: pd.DataFrame, window, shown) -> pd.DataFrame:
+    """Per scenario, replicate, area and indicator: the mean of the window's yearly values; the months at home
+    after indication as compare's town value: the spells' months summed over the window per spell ended."""
     lo, hi = window
     t = areas[(areas.year >= lo) & (areas.year <= hi) & areas.area.isin(shown)]
-    return t.groupby(["scenario", "replicate", "area", "indicator"], as_index=False).value.mean()
+    keys = ["scenario", "replicate", "area"]
+    means = t.groupby(keys + ["indicator"], as_index=False).value.mean()
+    sums = t[t.indicator.isin(["spells_ended", "spell_months"])].pivot_table(
+        index=keys, columns="indicator", values="value", aggfunc="sum")
+    if len(sums):
+        months = (sums.spell_months / sums.spells_ended.where(sums.spells_ended > 0)).rename("value").reset_index()
+        means = pd.concat([means[means.indicator != MONTHS], months.assign(indicator=MONTHS)], ignore_index=True)
+    return means
 
 
 def _paired(means: pd.DataFrame, order: list[str], rows_of) -> list[dict]:
