@@ -151,3 +151,4 @@ def test_compare_shows_the_effect_in_berflo_es_and_the_rest_with_its_ledger(tmp_
         assert (out / name).is_file(), name
     page = build_html(out)
     assert "Effect per area" in page and "outside:berflo_es" in page and "map_wijken_effect.png" in page
+    assert "Kerncijfers wijken en buurten" in page and "synthetic draws" in page

@@ -34,6 +34,12 @@ def effect_map(c, folder) -> str | None:
     return MAP_FILE
 
 
+def manifest_note(c) -> dict:
+    """The manifest's ``data`` entry (CBS credit, assumptions, gaps) when the comparison runs on real wijken."""
+    from sim.model import municipality_layout
+    return municipality_layout.manifest_note(c.scenarios[0])
+
+
 def _fmt(x) -> str:
     if pd.isna(x):
         return "–"
@@ -67,4 +73,17 @@ def html(folder) -> str:
                      "an access route's running cost (sim/model/areas.py).") + "</p>"
             + _table(["area", "outcome", "scenario", "effect", "interval"], rows)
             + "<h3>Who pays within the area (euros a year, paired difference)</h3>"
-            + _table(["area", "party", "scenario", "difference", "interval"], money) + "</section>")
+            + _table(["area", "party", "scenario", "difference", "interval"], money) + _credit(folder) + "</section>")
+
+
+def _credit(folder: Path) -> str:
+    """The CBS credit and the synthetic facilities, when the folder's scenarios run on real wijken."""
+    import json
+    from sim.model import cbs, municipality_layout
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    if not any("code" in ((s.get("resolved") or {}).get("municipality") or {}) for s in manifest.get("scenarios", [])):
+        return ""
+    return f"<p class='note'>{escape(municipality_layout.FACILITIES_NOTE['en'])} {escape(cbs.credit('en'))}.</p>"

@@ -414,7 +414,8 @@ def save(c: Comparison, out, lang: str = "en", areas=(), force: bool = False) ->
         for name, fig in drawn.items():
             fig.savefig(tmp / name, dpi=110, metadata={"Software": f"langerthuis {sim.__version__}"})
             plt.close(fig)
-        write_json(tmp / "manifest.json", c.manifest(areas, figures=list(drawn), language=lang))
+        write_json(tmp / "manifest.json", c.manifest(areas, figures=list(drawn), language=lang,
+                                                     **area_report.manifest_note(c)))
     return Path(out)
 
 
