@@ -51,7 +51,34 @@ def _table(head, rows) -> str:
             + "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in r) + "</tr>" for r in rows) + "</table>")
 
 
-def html(folder) -> str:
+TEXT = {  # (en, nl)
+    "title": ("Effect per area", "Effect per gebied"),
+    "ledger": ("Who pays within the area (euros a year, paired difference)",
+               "Wie betaalt binnen het gebied (euro per jaar, gepaard verschil)"),
+    "note": ("Paired effect per named area, the rest of the municipality (outside:) and the municipal total (all), "
+             "mean over {lo}-{hi}, {n} replicate(s), interval: {kind}. Area costs leave out respite, Wmo home "
+             "adaptations and an access route's running cost (sim/model/areas.py).",
+             "Gepaard effect per benoemd gebied, de rest van de gemeente (outside:) en de hele gemeente (all), "
+             "gemiddeld over {lo}-{hi}, {n} replicatie(s), interval: {kind}. Kosten per gebied zonder respijtzorg, "
+             "Wmo-woningaanpassingen en de lopende kosten van een toegangsroute (sim/model/areas.py)."),
+    "head": (["area", "outcome", "scenario", "effect", "interval"], ["gebied", "uitkomst", "scenario", "effect", "interval"]),
+    "head_ledger": (["area", "party", "scenario", "difference", "interval"],
+                    ["gebied", "partij", "scenario", "verschil", "interval"]),
+    "informal_care_hours": ("Informal care hours a year", "Mantelzorguren per jaar"),
+    "wsg": ("Woonservicegebied building blocks (share)", "Bouwstenen woonservicegebied (aandeel)"),
+}
+
+
+def _t(key, lang) -> str:
+    return TEXT[key][lang == "nl"]
+
+
+def _label(key, lang) -> str:
+    from sim.workshop.labels import label
+    return _t(key, lang) if key in TEXT else label(key, lang)
+
+
+def html(folder, lang: str = "en") -> str:
     """The report's section "Effect per area" from the folder's tables; empty when it has none."""
     folder = Path(folder)
     files = folder / "areas_comparison.csv", folder / "ledger_areas.csv"
@@ -62,21 +89,17 @@ def html(folder) -> str:
         return ""
     n, kind = int(effects.replicates.max()), effects.interval.iloc[0]
     shown = effects[effects.outcome.isin(SHOWN)]
-    rows = [[r.area, r.outcome, r.scenario, _fmt(r.effect_mean), f"{_fmt(r.effect_p5)} … {_fmt(r.effect_p95)}"]
-            for r in shown.itertuples()]
-    money = [[r.area, r.party, r.scenario, _fmt(r.difference_mean), f"{_fmt(r.difference_p5)} … {_fmt(r.difference_p95)}"]
-             for r in ledger.itertuples()]
-    return ("<section id='areas'><h2>Effect per area</h2><p class='note'>"
-            + escape(f"Paired effect per named area, the rest of the municipality (outside:) and the municipal "
-                     f"total (all), mean over {int(effects.from_year.iloc[0])}-{int(effects.to_year.iloc[0])}, "
-                     f"{n} replicate(s), interval: {kind}. Area costs leave out respite, Wmo home adaptations and "
-                     "an access route's running cost (sim/model/areas.py).") + "</p>"
-            + _table(["area", "outcome", "scenario", "effect", "interval"], rows)
-            + "<h3>Who pays within the area (euros a year, paired difference)</h3>"
-            + _table(["area", "party", "scenario", "difference", "interval"], money) + _credit(folder) + "</section>")
+    rows = [[r.area, _label(r.outcome, lang), r.scenario, _fmt(r.effect_mean),
+             f"{_fmt(r.effect_p5)} … {_fmt(r.effect_p95)}"] for r in shown.itertuples()]
+    money = [[r.area, _label(r.party, lang), r.scenario, _fmt(r.difference_mean),
+              f"{_fmt(r.difference_p5)} … {_fmt(r.difference_p95)}"] for r in ledger.itertuples()]
+    note = _t("note", lang).format(lo=int(effects.from_year.iloc[0]), hi=int(effects.to_year.iloc[0]), n=n, kind=kind)
+    return (f"<section id='areas'><h2>{escape(_t('title', lang))}</h2><p class='note'>{escape(note)}</p>"
+            + _table(TEXT["head"][lang == "nl"], rows) + f"<h3>{escape(_t('ledger', lang))}</h3>"
+            + _table(TEXT["head_ledger"][lang == "nl"], money) + _credit(folder, lang) + "</section>")
 
 
-def _credit(folder: Path) -> str:
+def _credit(folder: Path, lang: str = "en") -> str:
     """The CBS credit and the synthetic facilities, when the folder's scenarios run on real wijken."""
     import json
     from sim.model import cbs, municipality_layout
@@ -86,4 +109,5 @@ def _credit(folder: Path) -> str:
         return ""
     if not any("code" in ((s.get("resolved") or {}).get("municipality") or {}) for s in manifest.get("scenarios", [])):
         return ""
-    return f"<p class='note'>{escape(municipality_layout.FACILITIES_NOTE['en'])} {escape(cbs.credit('en'))}.</p>"
+    lang = "nl" if lang == "nl" else "en"
+    return f"<p class='note'>{escape(municipality_layout.FACILITIES_NOTE[lang])} {escape(cbs.credit(lang))}.</p>"
