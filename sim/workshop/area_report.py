@@ -27,7 +27,9 @@ def effect_map(c, folder) -> str | None:
     effects = area_effects.area_effects(c.areas, c.order[:2], c.window, place.codes, interval_kind)
     months = effects[effects.outcome == "months_independent_after_indication"]
     areas = {name: [place.codes[int(x)] for x, _ in cells] for name, cells in first["areas"].items()}
-    wijk_map(Path(folder) / MAP_FILE, place.geojson(), dict(zip(months.area, months.effect_mean)), areas=areas,
+    values = dict(zip(months.area, months.effect_mean))
+    top = max([abs(v) for v in values.values() if v == v] + [1e-9])   # a diverging scale centred on no effect
+    wijk_map(Path(folder) / MAP_FILE, place.geojson(), values, areas=areas, vmin=-top, vmax=top,
              names={w.code: w.name for w in place.wijken}, lang="en", cmap="RdBu",
              value_label=f"months at home after indication, {c.order[1]} - {c.order[0]}",
              title=f"{place.name}: effect per wijk, {c.window[0]}-{c.window[1]}")

@@ -100,12 +100,13 @@ def draw_wijken(ax, geojson: dict, values: dict, *, areas: dict | None = None, c
 
 
 def wijk_map(path, geojson: dict, values: dict, *, areas: dict | None = None, title: str = "",
-             value_label: str = "", names: dict | None = None, lang: str = "nl", cmap: str = "viridis") -> Path:
+             value_label: str = "", names: dict | None = None, lang: str = "nl", cmap: str = "viridis",
+             vmin=None, vmax=None) -> Path:
     """A PNG of the wijken coloured by ``values`` with ``areas`` outlined and the CBS credit line;
     ``names`` (wijk code -> name) labels the wijken when there are at most 40. Returns the path."""
     fig, ax = plt.subplots(figsize=(7.5, 7.0))
     labels = {c: short_name(n) for c, n in (names or {}).items()} if len(names or {}) <= 40 else None
-    mappable = draw_wijken(ax, geojson, values, areas=areas, cmap=cmap, labels=labels)
+    mappable = draw_wijken(ax, geojson, values, areas=areas, cmap=cmap, labels=labels, vmin=vmin, vmax=vmax)
     fig.colorbar(mappable, ax=ax, shrink=0.7, label=value_label)
     if title:
         ax.set_title(title)
