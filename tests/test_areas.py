@@ -100,6 +100,8 @@ def test_run_hengelo_writes_areas_parquet_with_the_ten_wijk_codes(tmp_path, caps
     areas = pd.read_parquet(tmp_path / "out" / "areas.parquet")
     assert list(areas.columns) == ["scenario", "replicate", "year", "area", "indicator", "value"]
     assert set(HENGELO_CODES) <= set(areas.area) and {"berflo_es", "outside:berflo_es", "all"} <= set(areas.area)
+    from sim.model.areas import INDICATORS
+    assert list(dict.fromkeys(areas.indicator)) == list(INDICATORS)
     for indicator in ("inhabitants", "inhabitants_65plus", "months_independent_after_indication", "admissions",
                       "unmet_need_share", "informal_care_hours", "carers_overburdened", "cost_wlz", "cost_wmo",
                       "cost_zvw", "falls", "wsg"):
