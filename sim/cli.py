@@ -33,6 +33,7 @@ SUBCOMMAND_MODULES = (
     "sim.workshop.app_cli",
     "sim.workshop.report",
     "sim.experiments.cli",
+    "sim.studies.municipalities",
 )
 
 # the module that registers each command: a command line imports only its own command's module, so that a
@@ -40,7 +41,8 @@ SUBCOMMAND_MODULES = (
 COMMANDS = {"bench": "sim.studies.bench", "compare": "sim.workshop.comparison", "sweep": "sim.studies.sweep",
             "sensitivity": "sim.studies.sensitivity", "calibrate": "sim.studies.calibrate",
             "validate": "sim.studies.validate", "app": "sim.workshop.app_cli", "report": "sim.workshop.report",
-            "experiment": "sim.experiments.cli"}
+            "experiment": "sim.experiments.cli",
+            "municipalities": "sim.studies.municipalities"}
 # former command names, still accepted so that old scripts run; not shown in --help
 ALIASES = {"study": "experiment"}
 
@@ -77,14 +79,21 @@ def run_main(args) -> int:
     from sim.output import atomic_folder, manifest, write_json
     from sim.studies.runner import run_replicates
     from sim.workshop.plots import standard_figures
+    from sim.workshop.wijkmap import run_maps
+    from sim.model import municipality_layout
+    import pandas as pd
     started = time.perf_counter()
-    table, cells = run_replicates(scenario, progress=not args.no_progress)
+    area_tables = []
+    table, cells = run_replicates(scenario, progress=not args.no_progress, areas=area_tables)
     with atomic_folder(args.out, command="run", force=args.force) as tmp:
         table.to_parquet(tmp / "indicators.parquet", index=False)
         table.to_csv(tmp / "indicators.csv", index=False)
         cells.to_parquet(tmp / "neighbourhoods.parquet", index=False)
-        figures = standard_figures(table, cells, tmp)
-        write_json(tmp / "manifest.json", manifest([scenario], time.perf_counter() - started, figures=figures))
+        area_table = pd.concat(area_tables, ignore_index=True)
+        area_table.to_parquet(tmp / "areas.parquet", index=False)   # per cell and area (sim/model/areas.py)
+        figures = standard_figures(table, cells, tmp) + run_maps(tmp, scenario, area_table)
+        write_json(tmp / "manifest.json", manifest([scenario], time.perf_counter() - started, figures=figures,
+                                                   **municipality_layout.manifest_note(scenario)))
     print(f"wrote {args.out}: {table.year.nunique()} years x {table.indicator.nunique()} indicators x "
           f"{scenario['replicates']} replicate(s) in {time.perf_counter() - started:.1f} s")
     return 0

@@ -1,9 +1,16 @@
 import copy
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# CBS KWB 2024 (sim/model/cbs.py) for the tests and CI: the shared folder ../shared/data/neighbourhoods beside
+# the project (or beside a folder above it, for a git worktree), unless LANGERTHUIS_CBS_DIR is already set
+CBS_DIR = next((p / "shared" / "data" / "neighbourhoods" for p in ROOT.parents
+                if (p / "shared" / "data" / "neighbourhoods").is_dir()), None)
+if CBS_DIR is not None:
+    os.environ.setdefault("LANGERTHUIS_CBS_DIR", str(CBS_DIR))
 # small.yaml with two woonservicegebied investments in centrum (the app and report tests);
 # format with small= the path of small.yaml as seen from where the file is written
 SMALL_WSG = """\

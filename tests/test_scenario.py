@@ -19,7 +19,8 @@ SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BASELINE = SCENARIOS / "baseline.yaml"
 SHIPPED = ["baseline", "no_reform", "wsg_hardware", "wsg_software", "wsg_full", "wsg_citywide",
            "carer_support", "housing_broker", "netherlands", "small",
-           "access_neighbourhood_team", "access_intake_voucher", "access_kitchen_table", "wmo_cut_25"]
+           "access_neighbourhood_team", "access_intake_voucher", "access_kitchen_table", "wmo_cut_25",
+           "hengelo", "hengelo_berflo_es"]
 
 
 def write(directory: Path, name: str, text: str) -> Path:

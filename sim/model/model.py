@@ -11,7 +11,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.model import state as S
+from sim.model import areas, state as S
 from sim.model.engines.kernel import KernelEngine
 from sim.model.engines.reference import ReferenceEngine
 from sim.model.indicators import yearly_indicators
@@ -199,11 +199,13 @@ class LangerThuisModel(mesa.Model):
         free = np.maximum(self.capacity - occupancy, 0).astype(np.int64)
         released = cell_a[:, S.C_REL_SF:S.C_REL_WC + 1]
         self.hood.stock += released
+        residence = areas.before_pass_c(self.state())                   # per-area results (sim/model/areas.py)
         acc_c = self.engine.pass_c(free)                                # 12-13
+        cell_c = areas.pass_c_cells(self.state(), residence, self.hood.n_cells, self.tables.tariff_day)
         month_totals = acc_a + acc_b + acc_c
         self.budget.add_month({name: int(month_totals[S.A[name]]) for name in access.ENVELOPE})
         self.year_totals += month_totals                                  # 14. bookkeeping
-        self.cell_totals += cell_a + cell_b
+        self.cell_totals += cell_a + cell_b + cell_c
         self.last_month_totals = month_totals
         if month == 6:
             self.places_mid_year = self.capacity.copy()
@@ -246,6 +248,10 @@ class LangerThuisModel(mesa.Model):
         df.insert(0, "replicate", self.replicate)
         df.insert(0, "scenario", self.scenario["name"])
         return df
+
+    def area_table(self) -> pd.DataFrame:
+        """Per cell and area, per year: the tidy table of areas.parquet (sim/model/areas.py)."""
+        return areas.area_table(self)
 
     def cell_map(self, year: int) -> pd.DataFrame:
         """Per neighbourhood: x, y, people 65+ (July), falls, hours needed and unmet, wsg."""

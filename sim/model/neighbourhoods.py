@@ -11,6 +11,7 @@ from collections import namedtuple
 import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
 
+from sim.model import municipality_layout
 from sim.model.blocks import BLOCKS, FAR, NEAR, WALKING, WSG_GROUPS, block, block_layers, dose
 from sim.model.capacity import people_80plus
 from sim.model.rng import named_seed_sequence
@@ -128,6 +129,7 @@ class Neighbourhoods:
             **{layer.name: np.full(n, layer.base, dtype=layer.dtype) for layer in block_layers()},
             "wsg": np.zeros(n),
         }
+        municipality_layout.cell_layers(scenario, base)   # a real municipality: its wijken's inhabitants and 65+
         # a study cohort may set every cell's alarm follow-up (after the draws: the map's other layers stay)
         alarm = (scenario.get("cohort") or {}).get("alarm_response", "neighbourhood")
         if alarm != "neighbourhood":

@@ -138,7 +138,8 @@ def initial_population(rng, p, scenario, cell_weights) -> dict:
     scale = scenario["municipality"]["inhabitants"] / national_inhabitants(start)
     prof = profile()
     band_year = min(prof["people_65plus"], key=lambda y: abs(y - start))
-    counts = rng.poisson(np.array(prof["people_65plus"][band_year]) * 1000.0 * scale)
+    scale_old = scale * scenario["municipality"].get("scale_65plus", 1.0)   # a real municipality's own 65+ share
+    counts = rng.poisson(np.array(prof["people_65plus"][band_year]) * 1000.0 * scale_old)
     bands = prof["age_bands"]
     ages = np.concatenate([rng.uniform(b, b + 5, k) for b, k in zip(bands, counts)])
     female = np.concatenate([rng.random(k) < f for f, k in zip(prof["female_share"], counts)])
@@ -215,7 +216,8 @@ class YearInflow:
 
     def __init__(self, rng, p, scenario, year, cell_weights):
         scale = scenario["municipality"]["inhabitants"] / national_inhabitants(scenario["start_year"])
-        n65 = rng.poisson(turning_65_per_year(year) * scale / 12.0, 12)   # per month
+        scale_old = scale * scenario["municipality"].get("scale_65plus", 1.0)   # a real municipality's own 65+ share
+        n65 = rng.poisson(turning_65_per_year(year) * scale_old / 12.0, 12)   # per month
         n_old = int(n65.sum())
         ages = 65.0 + rng.uniform(0.0, 1.0 / 12.0, n_old)
         old = _new_people(rng, p, n_old, ages, (rng.random(n_old) < 0.5).astype(np.int8),

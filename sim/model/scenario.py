@@ -17,7 +17,7 @@ import re
 
 
 from sim.errors import InputError, ScenarioError
-from sim.model import blocks, capacity, ensemble
+from sim.model import blocks, capacity, ensemble, municipality_layout
 from sim.model.checks import is_finite_number as _is_number, is_integer as _is_int
 from sim.model.indicators import INVESTMENT_PAYERS as PAYERS
 from sim.model.loader import join, read_yaml
@@ -137,6 +137,10 @@ MUNICIPALITY = {
     # at most 100 x 100 = 10,000 cells: the cell index of a resident is an int16 (population.py)
     "grid": (mapping({"width": (integer(1, MAX_GRID_SIDE), 10), "height": (integer(1, MAX_GRID_SIDE), 10)}), {}),
     "heterogeneity": (number(0, 1), 0.5),
+    # a real municipality's wijken as the cells (sim/model/municipality_layout.py); absent: the synthetic grid
+    "code": (optional(text(True)), None),
+    "name": (optional(text(True)), None),
+    "scale_65plus": (optional(number(0, 100)), None),   # set by municipality_layout.resolve
 }
 
 def _year_index(value, path, fail):
@@ -460,6 +464,7 @@ def _resolve(data, fail):
     if calibration is not None:
         run["calibration"] = calibration
 
+    municipality_layout.resolve(run, fail)   # wijk codes -> cells (a real municipality only)
     grid = run["municipality"]["grid"]
     areas = {}
     for name, cells in run["areas"].items():

@@ -167,13 +167,14 @@ class TrackedModel(LangerThuisModel):
 
 # ----------------------------------------------------------------------------- scenarios and windows
 def run_tracked(task: tuple) -> tuple:
-    """A pool's task (sim.studies.pool): ``(scenario, replicate)`` -> (indicators, cells by year, spells) of one
-    TrackedModel run, the last two labelled with the scenario's name and the replicate."""
+    """A pool's task (sim.studies.pool): ``(scenario, replicate)`` -> (indicators, cells by year, spells, areas)
+    of one TrackedModel run, cells and spells labelled with the scenario's name and the replicate, areas per cell
+    and named area (sim/model/areas.py)."""
     from sim.studies.runner import run_model
     s, r = task
     model = run_model(s, r, engine=TrackedModel)
     return (model.indicators(), model.cells_by_year().assign(scenario=s["name"], replicate=r),
-            model.spells().assign(scenario=s["name"], replicate=r))
+            model.spells().assign(scenario=s["name"], replicate=r), model.area_table())
 
 
 def _load(item) -> dict:
@@ -411,9 +412,10 @@ class Comparison:
         with tqdm(total=len(runs), desc="compare", unit="run", disable=not self.progress) as bar, \
                 pool_or_open(self.pool, min(self.workers, len(runs))) as pool:
             results = pool.map(run_tracked, runs, done=lambda _: bar.update(1))
-        self.table = pd.concat([t for t, _, _ in results], ignore_index=True)
-        self.spells = pd.concat([sp for _, _, sp in results], ignore_index=True)
-        c = pd.concat([c for _, c, _ in results], ignore_index=True)
+        self.table = pd.concat([t for t, _, _, _ in results], ignore_index=True)
+        self.spells = pd.concat([sp for _, _, sp, _ in results], ignore_index=True)
+        self.areas = pd.concat([a for _, _, _, a in results], ignore_index=True)   # per cell and area
+        c = pd.concat([c for _, c, _, _ in results], ignore_index=True)
         self.cells = c[["scenario", "replicate", "year"] + [k for k in c.columns if k not in ("scenario", "replicate", "year")]]
         self._ledger_cache = None
         self.wall_time = time.perf_counter() - started
@@ -453,6 +455,14 @@ class Comparison:
             spending = ledger.party_spending(self.table, self.cells, self.scenarios, self.window)
             self._ledger_cache = ledger.paired_ledger(spending, self.order)
         return self._ledger_cache
+
+    def area_effects(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(effects, ledger) per named area next to the municipal total (sim.studies.area_effects)."""
+        from sim.studies import area_effects as ae
+        self._need_run()
+        shown = ae.shown_areas(self.scenarios)
+        return (ae.area_effects(self.areas, self.order, self.window, shown, interval_kind),
+                ae.area_ledger(self.areas, self.order, self.window, shown, interval_kind))
 
     def ledger(self) -> pd.DataFrame:
         """Per scenario after the first, party and year: paid, saved, net (mean; net 5-95 %), replicates;

@@ -29,11 +29,14 @@ def run_indicators(task: tuple) -> pd.DataFrame:
     return run_scenario(scenario, replicate)
 
 
-def run_replicates(scenario: dict, progress: bool = False):
-    """All replicates of a scenario: (tidy table, the models' neighbourhood maps of the last year)."""
+def run_replicates(scenario: dict, progress: bool = False, areas: list | None = None):
+    """All replicates of a scenario: (tidy table, the models' neighbourhood maps of the last year); with a
+    list ``areas``, each replicate's per-area table (sim/model/areas.py) is appended to it."""
     tables, maps = [], []
     for r in range(int(scenario["replicates"])):
         model = run_model(scenario, r, progress)
         tables.append(model.indicators())
+        if areas is not None:
+            areas.append(model.area_table())
         maps.append(model.cell_map(scenario["end_year"]).assign(replicate=r))
     return pd.concat(tables, ignore_index=True), pd.concat(maps, ignore_index=True)

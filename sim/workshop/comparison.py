@@ -24,6 +24,7 @@ from sim.errors import InputError
 from sim.model.indicators import COST_PAYERS, cost_indicator
 from sim.studies.compare import COST_PER_MONTH, KEY_OUTCOMES, MIN_REPLICATES_90, OUTCOMES, Comparison, area_cells
 from sim.studies.summary import replicate_summary
+from sim.workshop import area_report
 from sim.workshop.labels import LANGUAGES, label, number, text
 
 
@@ -342,7 +343,20 @@ def markdown(c: Comparison, lang: str = "en", summary: pd.DataFrame | None = Non
     if len(c.order) > 1:
         out += "\n" + ledger_markdown(c.ledger_summary(), c.evaluation(), c.order, c.window, c.replicates, lang,
                                       getattr(c, "breakeven_scales", None), getattr(c, "deciding", None))
+    if len(c.order) > 1 and c.scenarios[0]["areas"]:   # the effect in each named area (issue 26)
+        from sim.studies import area_effects
+        effects, ledger = c.area_effects()
+        out += "\n" + area_effects.markdown(effects, ledger, c.order[0], c.replicates, _data_note(c))
     return out
+
+
+def _data_note(c: Comparison) -> str:
+    """The CBS credit and the synthetic facilities, for a comparison on a real municipality's wijken."""
+    from sim.model import municipality_layout
+    if not municipality_layout.is_real(c.scenarios[0]):
+        return ""
+    return municipality_layout.FACILITIES_NOTE["en"] + " " + municipality_layout.place(
+        c.scenarios[0]["municipality"]["code"]).credit("en") + "."
 
 
 def figures(c: Comparison, lang: str = "en", summary: pd.DataFrame | None = None) -> dict:
@@ -390,11 +404,18 @@ def save(c: Comparison, out, lang: str = "en", areas=(), force: bool = False) ->
         (tmp / "comparison.md").write_text(markdown(c, lang, summary), encoding="utf-8")
         for name, table in area_tables.items():
             labelled(table, lang).to_csv(tmp / f"area_{name}.csv", index=False)
+        if len(c.order) > 1:   # per cell and area (sim/model/areas.py, sim/studies/area_effects.py)
+            c.areas.to_parquet(tmp / "areas.parquet", index=False)
+            effects, ledger = c.area_effects()
+            effects.to_csv(tmp / "areas_comparison.csv", index=False)
+            ledger.to_csv(tmp / "ledger_areas.csv", index=False)
+            area_report.effect_map(c, tmp)   # real wijken only: the effect per wijk on the map
         drawn = figures(c, lang, summary)
         for name, fig in drawn.items():
             fig.savefig(tmp / name, dpi=110, metadata={"Software": f"langerthuis {sim.__version__}"})
             plt.close(fig)
-        write_json(tmp / "manifest.json", c.manifest(areas, figures=list(drawn), language=lang))
+        write_json(tmp / "manifest.json", c.manifest(areas, figures=list(drawn), language=lang,
+                                                     **area_report.manifest_note(c)))
     return Path(out)
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 import sim
 from sim.errors import InputError
 from sim.studies.compare import COST_OUTCOMES, COST_PER_MONTH, interval_kind
+from sim.workshop import area_report
 from sim.workshop.labels import LANGUAGES, ORGANISATIONS, PAYERS, TEXTS, fmt_eur_million, fmt_value, label
 from sim.output import REPORT_SIGNATURE
 from sim.model.loader import InputFileError, read_text, short
@@ -479,6 +480,7 @@ def build_html(folder, lang: str | None = None) -> str:
     parts.append("</section>")
 
     parts.append(_ledger_section(folder, order, (lo, hi), n_rep, lang))
+    parts.append(area_report.html(folder, lang))   # the effect per area (issue 26), when the folder has it
     parts.append(f"<section id='figures'><h2>{t('figures_h', lang)}</h2>"
                  f"{figures_html(folder, manifest, table, figures, lang, (lo, hi))}</section>")
     parts.append(f"<section id='caveats'><h2>{t('caveats_h', lang)}</h2><ul>"

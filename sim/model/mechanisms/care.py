@@ -19,7 +19,7 @@ occupied place and its cost. No draws.
 import numpy as np
 
 from sim.model.mechanisms.common import centi, rule, step
-from sim.model.state import A, C_DEMAND, C_NEEDED, C_UNMET
+from sim.model.state import A, CA, C_DEMAND, C_NEEDED, C_UNMET
 
 WEEKS_PER_MONTH = 52.0 / 12.0
 DAYS_PER_MONTH = 365.25 / 12.0
@@ -49,6 +49,7 @@ PARAMETERS = ("care_need_h1", "care_need_h2", "care_need_h3", "care_need_h4", "c
 A_NEEDED, A_DELIVERED, A_HOURS0 = A["needed_c"], A["delivered_c"], A["home_care_c"]
 A_COST_WLZ, A_COST_GGZ, A_OCC0 = A["intramural_cost_wlz_cents"], A["intramural_cost_ggz_cents"], A["occ_VV"]
 A_NURSING_WITHHELD, A_COST_VV = A["nursing_withheld_c"], A["intramural_cost_vv_cents"]
+C_HOURS0 = CA["home_care_c"]   # the same hours per cell (areas.parquet)
 
 
 def tariff_table(p) -> np.ndarray:
@@ -182,6 +183,11 @@ def at_home(p, st, i, need, ratio, access, acc, cell_acc, wmo_keep=1.0, wmo_supp
     acc[A_HOURS0 + 4 + wlz] += centi(h2 * wmo_ratio)
     acc[A_HOURS0 + 6 + wlz] += centi(h3 * wmo_ratio)
     acc[A_HOURS0 + 8 + wlz] += centi(h4 * wmo_ratio)
+    cell_acc[c, C_HOURS0 + wlz] += centi(h0 * nursing_ratio)
+    cell_acc[c, C_HOURS0 + 2 + wlz] += centi(h1 * nursing_ratio)
+    cell_acc[c, C_HOURS0 + 4 + wlz] += centi(h2 * wmo_ratio)
+    cell_acc[c, C_HOURS0 + 6 + wlz] += centi(h3 * wmo_ratio)
+    cell_acc[c, C_HOURS0 + 8 + wlz] += centi(h4 * wmo_ratio)
     needed = formal_m - expected
     withheld = (h2 + h3 + h4) * ratio * (1.0 - wmo_supplied)
     if zvw_supplied < 1.0:   # only then, so the arithmetic without a route is unchanged to the bit

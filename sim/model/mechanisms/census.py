@@ -11,10 +11,12 @@ package: the package mix inside, which the Kamerbrief gives for 2013 (VV1-3 and 
 ``entitled_home_vg``: VG holders with access at home (CBS's VG clients with Wlz care at home)."""
 import numpy as np
 
-from sim.model.mechanisms.common import age_years, current_need, step
+from sim.model.mechanisms.common import age_years, centi, current_need, step
 from sim.model.mechanisms.packages import GGZ, VG, VV
 from sim.model.mechanisms.policy import admission_threshold
-from sim.model.state import A, C_N65, INSTITUTION
+from sim.model.state import A, CA, C_N65, INSTITUTION
+
+C_CARERS, C_CARERS_OVER, C_CARER_HOURS = CA["carers"], CA["carers_overburdened"], CA["carer_hours_week_c"]  # per cell
 
 # what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
 # reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
@@ -84,3 +86,6 @@ def count(p, st, i, has_right, household, acc, cell_acc):
         acc[A_CARERS] += 1
         acc[A_CARERS_OVER_8H] += 1 if hours > 8.0 else 0
         acc[A_CARERS_OVERBURDENED] += 1 if np.float64(st.strain[i]) > p.strain_threshold else 0
+        cell_acc[st.cell[i], C_CARERS] += 1
+        cell_acc[st.cell[i], C_CARERS_OVER] += 1 if np.float64(st.strain[i]) > p.strain_threshold else 0
+        cell_acc[st.cell[i], C_CARER_HOURS] += centi(hours)

@@ -15,7 +15,9 @@ import numpy as np
 from sim.model.mechanisms.common import age_years, clip01, rule, step
 from sim.model.mechanisms.mortality import MAX_AGE
 from sim.model.rng import uniform
-from sim.model.state import A, C_FALLS, CRISIS, INSTITUTION
+from sim.model.state import A, CA, C_FALLS, CRISIS, INSTITUTION
+
+C_ALARM_USERS, C_HOSP_ALL = CA["alarm_users"], CA["hospital_all"]   # per cell (areas.parquet)
 
 # what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
 # reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
@@ -93,6 +95,7 @@ def month(p, tb, L, st, i, pm, phys, need, acc, cell_acc):
     crisis = False
     if at_home and has_alarm(p, need):
         acc[A_ALARM_USERS] += 1
+        cell_acc[c, C_ALARM_USERS] += 1
         if uniform(pm, S_ALARM) < alarm_call_probability_month(p, need):
             acc[A_ALARM_CALLS] += 1
             if L.alarm_minutes[c] <= required_response_minutes(p, need):
@@ -105,6 +108,7 @@ def month(p, tb, L, st, i, pm, phys, need, acc, cell_acc):
     if hospital:
         phys -= p.hospital_phys_loss
         acc[A_HOSP_ALL] += 1
+        cell_acc[c, C_HOSP_ALL] += 1
         if ay >= 65:
             acc[A_HOSP65] += 1
     st.phys[i] = np.float32(clip01(phys))

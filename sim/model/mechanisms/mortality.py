@@ -23,7 +23,9 @@ from sim.model.mechanisms.common import age_years, rule, step
 from sim.model.mechanisms.carers import CO_RESIDENT, NO_CARER
 from sim.model.mechanisms.housing import STEP_FREE
 from sim.model.rng import uniform
-from sim.model.state import A, C_REL_SF, C_REL_WC, DEAD, INSTITUTION, PKG_IN_RUN, STOCK_UNIT, U32
+from sim.model.state import A, CA, C_REL_SF, C_REL_WC, DEAD, INSTITUTION, PKG_IN_RUN, STOCK_UNIT, U32
+
+C_SPELLS, C_SPELL_MONTHS = CA["spells_ended"], CA["spell_months"]   # per cell (areas.parquet)
 
 # what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
 # reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
@@ -128,6 +130,8 @@ def month(p, tb, st, i, pm, improvement, need, acc, cell_acc):
             if st.flags[i] & PKG_IN_RUN:
                 acc[A_SPELLS] += 1
                 acc[A_SPELL_MONTHS] += st.months_home[i]
+                cell_acc[st.cell[i], C_SPELLS] += 1
+                cell_acc[st.cell[i], C_SPELL_MONTHS] += st.months_home[i]
             _release_home(st, i, cell_acc)
         return True
     if st.sector[i] >= 2 and ay < 65 and uniform(pm, S_EXIT) < young_exit_month(p, st.sector[i]):

@@ -1,0 +1,115 @@
+"""The effect per area in the report and on the map (issue 26): the tables ``areas_comparison.csv`` and
+``ledger_areas.csv`` of a comparison folder (sim/studies/area_effects.py) as HTML, and the wijk map of the
+effect on months at home after indication (real municipalities only, sim/workshop/wijkmap.py)."""
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+
+SHOWN = ("months_independent_after_indication", "unmet_need_share", "intramural_admissions_per_1000",
+         "informal_care_hours", "carers_overburdened_share", "cost_total_per_capita", "wsg")
+MAP_FILE = "map_wijken_effect.png"
+
+
+def effect_map(c, folder) -> str | None:
+    """Write MAP_FILE in ``folder``: each wijk coloured by the paired effect of the second scenario on months
+    at home after indication, the first scenario's areas outlined; None when not on real wijken."""
+    from sim.model import municipality_layout
+    from sim.studies import area_effects
+    from sim.studies.compare import interval_kind
+    from sim.workshop.wijkmap import wijk_map
+    first = c.scenarios[0]
+    if len(c.order) < 2 or not municipality_layout.is_real(first):
+        return None
+    place = municipality_layout.place(first["municipality"]["code"])
+    effects = area_effects.area_effects(c.areas, c.order[:2], c.window, place.codes, interval_kind)
+    months = effects[effects.outcome == "months_independent_after_indication"]
+    areas = {name: [place.codes[int(x)] for x, _ in cells] for name, cells in first["areas"].items()}
+    values = dict(zip(months.area, months.effect_mean))
+    top = max([abs(v) for v in values.values() if v == v] + [1e-9])   # a diverging scale centred on no effect
+    wijk_map(Path(folder) / MAP_FILE, place.geojson(), values, areas=areas, vmin=-top, vmax=top,
+             names={w.code: w.name for w in place.wijken}, lang="en", cmap="RdBu",
+             value_label=f"months at home after indication, {c.order[1]} - {c.order[0]}",
+             title=f"{place.name}: effect per wijk, {c.window[0]}-{c.window[1]}")
+    return MAP_FILE
+
+
+def manifest_note(c) -> dict:
+    """The manifest's ``data`` entry (CBS credit, assumptions, gaps) when the comparison runs on real wijken."""
+    from sim.model import municipality_layout
+    return municipality_layout.manifest_note(c.scenarios[0])
+
+
+def _fmt(x) -> str:
+    if pd.isna(x):
+        return "–"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def _table(head, rows) -> str:
+    return ("<table class='wide'><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr>"
+            + "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in r) + "</tr>" for r in rows) + "</table>")
+
+
+TEXT = {  # (en, nl)
+    "title": ("Effect per area", "Effect per gebied"),
+    "ledger": ("Who pays within the area (euros a year, paired difference)",
+               "Wie betaalt binnen het gebied (euro per jaar, gepaard verschil)"),
+    "note": ("Paired effect per named area, the rest of the municipality (outside:) and the municipal total (all), "
+             "mean over {lo}-{hi}, {n} replicate(s), interval: {kind}. Area costs leave out respite, Wmo home "
+             "adaptations and an access route's running cost (sim/model/areas.py).",
+             "Gepaard effect per benoemd gebied, de rest van de gemeente (outside:) en de hele gemeente (all), "
+             "gemiddeld over {lo}-{hi}, {n} replicatie(s), interval: {kind}. Kosten per gebied zonder respijtzorg, "
+             "Wmo-woningaanpassingen en de lopende kosten van een toegangsroute (sim/model/areas.py)."),
+    "head": (["area", "outcome", "scenario", "effect", "interval"], ["gebied", "uitkomst", "scenario", "effect", "interval"]),
+    "head_ledger": (["area", "party", "scenario", "difference", "interval"],
+                    ["gebied", "partij", "scenario", "verschil", "interval"]),
+    "informal_care_hours": ("Informal care hours a year", "Mantelzorguren per jaar"),
+    "wsg": ("Woonservicegebied building blocks (share)", "Bouwstenen woonservicegebied (aandeel)"),
+}
+
+
+def _t(key, lang) -> str:
+    return TEXT[key][lang == "nl"]
+
+
+def _label(key, lang) -> str:
+    from sim.workshop.labels import label
+    return _t(key, lang) if key in TEXT else label(key, lang)
+
+
+def html(folder, lang: str = "en") -> str:
+    """The report's section "Effect per area" from the folder's tables; empty when it has none."""
+    folder = Path(folder)
+    files = folder / "areas_comparison.csv", folder / "ledger_areas.csv"
+    if not all(f.is_file() for f in files):
+        return ""
+    effects, ledger = (pd.read_csv(f) for f in files)
+    if not len(effects):
+        return ""
+    n, kind = int(effects.replicates.max()), effects.interval.iloc[0]
+    shown = effects[effects.outcome.isin(SHOWN)]
+    rows = [[r.area, _label(r.outcome, lang), r.scenario, _fmt(r.effect_mean),
+             f"{_fmt(r.effect_p5)} … {_fmt(r.effect_p95)}"] for r in shown.itertuples()]
+    money = [[r.area, _label(r.party, lang), r.scenario, _fmt(r.difference_mean),
+              f"{_fmt(r.difference_p5)} … {_fmt(r.difference_p95)}"] for r in ledger.itertuples()]
+    note = _t("note", lang).format(lo=int(effects.from_year.iloc[0]), hi=int(effects.to_year.iloc[0]), n=n, kind=kind)
+    return (f"<section id='areas'><h2>{escape(_t('title', lang))}</h2><p class='note'>{escape(note)}</p>"
+            + _table(TEXT["head"][lang == "nl"], rows) + f"<h3>{escape(_t('ledger', lang))}</h3>"
+            + _table(TEXT["head_ledger"][lang == "nl"], money) + _credit(folder, lang) + "</section>")
+
+
+def _credit(folder: Path, lang: str = "en") -> str:
+    """The CBS credit and the synthetic facilities, when the folder's scenarios run on real wijken."""
+    import json
+    from sim.model import cbs, municipality_layout
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    if not any("code" in ((s.get("resolved") or {}).get("municipality") or {}) for s in manifest.get("scenarios", [])):
+        return ""
+    lang = "nl" if lang == "nl" else "en"
+    return f"<p class='note'>{escape(municipality_layout.FACILITIES_NOTE[lang])} {escape(cbs.credit(lang))}.</p>"
