@@ -23,7 +23,7 @@ of its cells, so areas add up. The indicators (:data:`INDICATORS`):
   the area (costs are per investment, spread evenly over its cells); ``cost_total``; every cost also
   ``..._per_capita``;
 * ``falls`` (all ages) and ``falls_per_1000_65plus``;
-* ``wsg``: the share of the six woonservicegebied building blocks present (neighbourhoods.WSG_BLOCKS),
+* ``wsg``: the share of the six woonservicegebied building blocks present (neighbourhoods.wsg_share),
   averaged over the area's cells weighted by inhabitants.
 """
 from __future__ import annotations
@@ -34,7 +34,7 @@ import pandas as pd
 from sim.model import municipality_layout
 from sim.model.indicators import GGZ_TO_WMO_YEAR, INVESTMENT_PAYERS, TARIFF
 from sim.model.mechanisms.care import CARE_TYPES, DAYS_PER_MONTH, payer_of
-from sim.model.neighbourhoods import WSG_BLOCKS, dose, investment_cost
+from sim.model.neighbourhoods import investment_cost, wsg_share
 from sim.model.population import national_inhabitants
 from sim.model.state import CA, CELL_NAMES, HOME, INSTITUTION, N_CELL, PKG_IN_RUN
 
@@ -95,15 +95,7 @@ def groups(scenario: dict) -> dict:
 
 def _wsg(scenario: dict, year: int, n_cells: int, height: int) -> np.ndarray:
     """The wsg layer of ``year`` (as Neighbourhoods.set_year computes it)."""
-    blocks = np.zeros((len(WSG_BLOCKS), n_cells), dtype=bool)
-    for inv in scenario["investments"]:
-        if inv["start_year"] > year or dose(inv) <= 0.0:
-            continue
-        idx = [int(x) * height + int(y) for x, y in inv["cells"]]
-        for b, types in enumerate(WSG_BLOCKS):
-            if inv["type"] in types:
-                blocks[b, idx] = True
-    return blocks.mean(axis=0)
+    return wsg_share(scenario["investments"], year, n_cells, lambda c: int(c[0]) * height + int(c[1]))
 
 
 def _investment_by_cell(scenario: dict, year: int, rate: float, n_cells: int, height: int) -> dict:

@@ -79,6 +79,23 @@ def investment_cost_by_payer(investments: list, year: int, rate: float) -> dict:
     return cost
 
 
+def active_investments(investments: list, year: int) -> list:
+    """The investments that act in ``year``: started, and at a positive dose (a block at zero dose changes
+    nothing, not even the map)."""
+    return [inv for inv in investments if inv["start_year"] <= year and dose(inv) > 0.0]
+
+
+def wsg_share(investments: list, year: int, n_cells: int, cell_index) -> np.ndarray:
+    """The map's ``wsg`` layer: per cell, the share of the six building blocks (``WSG_GROUPS``) present in
+    ``year``; ``cell_index`` turns an investment's (x, y) cell into the flat index."""
+    present = np.zeros((len(WSG_GROUPS), n_cells), dtype=bool)
+    for inv in active_investments(investments, year):
+        group = block(inv["type"]).wsg_group
+        if group is not None:
+            present[group, [cell_index(c) for c in inv["cells"]]] = True
+    return present.mean(axis=0)
+
+
 class Neighbourhoods:
     """Grid of cells with facility layers, the base state plus the investments active in a year."""
 
@@ -150,16 +167,10 @@ class Neighbourhoods:
         self.year = year
         layers = {k: np.array(v, copy=True) for k, v in self._base.items()}
         layers["team_hours_month"] = layers["team_hours_month"] * team_capacity_factor(self.params, self.first_year, year)
-        present = [np.zeros(self.n_cells, dtype=bool) for _ in WSG_GROUPS]   # the six building blocks of the map
-        for inv in self.investments:
-            if inv["start_year"] > year or dose(inv) <= 0.0:
-                continue   # a block at zero dose changes nothing (not even the map)
+        for inv in active_investments(self.investments, year):
             idx = np.array([self.cell_index(c) for c in inv["cells"]], dtype=np.int64)
-            b = block(inv["type"])
-            b.rule(inv, layers, idx, self.params)   # its effect on its cells' layers (sim.model.blocks)
-            if b.wsg_group is not None:
-                present[b.wsg_group][idx] = True
-        layers["wsg"] = np.mean(present, axis=0)
+            block(inv["type"]).rule(inv, layers, idx, self.params)   # its effect on its cells' layers (sim.model.blocks)
+        layers["wsg"] = wsg_share(self.investments, year, self.n_cells, self.cell_index)
         for name, values in layers.items():
             getattr(self.grid, name).data = np.asarray(values).reshape(self.width, self.height).astype(
                 getattr(self.grid, name).data.dtype)
