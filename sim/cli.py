@@ -72,7 +72,7 @@ def run_main(args) -> int:
         scenario = with_replicates(scenario, args.replicates)   # 1..1000, checked before any work
     from sim.output import atomic_folder, manifest, write_json
     from sim.studies.runner import run_replicates
-    from sim.workshop.plots import standard_figures
+    from sim.workshop.figures.run import standard_figures
     started = time.perf_counter()
     table, cells = run_replicates(scenario, progress=not args.no_progress)
     with atomic_folder(args.out, command="run", force=args.force) as tmp:

@@ -119,7 +119,7 @@ def test_dutch_number_and_percent_formats():
 
 def test_policy_words_name_the_right_scheme():
     """wijkverpleging is Zvw (the health insurer), a wijkteam Wmo, the zorgkantoor the Wlz (DOMAIN.md §1)."""
-    from sim.workshop.app import TEXT, label as app_label
+    from sim.workshop.labels import APP_TEXTS as TEXT, map_label as app_label
     assert POLICY_TERMS["care_team_hours"] == ("wijkverpleging", "care_insurer")
     assert "wijkverpleging" in TEXT["team"][1] and "wijkteam" not in TEXT["team"][1]
     assert label("care_insurer", "nl") == "zorgverzekeraar (Zvw)" and label("care_office", "nl") == "zorgkantoor (Wlz)"
@@ -137,7 +137,7 @@ def test_policy_words_name_the_right_scheme():
 def test_one_dutch_word_for_replicates():
     """'herhaling' everywhere (the app, the report, compare's tables and figures), never 'replicatie'."""
     from conftest import ROOT
-    for path in sorted((ROOT / "sim" / "workshop").glob("*.py")) + [ROOT / "docs" / "workshop.md"]:
+    for path in sorted((ROOT / "sim" / "workshop").rglob("*.py")) + [ROOT / "docs" / "workshop.md"]:
         assert "replicati" not in path.read_text(encoding="utf-8").lower(), path
 
 

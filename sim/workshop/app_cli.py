@@ -1,4 +1,4 @@
-"""``langerthuis app``: start the workshop web app (``sim/app.py``) with Solara's server on this computer.
+"""``langerthuis app``: start the workshop web app (``sim.workshop.app``) with Solara's server on this computer.
 
 Solara's page loads its JavaScript and CSS through the server's asset path. The ``solara-assets`` package
 (pinned to Solara's own version in the ``app`` extra) installs them, and Solara serves them from its folder,
