@@ -15,3 +15,12 @@ def pyplot():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     return plt
+
+
+def save(fig, path, title):
+    """Title, layout, the PNG at ``path`` (the version in its metadata) and the figure closed."""
+    import sim
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110, metadata={"Software": f"langerthuis {sim.__version__}"})
+    pyplot().close(fig)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Rectangle
 
-from sim.workshop.figures import pyplot
+from sim.workshop.figures import pyplot, save
 from sim.workshop.figures.projector import FONT, decimal_ticks, png_bytes, projector_figure
 from sim.workshop.labels import MAP_COLOURMAP, WSG_OUTLINE, districts, map_label
 
@@ -41,7 +41,6 @@ def draw_map(ax, mean: pd.DataFrame, value: str, cmap: str = "viridis", vmin=Non
 def neighbourhood_map(cells: pd.DataFrame, path, value="unmet_need_share", title=None, ax=None):
     """Grid coloured by a per-neighbourhood value (mean over replicates); woonservicegebied cells outlined red.
     Saved to ``path`` with a title, or drawn on ``ax`` (compare's maps)."""
-    from sim.workshop.figures.run import save
     plt = pyplot()
     own = ax is None
     if own:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-import sim
 from sim.model.indicators import CARE_PAYERS, SECTOR_NAMES
 from sim.studies.summary import replicate_summary
-from sim.workshop.figures import pyplot
+from sim.workshop.figures import pyplot, save
 from sim.workshop.figures.maps import neighbourhood_map
 from sim.workshop.labels import label
 
@@ -16,14 +15,6 @@ def _series(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
     """Per year (the index): mean and 5-95 % band over replicates."""
     s = replicate_summary(table[table.indicator == indicator], "year").set_index("year")
     return s.rename(columns={"p5": "low", "p95": "high"})[["mean", "low", "high"]]
-
-
-def save(fig, path, title):
-    """Title, layout, the PNG at ``path`` and the figure closed."""
-    fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110, metadata={"Software": f"langerthuis {sim.__version__}"})
-    pyplot().close(fig)
 
 
 def residents_by_sector(table, path):
