@@ -391,6 +391,7 @@ def test_app_runs_scenarios_and_shows_results(app_server, browser, tmp_path):
     page.wait_for_function("/simulated years|compiling/.test(document.querySelector('.lt-status').innerText)")
     page.wait_for_selector(".lt-ready", timeout=180_000)
     assert page.inner_text(".lt-status").strip() == "ready"
+    assert page.locator(".v-tab").count() == 0                  # the page alone: no Solara tabs of the app's modules
 
     for cls in ("lt-map", "lt-series", "lt-diff", "lt-costs"):
         page.wait_for_function(f"(document.querySelector('img.{cls}') || {{}}).naturalWidth > 0")

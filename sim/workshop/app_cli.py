@@ -28,8 +28,9 @@ def register(sub):
 
 def command(args) -> list[str]:
     # --production: no file watching or auto-reload, which a workshop laptop does not need
-    return [sys.executable, "-m", "solara", "run", "sim.workshop.app:Page", "--host", args.host, "--port", str(args.port),
-            "--production", "--no-open", "--log-level", "warning"]
+    # the page's module, not the package: Solara would make a route (a tab) of every module of a package
+    return [sys.executable, "-m", "solara", "run", "sim.workshop.app.page:Page", "--host", args.host,
+            "--port", str(args.port), "--production", "--no-open", "--log-level", "warning"]
 
 
 # ---- the page's assets ----------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from __future__ import annotations
 # the rooms: ``state`` (one browser session's choices and results), ``actions`` (run, cancel, open, import),
 # ``panel`` (the side panel of levers), ``results`` and ``variants`` (the cards of the main column), ``page``
 # (the page and its layout); ``numbers`` and ``tables`` compute and format what the cards show; the figures are
-# sim.workshop.figures, the texts sim.workshop.labels, the runs, cache and variants sim.workshop.appcache
+# sim.workshop.figures, the texts sim.workshop.labels, the runs, cache and variants sim.workshop.appcache.
+# `langerthuis app` serves sim.workshop.app.page:Page (a package would make Solara add a tab per module).
 from sim.workshop.app.page import Page
 
 __all__ = ["Page"]
