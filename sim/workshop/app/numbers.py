@@ -13,6 +13,8 @@ from sim.workshop.appcache import (KEY_INDICATORS, km_differences, km_months, le
                                    result_window, window_differences)
 from sim.workshop.labels import app_text as t
 
+# a finished run on the page; spells and yearly (the Kaplan-Meier months at home and the ledger) are None in a
+# variant saved before them
 Result = namedtuple("Result", ["scenario", "table", "cells", "spells", "yearly"], defaults=(None, None))
 
 
@@ -24,31 +26,27 @@ def window_outcomes(table: pd.DataFrame, base: str, window, indicators=KEY_INDIC
     that happened to end in the window (biased by censoring and truncation: sim/studies/survival.py)."""
     lo, hi = window
     t_ = table[(table.year >= lo) & (table.year <= hi)]
+
+    def rows_of(indicator, per_replicate, d):
+        """One row per scenario: the mean and 5-95 % over its replicates, and its paired difference ``d``."""
+        for name, v in per_replicate:
+            values = v.to_numpy(dtype=float)
+            has = name in d.index
+            yield {"indicator": indicator, "scenario": name, "from_year": lo, "to_year": hi,
+                   "mean": float(np.mean(values)), "low": float(np.percentile(values, 5)),
+                   "high": float(np.percentile(values, 95)),
+                   "diff_mean": d.loc[name, "mean"] if has else np.nan,
+                   "diff_low": d.loc[name, "low"] if has else np.nan,
+                   "diff_high": d.loc[name, "high"] if has else np.nan}
     rows = []
     if km is not None and len(km):
         indicators = [i for i in indicators if i != MONTHS_SPELLS]
-        d = km_differences(km, base).set_index("scenario")
-        for name, v in km.groupby("scenario", sort=False)[MONTHS_KM]:
-            values = v.to_numpy(dtype=float)
-            has = name in d.index
-            rows.append({"indicator": MONTHS_KM, "scenario": name, "from_year": lo, "to_year": hi,
-                         "mean": float(np.mean(values)), "low": float(np.percentile(values, 5)),
-                         "high": float(np.percentile(values, 95)),
-                         "diff_mean": d.loc[name, "mean"] if has else np.nan,
-                         "diff_low": d.loc[name, "low"] if has else np.nan,
-                         "diff_high": d.loc[name, "high"] if has else np.nan})
+        rows += rows_of(MONTHS_KM, km.groupby("scenario", sort=False)[MONTHS_KM],
+                        km_differences(km, base).set_index("scenario"))
     for ind in indicators:
         per_rep = t_[t_.indicator == ind].groupby(["scenario", "replicate"], sort=False)["value"].mean()
-        d = window_differences(table, ind, base, window).set_index("scenario")
-        for name, v in per_rep.groupby(level="scenario", sort=False):
-            values = v.to_numpy(dtype=float)
-            has = name in d.index
-            rows.append({"indicator": ind, "scenario": name, "from_year": lo, "to_year": hi,
-                         "mean": float(np.mean(values)), "low": float(np.percentile(values, 5)),
-                         "high": float(np.percentile(values, 95)),
-                         "diff_mean": d.loc[name, "mean"] if has else np.nan,
-                         "diff_low": d.loc[name, "low"] if has else np.nan,
-                         "diff_high": d.loc[name, "high"] if has else np.nan})
+        rows += rows_of(ind, per_rep.groupby(level="scenario", sort=False),
+                        window_differences(table, ind, base, window).set_index("scenario"))
     return pd.DataFrame(rows)
 
 
@@ -115,11 +113,3 @@ def ab_data(rec_a: dict, rec_b: dict) -> dict:
     km = km_of(results, window)
     return {"outcomes": window_outcomes(table, "A", window, km=km), "table": table, "window": window,
             "paired": paired, "ledger": ledger_of(results, ["A", "B"], window) if paired else None}
-
-
-def ab_table(rec_a: dict, rec_b: dict) -> tuple[pd.DataFrame, tuple, bool]:
-    """Key outcomes of B − A (``ab_data``); returns (outcomes, window, paired)."""
-    d = ab_data(rec_a, rec_b)
-    return d["outcomes"], d["window"], d["paired"]
-
-
