@@ -20,6 +20,7 @@ from sim.workshop.app.state import (Cancelled, access_route, alarm, budget_cut, 
 from sim.workshop.appcache import BIG_RUN_SECONDS, Levers, cached_run, estimate_seconds, run_full
 from sim.workshop.labels import app_text as t, fmt_number
 
+
 def _auto_name(levers: Levers, stems: list[str]) -> str:
     parts = [", ".join(stems)]
     if levers.adapted_dwellings:

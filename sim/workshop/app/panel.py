@@ -18,6 +18,7 @@ from sim.workshop.labels import (app_help, districts, fmt_number, fmt_percent, m
                                  scenario_description)
 from sim.workshop.labels import app_text as t
 
+
 @solara.component
 def Help(key: str, children=[]):
     """A control with its "what it does, what the evidence says" tooltip."""

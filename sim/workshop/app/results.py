@@ -7,17 +7,19 @@ from html import escape
 import pandas as pd
 import solara
 
-from sim.workshop.app.actions import Cancelled, run_all, start_run
+from sim.workshop.app.actions import run_all, start_run
 from sim.workshop.app.choices import MAP_VALUES, SERIES_CHOICES, years_text
 from sim.workshop.app.numbers import headline, km_of, ledger_of, window_outcomes
-from sim.workshop.app.state import (base_choice, cancelled, chosen, confirm, current_levers, error, from_cache, lang,
-                                    map_value, plain_too, series_choice, shown, shown_meta, status, warm)
+from sim.workshop.app.state import (Cancelled, base_choice, cancelled, chosen, confirm, current_levers, error,
+                                    from_cache, lang, map_value, plain_too, series_choice, shown, shown_meta, status,
+                                    warm)
 from sim.workshop.app.tables import csv_text, ledger_html, named_cells, outcomes_html, parties_html
 from sim.workshop.appcache import KEY_INDICATORS, party_costs, party_summary, result_window
 from sim.workshop.figures.maps import map_png
 from sim.workshop.figures.room import difference_png, ledger_png, parties_png, series_png
 from sim.workshop.labels import fmt_eur_million, fmt_number, fmt_percent, fmt_value, map_label as label
 from sim.workshop.labels import app_text as t
+
 
 @solara.component
 def Progress():

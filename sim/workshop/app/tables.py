@@ -11,6 +11,7 @@ from sim.workshop.labels import (PARTY_COLOURS, TEXTS, fmt_eur_million, fmt_valu
                                  neighbourhood_names, text as shared_text)
 from sim.workshop.labels import app_text as t, map_label as label
 
+
 def outcomes_html(outcomes: pd.DataFrame, lang: str) -> str:
     """The key outcomes as an HTML table (not Markdown: Solara's Markdown loads a diagram library)."""
     def fmt(ind, m, lo, hi, signed=False):

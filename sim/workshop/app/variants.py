@@ -17,6 +17,7 @@ from sim.workshop.appcache import KEY_INDICATORS
 from sim.workshop.figures.room import difference_png, ledger_difference_png
 from sim.workshop.labels import app_text as t
 
+
 @solara.component
 def Variants():
     L = lang.value

@@ -7,6 +7,7 @@ from pathlib import Path
 from sim.workshop.labels import LANGUAGES
 from sim.workshop.report.sections import build_html
 
+
 def write_report(folder, out, lang: str | None = None, force: bool = False) -> Path:
     """Build the report and write it atomically: a temporary file next to ``out``, renamed when complete.
     A previous report at ``out`` is replaced only with ``force``; any other file never (sim.output.check_out)."""

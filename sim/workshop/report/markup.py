@@ -9,6 +9,7 @@ import pandas as pd
 
 from sim.workshop.labels import fmt_value, label
 
+
 def table_html(head: list[str], rows: list[list[str]], cls: str = "") -> str:
     """Cells are HTML already (escaped by the caller)."""
     h = "".join(f"<th>{c}</th>" for c in head)

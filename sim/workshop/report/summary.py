@@ -12,6 +12,7 @@ from sim.workshop.labels import caveats as caveat_texts, fmt_eur_million, fmt_va
 from sim.workshop.report.folder import manifest_scenarios
 from sim.workshop.report.markup import table_html
 
+
 def caveats(lang: str) -> list[str]:
     """What the model leaves out, in plain words; the share of assumed parameters counted from the model."""
     from sim.model.parameters import parameter_sources
