@@ -111,8 +111,9 @@ CAVEATS = {"en": [
     "a scaled copy of the Dutch age structure with synthetic neighbourhoods. Care capacity is a neighbourhood "
     "team's hours shared equally by all who need care there: there is no labour market for care staff.",
     "Compare the scenarios with each other; do not read the numbers as a forecast for a real municipality.",
-    "All simplifications are listed in docs/ODD.md, section 9 (for example: no widowhood, institutions without "
-    "location, alarm response without a limit on responders).",
+    # the model has had widowhood since the waiting-list round (mechanisms/mortality.py): no longer an example
+    "All simplifications are listed in docs/ODD.md, section 9 (for example: institutions without location or "
+    "discharge, alarm response without a limit on responders).",
 ], "nl": [
     "Geen expliciete woningmarkt: prijzen, wachtlijsten voor sociale huur, nieuwbouw en verhuizen tussen "
     "gemeenten zitten niet in het model. Bewoners kunnen alleen verhuizen naar een vrije aangepaste woning in de "
@@ -133,6 +134,6 @@ CAVEATS = {"en": [
     "Zorgcapaciteit is het aantal uren van een buurtteam, gelijk verdeeld over wie er zorg nodig heeft: er is "
     "geen arbeidsmarkt voor zorgpersoneel.",
     "Vergelijk de scenario's met elkaar; lees de getallen niet als voorspelling voor een echte gemeente.",
-    "Alle vereenvoudigingen staan in docs/ODD.md, paragraaf 9 (bijvoorbeeld: geen verweduwing, instellingen "
-    "zonder locatie, alarmopvolging zonder grens aan het aantal hulpverleners).",
+    "Alle vereenvoudigingen staan in docs/ODD.md, paragraaf 9 (bijvoorbeeld: instellingen zonder locatie of "
+    "ontslag, alarmopvolging zonder grens aan het aantal hulpverleners).",
 ]}
