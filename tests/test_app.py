@@ -36,7 +36,9 @@ def test_levers_add_investments_where_asked():
                                                      "carer_support"}
     assert all(i["cells"] == [[0, 0], [3, 3]] and i["start_year"] == 2015 for i in v["investments"])
     dwellings = next(i for i in v["investments"] if i["type"] == "adapted_dwellings")
-    assert dwellings["cost"]["one_off"] == 5 * 2 * 25_000 and dwellings["cost"]["payer"] == "housing_association"
+    # priced as wsg_full.yaml: per dwelling, the capital spread over 30 years (not a one-off booked in one year)
+    assert dwellings["cost"]["one_off_per_unit"] * 5 * 2 == 5 * 2 * 25_000 and dwellings["cost"]["lifetime_years"] == 30
+    assert dwellings["cost"]["payer"] == "housing_association"
 
 
 def test_levers_move_the_scenarios_woonservicegebied():

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.model.blocks import BLOCKS, block, block_key, priced_investment
 from sim.model.mechanisms.common import need_score_array
-from sim.model.neighbourhoods import DOSE
 from sim.model.scenario import load_scenario, resolve_scenario
 from sim.studies.breakeven import scaled_effects
 from sim.studies.compare import Comparison
@@ -47,7 +47,7 @@ def wsg_investments(types=None, cells=WEST, start_year=2013, **dose) -> list[dic
         if types is None or inv["type"] in types:
             inv = dict(copy.deepcopy(inv), cells=cells, area=None, start_year=start_year)
             if inv["type"] in dose:
-                inv[DOSE[inv["type"]][0]] = dose[inv["type"]]
+                inv[block(inv["type"]).dose] = dose[inv["type"]]
             out.append(inv)
     return out
 
@@ -75,18 +75,31 @@ def yearly_effect(c: Comparison, indicator: str) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- zero dose
-ZERO = {"adapted_dwellings": 0, "home_adaptation_programme": 0.0, "care_team_hours": 0.0, "respite_places": 0,
-        "carer_support": 0.0, "housing_broker": 1.0, "housing_association_signalling": 0.0}
+# every registered type with a dose (sim/model/blocks.py) at its no-effect value: a new type is in by registering
+ZERO = {b.type: int(b.no_effect) if block_key(b, b.dose).kind == "int" else b.no_effect
+        for b in BLOCKS if b.dose is not None}
+
+
+def dosed_investments(cells, start_year, **dose) -> list[dict]:
+    """Every dosed type in ``cells``: wsg_full.yaml's investment (its per-unit and fixed costs) where it has one,
+    else the registry's, priced as declared; at the dose in ``dose`` (type -> value), else wsg_full's/typical."""
+    shipped = {inv["type"]: inv for inv in wsg_investments(set(ZERO), cells, start_year)}
+    out = []
+    for kind in ZERO:
+        b = block(kind)
+        inv = shipped.get(kind) or priced_investment(b, cells, len(cells), start_year, "assumption: test")
+        out.append(dict(inv, **{b.dose: dose[kind]}) if kind in dose else inv)
+    return out
 
 
 def test_every_building_block_at_zero_dose_gives_results_identical_to_its_parent():
-    """All seven dosed investment types of wsg_full (with their per-unit and fixed costs) at zero dose on every
-    cell: every indicator in every year, every replicate, is identical to small.yaml's, cost included. The same
-    investments at their shipped dose do change the results (so the identity is not vacuous)."""
+    """Every registered dosed investment type (wsg_full's with their per-unit and fixed costs) at zero dose on
+    every cell: every indicator in every year, every replicate, is identical to small.yaml's, cost included. The
+    same investments at their shipped dose do change the results (so the identity is not vacuous)."""
     parent = small(end_year=2016)
-    zero = small(name="zero", end_year=2016, investments=wsg_investments(set(ZERO), ALL, 2011, **ZERO))
-    dosed = small(name="dosed", end_year=2016, investments=wsg_investments(set(ZERO), ALL, 2011))
-    assert len(zero["investments"]) == len(ZERO)
+    zero = small(name="zero", end_year=2016, investments=dosed_investments(ALL, 2011, **ZERO))
+    dosed = small(name="dosed", end_year=2016, investments=dosed_investments(ALL, 2011))
+    assert len(zero["investments"]) == len(ZERO) >= 7
     for r in range(2):
         a, z, d = (run_scenario(s, r).drop(columns="scenario").reset_index(drop=True) for s in (parent, zero, dosed))
         pd.testing.assert_frame_equal(a, z, check_exact=True)
@@ -98,11 +111,11 @@ def test_every_building_block_at_zero_dose_gives_results_identical_to_its_parent
 def test_zero_dose_leaves_every_layer_and_the_map_as_they_were():
     """The layers of a zero-dose scenario are the parent's in every year (the map's woonservicegebied marks
     too), and each dosed type's own rule leaves the layers unchanged at zero dose even when applied."""
-    from sim.model.neighbourhoods import LAYERS, Neighbourhoods, _apply
+    from sim.model.neighbourhoods import LAYERS, Neighbourhoods
     from sim.model.parameters import make_params
     p = make_params()
     parent = small(end_year=2016)
-    zero = small(name="zero", end_year=2016, investments=wsg_investments(set(ZERO), ALL, 2011, **ZERO))
+    zero = small(name="zero", end_year=2016, investments=dosed_investments(ALL, 2011, **ZERO))
     a, z = Neighbourhoods(parent, p), Neighbourhoods(zero, p)
     for year in (2011, 2016):
         a.set_year(year), z.set_year(year)
@@ -112,7 +125,7 @@ def test_zero_dose_leaves_every_layer_and_the_map_as_they_were():
     for inv in zero["investments"]:
         layers = {k: np.array(v, copy=True) for k, v in a._base.items()}
         before = {k: v.copy() for k, v in layers.items()}
-        _apply(inv, layers, np.arange(a.n_cells), p)
+        block(inv["type"]).rule(inv, layers, np.arange(a.n_cells), p)
         for name in layers:
             np.testing.assert_array_equal(layers[name], before[name], err_msg=f"{inv['type']}: {name}")
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sim.errors import ScenarioError
-from sim.model.scenario import INVESTMENT_TYPES, load_scenario, resolve_scenario, scenario_hash
+from sim.model.scenario import load_scenario, resolve_scenario, scenario_hash
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BASELINE = SCENARIOS / "baseline.yaml"
@@ -122,8 +122,8 @@ def test_other_shipped_specifics():
     assert nl["municipality"]["grid"] == {"width": 20, "height": 20}
     software = load_scenario(SCENARIOS / "wsg_software.yaml")["investments"]
     assert [i["response_minutes"] for i in software if i["type"] == "care_on_call"] == [10.0]
-    types_ = {i["type"] for i in load_scenario(SCENARIOS / "wsg_full.yaml")["investments"]}
-    assert types_ == set(INVESTMENT_TYPES)
+    # every investment type is tested by being registered (tests/test_blocks.py), not by being in wsg_full.yaml:
+    # a new type need not change the shipped scenarios (nor E2's results)
 
 
 # ---- extends, defaults, hash

@@ -11,12 +11,12 @@ from collections import namedtuple
 import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
 
+from sim.model.blocks import BLOCKS, FAR, NEAR, WALKING, WSG_GROUPS, block, block_layers, dose
 from sim.model.capacity import people_80plus
 from sim.model.rng import named_seed_sequence
 
-# distance classes to daily shops and to meeting places
-NEAR, WALKING, FAR = 0, 1, 2
-LAYERS = {  # name: (dtype, meaning)
+# the map's own layers; the layers only investments change are declared with their block (sim.model.blocks)
+BASE_LAYERS = {  # name: (dtype, meaning)
     "inhabitants": (float, "people living in the cell at the start (all ages)"),
     "old_age_factor": (float, "relative share of people 65+ compared to the municipality"),
     "shops_distance": (int, "daily shops: 0 within 100 m, 1 within 1,000 m, 2 further"),
@@ -27,39 +27,19 @@ LAYERS = {  # name: (dtype, meaning)
     "alarm_response_minutes": (float, "time to follow up a personal alarm"),
     "team_hours_month": (float, "formal home-care capacity of the neighbourhood team, hours per month"),
     "respite_access": (float, "chance that a strained carer can get respite (0..1)"),
-    "carer_support": (float, "relative reduction of carer strain by carer support (0..1)"),
-    "broker_multiplier": (float, "multiplier of moves into adapted dwellings (senior housing broker)"),
-    "visits_per_year": (float, "housing-association visits per household per year used for signalling"),
-    "team_signalling": (int, "a neighbourhood team that signals problems early"),
-    "adaptation_advice": (int, "advice on adapting the dwelling"),
-    "adaptation_uptake": (float, "home-adaptation programme: share of eligible residents adapted per year"),
-    "activities": (int, "organised activities at a meeting place of an investment (damping of well-being loss)"),
-    "wsg": (float, "map only, read by no mechanism: share of the six building blocks present at a positive dose"),
 }
-# The six building blocks of a woonservicegebied (DOMAIN.md §3), each a set of investment types. They only
-# describe a cell on the maps (the `wsg` layer): every effect comes from a block's own layer and dose (_apply),
-# so a label without dose changes nothing.
-WSG_BLOCKS = ({"adapted_dwellings", "home_adaptation_programme"}, {"meeting_place"},
-              {"service_centre", "health_centre"}, {"care_team_hours"}, {"care_on_call"},
-              {"carer_support", "respite_places"})
-# The dose of each investment type (per cell): the key whose size the effect and the per-unit cost follow,
-# and the value at which the investment does nothing. Types not listed are present or absent (dose 1).
-DOSE = {"adapted_dwellings": ("number", 0.0), "home_adaptation_programme": ("uptake_per_year", 0.0),
-        "care_team_hours": ("hours_per_month", 0.0), "respite_places": ("places", 0.0),
-        "carer_support": ("strain_relief", 0.0), "housing_broker": ("moves_multiplier", 1.0),
-        "housing_association_signalling": ("visits_per_year", 0.0)}
+LAYERS = {**BASE_LAYERS, **{layer.name: (layer.dtype, layer.meaning) for layer in block_layers()},
+          "wsg": (float, "map only, read by no mechanism: share of the six building blocks present at a positive "
+                         "dose")}
+# type: (dose key, no-effect value) of the types with a dose (read by sim.workshop.report, sim.experiments.e2)
+DOSE = {b.type: (b.dose, b.no_effect) for b in BLOCKS if b.dose is not None}
 
-KernelLayers = namedtuple("KernelLayers", ["facilities", "meeting_near", "alarm_minutes", "respite_access",
-                                           "carer_support", "broker", "visits", "signalling", "advice",
-                                           "uptake", "activities"])
-
-
-def dose(inv: dict) -> float:
-    """The investment's dose per cell above its no-effect value (1 for a type that is present or absent)."""
-    if inv["type"] not in DOSE:
-        return 1.0
-    key, none = DOSE[inv["type"]]
-    return float(inv[key]) - none
+# The layers the kernel reads (flat float arrays over cells). The first eleven keep their names and order (the
+# engines and tests rely on them); a block's layer with a new ``kernel`` field is appended after them.
+KERNEL_FIELDS = ("facilities", "meeting_near", "alarm_minutes", "respite_access", "carer_support", "broker",
+                 "visits", "signalling", "advice", "uptake", "activities")
+KernelLayers = namedtuple("KernelLayers", KERNEL_FIELDS + tuple(
+    layer.kernel for layer in block_layers() if layer.kernel and layer.kernel not in KERNEL_FIELDS))
 
 
 def annuity_factor(rate: float, years: int) -> float:
@@ -144,13 +124,8 @@ class Neighbourhoods:
             "alarm_response_minutes": 30.0 + h * rng.uniform(-10.0, 15.0, n),
             "team_hours_month": np.zeros(n),  # set by the model from the residents it places
             "respite_access": 0.35 + h * rng.uniform(-0.2, 0.2, n),
-            "carer_support": np.zeros(n),
-            "broker_multiplier": np.ones(n),
-            "visits_per_year": np.zeros(n),
-            "team_signalling": np.zeros(n, dtype=int),
-            "adaptation_advice": np.zeros(n, dtype=int),
-            "adaptation_uptake": np.zeros(n),
-            "activities": np.zeros(n, dtype=int),
+            # the blocks' own layers: their value where no investment is
+            **{layer.name: np.full(n, layer.base, dtype=layer.dtype) for layer in block_layers()},
             "wsg": np.zeros(n),
         }
         # a study cohort may set every cell's alarm follow-up (after the draws: the map's other layers stay)
@@ -173,16 +148,16 @@ class Neighbourhoods:
         self.year = year
         layers = {k: np.array(v, copy=True) for k, v in self._base.items()}
         layers["team_hours_month"] = layers["team_hours_month"] * team_capacity_factor(self.params, self.first_year, year)
-        blocks = [np.zeros(self.n_cells, dtype=bool) for _ in WSG_BLOCKS]
+        present = [np.zeros(self.n_cells, dtype=bool) for _ in WSG_GROUPS]   # the six building blocks of the map
         for inv in self.investments:
             if inv["start_year"] > year or dose(inv) <= 0.0:
                 continue   # a block at zero dose changes nothing (not even the map)
             idx = np.array([self.cell_index(c) for c in inv["cells"]], dtype=np.int64)
-            _apply(inv, layers, idx, self.params)
-            for b, types in enumerate(WSG_BLOCKS):
-                if inv["type"] in types:
-                    blocks[b][idx] = True
-        layers["wsg"] = np.mean(blocks, axis=0)
+            b = block(inv["type"])
+            b.rule(inv, layers, idx, self.params)   # its effect on its cells' layers (sim.model.blocks)
+            if b.wsg_group is not None:
+                present[b.wsg_group][idx] = True
+        layers["wsg"] = np.mean(present, axis=0)
         for name, values in layers.items():
             getattr(self.grid, name).data = np.asarray(values).reshape(self.width, self.height).astype(
                 getattr(self.grid, name).data.dtype)
@@ -203,10 +178,11 @@ class Neighbourhoods:
         facilities = (shops + meeting + L("health_centre") + L("public_space") / 2.0 + L("transport_service")) / 5.0
         signalling = np.minimum(1.0, L("visits_per_year") / 4.0 + 0.5 * L("team_signalling"))
         f = lambda a: np.ascontiguousarray(a, dtype=np.float64)
-        return KernelLayers(f(facilities), f(L("meeting_distance") == NEAR), f(L("alarm_response_minutes")),
-                            f(L("respite_access")), f(L("carer_support")), f(L("broker_multiplier")),
-                            f(L("visits_per_year")), f(signalling), f(L("adaptation_advice")),
-                            f(L("adaptation_uptake")), f(L("activities")))
+        derived = {"facilities": f(facilities), "meeting_near": f(L("meeting_distance") == NEAR),
+                   "alarm_minutes": f(L("alarm_response_minutes")), "respite_access": f(L("respite_access")),
+                   "signalling": f(signalling)}
+        owned = {layer.kernel: f(L(layer.name)) for layer in block_layers() if layer.kernel}
+        return KernelLayers(**derived, **owned)
 
     def investment_cost(self, year: int) -> dict:
         """Investment spending in ``year`` by payer: capital annualised over its lifetime, running costs
@@ -234,45 +210,3 @@ def team_extra(rate: float, path_c, extra_c, mean_demand_c):
     In the first year (no demand yet) and with ``rate`` 0 nothing is hired."""
     target = np.maximum(0.0, mean_demand_c - path_c)
     return np.minimum(target, extra_c + rate * (path_c + extra_c))
-
-
-def _apply(inv: dict, layers: dict, idx: np.ndarray, p):
-    """What one investment does to the layers of its cells (DOMAIN.md §3 building blocks); each effect
-    scales with the investment's dose, and the size per unit of dose is a parameter (``p``)."""
-    t = inv["type"]
-    if t == "meeting_place":
-        layers["meeting_distance"][idx] = NEAR
-        layers["activities"][idx] = 1
-    elif t == "service_centre":
-        layers["shops_distance"][idx] = NEAR
-        layers["meeting_distance"][idx] = np.minimum(layers["meeting_distance"][idx], WALKING)
-    elif t == "health_centre":
-        layers["health_centre"][idx] = 1
-    elif t == "accessible_public_space":
-        layers["public_space"][idx] = np.maximum(layers["public_space"][idx], 2 if inv.get("level", "wheelchair") == "wheelchair" else 1)
-    elif t == "transport_service":
-        layers["transport_service"][idx] = 1
-    elif t == "care_team_hours":
-        layers["team_hours_month"][idx] += float(inv["hours_per_month"])
-    elif t == "care_on_call":
-        layers["alarm_response_minutes"][idx] = np.minimum(layers["alarm_response_minutes"][idx], float(inv["response_minutes"]))
-    elif t == "carer_support":
-        # the programme's intended relief (its dose) times how much of it the evidence lets us expect
-        relief = float(inv["strain_relief"]) * p.carer_support_effect
-        layers["carer_support"][idx] = np.maximum(layers["carer_support"][idx], relief)
-    elif t == "respite_places":
-        # access saturates at 1
-        layers["respite_access"][idx] = np.minimum(
-            1.0, layers["respite_access"][idx] + p.respite_access_per_place * float(inv["places"]))
-    elif t == "adaptation_advice":
-        layers["adaptation_advice"][idx] = 1
-    elif t == "home_adaptation_programme":
-        layers["adaptation_uptake"][idx] = np.maximum(layers["adaptation_uptake"][idx], float(inv["uptake_per_year"]))
-    elif t == "housing_broker":
-        layers["broker_multiplier"][idx] = np.maximum(layers["broker_multiplier"][idx], float(inv["moves_multiplier"]))
-    elif t == "housing_association_signalling":
-        layers["visits_per_year"][idx] = np.maximum(layers["visits_per_year"][idx], float(inv["visits_per_year"]))
-    elif t == "neighbourhood_team_signalling":
-        layers["team_signalling"][idx] = 1
-    elif t == "adapted_dwellings":
-        pass  # dwellings join the free stock once, in the start year (add_dwellings_starting)

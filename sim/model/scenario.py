@@ -18,7 +18,7 @@ import re
 
 
 from sim.errors import InputError, ScenarioError
-from sim.model import capacity, ensemble
+from sim.model import blocks, capacity, ensemble
 from sim.model.indicators import INVESTMENT_PAYERS as PAYERS
 from sim.model.loader import join, read_yaml
 from sim.model.mechanisms.access import AREA_PARAMETERS, RESPONSES, ROUTE_PAYER_LINE, ROUTES
@@ -30,7 +30,6 @@ MAX_REPLICATES = 1000
 MAX_SEED = 2 ** 63 - 1   # seeds are stored as int64 (manifests, sweep designs)
 MAX_EUROS = 1e12         # a cost of one investment: far above any municipality's budget
 MAX_INVESTMENTS = 100   # the shipped scenarios have up to 15
-MAX_PER_CELL = 1_000_000  # dwellings, places or team hours per cell and month: more than a cell's inhabitants
 MISSING = "nothing (the key is missing)"
 
 CARE_SECTORS = ("VV", "VG", "LG", "ZG", "GGZ")
@@ -284,7 +283,7 @@ SCENARIO = {
 COST = {
     "one_off": (number(0, MAX_EUROS), 0.0),
     "yearly": (number(0, MAX_EUROS), 0.0),
-    # euros per unit of the type's dose per cell (neighbourhoods.DOSE), so that cost follows dose
+    # euros per unit of the type's dose per cell (its block's dose key), so that cost follows dose
     "one_off_per_unit": (number(0, MAX_EUROS), 0.0),
     "yearly_per_unit": (number(0, MAX_EUROS), 0.0),
     # capital (the one-off costs) is spread over its lifetime as an annuity (neighbourhoods.investment_cost)
@@ -294,25 +293,15 @@ COST = {
                REQUIRED),
 }
 
-INVESTMENT_TYPES = {  # type -> its own keys
-    "adapted_dwellings": {"number": (integer(0, MAX_PER_CELL), REQUIRED),
-                          "kind": (choice("step_free", "wheelchair"), "step_free")},
-    "home_adaptation_programme": {"uptake_per_year": (number(0, 1), 0.25)},
-    "meeting_place": {},
-    "service_centre": {},
-    "health_centre": {},
-    "accessible_public_space": {"level": (choice("rollator", "wheelchair"), "wheelchair")},
-    "care_team_hours": {"hours_per_month": (number(0, MAX_PER_CELL), REQUIRED)},
-    "care_on_call": {"response_minutes": (number(0, 120, lo_open=True), 10.0)},
-    "carer_support": {"strain_relief": (number(0, 1), 0.3)},
-    "respite_places": {"places": (integer(0, MAX_PER_CELL), REQUIRED)},
-    "transport_service": {},
-    "adaptation_advice": {},
-    "housing_broker": {"moves_multiplier": (number(1, 20), 3.0)},
-    "housing_association_signalling": {"visits_per_year": (number(0, 12), 2.0)},
-    "neighbourhood_team_signalling": {},
-}
 
+def _type_key(key):
+    """(checker, default) of an investment type's own key, as its block declares it (sim.model.blocks.Key)."""
+    check = (choice(*key.options) if key.kind == "choice" else integer(key.lo, key.hi) if key.kind == "int"
+             else number(key.lo, key.hi, lo_open=key.lo_open))
+    return check, (REQUIRED if key.default == blocks.REQUIRED else key.default)
+
+
+INVESTMENT_TYPES = {b.type: {k.name: _type_key(k) for k in b.keys} for b in blocks.BLOCKS}  # type -> its own keys
 INVESTMENT = {
     "type": (choice(*INVESTMENT_TYPES), REQUIRED),
     "cells": (_field("'all', an area name or a list of cells [x, y]", lambda v: isinstance(v, (str, list))),
@@ -497,11 +486,6 @@ def _resolve(data, fail):
 MAX_EXTENDS = 20  # files in one extends chain (the shipped chains have 3)
 
 
-def _read(file: str):
-    """(data, lines) of one scenario file (sim.model.loader: size, characters, nesting, anchors, duplicate keys)."""
-    return read_yaml(file, "scenario file")
-
-
 def _chain(file, data, lines, base_dir, seen):
     """[(file, data, lines)] for this source and its ``extends`` ancestors, child first (iterative:
     a long chain is an error, never a deep recursion)."""
@@ -531,7 +515,7 @@ def _chain(file, data, lines, base_dir, seen):
         if not os.path.isfile(parent_file):
             raise ScenarioError(file, "extends", "an existing scenario file", f"no such file {parent_file}", line)
         seen = seen | {os.path.realpath(parent_file)}
-        data, lines = _read(parent_file)
+        data, lines = read_yaml(parent_file, "scenario file")
         file, base_dir = parent_file, os.path.dirname(parent_file)
 
 
@@ -583,7 +567,7 @@ def _resolve_chain(chain, file):
 def load_scenario(path) -> dict:
     """Read, resolve and validate a scenario file; see the module docstring for the result."""
     file = str(path)
-    data, lines = _read(file)
+    data, lines = read_yaml(file, "scenario file")
     return _resolve_chain(_chain(file, data, lines, os.path.dirname(file), {os.path.realpath(file)}), file)
 
 

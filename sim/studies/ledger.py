@@ -32,15 +32,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.model.blocks import PAYERS
 from sim.model.ensemble import run_parameters
 from sim.model.neighbourhoods import investment_cost_by_payer
 from sim.model.parameters import make_params
 from sim.studies.summary import band
 
 PARTIES = ("municipality", "care_office", "care_insurer", "housing_association", "clients", "carers")
-# which party pays an investment whose cost.payer is ... (sim.model.indicators.INVESTMENT_PAYERS)
-INVESTOR = {"municipality": "municipality", "care_office": "care_office", "care_insurer": "care_insurer",
-            "housing_association": "housing_association"}
+# which party pays an investment whose cost.payer is ... (sim.model.blocks.PAYERS): each payer is a party
+INVESTOR = {payer: payer for payer in PAYERS}
 LEDGER_COLUMNS = ("scenario", "party", "year", "paid_mean", "saved_mean", "net_mean", "net_p5", "net_p95",
                   "replicates")
 SUMMARY_COLUMNS = ("scenario", "party", "npv_mean", "npv_p5", "npv_p95", "breakeven_year", "replicates")

@@ -18,6 +18,7 @@ import pandas as pd
 import sim
 from sim.errors import InputError
 from sim.output import atomic_folder, write_json
+from sim.model.blocks import block, dose, lever_blocks, priced_investment
 from sim.model.neighbourhoods import investment_cost_by_payer
 from sim.model.parameters import make_params
 from sim.model.scenario import resolve_scenario
@@ -30,11 +31,10 @@ SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"   # the project
 
 # ---- levers -------------------------------------------------------------------------------------------
 
-# Costs of the lever investments. Per cell, so that a larger woonservicegebied costs more.
-# Taken from wsg_full.yaml (8 cells) divided by its cells, so the app and the scenario files agree.
-DWELLING_COST = 25_000          # one-off per adapted dwelling (wsg_full: 1.4 M for 56 dwellings)
-ON_CALL_COST_PER_CELL = 45_000  # a year (wsg_full: 360,000 for 8 cells)
-CARER_SUPPORT_COST_PER_CELL = 50_000  # a year at full relief (wsg_full: 15,000 a cell at relief 0.3)
+# The lever investments are priced per cell as their block declares (sim.model.blocks: as in wsg_full.yaml), so
+# that a larger woonservicegebied costs more and the app and the scenario files agree.
+DWELLING_COST = block("adapted_dwellings").price.one_off_per_unit   # one-off per adapted dwelling
+LEVER_SOURCE = "assumption: app lever, costs per cell as in wsg_full.yaml"
 
 
 @dataclass(frozen=True)
@@ -81,10 +81,10 @@ def apply_levers(scenario: dict, levers: Levers) -> dict:
     if levers.replicates:
         data["replicates"] = int(levers.replicates)
     _access_levers(data, levers)
-    adds = levers.adapted_dwellings or levers.care_team_hours or levers.alarm_minutes or levers.carer_support
+    added = [(b, getattr(levers, b.lever.field)) for b in lever_blocks() if getattr(levers, b.lever.field)]
     investments = [dict(inv) for inv in data["investments"]]
     moves = levers.move_scenario_wsg and any(inv.get("area") is not None for inv in investments)
-    if not (adds or moves):   # nothing to place: ``where`` need not fit this scenario
+    if not (added or moves):   # nothing to place: ``where`` need not fit this scenario
         return _renamed(data, scenario, scenario.get("_file", "<app>"))
     if levers.where == "cells":
         target = parse_cells(levers.cells)
@@ -103,26 +103,9 @@ def apply_levers(scenario: dict, levers: Levers) -> dict:
                 inv["cells"], inv["area"] = target, None
     start = min(max(int(levers.start_year), data["start_year"]), data["end_year"])
 
-    def add(kind, payer, one_off=0.0, yearly=0.0, **keys):
-        source = "assumption: app lever, costs per cell as in wsg_full.yaml"
-        investments.append({"type": kind, "cells": target, "start_year": start, **keys,
-                            "cost": {"one_off": float(one_off), "yearly": float(yearly), "payer": payer,
-                                     "source": source}})
-
-    if levers.adapted_dwellings:
-        n = int(levers.adapted_dwellings)
-        add("adapted_dwellings", "housing_association", one_off=n * n_cells * DWELLING_COST, number=n)
-    if levers.care_team_hours:
-        h = float(levers.care_team_hours)
-        # billed by use, as in wsg_full.yaml: the hours delivered are paid at tariff in the care insurer's care
-        # line (sim/model/indicators.py); an investment cost on top would count them twice
-        add("care_team_hours", "care_insurer", hours_per_month=h)
-    if levers.alarm_minutes:
-        add("care_on_call", "care_insurer", yearly=ON_CALL_COST_PER_CELL * n_cells,
-            response_minutes=float(levers.alarm_minutes))
-    if levers.carer_support:
-        r = float(levers.carer_support)
-        add("carer_support", "municipality", yearly=CARER_SUPPORT_COST_PER_CELL * r * n_cells, strain_relief=r)
+    # each lever's investment as its block prices it; services billed by use (team hours: at tariff, in the
+    # care insurer's care line, sim/model/indicators.py) carry no investment cost, so nothing counts twice
+    investments += [priced_investment(b, target, n_cells, start, LEVER_SOURCE, value) for b, value in added]
     data["investments"] = investments
     return _renamed(data, scenario, f"{scenario.get('_file', '<app>')} + levers")
 
@@ -381,33 +364,37 @@ def key_outcomes(table: pd.DataFrame, base: str | None, indicators=KEY_INDICATOR
 
 # ---- the room's units: lever costs, euros million per year over one window (issue 15) ------------------
 
-LEVER_SOURCE = "assumption: app lever, costs per cell as in wsg_full.yaml"
-
-
 def lever_costs(scenario: dict, levers: Levers) -> list[dict]:
     """What the levers add to ``scenario`` before anything runs: per added investment its type, payer,
     cells, one-off and yearly euros (the same numbers ``apply_levers`` writes into the scenario)."""
     plain = apply_levers(scenario, Levers(replicates=levers.replicates, move_scenario_wsg=False))
     changed = apply_levers(scenario, levers)
     out = []
+    params = make_params(changed.get("parameters") or {})
     for inv in changed["investments"][len(plain["investments"]):]:
-        c = inv["cost"]
-        # care billed by use: what the added hours cost at tariff a year if all are delivered (an upper bound)
-        tariff = make_params(changed.get("parameters") or {}).tariff_nursing_hour
-        by_use = (float(inv["hours_per_month"]) * 12 * len(inv["cells"]) * tariff
-                  if inv["type"] == "care_team_hours" else 0.0)
-        out.append({"type": inv["type"], "payer": c["payer"], "cells": len(inv["cells"]),
-                    "one_off": float(c["one_off"]), "yearly": float(c["yearly"]), "by_use": by_use})
+        out.append(investment_preview(inv, params))
     route = (changed.get("access") or {}).get("route", "indication")
     if levers.access_route and changed.get("access") != plain.get("access"):
         # the route's running cost (the teams, the desk): a model parameter in euros per inhabitant a year
-        params = make_params(changed.get("parameters") or {})
         grid = changed["municipality"]["grid"]
         out.append({"type": "access_route", "route": route, "payer": changed["access"]["payer"],
                     "cells": grid["width"] * grid["height"], "one_off": 0.0, "by_use": 0.0,
                     "yearly": float(getattr(params, f"access_cost_{route}")) * changed["municipality"]["inhabitants"],
                     "from_year": changed["access"]["from_year"]})
     return out
+
+
+def investment_preview(inv: dict, params) -> dict:
+    """type, payer, cells, one-off euros and yearly euros of a resolved investment (fixed amounts plus the
+    per-unit amounts times dose and cells, as ``neighbourhoods.investment_cost`` books them), and ``by_use``: what
+    the care it adds costs a year at its tariff if all of it is delivered (an upper bound)."""
+    c, b = inv["cost"], block(inv["type"])
+    units = len(inv["cells"]) * dose(inv)
+    by_use = (float(inv[b.dose]) * 12 * len(inv["cells"]) * getattr(params, b.price.by_use)
+              if b.price.by_use else 0.0)
+    return {"type": inv["type"], "payer": c["payer"], "cells": len(inv["cells"]),
+            "one_off": float(c["one_off"] + c["one_off_per_unit"] * units),
+            "yearly": float(c["yearly"] + c["yearly_per_unit"] * units), "by_use": by_use}
 
 
 def result_window(scenarios: dict) -> tuple[int, int]:
