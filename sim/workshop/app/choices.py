@@ -2,6 +2,7 @@
 alarm times; and which direction of each key outcome is better."""
 from __future__ import annotations
 
+from sim.model.blocks import block
 from sim.model.indicators import COST_PAYERS, cost_indicator
 from sim.workshop.appcache import KEY_INDICATORS
 
@@ -19,7 +20,7 @@ SERIES_CHOICES = tuple(dict.fromkeys(KEY_INDICATORS + (
     "intramural_residents_per_1000", "extramuralised_clients_per_1000", "wellbeing_mean_clients",
     "mantelzorg_hours_per_1000", "carer_breakdowns_per_1000", "moved_to_adapted_dwelling_per_1000",
     ) + tuple(cost_indicator(p) for p in COST_PAYERS) + ROUTE_INDICATORS))
-ALARM_CHOICES = (0, 5, 10, 15, 20, 30)
+ALARM_CHOICES = block("care_on_call").lever.choices   # minutes; 0: as in the scenario
 # +1: higher is better for the people (or cheaper for the payers: -1 on costs)
 DIRECTION = {"months_independent_after_indication": 1, "share_75plus_independent": 1, "unmet_need_share": -1,
              "intramural_admissions_per_1000": -1, "falls_per_1000_65plus": -1,

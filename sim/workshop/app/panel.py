@@ -9,28 +9,30 @@ import solara
 from sim.errors import InputError
 from sim.model.scenario import load_scenario
 from sim.workshop.app.actions import cancel_run, run_all, start_run
-from sim.workshop.app.choices import ALARM_CHOICES, ROUTES
-from sim.workshop.app.state import (access_route, alarm, budget_cut, budget_from_year, carer, cells_text, chosen,
-                                    current_levers, dwellings, lang, move_wsg, plain_too, replicates,
-                                    scenario_files, start_year, team_hours, team_mandate, variant_name, where)
+from sim.model.blocks import lever_blocks
+from sim.workshop.app.choices import ROUTES
+from sim.workshop.app.state import (LEVER_VALUES, access_route, budget_cut, budget_from_year, cells_text, chosen,
+                                    current_levers, lang, move_wsg, plain_too, replicates, scenario_files,
+                                    start_year, team_mandate, variant_name, where)
 from sim.workshop.appcache import apply_levers, lever_costs
-from sim.workshop.labels import (app_help, districts, fmt_number, fmt_percent, map_label as label,
+from sim.workshop.labels import (app_help, districts, fmt_number, fmt_percent, map_label as label, pick,
                                  scenario_description)
 from sim.workshop.labels import app_text as t
 
 
 @solara.component
-def Help(key: str, children=[]):
-    """A control with its "what it does, what the evidence says" tooltip."""
-    with solara.Tooltip(app_help(key, lang.value)):
+def Help(key: str, tip: str | None = None, children=[]):
+    """A control with its "what it does, what the evidence says" tooltip (``tip``, else the app's help text)."""
+    with solara.Tooltip(tip or app_help(key, lang.value)):
         with solara.Div(classes=[f"lt-help-{key}"]):
             solara.Div(children=children)
 
 
 @solara.component
-def Lever(name: str, text: str, value, lo, hi, step=1):
-    """A slider with its label and value above it (Vuetify's side label squeezes the track)."""
-    with solara.Tooltip(app_help(name, lang.value)):
+def Lever(name: str, text: str, value, lo, hi, step=1, tip: str | None = None):
+    """A slider with its label and value above it (Vuetify's side label squeezes the track); its tooltip is
+    ``tip``, else the app's help text."""
+    with solara.Tooltip(tip or app_help(name, lang.value)):
         # focusable (tabindex): a keyboard user tabbing through the sliders gets the tooltip too
         with solara.Div(classes=[f"lt-lever-{name}", "lt-lever"], attributes={"tabindex": "0"}):
             solara.Text(text, style={"font-size": "14px", "color": "#333"})
@@ -155,18 +157,27 @@ def _place_choice(files: dict, L):
 
 
 def _care_levers(L):
-    """The woonservicegebied's levers: from which year, dwellings, district nursing, alarm response, carer
-    support."""
+    """The woonservicegebied's levers: from which year, then one per building block that the registry
+    (sim.model.blocks) offers as a lever, with the block's label and help text."""
     Lever("start_year", f"{t('start_year', L)}: {start_year.value}", start_year, 2011, 2040)
-    Lever("dwellings", f"{t('dwellings', L)}: {dwellings.value}", dwellings, 0, 20)
-    Lever("team", f"{t('team', L)}: {team_hours.value}", team_hours, 0, 100, 5)
-    alarm_labels = {(t("alarm_none", L) if m == 0 else f"{m} min"): m for m in ALARM_CHOICES}
-    with Help("alarm"):
-        with solara.Div(classes=["lt-lever-alarm"]):
-            solara.Select(t("alarm", L), values=list(alarm_labels),
-                          value={m: k for k, m in alarm_labels.items()}[alarm.value],
-                          on_value=lambda k: alarm.set(alarm_labels.get(k, alarm.value)))
-    Lever("carer", f"{t('carer', L)}: {fmt_number(carer.value, L, 1)}", carer, 0.0, 1.0, 0.1)
+    for b in lever_blocks():
+        _block_lever(b, L)
+
+
+def _block_lever(b, L):
+    """A building block's lever: a select of its choices (0: as in the scenario) or a slider."""
+    lever, value, tip = b.lever, LEVER_VALUES[b.lever.field], pick(b.help, L)
+    text = pick(lever.label, L)
+    if lever.choices:
+        unit = " min" if lever.field.endswith("_minutes") else ""
+        labels = {(t("choice_none", L) if c == 0 else f"{c}{unit}"): c for c in lever.choices}
+        with Help(lever.name, tip=tip):
+            with solara.Div(classes=[f"lt-lever-{lever.name}"]):
+                solara.Select(text, values=list(labels), value={c: k for k, c in labels.items()}[value.value],
+                              on_value=lambda k: value.set(labels.get(k, value.value)))
+    else:
+        shown = fmt_number(value.value, L, 1) if isinstance(lever.step, float) else value.value
+        Lever(lever.name, f"{text}: {shown}", value, lever.lo, lever.hi, lever.step, tip=tip)
 
 
 def _access_levers(L):

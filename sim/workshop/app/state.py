@@ -46,6 +46,10 @@ url_loaded = solara.reactive(False)
 pending_import = solara.reactive(None)    # a dropped variant file, imported after the render
 panel_open = solara.reactive(True)
 
+# the building blocks' levers (sim.model.blocks, ``Lever.field``): the reactive value of each
+LEVER_VALUES = {"adapted_dwellings": dwellings, "care_team_hours": team_hours, "alarm_minutes": alarm,
+                "carer_support": carer}
+
 # the kernel compiles once per installation (Numba's cache): a tiny run in the background at server start
 warm = {"done": threading.Event(), "seconds": None}
 

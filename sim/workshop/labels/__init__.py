@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model.blocks import TYPES, block
 from sim.workshop.labels.app import APP_HELP, APP_TEXTS, MAP_LABELS
 from sim.workshop.labels.formats import fmt_eur_million, fmt_number, fmt_percent, fmt_value, is_share
 from sim.workshop.labels.indicators import INDICATOR_LABELS
@@ -78,8 +79,9 @@ def app_help(key: str, lang: str) -> str:
 
 
 def map_label(name: str, lang: str) -> str:
-    """The name of a map value (a per-neighbourhood column), else the shared label."""
-    pair = MAP_LABELS.get(name)
+    """The name of a map value (a per-neighbourhood column) or of an investment type (the building-block
+    registry's, sim.model.blocks), else the shared label."""
+    pair = MAP_LABELS.get(name) or (block(name).label if name in TYPES else None)
     return pick(pair, lang) if pair else label(name, lang)
 
 

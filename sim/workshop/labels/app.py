@@ -19,12 +19,7 @@ APP_TEXTS = {
     "n_cells": ("{n} neighbourhoods of about {size} inhabitants", "{n} buurten van ongeveer {size} inwoners"),
     "move": ("Also move the scenario's own investments here", "Verplaats ook de eigen investeringen van het scenario hierheen"),
     "start_year": ("from year", "vanaf jaar"),
-    "dwellings": ("extra adapted dwellings per neighbourhood", "extra aangepaste woningen per buurt"),
-    "team": ("extra district nursing hours per neighbourhood per month",
-             "extra uren wijkverpleging per buurt per maand"),
-    "alarm": ("alarm response (home care on call)", "opvolging alarm (zorg op afroep)"),
-    "alarm_none": ("as in the scenario", "zoals in het scenario"),
-    "carer": ("carer support: strain relief (0 = none)", "mantelzorgondersteuning: ontlasting (0 = geen)"),
+    "choice_none": ("as in the scenario", "zoals in het scenario"),   # a lever's choice 0
     "access": ("Access to Wmo support", "Toegang tot Wmo-ondersteuning"),
     "route": ("access route", "toegangsroute"),
     "route_none": ("as in the scenario", "zoals in het scenario"),
@@ -173,30 +168,6 @@ APP_HELP = {
              "hierboven; hun kosten blijven zoals het scenario ze opgeeft."),
     "start_year": ("The year the levers start (investments before 2013 predate the reform).",
                    "Het jaar waarin de knoppen ingaan (vóór 2013 is vóór de hervorming)."),
-    "dwellings": ("Step-free, adapted dwellings older people can move to. Evidence: adapting dwellings lowers home "
-                  "care (de Kam 2012), but in Hengelo few of 58 such dwellings reached the target group. "
-                  "EUR 25,000 each, one-off, paid by the housing association.",
-                  "Nultredenwoningen waar ouderen heen kunnen verhuizen. Bewijs: aanpassen van woningen verlaagt "
-                  "thuiszorg (de Kam 2012), maar in Hengelo bereikten weinig van 58 zulke woningen de doelgroep. "
-                  "EUR 25.000 per woning, eenmalig, betaald door de woningcorporatie."),
-    "team": ("Extra wijkverpleging (district nursing, Zvw) in the area: more care delivered, less unmet need. "
-             "Evidence: integrated neighbourhood teams in the experimental areas (de Kam 2012); Rotterdam found no "
-             "effect on quality of life (2016). EUR 75 an hour, paid by the health insurer.",
-             "Extra wijkverpleging (Zvw) in het gebied: meer geleverde zorg, minder onvervulde vraag. Bewijs: "
-             "geïntegreerde buurtteams in de proefgebieden (de Kam 2012); Rotterdam vond geen effect op kwaliteit "
-             "van leven (2016). EUR 75 per uur, betaald door de zorgverzekeraar."),
-    "alarm": ("Home care on call within this many minutes after an alarm. Evidence: VV3 clients sometimes need "
-              "help within 10 minutes, 20-30 minutes is the usual norm (RIGO). EUR 45,000 a neighbourhood a year, "
-              "paid by the health insurer.",
-              "Zorg op afroep binnen zoveel minuten na een alarm. Bewijs: VV3-cliënten hebben soms binnen 10 "
-              "minuten hulp nodig, 20-30 minuten is de gebruikelijke norm (RIGO). EUR 45.000 per buurt per jaar, "
-              "betaald door de zorgverzekeraar."),
-    "carer": ("Support for mantelzorgers (informal carers): the share of strain relieved. Evidence: support for "
-              "carers is a software block of a woonservicegebied (DOMAIN.md §3); the size of the relief is an "
-              "assumption. EUR 50,000 × relief a neighbourhood a year, paid by the municipality (Wmo).",
-              "Mantelzorgondersteuning: het deel van de belasting dat wegvalt. Bewijs: steun voor mantelzorgers "
-              "hoort bij de software van een woonservicegebied (DOMAIN.md §3); de omvang is een aanname. "
-              "EUR 50.000 × ontlasting per buurt per jaar, betaald door de gemeente (Wmo)."),
     "route": ("How residents reach Wmo support (household help, begeleiding, day care) from 2015. Indication: need is "
               "met from the month it arises (the calibrated baseline). Kitchen table: the resident comes forward, an "
               "assessment of up to 2 months (Wmo 2015 art. 2.3.2 and 2.3.5), the network is asked first (its share is "
@@ -247,10 +218,6 @@ APP_HELP = {
 # the map's per-neighbourhood values
 MAP_LABELS = {
     "residents_65plus": ("Residents 65+", "Inwoners 65+"),
-    "adapted_dwellings": ("adapted dwellings", "aangepaste woningen"),
-    "care_team_hours": ("district nursing hours (wijkverpleging)", "uren wijkverpleging"),
-    "care_on_call": ("home care on call", "zorg op afroep"),
-    "carer_support": ("carer support (mantelzorg)", "mantelzorgondersteuning"),
     "falls": ("Falls", "Valincidenten"),
     "hours_needed": ("Care hours needed", "Benodigde zorguren"),
     "hours_unmet": ("Care hours unmet", "Onvervulde zorguren"),
