@@ -10,7 +10,7 @@ import pandas as pd
 
 from sim.errors import InputError
 from sim.model.loader import InputFileError, read_text, short
-from sim.model.neighbourhoods import DOSE
+from sim.model.blocks import TYPES, block
 
 REQUIRED_COLUMNS = {"scenario", "outcome", "mean", "p5", "p95"}
 
@@ -84,8 +84,9 @@ def _check_manifest(manifest, file: Path) -> None:
             lifetime = field(cost, "lifetime_years", f"{at}.cost.lifetime_years", (int,), "an integer from 1")
             if lifetime != {} and lifetime < 1:
                 fail(f"{at}.cost.lifetime_years", "an integer from 1", short(lifetime))
-            if inv["type"] in DOSE and not _number(inv.get(DOSE[inv["type"]][0])):
-                fail(f"{at}.{DOSE[inv['type']][0]}", "a number (the investment's dose)", short(inv.get(DOSE[inv["type"]][0])))
+            dose = block(inv["type"]).dose if inv["type"] in TYPES else None    # the registry's dose key
+            if dose is not None and not _number(inv.get(dose)):
+                fail(f"{at}.{dose}", "a number (the investment's dose)", short(inv.get(dose)))
             field(cost, "payer", f"{at}.cost.payer", str, "a payer", required=True)
             field(cost, "source", f"{at}.cost.source", str, "a string")
 
