@@ -370,6 +370,8 @@ def _enter(page, selector, text, until):
 
 
 def _slide(page, name, key):
+    # a busy server re-rendering the panel can show a lever's class on two sliders for a moment: wait for one
+    page.wait_for_function(f"document.querySelectorAll('.lt-lever-{name} .v-slider__thumb-container').length == 1")
     page.locator(f".lt-lever-{name} .v-slider__thumb-container").focus()
     page.keyboard.press(key)
     page.wait_for_timeout(200)
