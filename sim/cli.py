@@ -78,8 +78,8 @@ def run_main(args) -> int:
         scenario = with_replicates(scenario, args.replicates)   # 1..1000, checked before any work
     from sim.output import atomic_folder, manifest, write_json
     from sim.studies.runner import run_replicates
-    from sim.workshop.plots import standard_figures
-    from sim.workshop.wijkmap import run_maps
+    from sim.workshop.figures.run import standard_figures
+    from sim.workshop.figures.wijken import run_maps
     from sim.model import municipality_layout
     import pandas as pd
     started = time.perf_counter()

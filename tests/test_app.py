@@ -162,35 +162,54 @@ def test_every_figure_draws_for_every_choice_in_both_languages(tmp_path, monkeyp
     figures with one and with eight scenarios."""
     import numpy as np
     import pandas as pd
-    import sim.workshop.app as app
     import sim.workshop.appcache as cache
+    from sim.workshop.app.choices import MAP_VALUES
+    from sim.workshop.app.numbers import Result, window_outcomes
+    from sim.workshop.app.tables import outcomes_html
+    from sim.workshop.figures.maps import map_png
+    from sim.workshop.figures.room import difference_png, parties_png, series_png
     monkeypatch.setenv("LANGERTHUIS_CACHE", str(tmp_path))
     s = apply_levers(load_scenario(ROOT / "scenarios" / "small.yaml"), Levers(replicates=1))
     table, cells = cache.run_cached(dict(s, end_year=2012, _hash=s["_hash"] + "-short"))
-    many = {f"s{i}": app.Result(s, table.assign(scenario=f"s{i}"), cells) for i in range(8)}
+    many = {f"s{i}": Result(s, table.assign(scenario=f"s{i}"), cells) for i in range(8)}
     for lang, n in (("en", 8), ("nl", 2)):
         some = dict(list(many.items())[:n])
-        for value in app.MAP_VALUES:
-            assert app.map_png(some, value, lang)[:4] == b"\x89PNG"
+        for value in MAP_VALUES:
+            assert map_png(some, value, lang)[:4] == b"\x89PNG"
         t8 = pd.concat([r.table for r in some.values()], ignore_index=True)
-        assert app.series_png(t8, list(app.KEY_INDICATORS[:4]), lang)[:4] == b"\x89PNG"
-        assert app.difference_png(t8, ["unmet_need_share"], "s0", lang)[:4] == b"\x89PNG"
+        assert series_png(t8, list(cache.KEY_INDICATORS[:4]), lang)[:4] == b"\x89PNG"
+        assert difference_png(t8, ["unmet_need_share"], "s0", lang)[:4] == b"\x89PNG"
         costs = cache.party_costs(t8, {name: s for name in some}, (2010, 2012))
-        assert app.parties_png(cache.party_summary(costs, "s0"), "s0", lang)[:4] == b"\x89PNG"
-        out = app.window_outcomes(t8, "s0", (2010, 2012))
-        assert np.isfinite(out["mean"]).all() and "<table" in app.outcomes_html(out, lang)
+        assert parties_png(cache.party_summary(costs, "s0"), "s0", lang)[:4] == b"\x89PNG"
+        out = window_outcomes(t8, "s0", (2010, 2012))
+        assert np.isfinite(out["mean"]).all() and "<table" in outcomes_html(out, lang)
 
 
 def test_default_scenarios_and_the_warm_up_run():
-    """Without --scenarios the app offers the project's scenarios/; the start-up compile run uses small.yaml."""
+    """Without --scenarios the app offers the project's scenarios/; the start-up run (small.yaml) leaves the
+    model's Numba functions compiled (or loaded from Numba's cache), so that a run after it compiles nothing."""
+    import sys
+
+    from numba.core.dispatcher import Dispatcher
+
     import sim.workshop.appcache as cache
     assert {"baseline", "small", "wsg_full"} <= set(cache.list_scenarios())
-    assert cache.warm_up() > 0
+
+    def compiled() -> dict:
+        """Every jitted function of the model that is loaded: how many signatures it has compiled."""
+        return {f"{m.__name__}.{name}": len(f.signatures) for m in list(sys.modules.values())
+                if getattr(m, "__name__", "").startswith("sim.model") for name, f in vars(m).items()
+                if isinstance(f, Dispatcher)}
+    cache.warm_up()
+    warm = compiled()
+    assert sum(warm.values()) > 0                   # the warm-up ran the compiled kernel
+    cache.warm_up()
+    assert compiled() == warm                       # a second run compiles nothing new
 
 
 def test_dutch_csv_for_a_dutch_excel():
     import pandas as pd
-    from sim.workshop.app import csv_text
+    from sim.workshop.app.tables import csv_text
     frame = pd.DataFrame({"scenario": ["a"], "year": [2016], "value": [1234.5]})
     assert csv_text(frame, "en") == "scenario,year,value\na,2016,1234.5\n"
     assert csv_text(frame, "nl") == "scenario;jaar;waarde\na;2016;1234,5\n"
@@ -351,6 +370,8 @@ def _enter(page, selector, text, until):
 
 
 def _slide(page, name, key):
+    # a busy server re-rendering the panel can show a lever's class on two sliders for a moment: wait for one
+    page.wait_for_function(f"document.querySelectorAll('.lt-lever-{name} .v-slider__thumb-container').length == 1")
     page.locator(f".lt-lever-{name} .v-slider__thumb-container").focus()
     page.keyboard.press(key)
     page.wait_for_timeout(200)
@@ -374,6 +395,7 @@ def test_app_runs_scenarios_and_shows_results(app_server, browser, tmp_path):
     page.wait_for_function("/simulated years|compiling/.test(document.querySelector('.lt-status').innerText)")
     page.wait_for_selector(".lt-ready", timeout=180_000)
     assert page.inner_text(".lt-status").strip() == "ready"
+    assert page.locator(".v-tab").count() == 0                  # the page alone: no Solara tabs of the app's modules
 
     for cls in ("lt-map", "lt-series", "lt-diff", "lt-costs"):
         page.wait_for_function(f"(document.querySelector('img.{cls}') || {{}}).naturalWidth > 0")
@@ -485,7 +507,7 @@ def test_variants_survive_a_reload_open_from_a_link_and_compare_a_with_b(app_ser
 def test_layout_for_a_projector(app_server, browser, size, tmp_path):
     """Run visible without scrolling, figures visible and their text >= 16 px on screen; at 1024 x 768 the side
     panel closes and opens again."""
-    from sim.workshop.app import FONT
+    from sim.workshop.figures.projector import FONT
     page = _page(browser, app_server["url"], *size)
     _tick(page, "baseline", False)
     _tick(page, "small")

@@ -43,7 +43,7 @@ def two_runs(tmp_path_factory):
 
 
 def _results(runs):
-    from sim.workshop.app import Result
+    from sim.workshop.app.numbers import Result
     return {n: Result(s, *run) for n, (s, run) in runs.items()}
 
 
@@ -53,13 +53,15 @@ def test_app_ledger_and_months_are_those_of_compare_and_the_report(two_runs, tmp
     spells), and the report shows the same net per party and the same months."""
     from sim.studies.compare import Comparison
     from sim.studies.ledger import PARTIES
-    from sim.workshop import app, comparison, report
+    from sim.workshop import appcache, comparison, report
+    from sim.workshop.app import numbers, tables
+    from sim.workshop.figures import room
     from sim.workshop.labels import fmt_eur_million, fmt_value
     results = _results(two_runs)
     order = list(results)
     base, name = order
-    window = app.result_window({n: r.scenario for n, r in results.items()})
-    ours = app.ledger_of(results, order, window)
+    window = appcache.result_window({n: r.scenario for n, r in results.items()})
+    ours = numbers.ledger_of(results, order, window)
 
     c = Comparison([r.scenario for r in results.values()], effect_priors=None, progress=False)
     assert c.window == window and c.order == order
@@ -75,15 +77,15 @@ def test_app_ledger_and_months_are_those_of_compare_and_the_report(two_runs, tmp
     assert ours["ledger"].net_mean.abs().max() > 0          # the levers move money: a comparison with content
 
     # months at home: the app's headline and table are compare's Kaplan-Meier months, not the ended spells' mean
-    km = app.km_of(results, window)
+    km = numbers.km_of(results, window)
     table = pd.concat([r.table for r in results.values()], ignore_index=True)
-    costs = app.party_costs(table, {n: r.scenario for n, r in results.items()}, window)
-    h = app.headline(table, costs, name, base, window, km)
+    costs = appcache.party_costs(table, {n: r.scenario for n, r in results.items()}, window)
+    h = numbers.headline(table, costs, name, base, window, km)
     csv = pd.read_csv(folder / "comparison.csv").set_index(["scenario", "outcome"])
     assert h["months"][0] == pytest.approx(csv.loc[(name, "months_at_home_km"), "diff_mean"], rel=1e-12)
-    spells_mean = app.headline(table, costs, name, base, window)["months"][0]   # the old number (no spells)
+    spells_mean = numbers.headline(table, costs, name, base, window)["months"][0]   # the old number (no spells)
     assert h["months"][0] != pytest.approx(spells_mean)     # the estimators differ: the test can tell them apart
-    outcomes = app.window_outcomes(table, base, window, km=km).set_index(["scenario", "indicator"])
+    outcomes = numbers.window_outcomes(table, base, window, km=km).set_index(["scenario", "indicator"])
     assert "months_independent_after_indication" not in outcomes.index.get_level_values(1)
     assert outcomes.loc[(name, "months_at_home_km"), "mean"] == pytest.approx(csv.loc[(name, "months_at_home_km"), "mean"])
 
@@ -97,28 +99,30 @@ def test_app_ledger_and_months_are_those_of_compare_and_the_report(two_runs, tmp
         assert f"{fmt_value('x', h['months'][0], 'en', signed=True)} months at home within 10 years" in html
     else:   # the report says when the interval includes no change
         assert "no clear change in the months at home within 10 years" in html and f"{lo} to {hi}" in html
-    ledger_html = app.ledger_html(ours, order, "en")
+    ledger_html = tables.ledger_html(ours, order, "en")
     for r in ours["yearly"].itertuples():
         assert fmt_eur_million(r.net_mean, "en") in ledger_html
     assert "Split incentive in" in ledger_html and "never" in ledger_html or re.search(r"<td>20\d\d</td>", ledger_html)
-    assert app.ledger_png(ours["ledger"], order, "nl")[:4] == b"\x89PNG"
+    assert room.ledger_png(ours["ledger"], order, "nl")[:4] == b"\x89PNG"
 
 
 def test_the_ledger_needs_the_yearly_records_and_a_second_scenario(two_runs):
-    from sim.workshop import app
+    from sim.workshop import appcache
+    from sim.workshop.app import numbers
     results = _results(two_runs)
     order = list(results)
-    window = app.result_window({n: r.scenario for n, r in results.items()})
-    assert app.ledger_of({order[0]: results[order[0]]}, order[:1], window) is None
+    window = appcache.result_window({n: r.scenario for n, r in results.items()})
+    assert numbers.ledger_of({order[0]: results[order[0]]}, order[:1], window) is None
     old = {n: r._replace(spells=None, yearly=None) for n, r in results.items()}   # a variant saved before them
-    assert app.ledger_of(old, order, window) is None and app.km_of(old, window).empty
-    out = app.window_outcomes(pd.concat([r.table for r in old.values()]), order[0], window, km=app.km_of(old, window))
+    assert numbers.ledger_of(old, order, window) is None and numbers.km_of(old, window).empty
+    out = numbers.window_outcomes(pd.concat([r.table for r in old.values()]), order[0], window, km=numbers.km_of(old, window))
     assert "months_independent_after_indication" in set(out.indicator)            # it falls back, no crash
 
 
 def test_variants_keep_spells_and_dwellings_for_the_ledger_and_a_vs_b(two_runs, tmp_path, monkeypatch):
     import sim.workshop.appcache as cache
-    from sim.workshop import app
+    from sim.workshop.app import numbers
+    from sim.workshop.figures import room
     monkeypatch.setenv("LANGERTHUIS_CACHE", str(tmp_path))
     results = _results(two_runs)
     a = cache.variant_record("A", Levers(), ["small"], {n: tuple(r) for n, r in results.items()})
@@ -130,13 +134,13 @@ def test_variants_keep_spells_and_dwellings_for_the_ledger_and_a_vs_b(two_runs, 
     base, name = list(results)
     rec_a = cache.variant_record("plain", Levers(), ["small"], {base: tuple(results[base])})
     rec_b = cache.variant_record("levers", Levers(), ["small"], {name: tuple(results[name])})
-    d = app.ab_data(json.loads(json.dumps(rec_a, default=str)), json.loads(json.dumps(rec_b, default=str)))
+    d = numbers.ab_data(json.loads(json.dumps(rec_a, default=str)), json.loads(json.dumps(rec_b, default=str)))
     assert d["paired"] and d["ledger"] is not None
-    direct = app.ledger_of(results, [base, name], d["window"])
+    direct = numbers.ledger_of(results, [base, name], d["window"])
     assert np.allclose(d["ledger"]["summary"].npv_mean, direct["summary"].npv_mean)
     assert "months_at_home_km" in set(d["outcomes"].indicator)
-    assert app.ledger_difference_png(d["ledger"]["summary"], "en")[:4] == b"\x89PNG"
-    assert app.difference_png(d["table"], ["unmet_need_share", "wmo_waiting_per_1000"], "A", "nl")[:4] == b"\x89PNG"
+    assert room.ledger_difference_png(d["ledger"]["summary"], "en")[:4] == b"\x89PNG"
+    assert room.difference_png(d["table"], ["unmet_need_share", "wmo_waiting_per_1000"], "A", "nl")[:4] == b"\x89PNG"
 
 
 def test_access_route_and_budget_levers_write_the_scenarios_blocks():

@@ -119,11 +119,13 @@ def test_dutch_number_and_percent_formats():
 
 def test_policy_words_name_the_right_scheme():
     """wijkverpleging is Zvw (the health insurer), a wijkteam Wmo, the zorgkantoor the Wlz (DOMAIN.md §1)."""
-    from sim.workshop.app import TEXT, label as app_label
+    from sim.model.blocks import block
+    from sim.workshop.labels import map_label as app_label
+    team, carer = block("care_team_hours").lever.label, block("carer_support").lever.label
     assert POLICY_TERMS["care_team_hours"] == ("wijkverpleging", "care_insurer")
-    assert "wijkverpleging" in TEXT["team"][1] and "wijkteam" not in TEXT["team"][1]
+    assert "wijkverpleging" in team[1] and "wijkteam" not in team[1]
     assert label("care_insurer", "nl") == "zorgverzekeraar (Zvw)" and label("care_office", "nl") == "zorgkantoor (Wlz)"
-    assert label("municipality", "nl") == "gemeente (Wmo)" and "mantelzorg" in TEXT["carer"][1]
+    assert label("municipality", "nl") == "gemeente (Wmo)" and "mantelzorg" in carer[1]
     for kind, (word, payer) in POLICY_TERMS.items():
         assert word in app_label(kind, "nl")
     from sim.workshop.appcache import Levers, lever_costs
@@ -137,7 +139,7 @@ def test_policy_words_name_the_right_scheme():
 def test_one_dutch_word_for_replicates():
     """'herhaling' everywhere (the app, the report, compare's tables and figures), never 'replicatie'."""
     from conftest import ROOT
-    for path in sorted((ROOT / "sim" / "workshop").glob("*.py")) + [ROOT / "docs" / "workshop.md"]:
+    for path in sorted((ROOT / "sim" / "workshop").rglob("*.py")) + [ROOT / "docs" / "workshop.md"]:
         assert "replicati" not in path.read_text(encoding="utf-8").lower(), path
 
 

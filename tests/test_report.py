@@ -132,3 +132,15 @@ def test_report_figures_follow_the_report_language(results):
     assert not set(nl) & on_disk                                      # every figure redrawn
     html = build_html(results, lang="nl")
     assert re.search(r"\d,\d", html.split("<section id='outcomes'>")[1].split("</section>")[0])
+
+
+def test_what_the_model_leaves_out_matches_the_model():
+    """The caveats come in both languages, one for one, and do not name as missing what the model has (they said
+    'no widowhood' after widowhood became a mechanism)."""
+    from sim.model.indicators import INDICATORS
+    from sim.workshop.report.summary import caveats
+    en, nl = caveats("en"), caveats("nl")
+    assert len(en) == len(nl) == 8 and all(en) and all(nl)
+    assert "widowed_per_1000" in INDICATORS
+    assert not any("no widowhood" in c for c in en) and not any("geen verweduwing" in c for c in nl)
+    assert any("sim/model/parameters.yaml" in c and "{" not in c for c in en)    # the counts filled in

@@ -1,6 +1,6 @@
 """sim/model/wijken.py: a real municipality's wijken from KWB 2024 (the shared folder, see conftest.py),
 their neighbours, the wijken without figures, the 65+ split and the back-cast; the `municipalities`
-command; and the wijk map (sim/workshop/wijkmap.py)."""
+command; and the wijk map (sim/workshop/figures/wijken.py)."""
 import json
 
 import matplotlib.pyplot as plt
@@ -164,7 +164,7 @@ def test_the_municipalities_command_refuses_an_unknown_text_with_close_matches(c
 
 # ----------------------------------------------------------------------------- the wijk map
 def test_the_wijk_map_colours_each_wijk_outlines_areas_and_carries_the_credit(tmp_path, monkeypatch):
-    from sim.workshop import wijkmap
+    from sim.workshop.figures import wijken as wijkmap
     hengelo = municipality("GM0164")
     values = {w.code: w.inhabitants_65plus / w.inhabitants for w in hengelo.wijken}
     values["WK016409"] = float("nan")                            # a wijk without a value: grey, hatched

@@ -1,4 +1,4 @@
-"""``langerthuis app``: start the workshop web app (``sim/app.py``) with Solara's server on this computer.
+"""``langerthuis app``: start the workshop web app (``sim.workshop.app``) with Solara's server on this computer.
 
 Solara's page loads its JavaScript and CSS through the server's asset path. The ``solara-assets`` package
 (pinned to Solara's own version in the ``app`` extra) installs them, and Solara serves them from its folder,
@@ -29,8 +29,9 @@ def register(sub):
 
 def command(args) -> list[str]:
     # --production: no file watching or auto-reload, which a workshop laptop does not need
-    return [sys.executable, "-m", "solara", "run", "sim.workshop.app:Page", "--host", args.host, "--port", str(args.port),
-            "--production", "--no-open", "--log-level", "warning"]
+    # the page's module, not the package: Solara would make a route (a tab) of every module of a package
+    return [sys.executable, "-m", "solara", "run", "sim.workshop.app.page:Page", "--host", args.host,
+            "--port", str(args.port), "--production", "--no-open", "--log-level", "warning"]
 
 
 # ---- the page's assets ----------------------------------------------------------------------------------

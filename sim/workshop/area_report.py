@@ -1,6 +1,6 @@
 """The effect per area in the report and on the map (issue 26): the tables ``areas_comparison.csv`` and
 ``ledger_areas.csv`` of a comparison folder (sim/studies/area_effects.py) as HTML, and the wijk map of the
-effect on months at home after indication (real municipalities only, sim/workshop/wijkmap.py)."""
+effect on months at home after indication (real municipalities only, sim/workshop/figures/wijken.py)."""
 from __future__ import annotations
 
 from html import escape
@@ -19,7 +19,7 @@ def effect_map(c, folder) -> str | None:
     from sim.model import municipality_layout
     from sim.studies import area_effects
     from sim.studies.compare import interval_kind
-    from sim.workshop.wijkmap import wijk_map
+    from sim.workshop.figures.wijken import wijk_map
     first = c.scenarios[0]
     if len(c.order) < 2 or not municipality_layout.is_real(first):
         return None

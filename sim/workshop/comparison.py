@@ -1,7 +1,8 @@
 """``langerthuis compare SCENARIO... --out DIR``: the presentation of a paired comparison.
 
 ``sim.studies.compare.Comparison`` runs the scenarios paired and summarises them; this module labels the
-tables (en/nl), draws the figures, writes the markdown table and the output folder:
+tables (en/nl), writes the markdown table and the output folder with the figures of
+``sim.workshop.figures.comparison`` (imported here too, as ``comparison.fig_*``):
 
 >>> from sim.studies.compare import Comparison
 >>> from sim.workshop import comparison
@@ -21,10 +22,11 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
-from sim.model.indicators import COST_PAYERS, cost_indicator
-from sim.studies.compare import COST_PER_MONTH, KEY_OUTCOMES, MIN_REPLICATES_90, OUTCOMES, Comparison, area_cells
-from sim.studies.summary import replicate_summary
+from sim.studies.compare import COST_PER_MONTH, MIN_REPLICATES_90, OUTCOMES, Comparison, area_cells
 from sim.workshop import area_report
+from sim.workshop.figures import pyplot
+from sim.workshop.figures.comparison import (fig_breakeven, fig_costs, fig_deciding, fig_differences,  # noqa: F401
+                                             fig_ledger, fig_maps, fig_timeseries)
 from sim.workshop.labels import LANGUAGES, label, number, text
 
 
@@ -35,172 +37,9 @@ def labelled(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return out
 
 
-# ----------------------------------------------------------------------------- figures
-def _plt():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    return plt
-
-
-def _grid(n, per_row=4, size=(3.6, 2.8)):
-    plt = _plt()
-    rows = -(-n // per_row)
-    cols = min(n, per_row)
-    fig, axes = plt.subplots(rows, cols, figsize=(size[0] * cols, size[1] * rows + 0.6), squeeze=False)
-    for ax in axes.flat[n:]:
-        ax.set_visible(False)
-    return fig, axes.flat
-
-
-def fig_timeseries(table, order, window, lang):
-    present = set(table.indicator)   # outcomes of the comparison only (months at home by survival) have no series
-    outcomes = [o for o in KEY_OUTCOMES + ("cost_total_per_capita",) if o in present]
-    fig, axes = _grid(len(outcomes))
-    for ax, outcome in zip(axes, outcomes):
-        bands = replicate_summary(table[table.indicator == outcome], ["scenario", "year"])
-        for k, s in enumerate(order):
-            b = bands[bands.scenario == s]
-            ax.plot(b.year, b["mean"], color=f"C{k}", label=s)
-            ax.fill_between(b.year, b.p5, b.p95, color=f"C{k}", alpha=0.15, linewidth=0)
-        ax.axvspan(window[0] - 0.5, window[1] + 0.5, color="0.9", zorder=0)
-        ax.set_title(label(outcome, lang), fontsize=9)
-        ax.set_xlabel(label("year", lang), fontsize=8)
-        ax.tick_params(labelsize=7)
-    axes[0].legend(fontsize=7)
-    fig.suptitle(text("title_timeseries", lang))
-    fig.tight_layout()
-    return fig
-
-
-def fig_differences(summary, order, window, lang):
-    outcomes = [o for o in OUTCOMES if o in set(summary.outcome)]
-    others = order[1:] or order
-    fig, axes = _grid(len(outcomes))
-    for ax, outcome in zip(axes, outcomes):
-        d = summary[(summary.outcome == outcome)].set_index("scenario").loc[others]
-        err = np.vstack([(d.diff_mean - d.diff_p5).clip(lower=0), (d.diff_p95 - d.diff_mean).clip(lower=0)])
-        ax.bar(range(len(others)), d.diff_mean, yerr=err, capsize=3,
-               color=[f"C{order.index(s)}" for s in others])
-        ax.axhline(0, color="black", linewidth=0.7)
-        ax.set_xticks(range(len(others)), others, rotation=30, ha="right", fontsize=7)
-        ax.set_title(label(outcome, lang), fontsize=9)
-        ax.tick_params(labelsize=7)
-    fig.suptitle(text("title_differences", lang, first=order[0], years=f"{window[0]}-{window[1]}"))
-    fig.tight_layout()
-    return fig
-
-
-def fig_costs(summary, order, window, lang):
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(1.6 * len(order) + 5, 4.5))
-    bottom = np.zeros(len(order))
-    for k, payer in enumerate(COST_PAYERS):
-        d = summary[summary.outcome == cost_indicator(payer)].set_index("scenario").loc[order, "mean"].values
-        ax.bar(range(len(order)), d, bottom=bottom, label=label(payer, lang), color=f"C{k}")
-        bottom += d
-    ax.set_xticks(range(len(order)), order, rotation=20, ha="right")
-    ax.set_ylabel(label("eur_per_inhabitant", lang))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-    ax.set_title(text("title_costs", lang, years=f"{window[0]}-{window[1]}"))
-    fig.tight_layout()
-    return fig
-
-
-def fig_maps(cells_last, order, year, lang):
-    from sim.workshop.plots import neighbourhood_map
-    fig, axes = _grid(len(order), per_row=3, size=(4.6, 4.0))
-    top = float(cells_last.groupby(["scenario", "x", "y"]).unmet_need_share.mean().max() or 0.0)
-    for ax, s in zip(axes, order):
-        neighbourhood_map(cells_last[cells_last.scenario == s], None, value="unmet_need_share", ax=ax)
-        image = ax.images[0]
-        image.set_clim(0.0, max(top, 1e-6))          # one colour scale for all scenarios
-        image.colorbar.set_label(label("unmet_need_share", lang))
-        ax.set_title(s)
-    fig.suptitle(text("title_maps", lang, year=year))
-    fig.tight_layout()
-    return fig
-
-
-# ----------------------------------------------------------------------------- the ledger (issue 13)
+# ----------------------------------------------------------------------------- the ledger
 def _money(x) -> str:
     return number(x) if not np.isfinite(x) or abs(x) < 1e6 else f"{x / 1e6:,.1f} M"
-
-
-def fig_ledger(ledger, summary, order, window, lang):
-    """Per scenario after the first: NPV per party (mean, 90 % interval) and the cumulative discounted mean
-    net per party over the years."""
-    plt = _plt()
-    from sim.studies.ledger import PARTIES, discount
-    others = order[1:]
-    fig, axes = plt.subplots(max(1, len(others)), 2, figsize=(12, 3.8 * max(1, len(others))), squeeze=False)
-    for row, s in zip(axes, others):
-        d = summary[summary.scenario == s].set_index("party").reindex(list(PARTIES))
-        err = np.vstack([(d.npv_mean - d.npv_p5).clip(lower=0), (d.npv_p95 - d.npv_mean).clip(lower=0)])
-        colors = ["C2" if v >= 0 else "C3" for v in d.npv_mean.fillna(0)]
-        row[0].barh(range(len(PARTIES)), d.npv_mean, xerr=err, color=colors, capsize=3)
-        row[0].set_yticks(range(len(PARTIES)), [label(p, lang) for p in PARTIES], fontsize=8)
-        row[0].axvline(0, color="black", linewidth=0.7)
-        row[0].invert_yaxis()
-        row[0].set_xlabel(label("ledger_npv_axis", lang), fontsize=8)
-        row[0].set_title(text("title_ledger", lang, scenario=s, first=order[0]), fontsize=9)
-        g = ledger[ledger.scenario == s]
-        for k, party in enumerate(PARTIES):
-            q = g[g.party == party].sort_values("year")
-            cum = discount(q.net_mean, q.year, 0.04, window[0]).cumsum()
-            row[1].plot(q.year, cum, color=f"C{k}", label=label(party, lang))
-        row[1].axhline(0, color="black", linewidth=0.7)
-        row[1].set_ylabel(label("ledger_cum_axis", lang), fontsize=8)
-        row[1].set_xlabel(label("year", lang), fontsize=8)
-        row[1].legend(fontsize=7)
-        for ax in row:
-            ax.tick_params(labelsize=7)
-    fig.tight_layout()
-    return fig
-
-
-def fig_breakeven(table, lang):
-    """NPV per party and for society against the effect scale (sim.studies.breakeven), one panel a scenario."""
-    from sim.studies.breakeven import SOCIETY
-    from sim.studies.ledger import PARTIES
-    scenarios = list(dict.fromkeys(table.scenario))
-    fig, axes = _grid(max(1, len(scenarios)), per_row=2, size=(6.0, 4.2))
-    for ax, s in zip(axes, scenarios):
-        g = table[table.scenario == s]
-        for k, party in enumerate(PARTIES + (SOCIETY,)):
-            q = g[g.party == party].sort_values("scale")
-            style = dict(color="black", linewidth=2.2) if party == SOCIETY else dict(color=f"C{k}")
-            ax.plot(q.scale, q.npv_mean, marker="o", markersize=3, label=label(party, lang), **style)
-            ax.fill_between(q.scale, q.npv_p5, q.npv_p95, alpha=0.10, linewidth=0, color=style["color"])
-        ax.axhline(0, color="black", linewidth=0.7)
-        ax.set_xlabel(label("effect_scale", lang), fontsize=8)
-        ax.set_ylabel(label("ledger_npv_axis", lang), fontsize=8)
-        ax.set_title(text("title_breakeven", lang, scenario=s), fontsize=9)
-        ax.tick_params(labelsize=7)
-        ax.legend(fontsize=7)
-    fig.tight_layout()
-    return fig
-
-
-def fig_deciding(deciding, lang, top: int = 10):
-    """A tornado per scenario: the societal NPV with each uncertain effect alone at the low and the high end of
-    its prior (sim.studies.deciding_effects), the ``top`` largest swings, the default as a line."""
-    scenarios = list(dict.fromkeys(deciding.scenario))
-    fig, axes = _grid(max(1, len(scenarios)), per_row=2, size=(6.4, 4.4))
-    for ax, s in zip(axes, scenarios):
-        g = deciding[deciding.scenario == s].head(top).iloc[::-1]
-        y, low, mid, high = np.arange(len(g)), g.npv_low / 1e6, g.npv_default / 1e6, g.npv_high / 1e6
-        ax.barh(y, low - mid, left=mid, color="C3", alpha=0.7, label=label("prior_low", lang))
-        ax.barh(y, high - mid, left=mid, color="C0", alpha=0.7, label=label("prior_high", lang))
-        ax.axvline(float(mid.iloc[0]) if len(g) else 0.0, color="grey", linewidth=0.8)
-        ax.axvline(0, color="black", linewidth=1.0)
-        ax.set_yticks(y, [f"{e}{' *' if d else ''}" for e, d in zip(g.effect, g.decides)], fontsize=7)
-        ax.set_xlabel(label("deciding_axis", lang), fontsize=8)
-        ax.set_title(text("title_deciding", lang, scenario=s), fontsize=9)
-        ax.tick_params(axis="x", labelsize=7)
-        ax.legend(fontsize=7)
-    fig.tight_layout()
-    return fig
 
 
 def deciding_markdown(deciding, order, lang="en") -> str:
@@ -286,22 +125,11 @@ def ledger_markdown(summary, evaluation, order, window, replicates, lang="en", s
 
 
 def comparison_markdown(summary, order, window, replicates, lang="en") -> str:
-    nl = lang == "nl"
     first = order[0]
     lines = [f"# {label('comparison', lang)}: {', '.join(order)}", ""]
-    lines += [(f"Jaren {window[0]}–{window[1]}, {replicates} herhalingen per scenario, gepaard: herhaling r van elk "
-               f"scenario gebruikt dezelfde seed en hetzelfde herhalingsnummer als {first}. Per cel: gemiddelde over "
-               f"herhalingen [90 %-interval, 5e–95e percentiel]. Verschillen met {first} zijn per herhaling "
-               f"berekend (gepaard) en daarna samengevat.") if nl else
-              (f"Years {window[0]}–{window[1]}, {replicates} replicates per scenario, paired: replicate r of every "
-               f"scenario uses the same seed and replicate number as {first}. Each cell: mean over replicates "
-               f"[90 % interval, 5th–95th percentile]. Differences from {first} are computed per replicate "
-               f"(paired), then summarised."), ""]
+    lines += [text("comparison_intro", lang, lo=window[0], hi=window[1], replicates=replicates, first=first), ""]
     if replicates < MIN_REPLICATES_90:
-        lines += [(f"**Let op:** {replicates} herhalingen: de 'intervallen' zijn het bereik van {replicates} runs, geen "
-                   f"90 %-intervallen (daarvoor zijn er minstens {MIN_REPLICATES_90} nodig).") if nl else
-                  (f"**Note:** {replicates} replicates: the 'intervals' are the range of {replicates} runs, not 90 % "
-                   f"intervals (those need at least {MIN_REPLICATES_90})."), ""]
+        lines += [text("comparison_few_replicates", lang, replicates=replicates, needed=MIN_REPLICATES_90), ""]
 
     others = order[1:] or order
 
@@ -319,20 +147,7 @@ def comparison_markdown(summary, order, window, replicates, lang="en") -> str:
                    others)
     lines += table(("extra_cost_eur", "extra_months_at_home", COST_PER_MONTH), "mean", "p5", "p95",
                    text("title_per_month", lang), others)
-    lines += [("Definitie. Extra kosten = som over de jaren van (totale kosten per inwoner − die van "
-               f"{first}) × inwoners. Extra maanden thuis = N × (M − M₀): N is het aantal perioden van thuis wonen na "
-               "een eerste indicatie die in de jaren eindigden (opname of overlijden), M hun gemiddelde duur in "
-               f"maanden en M₀ die van {first}. Kosten per gewonnen maand = extra kosten / extra maanden; leeg (–) "
-               "waar geen maanden gewonnen worden; negatief: het scenario bespaart geld én wint maanden. Het gemiddelde "
-               "is gemiddelde extra kosten / gemiddelde extra maanden; het interval komt uit de ratio's per "
-               "herhaling en staat er alleen als elke herhaling maanden wint.") if nl else
-              ("Definition. Extra cost = sum over the years of (total cost per inhabitant − that of "
-               f"{first}) × inhabitants. Extra months at home = N × (M − M₀): N is the number of spells of living at "
-               "home after a first package that ended in the years (admission or death), M their mean length in "
-               f"months and M₀ that of {first}. Cost per month gained = extra cost / extra months; empty (–) where "
-               "no months are gained; negative: the scenario saves money while gaining months. The mean is mean extra "
-               "cost / mean extra months; the interval comes from the per-replicate ratios and is given only when "
-               "every replicate gains months."), ""]
+    lines += [text("comparison_per_month", lang, first=first), ""]
     return "\n".join(lines)
 
 
@@ -383,7 +198,7 @@ def save(c: Comparison, out, lang: str = "en", areas=(), force: bool = False) ->
     from sim.output import atomic_folder, write_json
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
-    plt = _plt()
+    plt = pyplot()
     summary = c.summary()
     area_tables = {name: c.area(name) for name in areas}     # a bad area name stops before writing
     with atomic_folder(out, command="compare", force=force) as tmp:

@@ -1,17 +1,14 @@
-"""Standard figures of one run (matplotlib, Agg): PNG files with the version in their metadata."""
+"""Standard figures of one run (``langerthuis run``; matplotlib, Agg): PNG files with the version in their
+metadata."""
 from __future__ import annotations
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-import sim  # noqa: E402
-from sim.model.indicators import CARE_PAYERS, SECTOR_NAMES  # noqa: E402
-from sim.studies.summary import replicate_summary  # noqa: E402
-from sim.workshop.labels import label  # noqa: E402
+from sim.model.indicators import CARE_PAYERS, SECTOR_NAMES
+from sim.studies.summary import replicate_summary
+from sim.workshop.figures import pyplot, save
+from sim.workshop.figures.maps import neighbourhood_map
+from sim.workshop.labels import label
 
 
 def _series(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
@@ -20,15 +17,8 @@ def _series(table: pd.DataFrame, indicator: str) -> pd.DataFrame:
     return s.rename(columns={"p5": "low", "p95": "high"})[["mean", "low", "high"]]
 
 
-def _save(fig, path, title):
-    fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110, metadata={"Software": f"langerthuis {sim.__version__}"})
-    plt.close(fig)
-
-
 def residents_by_sector(table, path):
-    fig, axes = plt.subplots(1, len(SECTOR_NAMES), figsize=(15, 3.4), sharex=True)
+    fig, axes = pyplot().subplots(1, len(SECTOR_NAMES), figsize=(15, 3.4), sharex=True)
     for ax, sector in zip(axes, SECTOR_NAMES):
         for where, style in (("home", "-"), ("institution", "--")):
             s = _series(table, f"clients_{where}_{sector}_per_1000")
@@ -38,22 +28,22 @@ def residents_by_sector(table, path):
         ax.set_xlabel("year")
     axes[0].set_ylabel("clients per 1,000 inhabitants")
     axes[0].legend()
-    _save(fig, path, "Package holders at home and in institutions, by sector")
+    save(fig, path, "Package holders at home and in institutions, by sector")
 
 
 def care_hours_by_payer(table, path):
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, ax = pyplot().subplots(figsize=(7, 4))
     series = [_series(table, f"hours_{p}_per_1000") for p in CARE_PAYERS]
     ax.stackplot(series[0].index, [s["mean"].values for s in series],
                  labels=[label(p) for p in CARE_PAYERS], alpha=0.8)
     ax.set_xlabel("year")
     ax.set_ylabel("formal care hours at home per 1,000 inhabitants")
     ax.legend(loc="upper left")
-    _save(fig, path, "Formal care hours at home by payer (Wlz: AWBZ until 2014)")
+    save(fig, path, "Formal care hours at home by payer (Wlz: AWBZ until 2014)")
 
 
 def informal_care(table, path):
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, ax = pyplot().subplots(figsize=(7, 4))
     s = _series(table, "mantelzorg_hours_per_1000")
     ax.plot(s.index, s["mean"], color="C0", label="informal care hours per 1,000")
     ax.fill_between(s.index, s["low"], s["high"], color="C0", alpha=0.2)
@@ -66,26 +56,7 @@ def informal_care(table, path):
     ax2.set_ylabel("share of carers")
     ax2.set_ylim(0, 1)
     fig.legend(loc="upper left", bbox_to_anchor=(0.1, 0.9))
-    _save(fig, path, "Informal care and carer strain")
-
-
-def neighbourhood_map(cells: pd.DataFrame, path, value="unmet_need_share", title=None, ax=None):
-    """Grid coloured by a per-neighbourhood value (mean over replicates); woonservicegebied cells outlined."""
-    mean = cells.groupby(["x", "y"], as_index=False)[list(dict.fromkeys([value, "wsg"]))].mean()
-    width, height = int(mean.x.max()) + 1, int(mean.y.max()) + 1
-    grid = np.full((height, width), np.nan)
-    grid[mean.y.astype(int), mean.x.astype(int)] = mean[value]
-    own = ax is None
-    if own:
-        fig, ax = plt.subplots(figsize=(5.5, 4.8))
-    im = ax.imshow(grid, origin="lower", cmap="viridis")
-    for _, row in mean[mean.wsg > 0].iterrows():
-        ax.add_patch(plt.Rectangle((row.x - 0.5, row.y - 0.5), 1, 1, fill=False, edgecolor="red", linewidth=2))
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    plt.colorbar(im, ax=ax, label=value.replace("_", " "))
-    if own:
-        _save(fig, path, title or f"Neighbourhoods: {value.replace('_', ' ')} (red: woonservicegebied)")
+    save(fig, path, "Informal care and carer strain")
 
 
 def standard_figures(table: pd.DataFrame, cells: pd.DataFrame, folder) -> list[str]:

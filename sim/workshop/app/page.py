@@ -1,0 +1,89 @@
+"""The page: its own two-column layout (the side panel and the main column of results and variants), the
+address that follows the shown variant and language, the CSS."""
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import parse_qs
+
+import solara
+
+from sim.workshop.app.actions import open_variant, run_all, start_run
+from sim.workshop.app.panel import Controls
+from sim.workshop.app.results import Progress, Results, Stale
+from sim.workshop.app.state import lang, panel_open, shown, shown_meta, url_loaded
+from sim.workshop.app.variants import Variants
+from sim.workshop.labels import app_text as t
+
+CSS = """
+.lt-scenario .v-input__details, .lt-scenario .v-messages { display: none; }
+.lt-scenario .v-input--selection-controls { margin-top: 0; padding-top: 0; }
+.lt-scenario label { font-size: 14px !important; }
+.lt-table { border-collapse: collapse; font-size: 17px; }
+.lt-table th, .lt-table td { border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; }
+.lt-main img { width: 100%; max-width: 1000px; height: auto; }
+.lt-lever .v-input__details, .lt-lever .v-messages { display: none; }
+.lt-lever .v-input { margin-top: -6px; }
+.lt-help { font-size: 12px; color: #444; }
+.lt-cost { font-size: 13px; color: #333; background: #f4f4f4; padding: 4px 6px; margin: 2px 0 6px 0; }
+.lt-headline { display: flex; flex-wrap: wrap; gap: 12px; }
+.lt-number { flex: 1 1 200px; border: 2px solid #0072B2; border-radius: 6px; padding: 8px 12px; }
+.lt-number .big { font-size: 34px; font-weight: bold; line-height: 1.2; }
+.lt-number .what { font-size: 17px; }
+.lt-number .range { font-size: 15px; color: #444; }
+.lt-layout { display: flex; align-items: flex-start; width: 100%; }
+.lt-side { flex: none; width: 330px; max-height: 100vh; overflow-y: auto; position: sticky; top: 0;
+           padding: 0 10px 10px 4px; border-right: 1px solid #ddd; background: #fafafa; }
+.lt-main { flex: 1 1 auto; min-width: 0; font-size: 17px; padding: 0 8px; }
+.lt-title { margin: 0; font-size: 24px; }
+.lt-swatch { display: inline-block; width: 14px; height: 14px; border: 1px solid #000; vertical-align: middle; }
+.lt-split { font-size: 17px; margin: 6px 0; }
+.lt-run-bar { position: sticky; top: 0; z-index: 5; background: #fafafa; padding: 6px 0; }
+"""
+
+
+@solara.component
+def Page():
+    L = lang.value
+    router = solara.use_router()
+    solara.Title(t("title", L))
+    solara.Style(CSS)
+    if not url_loaded.value:               # ?variant=slug opens a saved variant once (and ?lang=nl its language)
+        query = parse_qs(router.search or "")
+        wanted = query.get("variant", [""])[0]
+        url_loaded.set(True)
+        if query.get("lang", [""])[0] in ("en", "nl"):
+            lang.set(query["lang"][0])
+        if wanted:
+            open_variant(wanted)
+    slug = (shown_meta.value or {}).get("slug")
+
+    def remember_in_url():
+        """The address follows the shown variant (and the language): a reload, or the laptop waking up, opens
+        the same results with the same side panel."""
+        if slug:
+            search = f"variant={slug}" + ("&lang=nl" if L == "nl" else "")
+            if (router.search or "") != search:
+                router.push(f"{router.path or '/'}?{search}")
+    solara.use_effect(remember_in_url, [slug, L])
+    # an own two-column layout rather than Solara's drawer: at 1024 px the drawer covers the page and cannot be
+    # reopened; here the panel is a column that a button hides and shows, and Run stays at its top
+    with solara.Div(classes=["lt-layout"]):
+        if panel_open.value:
+            with solara.Div(classes=["lt-side"]):
+                Controls()
+        with solara.Column(classes=["lt-main"]):
+            with solara.Row(classes=["lt-top"], style={"align-items": "center"}):
+                solara.Button(icon_name="mdi-menu", on_click=lambda: panel_open.set(not panel_open.value),
+                              classes=["lt-panel-toggle"], text=True)
+                if not panel_open.value:
+                    solara.Button(t("run", L), on_click=lambda: start_run(), color="primary",
+                                  disabled=run_all.pending, classes=["lt-run-main"], icon_name="mdi-play")
+                solara.HTML("h2", escape(t("title", L)), classes=["lt-title"])
+            solara.HTML("p", escape(t("question", L)), classes=["lt-question"])
+            Progress()
+            results = shown.value
+            Stale()
+            if results:
+                Results(results)
+            Variants()
+            solara.HTML("p", f"<i>{escape(t('caveat', L))}</i>", classes=["lt-caveat"])

@@ -1,0 +1,175 @@
+"""The main column's result cards: progress and errors, the headline numbers, who pays, the ledger, the key
+outcomes, the map, the time series, the differences and the downloads; and the out-of-date warning."""
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+import solara
+
+from sim.workshop.app.actions import run_all, start_run
+from sim.workshop.app.choices import MAP_VALUES, SERIES_CHOICES, years_text
+from sim.workshop.app.numbers import headline, km_of, ledger_of, window_outcomes
+from sim.workshop.app.state import (Cancelled, base_choice, cancelled, chosen, confirm, current_levers, error,
+                                    from_cache, lang, map_value, plain_too, series_choice, shown, shown_meta, status,
+                                    warm)
+from sim.workshop.app.tables import csv_text, ledger_html, named_cells, outcomes_html, parties_html
+from sim.workshop.appcache import KEY_INDICATORS, party_costs, party_summary, result_window
+from sim.workshop.figures.maps import map_png
+from sim.workshop.figures.room import difference_png, ledger_png, parties_png, series_png
+from sim.workshop.labels import fmt_eur_million, fmt_number, fmt_percent, fmt_value, map_label as label
+from sim.workshop.labels import app_text as t
+
+
+@solara.component
+def Progress():
+    L = lang.value
+    with solara.Div(classes=["lt-progress"]):
+        if run_all.pending:
+            solara.ProgressLinear(run_all.progress if run_all.progress else True)
+            solara.Text(status.value or (t("warming", L) if not warm["done"].is_set() else "…"), classes=["lt-status"])
+        elif run_all.error and isinstance(run_all.exception, Cancelled) or cancelled.value and not run_all.pending \
+                and shown.value is None:
+            solara.Text(t("cancelled", L), classes=["lt-status", "lt-cancelled"])
+        elif run_all.error and not isinstance(run_all.exception, Cancelled):
+            solara.Error(str(run_all.exception))
+        elif shown.value:
+            solara.Text(t("from_cache", L) if from_cache.value else t("ready", L), classes=["lt-status", "lt-ready"])
+        else:
+            solara.Text(t("idle", L), classes=["lt-status"])
+        if confirm.value:
+            with solara.Row(classes=["lt-confirm"]):
+                solara.Warning(confirm.value)
+                solara.Button(t("run_anyway", L), on_click=lambda: start_run(confirmed=True), classes=["lt-run-anyway"])
+        if error.value:
+            with solara.Div(classes=["lt-error"]):
+                solara.Error(error.value)
+
+
+@solara.component
+def Headline(table, costs, name, base, window, km=None):
+    L = lang.value
+    h = headline(table, costs, name, base, window, km)
+    months, unmet, cost = h["months"], h["unmet"], h["cost"]
+    with solara.Card(t("headline", L, name=name, base=base, years=years_text(window)), classes=["lt-headline-card"]):
+        solara.HTML("div", "".join(
+            f'<div class="lt-number"><div class="big">{escape(big)}</div><div class="what">{escape(what)}</div>'
+            f'<div class="range">{escape(rng)}</div></div>' for big, what, rng in (
+                (fmt_value("x", months[0], L, True), t("h_months", L),
+                 f"{t('h_interval', L)}: {fmt_number(months[1], L)} – {fmt_number(months[2], L)}"),
+                (fmt_percent(unmet[0], L, 1, True).replace("%", t("percentage_point", L)), t("h_unmet", L),
+                 f"{t('h_interval', L)}: {fmt_percent(unmet[1], L, 1)} – {fmt_percent(unmet[2], L, 1)}"),
+                (("+" if cost[0] > 0 else "") + fmt_eur_million(cost[0], L), t("h_cost", L),
+                 f"{t('h_interval', L)}: {fmt_eur_million(cost[1], L)} – {fmt_eur_million(cost[2], L)}"))),
+            classes=["lt-headline"])
+
+
+@solara.component
+def Results(results: dict):
+    """The result cards of the shown runs; figures and tables are memoised, so moving a lever redraws none."""
+    L = lang.value
+    key = tuple(r.scenario["_hash"] for r in results.values())
+    table = solara.use_memo(lambda: pd.concat([r.table for r in results.values()], ignore_index=True), [key])
+    names = list(results)
+    base = base_choice.value if base_choice.value in names else names[0]
+    scenarios = {n: r.scenario for n, r in results.items()}
+    window = result_window(scenarios)
+    indicators = [i for i in series_choice.value if i in SERIES_CHOICES] or [KEY_INDICATORS[0]]
+
+    map_image = solara.use_memo(lambda: map_png(results, map_value.value, L), [key, map_value.value, L])
+    series_image = solara.use_memo(lambda: series_png(table, indicators, L), [key, tuple(indicators), L])
+    diff_image = solara.use_memo(lambda: difference_png(table, indicators, base, L), [key, tuple(indicators), base, L])
+    costs = solara.use_memo(lambda: party_costs(table, scenarios, window), [key])
+    parties = solara.use_memo(lambda: party_summary(costs, base), [key, base])
+    parties_image = solara.use_memo(lambda: parties_png(parties, base, L), [key, base, L])
+    km = solara.use_memo(lambda: km_of(results, window), [key])
+    outcomes = solara.use_memo(lambda: window_outcomes(table, base, window, km=km), [key, base])
+    order = [base] + [n for n in names if n != base]
+    ledger = solara.use_memo(lambda: ledger_of(results, order, window), [key, base])
+    ledger_image = solara.use_memo(lambda: ledger_png(ledger["ledger"], order, L) if ledger else None, [key, base, L])
+
+    for name in names:
+        if name != base:
+            Headline(table, costs, name, base, window, km)
+    with solara.Card(t("parties", L, years=years_text(window)), subtitle=t("parties_note", L, years=years_text(window)),
+                     classes=["lt-costs-card"]):
+        solara.Image(parties_image, classes=["lt-costs"])
+        solara.HTML("div", parties_html(parties, L))
+    _ledger_card(ledger, ledger_image, order, window, L)
+    with solara.Card(t("outcomes", L, years=years_text(window)), classes=["lt-outcomes-card"]):
+        solara.HTML("div", outcomes_html(outcomes, L))
+    _figure_cards(map_image, series_image, diff_image, indicators, names, base, L)
+    images = [("map.png", map_image), ("time_series.png", series_image), ("difference.png", diff_image),
+              ("costs_by_party.png", parties_image)] + ([("ledger.png", ledger_image)] if ledger else [])
+    tables = [("indicators.csv", table), ("key_outcomes.csv", outcomes),
+              ("costs_by_party.csv", parties.assign(from_year=window[0], to_year=window[1]))]
+    if ledger:      # the files `langerthuis compare` writes, with the same columns
+        tables += [("ledger.csv", ledger["ledger"]), ("ledger_summary.csv", ledger["summary"].assign(
+            from_year=window[0], to_year=window[1]))]
+    _downloads(results, images, tables, L)
+
+
+def _ledger_card(ledger, ledger_image, order: list, window, L):
+    """Who pays and who saves: the six parties against the base, or why there is no ledger."""
+    base = order[0]
+    with solara.Card(t("ledger", L, years=years_text(window)), classes=["lt-ledger-card"]):
+        if ledger is None:
+            solara.Text(t("ledger_needs_two" if len(order) < 2 else "ledger_old", L), classes=["lt-help"])
+        else:
+            n_rep = int(ledger["summary"].replicates.max())
+            solara.Text(t("ledger_note", L, base=base, years=years_text(window), y0=window[0], n=n_rep),
+                        classes=["lt-help"])
+            solara.Image(ledger_image, classes=["lt-ledger"])
+            solara.HTML("div", ledger_html(ledger, order, L))
+
+
+def _figure_cards(map_image, series_image, diff_image, indicators: list, names: list, base: str, L):
+    """The map, the time series and the differences from the base, each with its choice."""
+    with solara.Card(t("map", L), subtitle=t("map_note", L), classes=["lt-map-card"]):
+        with solara.Div(classes=["lt-map-value"]):
+            solara.Select(t("map_value", L), values=[label(v, L) for v in MAP_VALUES], value=label(map_value.value, L),
+                          on_value=lambda k: map_value.set({label(v, L): v for v in MAP_VALUES}.get(k, map_value.value)))
+        solara.Image(map_image, classes=["lt-map"])
+    with solara.Card(t("series", L), classes=["lt-series-card"]):
+        with solara.Div(classes=["lt-series-choice"]):
+            solara.SelectMultiple(t("indicators", L), values=[label(i, L) for i in indicators],
+                                  all_values=[label(i, L) for i in SERIES_CHOICES],
+                                  on_value=lambda ks: series_choice.set(
+                                      [i for i in SERIES_CHOICES if label(i, L) in ks]))
+        solara.Image(series_image, classes=["lt-series"])
+    with solara.Card(t("diff", L), subtitle=t("diff_note", L), classes=["lt-diff-card"]):
+        with solara.Div(classes=["lt-base"]):
+            solara.Select(t("base", L), values=names, value=base, on_value=base_choice.set)
+        solara.Image(diff_image, classes=["lt-diff"])
+
+
+def _downloads(results: dict, images: list, tables: list, L):
+    """Every figure as PNG and every table as CSV (with the neighbourhoods), each table with the levers it was
+    made with."""
+    with solara.Card(t("downloads", L), classes=["lt-downloads"]):
+        meta = shown_meta.value or {}
+        levers = meta.get("levers")
+        settings_row = {"variant": meta.get("name", ""), "chosen": " ".join(meta.get("chosen") or []),
+                        **({f"lever_{k}": v for k, v in levers.__dict__.items()} if levers else {})}
+        cells = pd.concat([named_cells(r.cells).assign(scenario=n) for n, r in results.items()], ignore_index=True)
+        tables = tables[:3] + [("neighbourhoods.csv", cells)] + tables[3:]
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            for name, data in images:
+                solara.FileDownload(data, filename=name, label=name, mime_type="image/png")
+            for name, frame in tables:
+                # every download records the levers it was made with (one column each)
+                solara.FileDownload(lambda frame=frame: csv_text(frame.assign(**settings_row), L), filename=name,
+                                    label=name, mime_type="text/csv")
+
+
+@solara.component
+def Stale():
+    """A warning when the side panel no longer matches the shown results (its own component, so that moving a
+    lever re-renders only this and the panel, not the figures)."""
+    meta = shown_meta.value or {}
+    if shown.value and meta.get("plain_too") is not None and (
+            meta.get("chosen") != list(chosen.value) or meta.get("levers") != current_levers()
+            or meta.get("plain_too") != plain_too.value):
+        with solara.Div(classes=["lt-stale"]):
+            solara.Warning(t("stale", lang.value))
+

@@ -1,0 +1,124 @@
+"""One browser session's state: the side panel's choices, the shown results and the run in progress (Solara
+reactive variables), the levers they make and the jobs to run; and the kernel's warm-up at server start."""
+from __future__ import annotations
+
+import os
+import threading
+
+import solara
+
+from sim.model.scenario import load_scenario
+from sim.workshop import appcache
+from sim.workshop.appcache import KEY_INDICATORS, SCENARIO_DIR, Levers, apply_levers, list_scenarios
+from sim.workshop.labels import neighbourhood_names
+
+lang = solara.reactive("en")
+chosen = solara.reactive(["baseline"])
+where = solara.reactive("centrum")
+cells_text = solara.reactive("")
+move_wsg = solara.reactive(True)
+start_year = solara.reactive(2016)
+dwellings = solara.reactive(0)
+team_hours = solara.reactive(0)
+alarm = solara.reactive(0)
+carer = solara.reactive(0.0)
+replicates = solara.reactive(3)
+plain_too = solara.reactive(True)
+access_route = solara.reactive("")
+team_mandate = solara.reactive(True)
+budget_cut = solara.reactive(0.0)
+budget_from_year = solara.reactive(2015)
+variant_name = solara.reactive("")
+status = solara.reactive("")
+error = solara.reactive("")
+map_value = solara.reactive("unmet_need_share")
+series_choice = solara.reactive(list(KEY_INDICATORS[:4]))
+base_choice = solara.reactive("")
+shown = solara.reactive(None)           # the results on the page: {name: Result}
+shown_meta = solara.reactive({})        # variant name, slug and the settings the results were made with
+from_cache = solara.reactive(False)
+confirm = solara.reactive("")           # the time-estimate warning of a big run awaiting "Run anyway"
+cancel_event = solara.reactive(None)
+cancelled = solara.reactive(False)
+open_choice = solara.reactive("")
+ab_choice = solara.reactive(("", ""))
+url_loaded = solara.reactive(False)
+pending_import = solara.reactive(None)    # a dropped variant file, imported after the render
+panel_open = solara.reactive(True)
+
+# the building blocks' levers (sim.model.blocks, ``Lever.field``): the reactive value of each
+LEVER_VALUES = {"adapted_dwellings": dwellings, "care_team_hours": team_hours, "alarm_minutes": alarm,
+                "carer_support": carer}
+
+# the kernel compiles once per installation (Numba's cache): a tiny run in the background at server start
+warm = {"done": threading.Event(), "seconds": None}
+
+
+def _warm_up():
+    try:
+        warm["seconds"] = appcache.warm_up()
+    except Exception:   # noqa: BLE001 - a failed warm-up only costs the first Run its speed
+        pass
+    finally:
+        warm["done"].set()
+
+
+if os.environ.get("LANGERTHUIS_NO_WARMUP") != "1":
+    threading.Thread(target=_warm_up, daemon=True, name="langerthuis-warm-up").start()
+else:
+    warm["done"].set()
+
+
+class Cancelled(Exception):
+    """The room pressed Cancel (or closed the page): the run stops at the end of the simulated year."""
+
+
+def scenario_files() -> dict:
+    return list_scenarios(os.environ.get("LANGERTHUIS_SCENARIOS") or SCENARIO_DIR)
+
+
+def current_levers() -> Levers:
+    return Levers(where=where.value, cells=cells_of(cells_text.value), move_scenario_wsg=move_wsg.value,
+                  start_year=start_year.value, adapted_dwellings=dwellings.value,
+                  care_team_hours=float(team_hours.value), alarm_minutes=float(alarm.value),
+                  carer_support=round(float(carer.value), 2), replicates=replicates.value,
+                  access_route=access_route.value, team_mandate=team_mandate.value,
+                  budget_cut=round(float(budget_cut.value), 2), budget_from_year=budget_from_year.value)
+
+
+def cells_of(text: str) -> str:
+    """Neighbourhood names ('Noord 1; Oost 2') or coordinates ('3,4') as the 'x,y; x,y' of Levers."""
+    if not text.strip() or not chosen.value:
+        return text
+    files = scenario_files()
+    stem = chosen.value[0]
+    if stem not in files:
+        return text
+    grid = load_scenario(files[stem])["municipality"]["grid"]
+    by_name = {n.lower(): xy for xy, n in neighbourhood_names(grid["width"], grid["height"]).items()}
+    parts = []
+    for part in text.replace("\n", ";").split(";"):
+        xy = by_name.get(" ".join(part.split()).lower())
+        parts.append(f"{xy[0]},{xy[1]}" if xy else part)
+    return "; ".join(parts)
+
+
+def settings() -> dict:
+    """What the shown results depend on: compared with the side panel to mark them out of date."""
+    return {"chosen": list(chosen.value), "levers": current_levers(), "plain_too": plain_too.value}
+
+
+def build_jobs() -> dict:
+    """name -> resolved scenario of every run the choices ask for (InputError on a bad choice)."""
+    levers = current_levers()
+    files, jobs = scenario_files(), {}
+    for stem in chosen.value:
+        plain = apply_levers(load_scenario(files[stem]), Levers(replicates=replicates.value, move_scenario_wsg=False))
+        changed = apply_levers(plain, levers)
+        for s in ([plain] if plain_too.value or changed["name"] == plain["name"] else []) + [changed]:
+            jobs[s["name"]] = s
+    # paired as in `langerthuis compare`: every run uses the first scenario's seed (common random numbers)
+    seed = next(iter(jobs.values()))["seed"]
+    return {n: s if s["seed"] == seed else apply_levers(dict(s, seed=seed), Levers(move_scenario_wsg=False))
+            for n, s in jobs.items()}
+

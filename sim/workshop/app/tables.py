@@ -1,0 +1,97 @@
+"""The result cards' tables as HTML (not Markdown: Solara's Markdown loads a diagram library) and the
+downloads as CSV (Dutch: ';' and a decimal comma)."""
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+
+from sim.workshop.app.numbers import cue
+from sim.workshop.labels import (PARTY_COLOURS, TEXTS, fmt_eur_million, fmt_value, label as shared_label,
+                                 neighbourhood_names, text as shared_text)
+from sim.workshop.labels import app_text as t, map_label as label
+
+
+def outcomes_html(outcomes: pd.DataFrame, lang: str) -> str:
+    """The key outcomes as an HTML table (not Markdown: Solara's Markdown loads a diagram library)."""
+    def fmt(ind, m, lo, hi, signed=False):
+        if pd.isna(m):
+            return ""
+        return (f"{fmt_value(ind, m, lang, signed)} ({fmt_value(ind, lo, lang, signed)} – "
+                f"{fmt_value(ind, hi, lang, signed)})")
+    head = "".join(f"<th>{escape(t(k, lang))}</th>" for k in ("indicators", "scenario", "mean", "vs_base"))
+    rows = "".join(f"<tr><td>{escape(label(r.indicator, lang))}</td><td>{escape(r.scenario)}</td>"
+                   f"<td>{fmt(r.indicator, r.mean, r.low, r.high)}</td>"
+                   f"<td>{fmt(r.indicator, r.diff_mean, r.diff_low, r.diff_high, True)} "
+                   f"<b>{escape(cue(r.indicator, r.diff_low, r.diff_high, lang))}</b></td></tr>"
+                   for r in outcomes.itertuples())
+    return f'<table class="lt-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+
+
+def parties_html(summary: pd.DataFrame, lang: str) -> str:
+    def fmt(m, lo, hi):
+        return "" if pd.isna(m) else f"{fmt_eur_million(m, lang)} ({fmt_eur_million(lo, lang)} – {fmt_eur_million(hi, lang)})"
+    head = "".join(f"<th>{escape(h)}</th>" for h in (t("party", lang), t("scenario", lang), t("mean", lang),
+                                                       t("vs_base", lang)))
+    rows = "".join(f"<tr><td>{escape(label(r.payer, lang))}</td><td>{escape(r.scenario)}</td>"
+                   f"<td>{fmt(r.mean, r.low, r.high)}</td><td>{fmt(r.diff_mean, r.diff_low, r.diff_high)}</td></tr>"
+                   for r in summary.itertuples())
+    return f'<table class="lt-table lt-parties-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+
+
+def ledger_html(tables: dict, order: list[str], lang: str) -> str:
+    """The ledger per party: net a year over the window (euros million, 90 % bounds), NPV with its interval,
+    break-even year and the number of replicates; then the split-incentive line of each scenario."""
+    from sim.studies.ledger import PARTIES, split_incentive
+    yearly = tables["yearly"].set_index(["scenario", "party"])
+    summary = tables["summary"].set_index(["scenario", "party"])
+
+    def m(v, lo, hi):
+        return f"{fmt_eur_million(v, lang)} ({fmt_eur_million(lo, lang)} – {fmt_eur_million(hi, lang)})"
+    head = "".join(f"<th>{escape(t(k, lang))}</th>" for k in ("party", "scenario", "net_year", "npv", "breakeven",
+                                                             "n_replicates"))
+    rows, lines = [], []
+    for name in order[1:]:
+        for party in PARTIES:
+            if (name, party) not in summary.index:
+                continue
+            y, n = yearly.loc[(name, party)], summary.loc[(name, party)]
+            be = n.breakeven_year
+            rows.append(f"<tr><td><span class='lt-swatch' style='background:{PARTY_COLOURS[party]}'></span> "
+                        f"{escape(label(party, lang))}</td><td>{escape(name)}</td>"
+                        f"<td>{escape(m(y.net_mean, y.net_p5, y.net_p95))}</td>"
+                        f"<td>{escape(m(n.npv_mean, n.npv_p5, n.npv_p95))}</td>"
+                        f"<td>{escape(t('never', lang) if pd.isna(be) else str(int(be)))}</td>"
+                        f"<td>{int(n.replicates)}</td></tr>")
+        si = split_incentive(tables["summary"], name)
+        names = lambda keys: ", ".join(label(k, lang) for k in keys) or t("nobody", lang)
+        amounts = lambda keys: "; ".join(f"{label(k, lang)} {fmt_eur_million(si['npv'][k], lang)}" for k in keys) or "–"
+        lines.append(shared_text("split_incentive", lang, scenario=name, losers=names(si["losers"]),
+                       pay_verb="s" if len(si["losers"]) == 1 else "", they="it" if len(si["losers"]) == 1 else "they",
+                       loss=amounts(si["losers"]), gainers=names(si["gainers"]),
+                       gain_verb="s" if len(si["gainers"]) == 1 else "", gain=amounts(si["gainers"]),
+                       society=fmt_eur_million(si["society"], lang)))
+    return (f'<table class="lt-table lt-ledger-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+            f'</table>' + "".join(f'<p class="lt-split">{escape(x)}</p>' for x in lines))
+
+
+def csv_text(frame: pd.DataFrame, lang: str) -> str:
+    """A table as CSV for a spreadsheet: in Dutch ';' between fields and a decimal comma (a Dutch Excel reads
+    '1.5' as a date or text), with Dutch column names where the app has them."""
+    if lang != "nl":
+        return frame.to_csv(index=False)
+    names = {c: shared_label(c, "nl") if c in TEXTS else CSV_NL.get(c, c) for c in frame.columns}
+    return frame.rename(columns=names).to_csv(index=False, sep=";", decimal=",")
+
+
+CSV_NL = {"replicate": "herhaling", "indicator": "indicator", "value": "waarde", "payer": "betaler",
+          "low": "p5", "high": "p95", "diff_mean": "verschil_gemiddelde", "diff_low": "verschil_p5",
+          "diff_high": "verschil_p95", "from_year": "vanaf_jaar", "to_year": "tot_en_met_jaar", "eur": "euro",
+          "n_replicates": "herhalingen", "x": "x", "y": "y", "neighbourhood": "buurt"}
+
+
+def named_cells(cells: pd.DataFrame) -> pd.DataFrame:
+    width, height = int(cells.x.max()) + 1, int(cells.y.max()) + 1
+    names = neighbourhood_names(width, height)
+    return cells.assign(neighbourhood=[names[(int(x), int(y))] for x, y in zip(cells.x, cells.y)])
+

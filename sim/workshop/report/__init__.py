@@ -1,0 +1,18 @@
+"""``langerthuis report RESULTS_DIR --out report.html``: one self-contained HTML handout of a
+``langerthuis compare`` folder, for participants after a workshop.
+
+Sections: the question; the scenarios and their investments (manifest.json); key outcomes with their
+intervals and the differences from the first scenario (comparison.csv); costs by payer; the figures
+(PNG files of the folder, embedded as base64); what the model does not include; the manifest.
+Nothing is fetched from elsewhere: the file opens offline and can be mailed as it is.
+"""
+from __future__ import annotations
+
+# the rooms: ``folder`` reads and checks a compare folder, ``sections`` builds the page's sections and
+# ``summary`` its one page for the council, ``markup`` holds the HTML pieces and the CSS, ``command`` writes the
+# file (``langerthuis report``); every text is in sim.workshop.labels (report_text, summary_text, caveats)
+from sim.workshop.report.command import main, register, write_report
+from sim.workshop.report.folder import read_results
+from sim.workshop.report.sections import build_html
+
+__all__ = ["build_html", "main", "read_results", "register", "write_report"]
