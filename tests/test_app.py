@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.workshop.appcache import Levers, apply_levers, costs_by_payer, parse_cells
+from sim.workshop.appcache import Levers, apply_levers, parse_cells
+from sim.workshop.outcomes import costs_by_payer
 from sim.errors import InputError
 from sim.model.scenario import load_scenario
 
@@ -105,6 +106,7 @@ def test_party_costs_in_euros_of_the_whole_municipality_over_one_window(tmp_path
     """Each party's yearly euros: its care (per inhabitant x inhabitants) plus its investments, over the window;
     the lever's investment lands with its payer, and only from its start year."""
     import sim.workshop.appcache as cache
+    from sim.workshop import outcomes
     monkeypatch.setenv("LANGERTHUIS_CACHE", str(tmp_path))
     small = apply_levers(load_scenario(ROOT / "scenarios" / "small.yaml"), Levers(replicates=1))
     more = apply_levers(small, Levers(where="centrum", care_team_hours=50, start_year=2018, replicates=1))
@@ -112,8 +114,8 @@ def test_party_costs_in_euros_of_the_whole_municipality_over_one_window(tmp_path
     import pandas as pd
     table = pd.concat(tables.values(), ignore_index=True)
     scenarios = {small["name"]: small, more["name"]: more}
-    assert cache.result_window(scenarios) == (2018, 2020)
-    costs = cache.party_costs(table, scenarios, (2018, 2020)).set_index(["scenario", "payer"]).eur
+    assert outcomes.result_window(scenarios) == (2018, 2020)
+    costs = outcomes.party_costs(table, scenarios, (2018, 2020)).set_index(["scenario", "payer"]).eur
     inv = next(i for i in more["investments"] if i["type"] == "care_team_hours")["cost"]["yearly"]
     w = table[(table.scenario == "small") & table.year.between(2018, 2020)].pivot(index="year", columns="indicator",
                                                                                    values="value")
@@ -122,11 +124,11 @@ def test_party_costs_in_euros_of_the_whole_municipality_over_one_window(tmp_path
     w2 = table[(table.scenario == more["name"]) & table.year.between(2018, 2020)].pivot(
         index="year", columns="indicator", values="value")
     assert costs[more["name"], "care_insurer"] == pytest.approx((w2.cost_zvw_per_capita * w2.inhabitants).mean() + inv)
-    before = cache.party_costs(table, scenarios, (2010, 2017)).set_index(["scenario", "payer"]).eur
+    before = outcomes.party_costs(table, scenarios, (2010, 2017)).set_index(["scenario", "payer"]).eur
     w3 = table[(table.scenario == more["name"]) & table.year.between(2010, 2017)].pivot(
         index="year", columns="indicator", values="value")
     assert before[more["name"], "care_insurer"] == pytest.approx((w3.cost_zvw_per_capita * w3.inhabitants).mean())
-    s = cache.party_summary(cache.party_costs(table, scenarios, (2018, 2020)), "small").set_index(["scenario", "payer"])
+    s = outcomes.party_summary(outcomes.party_costs(table, scenarios, (2018, 2020)), "small").set_index(["scenario", "payer"])
     assert s.loc[(more["name"], "care_insurer"), "diff_mean"] == pytest.approx(
         costs[more["name"], "care_insurer"] - costs["small", "care_insurer"])
 
@@ -163,6 +165,7 @@ def test_every_figure_draws_for_every_choice_in_both_languages(tmp_path, monkeyp
     import numpy as np
     import pandas as pd
     import sim.workshop.appcache as cache
+    from sim.workshop import outcomes
     from sim.workshop.app.choices import MAP_VALUES
     from sim.workshop.app.numbers import Result, window_outcomes
     from sim.workshop.app.tables import outcomes_html
@@ -177,10 +180,10 @@ def test_every_figure_draws_for_every_choice_in_both_languages(tmp_path, monkeyp
         for value in MAP_VALUES:
             assert map_png(some, value, lang)[:4] == b"\x89PNG"
         t8 = pd.concat([r.table for r in some.values()], ignore_index=True)
-        assert series_png(t8, list(cache.KEY_INDICATORS[:4]), lang)[:4] == b"\x89PNG"
+        assert series_png(t8, list(outcomes.KEY_INDICATORS[:4]), lang)[:4] == b"\x89PNG"
         assert difference_png(t8, ["unmet_need_share"], "s0", lang)[:4] == b"\x89PNG"
-        costs = cache.party_costs(t8, {name: s for name in some}, (2010, 2012))
-        assert parties_png(cache.party_summary(costs, "s0"), "s0", lang)[:4] == b"\x89PNG"
+        costs = outcomes.party_costs(t8, {name: s for name in some}, (2010, 2012))
+        assert parties_png(outcomes.party_summary(costs, "s0"), "s0", lang)[:4] == b"\x89PNG"
         out = window_outcomes(t8, "s0", (2010, 2012))
         assert np.isfinite(out["mean"]).all() and "<table" in outcomes_html(out, lang)
 
@@ -193,6 +196,7 @@ def test_default_scenarios_and_the_warm_up_run():
     from numba.core.dispatcher import Dispatcher
 
     import sim.workshop.appcache as cache
+
     assert {"baseline", "small", "wsg_full"} <= set(cache.list_scenarios())
 
     def compiled() -> dict:

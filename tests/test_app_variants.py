@@ -53,14 +53,14 @@ def test_app_ledger_and_months_are_those_of_compare_and_the_report(two_runs, tmp
     spells), and the report shows the same net per party and the same months."""
     from sim.studies.compare import Comparison
     from sim.studies.ledger import PARTIES
-    from sim.workshop import appcache, comparison, report
+    from sim.workshop import comparison, outcomes, report
     from sim.workshop.app import numbers, tables
     from sim.workshop.figures import room
     from sim.workshop.labels import fmt_eur_million, fmt_value
     results = _results(two_runs)
     order = list(results)
     base, name = order
-    window = appcache.result_window({n: r.scenario for n, r in results.items()})
+    window = outcomes.result_window({n: r.scenario for n, r in results.items()})
     ours = numbers.ledger_of(results, order, window)
 
     c = Comparison([r.scenario for r in results.values()], effect_priors=None, progress=False)
@@ -79,7 +79,7 @@ def test_app_ledger_and_months_are_those_of_compare_and_the_report(two_runs, tmp
     # months at home: the app's headline and table are compare's Kaplan-Meier months, not the ended spells' mean
     km = numbers.km_of(results, window)
     table = pd.concat([r.table for r in results.values()], ignore_index=True)
-    costs = appcache.party_costs(table, {n: r.scenario for n, r in results.items()}, window)
+    costs = outcomes.party_costs(table, {n: r.scenario for n, r in results.items()}, window)
     h = numbers.headline(table, costs, name, base, window, km)
     csv = pd.read_csv(folder / "comparison.csv").set_index(["scenario", "outcome"])
     assert h["months"][0] == pytest.approx(csv.loc[(name, "months_at_home_km"), "diff_mean"], rel=1e-12)
@@ -107,11 +107,11 @@ def test_app_ledger_and_months_are_those_of_compare_and_the_report(two_runs, tmp
 
 
 def test_the_ledger_needs_the_yearly_records_and_a_second_scenario(two_runs):
-    from sim.workshop import appcache
+    from sim.workshop import outcomes
     from sim.workshop.app import numbers
     results = _results(two_runs)
     order = list(results)
-    window = appcache.result_window({n: r.scenario for n, r in results.items()})
+    window = outcomes.result_window({n: r.scenario for n, r in results.items()})
     assert numbers.ledger_of({order[0]: results[order[0]]}, order[:1], window) is None
     old = {n: r._replace(spells=None, yearly=None) for n, r in results.items()}   # a variant saved before them
     assert numbers.ledger_of(old, order, window) is None and numbers.km_of(old, window).empty

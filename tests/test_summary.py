@@ -13,7 +13,7 @@ import pytest
 
 from sim.studies.compare import paired_summary
 from sim.studies.summary import band, replicate_summary
-from sim.workshop.appcache import bands, differences
+from sim.workshop.outcomes import bands, differences
 
 RNG = np.random.default_rng(7)
 ONE_TO_TWENTY = RNG.permutation(np.arange(1.0, 21.0))       # order must not matter

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sim.model.blocks import block
 from sim.model.indicators import COST_PAYERS, cost_indicator
-from sim.workshop.appcache import KEY_INDICATORS
+from sim.workshop.outcomes import KEY_INDICATORS
 
 MONTHS_KM = "months_at_home_km"                         # sim.studies.compare.MONTHS_KM
 MONTHS_SPELLS = "months_independent_after_indication"   # the mean of the spells that ended (a yearly indicator)

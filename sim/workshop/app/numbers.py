@@ -9,8 +9,8 @@ import pandas as pd
 
 from sim.workshop import appcache
 from sim.workshop.app.choices import DIRECTION, MONTHS_KM, MONTHS_SPELLS
-from sim.workshop.appcache import (KEY_INDICATORS, km_differences, km_months, ledger_tables, paired_ledger,
-                                   result_window, window_differences)
+from sim.workshop.outcomes import (KEY_INDICATORS, km_differences, km_months, ledger_tables, paired_ledger, result_window,
+                                   window_differences)
 from sim.workshop.labels import app_text as t
 
 # a finished run on the page; spells and yearly (the Kaplan-Meier months at home and the ledger) are None in a
@@ -21,7 +21,7 @@ Result = namedtuple("Result", ["scenario", "table", "cells", "spells", "yearly"]
 def window_outcomes(table: pd.DataFrame, base: str, window, indicators=KEY_INDICATORS, km=None) -> pd.DataFrame:
     """Per scenario and indicator: mean over the window (5-95 % over replicates) and the paired difference.
 
-    With ``km`` (``appcache.km_months``: per scenario and replicate) the months at home are the Kaplan-Meier
+    With ``km`` (``outcomes.km_months``: per scenario and replicate) the months at home are the Kaplan-Meier
     restricted mean of compare and the report (``months_at_home_km``), in place of the mean of the spells
     that happened to end in the window (biased by censoring and truncation: sim/studies/survival.py)."""
     lo, hi = window
@@ -62,7 +62,7 @@ def cue(indicator: str, low, high, lang: str) -> str:
 
 
 def ledger_of(results: dict, order: list[str], window):
-    """The ledger tables (``appcache.ledger_tables``) of the scenarios in ``order`` against the first, or
+    """The ledger tables (``outcomes.ledger_tables``) of the scenarios in ``order`` against the first, or
     None when a run has no ledger records (an old variant) or only one scenario is shown."""
     paired = paired_ledger({n: results[n].scenario for n in order}, {n: results[n].table for n in order},
                            {n: results[n].yearly for n in order}, order, window)

@@ -14,7 +14,7 @@ from sim.workshop.app.state import (Cancelled, base_choice, cancelled, chosen, c
                                     from_cache, lang, map_value, plain_too, series_choice, shown, shown_meta, status,
                                     warm)
 from sim.workshop.app.tables import csv_text, ledger_html, named_cells, outcomes_html, parties_html
-from sim.workshop.appcache import KEY_INDICATORS, party_costs, party_summary, result_window
+from sim.workshop.outcomes import KEY_INDICATORS, party_costs, party_summary, result_window
 from sim.workshop.figures.maps import map_png
 from sim.workshop.figures.room import difference_png, ledger_png, parties_png, series_png
 from sim.workshop.labels import fmt_eur_million, fmt_number, fmt_percent, fmt_value, map_label as label

@@ -9,7 +9,8 @@ import solara
 
 from sim.model.scenario import load_scenario
 from sim.workshop import appcache
-from sim.workshop.appcache import KEY_INDICATORS, SCENARIO_DIR, Levers, apply_levers, list_scenarios
+from sim.workshop.appcache import SCENARIO_DIR, Levers, apply_levers, list_scenarios
+from sim.workshop.outcomes import KEY_INDICATORS
 from sim.workshop.labels import neighbourhood_names
 
 lang = solara.reactive("en")

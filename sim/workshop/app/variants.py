@@ -13,7 +13,7 @@ from sim.workshop.app.choices import SERIES_CHOICES, years_text
 from sim.workshop.app.numbers import ab_data
 from sim.workshop.app.state import ab_choice, lang, open_choice, pending_import, series_choice, shown_meta
 from sim.workshop.app.tables import ledger_html, outcomes_html
-from sim.workshop.appcache import KEY_INDICATORS
+from sim.workshop.outcomes import KEY_INDICATORS
 from sim.workshop.figures.room import difference_png, ledger_difference_png
 from sim.workshop.labels import app_text as t
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from sim.workshop.appcache import PAYERS, bands, differences
+from sim.workshop.outcomes import PAYERS, bands, differences
 from sim.workshop.figures.projector import FONT, decimal_ticks, png_bytes, projector_figure, style
 from sim.workshop.labels import PARTY_COLOURS, SCENARIO_COLOURS, SCENARIO_HATCHES, SCENARIO_STYLES
 from sim.workshop.labels import app_text as t, map_label as label

@@ -38,7 +38,7 @@ def party_effects(folder: Path, table: pd.DataFrame, window, order) -> tuple[pd.
         return out[out.scenario != order[0]], "from_ledger"
     if not (folder / "indicators.parquet").is_file():
         return pd.DataFrame(columns=["scenario", "party", "net_mean", "net_p5", "net_p95"]), "from_costs"
-    from sim.workshop.appcache import party_costs, party_summary
+    from sim.workshop.outcomes import party_costs, party_summary
     indicators = pd.read_parquet(folder / "indicators.parquet")
     scenarios = {s["name"]: s["resolved"] for s in manifest_scenarios(folder)}
     summary = party_summary(party_costs(indicators, scenarios, window), order[0])
