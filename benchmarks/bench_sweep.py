@@ -26,7 +26,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.studies.sweep import run_sweep  # noqa: E402
+from sim.analysis.sweep import run_sweep  # noqa: E402
 
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
@@ -54,7 +54,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=40, help="runs per worker count (default 40)")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts (default 1 2)")
     args = ap.parse_args()
-    from sim.studies.bench import throughput
+    from sim.analysis.bench import throughput
     from sim.model.model import LangerThuisModel
     from sim.model.model import ReferenceModel
     from sim.model.scenario import load_scenario

@@ -4,7 +4,7 @@
     python experiments/compare_wsg.py --replicates 3 --lang nl --out results/compare_wsg_nl
 
 Runs scenarios/baseline.yaml, wsg_hardware, wsg_software, wsg_full and wsg_citywide with the same
-seed and replicate numbers (sim.studies.compare pairs them), summarises the investment years (2016-2040) and
+seed and replicate numbers (sim.analysis.compare pairs them), summarises the investment years (2016-2040) and
 writes (sim.workshop.comparison), besides the standard comparison files, the outcomes inside the
 woonservicegebied `centrum` (area_centrum.csv). A run of the 100,000-inhabitant municipality takes about 10-20 s.
 """
@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.studies.compare import Comparison
+from sim.analysis.compare import Comparison
 from sim.workshop import comparison
 
 ROOT = Path(__file__).resolve().parents[1]

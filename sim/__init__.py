@@ -3,6 +3,6 @@ __version__ = "0.1.0"
 
 
 def run_function(**params):
-    """Plain keyword arguments in, indicator values out (see ``sim.studies.interop.run_function``)."""
-    from sim.studies.interop import run_function as run
+    """Plain keyword arguments in, indicator values out (see ``sim.analysis.interop.run_function``)."""
+    from sim.analysis.interop import run_function as run
     return run(**params)

@@ -24,25 +24,25 @@ from sim.errors import InputError
 
 # modules that contribute subcommands (after `run`), in the order `--help` lists them
 SUBCOMMAND_MODULES = (
-    "sim.studies.bench",
+    "sim.analysis.bench",
     "sim.workshop.comparison",
-    "sim.studies.sweep",
-    "sim.studies.sensitivity",
-    "sim.studies.calibrate",
-    "sim.studies.validate",
+    "sim.analysis.sweep",
+    "sim.analysis.sensitivity",
+    "sim.analysis.calibrate",
+    "sim.analysis.validate",
     "sim.workshop.app_cli",
     "sim.workshop.report",
     "sim.experiments.cli",
-    "sim.studies.municipalities",
+    "sim.analysis.municipalities",
 )
 
 # the module that registers each command: a command line imports only its own command's module, so that a
 # one-line input error comes in about a second (tests/test_cli.py checks this table against the modules)
-COMMANDS = {"bench": "sim.studies.bench", "compare": "sim.workshop.comparison", "sweep": "sim.studies.sweep",
-            "sensitivity": "sim.studies.sensitivity", "calibrate": "sim.studies.calibrate",
-            "validate": "sim.studies.validate", "app": "sim.workshop.app_cli", "report": "sim.workshop.report",
+COMMANDS = {"bench": "sim.analysis.bench", "compare": "sim.workshop.comparison", "sweep": "sim.analysis.sweep",
+            "sensitivity": "sim.analysis.sensitivity", "calibrate": "sim.analysis.calibrate",
+            "validate": "sim.analysis.validate", "app": "sim.workshop.app_cli", "report": "sim.workshop.report",
             "experiment": "sim.experiments.cli",
-            "municipalities": "sim.studies.municipalities"}
+            "municipalities": "sim.analysis.municipalities"}
 # former command names, still accepted so that old scripts run; not shown in --help
 ALIASES = {"study": "experiment"}
 
@@ -77,7 +77,7 @@ def run_main(args) -> int:
     if args.replicates is not None:
         scenario = with_replicates(scenario, args.replicates)   # 1..1000, checked before any work
     from sim.output import atomic_folder, manifest, write_json
-    from sim.studies.runner import run_replicates
+    from sim.analysis.runner import run_replicates
     from sim.workshop.figures.run import standard_figures
     from sim.workshop.figures.wijken import run_maps
     from sim.model import municipality_layout

@@ -1,5 +1,5 @@
 """The access route per area, what a route grants (adaptations, a dwelling), its referrals, and the break-even
-running cost of a route (sim/model/mechanisms/access.py, sim/studies/route_cost.py).
+running cost of a route (sim/model/mechanisms/access.py, sim/analysis/route_cost.py).
 
 Each rule is shown against a run with it switched off (its parameter at the no-effect value, the area's
 route absent, another route), on a small municipality over 2013-2017 (the routes start in 2015).
@@ -152,9 +152,9 @@ def test_a_team_without_a_mandate_leaves_nursing_between_two_stools():
 def test_the_break_even_running_cost_makes_the_routes_cost_the_gemeente_the_same():
     """Without a binding budget the running cost does not change the path: the team at its break-even running
     cost costs the gemeente what the desk does, to the cent per inhabitant."""
-    from sim.studies.compare import Comparison
-    from sim.studies.breakeven import scaled_effects
-    from sim.studies.route_cost import route_cost_breakeven
+    from sim.analysis.compare import Comparison
+    from sim.analysis.breakeven import scaled_effects
+    from sim.analysis.route_cost import route_cost_breakeven
 
     team, desk = variant(access=TEAM), variant(access=DESK)
     c = Comparison([team, desk], replicates=1, effect_priors=False, progress=False, window=(2015, 2017)).run()
@@ -176,15 +176,15 @@ def test_the_break_even_running_cost_makes_the_routes_cost_the_gemeente_the_same
 
 def test_under_a_binding_budget_the_gemeente_spends_its_budget_whatever_the_running_cost():
     cut = {"cut": 0.25, "from_year": 2015}
-    from sim.studies.route_cost import route_cost_breakeven
-    from sim.studies.compare import Comparison
+    from sim.analysis.route_cost import route_cost_breakeven
+    from sim.analysis.compare import Comparison
     c = Comparison([variant(access=TEAM, budget=cut), variant(access=DESK, budget=cut)], replicates=1,
                    effect_priors=False, progress=False, window=(2015, 2017)).run()
     r = route_cost_breakeven(c.table, c.scenarios, c.window).set_index(["scenario", "outcome"])
     assert r.loc[(c.order[0], "route_budget_binding_share"), "mean"] == 1.0
     # both spend the same budget: the break-even is the team's own running cost, up to what each leaves unspent
     # (a binding year spends within 0.5 % of its budget: route_cost.BINDING), so within 1 % of the budget
-    from sim.studies.route_cost import BINDING
+    from sim.analysis.route_cost import BINDING
     budget = c.table[(c.table.indicator == "wmo_budget_per_capita") & c.table.year.between(*c.window)].value
     slack = 2 * abs(BINDING) * budget.max()
     assert r.loc[(c.order[0], "route_breakeven_running_cost_per_capita"), "mean"] == pytest.approx(15.0, abs=slack)

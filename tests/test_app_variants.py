@@ -51,8 +51,8 @@ def test_app_ledger_and_months_are_those_of_compare_and_the_report(two_runs, tmp
     """For the same runs the app's six-party ledger (per year, NPV, break-even) equals compare's ledger.csv and
     ledger_summary.csv, its months at home are compare's Kaplan-Meier months (not the mean of the ended
     spells), and the report shows the same net per party and the same months."""
-    from sim.studies.compare import Comparison
-    from sim.studies.ledger import PARTIES
+    from sim.analysis.compare import Comparison
+    from sim.analysis.ledger import PARTIES
     from sim.workshop import comparison, outcomes, report
     from sim.workshop.app import numbers, tables
     from sim.workshop.figures import room
@@ -169,9 +169,9 @@ def test_access_route_and_budget_levers_write_the_scenarios_blocks():
 
 
 def test_every_party_of_the_ledger_has_its_colour():
-    """The six parties of sim.studies.ledger each have a colour of their own (tests/test_labels.py checks all
+    """The six parties of sim.analysis.ledger each have a colour of their own (tests/test_labels.py checks all
     of PARTY_COLOURS under simulated deuteranopia and protanopia)."""
-    from sim.studies.ledger import PARTIES
+    from sim.analysis.ledger import PARTIES
     from sim.workshop.labels import PARTY_COLOURS
     assert list(PARTY_COLOURS) == list(PARTIES) or set(PARTY_COLOURS) == set(PARTIES)
     assert len(set(PARTY_COLOURS.values())) == len(PARTIES)

@@ -1,4 +1,4 @@
-"""The package's layers (docs/ARCHITECTURE.md): imports go workshop -> studies -> model, never back, and
+"""The package's layers (docs/ARCHITECTURE.md): imports go workshop -> analysis -> model, never back, and
 no package has an import cycle. The contracts live in pyproject.toml; import-linter checks them."""
 import subprocess
 import sys
@@ -23,10 +23,10 @@ def test_the_layer_contract_sees_real_imports(tmp_path):
     """The same contract with the layers upside down must break: the checker reads the code."""
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     start = text.index("[tool.importlinter]")
-    upside_down = text[start:].replace('"sim.workshop",\n    "sim.studies",', '"sim.studies",\n    "sim.workshop",')
+    upside_down = text[start:].replace('"sim.workshop",\n    "sim.analysis",', '"sim.analysis",\n    "sim.workshop",')
     assert upside_down != text[start:]
     config = tmp_path / "upside_down.toml"
     config.write_text(upside_down, encoding="utf-8")
     result = lint_imports(config)
     assert result.returncode != 0
-    assert "sim.workshop is not allowed to import sim.studies" in result.stdout
+    assert "sim.workshop is not allowed to import sim.analysis" in result.stdout

@@ -1,5 +1,5 @@
 """Issue 26: a scenario on a real municipality's wijken (sim/model/municipality_layout.py), the per-area
-results (sim/model/areas.py, areas.parquet) and the effect per area in compare (sim/studies/area_effects.py).
+results (sim/model/areas.py, areas.parquet) and the effect per area in compare (sim/analysis/area_effects.py).
 KWB 2024 from the shared folder (conftest.py)."""
 import copy
 import math
@@ -121,7 +121,7 @@ def test_run_hengelo_writes_areas_parquet_with_the_ten_wijk_codes(tmp_path, caps
 
 
 def test_compare_shows_the_effect_in_berflo_es_and_the_rest_with_its_ledger(tmp_path):
-    from sim.studies.compare import Comparison
+    from sim.analysis.compare import Comparison
     from sim.workshop.comparison import markdown
     a = _scenario(tmp_path, "a", extends=str(ROOT / "scenarios" / "hengelo.yaml"), end_year=2014)
     b = _scenario(tmp_path, "b", extends=str(ROOT / "scenarios" / "hengelo_berflo_es.yaml"), end_year=2014)

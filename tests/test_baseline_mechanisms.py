@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from sim.model.scenario import resolve_scenario
-from sim.studies.runner import run_scenario
+from sim.analysis.runner import run_scenario
 
 _RUNS: dict = {}
 

@@ -20,8 +20,8 @@ from sim.model.neighbourhoods import (KERNEL_FIELDS, LAYERS, KernelLayers, Neigh
                                       investment_cost, investment_cost_by_payer)
 from sim.model.parameters import make_params
 from sim.model.scenario import INVESTMENT_TYPES, load_scenario, resolve_scenario
-from sim.studies import ledger
-from sim.studies.runner import run_scenario
+from sim.analysis import ledger
+from sim.analysis.runner import run_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ROOT / "scenarios" / "small.yaml"

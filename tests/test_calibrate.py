@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from sim.model import ensemble as ensemble_module
-from sim.studies import calibrate as cal, calibrate_config as cc
+from sim.analysis import calibrate as cal, calibrate_config as cc
 from sim.cli import main as cli
 from sim.model.scenario import load_scenario, resolve_scenario
 

@@ -1,4 +1,4 @@
-"""Paired scenario comparison (sim.studies.compare) and the findings of the seeds it must reproduce.
+"""Paired scenario comparison (sim.analysis.compare) and the findings of the seeds it must reproduce.
 
 Every model test runs scenarios derived from scenarios/small.yaml (20,000 inhabitants, 4 x 4 grid)
 with paired replicates, and asserts on the paired differences: a finding holds when the 90 %
@@ -17,8 +17,8 @@ import pytest
 
 from sim import cli
 from sim.workshop import comparison
-from sim.studies.compare import ACCESS_OUTCOMES, OUTCOMES, Comparison, TrackedModel, area_outcomes
-from sim.studies.runner import run_model
+from sim.analysis.compare import ACCESS_OUTCOMES, OUTCOMES, Comparison, TrackedModel, area_outcomes
+from sim.analysis.runner import run_model
 from sim.model.scenario import load_scenario, resolve_scenario
 
 from conftest import langerthuis_in_process
@@ -244,7 +244,7 @@ def test_studies_never_import_the_workshop():
     """Imports go workshop -> studies -> model, also the ones inside functions (grimp sees those too)."""
     import grimp
     graph = grimp.build_graph("sim")
-    wrong = [(m, i) for m in graph.modules if m.startswith("sim.studies")
+    wrong = [(m, i) for m in graph.modules if m.startswith("sim.analysis")
              for i in graph.find_modules_directly_imported_by(m) if i.startswith("sim.workshop")]
     assert wrong == []
 

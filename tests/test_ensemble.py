@@ -13,7 +13,7 @@ from sim.model import ensemble
 from sim.model.model import LangerThuisModel
 from sim.model.parameters import default_parameters, make_params
 from sim.model.scenario import resolve_scenario
-from sim.studies.runner import run_model
+from sim.analysis.runner import run_model
 
 WEIGHTS = [0.1, 0.2, 0.3, 0.2, 0.2]
 SCALES = [0.9, 1.0, 1.1, 1.2, 1.3]  # mort_gompertz_a_scale of the five final particles
@@ -109,7 +109,7 @@ def test_a_bad_calibration_record_is_one_located_error(tmp_path, record, path):
 
 
 def test_the_app_cache_takes_the_same_route(small, ensemble_file, tmp_path, monkeypatch):
-    from sim.studies.runner import run_replicates
+    from sim.analysis.runner import run_replicates
     from sim.workshop import appcache
     monkeypatch.setenv("LANGERTHUIS_CACHE", str(tmp_path / "cache"))
     s = short(small, {"calibrated": "ensemble"})

@@ -19,9 +19,9 @@ import pytest
 from sim.model.blocks import BLOCKS, block, block_key, priced_investment
 from sim.model.mechanisms.common import need_score_array
 from sim.model.scenario import load_scenario, resolve_scenario
-from sim.studies.breakeven import scaled_effects
-from sim.studies.compare import Comparison
-from sim.studies.runner import run_model, run_scenario
+from sim.analysis.breakeven import scaled_effects
+from sim.analysis.compare import Comparison
+from sim.analysis.runner import run_model, run_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ROOT / "scenarios" / "small.yaml"
@@ -209,7 +209,7 @@ def test_carer_support_and_respite_relieve_carers_and_nothing_without_their_effe
 def test_woonservicegebied_longer_at_home_and_less_so_without_its_uncertain_effects():
     """de Kam 2012: people live independently longer. Inside the area the Kaplan-Meier restricted mean months
     at home after a first package rise with the full package (6 replicates: the 90 % interval is above 0).
-    With every uncertain effect at its no-effect value (sim.studies.breakeven.scaled_effects(0)) what the
+    With every uncertain effect at its no-effect value (sim.analysis.breakeven.scaled_effects(0)) what the
     package buys mechanically (care hours, alarm follow-up, respite access, moves) remains, and at least a
     quarter of the gain is gone (measured: about 60 % gone on the i13 baseline, 35 % on the i12 baseline)."""
     on = effect(paired(wsg_investments(), reps=6), "months_at_home_km", area="west")

@@ -173,7 +173,7 @@ SWEEP_TEXT = (ROOT / "experiments" / "sweeps" / "example.yaml").read_text(encodi
 
 
 def _load_sweep(path):
-    from sim.studies.sweep_design import build_design, load_sweep
+    from sim.analysis.sweep_design import build_design, load_sweep
 
     def load():
         sweep = load_sweep(path)
@@ -200,7 +200,7 @@ CONFIG_TEXT = ((ROOT / "calibration" / "config.yaml").read_text(encoding="utf-8"
 
 
 def _load_config(path):
-    from sim.studies.calibrate_config import load_config
+    from sim.analysis.calibrate_config import load_config
     return lambda: load_config(path, quick=True)
 
 
@@ -222,7 +222,7 @@ CSV_FRAGMENTS = [b",", b'"', b"\n", b",,,,,,", b"nan", b"inf", b"-1", b"1e999", 
 
 def _read_targets(path):
     from sim.model.indicators import INDICATORS
-    from sim.studies.calibrate_config import read_targets
+    from sim.analysis.calibrate_config import read_targets
     return lambda: read_targets(path, INDICATORS)
 
 
@@ -249,7 +249,7 @@ def test_targets_fields(work, row, column, value):
 @pytest.fixture(scope="module")
 def sweep_folder(tmp_path_factory):
     """A finished little Sobol sweep folder with made-up values: what `sensitivity` reads."""
-    from sim.studies import sweep as sw
+    from sim.analysis import sweep as sw
     d = tmp_path_factory.mktemp("sweep_src")
     spec = {"name": "s", "base": str(BASELINE), "seed": 1, "design": "sobol", "runs": 4, "runner": "x:y",
             "parameters": {"parameters.a": {"bounds": [0, 1]}, "parameters.b": {"bounds": [0, 1]}}}
@@ -278,7 +278,7 @@ def _copy_folder(src: Path, dst: Path) -> Path:
 
 
 def _analyze(folder):
-    from sim.studies.sensitivity import analyze
+    from sim.analysis.sensitivity import analyze
     return lambda: analyze(folder)
 
 

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 import sim.cli
 from sim.cli_checks import NUMBERS
 from sim.output import MARKER, atomic_folder
-from sim.studies import sweep
+from sim.analysis import sweep
 
 from conftest import ROOT
 

@@ -18,7 +18,7 @@ import pytest
 
 import sim.cli
 from sim.output import MARKER, atomic_folder, check_out, OutputError
-from sim.studies import sensitivity, sweep
+from sim.analysis import sensitivity, sweep
 
 from conftest import ROOT, langerthuis_in_process
 
@@ -184,7 +184,7 @@ def test_a_damaged_run_file_is_redone_and_reported(tmp_path, capsys, damage):
 
 
 def test_a_run_file_without_a_recorded_checksum_counts_when_whole(tmp_path, capsys):
-    from sim.studies import resume
+    from sim.analysis import resume
     spec = small_sweep(tmp_path)
     out = tmp_path / "SW"
     sweep.run_sweep(spec, out, workers=0, progress=False)

@@ -43,7 +43,7 @@ def test_run_function_example():
     """The example returns the model's own indicators of the last year, with its keyword arguments applied
     (a model parameter and a scenario key written with __): the same numbers as a run of that scenario."""
     from sim.model.scenario import load_scenario, resolve_scenario
-    from sim.studies.runner import run_scenario
+    from sim.analysis.runner import run_scenario
     code = example("runs the model once", {"run_function(scenario=": "result = run_function(scenario="})
     result = run(code)["result"]
     data = {k: v for k, v in load_scenario(ROOT / "scenarios" / "small.yaml").items() if not k.startswith("_")}
@@ -60,7 +60,7 @@ def test_ema_workbench_example():
     experiments, outcomes = ns["experiments"], ns["outcomes"]
     assert len(experiments) == 3 and len(outcomes["cost_total_per_capita"]) == 3
     # each experiment's outcomes are the model's at the values EMA drew for it (the first one run again)
-    from sim.studies.interop import run_function
+    from sim.analysis.interop import run_function
     first = experiments.iloc[0]
     again = run_function(scenario="scenarios/small.yaml", strain_per_hour=first["strain_per_hour"],
                          municipality__heterogeneity=first["municipality__heterogeneity"])

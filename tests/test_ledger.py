@@ -1,5 +1,5 @@
-"""Who pays and who saves (sim.studies.ledger), the economic evaluation, the break-even analysis, months at
-home by survival analysis (sim.studies.survival), effect sizes drawn from their priors and costs that
+"""Who pays and who saves (sim.analysis.ledger), the economic evaluation, the break-even analysis, months at
+home by survival analysis (sim.analysis.survival), effect sizes drawn from their priors and costs that
 follow dose (sim.model.neighbourhoods)."""
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from sim.model.ensemble import effect_draws, effect_priors, run_parameters
 from sim.model.neighbourhoods import annuity_factor, investment_cost
 from sim.model.parameters import default_parameters, parameter_records
 from sim.model.scenario import load_scenario, resolve_scenario
-from sim.studies import breakeven, deciding_effects, ledger
-from sim.studies.compare import Comparison, interval_kind
-from sim.studies.survival import HORIZON_MONTHS, km_curve, restricted_mean, window_spells
+from sim.analysis import breakeven, deciding_effects, ledger
+from sim.analysis.compare import Comparison, interval_kind
+from sim.analysis.survival import HORIZON_MONTHS, km_curve, restricted_mean, window_spells
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ROOT / "scenarios" / "small.yaml"

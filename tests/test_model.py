@@ -11,7 +11,7 @@ from sim.model.model import LangerThuisModel
 from sim.model.mechanisms.policy import has_access
 from sim.model.population import DEAD, HOME, INSTITUTION
 from sim.model.rng import STREAM, person_month_key_py, uniform_py
-from sim.studies.runner import run_scenario
+from sim.analysis.runner import run_scenario
 from sim.model.scenario import resolve_scenario
 
 CAPACITY_SECTORS = 5

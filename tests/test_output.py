@@ -233,7 +233,7 @@ def test_ctrl_c_is_130_and_input_errors_stay_2(tmp_path, capsys, monkeypatch):
 
 
 def test_a_command_modules_check_args_runs_before_the_work(tmp_path, capsys, monkeypatch):
-    import sim.studies.validate as validate
+    import sim.analysis.validate as validate
 
     def check_args(args):
         raise output.InputError("--scenario: expected a known thing, found a/b")

@@ -1,4 +1,4 @@
-"""The one worker pool (sim.studies.pool): results in task order whatever the completion order, on this process
+"""The one worker pool (sim.analysis.pool): results in task order whatever the completion order, on this process
 and on worker processes alike; an error reaches the caller; the app's cache on it."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 import sim.workshop.appcache as cache
 from sim.model.scenario import load_scenario, resolve_scenario
-from sim.studies.pool import InProcess, LocalPool, open_pool
+from sim.analysis.pool import InProcess, LocalPool, open_pool
 
 from conftest import ROOT
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, SMALL_WSG, langerthuis_in_process
-from sim.studies.compare import Comparison
+from sim.analysis.compare import Comparison
 from sim.workshop import comparison
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.studies import sensitivity, sweep
+from sim.analysis import sensitivity, sweep
 from sim.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""The replicate summary (sim.studies.summary) on hand-made tables with known answers, and its users.
+"""The replicate summary (sim.analysis.summary) on hand-made tables with known answers, and its users.
 
 Twenty replicates valued 1..20: mean 10.5; the 5th percentile lies at rank 0.05 x 19 = 0.95 between the
 1st and 2nd value (1.95), the 95th at rank 18.05 between the 19th and 20th (19.05).
@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.studies.compare import paired_summary
-from sim.studies.summary import band, replicate_summary
+from sim.analysis.compare import paired_summary
+from sim.analysis.summary import band, replicate_summary
 from sim.workshop.outcomes import bands, differences
 
 RNG = np.random.default_rng(7)

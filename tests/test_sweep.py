@@ -22,9 +22,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.studies import sweep, sweep_design
-from sim.studies import pool as worker_pool
-from sim.studies.pool import LocalPool
+from sim.analysis import sweep, sweep_design
+from sim.analysis import pool as worker_pool
+from sim.analysis.pool import LocalPool
 from sim.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -307,7 +307,7 @@ def test_load_results_joins_runs_and_their_parameters(reference, tmp_path):
 
 
 def test_run_function_matches_a_sweep_run(reference):
-    from sim.studies.interop import run_function
+    from sim.analysis.interop import run_function
     path, expected = reference
     design = sweep_design.build_design(sweep_design.load_sweep(path))
     row = design.iloc[3]
@@ -446,7 +446,7 @@ def test_shipped_example_sweep_is_valid():
 def notebook_sweep(tmp_path) -> tuple[Path, str]:
     """A fake sweep, and the two lines a researcher types to run it with two worker processes."""
     path = write_fake_sweep(tmp_path)
-    code = (f"from sim.studies.sweep import run_sweep\n"
+    code = (f"from sim.analysis.sweep import run_sweep\n"
             f"print(run_sweep({str(path)!r}, {str(tmp_path / 'out')!r}, workers=2, progress=False))\n")
     return path, code
 

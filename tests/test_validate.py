@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import main as cli
-from sim.studies.runner import run_scenario
+from sim.analysis.runner import run_scenario
 from sim.model.scenario import load_scenario
 
 from conftest import ROOT

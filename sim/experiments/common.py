@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.writer import ROOT
-from sim.studies.compare import MIN_REPLICATES_90
+from sim.analysis.compare import MIN_REPLICATES_90
 
 SCENARIOS = ROOT / "scenarios"
 QUICK_MUNICIPALITY = {"inhabitants": 20000, "grid": {"width": 4, "height": 4}}
@@ -44,8 +44,8 @@ def workers_for(quick: bool, workers: int | None) -> int:
 
 def run_tables(scenarios: list[dict], workers: int) -> pd.DataFrame:
     """Indicators of every replicate of each scenario (unpaired, each with its own seed), in task order."""
-    from sim.studies.pool import open_pool
-    from sim.studies.runner import run_indicators
+    from sim.analysis.pool import open_pool
+    from sim.analysis.runner import run_indicators
     tasks = [(s, r) for s in scenarios for r in range(int(s["replicates"]))]
     with open_pool(min(workers, len(tasks))) as pool:
         tables = pool.map(run_indicators, tasks)
@@ -104,8 +104,8 @@ def level_row(summary: pd.DataFrame, scenario: str, outcome: str) -> tuple:
 
 
 def yearly_band(table: pd.DataFrame, indicators, scenarios=None) -> pd.DataFrame:
-    """Per scenario, indicator and year: mean, p5, p95, n_replicates over replicates (sim.studies.summary)."""
-    from sim.studies.summary import replicate_summary
+    """Per scenario, indicator and year: mean, p5, p95, n_replicates over replicates (sim.analysis.summary)."""
+    from sim.analysis.summary import replicate_summary
     t = table[table.indicator.isin(list(indicators))]
     if scenarios is not None:
         t = t[t.scenario.isin(list(scenarios))]
@@ -133,7 +133,7 @@ def band_plot(ax, band: pd.DataFrame, scenario: str, indicator: str, label: str,
 def paired_contrasts(per_rep: pd.DataFrame, pairs: dict, outcomes, key: str = "outcome") -> pd.DataFrame:
     """Per contrast (name -> (arm, minus arm)) and outcome: the per-replicate difference summarised over
     replicates (mean, 5-95 %, replicates with a value). ``per_rep``: scenario, replicate, ``key``, value."""
-    from sim.studies.summary import band
+    from sim.analysis.summary import band
     w = per_rep.pivot_table(index=[key, "replicate"], columns="scenario", values="value", dropna=False)
     rows = []
     for outcome in outcomes:
@@ -152,6 +152,6 @@ def paired_contrasts(per_rep: pd.DataFrame, pairs: dict, outcomes, key: str = "o
 
 def levels(per_rep: pd.DataFrame, outcomes, arms, key: str = "outcome") -> pd.DataFrame:
     """Per arm and outcome: mean, p5, p95, replicates of the per-replicate values."""
-    from sim.studies.summary import replicate_summary
+    from sim.analysis.summary import replicate_summary
     t = per_rep[per_rep[key].isin(list(outcomes)) & per_rep.scenario.isin(list(arms))]
     return replicate_summary(t, ["scenario", key], sort=False)

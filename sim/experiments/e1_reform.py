@@ -12,7 +12,7 @@ import pandas as pd
 from sim.experiments.base import ExperimentOutput
 from sim.experiments.common import (fmt, interval, md_table, replicate_note, run_tables, scenario, workers_for,
                                     yearly_band, figure_grid, band_plot)
-from sim.studies.summary import band
+from sim.analysis.summary import band
 
 NAME = "e1_reform"
 TITLE = "E1 The reform, decomposed"
@@ -73,7 +73,7 @@ MAIN_OUTCOMES = ("intramural_admissions_per_1000", "clients_home_VV_per_1000", "
 
 def arms(quick: bool, replicates: int) -> list[dict]:
     """The paired arms: the same seed and replicates, the calibrated ensemble (particle r for replicate r)."""
-    from sim.studies.compare import paired_scenarios
+    from sim.analysis.compare import paired_scenarios
     end = QUICK_END if quick else END
     out = [scenario(file, quick, name=name, start_year=START, end_year=end,
                     parameters={"calibrated": "ensemble"}, **changes) for name, (file, changes) in ARMS.items()]
@@ -107,8 +107,8 @@ def contrasts(per_rep: pd.DataFrame) -> pd.DataFrame:
 def validation(table: pd.DataFrame) -> pd.DataFrame:
     """The enacted arm against the held-out observed rows (role validate) from 2016 that the run covers."""
     from sim.model.indicators import INDICATORS
-    from sim.studies.calibrate_config import read_targets
-    from sim.studies.validate import compare
+    from sim.analysis.calibrate_config import read_targets
+    from sim.analysis.validate import compare
     from sim.experiments.writer import ROOT
     targets = read_targets(ROOT / "calibration" / "targets.csv", INDICATORS)
     lo, hi = int(table.year.min()), int(table.year.max())
@@ -178,7 +178,7 @@ def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     con = contrasts(per_rep)
     bands = yearly_band(table, OUTCOMES)
     val = validation(table)
-    from sim.studies.validate import score
+    from sim.analysis.validate import score
     sc = score(val)
     n = replicates
 

@@ -1,6 +1,6 @@
 """E2 Woonservicegebied building blocks: each of wsg_full.yaml's investments alone and all together in the
 woonservicegebied ``centrum`` against the baseline, a dose-response for the blocks with a dose, the ledger
-per party (NPV, break-even year), the break-even effect scale (sim.studies.breakeven), and the de Kam (2012)
+per party (NPV, break-even year), the break-even effect scale (sim.analysis.breakeven), and the de Kam (2012)
 findings and the Rotterdam null result next to what the model gives. Paired replicates on the calibrated
 ensemble, with the uncertain effect sizes drawn from their priors per replicate (effect_priors)."""
 from __future__ import annotations
@@ -14,8 +14,8 @@ from sim.experiments.base import ExperimentOutput
 from sim.experiments.common import (figure_grid, interval, md_table, paired_contrasts,
                                     replicate_note, scenario, workers_for)
 from sim.model.neighbourhoods import DOSE
-from sim.studies.compare import Comparison
-from sim.studies.summary import band
+from sim.analysis.compare import Comparison
+from sim.analysis.summary import band
 from sim.workshop.comparison import fig_deciding
 
 NAME = "e2_wsg_blocks"
@@ -99,10 +99,10 @@ def arms(quick: bool, replicates: int) -> tuple[list[dict], dict]:
 
 
 def breakeven(base: list[dict], replicates: int, window, scales, effects, workers: int):
-    """On one worker pool: sim.studies.breakeven.run (NPV per party and effect scale of all blocks) and
-    sim.studies.deciding_effects.run (each uncertain effect alone at its prior's ends)."""
-    from sim.studies import breakeven as joint, deciding_effects
-    from sim.studies.pool import open_pool
+    """On one worker pool: sim.analysis.breakeven.run (NPV per party and effect scale of all blocks) and
+    sim.analysis.deciding_effects.run (each uncertain effect alone at its prior's ends)."""
+    from sim.analysis import breakeven as joint, deciding_effects
+    from sim.analysis.pool import open_pool
     with open_pool(workers) as pool:
         return (joint.run(base, replicates, window, scales, pool=pool),
                 deciding_effects.run(base, replicates, window, effects, pool=pool))
@@ -200,7 +200,7 @@ def breakeven_figure(table: pd.DataFrame):
 
 # ----------------------------------------------------------------------------- the experiment
 def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
-    from sim.studies.breakeven import breakeven_scales
+    from sim.analysis.breakeven import breakeven_scales
     n = QUICK_REPLICATES if quick else REPLICATES
     end = QUICK_END if quick else END
     w = workers_for(quick, workers)
@@ -212,7 +212,7 @@ def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     area = c.area("centrum").rename(columns={"scenario": "contrast"})
     area = area[area.contrast != "baseline"].rename(columns={"mean": "level_mean", "p5": "level_p5", "p95": "level_p95"})
     ledger = c.ledger_summary()
-    from sim.studies.ledger import society_npv
+    from sim.analysis.ledger import society_npv
     soc_rows = []
     for s, g in society_npv(c._paired_ledger(), FROM).groupby("scenario", sort=False):
         m, p5, p95 = band(g.npv)
@@ -237,7 +237,7 @@ def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
                                n if quick else min(n, BREAKEVEN_REPLICATES), (FROM, end),
                                QUICK_SCALES if quick else BREAKEVEN_SCALES, QUICK_EFFECTS if quick else None, w)
     be_scale = breakeven_scales(be)
-    from sim.studies.deciding_effects import deciding
+    from sim.analysis.deciding_effects import deciding
     decide = deciding(one_by_one)
     facts = findings(con, area)
 
@@ -299,8 +299,8 @@ times wsg_full's dose above no effect (costs follow the dose: `*_per_unit`): wit
 block alone (wsg_full's dose), three dose levels. {c.scenarios[0]['start_year']}-{end}, outcomes over {FROM}-{end};
 {n} paired replicates per arm (same seed and replicate numbers; replicate r on particle r of the calibrated ensemble,
 and the effect sizes with a prior drawn per replicate, the same draw in every arm); {c.scenarios[0]['municipality']['inhabitants']:,}
-inhabitants. Ledger per party: sim.studies.ledger (discounted at the cost rate to {FROM}); break-even effect scale:
-sim.studies.breakeven, all uncertain effects scaled together at {', '.join(f'{k:g}' for k in scales)} with fixed effects
+inhabitants. Ledger per party: sim.analysis.ledger (discounted at the cost rate to {FROM}); break-even effect scale:
+sim.analysis.breakeven, all uncertain effects scaled together at {', '.join(f'{k:g}' for k in scales)} with fixed effects
 ({n if quick else min(n, BREAKEVEN_REPLICATES)} paired replicates per scale).
 
 ## Results
@@ -323,7 +323,7 @@ reaches 0):
 
 {be_md}
 
-Which uncertain effect decides (sim.studies.deciding_effects): each effect size with a prior alone at the low and
+Which uncertain effect decides (sim.analysis.deciding_effects): each effect size with a prior alone at the low and
 the high end of its prior, the others at their defaults ({n if quick else min(n, BREAKEVEN_REPLICATES)} paired
 replicates, fixed effects{', quick: two effects' if quick else ''}); societal NPV of all blocks in EUR million,
 largest swing first. None of these sizes has a source.

@@ -24,8 +24,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.model.state import A, HOME
-from sim.studies.compare import TrackedModel
-from sim.studies.survival import km_curve, restricted_mean, window_spells
+from sim.analysis.compare import TrackedModel
+from sim.analysis.survival import km_curve, restricted_mean, window_spells
 
 OUTCOMES = ("months_at_home", "at_home_end_share", "crises_per_100_years",
             "carer_strain_mean", "carer_overburdened_share", "breakdowns_per_100_years", "carer_months_share",

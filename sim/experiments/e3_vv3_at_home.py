@@ -18,7 +18,7 @@ import pandas as pd
 from sim.experiments.base import ExperimentOutput
 from sim.experiments.e3_cohort import OUTCOMES, run_cohort
 from sim.model.scenario import load_scenario, resolve_scenario
-from sim.studies.summary import band
+from sim.analysis.summary import band
 
 NAME = "e3_vv3_at_home"
 TITLE = "E3 A VV3 client at home"
@@ -74,7 +74,7 @@ def _run(task):
 def simulate(scenarios: list[dict], replicates: int, workers: int | None):
     """Every cell x replicate: (per-run outcomes table, mean KM curve per cell)."""
     tasks = [(s, r) for s in scenarios for r in range(replicates)]
-    from sim.studies.pool import open_pool
+    from sim.analysis.pool import open_pool
     with open_pool(workers or 1) as pool:
         results = pool.map(_run, tasks)
     rows, curves = [], {}
@@ -293,7 +293,7 @@ def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     base = load_scenario(BASE)
     scenarios = [cohort_scenario(c, a, d, settings["size"], settings["years"], base) for c, a, d in cells()]
     if workers is None and not quick:
-        from sim.studies.pool import default_workers
+        from sim.analysis.pool import default_workers
         workers = default_workers()
     runs, curves = simulate(scenarios, settings["replicates"], workers)
     table = cell_table(runs)

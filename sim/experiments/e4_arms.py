@@ -34,8 +34,8 @@ import pandas as pd
 from sim.model.ensemble import DERIVED, to_overrides
 from sim.model.model import LangerThuisModel
 from sim.model.scenario import resolve_scenario
-from sim.studies.compare import TrackedModel
-from sim.studies.survival import HORIZON_MONTHS, restricted_mean, window_spells
+from sim.analysis.compare import TrackedModel
+from sim.analysis.survival import HORIZON_MONTHS, restricted_mean, window_spells
 
 OUTPUTS = ("e1_net_saving_per_inhabitant_year", "e1_unmet_need_change_pp", "e2_net_cost_per_inhabitant_year",
            "e2_months_at_home_gain")

@@ -1,10 +1,10 @@
 """E4 What drives the answers: Sobol indices of the headline outputs of E1 and E2.
 
-A sweep (sim/studies/sweep.py, design ``sobol``, ``seeds: common``) over every uncertain parameter with a
+A sweep (sim/analysis/sweep.py, design ``sobol``, ``seeds: common``) over every uncertain parameter with a
 stated range: the effect sizes with a ``prior`` in parameters.yaml and the free parameters of the
 calibration (their prior ranges in calibration/config.yaml), plus a dummy that enters nothing. Each design
 point runs the reform, no_reform and wsg_full arms with common random numbers (sim/experiments/e4_arms.py);
-the indices come from sim/studies/sensitivity.py (SALib). The sweep runs in a temporary folder; nothing is
+the indices come from sim/analysis/sensitivity.py (SALib). The sweep runs in a temporary folder; nothing is
 written by ``run``.
 """
 from __future__ import annotations
@@ -22,8 +22,8 @@ from sim.experiments.e4_arms import OUTPUTS
 from sim.model.loader import read_yaml
 from sim.model.parameters import parameter_records
 from sim.model.scenario import load_scenario, resolve_scenario
-from sim.studies.sensitivity import analyze
-from sim.studies.sweep import run_sweep
+from sim.analysis.sensitivity import analyze
+from sim.analysis.sweep import run_sweep
 
 NAME = "e4_sensitivity"
 TITLE = "E4 What drives the answers"
@@ -104,14 +104,14 @@ def sweep_document(settings: dict, base_file: str, params: dict) -> dict:
 
 
 def _design_values(folder: Path) -> pd.DataFrame:
-    from sim.studies.sweep import load_results
+    from sim.analysis.sweep import load_results
     return load_results(folder)
 
 
 def _uncertainty(values: pd.DataFrame, d: int) -> pd.DataFrame:
     """The headline outputs over the parameter sample: the A and B rows of the Saltelli design (independent
     draws from the ranges), mean and 5th-95th percentile."""
-    from sim.studies.summary import band
+    from sim.analysis.summary import band
     block = d + 2
     ab = values[(values.point % block == 0) | (values.point % block == block - 1)]
     rows = []

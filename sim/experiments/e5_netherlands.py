@@ -37,7 +37,7 @@ NATIONAL_2040 = 19.0e6   # CBS projection, about 19 million inhabitants in 2040 
 
 
 def arms(quick: bool, replicates: int) -> list[dict]:
-    from sim.studies.compare import paired_scenarios
+    from sim.analysis.compare import paired_scenarios
     base = scenario("netherlands.yaml", False)
     inhabitants = QUICK_INHABITANTS if quick else base["municipality"]["inhabitants"] // SCALE
     end = QUICK_END if quick else END

@@ -9,7 +9,7 @@ import pandas as pd
 from sim.experiments.base import ExperimentOutput
 from sim.experiments.common import (figure_grid, fmt, interval, levels, md_table, paired_contrasts,
                                     replicate_note, scenario, workers_for)
-from sim.studies.compare import Comparison
+from sim.analysis.compare import Comparison
 
 NAME = "e6_access"
 TITLE = "E6 Access routes under a budget cut"
@@ -120,7 +120,7 @@ Eight arms, {c.scenarios[0]['start_year']}-{end}: the four routes (`access.route
 (`budget.cut: 0.25` from {FROM}; each route's own response when the budget binds, scenarios/README.md). The
 route files are scenarios/access_neighbourhood_team.yaml, access_intake_voucher.yaml, access_kitchen_table.yaml
 (with the cut as shipped; without it `budget: null`), the indication route is baseline.yaml and wmo_cut_25.yaml.
-Paired replicates (sim.studies.compare: same seed and replicate numbers), replicate r on particle r of the
+Paired replicates (sim.analysis.compare: same seed and replicate numbers), replicate r on particle r of the
 calibrated ensemble; {n} replicates per arm; {c.scenarios[0]['municipality']['inhabitants']:,} inhabitants.
 Outcomes are means over {FROM}-{end} (months at home: Kaplan-Meier restricted mean of the spells in the window).
 

@@ -2,7 +2,7 @@
 parameters, the calibrated ensemble, the population, the neighbourhoods, the random streams, the
 indicators, the mechanisms (one module each) and the two engines that run them.
 
-Nothing here imports ``sim.studies`` or ``sim.workshop`` (checked by import-linter in the tests).
+Nothing here imports ``sim.analysis`` or ``sim.workshop`` (checked by import-linter in the tests).
 """
 
 

@@ -9,7 +9,7 @@ order of the scenario schema.
 
 Everything else reads it: the neighbourhood layers and ``KernelLayers`` (``sim.model.neighbourhoods``), the
 scenario schema and its one-line errors (``sim.model.scenario``), the investment cost and its payer
-(``sim.model.neighbourhoods.investment_cost``, the ledger ``sim.studies.ledger``), the app's levers and cost
+(``sim.model.neighbourhoods.investment_cost``, the ledger ``sim.analysis.ledger``), the app's levers and cost
 preview (``sim.workshop.appcache``), the ODD table and the table of scenarios/README.md (``python -m sim.docs``).
 
 A new investment type: one ``Block`` here, the mechanism that reads its layer (``L.<kernel field>`` in

@@ -2,4 +2,4 @@
 (`langerthuis compare`'s tables and folder), ``report`` (the HTML handout), ``app`` (the workshop page) with
 ``appcache`` (its runs, cache and variants) and ``app_cli`` (`langerthuis app`).
 
-Imports ``sim.studies`` and ``sim.model``."""
+Imports ``sim.analysis`` and ``sim.model``."""

@@ -154,7 +154,7 @@ def code_fingerprint() -> str:
     of changed code are never taken from the cache."""
     root = Path(sim.__file__).parent
     # the model, and compare's TrackedModel that the app runs (it records the spells and dwellings)
-    return hashlib.sha256((tree_fingerprint(root / "model") + tree_fingerprint(root / "studies", ("compare.py",)))
+    return hashlib.sha256((tree_fingerprint(root / "model") + tree_fingerprint(root / "analysis", ("compare.py",)))
                           .encode()).hexdigest()[:16]
 
 
@@ -173,8 +173,8 @@ def cache_key(scenario: dict) -> str:
 
 
 # One run of all replicates as the app keeps it: the tidy indicators, the neighbourhood maps of the last year,
-# the spells at home after a first package (for the Kaplan-Meier months at home, sim.studies.survival) and per
-# year the free adapted dwellings (for the ledger's vacancy, sim.studies.ledger): what `langerthuis compare`
+# the spells at home after a first package (for the Kaplan-Meier months at home, sim.analysis.survival) and per
+# year the free adapted dwellings (for the ledger's vacancy, sim.analysis.ledger): what `langerthuis compare`
 # records, so the app, compare and the report compute the same numbers from the same runs.
 Run = namedtuple("Run", ["table", "cells", "spells", "yearly"])
 RUN_FILES = {"table": "indicators.parquet", "cells": "neighbourhoods.parquet", "spells": "spells.parquet",
@@ -208,10 +208,10 @@ def cached(scenario: dict):
 
 
 def replicate_run(task: tuple, progress=None) -> tuple:
-    """A pool's task (sim.studies.pool): ``(scenario, replicate)`` -> the parts of a Run of that replicate (table,
+    """A pool's task (sim.analysis.pool): ``(scenario, replicate)`` -> the parts of a Run of that replicate (table,
     last year's map, spells, yearly records). The run is compare's ``TrackedModel``: the model itself plus what
     it reads off the residents (bit-identical indicators). ``progress(year)`` after every simulated year."""
-    from sim.studies.compare import TrackedModel
+    from sim.analysis.compare import TrackedModel
     scenario, r = task
     model = TrackedModel(scenario, replicate=r)
     model.run(progress=progress)
@@ -228,10 +228,10 @@ def run_full(scenario: dict, progress=None, workers: int = 1) -> Run:
     """All replicates of ``scenario`` as a Run (cached by scenario hash, replicates and model version).
 
     ``progress(years_done)`` is called after every simulated year (not at all when cached); it may raise
-    to stop the run. ``workers`` > 1 runs the replicates on that many worker processes (sim.studies.pool;
+    to stop the run. ``workers`` > 1 runs the replicates on that many worker processes (sim.analysis.pool;
     the same Run): progress then comes after every replicate, all its years at once.
     """
-    from sim.studies.pool import InProcess, LocalPool
+    from sim.analysis.pool import InProcess, LocalPool
 
     hit = cached_run(scenario)
     if hit is not None:

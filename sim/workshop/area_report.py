@@ -1,5 +1,5 @@
 """The effect per area in the report and on the map (issue 26): the tables ``areas_comparison.csv`` and
-``ledger_areas.csv`` of a comparison folder (sim/studies/area_effects.py) as HTML, and the wijk map of the
+``ledger_areas.csv`` of a comparison folder (sim/analysis/area_effects.py) as HTML, and the wijk map of the
 effect on months at home after indication (real municipalities only, sim/workshop/figures/wijken.py)."""
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ def effect_map(c, folder) -> str | None:
     """Write MAP_FILE in ``folder``: each wijk coloured by the paired effect of the second scenario on months
     at home after indication, the first scenario's areas outlined; None when not on real wijken."""
     from sim.model import municipality_layout
-    from sim.studies import area_effects
-    from sim.studies.compare import interval_kind
+    from sim.analysis import area_effects
+    from sim.analysis.compare import interval_kind
     from sim.workshop.figures.wijken import wijk_map
     first = c.scenarios[0]
     if len(c.order) < 2 or not municipality_layout.is_real(first):

@@ -1,10 +1,10 @@
 """``langerthuis compare SCENARIO... --out DIR``: the presentation of a paired comparison.
 
-``sim.studies.compare.Comparison`` runs the scenarios paired and summarises them; this module labels the
+``sim.analysis.compare.Comparison`` runs the scenarios paired and summarises them; this module labels the
 tables (en/nl), writes the markdown table and the output folder with the figures of
 ``sim.workshop.figures.comparison`` (imported here too, as ``comparison.fig_*``):
 
->>> from sim.studies.compare import Comparison
+>>> from sim.analysis.compare import Comparison
 >>> from sim.workshop import comparison
 >>> c = Comparison(["scenarios/baseline.yaml", "scenarios/wsg_full.yaml"], replicates=5).run()
 >>> comparison.labelled(c.summary(), "nl")   # the summary with a column of Dutch labels
@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
-from sim.studies.compare import COST_PER_MONTH, MIN_REPLICATES_90, OUTCOMES, Comparison, area_cells
+from sim.analysis.compare import COST_PER_MONTH, MIN_REPLICATES_90, OUTCOMES, Comparison, area_cells
 from sim.workshop import area_report
 from sim.workshop.figures import pyplot
 from sim.workshop.figures.comparison import (fig_breakeven, fig_costs, fig_deciding, fig_differences,  # noqa: F401
@@ -73,7 +73,7 @@ def deciding_markdown(deciding, order, lang="en") -> str:
 
 def split_incentive_text(summary, scenario, lang="en") -> str:
     """One paragraph: who pays more than they get back, who gains, and the societal NPV."""
-    from sim.studies.ledger import split_incentive
+    from sim.analysis.ledger import split_incentive
     si = split_incentive(summary, scenario)
     names = lambda keys: ", ".join(label(k, lang) for k in keys) or label("nobody", lang)
     amounts = lambda keys: "; ".join(f"{label(k, lang)} {_money(si['npv'][k])}" for k in keys) or "–"
@@ -86,8 +86,8 @@ def split_incentive_text(summary, scenario, lang="en") -> str:
 
 def ledger_markdown(summary, evaluation, order, window, replicates, lang="en", scales=None, deciding=None) -> str:
     """The ledger section: NPV and break-even year per party, the split incentive, the evaluation."""
-    from sim.studies.compare import interval_kind
-    from sim.studies.ledger import PARTIES
+    from sim.analysis.compare import interval_kind
+    from sim.analysis.ledger import PARTIES
     lines = [f"## {label('ledger_section', lang)}", "",
              text("ledger_note", lang, first=order[0], years=f"{window[0]}-{window[1]}", y0=window[0],
                   replicates=replicates, interval=interval_kind(replicates)), ""]
@@ -159,7 +159,7 @@ def markdown(c: Comparison, lang: str = "en", summary: pd.DataFrame | None = Non
         out += "\n" + ledger_markdown(c.ledger_summary(), c.evaluation(), c.order, c.window, c.replicates, lang,
                                       getattr(c, "breakeven_scales", None), getattr(c, "deciding", None))
     if len(c.order) > 1 and c.scenarios[0]["areas"]:   # the effect in each named area (issue 26)
-        from sim.studies import area_effects
+        from sim.analysis import area_effects
         effects, ledger = c.area_effects()
         out += "\n" + area_effects.markdown(effects, ledger, c.order[0], c.replicates, _data_note(c))
     return out
@@ -219,7 +219,7 @@ def save(c: Comparison, out, lang: str = "en", areas=(), force: bool = False) ->
         (tmp / "comparison.md").write_text(markdown(c, lang, summary), encoding="utf-8")
         for name, table in area_tables.items():
             labelled(table, lang).to_csv(tmp / f"area_{name}.csv", index=False)
-        if len(c.order) > 1:   # per cell and area (sim/model/areas.py, sim/studies/area_effects.py)
+        if len(c.order) > 1:   # per cell and area (sim/model/areas.py, sim/analysis/area_effects.py)
             c.areas.to_parquet(tmp / "areas.parquet", index=False)
             effects, ledger = c.area_effects()
             effects.to_csv(tmp / "areas_comparison.csv", index=False)
@@ -274,7 +274,7 @@ def check_args(args) -> None:
 
 
 def main(args) -> int:
-    from sim.studies.pool import default_workers, open_pool
+    from sim.analysis.pool import default_workers, open_pool
     workers = args.workers or default_workers()
     c = Comparison(args.scenario, replicates=args.replicates, from_year=args.from_year, to_year=args.to_year,
                    progress=not args.no_progress, effect_priors=not args.fixed_effects)   # bad input stops here
@@ -288,7 +288,7 @@ def main(args) -> int:
             print(f"warning: {c.replicates} replicate(s): the intervals are the range of {c.replicates} runs, not "
                   f"90 % intervals (use --replicates {MIN_REPLICATES_90} or more)", file=sys.stderr)
         if args.breakeven:
-            from sim.studies import breakeven, deciding_effects
+            from sim.analysis import breakeven, deciding_effects
             n = min(c.replicates, args.breakeven_replicates)
             c.breakeven = breakeven.run(c.scenarios, n, c.window, progress=not args.no_progress, pool=pool)
             c.breakeven_scales = breakeven.breakeven_scales(c.breakeven)

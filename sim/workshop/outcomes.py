@@ -7,14 +7,14 @@ import pandas as pd
 
 from sim.model.neighbourhoods import investment_cost_by_payer
 from sim.model.parameters import make_params
-from sim.studies.summary import replicate_summary
+from sim.analysis.summary import replicate_summary
 from sim.workshop.labels import ORGANISATIONS, PAYERS as PAYER_TABLE
 
 BAND_COLUMNS = ["scenario", "year", "mean", "low", "high"]
 
 
 def _low_high(summary: pd.DataFrame) -> pd.DataFrame:
-    """A replicate summary (sim.studies.summary) in the app's columns: scenario, year, mean, low, high."""
+    """A replicate summary (sim.analysis.summary) in the app's columns: scenario, year, mean, low, high."""
     return summary.rename(columns={"p5": "low", "p95": "high"})[BAND_COLUMNS]
 
 
@@ -104,7 +104,7 @@ def key_outcomes(table: pd.DataFrame, base: str | None, indicators=KEY_INDICATOR
 def result_window(scenarios: dict) -> tuple[int, int]:
     """The one window of years of every cost and outcome summary in the app, its downloads and the headline
     (as `langerthuis compare`: the earliest investment start to the end year)."""
-    from sim.studies.compare import default_window
+    from sim.analysis.compare import default_window
     return default_window(list(scenarios.values()))
 
 
@@ -156,9 +156,9 @@ def window_differences(table: pd.DataFrame, indicator: str, base: str, window) -
 
 def km_months(spells: dict, window) -> pd.DataFrame:
     """scenario, replicate, months_at_home_km: the Kaplan-Meier restricted mean months at home of each run's
-    spells seen in the window (``sim.studies.compare.km_window``, the number compare and the report show).
+    spells seen in the window (``sim.analysis.compare.km_window``, the number compare and the report show).
     ``spells``: scenario name -> the spells of a Run (None: that scenario has none)."""
-    from sim.studies.compare import MONTHS_KM, km_window
+    from sim.analysis.compare import MONTHS_KM, km_window
     frames = [sp.assign(scenario=name) for name, sp in spells.items() if sp is not None and len(sp)]
     if not frames:
         return pd.DataFrame(columns=["scenario", "replicate", MONTHS_KM])
@@ -167,7 +167,7 @@ def km_months(spells: dict, window) -> pd.DataFrame:
 
 def km_differences(km: pd.DataFrame, base: str) -> pd.DataFrame:
     """scenario, mean, low, high of the paired (same replicate) difference of the months at home from ``base``."""
-    from sim.studies.compare import MONTHS_KM
+    from sim.analysis.compare import MONTHS_KM
     wide = km.pivot(index="replicate", columns="scenario", values=MONTHS_KM) if len(km) else pd.DataFrame()
     if base not in wide:
         return pd.DataFrame(columns=["scenario", "mean", "low", "high"])
@@ -177,10 +177,10 @@ def km_differences(km: pd.DataFrame, base: str) -> pd.DataFrame:
 
 
 def paired_ledger(scenarios: dict, tables: dict, yearly: dict, order: list[str], window) -> pd.DataFrame | None:
-    """The ledger's paired rows (sim.studies.ledger.paired_ledger) of the scenarios in ``order`` against the
+    """The ledger's paired rows (sim.analysis.ledger.paired_ledger) of the scenarios in ``order`` against the
     first, from the app's runs; None when a run lacks its yearly dwelling records (a variant saved before
     the ledger was in the app) or fewer than two scenarios are given."""
-    from sim.studies import ledger
+    from sim.analysis import ledger
     if len(order) < 2 or any(yearly.get(n) is None for n in order):
         return None
     table = pd.concat([tables[n] for n in order], ignore_index=True)
@@ -193,7 +193,7 @@ def ledger_tables(paired: pd.DataFrame, window) -> dict:
     """The ledger per party as the app and the report show it, from the paired rows: ``ledger`` (per year,
     ledger.csv), ``summary`` (NPV, break-even year: ledger_summary.csv) and ``yearly`` (the window's mean a
     year: ``ledger_window``)."""
-    from sim.studies.ledger import ledger_summary, ledger_table
+    from sim.analysis.ledger import ledger_summary, ledger_table
     table = ledger_table(paired)
     return {"ledger": table, "summary": ledger_summary(paired, window[0]), "yearly": ledger_window(table, window)}
 

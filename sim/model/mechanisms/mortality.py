@@ -137,7 +137,7 @@ def month(p, tb, st, i, pm, improvement, need, acc, cell_acc):
     if st.sector[i] >= 2 and ay < 65 and uniform(pm, S_EXIT) < young_exit_month(p, st.sector[i]):
         st.residence[i] = DEAD       # leaves the simulated population (not a death)
         # a package spell at home is not ended by admission or death: it leaves uncounted (censored), and the
-        # flag goes so that a reader of the state (sim.studies.compare.TrackedModel) does not count it either
+        # flag goes so that a reader of the state (sim.analysis.compare.TrackedModel) does not count it either
         st.flags[i] = st.flags[i] & ~np.uint8(PKG_IN_RUN)
         acc[A_YOUNG_EXITS] += 1
         if not inst:

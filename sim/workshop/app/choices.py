@@ -6,7 +6,7 @@ from sim.model.blocks import block
 from sim.model.indicators import COST_PAYERS, cost_indicator
 from sim.workshop.outcomes import KEY_INDICATORS
 
-MONTHS_KM = "months_at_home_km"                         # sim.studies.compare.MONTHS_KM
+MONTHS_KM = "months_at_home_km"                         # sim.analysis.compare.MONTHS_KM
 MONTHS_SPELLS = "months_independent_after_indication"   # the mean of the spells that ended (a yearly indicator)
 # the access route's indicators, selectable in the time series: months from need to support,
 # people waiting, and Wmo spending against the budget

@@ -23,7 +23,7 @@ def window_outcomes(table: pd.DataFrame, base: str, window, indicators=KEY_INDIC
 
     With ``km`` (``outcomes.km_months``: per scenario and replicate) the months at home are the Kaplan-Meier
     restricted mean of compare and the report (``months_at_home_km``), in place of the mean of the spells
-    that happened to end in the window (biased by censoring and truncation: sim/studies/survival.py)."""
+    that happened to end in the window (biased by censoring and truncation: sim/analysis/survival.py)."""
     lo, hi = window
     t_ = table[(table.year >= lo) & (table.year <= hi)]
 

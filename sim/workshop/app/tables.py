@@ -42,7 +42,7 @@ def parties_html(summary: pd.DataFrame, lang: str) -> str:
 def ledger_html(tables: dict, order: list[str], lang: str) -> str:
     """The ledger per party: net a year over the window (euros million, 90 % bounds), NPV with its interval,
     break-even year and the number of replicates; then the split-incentive line of each scenario."""
-    from sim.studies.ledger import PARTIES, split_incentive
+    from sim.analysis.ledger import PARTIES, split_incentive
     yearly = tables["yearly"].set_index(["scenario", "party"])
     summary = tables["summary"].set_index(["scenario", "party"])
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.model.indicators import COST_PAYERS, cost_indicator
-from sim.studies.compare import KEY_OUTCOMES, OUTCOMES
-from sim.studies.summary import replicate_summary
+from sim.analysis.compare import KEY_OUTCOMES, OUTCOMES
+from sim.analysis.summary import replicate_summary
 from sim.workshop.figures import pyplot
 from sim.workshop.figures.maps import neighbourhood_map
 from sim.workshop.labels import label, text
@@ -96,7 +96,7 @@ def fig_ledger(ledger, summary, order, window, lang):
     """Per scenario after the first: NPV per party (mean, 90 % interval) and the cumulative discounted mean
     net per party over the years."""
     plt = pyplot()
-    from sim.studies.ledger import PARTIES, discount
+    from sim.analysis.ledger import PARTIES, discount
     others = order[1:]
     fig, axes = plt.subplots(max(1, len(others)), 2, figsize=(12, 3.8 * max(1, len(others))), squeeze=False)
     for row, s in zip(axes, others):
@@ -125,9 +125,9 @@ def fig_ledger(ledger, summary, order, window, lang):
 
 
 def fig_breakeven(table, lang):
-    """NPV per party and for society against the effect scale (sim.studies.breakeven), one panel a scenario."""
-    from sim.studies.breakeven import SOCIETY
-    from sim.studies.ledger import PARTIES
+    """NPV per party and for society against the effect scale (sim.analysis.breakeven), one panel a scenario."""
+    from sim.analysis.breakeven import SOCIETY
+    from sim.analysis.ledger import PARTIES
     scenarios = list(dict.fromkeys(table.scenario))
     fig, axes = _grid(max(1, len(scenarios)), per_row=2, size=(6.0, 4.2))
     for ax, s in zip(axes, scenarios):
@@ -149,7 +149,7 @@ def fig_breakeven(table, lang):
 
 def fig_deciding(deciding, lang, top: int = 10):
     """A tornado per scenario: the societal NPV with each uncertain effect alone at the low and the high end of
-    its prior (sim.studies.deciding_effects), the ``top`` largest swings, the default as a line."""
+    its prior (sim.analysis.deciding_effects), the ``top`` largest swings, the default as a line."""
     scenarios = list(dict.fromkeys(deciding.scenario))
     fig, axes = _grid(max(1, len(scenarios)), per_row=2, size=(6.4, 4.4))
     for ax, s in zip(axes, scenarios):

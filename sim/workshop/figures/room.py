@@ -109,7 +109,7 @@ def parties_png(summary: pd.DataFrame, base: str, lang: str) -> bytes:
 def ledger_png(ledger: pd.DataFrame, order: list[str], lang: str) -> bytes:
     """Per scenario after the base: each of the six parties' net a year (euros million, positive: better off
     than in the base) with its 5-95 % band over the replicates; colour and line style per party."""
-    from sim.studies.ledger import PARTIES
+    from sim.analysis.ledger import PARTIES
     others = order[1:]
     fig = projector_figure(4.2 * len(others) + 1.2)
     axes = fig.subplots(len(others), 1, squeeze=False)[:, 0]
@@ -134,7 +134,7 @@ def ledger_png(ledger: pd.DataFrame, order: list[str], lang: str) -> bytes:
 
 def ledger_difference_png(summary: pd.DataFrame, lang: str, scenario: str = "B") -> bytes:
     """B − A per party: the NPV of the net (euros million) with its 5-95 % interval, bars in the party colours."""
-    from sim.studies.ledger import PARTIES
+    from sim.analysis.ledger import PARTIES
     d = summary[summary.scenario == scenario].set_index("party").reindex(list(PARTIES))
     fig = projector_figure(4.8)
     ax = fig.subplots()

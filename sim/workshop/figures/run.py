@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sim.model.indicators import CARE_PAYERS, SECTOR_NAMES
-from sim.studies.summary import replicate_summary
+from sim.analysis.summary import replicate_summary
 from sim.workshop.figures import pyplot, save
 from sim.workshop.figures.maps import neighbourhood_map
 from sim.workshop.labels import label

@@ -44,7 +44,7 @@ INDICATOR_LABELS = {  # name: (English, Dutch)
                                           "Kosten per gewonnen maand thuis (EUR)"),
     "extra_cost_eur": ("Extra cost over the years (EUR)", "Extra kosten over de jaren (EUR)"),
     "extra_months_at_home": ("Extra months at home", "Extra maanden thuis"),
-    # area outcomes (sim.studies.compare.area_outcomes)
+    # area outcomes (sim.analysis.compare.area_outcomes)
     "wellbeing_need_slope": ("Well-being lost per unit of need (slope, 65+ at home)",
                              "Verlies aan welbevinden per eenheid zorgbehoefte (helling, 65+ thuis)"),
     "spells_ended": ("Spells at home after indication ended", "Beëindigde perioden thuis na indicatie"),

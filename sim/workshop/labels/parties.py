@@ -24,7 +24,7 @@ PAYERS = {p.key: p for p in (
 # report's tables of who pays
 ORGANISATIONS = tuple(key for key in PAYERS if key in INVESTMENT_PAYERS)
 
-# the six parties of the ledger (sim.studies.ledger.PARTIES), en/nl
+# the six parties of the ledger (sim.analysis.ledger.PARTIES), en/nl
 PARTIES = {
     "municipality": ("municipality (Wmo)", "gemeente (Wmo)"),
     "care_office": ("care office (Wlz)", "zorgkantoor (Wlz)"),

@@ -14,7 +14,7 @@ import pandas as pd
 import sim
 from sim.errors import InputError
 from sim.output import REPORT_SIGNATURE
-from sim.studies.compare import COST_OUTCOMES, COST_PER_MONTH, interval_kind
+from sim.analysis.compare import COST_OUTCOMES, COST_PER_MONTH, interval_kind
 from sim.workshop.labels import LANGUAGES, ORGANISATIONS, PAYERS, REPORT_TEXTS, label, pick
 from sim.workshop import area_report
 from sim.workshop.labels import report_text as t
@@ -80,8 +80,8 @@ def _ledger_section(folder: Path, order, window, n_rep, lang: str) -> str:
     files = [folder / "ledger_summary.csv", folder / "evaluation.csv"]
     if len(order) < 2 or not all(f.is_file() for f in files):
         return ""
-    from sim.studies.deciding_effects import DECIDING_COLUMNS
-    from sim.studies.ledger import SUMMARY_COLUMNS
+    from sim.analysis.deciding_effects import DECIDING_COLUMNS
+    from sim.analysis.ledger import SUMMARY_COLUMNS
     need = {files[0]: set(SUMMARY_COLUMNS), files[1]: {"scenario", "outcome", "mean", "p5", "p95"},
             folder / "breakeven_scales.csv": {"scenario", "party", "breakeven_scale"},
             folder / "deciding_effects.csv": set(DECIDING_COLUMNS)}
@@ -102,7 +102,7 @@ def _ledger_section(folder: Path, order, window, n_rep, lang: str) -> str:
         tables[f] = t
     summary, evaluation = tables[files[0]], tables[files[1]]
     scales = tables.get(folder / "breakeven_scales.csv")
-    from sim.studies.ledger import PARTIES
+    from sim.analysis.ledger import PARTIES
     if summary.groupby("scenario").party.apply(lambda p: sorted(p) != sorted(PARTIES)).any():
         raise InputError(f"{files[0]}: expected one row per scenario and party ({', '.join(PARTIES)}), found "
                          f"{', '.join(map(str, dict.fromkeys(summary.party)))[:80]}")
@@ -259,7 +259,7 @@ def figures_html(folder: Path, manifest: dict, table: pd.DataFrame, figures: lis
 def _ledger_figures(folder: Path, order, window, lang: str) -> dict:
     """ledger.png, breakeven.png and deciding_effects.png drawn again in ``lang`` from the folder's ledger tables; a figure whose
     tables are missing or not of the ledger's shape stays the folder's own PNG."""
-    from sim.studies.ledger import LEDGER_COLUMNS, SUMMARY_COLUMNS
+    from sim.analysis.ledger import LEDGER_COLUMNS, SUMMARY_COLUMNS
     from sim.workshop.figures import comparison
 
     def table(name, columns):
@@ -279,7 +279,7 @@ def _ledger_figures(folder: Path, order, window, lang: str) -> dict:
     breakeven = table("breakeven.csv", ("scenario",))
     if breakeven is not None and len(breakeven):
         drawn["breakeven.png"] = comparison.fig_breakeven(breakeven, lang)
-    from sim.studies.deciding_effects import DECIDING_COLUMNS
+    from sim.analysis.deciding_effects import DECIDING_COLUMNS
     deciding = table("deciding_effects.csv", DECIDING_COLUMNS)
     if deciding is not None and len(deciding):
         drawn["deciding_effects.png"] = comparison.fig_deciding(deciding, lang)

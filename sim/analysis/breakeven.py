@@ -6,7 +6,7 @@ Every effect size with a prior in sim/model/parameters.yaml is set to
 
 with one effect scale ``k`` for all of them (0: none of the uncertain effects, 1: their default sizes,
 2: twice those), in every scenario of the comparison alike (paired replicates, fixed effects, no draws).
-For each scale the ledger gives every party's NPV (sim.studies.ledger); the break-even scale of a party is
+For each scale the ledger gives every party's NPV (sim.analysis.ledger); the break-even scale of a party is
 where its mean NPV crosses 0 (linear interpolation between the scales run; empty when it does not cross
 within them). Where the evidence is weak this is the answer a municipality can act on: "it pays back for
 the municipality only if the effects are at least k times what we assumed".
@@ -14,7 +14,7 @@ the municipality only if the effects are at least k times what we assumed".
 The mechanical effects of an investment (more team hours supply more care, a shorter alarm response time
 answers more calls in time, more respite places give more access) are not scaled: they are what the
 investment buys, not an uncertain effect size. Nor are the access routes' running costs (``access_cost_*``,
-priors on a cost, not an effect): their break-even is ``sim.studies.route_cost``.
+priors on a cost, not an effect): their break-even is ``sim.analysis.route_cost``.
 """
 from __future__ import annotations
 
@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 
 from sim.model.parameters import default_parameters, parameter_records
-from sim.studies.ledger import PARTIES, ledger_summary, society_npv
-from sim.studies.summary import band
+from sim.analysis.ledger import PARTIES, ledger_summary, society_npv
+from sim.analysis.summary import band
 
 SCALES = (0.0, 0.5, 1.0, 1.5, 2.0)
-# priors on costs, not effects: held at their defaults here (their own break-even: sim.studies.route_cost)
+# priors on costs, not effects: held at their defaults here (their own break-even: sim.analysis.route_cost)
 RUNNING_COSTS = ("access_cost_",)
 SOCIETY = "society"
 COLUMNS = ("scenario", "party", "scale", "npv_mean", "npv_p5", "npv_p95", "replicates")
@@ -49,16 +49,16 @@ def _with_effects(scenario: dict, scale: float) -> dict:
 
 
 def fixed_effects_comparison(runs, replicates, window, progress, pool=None):
-    """A run comparison with fixed effects (sim.studies.compare.Comparison), on ``pool`` (a sim.studies.pool
-    pool; None: one run after the other in this process). ``run`` and sim.studies.deciding_effects.run use it."""
-    from sim.studies.compare import Comparison
+    """A run comparison with fixed effects (sim.analysis.compare.Comparison), on ``pool`` (a sim.analysis.pool
+    pool; None: one run after the other in this process). ``run`` and sim.analysis.deciding_effects.run use it."""
+    from sim.analysis.compare import Comparison
     return Comparison(runs, replicates=replicates, window=window, progress=progress, effect_priors=False,
                       pool=pool).run()
 
 
 def run(scenarios: list, replicates: int, window, scales=SCALES, progress: bool = False, pool=None) -> pd.DataFrame:
     """NPV per scenario after the first, party (and ``society``) and effect scale (``COLUMNS``); the runs on
-    ``pool`` (a sim.studies.pool pool: a study's or compare's workers; None: in this process)."""
+    ``pool`` (a sim.analysis.pool pool: a study's or compare's workers; None: in this process)."""
     rows = []
     for k in scales:
         c = fixed_effects_comparison([_with_effects(s, k) for s in scenarios], replicates, window, progress, pool)

@@ -48,8 +48,8 @@ from sim.model.indicators import COST_PAYERS, cost_indicator
 from sim.model.model import LangerThuisModel
 from sim.model.mechanisms.common import need_score_array
 from sim.model.state import HOME, PKG_IN_RUN
-from sim.studies.summary import band
-from sim.studies.survival import HORIZON_MONTHS, restricted_mean, window_spells
+from sim.analysis.summary import band
+from sim.analysis.survival import HORIZON_MONTHS, restricted_mean, window_spells
 
 KEY_OUTCOMES = (
     "months_at_home_km", "months_independent_after_indication", "intramural_admissions_per_1000", "hospital_admissions_per_1000_65plus",
@@ -167,10 +167,10 @@ class TrackedModel(LangerThuisModel):
 
 # ----------------------------------------------------------------------------- scenarios and windows
 def run_tracked(task: tuple) -> tuple:
-    """A pool's task (sim.studies.pool): ``(scenario, replicate)`` -> (indicators, cells by year, spells, areas)
+    """A pool's task (sim.analysis.pool): ``(scenario, replicate)`` -> (indicators, cells by year, spells, areas)
     of one TrackedModel run, cells and spells labelled with the scenario's name and the replicate, areas per cell
     and named area (sim/model/areas.py)."""
-    from sim.studies.runner import run_model
+    from sim.analysis.runner import run_model
     s, r = task
     model = run_model(s, r, engine=TrackedModel)
     return (model.indicators(), model.cells_by_year().assign(scenario=s["name"], replicate=r),
@@ -383,7 +383,7 @@ class Comparison:
 
     def __init__(self, scenarios, replicates: int | None = None, window=None, from_year=None, to_year=None,
                  progress: bool = True, effect_priors: bool | None = True, workers: int = 1, pool=None):
-        """``workers``: processes for the runs (1: in this process); ``pool``: a sim.studies.pool pool to run
+        """``workers``: processes for the runs (1: in this process); ``pool``: a sim.analysis.pool pool to run
         on instead and leave open (many comparisons, one pool). The results are the same for any of them."""
         self.scenarios = paired_scenarios(list(scenarios), replicates, effect_priors)
         self.order = [s["name"] for s in self.scenarios]
@@ -406,7 +406,7 @@ class Comparison:
     def run(self):
         """Every scenario x replicate, replicate r of each with the same seed and replicate number. The pool
         hands the runs back in task order, so the tables do not depend on the number of workers."""
-        from sim.studies.pool import pool_or_open
+        from sim.analysis.pool import pool_or_open
         started = time.perf_counter()
         runs = [(s, r) for r in range(self.replicates) for s in self.scenarios]
         with tqdm(total=len(runs), desc="compare", unit="run", disable=not self.progress) as bar, \
@@ -442,14 +442,14 @@ class Comparison:
 
     def route_breakeven(self) -> pd.DataFrame:
         """The access route's running cost, drawn from its prior, against its break-even value: the running
-        cost at which the route costs the gemeente what the other scenario's does (sim.studies.route_cost)."""
-        from sim.studies.route_cost import route_cost_breakeven
+        cost at which the route costs the gemeente what the other scenario's does (sim.analysis.route_cost)."""
+        from sim.analysis.route_cost import route_cost_breakeven
         self._need_run()
         return route_cost_breakeven(self.table, self.scenarios, self.window)
 
-    # ---- who pays and who saves (sim.studies.ledger)
+    # ---- who pays and who saves (sim.analysis.ledger)
     def _paired_ledger(self):
-        from sim.studies import ledger
+        from sim.analysis import ledger
         self._need_run()
         if getattr(self, "_ledger_cache", None) is None:
             spending = ledger.party_spending(self.table, self.cells, self.scenarios, self.window)
@@ -457,8 +457,8 @@ class Comparison:
         return self._ledger_cache
 
     def area_effects(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """(effects, ledger) per named area next to the municipal total (sim.studies.area_effects)."""
-        from sim.studies import area_effects as ae
+        """(effects, ledger) per named area next to the municipal total (sim.analysis.area_effects)."""
+        from sim.analysis import area_effects as ae
         self._need_run()
         shown = ae.shown_areas(self.scenarios)
         return (ae.area_effects(self.areas, self.order, self.window, shown, interval_kind),
@@ -467,20 +467,20 @@ class Comparison:
     def ledger(self) -> pd.DataFrame:
         """Per scenario after the first, party and year: paid, saved, net (mean; net 5-95 %), replicates;
         euros a year for the municipality, undiscounted, relative to the first scenario (``ledger.csv``)."""
-        from sim.studies.ledger import ledger_table
+        from sim.analysis.ledger import ledger_table
         return ledger_table(self._paired_ledger())
 
     def ledger_summary(self) -> pd.DataFrame:
         """Per scenario after the first and party: discounted NPV (mean, 5-95 %), break-even year, replicates
         (``ledger_summary.csv``)."""
-        from sim.studies.ledger import ledger_summary
+        from sim.analysis.ledger import ledger_summary
         return ledger_summary(self._paired_ledger(), self.window[0])
 
     def evaluation(self) -> pd.DataFrame:
-        """The economic evaluation (sim.studies.ledger.evaluation): societal NPV, discounted months at home
+        """The economic evaluation (sim.analysis.ledger.evaluation): societal NPV, discounted months at home
         gained (Kaplan-Meier), cost per month gained, with unmet need and carer strain next to them."""
         from sim.model.parameters import make_params
-        from sim.studies import ledger
+        from sim.analysis import ledger
         rate = make_params(self.scenarios[0].get("parameters")).discount_rate_effects
         km = km_window(self.spells, self.window)
         months = ledger.discounted_months_gained(self.spells, km, self.order, self.window, rate)

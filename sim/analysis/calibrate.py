@@ -20,8 +20,8 @@ completion order, so their results depend on timing and worker count: calibratio
 The calibrated ensemble (``calibration/ensemble.parquet``) is used by scenarios that say
 ``parameters: calibrated`` (posterior mean) or ``parameters: {calibrated: ensemble}`` (replicate r
 runs particle r of a weighted resample); the model applies it (``sim.model.ensemble``); see
-calibration/README.md. Reading and checking the config is sim.studies.calibrate_config's; the model
-runs go to a worker pool (sim.studies.pool).
+calibration/README.md. Reading and checking the config is sim.analysis.calibrate_config's; the model
+runs go to a worker pool (sim.analysis.pool).
 """
 from __future__ import annotations
 
@@ -39,8 +39,8 @@ import sim
 # the calibrated ensemble lives with the model, which applies it; re-exported here for scripts and tests
 from sim.model.ensemble import (DERIVED, ENSEMBLE_FILE, NEED_THRESHOLDS, file_sha256,  # noqa: F401
                                 final_generation, posterior_mean_overrides, replicate_parameters, to_overrides)
-from sim.studies.calibrate_config import Config, JointPrior, load_config
-from sim.studies.pool import open_pool
+from sim.analysis.calibrate_config import Config, JointPrior, load_config
+from sim.analysis.pool import open_pool
 
 
 # --------------------------------------------------------------------------- the ABC-SMC engine
@@ -166,7 +166,7 @@ def _propose(rng, prev: Generation, cov, prior: JointPrior, k: int) -> np.ndarra
 # --------------------------------------------------------------------------- the model side
 def simulate_rows(task: dict) -> np.ndarray:
     """Run the model once (in a worker) and return the values of the requested (indicator, year) rows."""
-    from sim.studies.runner import run_scenario
+    from sim.analysis.runner import run_scenario
     scenario = copy.deepcopy(task["scenario"])
     scenario["parameters"] = {**scenario["parameters"], **task["overrides"]}
     scenario["seed"] = int(task["seed"])

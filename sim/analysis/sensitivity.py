@@ -20,8 +20,8 @@ import sim
 from sim.errors import InputError
 from sim.output import (add_to_marker, check_out, git_commit, library_versions, out_lock, read_marker, write_atomic,
                         write_marker)
-from sim.studies.sweep import read_outputs, read_sweep
-from sim.studies.sweep_design import salib_problem
+from sim.analysis.sweep import read_outputs, read_sweep
+from sim.analysis.sweep_design import salib_problem
 
 METHODS = ("sobol", "morris")
 # confidence intervals are bootstrapped: a fixed seed makes them the same on every run. Not 0: SALib's

@@ -5,7 +5,7 @@ hypercube, Sobol/Saltelli or Morris). Every run gets its own seed, derived from 
 run index only, so results never depend on the number of workers, the backend or the completion order.
 
 Runs execute in a local process pool (default) or on an existing Dask cluster (``--scheduler``):
-sim.studies.pool. Reading the sweep file and building its design is sim.studies.sweep_design's.
+sim.analysis.pool. Reading the sweep file and building its design is sim.analysis.sweep_design's.
 The driver writes each finished run at once to ``OUT/runs/run_NNNNN.parquet`` and keeps only counts,
 so memory does not grow with the number of runs; re-running the same command skips finished runs
 and retries failed ones. See experiments/sweeps/README.md for the sweep file format.
@@ -29,8 +29,8 @@ import pandas as pd
 from sim.errors import InputError
 from sim.model.loader import read_text, short
 from sim.output import check_out, git_commit, library_versions, out_lock, remove_stale, write_atomic
-from sim.studies.pool import DaskPool, InProcess, LocalPool, default_workers
-from sim.studies.sweep_design import (DEFAULT_RUNNER, DESIGNS, Sweep, SweepError, missing_key, build_design,
+from sim.analysis.pool import DaskPool, InProcess, LocalPool, default_workers
+from sim.analysis.sweep_design import (DEFAULT_RUNNER, DESIGNS, Sweep, SweepError, missing_key, build_design,
                                       current_runner, load_base, load_sweep, set_path)
 
 RUN_NAME = "run_{:05d}"
@@ -39,7 +39,7 @@ RUN_NAME = "run_{:05d}"
 # --------------------------------------------------------------------------- one run (in a worker)
 def run_one(scenario: dict, replicate: int, file: str) -> pd.DataFrame:
     """Default runner: validate the changed scenario (resolving is idempotent) and run the model once."""
-    from sim.studies.runner import run_scenario
+    from sim.analysis.runner import run_scenario
     from sim.model.scenario import resolve_scenario
     return run_scenario(resolve_scenario(scenario, file=file), replicate=replicate)
 
@@ -111,7 +111,7 @@ def prepare_out(sweep: Sweep, out: Path, design: pd.DataFrame) -> None:
         raise SweepError(out, "resume", "a sweep folder with manifest.json", "runs but no manifest")
     for sub in ("runs", "failed"):
         (out / sub).mkdir(parents=True, exist_ok=True)
-    from sim.studies.resume import manifest_checksums, mark_sweep
+    from sim.analysis.resume import manifest_checksums, mark_sweep
     mark_sweep(out)   # the marker lists what a sweep writes: --force removes exactly that
     for stale in (out / "runs").glob("*.tmp-*"):  # left by a killed driver
         stale.unlink()
@@ -126,7 +126,7 @@ def prepare_out(sweep: Sweep, out: Path, design: pd.DataFrame) -> None:
         "indicators": sweep.indicators and list(sweep.indicators), "years": sweep.years and list(sweep.years),
         "package_version": getattr(sim, "__version__", "unknown"), "git_commit": git_commit(),
         "versions": library_versions(), "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "fingerprint": fingerprint,
-        "run_sha256": manifest_checksums(out),   # kept across resumes (sim.studies.resume)
+        "run_sha256": manifest_checksums(out),   # kept across resumes (sim.analysis.resume)
     }
     write_atomic(manifest_file, lambda p: p.write_text(json.dumps(manifest, indent=2, default=str)))
 
@@ -292,7 +292,7 @@ def _tasks(sweep: Sweep, design: pd.DataFrame, out: Path, base: dict, numba_thre
 def _record(out: Path, task: dict, status: str, payload) -> bool:
     """Write a finished run (or its failure) to disk; True if the run succeeded."""
     if status == "ok":
-        from sim.studies.resume import record_run
+        from sim.analysis.resume import record_run
         write_atomic(run_file(out, task["run"]), lambda p: payload.to_parquet(p, index=False))
         record_run(run_file(out, task["run"]))   # its checksum: a resume trusts only an unchanged file
         failed_file(out, task["run"]).unlink(missing_ok=True)
@@ -341,7 +341,7 @@ def run_sweep(sweep_file, out, workers: int | None = None, scheduler: str | None
             if backend:
                 backend.close(False)
             raise
-        from sim.studies.resume import damaged_note, fold_checksums, verify_runs
+        from sim.analysis.resume import damaged_note, fold_checksums, verify_runs
         try:
             damaged = verify_runs(out, design["run"], run_file)   # a damaged run file is run again
             if damaged:

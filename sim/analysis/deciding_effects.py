@@ -1,9 +1,9 @@
 """Which uncertain effect decides a comparison's answer: each effect size with a prior, one at a time.
 
-The joint break-even (sim.studies.breakeven) scales every uncertain effect together, so it cannot say which one
+The joint break-even (sim.analysis.breakeven) scales every uncertain effect together, so it cannot say which one
 the answer rests on. Here each effect size with a prior in sim/model/parameters.yaml is set, alone, to the low
 and to the high end of its prior, the others staying at their defaults (fixed effects, paired replicates), and
-every party's NPV and the societal NPV are taken from the ledger (sim.studies.ledger). Per effect:
+every party's NPV and the societal NPV are taken from the ledger (sim.analysis.ledger). Per effect:
 
 - ``swing``: the societal NPV at the high end less that at the low end (the bar of a tornado chart);
 - ``decides``: the societal NPV is at or above 0 at one end of the prior and below 0 at the other, so whether
@@ -14,7 +14,7 @@ every party's NPV and the societal NPV are taken from the ledger (sim.studies.le
 Every effect with a prior has no source for its size (the priors include no effect where the evidence is weak
 or null), so an effect that decides is an unsourced number deciding a headline result: the report names it.
 The access routes' running costs (``access_cost_*``) are priors on a cost, with their own break-even
-(sim.studies.route_cost).
+(sim.analysis.route_cost).
 """
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 
 from sim.model.parameters import default_parameters, parameter_records
-from sim.studies.breakeven import RUNNING_COSTS, SOCIETY, fixed_effects_comparison
-from sim.studies.ledger import ledger_summary, society_npv
-from sim.studies.summary import band
+from sim.analysis.breakeven import RUNNING_COSTS, SOCIETY, fixed_effects_comparison
+from sim.analysis.ledger import ledger_summary, society_npv
+from sim.analysis.summary import band
 
 LEVELS = ("low", "default", "high")
 COLUMNS = ("scenario", "effect", "level", "value", "party", "npv_mean", "npv_p5", "npv_p95", "replicates")
@@ -58,7 +58,7 @@ def run(scenarios: list, replicates: int, window, effects=None, progress: bool =
 
     ``effects``: names of effects with a prior (default: all of them); an explicit value in a scenario's
     ``parameters`` is kept (that scenario then does not vary the effect). The runs go to ``pool`` (a
-    sim.studies.pool pool: a study's or compare's workers; None: in this process)."""
+    sim.analysis.pool pool: a study's or compare's workers; None: in this process)."""
     table = uncertain_effects()
     names = list(table) if effects is None else list(effects)
     unknown = sorted(set(names) - set(table))

@@ -3,7 +3,7 @@
 ``load_sweep`` checks every key of a sweep file (one-line errors naming file, line and key) and returns a
 ``Sweep``; ``build_design`` turns it into one row per run (run, point, replicate, seed, each varied key).
 The design is a pure function of the sweep file: every run's seed comes from the root seed and the run index
-only (or the replicate, with ``seeds: common``). Running it is sim.studies.sweep's; the file format is
+only (or the replicate, with ``seeds: common``). Running it is sim.analysis.sweep's; the file format is
 experiments/sweeps/README.md's.
 """
 from __future__ import annotations
@@ -20,19 +20,25 @@ import pandas as pd
 from sim.model.checks import is_finite_number, is_integer
 from sim.model.loader import InputFileError, line_of, read_yaml, short
 
-DEFAULT_RUNNER = "sim.studies.sweep:run_one"
+DEFAULT_RUNNER = "sim.analysis.sweep:run_one"
 # runners by the module paths they had before the package was split into model/studies/workshop: sweep
 # files and the manifests of sweep folders made then still name them (a folder resumes, a file runs)
-MOVED_MODULES = {"sim.sweep": "sim.studies.sweep", "sim.interop": "sim.studies.interop",
-                 "sim.runner": "sim.studies.runner"}
+MOVED_MODULES = {"sim.sweep": "sim.analysis.sweep", "sim.interop": "sim.analysis.interop",
+                 "sim.runner": "sim.analysis.runner",
+                 # E4's three-arm runner went to its experiment when the analysis layer was renamed
+                 "sim.studies.headline": "sim.experiments.e4_arms"}
+FORMER_LAYER = ("sim.studies.", "sim.analysis.")   # the analysis layer's name before it was renamed
 
 
 def current_runner(spec):
-    """``spec`` with a module path from before the split replaced by its present one."""
+    """``spec`` with a module path from before the split or the layer's renaming replaced by its present one."""
     if not isinstance(spec, str):
         return spec
     module, sep, name = spec.partition(":")
-    return MOVED_MODULES.get(module, module) + sep + name
+    module = MOVED_MODULES.get(module, module)
+    if module.startswith(FORMER_LAYER[0]):
+        module = FORMER_LAYER[1] + module[len(FORMER_LAYER[0]):]
+    return module + sep + name
 
 
 DESIGNS = ("full_factorial", "latin_hypercube", "sobol", "morris")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sim.model.indicators import INVESTMENT_PAYERS
-from sim.studies.summary import band
+from sim.analysis.summary import band
 
 OUTCOMES = ("months_independent_after_indication", "unmet_need_share", "intramural_admissions_per_1000",
             "admissions", "informal_care_hours", "carers_overburdened_share", "falls_per_1000_65plus",

@@ -36,7 +36,7 @@ from sim.model.blocks import PAYERS
 from sim.model.ensemble import run_parameters
 from sim.model.neighbourhoods import investment_cost_by_payer
 from sim.model.parameters import make_params
-from sim.studies.summary import band
+from sim.analysis.summary import band
 
 PARTIES = ("municipality", "care_office", "care_insurer", "housing_association", "clients", "carers")
 # which party pays an investment whose cost.payer is ... (sim.model.blocks.PAYERS): each payer is a party

@@ -1,6 +1,6 @@
 """The model as a plain function, for EMA workbench, SALib, Optuna and friends.
 
-    >>> from sim.studies.interop import run_function
+    >>> from sim.analysis.interop import run_function
     >>> run_function(scenario="scenarios/small.yaml", mort_frailty=2.5,
     ...              municipality__heterogeneity=0.8, seed=1)           # doctest: +SKIP
     {'indicator': value, ...}
@@ -44,7 +44,7 @@ def _base(scenario) -> tuple[dict, str]:
 def scenario_with(scenario=None, seed=None, **params) -> tuple[dict, str]:
     """(scenario dict with the keyword arguments applied, not yet re-validated; its file name)."""
     from sim.model.parameters import default_parameters
-    from sim.studies.sweep_design import set_path
+    from sim.analysis.sweep_design import set_path
     data, file = _base(scenario)
     names = default_parameters()
     for key, value in params.items():
@@ -63,7 +63,7 @@ def scenario_with(scenario=None, seed=None, **params) -> tuple[dict, str]:
 
 def run_function(scenario=None, seed=None, replicate: int = 0, year: int | None = None, **params) -> dict:
     """Run the model once; {indicator: value} in ``year`` (default: the last simulated year)."""
-    from sim.studies.sweep import run_one
+    from sim.analysis.sweep import run_one
     data, file = scenario_with(scenario, seed, **params)
     df = run_one(data, int(replicate), file)
     year = int(df["year"].max()) if year is None else int(year)

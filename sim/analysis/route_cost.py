@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.studies.summary import band
+from sim.analysis.summary import band
 
 OUTCOMES = ("route_running_cost_per_capita", "route_breakeven_running_cost_per_capita",
             "route_cheaper_for_municipality_share", "route_budget_binding_share")

@@ -1,6 +1,6 @@
 """The one worker pool of every study: runs go to this process, to local worker processes or to a Dask cluster.
 
-``compare``, sweeps, calibration, validation, the studies (sim.experiments) and the app's cache send their
+``compare``, sweeps, calibration, validation, the experiments (sim.experiments) and the app's cache send their
 model runs through a pool. ``map`` hands back the results in task order whatever the completion order, and a
 run's random numbers come from its scenario's seed and replicate only, so no result depends on the number of
 workers or on which worker ran what.

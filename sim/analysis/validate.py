@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.studies.calibrate_config import ROLES
-from sim.studies.summary import band
+from sim.analysis.calibrate_config import ROLES
+from sim.analysis.summary import band
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository
 DEFAULT_SCENARIO = ROOT / "scenarios" / "baseline.yaml"
@@ -57,8 +57,8 @@ def prepare_scenario(path, parameters: str, replicates: int) -> dict:
 
 def run(scenario: dict, workers: int) -> pd.DataFrame:
     """Every replicate's indicators, on ``workers`` processes (the tables in replicate order)."""
-    from sim.studies.pool import open_pool
-    from sim.studies.runner import run_indicators
+    from sim.analysis.pool import open_pool
+    from sim.analysis.runner import run_indicators
     with open_pool(min(workers, scenario["replicates"])) as pool:
         tables = pool.map(run_indicators, [(scenario, r) for r in range(scenario["replicates"])])
     return pd.concat(tables, ignore_index=True)
@@ -159,7 +159,7 @@ def figure(result: pd.DataFrame, path):
 
 
 def main(args) -> int:
-    from sim.studies.calibrate_config import read_targets
+    from sim.analysis.calibrate_config import read_targets
     from sim.model.indicators import INDICATORS
     from sim.output import atomic_folder, file_hash, manifest, write_json
     targets = read_targets(args.targets, INDICATORS)          # bad input stops here: nothing written

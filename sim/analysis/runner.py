@@ -1,4 +1,4 @@
-"""Running scenarios: one replicate, all replicates, and the task a worker pool runs (sim.studies.pool)."""
+"""Running scenarios: one replicate, all replicates, and the task a worker pool runs (sim.analysis.pool)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -24,7 +24,7 @@ def run_scenario(scenario: dict, replicate: int = 0, progress: bool = False) -> 
 
 
 def run_indicators(task: tuple) -> pd.DataFrame:
-    """A pool's task (sim.studies.pool): ``(scenario, replicate)`` -> that replicate's tidy indicator table."""
+    """A pool's task (sim.analysis.pool): ``(scenario, replicate)`` -> that replicate's tidy indicator table."""
     scenario, replicate = task
     return run_scenario(scenario, replicate)
 

@@ -49,7 +49,7 @@ def throughput(engine, scenario, months: int, warmup: int = 2) -> float:
 
 def national_run() -> dict:
     """Run the national scenario in a fresh process: wall time and peak resident memory."""
-    code = ("import time,resource,sim.studies.runner as r; from sim.model.scenario import load_scenario;"
+    code = ("import time,resource,sim.analysis.runner as r; from sim.model.scenario import load_scenario;"
             "s=load_scenario('scenarios/netherlands.yaml'); t=time.perf_counter(); m=r.run_model(s,0);"
             "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, m.residents.n)")
     # a first run compiles and fills the cache; the second is the measurement
