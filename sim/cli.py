@@ -91,7 +91,8 @@ def run_main(args) -> int:
         cells.to_parquet(tmp / "neighbourhoods.parquet", index=False)
         area_table = pd.concat(area_tables, ignore_index=True)
         area_table.to_parquet(tmp / "areas.parquet", index=False)   # per cell and area (sim/model/areas.py)
-        figures = standard_figures(table, cells, tmp) + run_maps(tmp, scenario, area_table)
+        figures = (standard_figures(table, cells, tmp, grid_map=not municipality_layout.is_real(scenario))
+                   + run_maps(tmp, scenario, area_table))
         write_json(tmp / "manifest.json", manifest([scenario], time.perf_counter() - started, figures=figures,
                                                    **municipality_layout.manifest_note(scenario)))
     print(f"wrote {args.out}: {table.year.nunique()} years x {table.indicator.nunique()} indicators x "

@@ -59,10 +59,14 @@ def informal_care(table, path):
     save(fig, path, "Informal care and carer strain")
 
 
-def standard_figures(table: pd.DataFrame, cells: pd.DataFrame, folder) -> list[str]:
-    names = ["residents_by_sector.png", "care_hours_by_payer.png", "informal_care.png", "neighbourhood_map.png"]
+def standard_figures(table: pd.DataFrame, cells: pd.DataFrame, folder, grid_map: bool = True) -> list[str]:
+    """A run's figures; ``grid_map`` False for a municipality on its real wijken, whose map is drawn from the
+    wijk polygons instead (sim.workshop.figures.wijken.run_maps), not as a strip of grid cells."""
+    names = ["residents_by_sector.png", "care_hours_by_payer.png", "informal_care.png"]
     residents_by_sector(table, f"{folder}/{names[0]}")
     care_hours_by_payer(table, f"{folder}/{names[1]}")
     informal_care(table, f"{folder}/{names[2]}")
-    neighbourhood_map(cells, f"{folder}/{names[3]}")
+    if grid_map:
+        names.append("neighbourhood_map.png")
+        neighbourhood_map(cells, f"{folder}/{names[3]}")
     return names
