@@ -181,7 +181,18 @@ def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     from sim.analysis.validate import score
     sc = score(val)
     n = replicates
+    summary = _summary(quick, scenarios, end, n, *_result_tables(con, per_rep, val), sc)
+    return ExperimentOutput(
+        summary=summary, conclusion=_conclusion(con, end, n, sc), main_figure="reform_parts",
+        figures={"reform_parts": forest(con), "timeseries": timeseries(bands), "validation": validation_figure(val)},
+        tables={"contrasts": con, "yearly": bands, "window_values": per_rep, "validation": val},
+        scenarios=scenarios, seeds=[scenarios[0]["seed"]], replicates=n,
+        extra={"window": [FROM, end], "arms": {k: v[0] for k, v in ARMS.items()},
+               "validation_score": sc})
 
+
+def _result_tables(con: pd.DataFrame, per_rep: pd.DataFrame, val: pd.DataFrame) -> tuple[str, str, str]:
+    """The summary's tables in markdown: the contrasts, the two arms' levels, the validation rows."""
     def row(contrast, outcome, digits=3):
         r = con[(con.contrast == contrast) & (con.outcome == outcome)].iloc[0]
         return interval(r.diff_mean, r.diff_p5, r.diff_p95, digits)
@@ -197,7 +208,13 @@ def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     val_rows = val.assign(simulated=[interval(m, a, b) for m, a, b in zip(val.simulated_mean, val.simulated_p05,
                                                                              val.simulated_p95)])
     val_md = md_table(val_rows[["indicator", "year", "observed", "tolerance", "simulated", "within_tolerance"]])
-    summary = f"""## Question
+    return md_table(results_table), md_table(levels), val_md
+
+
+def _summary(quick: bool, scenarios: list[dict], end: int, n: int, results_md: str, levels_md: str, val_md: str,
+             sc: dict) -> str:
+    """The summary: question, design (the arms), results with the validation, limitations."""
+    return f"""## Question
 
 {QUESTION}
 
@@ -227,11 +244,11 @@ alone: what the two parts do only together.
 
 {replicate_note(n)} Differences, mean {FROM}-{end}:
 
-{md_table(results_table)}
+{results_md}
 
 Levels, mean {FROM}-{end}:
 
-{md_table(levels)}
+{levels_md}
 
 **Validation** of the enacted arm against the observed figures from 2016 that the calibration never saw
 (calibration/targets.csv, role `validate`, years within the run): {sc['within']} of {sc['n']} within tolerance,
@@ -253,19 +270,16 @@ RMS score {fmt(sc['rms_z'])} (root mean square of (simulated - observed) / toler
   beschermd wonen moved to the municipalities in 2015.
 {'- Quick mode: a 20,000-inhabitant municipality, ' + str(end - START + 1) + ' years, 2 replicates: a smoke test, not a result.' if quick else ''}
 """
+
+
+def _conclusion(con: pd.DataFrame, end: int, n: int, sc: dict) -> str:
+    """One paragraph: the reform's effect on admissions and Wlz spending, its parts alone, the validation."""
     r_adm = con[(con.contrast == "reform") & (con.outcome == "intramural_admissions_per_1000")].iloc[0]
     r_wlz = con[(con.contrast == "reform") & (con.outcome == "cost_wlz_per_capita")].iloc[0]
     a_adm = con[(con.contrast == "access_rules") & (con.outcome == "intramural_admissions_per_1000")].iloc[0]
     c_adm = con[(con.contrast == "capacity_path") & (con.outcome == "intramural_admissions_per_1000")].iloc[0]
-    conclusion = (f"Over {FROM}-{end} the reform changed intramural admissions by "
-                  f"{interval(r_adm.diff_mean, r_adm.diff_p5, r_adm.diff_p95)} per 1,000 a year and Wlz spending by "
-                  f"EUR {interval(r_wlz.diff_mean, r_wlz.diff_p5, r_wlz.diff_p95)} per inhabitant; the access rules "
-                  f"alone {fmt(a_adm.diff_mean)}, the capacity path alone {fmt(c_adm.diff_mean)} admissions per 1,000 "
-                  f"({n} replicates). Validation: {sc['within']} of {sc['n']} held-out figures within tolerance.")
-    return ExperimentOutput(
-        summary=summary, conclusion=conclusion, main_figure="reform_parts",
-        figures={"reform_parts": forest(con), "timeseries": timeseries(bands), "validation": validation_figure(val)},
-        tables={"contrasts": con, "yearly": bands, "window_values": per_rep, "validation": val},
-        scenarios=scenarios, seeds=[scenarios[0]["seed"]], replicates=n,
-        extra={"window": [FROM, end], "arms": {k: v[0] for k, v in ARMS.items()},
-               "validation_score": sc})
+    return (f"Over {FROM}-{end} the reform changed intramural admissions by "
+            f"{interval(r_adm.diff_mean, r_adm.diff_p5, r_adm.diff_p95)} per 1,000 a year and Wlz spending by "
+            f"EUR {interval(r_wlz.diff_mean, r_wlz.diff_p5, r_wlz.diff_p95)} per inhabitant; the access rules "
+            f"alone {fmt(a_adm.diff_mean)}, the capacity path alone {fmt(c_adm.diff_mean)} admissions per 1,000 "
+            f"({n} replicates). Validation: {sc['within']} of {sc['n']} held-out figures within tolerance.")

@@ -201,6 +201,7 @@ def breakeven_figure(table: pd.DataFrame):
 # ----------------------------------------------------------------------------- the experiment
 def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     from sim.analysis.breakeven import breakeven_scales
+    from sim.analysis.deciding_effects import deciding
     n = QUICK_REPLICATES if quick else REPLICATES
     end = QUICK_END if quick else END
     w = workers_for(quick, workers)
@@ -211,6 +212,30 @@ def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     con = paired_contrasts(per_rep, {a: (a, "baseline") for a in order}, MUNICIPAL)
     area = c.area("centrum").rename(columns={"scenario": "contrast"})
     area = area[area.contrast != "baseline"].rename(columns={"mean": "level_mean", "p5": "level_p5", "p95": "level_p95"})
+    npv = _npv_per_party(c)
+    dose = _dose_table(c, meta, con, n)
+    be, one_by_one = breakeven(scenarios[:1] + [s for s in scenarios if s["name"] == "all_blocks"],
+                               n if quick else min(n, BREAKEVEN_REPLICATES), (FROM, end),
+                               QUICK_SCALES if quick else BREAKEVEN_SCALES, QUICK_EFFECTS if quick else None, w)
+    be_scale = breakeven_scales(be)
+    decide = deciding(one_by_one)
+    facts = findings(con, area)
+    summary = _summary(quick, c, order, n, end, _result_tables(con, npv, dose, be_scale, decide, order),
+                       _verdict(decide), facts)
+    return ExperimentOutput(
+        summary=summary, conclusion=_conclusion(con, npv, decide, facts, n, end), main_figure="blocks",
+        figures={"blocks": block_figure(con, order, npv), "dose_response": dose_figure(dose),
+                 "breakeven": breakeven_figure(be[be.scenario == "all_blocks"]),
+                 "deciding_effects": fig_deciding(decide, "en")},
+        tables={"contrasts": con, "area_centrum": area, "ledger_summary": npv, "ledger": c.ledger(), "dose": dose,
+                "breakeven": be, "breakeven_scales": be_scale, "deciding_effects": decide,
+                "deciding_effects_runs": one_by_one, "findings": facts, "window_values": per_rep},
+        scenarios=c.scenarios, seeds=[c.scenarios[0]["seed"]], replicates=n,
+        extra={"window": [FROM, end], "arms": {k: list(v) for k, v in meta.items()}})
+
+
+def _npv_per_party(c: Comparison) -> pd.DataFrame:
+    """The ledger's NPV per party and arm, with society (all parties together) added."""
     ledger = c.ledger_summary()
     from sim.analysis.ledger import society_npv
     soc_rows = []
@@ -220,6 +245,11 @@ def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
                          "breakeven_year": pd.NA, "replicates": int(g.npv.notna().sum())})
     npv = pd.concat([ledger, pd.DataFrame(soc_rows)], ignore_index=True)
     npv["breakeven_year"] = npv.breakeven_year.astype("Int64")
+    return npv
+
+
+def _dose_table(c: Comparison, meta: dict, con: pd.DataFrame, n: int) -> pd.DataFrame:
+    """Months at home gained per block and dose (the baseline is dose 0)."""
     dose_rows = []
     for arm, (block, f) in meta.items():
         if block in DOSE:
@@ -232,15 +262,11 @@ def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     for block in dict.fromkeys(r["block"] for r in dose_rows):   # dose 0 is the baseline: no difference by definition
         dose_rows.append({"block": block, "factor": 0.0, "dose": float(DOSE[block][1]), "arm": "baseline",
                           "diff_mean": 0.0, "diff_p5": 0.0, "diff_p95": 0.0, "replicates": n})
-    dose = pd.DataFrame(dose_rows).sort_values(["block", "dose"]).reset_index(drop=True)
-    be, one_by_one = breakeven(scenarios[:1] + [s for s in scenarios if s["name"] == "all_blocks"],
-                               n if quick else min(n, BREAKEVEN_REPLICATES), (FROM, end),
-                               QUICK_SCALES if quick else BREAKEVEN_SCALES, QUICK_EFFECTS if quick else None, w)
-    be_scale = breakeven_scales(be)
-    from sim.analysis.deciding_effects import deciding
-    decide = deciding(one_by_one)
-    facts = findings(con, area)
+    return pd.DataFrame(dose_rows).sort_values(["block", "dose"]).reset_index(drop=True)
 
+
+def _result_tables(con, npv, dose, be_scale, decide, order) -> dict:
+    """The summary's tables in markdown: blocks, the ledger of all blocks, dose, break-even scale, deciding effects."""
     def npv_cell(arm, party):
         r = npv[(npv.scenario == arm) & (npv.party == party)]
         return interval(*(r[["npv_mean", "npv_p5", "npv_p95"]].iloc[0] / 1e6), 2) if len(r) else "-"
@@ -273,26 +299,36 @@ def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
         "at high end": f"{r.npv_high / 1e6:.2f}", "decides": "yes" if r.decides else "no",
         "break-even value": "-" if pd.isna(r.breakeven_value) else f"{r.breakeven_value:.3g}"}
         for r in decide.itertuples()]))
+    return {"block_md": block_md, "ledger_md": ledger_md, "dose_md": dose_md, "be_md": be_md, "decide_md": decide_md,
+            "dose_rows": len(dose)}
+
+
+def _verdict(decide: pd.DataFrame) -> str:
+    """Which uncertain effect, alone, decides whether all blocks pay back for society."""
     deciders = decide[decide.decides]
-    verdict = (f"Whether all blocks together pay back for society depends on "
-               f"{', '.join(f'`{e}`' for e in deciders.effect)} alone: the societal NPV changes sign within "
-               f"{'its prior' if len(deciders) == 1 else 'their priors'} (break-even at "
-               f"{'; '.join(f'`{r.effect}` = {r.breakeven_value:.3g}' for r in deciders.itertuples())}), so the "
-               f"societal result rests on {'this unsourced number' if len(deciders) == 1 else 'these unsourced numbers'}."
-               if len(deciders) else
-               f"No single uncertain effect changes the sign of the societal NPV of all blocks within its prior "
-               f"(EUR {decide.npv_default.iloc[0] / 1e6:.2f} million at the defaults); `{decide.effect.iloc[0]}` "
-               f"moves it most (EUR {decide.swing.iloc[0] / 1e6:.2f} million).")
-    soc_all = npv[(npv.scenario == "all_blocks") & (npv.party == "society")].iloc[0]
-    km_all = con[(con.contrast == "all_blocks") & (con.outcome == "months_at_home_km")].iloc[0]
+    return (f"Whether all blocks together pay back for society depends on "
+            f"{', '.join(f'`{e}`' for e in deciders.effect)} alone: the societal NPV changes sign within "
+            f"{'its prior' if len(deciders) == 1 else 'their priors'} (break-even at "
+            f"{'; '.join(f'`{r.effect}` = {r.breakeven_value:.3g}' for r in deciders.itertuples())}), so the "
+            f"societal result rests on {'this unsourced number' if len(deciders) == 1 else 'these unsourced numbers'}."
+            if len(deciders) else
+            f"No single uncertain effect changes the sign of the societal NPV of all blocks within its prior "
+            f"(EUR {decide.npv_default.iloc[0] / 1e6:.2f} million at the defaults); `{decide.effect.iloc[0]}` "
+            f"moves it most (EUR {decide.swing.iloc[0] / 1e6:.2f} million).")
+
+
+def _summary(quick: bool, c: Comparison, order: list[str], n: int, end: int, md: dict, verdict: str,
+             facts: pd.DataFrame) -> str:
+    """The summary: question, design, results (blocks, ledger, dose, break-even, deciding effects, evidence),
+    limitations."""
     scales = QUICK_SCALES if quick else BREAKEVEN_SCALES
-    summary = f"""## Question
+    return f"""## Question
 
 {QUESTION}
 
 ## Design
 
-The baseline (scenarios/baseline.yaml, no investment) against each of the {len(order) - len(dose)} arms of
+The baseline (scenarios/baseline.yaml, no investment) against each of the {len(order) - md['dose_rows']} arms of
 wsg_full.yaml's investments in `centrum` from {FROM} (each block alone{' (quick: three blocks)' if quick else ''},
 and all together), plus the blocks with a dose at {', '.join(f'{f:g}' for f in (DOSE_FACTORS if not quick else DOSE_FACTORS[-1:]))}
 times wsg_full's dose above no effect (costs follow the dose: `*_per_unit`): with the baseline (no dose) and the
@@ -308,27 +344,27 @@ sim.analysis.breakeven, all uncertain effects scaled together at {', '.join(f'{k
 {replicate_note(n)} Paired differences against the baseline, municipality-wide (months at home: Kaplan-Meier
 restricted mean of the spells at home after a first package, in months), and NPV per party in EUR million:
 
-{block_md}
+{md['block_md']}
 
 All blocks together, the ledger:
 
-{ledger_md}
+{md['ledger_md']}
 
 Dose-response (months at home gained against the baseline):
 
-{dose_md}
+{md['dose_md']}
 
 Break-even effect scale of all blocks (the multiple of the default effect sizes at which the party's mean NPV
 reaches 0):
 
-{be_md}
+{md['be_md']}
 
 Which uncertain effect decides (sim.analysis.deciding_effects): each effect size with a prior alone at the low and
 the high end of its prior, the others at their defaults ({n if quick else min(n, BREAKEVEN_REPLICATES)} paired
 replicates, fixed effects{', quick: two effects' if quick else ''}); societal NPV of all blocks in EUR million,
 largest swing first. None of these sizes has a source.
 
-{decide_md}
+{md['decide_md']}
 
 {verdict}
 
@@ -350,21 +386,18 @@ DOMAIN.md §3):
   not the instruments of the studies they are set beside.
 {'- Quick mode: a 20,000-inhabitant municipality, three blocks, ' + str(end - QUICK_START + 1) + ' years, 2 replicates: a smoke test, not a result.' if quick else ''}
 """
-    conclusion = (f"All blocks together change months at home after a first package by "
-                  f"{interval(km_all.diff_mean, km_all.diff_p5, km_all.diff_p95)} and the societal NPV by EUR "
-                  f"{interval(soc_all.npv_mean / 1e6, soc_all.npv_p5 / 1e6, soc_all.npv_p95 / 1e6, 2)} million "
-                  f"({FROM}-{end}, {n} replicates); of the de Kam/Rotterdam findings "
-                  f"{int(facts.verdict.str.startswith('agrees').sum())} of {len(facts)} agree in direction and interval"
-                  + (f"; whether it pays back for society rests on {', '.join(f'`{e}`' for e in deciders.effect)} "
-                     f"alone, an effect size without a source (at no effect the societal NPV is EUR "
-                     f"{deciders.npv_low.iloc[0] / 1e6:.2f} million)." if len(deciders) else "."))
-    return ExperimentOutput(
-        summary=summary, conclusion=conclusion, main_figure="blocks",
-        figures={"blocks": block_figure(con, order, npv), "dose_response": dose_figure(dose),
-                 "breakeven": breakeven_figure(be[be.scenario == "all_blocks"]),
-                 "deciding_effects": fig_deciding(decide, "en")},
-        tables={"contrasts": con, "area_centrum": area, "ledger_summary": npv, "ledger": c.ledger(), "dose": dose,
-                "breakeven": be, "breakeven_scales": be_scale, "deciding_effects": decide,
-                "deciding_effects_runs": one_by_one, "findings": facts, "window_values": per_rep},
-        scenarios=c.scenarios, seeds=[c.scenarios[0]["seed"]], replicates=n,
-        extra={"window": [FROM, end], "arms": {k: list(v) for k, v in meta.items()}})
+
+
+def _conclusion(con, npv, decide, facts, n: int, end: int) -> str:
+    """One paragraph: all blocks' months at home and societal NPV, the evidence, the deciding effect."""
+    deciders = decide[decide.decides]
+    soc_all = npv[(npv.scenario == "all_blocks") & (npv.party == "society")].iloc[0]
+    km_all = con[(con.contrast == "all_blocks") & (con.outcome == "months_at_home_km")].iloc[0]
+    return (f"All blocks together change months at home after a first package by "
+            f"{interval(km_all.diff_mean, km_all.diff_p5, km_all.diff_p95)} and the societal NPV by EUR "
+            f"{interval(soc_all.npv_mean / 1e6, soc_all.npv_p5 / 1e6, soc_all.npv_p95 / 1e6, 2)} million "
+            f"({FROM}-{end}, {n} replicates); of the de Kam/Rotterdam findings "
+            f"{int(facts.verdict.str.startswith('agrees').sum())} of {len(facts)} agree in direction and interval"
+            + (f"; whether it pays back for society rests on {', '.join(f'`{e}`' for e in deciders.effect)} "
+               f"alone, an effect size without a source (at no effect the societal NPV is EUR "
+               f"{deciders.npv_low.iloc[0] / 1e6:.2f} million)." if len(deciders) else "."))

@@ -189,34 +189,64 @@ def _fmt(r, o, digits=1):
     return f"{r[o]:.{digits}f} ({r[f'{o}_p5']:.{digits}f} to {r[f'{o}_p95']:.{digits}f})"
 
 
+# what the cohort cannot say: the unsourced parameters it rests on and what it holds fixed
+LIMITATIONS = ("The cohort's outcomes rest on unsourced parameters: `crisis_if_late` (0.25, "
+               "assumption) sets how much a late alarm costs, `admit_need`/`admit_need_alone` when a client asks for a "
+               "place, `strain_per_hour` and `carer_breakdown_month` the carer's strain; none of them has a prior, so E4 (which varies the parameters with a prior or a calibration range) does not rank them. The "
+               "RIGO conditions of signalling, support services, surroundings (shops, meeting places, public space) "
+               "are held at one typical neighbourhood; 'none' for alarm means no follow-up in time, not no alarm. "
+               "Places never bind here: with a waiting list clients with a right to a place would stay home longer. "
+               "Only VV3 at the start: clients whose need rises get a higher package as in the model.")
+
+
 def _summary(table, effects, settings, replicates, seconds=None):
+    lines = ["## Question", "", QUESTION, "", "## Design", "", _design(settings, replicates), "",
+             "## Results", ""]
+    lines += _results_table(table)
+    lines += [""] + _against_rigo(table, effects)
+    lines += ["", "## Limitations", "", LIMITATIONS]
+    if seconds is not None:
+        lines += ["", f"Runtime: {seconds:.0f} s."]
+    return "\n".join(lines)
+
+
+def _design(settings, replicates) -> str:
+    """The cohort, the 18 cells, what does and does not bind."""
+    return ("For each of the 18 cells a cohort of "
+            f"{settings['size']} VV3 clients living at home (drawn with the model's own rules: ages from the Dutch "
+            "65+ profile, functioning for their age, kept if their need gives VV3) starts in January "
+            f"{START} and is followed for {settings['years']} years under the enacted reform with the calibrated "
+            "parameters (posterior mean) and the effect sizes drawn from their priors per replicate. A VV3 indicated "
+            "after 2014 has no right to an institution place; a client leaves home when a higher package gives that "
+            "right and they ask for a place (or after a crisis), or at death. Places and team hours do not bind "
+            "(every wish to be admitted is met, every formal hour asked is delivered), so differences come from the "
+            "situation alone. Mantelzorg: a co-resident partner, a carer elsewhere (living alone) or none (a carer may "
+            "still appear from the network, as in the model); alarm follow-up: 10 min, 25 min or none (the cell's alarm "
+            "response); dwelling: step-free or not adapted (a Wmo adaptation may still follow). "
+            f"{replicates} paired replicates per cell (same seeds and effect draws in every cell); intervals are "
+            "the 5th-95th percentile over replicates. Months at home: Kaplan-Meier restricted mean within the "
+            f"{settings['years'] * 12} months followed.")
+
+
+def _results_table(table) -> list[str]:
+    """The cells in the order of their months at home, one markdown row each."""
     t = table.sort_values("rank_months_at_home")
-    best, worst = t.iloc[0], t.iloc[-1]
-    resp = table[table.rigo_responsible]
-    agree = int((resp["rank_months_at_home"] <= len(resp)).sum())
-    n_top_resp = int(resp["rank_months_at_home"].max())
-    lines = ["## Question", "", QUESTION, "",
-             "## Design", "", "For each of the 18 cells a cohort of "
-             f"{settings['size']} VV3 clients living at home (drawn with the model's own rules: ages from the Dutch "
-             "65+ profile, functioning for their age, kept if their need gives VV3) starts in January "
-             f"{START} and is followed for {settings['years']} years under the enacted reform with the calibrated "
-             "parameters (posterior mean) and the effect sizes drawn from their priors per replicate. A VV3 indicated "
-             "after 2014 has no right to an institution place; a client leaves home when a higher package gives that "
-             "right and they ask for a place (or after a crisis), or at death. Places and team hours do not bind "
-             "(every wish to be admitted is met, every formal hour asked is delivered), so differences come from the "
-             "situation alone. Mantelzorg: a co-resident partner, a carer elsewhere (living alone) or none (a carer may "
-             "still appear from the network, as in the model); alarm follow-up: 10 min, 25 min or none (the cell's alarm "
-             "response); dwelling: step-free or not adapted (a Wmo adaptation may still follow). "
-             f"{replicates} paired replicates per cell (same seeds and effect draws in every cell); intervals are "
-             "the 5th-95th percentile over replicates. Months at home: Kaplan-Meier restricted mean within the "
-             f"{settings['years'] * 12} months followed.", "",
-             "## Results", "",
-             "| mantelzorg | alarm | dwelling | months at home | crises /100 yr | carer overburdened | formal h/month | RIGO: responsible | rank |",
+    lines = ["| mantelzorg | alarm | dwelling | months at home | crises /100 yr | carer overburdened | formal h/month | RIGO: responsible | rank |",
              "|---|---|---|---|---|---|---|---|---|"]
     for _, r in t.iterrows():
         lines.append(f"| {r.carer} | {r.alarm} | {r.dwelling} | {_fmt(r, 'months_at_home')} | "
                      f"{_fmt(r, 'crises_per_100_years')} | {_fmt(r, 'carer_overburdened_share', 2)} | "
                      f"{_fmt(r, 'formal_hours_month')} | {'yes' if r.rigo_responsible else 'no'} | {r.rank_months_at_home} |")
+    return lines
+
+
+def _against_rigo(table, effects) -> list[str]:
+    """The longest and shortest at home, the effect of each condition, and where the model and RIGO agree or differ."""
+    t = table.sort_values("rank_months_at_home")
+    best, worst = t.iloc[0], t.iloc[-1]
+    resp = table[table.rigo_responsible]
+    agree = int((resp["rank_months_at_home"] <= len(resp)).sum())
+    n_top_resp = int(resp["rank_months_at_home"].max())
     e = effects[effects.outcome == "months_at_home"]
 
     def eff(contrast, within):
@@ -224,20 +254,20 @@ def _summary(table, effects, settings, replicates, seconds=None):
         return f"{r.diff_mean:+.1f} months (90 % interval {r.diff_p5:+.1f} to {r.diff_p95:+.1f})"
 
     ties = t[t.months_at_home == best.months_at_home]
-    lines += ["", f"Longest at home: alarm {best.alarm}, dwelling {best.dwelling}, {_fmt(best, 'months_at_home')} months"
-              f"{' (' + str(len(ties)) + ' cells tied: ' + ', '.join(sorted(set(ties.carer))) + ')' if len(ties) > 1 else ', ' + best.carer}; "
-              f"shortest: alarm {worst.alarm}, dwelling {worst.dwelling}, {_fmt(worst, 'months_at_home')}.",
-              f"A 10-minute alarm follow-up against none: {eff('alarm 10 min - none', 'none, not adapted')} without a "
-              f"carer in a dwelling not adapted, {eff('alarm 10 min - none', 'co_resident, adapted')} with a co-resident "
-              "carer in an adapted dwelling.",
-              f"An adapted dwelling: {eff('adapted - not adapted', 'none, alarm none')} without a carer or alarm; "
-              f"a co-resident carer against none: {eff('co_resident - no carer', 'alarm none, not adapted')}.", "",
-              "**Compared with RIGO.** RIGO's table (March 2014, seed 003) marks per mantelzorg situation which "
-              "conditions are necessary, very desirable or nice; the markings are shading that the seed text does not "
-              "carry, so we compare with what its text says: a ZZP3 client must be able to call help within 10 minutes, "
-              "and without a carer more conditions become necessary. Read as 'responsible at home' = a 10-minute "
-              f"follow-up and (a co-resident carer or an adapted dwelling), {len(resp)} cells qualify; {agree} of them are "
-              f"among the {len(resp)} cells the model keeps at home longest (the last of them ranks {n_top_resp} of 18)."]
+    lines = [f"Longest at home: alarm {best.alarm}, dwelling {best.dwelling}, {_fmt(best, 'months_at_home')} months"
+             f"{' (' + str(len(ties)) + ' cells tied: ' + ', '.join(sorted(set(ties.carer))) + ')' if len(ties) > 1 else ', ' + best.carer}; "
+             f"shortest: alarm {worst.alarm}, dwelling {worst.dwelling}, {_fmt(worst, 'months_at_home')}.",
+             f"A 10-minute alarm follow-up against none: {eff('alarm 10 min - none', 'none, not adapted')} without a "
+             f"carer in a dwelling not adapted, {eff('alarm 10 min - none', 'co_resident, adapted')} with a co-resident "
+             "carer in an adapted dwelling.",
+             f"An adapted dwelling: {eff('adapted - not adapted', 'none, alarm none')} without a carer or alarm; "
+             f"a co-resident carer against none: {eff('co_resident - no carer', 'alarm none, not adapted')}.", "",
+             "**Compared with RIGO.** RIGO's table (March 2014, seed 003) marks per mantelzorg situation which "
+             "conditions are necessary, very desirable or nice; the markings are shading that the seed text does not "
+             "carry, so we compare with what its text says: a ZZP3 client must be able to call help within 10 minutes, "
+             "and without a carer more conditions become necessary. Read as 'responsible at home' = a 10-minute "
+             f"follow-up and (a co-resident carer or an adapted dwelling), {len(resp)} cells qualify; {agree} of them are "
+             f"among the {len(resp)} cells the model keeps at home longest (the last of them ranks {n_top_resp} of 18)."]
     same = effects[(effects.contrast == "alarm 20-30 min - none") & (effects.outcome == "months_at_home")]
     if np.allclose(same.diff_mean, 0.0) and np.allclose(same.diff_p5, 0.0) and np.allclose(same.diff_p95, 0.0):
         lines.append("Where the model and RIGO differ: a 20-30 minute follow-up is exactly as good as none for a VV3 "
@@ -275,17 +305,8 @@ def _summary(table, effects, settings, replicates, seconds=None):
               f"order (mean effect) is {order}. The dwelling works through fewer falls "
               "(sourced relative risks, `fall_rr_adapted*`) and slower decline (`decline_dwelling_adapted`, a prior "
               "from no effect to 0.16); RIGO lists it as necessary mainly without a carer, the model gives it the "
-              "same effect in every situation.", "",
-              "## Limitations", "", "The cohort's outcomes rest on unsourced parameters: `crisis_if_late` (0.25, "
-              "assumption) sets how much a late alarm costs, `admit_need`/`admit_need_alone` when a client asks for a "
-              "place, `strain_per_hour` and `carer_breakdown_month` the carer's strain; none of them has a prior, so E4 (which varies the parameters with a prior or a calibration range) does not rank them. The "
-              "RIGO conditions of signalling, support services, surroundings (shops, meeting places, public space) "
-              "are held at one typical neighbourhood; 'none' for alarm means no follow-up in time, not no alarm. "
-              "Places never bind here: with a waiting list clients with a right to a place would stay home longer. "
-              "Only VV3 at the start: clients whose need rises get a higher package as in the model."]
-    if seconds is not None:
-        lines += ["", f"Runtime: {seconds:.0f} s."]
-    return "\n".join(lines)
+              "same effect in every situation."]
+    return lines
 
 
 def run(quick: bool, workers: int | None = None) -> ExperimentOutput:

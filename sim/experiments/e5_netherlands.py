@@ -56,7 +56,35 @@ def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     last = table[(table.year == end) & table.indicator.isin(list(OUTCOMES))]
     per_rep = last.rename(columns={"indicator": "outcome"})[["scenario", "replicate", "outcome", "value"]]
     con = paired_contrasts(per_rep, {f"{r} vs follow_demand": (r, "follow_demand") for r in list(RULES)[1:]}, OUTCOMES)
+    wl = bands[(bands.indicator == "waiting_list_per_1000") & (bands.year == end)].set_index("scenario")
+    inhabitants = scenarios[0]["municipality"]["inhabitants"]
+    fig = capacity_figure(bands, n, end)
+    summary = _summary(quick, n, end, inhabitants, *_result_tables(bands, con, end), wl)
+    return ExperimentOutput(
+        summary=summary, conclusion=_conclusion(wl, n, end, quick), main_figure="netherlands",
+        figures={"netherlands": fig},
+        tables={"yearly": bands, "contrasts_end_year": con}, scenarios=scenarios, seeds=[scenarios[0]["seed"]],
+        replicates=n, extra={"scale": 1 if quick else SCALE, "inhabitants": inhabitants})
 
+
+def capacity_figure(bands: pd.DataFrame, n: int, end: int):
+    """Six outcomes by year, one band per capacity rule."""
+    fig, axes = figure_grid(6, ncols=3)
+    for ax, ind in zip(axes, ("intramural_places_vv_per_80plus", "clients_institution_VV_per_1000",
+                              "waiting_list_per_1000", "clients_home_VV_per_1000", "unmet_need_share",
+                              "cost_wlz_per_capita")):
+        for rule, color in zip(RULES, ("tab:blue", "tab:red", "tab:green")):
+            band_plot(ax, bands, rule, ind, rule.replace("_", " "), color)
+        ax.set_title(OUTCOMES[ind], fontsize=8)
+        ax.tick_params(labelsize=7)
+    axes[0].legend(fontsize=7)
+    fig.suptitle(f"The Netherlands {START}-{end} by capacity rule: mean and 90 % band over {n} replicates", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def _result_tables(bands: pd.DataFrame, con: pd.DataFrame, end: int) -> tuple[str, str]:
+    """The summary's tables in markdown: levels by rule and year, paired differences in the end year."""
     def cell(rule, ind, year):
         b = bands[(bands.scenario == rule) & (bands.indicator == ind) & (bands.year == year)]
         return interval(*b[["mean", "p5", "p95"]].iloc[0]) if len(b) else "-"
@@ -69,20 +97,12 @@ def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     con_md = md_table(pd.DataFrame([{"contrast": c, **{OUTCOMES[o]: interval(*con[(con.contrast == c) & (con.outcome == o)][
         ["diff_mean", "diff_p5", "diff_p95"]].iloc[0]) for o in ("waiting_list_per_1000", "unmet_need_share",
                                                                   "cost_wlz_per_capita")}} for c in dict.fromkeys(con.contrast)]))
-    wl = bands[(bands.indicator == "waiting_list_per_1000") & (bands.year == end)].set_index("scenario")
-    inhabitants = scenarios[0]["municipality"]["inhabitants"]
-    fig, axes = figure_grid(6, ncols=3)
-    for ax, ind in zip(axes, ("intramural_places_vv_per_80plus", "clients_institution_VV_per_1000",
-                              "waiting_list_per_1000", "clients_home_VV_per_1000", "unmet_need_share",
-                              "cost_wlz_per_capita")):
-        for rule, color in zip(RULES, ("tab:blue", "tab:red", "tab:green")):
-            band_plot(ax, bands, rule, ind, rule.replace("_", " "), color)
-        ax.set_title(OUTCOMES[ind], fontsize=8)
-        ax.tick_params(labelsize=7)
-    axes[0].legend(fontsize=7)
-    fig.suptitle(f"The Netherlands {START}-{end} by capacity rule: mean and 90 % band over {n} replicates", fontsize=9)
-    fig.tight_layout()
-    summary = f"""## Question
+    return levels_md, con_md
+
+
+def _summary(quick: bool, n: int, end: int, inhabitants: int, levels_md: str, con_md: str, wl: pd.DataFrame) -> str:
+    """The summary: question, design (scale, rules), results (levels, differences, the waiting list), limitations."""
+    return f"""## Question
 
 {QUESTION}
 
@@ -119,12 +139,11 @@ at {NATIONAL_2040 / 1e6:.0f} million inhabitants.
   parameters were fitted to national figures up to 2015 and are held constant to 2040 (only the trends in the
   parameters file change).
 """
-    w = con[con.outcome == "waiting_list_per_1000"].set_index("contrast")
+
+
+def _conclusion(wl: pd.DataFrame, n: int, end: int, quick: bool) -> str:
+    """One sentence: the waiting list in the end year by capacity rule."""
     waits = ", ".join(f"{r} {interval(*wl.loc[r, ['mean', 'p5', 'p95']])}" for r in RULES if r in wl.index)
-    conclusion = (f"To {end} the capacity rule decides the waiting list: {waits} "
-                  f"per 1,000 in {end} ({n} replicates"
-                  + ("" if quick else f", 1:{SCALE} scale") + ").")
-    return ExperimentOutput(
-        summary=summary, conclusion=conclusion, main_figure="netherlands", figures={"netherlands": fig},
-        tables={"yearly": bands, "contrasts_end_year": con}, scenarios=scenarios, seeds=[scenarios[0]["seed"]],
-        replicates=n, extra={"scale": 1 if quick else SCALE, "inhabitants": inhabitants})
+    return (f"To {end} the capacity rule decides the waiting list: {waits} "
+            f"per 1,000 in {end} ({n} replicates"
+            + ("" if quick else f", 1:{SCALE} scale") + ").")

@@ -87,7 +87,20 @@ def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     per_rep = c.window_values()
     lev = levels(per_rep, OUTCOMES, c.order)
     con = paired_contrasts(per_rep, pairs(), OUTCOMES)
+    level_md, con_md = _result_tables(lev, con)
+    team_cost, team_vs_voucher, breakeven_team_cost = _team_breakeven(c, con)
+    summary = _summary(quick, c, n, end, level_md, con_md, team_cost, team_vs_voucher, breakeven_team_cost)
+    return ExperimentOutput(
+        summary=summary, conclusion=_conclusion(con, n, end, team_vs_voucher, breakeven_team_cost),
+        main_figure="routes",
+        figures={"routes": level_figure(lev)},
+        tables={"levels": lev, "contrasts": con, "window_values": per_rep, "comparison": c.summary()},
+        scenarios=c.scenarios, seeds=[c.scenarios[0]["seed"]], replicates=n,
+        extra={"window": [FROM, end], "breakeven_team_cost_eur_per_inhabitant": breakeven_team_cost})
 
+
+def _result_tables(lev: pd.DataFrame, con: pd.DataFrame) -> tuple[str, str]:
+    """The summary's tables in markdown: levels per route (with and without the cut), paired differences."""
     def cell(scen, outcome):
         r = lev[(lev.scenario == scen) & (lev.outcome == outcome)]
         return interval(*r[["mean", "p5", "p95"]].iloc[0]) if len(r) else "-"
@@ -102,15 +115,25 @@ def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
         return interval(*r[["diff_mean", "diff_p5", "diff_p95"]].iloc[0]) if len(r) else "-"
 
     con_md = md_table(pd.DataFrame([{"contrast": name, **{OUTCOMES[o]: dcell(name, o) for o in key}} for name in pairs()]))
-    # break-even running cost of the team against the voucher desk (no cut): the team cost at which the total
-    # spending per inhabitant would be equal; the route cost enters the total one for one without a budget
+    return level_md, con_md
+
+
+def _team_breakeven(c: Comparison, con: pd.DataFrame) -> tuple[float, float, float]:
+    """Break-even running cost of the team against the voucher desk (no cut): the team cost at which the total
+    spending per inhabitant would be equal; the route cost enters the total one for one without a budget.
+    (the team's assumed cost, its total spending above the desk's, the break-even cost), EUR per inhabitant."""
     from sim.model.parameters import make_params
     p = make_params(c.scenarios[0].get("parameters"))
     gap = con[(con.contrast == "neighbourhood_team vs indication") & (con.outcome == "cost_total_per_capita")]
     gap_v = con[(con.contrast == "intake_voucher vs indication") & (con.outcome == "cost_total_per_capita")]
     team_vs_voucher = float(gap.diff_mean.iloc[0] - gap_v.diff_mean.iloc[0]) if len(gap) and len(gap_v) else np.nan
-    breakeven_team_cost = p.access_cost_neighbourhood_team - team_vs_voucher
-    summary = f"""## Question
+    return p.access_cost_neighbourhood_team, team_vs_voucher, p.access_cost_neighbourhood_team - team_vs_voucher
+
+
+def _summary(quick: bool, c: Comparison, n: int, end: int, level_md: str, con_md: str, team_cost: float,
+             team_vs_voucher: float, breakeven_team_cost: float) -> str:
+    """The summary: question, design (the eight arms), results with the team's break-even cost, limitations."""
+    return f"""## Question
 
 {QUESTION}
 
@@ -136,7 +159,7 @@ Paired differences:
 
 {con_md}
 
-The team's running cost (`access_cost_neighbourhood_team`, EUR {fmt(p.access_cost_neighbourhood_team)} per inhabitant a
+The team's running cost (`access_cost_neighbourhood_team`, EUR {fmt(team_cost)} per inhabitant a
 year, an assumption) decides whether the team costs more in total than the voucher desk: without the cut the team's
 total spending is EUR {fmt(team_vs_voucher)} per inhabitant a year above the desk's, so the two break even at a team
 cost of about EUR {fmt(breakeven_team_cost)} per inhabitant a year (the route cost enters the total one for one
@@ -155,15 +178,13 @@ without a budget; with the cut it also counts against the budget).
 - The indication route is the calibrated baseline (need met from the month it arises): an upper bound on access.
 {'- Quick mode: a 20,000-inhabitant municipality, ' + str(end - QUICK_START + 1) + ' years, 2 replicates: a smoke test, not a result.' if quick else ''}
 """
+
+
+def _conclusion(con: pd.DataFrame, n: int, end: int, team_vs_voucher: float, breakeven_team_cost: float) -> str:
+    """One paragraph: what the cut does to unmet need per route, and the team's cost against the desk."""
     d_unmet = {r: con[(con.contrast == f"{r}: the cut") & (con.outcome == "unmet_need_share")] for r in ROUTES}
-    conclusion = (f"With {n} replicates ({FROM}-{end}), the 25 % Wmo cut raised the unmet share of hours by "
-                  + "; ".join(f"{ROUTES[r]} {interval(*d.iloc[0][['diff_mean', 'diff_p5', 'diff_p95']])}"
-                              for r, d in d_unmet.items() if len(d))
-                  + f". The team costs EUR {fmt(team_vs_voucher)} per inhabitant a year more than the voucher desk "
-                    f"(break-even team cost EUR {fmt(breakeven_team_cost)}, an assumption-driven number).")
-    return ExperimentOutput(
-        summary=summary, conclusion=conclusion, main_figure="routes",
-        figures={"routes": level_figure(lev)},
-        tables={"levels": lev, "contrasts": con, "window_values": per_rep, "comparison": c.summary()},
-        scenarios=c.scenarios, seeds=[c.scenarios[0]["seed"]], replicates=n,
-        extra={"window": [FROM, end], "breakeven_team_cost_eur_per_inhabitant": breakeven_team_cost})
+    return (f"With {n} replicates ({FROM}-{end}), the 25 % Wmo cut raised the unmet share of hours by "
+            + "; ".join(f"{ROUTES[r]} {interval(*d.iloc[0][['diff_mean', 'diff_p5', 'diff_p95']])}"
+                        for r, d in d_unmet.items() if len(d))
+            + f". The team costs EUR {fmt(team_vs_voucher)} per inhabitant a year more than the voucher desk "
+              f"(break-even team cost EUR {fmt(breakeven_team_cost)}, an assumption-driven number).")
