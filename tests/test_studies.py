@@ -144,7 +144,8 @@ def test_study_is_a_hidden_alias_of_experiment(capsys, tmp_path):
     assert cli(["study", "e7_nothing"]) == 2 and "e7_nothing" in capsys.readouterr().err
     old = tmp_path / "old"
     old.mkdir()
-    (old / ".langerthuis-output").write_text(json.dumps({"command": "study", "package": "langerthuis"}))
+    (old / ".langerthuis-output").write_text(json.dumps({"command": "study", "package": "langerthuis",
+                                                         "wrote": ["summary.md"]}))
     (old / "summary.md").write_text("an old result")
     from sim.output import OutputError, check_out
     with pytest.raises(OutputError, match="--force"):   # its own result: replaced only with --force
