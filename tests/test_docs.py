@@ -78,10 +78,11 @@ def test_every_parameter_has_a_source_or_an_assumption():
 
 def test_every_parameter_record_is_complete():
     """value, min, max, unit, group and a source or an assumption, optionally a prior (and the no-effect value
-    the break-even analysis scales from), nothing else; min <= value <= max; a prior within the range."""
+    the break-even analysis scales from) or a scan range (the deciding-effects scan's ends for a number without
+    a prior), nothing else; min <= value <= max; a prior or a scan range within the range."""
     problems = []
     for name, entry in parameter_records().items():
-        has = set(entry) - {"source", "assumption", "prior", "no_effect"}
+        has = set(entry) - {"source", "assumption", "prior", "no_effect", "scan"}
         if has != {"value", "min", "max", "unit", "group"} or len(set(entry) & {"source", "assumption"}) != 1:
             problems.append(f"{name}: fields {sorted(entry)}")
             continue
@@ -99,6 +100,12 @@ def test_every_parameter_record_is_complete():
             if not (isinstance(prior, list) and len(prior) in (2, 3) and list(prior) == sorted(prior)
                     and entry["min"] <= prior[0] and prior[-1] <= entry["max"]):
                 problems.append(f"{name}: prior {prior} is not [low, high] or [low, mode, high] within the range")
+        if "scan" in entry:
+            scan = entry["scan"]
+            if not (isinstance(scan, list) and len(scan) == 2 and scan[0] <= entry["value"] <= scan[1]
+                    and entry["min"] <= scan[0] and scan[1] <= entry["max"] and "prior" not in entry):
+                problems.append(f"{name}: scan {scan} is not [low, high] around the default within the range "
+                                "(and only where there is no prior)")
     assert not problems, "sim/model/parameters.yaml: " + "; ".join(problems)
 
 

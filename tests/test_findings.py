@@ -3,9 +3,13 @@ switched off, and the building blocks at zero dose.
 
 Every test runs scenarios derived from scenarios/small.yaml (20,000 inhabitants, 4 x 4 grid, 2012-2026,
 summaries over 2016-2026) with paired replicates and fixed effect sizes (no prior draws, so that a changed
-default is a changed run). A finding's test asserts (1) the effect with the model's defaults and (2) that it
-is gone, or strictly smaller, with the mechanism's effect parameter at its no-effect value in both arms:
-a mutation that removes the mechanism makes the two runs identical, and the test fails.
+default is a changed run). A finding's test asserts (1) the effect with the model's defaults, (2) that it is
+gone, or strictly smaller, with the mechanism's effect parameter at its no-effect value in both arms, and (3)
+the dose response (``assert_dose_response``): with the parameter at half its distance to the no-effect value
+the mechanism's part of the effect is about half (it grows with the strength), and at full strength that part
+is at least about 3/4 of its measured size. A mutation that removes the mechanism makes the runs identical,
+and one that halves it (in the code or in its default) leaves too small a part: either way the test fails
+(the mutation table of issue 25).
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ import pytest
 
 from sim.model.blocks import BLOCKS, block, block_key, priced_investment
 from sim.model.mechanisms.common import need_score_array
+from sim.model.parameters import default_parameters, parameter_records
 from sim.model.scenario import load_scenario, resolve_scenario
 from sim.analysis.breakeven import scaled_effects
 from sim.analysis.compare import Comparison
@@ -72,6 +77,27 @@ def yearly_effect(c: Comparison, indicator: str) -> np.ndarray:
     t = c.table[(c.table.indicator == indicator) & (c.table.year >= WINDOW[0])]
     w = t.groupby(["scenario", "replicate"]).value.mean().unstack(0)
     return (w["with"] - w["base"]).to_numpy()
+
+
+def strength(k: float, *names) -> dict:
+    """The parameters ``names`` at ``k`` times their default's distance from their no-effect value (the record's
+    ``no_effect``, else 0): k = 1 the default, 0.5 half strength, 0 no effect."""
+    defaults, records = default_parameters(), parameter_records()
+    out = {}
+    for name in names:
+        none = float(records[name].get("no_effect", 0.0))
+        out[name] = none + k * (defaults[name] - none)
+    return out
+
+
+def assert_dose_response(full, half, off, floor, halfway=(0.3, 0.7)):
+    """``full``, ``half``, ``off``: an effect with the mechanism at full, half and no strength. The mechanism's
+    part (full - off) has the sign of ``floor`` and at least its size (``floor``: about 3/4 of the part
+    measured when the test was written, so a mechanism halved anywhere fails), and at half strength the part is
+    ``halfway`` of it (about half where the mechanism is about linear): the effect grows with the strength."""
+    part = full - off
+    assert part / floor >= 1.0, f"the mechanism's part {part:.4g} is smaller than {floor:.4g} (full {full:.4g}, off {off:.4g})"
+    assert halfway[0] <= (half - off) / part <= halfway[1], f"at half strength {(half - off) / part:.3f} of the part"
 
 
 # ----------------------------------------------------------------------------- zero dose
@@ -136,11 +162,12 @@ def test_signalling_means_fewer_hospital_admissions_and_none_without_its_effect(
     grid) lower admissions per 1,000 65+ municipality-wide; with hospital_signalling_reduction = 0 the
     difference is (nearly) gone: what remains comes through adaptations the visits bring (fewer falls)."""
     types = {"neighbourhood_team_signalling", "housing_association_signalling"}
-    on = effect(paired(wsg_investments(types)), "hospital_admissions_per_1000_65plus")
-    off = effect(paired(wsg_investments(types), {"hospital_signalling_reduction": 0.0}),
-                 "hospital_admissions_per_1000_65plus")
+    on, half, off = (effect(paired(wsg_investments(types), strength(k, "hospital_signalling_reduction")),
+                            "hospital_admissions_per_1000_65plus") for k in (1.0, 0.5, 0.0))
     assert on.diff_p95 < 0
     assert abs(off.diff_mean) < 0.2 * abs(on.diff_mean), (on.diff_mean, off.diff_mean)
+    # measured: -5.19, -2.68, -0.32 per 1,000 (the part -4.87, half 0.48 of it)
+    assert_dose_response(on.diff_mean, half.diff_mean, off.diff_mean, floor=-3.6)
 
 
 def test_care_on_call_prevents_crises_and_their_hospital_stays():
@@ -151,20 +178,24 @@ def test_care_on_call_prevents_crises_and_their_hospital_stays():
     c = paired(wsg_investments(types))
     assert np.percentile(yearly_effect(c, "alarm_response_within_target_share"), 5) > 0
     on = effect(c, "hospital_admissions_per_1000_65plus")
-    off = effect(paired(wsg_investments(types), {"crisis_if_late": 0.0}), "hospital_admissions_per_1000_65plus")
+    half, off = (effect(paired(wsg_investments(types), strength(k, "crisis_if_late")),
+                        "hospital_admissions_per_1000_65plus") for k in (0.5, 0.0))
     assert on.diff_p95 < 0
     assert off.diff_mean == 0 and off.diff_p5 == 0
+    # measured: -5.55, -2.83, 0 per 1,000 (half 0.51 of the part)
+    assert_dose_response(on.diff_mean, half.diff_mean, off.diff_mean, floor=-4.1)
 
 
 def test_activities_damp_the_loss_of_wellbeing_as_limitations_grow():
     """de Kam 2012, damping: where a meeting place runs activities, residents 65+ at home lose less well-being
     per unit of need (the slope of well-being on need is less negative). With wellbeing_activities_damping = 0
     the slope changes less than a half as much (what remains is the meeting place's network gain)."""
-    on = effect(paired(wsg_investments({"meeting_place"})), "wellbeing_need_slope", area="west")
-    off = effect(paired(wsg_investments({"meeting_place"}), {"wellbeing_activities_damping": 0.0}),
-                 "wellbeing_need_slope", area="west")
+    on, half, off = (effect(paired(wsg_investments({"meeting_place"}), strength(k, "wellbeing_activities_damping")),
+                            "wellbeing_need_slope", area="west") for k in (1.0, 0.5, 0.0))
     assert on["mean"] < 0 and on.diff_p5 > 0
     assert off.diff_mean < 0.5 * on.diff_mean, (on.diff_mean, off.diff_mean)
+    # measured: 0.0888, 0.0613, 0.0338 (the part 0.055, half 0.50 of it)
+    assert_dose_response(on.diff_mean, half.diff_mean, off.diff_mean, floor=0.041)
 
 
 def test_home_adaptations_lower_falls_and_home_care_and_neither_without_their_effects():
@@ -175,9 +206,12 @@ def test_home_adaptations_lower_falls_and_home_care_and_neither_without_their_ef
     both off little of it remains."""
     types = {"home_adaptation_programme", "adaptation_advice"}
     on = paired(wsg_investments(types, ALL))
-    no_rr = {"fall_rr_adapted": 1.0, "fall_rr_adapted_high_risk": 1.0}
+    no_rr = strength(0.0, "fall_rr_adapted", "fall_rr_adapted_high_risk")
+    assert no_rr == {"fall_rr_adapted": 1.0, "fall_rr_adapted_high_risk": 1.0}
     off_falls = paired(wsg_investments(types, ALL), no_rr)
+    half_falls = paired(wsg_investments(types, ALL), strength(0.5, "fall_rr_adapted", "fall_rr_adapted_high_risk"))
     off_decline = paired(wsg_investments(types, ALL), {"decline_dwelling_adapted": 0.0})
+    half_decline = paired(wsg_investments(types, ALL), strength(0.5, "decline_dwelling_adapted"))
     off_both = paired(wsg_investments(types, ALL), {**no_rr, "decline_dwelling_adapted": 0.0})
     assert np.percentile(yearly_effect(on, "home_adaptations_per_1000"), 5) > 0
     falls = effect(on, "falls_per_1000_65plus")
@@ -188,6 +222,12 @@ def test_home_adaptations_lower_falls_and_home_care_and_neither_without_their_ef
     assert care["on"].diff_p95 < 0
     assert care["decline off"].diff_mean > care["on"].diff_mean, {k: v.diff_mean for k, v in care.items()}
     assert abs(care["both off"].diff_mean) < 0.33 * abs(care["on"].diff_mean), {k: v.diff_mean for k, v in care.items()}
+    # measured: falls -8.05, -4.10, -0.04 per 1,000 (half 0.51 of the part); care needed -0.414, -0.236, -0.110
+    # hours per 65+ with decline_dwelling_adapted at 0.10, 0.05, 0 (the part -0.304, half 0.41 of it)
+    assert_dose_response(falls.diff_mean, effect(half_falls, "falls_per_1000_65plus").diff_mean,
+                         effect(off_falls, "falls_per_1000_65plus").diff_mean, floor=-6.0)
+    assert_dose_response(care["on"].diff_mean, effect(half_decline, "hours_needed_per_65plus", area=ALL).diff_mean,
+                         care["decline off"].diff_mean, floor=-0.23)
 
 
 def test_carer_support_and_respite_relieve_carers_and_nothing_without_their_effects():
@@ -204,18 +244,43 @@ def test_carer_support_and_respite_relieve_carers_and_nothing_without_their_effe
     assert effect(support_only, "carers_overburdened_share").diff_p95 < 0    # carer support on its own
     respite_only = paired(wsg_investments(types), {"carer_support_effect": 0.0})
     assert effect(respite_only, "carers_overburdened_share").diff_p95 < 0    # respite on its own
+    # each on its own at half strength: measured overburdened share -0.00248, -0.00121 with carer support at
+    # 0.5, 0.25 (half 0.49 of it) and -0.00327, -0.00230 with respite at 0.25, 0.125 (0.70: the respite a
+    # strained carer gets saturates, so its half is more than half)
+    support_half = paired(wsg_investments(types), {"respite_access_per_place": 0.0,
+                                                   **strength(0.5, "carer_support_effect")})
+    respite_half = paired(wsg_investments(types), {"carer_support_effect": 0.0,
+                                                   **strength(0.5, "respite_access_per_place")})
+    share = "carers_overburdened_share"
+    none = effect(off, share).diff_mean
+    assert_dose_response(effect(support_only, share).diff_mean, effect(support_half, share).diff_mean, none,
+                         floor=-0.0019)
+    assert_dose_response(effect(respite_only, share).diff_mean, effect(respite_half, share).diff_mean, none,
+                         floor=-0.0026, halfway=(0.3, 0.8))
 
 
 def test_woonservicegebied_longer_at_home_and_less_so_without_its_uncertain_effects():
     """de Kam 2012: people live independently longer. Inside the area the Kaplan-Meier restricted mean months
     at home after a first package rise with the full package (6 replicates: the 90 % interval is above 0).
-    With every uncertain effect at its no-effect value (sim.analysis.breakeven.scaled_effects(0)) what the
-    package buys mechanically (care hours, alarm follow-up, respite access, moves) remains, and at least a
-    quarter of the gain is gone (measured: about 60 % gone on the i13 baseline, 35 % on the i12 baseline)."""
-    on = effect(paired(wsg_investments(), reps=6), "months_at_home_km", area="west")
-    off = effect(paired(wsg_investments(), scaled_effects(0.0), reps=6), "months_at_home_km", area="west")
+    With every uncertain effect at its no-effect value (sim.analysis.breakeven.scaled_effects(0)) at least a
+    quarter of the gain is gone (measured: all of it since crisis_if_late and decline_network have priors, 60 %
+    on the i13 baseline before), and at half their size about half of it.
+
+    The network gain from meeting places (network_meeting_gain) on its own: the months at home hardly see it
+    (the package's other effects carry them), so the test follows what the network moves: a better network
+    slows decline (decline_network), so residents 65+ in the area need fewer care hours. With the gain at its
+    default, half and 0 (the other effects at their defaults) the package's effect on the hours needed has a
+    network part that halves with the gain; removing or halving the gain in the model fails here."""
+    on, half, off = (effect(paired(wsg_investments(), scaled_effects(k), reps=6), "months_at_home_km", area="west")
+                     for k in (1.0, 0.5, 0.0))
     assert on.diff_p5 > 0, on
     assert off.diff_mean < 0.75 * on.diff_mean, (on.diff_mean, off.diff_mean)
+    # measured: 6.94, 3.26, 0 months (half 0.47 of the part)
+    assert_dose_response(on.diff_mean, half.diff_mean, off.diff_mean, floor=5.0)
+    hours = [effect(paired(wsg_investments(), strength(k, "network_meeting_gain")), "hours_needed_per_65plus",
+                    area="west").diff_mean for k in (1.0, 0.5, 0.0)]
+    # measured: -3.02, -1.54, +0.55 hours per 65+ (the network part -3.58, half 0.58 of it)
+    assert_dose_response(*hours, floor=-2.7)
 
 
 # ----------------------------------------------------------------------------- income and informal care
@@ -234,8 +299,10 @@ def _informal_by_income(parameters) -> pd.DataFrame:
 def test_higher_incomes_get_fewer_informal_hours_and_not_without_the_income_effect():
     """de Kam 2012: older people with higher incomes use less informal care. Within need quartiles, carers of
     residents in the top income group give fewer hours than those of the bottom group; with
-    informal_income_effect = 0 the gap shrinks to less than a quarter."""
-    on, off = _informal_by_income({}), _informal_by_income({"informal_income_effect": 0.0})
-    gap_on, gap_off = (on[2] - on[0]).mean(), (off[2] - off[0]).mean()
+    informal_income_effect = 0 the gap shrinks to less than a quarter, and at half the effect the gap's part
+    from it is about half (measured: -1.11, -0.60, -0.15 hours; half 0.47 of the part)."""
+    on, half, off = (_informal_by_income(strength(k, "informal_income_effect")) for k in (1.0, 0.5, 0.0))
+    gap_on, gap_half, gap_off = ((t[2] - t[0]).mean() for t in (on, half, off))
     assert (on[2] < on[0]).sum() >= 3 and gap_on < 0
     assert abs(gap_off) < 0.25 * abs(gap_on), (gap_on, gap_off)
+    assert_dose_response(gap_on, gap_half, gap_off, floor=-0.72)

@@ -260,7 +260,7 @@ def test_one_uncertain_effect_alone_at_the_ends_of_its_prior():
 def test_compare_writes_the_ledger_the_evaluation_and_the_breakeven(tmp_path, capsys, monkeypatch):
     every = deciding_effects.uncertain_effects()
     two = {k: every[k] for k in ("carer_support_effect", "decline_unmet")}    # the plumbing, with two of them
-    monkeypatch.setattr(deciding_effects, "uncertain_effects", lambda: two)
+    monkeypatch.setattr(deciding_effects, "assumptions", lambda window: two)
     a = tmp_path / "a.yaml"
     a.write_text(f"extends: {SMALL}\nname: a\nend_year: 2014\n")
     b = tmp_path / "b.yaml"

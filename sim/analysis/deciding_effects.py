@@ -1,9 +1,18 @@
-"""Which uncertain effect decides a comparison's answer: each effect size with a prior, one at a time.
+"""Which number decides a comparison's answer: every assumption on the NPV channel, one at a time.
 
 The joint break-even (sim.analysis.breakeven) scales every uncertain effect together, so it cannot say which one
-the answer rests on. Here each effect size with a prior in sim/model/parameters.yaml is set, alone, to the low
-and to the high end of its prior, the others staying at their defaults (fixed effects, paired replicates), and
-every party's NPV and the societal NPV are taken from the ledger (sim.analysis.ledger). Per effect:
+the answer rests on. Here each assumption is set, alone, to the low and to the high end of its stated range, the
+others staying at their defaults (fixed effects, paired replicates), and every party's NPV and the societal NPV
+are taken from the ledger (sim.analysis.ledger). The assumptions (``assumptions``):
+
+- every effect size with a prior in sim/model/parameters.yaml, at the ends of its prior;
+- every parameter with a ``scan: [low, high]`` in its record (no prior: a stated range, e.g. an effect without a
+  prior, or the discount rate), at the ends of that range;
+- ``investment_cost_scale``: every investment's costs (one-off and yearly) at ``COST_SCALE`` times the scenario's;
+- ``horizon_end_year``: the last year of the evaluation window at ``HORIZON_LOW`` (the default and the high end
+  are the window's end; left out when the window ends by then).
+
+Per assumption:
 
 - ``swing``: the societal NPV at the high end less that at the low end (the bar of a tornado chart);
 - ``decides``: the societal NPV is at or above 0 at one end of the prior and below 0 at the other, so whether
@@ -11,8 +20,8 @@ every party's NPV and the societal NPV are taken from the ledger (sim.analysis.l
 - ``breakeven_value``: where the societal NPV crosses 0 as the effect goes from the low end through the default
   to the high end (linear interpolation; empty when it does not cross within the prior).
 
-Every effect with a prior has no source for its size (the priors include no effect where the evidence is weak
-or null), so an effect that decides is an unsourced number deciding a headline result: the report names it.
+``basis`` says whether the number has a source (``source``), is an assumption (``assumption``) or is the
+scan's own choice (``set``: the cost scale and the horizon), so a number that decides is named with its footing.
 The access routes' running costs (``access_cost_*``) are priors on a cost, with their own break-even
 (sim.analysis.route_cost).
 """
@@ -29,7 +38,11 @@ from sim.analysis.summary import band
 LEVELS = ("low", "default", "high")
 COLUMNS = ("scenario", "effect", "level", "value", "party", "npv_mean", "npv_p5", "npv_p95", "replicates")
 DECIDING_COLUMNS = ("scenario", "effect", "low", "default", "high", "npv_low", "npv_default", "npv_high", "swing",
-                    "decides", "breakeven_value", "replicates")
+                    "decides", "breakeven_value", "replicates", "basis")
+COST_SCALE = (0.5, 1.0, 2.0)       # investment costs at half and twice the scenario's
+COST_KEYS = ("one_off", "yearly", "one_off_per_unit", "yearly_per_unit")
+HORIZON_LOW = 2030                 # the evaluation window's end at 2030 against the scenario's
+COST, HORIZON = "investment_cost_scale", "horizon_end_year"
 
 
 def uncertain_effects() -> dict[str, tuple[float, float, float]]:
@@ -40,8 +53,37 @@ def uncertain_effects() -> dict[str, tuple[float, float, float]]:
             if "prior" in r and not name.startswith(RUNNING_COSTS)}
 
 
-def _npv_rows(scenarios, replicates, window, parameters, progress, pool):
-    runs = [dict(s, parameters={**parameters, **(s.get("parameters") or {})}, effect_priors=False)
+def stated_ranges() -> dict[str, tuple[float, float, float]]:
+    """Every parameter with a ``scan`` range and no prior: (low end, default, high end)."""
+    defaults = default_parameters()
+    return {name: (float(r["scan"][0]), float(defaults[name]), float(r["scan"][-1]))
+            for name, r in parameter_records().items() if "scan" in r and "prior" not in r}
+
+
+def assumptions(window) -> dict[str, tuple[float, float, float]]:
+    """Every assumption the scan varies, for an evaluation ``window``: (low, default, high)."""
+    out = {**uncertain_effects(), **stated_ranges(), COST: COST_SCALE}
+    if window[1] > HORIZON_LOW >= window[0]:
+        out[HORIZON] = (float(HORIZON_LOW), float(window[1]), float(window[1]))
+    return out
+
+
+def basis(name: str) -> str:
+    """``source``, ``assumption`` or ``set`` (the scan's cost scale and horizon)."""
+    record = parameter_records().get(name)
+    return "set" if record is None else ("source" if record.get("source") else "assumption")
+
+
+def scaled_costs(scenario: dict, scale: float) -> dict:
+    """``scenario`` with every investment's one-off and yearly costs times ``scale``."""
+    invs = [dict(inv, cost={k: v * scale if k in COST_KEYS else v for k, v in inv["cost"].items()})
+            if inv.get("cost") else inv for inv in scenario.get("investments") or []]
+    return dict(scenario, investments=invs)
+
+
+def _npv_rows(scenarios, replicates, window, parameters, progress, pool, cost_scale=1.0):
+    runs = [dict(scaled_costs(s, cost_scale) if cost_scale != 1.0 else s,
+                 parameters={**parameters, **(s.get("parameters") or {})}, effect_priors=False)
             for s in scenarios]
     c = fixed_effects_comparison(runs, replicates, window, progress, pool)
     paired = c._paired_ledger()
@@ -54,24 +96,29 @@ def _npv_rows(scenarios, replicates, window, parameters, progress, pool):
 
 
 def run(scenarios: list, replicates: int, window, effects=None, progress: bool = False, pool=None) -> pd.DataFrame:
-    """NPV per scenario after the first, effect, level (``LEVELS``) and party (and ``society``): ``COLUMNS``.
+    """NPV per scenario after the first, assumption, level (``LEVELS``) and party (and ``society``): ``COLUMNS``.
 
-    ``effects``: names of effects with a prior (default: all of them); an explicit value in a scenario's
-    ``parameters`` is kept (that scenario then does not vary the effect). The runs go to ``pool`` (a
-    sim.analysis.pool pool: a study's or compare's workers; None: in this process)."""
-    table = uncertain_effects()
+    ``effects``: names of assumptions (``assumptions``; default: all of them); an explicit value in a
+    scenario's ``parameters`` is kept (that scenario then does not vary the effect). The runs go to ``pool`` (a
+    sim.analysis.pool pool: an experiment's or compare's workers; None: in this process)."""
+    table = assumptions(window)
     names = list(table) if effects is None else list(effects)
     unknown = sorted(set(names) - set(table))
     if unknown:
-        raise ValueError(f"not an effect with a prior: {', '.join(unknown)}")
-    defaults = {n: v[1] for n, v in table.items()}
+        raise ValueError(f"not an assumption the scan varies (a prior or a scan range): {', '.join(unknown)}")
+    defaults = {n: v[1] for n, v in table.items() if n not in (COST, HORIZON)}
     rows = []
     at_default = _npv_rows(scenarios, replicates, window, defaults, progress, pool)
     for name in names:
-        low, default, high = table[name]
-        for level, value in zip(LEVELS, (low, default, high)):
-            got = at_default if level == "default" else _npv_rows(
-                scenarios, replicates, window, {**defaults, name: value}, progress, pool)
+        for level, value in zip(LEVELS, table[name]):
+            if level == "default" or (name == HORIZON and value == window[1]):
+                got = at_default
+            elif name == COST:
+                got = _npv_rows(scenarios, replicates, window, defaults, progress, pool, cost_scale=value)
+            elif name == HORIZON:
+                got = _npv_rows(scenarios, replicates, (window[0], int(value)), defaults, progress, pool)
+            else:
+                got = _npv_rows(scenarios, replicates, window, {**defaults, name: value}, progress, pool)
             rows += [(s, name, level, value, party, m, p5, p95, n) for s, party, m, p5, p95, n in got]
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
@@ -97,7 +144,7 @@ def deciding(table: pd.DataFrame) -> pd.DataFrame:
         x, y = g.value.to_numpy(float), g.npv_mean.to_numpy(float)
         # it decides when the investment pays back for society (NPV >= 0) at one end of the prior only
         rows.append((s, name, *x, *y, y[2] - y[0], bool((y[0] >= 0) != (y[2] >= 0)), _crossing(x, y),
-                     int(g.replicates.min())))
+                     int(g.replicates.min()), basis(name)))
     out = pd.DataFrame(rows, columns=list(DECIDING_COLUMNS))
     first = {s: i for i, s in enumerate(dict.fromkeys(out.scenario))}
     return (out.assign(_s=out.scenario.map(first), _abs=-out.swing.abs())

@@ -54,13 +54,13 @@ def deciding_markdown(deciding, order, lang="en") -> str:
                 "breakeven_value")
         lines += ["| " + " | ".join(label(k, lang) for k in head) + " |", "|---|" + "---|" * (len(head) - 1)]
         for r in g.itertuples():
-            lines.append(f"| `{r.effect}` | {number(r.low)} | {number(r.high)} | {_money(r.npv_low)} | "
+            lines.append(f"| `{r.effect}` ({getattr(r, 'basis', '–')}) | {number(r.low)} | {number(r.high)} | {_money(r.npv_low)} | "
                          f"{_money(r.npv_default)} | {_money(r.npv_high)} | {label('yes' if r.decides else 'no', lang)} | "
                          f"{'–' if pd.isna(r.breakeven_value) else number(r.breakeven_value)} |")
         decide = g[g.decides]
         if len(decide):
             lines += ["", text("deciding_verdict", lang, scenario=s,
-                               effects=", ".join(f"`{e}`" for e in decide.effect),
+                               effects=", ".join(f"`{r.effect}` ({getattr(r, 'basis', '–')})" for r in decide.itertuples()),
                                values="; ".join(f"`{r.effect}` = {number(r.breakeven_value)}"
                                                 for r in decide.itertuples()))]
         else:

@@ -72,21 +72,26 @@ LEDGER_TEXTS = {
                         "standaardgrootte, voor een NCW van 0 (– : niet binnen 0-2)"),
     "deciding_section": ("Which uncertain effect decides the answer", "Welk onzeker effect beslist de uitkomst"),
     "deciding_note": (
-        "Each effect size with a prior, alone, at the low and the high end of its prior, the others at their "
-        "defaults (fixed effects, {replicates} paired replicates): the societal NPV of {scenario}, in EUR, largest "
-        "swing first. None of these sizes has a source (their priors include no effect where the evidence is weak "
-        "or null). 'decides': the societal NPV is at or above 0 at one end of the prior and below 0 at the other.",
-        "Elke effectgrootte met een prior, alleen, aan de onder- en de bovenkant van zijn prior, de andere op hun "
-        "standaardwaarde (vaste effecten, {replicates} gepaarde herhalingen): de maatschappelijke NCW van "
-        "{scenario}, in EUR, grootste uitslag eerst. Geen van deze groottes heeft een bron (hun priors bevatten "
-        "geen effect waar het bewijs zwak of nul is). 'beslist': de maatschappelijke NCW is 0 of meer aan de ene "
-        "kant van de prior en onder 0 aan de andere."),
+        "Each assumption on the NPV channel, alone, at the low and the high end of its stated range, the others at "
+        "their defaults (fixed effects, {replicates} paired replicates): every effect size with a prior (at the ends "
+        "of its prior), the numbers without a prior at their stated ranges (`scan` in sim/model/parameters.yaml), "
+        "the investment costs at 0.5 and 2 times the scenario's and the evaluation's last year; the societal NPV of "
+        "{scenario}, in EUR, largest swing first. After each name its footing: `source` (a study or a statistic "
+        "gives the number), `assumption` (no source gives it) or `set` (the scan's own choice). 'decides': the "
+        "societal NPV is at or above 0 at one end of the range and below 0 at the other.",
+        "Elke aanname in het NCW-kanaal, alleen, aan de onder- en de bovenkant van haar opgegeven bereik, de andere "
+        "op hun standaardwaarde (vaste effecten, {replicates} gepaarde herhalingen): elke effectgrootte met een prior "
+        "(aan de randen van de prior), de getallen zonder prior over hun opgegeven bereik (`scan` in "
+        "sim/model/parameters.yaml), de investeringskosten maal 0,5 en 2 en het laatste jaar van de evaluatie; de "
+        "maatschappelijke NCW van {scenario}, in EUR, grootste uitslag eerst. Na elke naam de grondslag: `source` "
+        "(een studie of statistiek geeft het getal), `assumption` (geen bron geeft het) of `set` (de keuze van de "
+        "scan zelf). 'beslist': de maatschappelijke NCW is 0 of meer aan de ene kant van het bereik en onder 0 aan "
+        "de andere."),
     "deciding_verdict": (
         "Whether {scenario} pays back for society depends on {effects} alone: the societal NPV changes sign within "
-        "the prior (break-even: {values}), so the societal result rests on a number without a source.",
+        "the range (break-even: {values}); the footing of each is given after its name.",
         "Of {scenario} zich voor de samenleving terugverdient, hangt alleen al af van {effects}: de maatschappelijke "
-        "NCW wisselt van teken binnen de prior (omslagpunt: {values}), dus de maatschappelijke uitkomst rust op een "
-        "getal zonder bron."),
+        "NCW wisselt van teken binnen het bereik (omslagpunt: {values}); de grondslag van elk staat na de naam."),
     "deciding_none": (
         "No single uncertain effect changes the sign of the societal NPV of {scenario} ({npv} at the defaults) "
         "within its prior; the one that moves it most is {effect} (swing {swing}).",

@@ -94,7 +94,7 @@ def _ledger_section(folder: Path, order, window, n_rep, lang: str) -> str:
         except Exception as exc:  # any unreadable table: one line, no traceback
             raise InputError(f"{f}: expected a table written by `langerthuis compare`, found "
                              f"{' '.join(str(exc).split())[:80] or 'unreadable'}") from None
-        numeric = columns - {"scenario", "party", "outcome", "effect"}
+        numeric = columns - {"scenario", "party", "outcome", "effect", "basis"}
         bad = [c for c in numeric if c in t and not pd.api.types.is_numeric_dtype(t[c])]
         if not columns <= set(t.columns) or bad:
             raise InputError(f"{f}: expected columns {', '.join(sorted(columns))} (numbers in "
