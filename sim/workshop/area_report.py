@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.workshop.labels import AREA_TEXTS as TEXT, fmt_number
+
 SHOWN = ("months_independent_after_indication", "unmet_need_share", "intramural_admissions_per_1000",
          "informal_care_hours", "carers_overburdened_share", "cost_total_per_capita", "wsg")
 MAP_FILE = "map_wijken_effect.png"
@@ -42,33 +44,13 @@ def manifest_note(c) -> dict:
     return municipality_layout.manifest_note(c.scenarios[0])
 
 
-def _fmt(x) -> str:
-    if pd.isna(x):
-        return "–"
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+def _fmt(x, lang: str) -> str:
+    return fmt_number(None if pd.isna(x) else float(x), lang)   # 1.234,5 in Dutch, never 5.3e-05
 
 
 def _table(head, rows) -> str:
     return ("<table class='wide'><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr>"
             + "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in r) + "</tr>" for r in rows) + "</table>")
-
-
-TEXT = {  # (en, nl)
-    "title": ("Effect per area", "Effect per gebied"),
-    "ledger": ("Who pays within the area (euros a year, paired difference)",
-               "Wie betaalt binnen het gebied (euro per jaar, gepaard verschil)"),
-    "note": ("Paired effect per named area, the rest of the municipality (outside:) and the municipal total (all), "
-             "mean over {lo}-{hi}, {n} replicate(s), interval: {kind}. Area costs leave out respite, Wmo home "
-             "adaptations and an access route's running cost (sim/model/areas.py).",
-             "Gepaard effect per benoemd gebied, de rest van de gemeente (outside:) en de hele gemeente (all), "
-             "gemiddeld over {lo}-{hi}, {n} replicatie(s), interval: {kind}. Kosten per gebied zonder respijtzorg, "
-             "Wmo-woningaanpassingen en de lopende kosten van een toegangsroute (sim/model/areas.py)."),
-    "head": (["area", "outcome", "scenario", "effect", "interval"], ["gebied", "uitkomst", "scenario", "effect", "interval"]),
-    "head_ledger": (["area", "party", "scenario", "difference", "interval"],
-                    ["gebied", "partij", "scenario", "verschil", "interval"]),
-    "informal_care_hours": ("Informal care hours a year", "Mantelzorguren per jaar"),
-    "wsg": ("Woonservicegebied building blocks (share)", "Bouwstenen woonservicegebied (aandeel)"),
-}
 
 
 def _t(key, lang) -> str:
@@ -91,10 +73,10 @@ def html(folder, lang: str = "en") -> str:
         return ""
     n, kind = int(effects.replicates.max()), effects.interval.iloc[0]
     shown = effects[effects.outcome.isin(SHOWN)]
-    rows = [[r.area, _label(r.outcome, lang), r.scenario, _fmt(r.effect_mean),
-             f"{_fmt(r.effect_p5)} … {_fmt(r.effect_p95)}"] for r in shown.itertuples()]
-    money = [[r.area, _label(r.party, lang), r.scenario, _fmt(r.difference_mean),
-              f"{_fmt(r.difference_p5)} … {_fmt(r.difference_p95)}"] for r in ledger.itertuples()]
+    rows = [[r.area, _label(r.outcome, lang), r.scenario, _fmt(r.effect_mean, lang),
+             f"{_fmt(r.effect_p5, lang)} … {_fmt(r.effect_p95, lang)}"] for r in shown.itertuples()]
+    money = [[r.area, _label(r.party, lang), r.scenario, _fmt(r.difference_mean, lang),
+              f"{_fmt(r.difference_p5, lang)} … {_fmt(r.difference_p95, lang)}"] for r in ledger.itertuples()]
     note = _t("note", lang).format(lo=int(effects.from_year.iloc[0]), hi=int(effects.to_year.iloc[0]), n=n, kind=kind)
     return (f"<section id='areas'><h2>{escape(_t('title', lang))}</h2><p class='note'>{escape(note)}</p>"
             + _table(TEXT["head"][lang == "nl"], rows) + f"<h3>{escape(_t('ledger', lang))}</h3>"

@@ -25,9 +25,9 @@ from sim.workshop.labels.palette import (MAP_COLOURMAP, OKABE_ITO, PARTY_COLOURS
 from sim.workshop.labels.parties import ORGANISATIONS, PARTIES, PAYERS, POLICY_TERMS, Payer
 from sim.workshop.labels.places import (COMPASS, SCENARIO_NL, district_of, districts, neighbourhood_names,
                                         scenario_description)
-from sim.workshop.labels.report import CAVEATS, REPORT_TEXTS, SUMMARY_TEXTS
+from sim.workshop.labels.report import AREA_TEXTS, CAVEATS, REPORT_TEXTS, SUMMARY_TEXTS
 
-__all__ = ["APP_HELP", "APP_TEXTS", "CAVEATS", "COMPASS", "INDICATOR_LABELS", "LANGUAGES", "LEDGER_TEXTS",
+__all__ = ["APP_HELP", "APP_TEXTS", "AREA_TEXTS", "CAVEATS", "COMPASS", "INDICATOR_LABELS", "LANGUAGES", "LEDGER_TEXTS",
            "MAP_COLOURMAP", "MAP_LABELS", "OKABE_ITO", "ORGANISATIONS", "PARTIES", "PARTY_COLOURS", "PAYERS",
            "POLICY_TERMS", "Payer", "REPORT_TEXTS", "SCENARIO_COLOURS", "SCENARIO_HATCHES", "SCENARIO_NL",
            "SCENARIO_STYLES", "SUMMARY_TEXTS", "TEXTS", "WSG_OUTLINE", "app_help", "app_text", "caveats",

@@ -137,3 +137,22 @@ CAVEATS = {"en": [
     "Alle vereenvoudigingen staan in docs/ODD.md, paragraaf 9 (bijvoorbeeld: instellingen zonder locatie of "
     "ontslag, alarmopvolging zonder grens aan het aantal hulpverleners).",
 ]}
+
+
+# the effect per area in the report (sim.workshop.area_report): (en, nl)
+AREA_TEXTS = {
+    "title": ("Effect per area", "Effect per gebied"),
+    "ledger": ("Who pays within the area (euros a year, paired difference)",
+               "Wie betaalt binnen het gebied (euro per jaar, gepaard verschil)"),
+    "note": ("Paired effect per named area, the rest of the municipality (outside:) and the municipal total (all), "
+             "mean over {lo}-{hi}, {n} replicate(s), interval: {kind}. Area costs leave out respite, Wmo home "
+             "adaptations and an access route's running cost (sim/model/areas.py).",
+             "Gepaard effect per benoemd gebied, de rest van de gemeente (outside:) en de hele gemeente (all), "
+             "gemiddeld over {lo}-{hi}, {n} herhaling(en), interval: {kind}. Kosten per gebied zonder respijtzorg, "
+             "Wmo-woningaanpassingen en de lopende kosten van een toegangsroute (sim/model/areas.py)."),
+    "head": (["area", "outcome", "scenario", "effect", "interval"], ["gebied", "uitkomst", "scenario", "effect", "interval"]),
+    "head_ledger": (["area", "party", "scenario", "difference", "interval"],
+                    ["gebied", "partij", "scenario", "verschil", "interval"]),
+    "informal_care_hours": ("Informal care hours a year", "Mantelzorguren per jaar"),
+    "wsg": ("Woonservicegebied building blocks (share)", "Bouwstenen woonservicegebied (aandeel)"),
+}

@@ -33,7 +33,7 @@ def party_effects(folder: Path, table: pd.DataFrame, window, order) -> tuple[pd.
         need = {"scenario", "party", "year", "net_mean", "net_p5", "net_p95"}
         if not need <= set(d.columns):
             raise InputError(f"{ledger}: expected columns {', '.join(sorted(need))}, found {', '.join(d.columns)}")
-        from sim.workshop.appcache import ledger_window   # the app's "who pays" shows the same numbers
+        from sim.workshop.outcomes import ledger_window   # the app's "who pays" shows the same numbers
         out = ledger_window(d, window)
         return out[out.scenario != order[0]], "from_ledger"
     if not (folder / "indicators.parquet").is_file():
