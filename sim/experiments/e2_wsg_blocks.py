@@ -398,6 +398,7 @@ def _conclusion(con, npv, decide, facts, n: int, end: int) -> str:
             f"{interval(soc_all.npv_mean / 1e6, soc_all.npv_p5 / 1e6, soc_all.npv_p95 / 1e6, 2)} million "
             f"({FROM}-{end}, {n} replicates); of the de Kam/Rotterdam findings "
             f"{int(facts.verdict.str.startswith('agrees').sum())} of {len(facts)} agree in direction and interval"
-            + (f"; whether it pays back for society rests on {', '.join(f'`{e}`' for e in deciders.effect)} "
-               f"alone, an effect size without a source (at no effect the societal NPV is EUR "
+            + (f"; whether it pays back for society rests on "
+               f"{', '.join(f'`{r.effect}` ({r.basis})' for r in deciders.itertuples())} alone "
+               f"(at the low end of its range the societal NPV is EUR "
                f"{deciders.npv_low.iloc[0] / 1e6:.2f} million)." if len(deciders) else "."))

@@ -38,34 +38,35 @@ def _legend(fig, axes, title=None):
                    title=title, title_fontsize=FONT - 3)
 
 
-def series_png(table: pd.DataFrame, indicators: list[str], lang: str) -> bytes:
+def _band_panels(indicators: list[str], frame_of, names: list[str], all_names: list[str], lang: str,
+                 zero_line: bool = False):
+    """One panel per indicator with the bands ``frame_of(indicator)`` of ``names``; unused panels hidden."""
     fig, axes = _panels(len(indicators))
-    names = list(table.scenario.unique())
     for ax, ind in zip(axes, indicators):
-        _band_plot(ax, bands(table, ind), names, names)
+        _band_plot(ax, frame_of(ind), names, all_names)
+        if zero_line:
+            ax.axhline(0, color="grey", linewidth=1)
         ax.set_title(label(ind, lang))
         ax.set_xlabel(t("year", lang))
         ax.yaxis.set_major_formatter(decimal_ticks(lang))
         style(ax)
     for ax in axes[len(indicators):]:
         ax.set_visible(False)
+    return fig, axes
+
+
+def series_png(table: pd.DataFrame, indicators: list[str], lang: str) -> bytes:
+    names = list(table.scenario.unique())
+    fig, axes = _band_panels(indicators, lambda ind: bands(table, ind), names, names, lang)
     _legend(fig, axes)
     return png_bytes(fig)
 
 
 def difference_png(table: pd.DataFrame, indicators: list[str], base: str, lang: str) -> bytes:
-    fig, axes = _panels(len(indicators))
     all_names = list(table.scenario.unique())
     names = [n for n in all_names if n != base]
-    for ax, ind in zip(axes, indicators):
-        _band_plot(ax, differences(table, ind, base), names, all_names)
-        ax.axhline(0, color="grey", linewidth=1)
-        ax.set_title(label(ind, lang))
-        ax.set_xlabel(t("year", lang))
-        ax.yaxis.set_major_formatter(decimal_ticks(lang))
-        style(ax)
-    for ax in axes[len(indicators):]:
-        ax.set_visible(False)
+    fig, axes = _band_panels(indicators, lambda ind: differences(table, ind, base), names, all_names, lang,
+                             zero_line=True)
     if names:
         _legend(fig, axes, title=f"− {base}")
     return png_bytes(fig)
