@@ -536,3 +536,13 @@ def test_layout_for_a_projector(app_server, browser, size, tmp_path):
         page.click(".lt-panel-toggle")
         page.wait_for_selector(".lt-side")
     page.close()
+
+
+def test_a_wrong_scenario_file_in_the_folder_does_not_break_the_panel(tmp_path):
+    """The place choice reads every ticked scenario: a file whose `extends` is missing gives no areas (the run
+    then says what is wrong in one line) instead of a traceback in place of the page."""
+    from sim.workshop.app.panel import _readable
+    bad = tmp_path / "orphan.yaml"
+    bad.write_text("extends: nowhere.yaml\nname: orphan\n")
+    assert _readable(bad) is None
+    assert _readable(ROOT / "scenarios" / "small.yaml")["areas"]   # a good one keeps its areas (centrum)

@@ -121,12 +121,22 @@ def _scenario_choice(files: dict, L):
             solara.Checkbox(label=f"{description} ({stem})", value=stem in chosen.value, on_value=toggle)
 
 
+def _readable(path):
+    """The scenario, or None when its file is wrong: the panel still draws (the run says what is wrong, in
+    one line), instead of a traceback filling the page."""
+    try:
+        return load_scenario(path)
+    except InputError:
+        return None
+
+
 def _place_choice(files: dict, L):
     """Where the levers go: a scenario's area, a generated district, the whole municipality or listed
     neighbourhoods; and whether the scenario's own investments move there too."""
-    areas = sorted({a for stem in chosen.value if stem in files for a in load_scenario(files[stem])["areas"]})
-    grid = load_scenario(files[chosen.value[0]])["municipality"]["grid"] if chosen.value and chosen.value[0] in files \
-        else {"width": 10, "height": 10}
+    loaded = {stem: _readable(files[stem]) for stem in chosen.value if stem in files}
+    areas = sorted({a for s in loaded.values() if s for a in s["areas"]})
+    first = loaded.get(chosen.value[0]) if chosen.value else None
+    grid = first["municipality"]["grid"] if first else {"width": 10, "height": 10}
     # the generated districts ('Noord', ...), told apart from a scenario's own areas ('centrum') by their size
     names = {t("district", L, name=d, n=len(cells)): "cells:" + "; ".join(f"{x},{y}" for x, y in cells)
              for d, cells in districts(grid["width"], grid["height"]).items()}
