@@ -20,7 +20,7 @@ import yaml
 from sim.experiments.base import ExperimentOutput
 from sim.experiments.e4_arms import OUTPUTS
 from sim.model.loader import read_yaml
-from sim.model.parameters import parameter_records
+from sim.model.parameters import footing, parameter_records
 from sim.model.scenario import load_scenario, resolve_scenario
 from sim.analysis.sensitivity import analyze
 from sim.analysis.sweep import run_sweep
@@ -53,10 +53,10 @@ MATERIAL = 0.05   # smallest total index (lower bound of its interval) that make
 
 
 def source_kind(name: str) -> str:
-    """'source' or 'assumption' for a model parameter; the calibration's derived ones by what they move."""
+    """'source', 'set' (by hand, to a figure) or 'assumption' for a model parameter; the calibration's derived
+    ones by what they move."""
     derived = {"mort_gompertz_a_scale": "mort_gompertz_a_male", "need_threshold_shift": "need_threshold_vv1"}
-    record = parameter_records()[derived.get(name, name)]
-    return "source" if "source" in record else "assumption"
+    return footing(parameter_records()[derived.get(name, name)])
 
 
 def uncertain_parameters() -> dict[str, dict]:
@@ -137,7 +137,7 @@ def data_collection(indices: pd.DataFrame, params: dict) -> pd.DataFrame:
         rows.append({"parameter": short, "origin": params[name]["origin"], "source_kind": kind,
                      "ST_max": float(top.ST), "ST_conf": float(top.ST_conf), "S1": float(top.S1),
                      "output": top.indicator, "above_noise": bool(top.ST - top.ST_conf > floor),
-                     "collect_data": bool(top.ST - top.ST_conf > floor and kind == "assumption")})
+                     "collect_data": bool(top.ST - top.ST_conf > floor and kind != "source")})
     t = pd.DataFrame(rows).sort_values("ST_max", ascending=False, ignore_index=True)
     t.insert(0, "rank", np.arange(1, len(t) + 1))
     t.attrs["noise_floor"] = floor
