@@ -2,9 +2,9 @@
 
 No source found gives the capacity path the Netherlands would have followed had the pre-2013 right to a place
 been kept (issue 25 item 5): the projection found (TNO 2019, for VWS) starts after the reform and counts VV4+
-demand only, and the pre-reform figures (VNG, seed 003) are a past trend, not a plan. So E1 runs the counterfactual on each of these named paths,
-all with the observed places through 2012 and the pre-2013 access rules, and reports for every outcome whether
-the reform's effect holds on every path or turns on the path. The first path is scenarios/no_reform.yaml's and
+demand only, and the pre-reform figures (VNG, seed 003) are a past trend, not a plan. So E1 runs the
+counterfactual on each of these named paths, all with the observed places through 2012 and the pre-2013 access
+rules, and reports for every outcome whether the reform's effect holds on every path or turns on the path. The first path is scenarios/no_reform.yaml's and
 the reference of E1's other contrasts (the parts of the reform).
 """
 from __future__ import annotations
@@ -18,7 +18,8 @@ PATHS = {
     "follow_demand": ({"observed_until": OBSERVED_UNTIL, "rule": "follow_demand"},
                       "follow the demand (occupied + waiting) by at most 4.5 % a year",
                       "assumption of scenarios/no_reform.yaml: places are built for the right to a place, as the "
-                      "AWBZ kept waiting lists short; 4.5 % is the sector's planned build rate (ActiZ/TNO, approximate)"),
+                      "AWBZ kept waiting lists short; 4.5 % is the sector's planned build rate (ActiZ/TNO, "
+                      "approximate)"),
     "per_80plus": ({"observed_until": OBSERVED_UNTIL, "rule": "per_80plus"},
                    "stay constant per person 80+ at the 2012 level",
                    "VV places per 80+ held (CBS projection of the 80+, sim/model/data/capacity_nl.yaml); the other "
