@@ -147,15 +147,18 @@ def wish(p, st, i, pm, split_pm, need, has_right, year, acc):
     f = st.flags[i] & ~np.uint8(WANTS_ADMISSION | PLACEABLE)
     young = is_young_sector(st.sector[i])
     crisis = (f & CRISIS) != 0
-    home = prefers_home(p, uniform(split_pm, S_HOME_PREFERENCE), young, year)
-    if has_right and seeks_admission(p, need, st.carer[i] > 0, crisis, st.waiting[i], uniform(pm, S_ADMIT), home,
-                                     young):
+    asks, home = False, False
+    if has_right:   # no right, no draw
+        u = uniform(pm, S_ADMIT)
+        home = prefers_home(p, uniform(split_pm, S_HOME_PREFERENCE), young, year)
+        asks = seeks_admission(p, need, st.carer[i] > 0, crisis, st.waiting[i], u, home, young)
+    if asks:
         f |= np.uint8(WANTS_ADMISSION)
         if placeable(p, crisis, st.waiting[i]):
             f |= np.uint8(PLACEABLE)
     else:
         st.waiting[i] = 0
-        if has_right and waits_by_preference(p, need, st.carer[i] > 0, home, st.sector[i] == VV):
+        if home and waits_by_preference(p, need, st.carer[i] > 0, home, st.sector[i] == VV):
             acc[A_PRECAUTION_VV] += 1
     st.flags[i] = f
 

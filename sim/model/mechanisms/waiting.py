@@ -27,7 +27,8 @@ from sim.model.state import A
 STREAMS = {}
 FIELDS = ()
 COUNTERS = ("waiting_precaution_VV",)
-PARAMETERS = ("admission_placement_months", "wlz_home_uptake_growth", "wlz_home_uptake_until")
+PARAMETERS = ("admission_placement_months", "admit_need", "wlz_home_preference", "wlz_home_uptake_growth",
+              "wlz_home_uptake_until")
 A_PRECAUTION_VV = A["waiting_precaution_VV"]
 UPTAKE_FROM_YEAR = 2015   # the Wlz (and its routes at home: VPT, MPT, pgb as a right) starts
 
