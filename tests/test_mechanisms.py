@@ -606,6 +606,13 @@ def test_who_keeps_the_wlz_at_home_by_preference_is_on_the_list_uit_voorzorg():
         wish(p, st, 0, pm(0), fixed(0), need_of(st, 0), right, 2018, acc)
         assert counted(acc).get("waiting_precaution_VV", 0) == expected, (right, carer, sector, need)
         assert bool(st.flags[0] & S.WANTS_ADMISSION) == (right and carer == 0)
+    # from wlz_home_need_limit on, the preference no longer holds: it asks (active), off the list by preference
+    for limit, asks in ((need_of(st, 0) - 0.01, True), (1.0, False)):
+        st = residents(1, carer=[1], sector=_packages.VV, level=6, **need_high)
+        acc = acc_row()
+        wish(p._replace(wlz_home_need_limit=limit), st, 0, pm(0), fixed(0), need_of(st, 0), True, 2018, acc)
+        assert bool(st.flags[0] & S.WANTS_ADMISSION) == asks
+        assert counted(acc).get("waiting_precaution_VV", 0) == (0 if asks else 1)
 
 
 def test_the_preference_for_the_wlz_at_home_grows_from_2015_and_is_held_after():

@@ -23,7 +23,8 @@ import numpy as np
 from sim.model.mechanisms.common import rule, step
 from sim.model.mechanisms.housing import STEP_FREE
 from sim.model.mechanisms.packages import GGZ, LG, VG, VV, ZG
-from sim.model.mechanisms.waiting import A_PRECAUTION_VV, home_preference_share, placeable, waits_by_preference
+from sim.model.mechanisms.waiting import (A_PRECAUTION_VV, home_preference_share, home_still_responsible, placeable,
+                                         waits_by_preference)
 from sim.model.rng import uniform
 from sim.model.state import A, CRISIS, INSTITUTION, PKG_IN_RUN, PLACEABLE, STOCK_UNIT, WANTS_ADMISSION
 
@@ -150,7 +151,8 @@ def wish(p, st, i, pm, split_pm, need, has_right, year, acc):
     asks, home = False, False
     if has_right:   # no right, no draw
         u = uniform(pm, S_ADMIT)
-        home = prefers_home(p, uniform(split_pm, S_HOME_PREFERENCE), young, year)
+        home = (prefers_home(p, uniform(split_pm, S_HOME_PREFERENCE), young, year)
+                and home_still_responsible(p, need, young))
         asks = seeks_admission(p, need, st.carer[i] > 0, crisis, st.waiting[i], u, home, young)
     if asks:
         f |= np.uint8(WANTS_ADMISSION)

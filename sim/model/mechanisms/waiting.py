@@ -9,8 +9,9 @@ uptake of the Wlz at home that feeds the second.
 * **By preference** ('wachtend uit voorzorg' and 'wacht op voorkeur': registered, not asking now): an older resident
   with a right to a place who keeps the Wlz at home by preference (VPT, MPT or pgb; ``policy.prefers_home``) while a
   carer makes it responsible, and whose need has reached the level from which it would ask (``admit_need``), is on
-  the list by preference (counted each month in ``waiting_precaution_VV``). When the carer stops or a crisis comes,
-  it asks (active); whoever has no right, or need below the threshold, never registers.
+  the list by preference (counted each month in ``waiting_precaution_VV``). When the carer stops, a crisis comes or
+  its need reaches ``wlz_home_need_limit`` (the heaviest care, seldom responsible at home), it asks (active);
+  whoever has no right, or need below the threshold, never registers.
 * **Uptake of the Wlz at home**: the share of older people who prefer the Wlz at home (``wlz_home_preference``, the
   2015 share) grows by ``wlz_home_uptake_growth`` (relative, a year) from 2015 through ``wlz_home_uptake_until``
   and is held after: CBS counted 14,000 psychogeriatric Wlz clients at home in 2015 and 22,000 in 2018 (news
@@ -27,8 +28,8 @@ from sim.model.state import A
 STREAMS = {}
 FIELDS = ()
 COUNTERS = ("waiting_precaution_VV",)
-PARAMETERS = ("admission_placement_months", "admit_need", "wlz_home_preference", "wlz_home_uptake_growth",
-              "wlz_home_uptake_until")
+PARAMETERS = ("admission_placement_months", "admit_need", "wlz_home_need_limit", "wlz_home_preference",
+              "wlz_home_uptake_growth", "wlz_home_uptake_until")
 A_PRECAUTION_VV = A["waiting_precaution_VV"]
 UPTAKE_FROM_YEAR = 2015   # the Wlz (and its routes at home: VPT, MPT, pgb as a right) starts
 
@@ -39,6 +40,14 @@ def home_preference_share(p, year):
     by ``wlz_home_uptake_growth`` a year (relative to it) from 2015 through ``wlz_home_uptake_until``, at most 1."""
     years = min(max(year - UPTAKE_FROM_YEAR, 0), max(p.wlz_home_uptake_until - UPTAKE_FROM_YEAR, 0.0))
     return min(1.0, p.wlz_home_preference * (1.0 + p.wlz_home_uptake_growth * years))
+
+
+@rule
+def home_still_responsible(p, need, young):
+    """Does a preference for the Wlz at home still hold at this need? For an older client up to
+    ``wlz_home_need_limit`` (from there care at home is seldom responsible and efficient: it moves to the active
+    list); a younger (VG/LG/ZG) client's always."""
+    return young or need < p.wlz_home_need_limit
 
 
 @rule
