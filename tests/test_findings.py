@@ -324,10 +324,10 @@ def test_a_growing_preference_for_the_wlz_at_home_fills_the_list_by_preference_a
     growth neither, at half of it about half."""
     names = ("waiting_list_vv_precaution_per_1000", "wlz_clients_at_home_share")
     on, half, off = (window_means(strength(k, "wlz_home_uptake_growth"), names) for k in (1.0, 0.5, 0.0))
-    # measured: list by preference 0.667, 0.484, 0.310 per 1,000 (the part 0.357, half 0.49 of it); at-home share
-    # 0.316, 0.308, 0.300 (the part 0.016, half 0.49)
-    assert_dose_response(on[names[0]], half[names[0]], off[names[0]], floor=0.27)
-    assert_dose_response(on[names[1]], half[names[1]], off[names[1]], floor=0.012)
+    # measured: list by preference 0.582, 0.422, 0.274 per 1,000 (the part 0.308, half 0.48 of it); at-home share
+    # 0.3123, 0.3054, 0.2985 (the part 0.0138, half 0.50)
+    assert_dose_response(on[names[0]], half[names[0]], off[names[0]], floor=0.23)
+    assert_dose_response(on[names[1]], half[names[1]], off[names[1]], floor=0.010)
 
 
 def test_fewer_places_lengthen_the_active_waiting_list():
@@ -337,5 +337,5 @@ def test_fewer_places_lengthen_the_active_waiting_list():
     cap = default_parameters()["capacity_vv_per_80plus"]
     on, half, off = (window_means({"capacity_vv_per_80plus": cap * (1.0 - 0.2 * k)}, (name,))[name]
                      for k in (1.0, 0.5, 0.0))
-    # measured: 0.289, 0.129, 0.101 per 1,000 (the part 0.188, half 0.15 of it)
-    assert_dose_response(on, half, off, floor=0.14, halfway=(0.05, 0.6))
+    # measured: 0.308, 0.133, 0.104 per 1,000 (the part 0.205, half 0.14 of it)
+    assert_dose_response(on, half, off, floor=0.15, halfway=(0.05, 0.6))

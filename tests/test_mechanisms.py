@@ -541,7 +541,7 @@ def test_a_resident_who_prefers_home_keeps_a_package_at_home_while_it_has_a_care
     st = residents(4, carer=[1, 1, 0, 1], flags=[0, S.CRISIS, 0, 0], waiting=[0, 0, 0, 3], sector=_packages.VV,
                    level=6, phys=f32(0.2), cog=f32(0.9))
     for share, expected in ((1.0, [False, True, True, False]), (0.0, [True] * 4)):
-        p = P._replace(wlz_home_preference=share, admit_request_month=1.0)
+        p = P._replace(wlz_home_preference=share, admit_request_month=1.0, wlz_home_need_limit=1.0)
         st.waiting[3] = 3
         for i in range(4):
             wish(p, st, i, pm(i), fixed(i), need_of(st, i), True, 2015, acc_row())
@@ -595,7 +595,8 @@ def test_who_keeps_the_wlz_at_home_by_preference_is_on_the_list_uit_voorzorg():
     would ask it is counted on the list by preference. Not counted: below that need, without a right, without a
     carer (then it asks: active), another sector."""
     wish = python_rules(_policy).wish
-    p = P._replace(wlz_home_preference=1.0, wlz_home_preference_young=1.0, admit_request_month=1.0)
+    p = P._replace(wlz_home_preference=1.0, wlz_home_preference_young=1.0, admit_request_month=1.0,
+                   wlz_home_need_limit=1.0)
     need_high, need_low = dict(phys=f32(0.2), cog=f32(0.9)), dict(phys=f32(0.95), cog=f32(0.95))
     cases = ((True, 1, _packages.VV, need_high, 1), (True, 1, _packages.VV, need_low, 0),
              (False, 1, _packages.VV, need_high, 0), (True, 0, _packages.VV, need_high, 0),
