@@ -14,9 +14,10 @@ at home (VPT, MPT or pgb; a fixed share ``wlz_home_preference`` of the people, o
 has a carer: then only a crisis makes it ask. A VG/LG/ZG client prefers the Wlz at home with its own share
 ``wlz_home_preference_young`` (living with parents or in a pgb group home), carer or not (CBS: 46,000 VG clients had
 Wlz care at home in 2018). Pass C (``admit``, no draw), in the
-order of ``priority``: a free place of the sector admits the resident once its placement is arranged (``waiting.py``:
-the placement time; the list by preference) (counted; a package spell at
-home ends; its adapted dwelling from the stock becomes free), otherwise it waits a month longer.
+order of ``priority``: a free place of the sector admits the resident once its placement time has passed (counted; a
+package spell at home ends; its adapted dwelling from the stock becomes free), otherwise it waits a month longer.
+``waiting.py`` (issue #25) holds the placement time, the list by preference ('uit voorzorg') and the growing uptake
+of the Wlz at home; an older resident's preference gives way from the need ``wlz_home_need_limit`` on.
 """
 import numpy as np
 
