@@ -322,7 +322,7 @@ def test_a_growing_preference_for_the_wlz_at_home_fills_the_list_by_preference_a
     """The uptake of the Wlz at home after 2015 (waiting.py): more older people keep the Wlz at home while a carer
     makes it responsible, so more are on the list 'uit voorzorg' and more Wlz clients live at home; without the
     growth neither, at half of it about half."""
-    names = ("waiting_list_vv_precaution_per_1000", "wlz_clients_at_home_share")
+    names = ("waiting_list_vv_precaution_per_1000", "wlz_care_at_home_share")
     on, half, off = (window_means(strength(k, "wlz_home_uptake_growth"), names) for k in (1.0, 0.5, 0.0))
     # measured: list by preference 0.582, 0.422, 0.274 per 1,000 (the part 0.308, half 0.48 of it); at-home share
     # 0.3123, 0.3054, 0.2985 (the part 0.0138, half 0.50)

@@ -46,7 +46,7 @@ INFORMAL_CARE = ("informal_shortfall_share", "unmet_need_total_share", "carers_o
 # compare with calibration/targets.csv
 AS_NATIONAL_STATISTICS = ("cost_zvw_district_nursing_per_capita", "extramuralised_admission_need_per_1000",
                           "intramural_vv_low_package_share", "wlz_clients_per_1000", "wlz_clients_at_home_vg_per_1000",
-                          "clients_institution_vv_heavy_per_1000")
+                          "clients_institution_vv_heavy_per_1000", "wlz_care_at_home_share")
 # the access route and the Wmo budget (mechanisms/access.py), then what the route does with referrals, adaptations
 # and dwellings; cost_access_route_per_capita is the route's running cost, which is also inside its payer's cost
 # line (cost_wmo_per_capita for a municipality's route)
@@ -136,10 +136,12 @@ def _institutions_and_packages(t: dict, per_1000: float, places: float, places_v
         "intramural_residents_per_1000": t["intramural_total"] * per_1000,
         "intramural_admissions_per_1000": t["admissions"] * per_1000,
         "intramural_admissions_cut_packages_per_1000": t["admissions_cut_packages"] * per_1000,
+        # the contract's definition (INDICATORS.md): package holders with a right to a place, at home / all of them
+        "wlz_clients_at_home_share": _ratio(t["entitled_home"], t["entitled"]),
         # as CBS counts it (Monitor Langdurige Zorg, without GGZ): Wlz clients with Wlz care at home / those with
         # Wlz care at home or a stay (census.py: a lighter package kept at home by the transitional right is no
-        # Wlz client there; counting it, the share fell after 2015 as those holders died out)
-        "wlz_clients_at_home_share": _ratio(t["wlz_care_home"], t["wlz_care_home"] + t["wlz_care_institution"]),
+        # Wlz client there; counted, as the contract's share does, they make it fall after 2015 as they die out)
+        "wlz_care_at_home_share": _ratio(t["wlz_care_home"], t["wlz_care_home"] + t["wlz_care_institution"]),
         "extramuralised_clients_per_1000": t["extramuralised_home"] * per_1000,
         "extramuralised_admission_need_per_1000": t["extramuralised_admission_need"] * per_1000,
         # package holders with a right to a place, at home or inside, without GGZ (as CBS counts Wlz clients)

@@ -126,6 +126,8 @@ INDICATOR_LABELS.update({
                                                     "Overledenen 80+ in een instelling twee jaar voor overlijden "
                                                     "(aandeel)"),
     "wlz_clients_at_home_share": ("Wlz clients living at home (share)", "Wlz-cliënten die thuis wonen (aandeel)"),
+    "wlz_care_at_home_share": ("Wlz clients with Wlz care at home, as CBS counts (share)",
+                               "Wlz-cliënten met Wlz-zorg thuis, zoals het CBS telt (aandeel)"),
     "intramural_places_per_80plus": ("Intramural places per inhabitant 80+", "Intramurale plaatsen per 80-plusser"),
     "intramural_places_vv_per_80plus": ("Nursing-home places per inhabitant 80+",
                                         "Verpleeghuisplaatsen per 80-plusser"),
