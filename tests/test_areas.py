@@ -190,3 +190,29 @@ def test_the_cells_add_up_to_every_cost_of_the_town_with_respite_adaptations_and
         model.params.access_cost_kitchen_table * outside.inhabitants)
     assert y.loc["all", "admissions"] == pytest.approx(
         town.loc[2016, "intramural_admissions_per_1000"] * town.loc[2016, "inhabitants"] / 1000.0)
+
+
+def test_the_wijk_and_grid_maps_outline_areas_black_under_white_as_the_app_does():
+    """The run's and compare's maps outlined the named areas red on viridis, which red-green colour-blind
+    readers hardly see (tests/test_labels.py); now the app's outline: a wide black line under a white one."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+    from sim.workshop.figures.maps import neighbourhood_map
+    from sim.workshop.figures.wijken import draw_wijken
+    from sim.workshop.labels import WSG_OUTLINE
+    place = municipality("GM0164")
+    fig, axes = plt.subplots(1, 2)
+    draw_wijken(axes[0], place.geojson(), {w.code: k for k, w in enumerate(place.wijken)},
+                areas={"berflo_es": ["WK016405"], "two": ["WK016401", "WK016402"]})
+    cells = pd.DataFrame({"x": [0, 0, 1, 1], "y": [0, 1, 0, 1], "unmet_need_share": [0.1, 0.2, 0.3, 0.4],
+                          "wsg": [0.0, 0.5, 0.0, 0.0]})
+    neighbourhood_map(cells, None, ax=axes[1])
+    for ax in axes:
+        lines = [(to_hex(p.get_edgecolor()), p.get_linewidth()) for p in ax.patches if not p.get_fill()]
+        assert lines and {c for c, _ in lines} == {to_hex(c) for c in WSG_OUTLINE}
+        black = min(w for c, w in lines if c == "#000000")
+        assert black > max(w for c, w in lines if c == "#ffffff")
+        first_white = next(k for k, (c, _) in enumerate(lines) if c == "#ffffff")
+        assert all(c == "#000000" for c, _ in lines[:first_white])   # black first: the white lies on top
+    assert [t.get_text() for t in axes[0].get_legend().get_texts()] == ["berflo_es", "two"]
+    plt.close(fig)
