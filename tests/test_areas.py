@@ -153,3 +153,66 @@ def test_compare_shows_the_effect_in_berflo_es_and_the_rest_with_its_ledger(tmp_
     page = build_html(out)
     assert "Effect per area" in page and "outside:berflo_es" in page and "map_wijken_effect.png" in page
     assert "Kerncijfers wijken en buurten" in page and "synthetic draws" in page
+
+
+def test_the_cells_add_up_to_every_cost_of_the_town_with_respite_adaptations_and_an_areas_own_route():
+    """The per-cell counters (admissions, spells, intramural cost, respite, home adaptations: added where the
+    mechanisms add the town's) and each cell's route cost add up to the town's indicators, year by year; the
+    area with its own route carries that route's cost per inhabitant, with the route's payer."""
+    s = load_scenario(ROOT / "scenarios" / "small.yaml")
+    s = {**s, "end_year": 2016, "access": {"route": "kitchen_table", "from_year": 2015, "payer": "care_insurer",
+                                           "areas": {"centrum": {"route": "neighbourhood_team",
+                                                                 "parameters": {"access_cost_neighbourhood_team": 50.0}}}}}
+    model = _run_to(s, 2016)
+    table = model.area_table()
+    town = model.indicators().pivot(index="year", columns="indicator", values="value")
+    for year in (2014, 2016):
+        y = table[table.year == year].pivot(index="area", columns="indicator", values="value")
+        inh = town.loc[year, "inhabitants"]
+        assert y.loc["all", "inhabitants"] == pytest.approx(inh)
+        assert y.loc["all", "cost_total_complete"] == pytest.approx(town.loc[year, "cost_total_per_capita"] * inh)
+        assert y.loc["all", "cost_respite_wlz"] + y.loc["all", "cost_respite_wmo"] == pytest.approx(
+            town.loc[year, "hours_respite_per_1000"] * inh / 1000.0 * model.params.tariff_respite_hour)
+        assert y.loc["all", "cost_respite_wmo"] == 0.0 if year < 2015 else y.loc["all", "cost_respite_wmo"] > 0.0
+        assert y.loc["all", "cost_adaptations_wmo"] == pytest.approx(
+            town.loc[year, "home_adaptations_per_1000"] * inh / 1000.0 * model.params.tariff_adaptation)
+        assert y.loc["all", "cost_adaptations_wmo"] > 0.0
+        assert y.loc["all", "cost_access_route_care_insurer"] == pytest.approx(
+            town.loc[year, "cost_access_route_per_capita"] * inh)
+        assert y.loc["all", "cost_access_route_municipality"] == 0.0
+        cells = [k for k in y.index if k.startswith("x")]
+        for name in ("admissions", "spells_ended", "spell_months", "cost_wlz", "cost_adaptations_wmo"):
+            assert y.loc[cells, name].sum() == pytest.approx(y.loc["all", name]), name
+    y = table[table.year == 2016].pivot(index="area", columns="indicator", values="value")
+    assert y.loc["centrum", "cost_access_route_care_insurer"] == pytest.approx(50.0 * y.loc["centrum", "inhabitants"])
+    outside = y.loc["outside:centrum"]
+    assert outside.cost_access_route_care_insurer == pytest.approx(
+        model.params.access_cost_kitchen_table * outside.inhabitants)
+    assert y.loc["all", "admissions"] == pytest.approx(
+        town.loc[2016, "intramural_admissions_per_1000"] * town.loc[2016, "inhabitants"] / 1000.0)
+
+
+def test_the_wijk_and_grid_maps_outline_areas_black_under_white_as_the_app_does():
+    """The run's and compare's maps outlined the named areas red on viridis, which red-green colour-blind
+    readers hardly see (tests/test_labels.py); now the app's outline: a wide black line under a white one."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+    from sim.workshop.figures.maps import neighbourhood_map
+    from sim.workshop.figures.wijken import draw_wijken
+    from sim.workshop.labels import WSG_OUTLINE
+    place = municipality("GM0164")
+    fig, axes = plt.subplots(1, 2)
+    draw_wijken(axes[0], place.geojson(), {w.code: k for k, w in enumerate(place.wijken)},
+                areas={"berflo_es": ["WK016405"], "two": ["WK016401", "WK016402"]})
+    cells = pd.DataFrame({"x": [0, 0, 1, 1], "y": [0, 1, 0, 1], "unmet_need_share": [0.1, 0.2, 0.3, 0.4],
+                          "wsg": [0.0, 0.5, 0.0, 0.0]})
+    neighbourhood_map(cells, None, ax=axes[1])
+    for ax in axes:
+        lines = [(to_hex(p.get_edgecolor()), p.get_linewidth()) for p in ax.patches if not p.get_fill()]
+        assert lines and {c for c, _ in lines} == {to_hex(c) for c in WSG_OUTLINE}
+        black = min(w for c, w in lines if c == "#000000")
+        assert black > max(w for c, w in lines if c == "#ffffff")
+        first_white = next(k for k, (c, _) in enumerate(lines) if c == "#ffffff")
+        assert all(c == "#000000" for c, _ in lines[:first_white])   # black first: the white lies on top
+    assert [t.get_text() for t in axes[0].get_legend().get_texts()] == ["berflo_es", "two"]
+    plt.close(fig)

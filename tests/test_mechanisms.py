@@ -393,15 +393,19 @@ def test_each_disability_sector_has_its_own_day_tariff():
 
 def test_care_in_institution_counts_the_place_and_its_payer():
     care = python_rules(_care)
-    acc = acc_row()
-    st = residents(2, sector=[_packages.VV, _packages.GGZ], level=[5, 3], residence=S.INSTITUTION, unmet=0.3)
+    acc, cells = acc_row(), cell_row(2)
+    st = residents(2, sector=[_packages.VV, _packages.GGZ], level=[5, 3], residence=S.INSTITUTION, unmet=0.3,
+                   cell=[1, 0])
     for i in range(2):
-        care.in_institution(_Tables(build_tables(P)), st, i, acc)
+        care.in_institution(_Tables(build_tables(P)), st, i, acc, cells)
     days = 365.25 / 12
     vv_month = int(P.tariff_vv_day_mid * days * 100 + 0.5)
     assert counted(acc) == {"occ_VV": 1, "occ_GGZ": 1, "intramural_cost_wlz_cents": vv_month,
                             "intramural_cost_vv_cents": vv_month,       # the V&V part of the Wlz's places
                             "intramural_cost_ggz_cents": int(P.tariff_ggz_day * days * 100 + 0.5)}
+    # the same cost in each resident's cell (areas.parquet)
+    assert cells[1, S.CA["intramural_cost_wlz_cents"]] == vv_month and cells[0, S.CA["intramural_cost_wlz_cents"]] == 0
+    assert cells[0, S.CA["intramural_cost_ggz_cents"]] == acc[S.A["intramural_cost_ggz_cents"]] > 0
     assert st.unmet == [0.0, 0.0]
 
 
@@ -411,7 +415,7 @@ def test_a_carer_is_found_gives_hours_and_breaks_down_when_overburdened():
     month, drawn = traced(_carers, "month")
     st = residents(2, network=1.0, carer=[_carers.NO_CARER, _carers.CO_RESIDENT], strain=[0.0, 0.99])
     acc = acc_row()
-    month(p, layers(), st, 0, pm(0), 10.0, 10.0, 0, acc)
+    month(p, layers(), st, 0, pm(0), 10.0, 10.0, 0, acc, cell_row())
     assert drawn == ["carer_new", "carer_breakdown"]
     assert st.carer[0] == _carers.ELSEWHERE and st.carer_hours[0] == 10.0 and st.strain[0] > 0.0
     # no carer at the start: the part of the need not turned into formal demand was uncovered, and the new
@@ -419,10 +423,12 @@ def test_a_carer_is_found_gives_hours_and_breaks_down_when_overburdened():
     short = (1.0 - p.formal_no_carer_extra) * 10.0 - 10.0
     assert counted(acc) == {"mantelzorg_c": int(10.0 * 52 / 12 * 100 + 0.5), "informal_needed_c": 4333}
     assert short <= 0.0
-    acc = acc_row()
-    month(p, layers(respite_access=1.0), st, 1, pm(1), 10.0, 10.0, 1, acc)
+    acc, cells = acc_row(), cell_row()
+    month(p, layers(respite_access=1.0), st, 1, pm(1), 10.0, 10.0, 1, acc, cells)
     assert st.carer[1] == _carers.NO_CARER and st.strain[1] == 0.0
     assert acc[S.A["breakdowns"]] == 1 and acc[S.A["respite_wlz_c"]] > 0 and acc[S.A["respite_c"]] == 0
+    # the respite hours also in the resident's cell (areas.parquet)
+    assert cells[0, S.CA["respite_wlz_c"]] == acc[S.A["respite_wlz_c"]] and cells[0, S.CA["respite_c"]] == 0
 
 
 
@@ -432,7 +438,7 @@ def test_carer_support_relieves_the_strain_that_hours_add():
     strain = []
     for support in (0.0, 0.5):
         st = residents(carer=_carers.ELSEWHERE, strain=0.2, age_months=70 * 12)
-        month(p, layers(carer_support=support), st, 0, pm(0), 10.0, 10.0, 0, acc_row())
+        month(p, layers(carer_support=support), st, 0, pm(0), 10.0, 10.0, 0, acc_row(), cell_row())
         strain.append(st.strain[0])
     gain = p.strain_per_hour * 10.0
     assert strain[0] == pytest.approx(0.2 + gain, abs=1e-6)
@@ -449,7 +455,7 @@ def test_an_old_partner_gives_fewer_hours_and_the_shortfall_is_unmet_need():
     for age in (70, 90):   # a partner asked for 39 h a week, with a package (a client's carer)
         st = residents(carer=_carers.CO_RESIDENT, age_months=age * 12, level=5, sector=1)
         acc = acc_row()
-        carers.month(p, layers(), st, 0, pm(0), 39.0, 39.0, 0, acc)
+        carers.month(p, layers(), st, 0, pm(0), 39.0, 39.0, 0, acc, cell_row())
         given.append(st.carer_hours[0])
         shortfalls.append(acc[S.A["informal_shortfall_c"]])
         assert counted(acc)["client_carer_months"] == 1 and counted(acc)["client_carer_months_over_8h"] == 1
@@ -458,7 +464,7 @@ def test_an_old_partner_gives_fewer_hours_and_the_shortfall_is_unmet_need():
     # without a carer and no new one: the need not turned into formal hours is all shortfall
     st = residents(carer=_carers.NO_CARER, network=0.0)
     acc = acc_row()
-    carers.month(p, layers(), st, 0, pm(0), 0.0, 10.0, 0, acc)
+    carers.month(p, layers(), st, 0, pm(0), 0.0, 10.0, 0, acc, cell_row())
     assert acc[S.A["informal_shortfall_c"]] == int((1 - p.formal_no_carer_extra) * 10.0 * 52 / 12 * 100 + 0.5)
     assert "client_carer_months" not in counted(acc)
 
@@ -473,7 +479,7 @@ def test_an_informal_shortfall_counts_as_unmet_need_weighted_by_hours():
     assert carers.unmet_with_shortfall(p._replace(informal_shortfall_unmet=0.0), 0.2, 10.0, 5.0, 3.0) == 0.2
     # in the month: no carer and no network, the part not turned into formal hours is unmet
     st = residents(carer=_carers.NO_CARER, network=0.0)
-    unmet = carers.month(p, layers(), st, 0, pm(0), 0.0, 10.0, 0, acc_row(), 0.0, 10.0)
+    unmet = carers.month(p, layers(), st, 0, pm(0), 0.0, 10.0, 0, acc_row(), cell_row(), 0.0, 10.0)
     short = (1 - p.formal_no_carer_extra) * 10.0
     assert unmet == pytest.approx(short / (10.0 + short)) and st.unmet[0] == np.float32(unmet)
 
@@ -484,12 +490,12 @@ def test_adaptation_and_a_wish_to_move_then_the_move_into_free_stock():
     month, drawn = traced(_housing, "month")
     needy = f32(1.0 - (p.move_need_step_free + p.move_need_wheelchair) / 2)
     st = residents(2, phys=needy, cog=1.0)
-    acc = acc_row()
+    acc, cells = acc_row(), cell_row()
     for i in range(2):
-        month(p, layers(), st, i, pm(i), need_of(st, i), acc)
+        month(p, layers(), st, i, pm(i), need_of(st, i), acc, cells)
     assert drawn == ["adaptation", "move"] * 2
     assert st.dwelling == [_housing.GRAB_BARS] * 2 and st.flags == [S.MOVE_STEP_FREE] * 2
-    assert counted(acc) == {"adaptations": 2}
+    assert counted(acc) == {"adaptations": 2} and cells[0, S.CA["adaptations"]] == 2
     housing = python_rules(_housing)
     stock = np.array([[1, 0]])
     acc = acc_row()
@@ -513,15 +519,17 @@ def test_admission_wish_priority_and_admission():
     assert [policy.priority(st, i) for i in range(2)] == [0, 1000000 - 4]
     st.flags[1] |= S.PKG_IN_RUN | S.STOCK_UNIT
     st.dwelling[1] = _housing.WHEELCHAIR
-    free, stock, acc = np.array([1, 0, 0, 0, 0]), np.zeros((1, 2), dtype=np.int64), acc_row()
+    free, stock, acc, cells = np.array([1, 0, 0, 0, 0]), np.zeros((1, 2), dtype=np.int64), acc_row(), cell_row()
     cut = np.zeros((6, 11), dtype=np.int8)
     cut[_packages.VV, 3] = 1
-    policy.admit(st, 1, free, cut, stock, acc)
-    policy.admit(st, 0, free, cut, stock, acc)   # no place left: waits
+    policy.admit(st, 1, free, cut, stock, acc, cells)
+    policy.admit(st, 0, free, cut, stock, acc, cells)   # no place left: waits
     assert st.residence[:2] == [S.HOME, S.INSTITUTION] and st.waiting[:2] == [1, 0]
     # the waiting list: resident 1 had waited 4 months when admitted; resident 0 now waits (1 month so far)
     assert counted(acc) == {"admissions": 1, "admissions_cut_packages": 1, "spells_ended": 1,
                             "admission_wait_months": 4, "waiting_VV": 1, "waiting_months": 1}
+    # per cell (areas.parquet): the admission and the spell at home it ended (resident 1 had no months at home)
+    assert [cells[0, S.CA[c]] for c in ("admissions", "spells_ended", "spell_months")] == [1, 1, 0]
     assert stock.tolist() == [[0, 1]] and not st.flags[1] & S.STOCK_UNIT and free.tolist() == [0] * 5
     split = rng.person_month_key_py(MKEY, 0)
     enacted = _policy.cut_table("enacted")
@@ -581,12 +589,12 @@ def test_an_asker_waits_the_placement_time_and_a_crisis_does_not():
             wish(p, st, i, pm(i), fixed(i), need_of(st, i), True, 2018, acc)
         free, stock = np.array([5, 0, 0, 0, 0]), np.zeros((1, 2), dtype=np.int64)
         for i in range(2):
-            policy.admit(st, i, free, np.zeros((6, 11), dtype=np.int8), stock, acc)
+            policy.admit(st, i, free, np.zeros((6, 11), dtype=np.int8), stock, acc, cell_row())
         assert [r == S.INSTITUTION for r in st.residence] == expected_inside, months
         assert counted(acc).get("waiting_VV", 0) == (1 if months else 0)
         if months:   # next month it has waited one month: placed
             wish(p, st, 1, pm(1), fixed(1), need_of(st, 1), True, 2018, acc)
-            policy.admit(st, 1, free, np.zeros((6, 11), dtype=np.int8), stock, acc)
+            policy.admit(st, 1, free, np.zeros((6, 11), dtype=np.int8), stock, acc, cell_row())
             assert st.residence[1] == S.INSTITUTION and st.waiting[1] == 0 and not st.flags[1] & S.PLACEABLE
 
 

@@ -16,13 +16,17 @@ from sim.analysis.summary import band
 
 OUTCOMES = ("months_independent_after_indication", "unmet_need_share", "intramural_admissions_per_1000",
             "admissions", "informal_care_hours", "carers_overburdened_share", "falls_per_1000_65plus",
-            "cost_wlz", "cost_wmo", "cost_zvw", "cost_total", "cost_total_per_capita", "wsg",
-            "inhabitants", "inhabitants_65plus")
-# who pays what (euros a year): the care payers' lines and the investments by the payer the scenario names
-PARTIES = {"municipality": ("cost_wmo", "cost_investment_municipality"),
-           "care_office": ("cost_wlz", "cost_investment_care_office"),
-           "care_insurer": ("cost_zvw", "cost_investment_care_insurer"),
-           "housing_association": ("cost_investment_housing_association",)}
+            "cost_wlz", "cost_wmo", "cost_zvw", "cost_total", "cost_total_per_capita", "cost_total_complete",
+            "cost_total_complete_per_capita", "wsg", "inhabitants", "inhabitants_65plus")
+# who pays what (euros a year): the care payers' lines, respite, Wmo home adaptations and the access route's
+# running cost with the payer the town's indicators give them, and the investments by the payer the scenario
+# names (sim/model/areas.py)
+PARTIES = {"municipality": ("cost_wmo", "cost_respite_wmo", "cost_adaptations_wmo", "cost_access_route_municipality",
+                            "cost_investment_municipality"),
+           "care_office": ("cost_wlz", "cost_respite_wlz", "cost_access_route_care_office",
+                           "cost_investment_care_office"),
+           "care_insurer": ("cost_zvw", "cost_access_route_care_insurer", "cost_investment_care_insurer"),
+           "housing_association": ("cost_access_route_housing_association", "cost_investment_housing_association")}
 assert set(INVESTMENT_PAYERS) == set(PARTIES)
 
 
@@ -115,8 +119,9 @@ def markdown(effects: pd.DataFrame, ledger: pd.DataFrame, first: str, replicates
     lines = ["## Effect per area", "",
              f"Paired effect against `{first}`, mean over {lo}-{hi}, per named area (`outside:` = the rest of the "
              f"municipality, `all` = the municipal total), {replicates} replicate(s), interval: {kind} "
-             "(areas.csv-style data: `areas_comparison.csv`; costs in euros a year; area costs leave out respite, "
-             "Wmo home adaptations and an access route's running cost, sim/model/areas.py).", ""]
+             "(areas.csv-style data: `areas_comparison.csv`; costs in euros a year; `cost_total` is the care lines "
+             "and the investments, `cost_total_complete` adds respite, Wmo home adaptations and the access route's "
+             "running cost, as the ledger per party does; sim/model/areas.py).", ""]
     lines += ["| area | outcome | scenario | mean | effect | interval |", "|---|---|---|---|---|---|"]
     for r in effects.itertuples():
         lines.append(f"| {r.area} | {r.outcome} | {r.scenario} | {_num(r.mean)} | {_num(r.effect_mean)} | "

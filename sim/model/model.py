@@ -199,9 +199,7 @@ class LangerThuisModel(mesa.Model):
         free = np.maximum(self.capacity - occupancy, 0).astype(np.int64)
         released = cell_a[:, S.C_REL_SF:S.C_REL_WC + 1]
         self.hood.stock += released
-        residence = areas.before_pass_c(self.state())                   # per-area results (sim/model/areas.py)
-        acc_c = self.engine.pass_c(free)                                # 12-13
-        cell_c = areas.pass_c_cells(self.state(), residence, self.hood.n_cells, self.tables.tariff_day)
+        acc_c, cell_c = self.engine.pass_c(free)                        # 12-13
         month_totals = acc_a + acc_b + acc_c
         self.budget.add_month({name: int(month_totals[S.A[name]]) for name in access.ENVELOPE})
         self.year_totals += month_totals                                  # 14. bookkeeping

@@ -80,7 +80,7 @@ def resident_month_b(w, st, i, acc, cell_acc):
     has_right = policy.access(w.cuts, st, i, fixed)
     household = 0.0
     if st.residence[i] == INSTITUTION:
-        care.in_institution(w.tb, st, i, acc)
+        care.in_institution(w.tb, st, i, acc, cell_acc)
         wellbeing.month(p, w.L, st, i, 0.0)
     else:
         need = current_need(st, i)
@@ -88,9 +88,9 @@ def resident_month_b(w, st, i, acc, cell_acc):
         informal_w, wlz, household, unmet, needed_w = care.at_home(p, st, i, need, w.supply_ratio[st.cell[i]],
                                                                    has_right, acc, cell_acc, keep, supplied, nursing)
         unmet = carers.month(p, w.L, st, i, pm, informal_w, care.informal_need_week(p, need, st.ses[i]), wlz, acc,
-                             unmet, needed_w)
-        housing.month(p, w.L, st, i, pm, need, acc)
-        access.housing(p, w.ax, st, i, pm, need, acc)
+                             cell_acc, unmet, needed_w)
+        housing.month(p, w.L, st, i, pm, need, acc, cell_acc)
+        access.housing(p, w.ax, st, i, pm, need, acc, cell_acc)
         policy.wish(p, st, i, pm, fixed, need, has_right, w.month_abs // 12, acc)
         wellbeing.month(p, w.L, st, i, unmet)
         packages.spell_month(st, i)
@@ -116,6 +116,6 @@ def admission_priority(st, i):
 
 
 @step
-def resident_admission(st, i, free_places, cut_pairs, stock, acc):
+def resident_admission(st, i, free_places, cut_pairs, stock, acc, cell_acc):
     """Step 13 for one asker: a free place of its sector admits it, otherwise it waits a month longer."""
-    policy.admit(st, i, free_places, cut_pairs, stock, acc)
+    policy.admit(st, i, free_places, cut_pairs, stock, acc, cell_acc)

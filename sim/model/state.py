@@ -70,13 +70,13 @@ N_ACC = len(ACC_NAMES)
 CELL_NAMES = ("demand_c", "release_step_free", "release_wheelchair", "needed_c", "unmet_c", "falls", "residents_65plus")
 N_CELL = len(CELL_NAMES)
 C_DEMAND, C_REL_SF, C_REL_WC, C_NEEDED, C_UNMET, C_FALLS, C_N65 = range(7)
-# issue 26, per-area results (sim/model/areas.py): town counters also kept per cell, under the town's names;
-# admissions, spells and the intramural cost per cell come from pass C's result (areas.pass_c_cells)
+# issue 26, per-area results (sim/model/areas.py): town counters also kept per cell, under the town's names,
+# added where the mechanism adds to the town's (census, care, carers, events, housing, access, mortality, policy)
 CELL_NAMES += ("home_care_c", "home_care_wlz_c", "district_nursing_c", "district_nursing_wlz_c",
                "wmo_household_help_c", "wmo_household_help_wlz_c", "wmo_support_c", "wmo_support_wlz_c",
                "day_care_c", "day_care_wlz_c", "alarm_users", "hospital_all", "spells_ended", "spell_months",
                "carers", "carers_overburdened", "carer_hours_week_c", "admissions",
-               "intramural_cost_wlz_cents", "intramural_cost_ggz_cents")
+               "intramural_cost_wlz_cents", "intramural_cost_ggz_cents", "respite_c", "respite_wlz_c", "adaptations")
 N_CELL = len(CELL_NAMES)
 CA = {name: i for i, name in enumerate(CELL_NAMES)}
 # pass C's counts: (moves, admissions, admissions of cut packages, spells ended, spell months)

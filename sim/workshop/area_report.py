@@ -11,7 +11,7 @@ import pandas as pd
 from sim.workshop.labels import AREA_TEXTS as TEXT, fmt_number
 
 SHOWN = ("months_independent_after_indication", "unmet_need_share", "intramural_admissions_per_1000",
-         "informal_care_hours", "carers_overburdened_share", "cost_total_per_capita", "wsg")
+         "informal_care_hours", "carers_overburdened_share", "cost_total_complete_per_capita", "wsg")
 MAP_FILE = "map_wijken_effect.png"
 
 

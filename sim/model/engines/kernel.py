@@ -142,19 +142,20 @@ def _moves_and_candidates(st, stock, acc, cand, key):
 
 
 @resident_loop
-def _admissions(st, cand, order, free_places, cut_pairs, stock, acc):
+def _admissions(st, cand, order, free_places, cut_pairs, stock, acc, cell_acc):
     for j in range(order.shape[0]):
-        resident_admission(st, cand[order[j]], free_places, cut_pairs, stock, acc)
+        resident_admission(st, cand[order[j]], free_places, cut_pairs, stock, acc, cell_acc)
 
 
 @njit(cache=True)
-def pass_c(st, stock, free_places, cut_pairs, acc, cand, key):
+def pass_c(st, stock, free_places, cut_pairs, acc, cell_acc, cand, key):
     """Moves into free adapted dwellings (resident order), then admissions in priority order: crises
     first, then the longest waiting, then the earliest resident. ``cand`` and ``key`` are scratch
     space of at least the residents' length (one scan collects the admission candidates)."""
     n_cand = _moves_and_candidates(st, stock, acc, cand, key)
     if n_cand > 0:
-        _admissions(st, cand, np.argsort(key[:n_cand], kind="mergesort"), free_places, cut_pairs, stock, acc)
+        _admissions(st, cand, np.argsort(key[:n_cand], kind="mergesort"), free_places, cut_pairs, stock, acc,
+                    cell_acc)
 
 
 class KernelEngine:
@@ -196,12 +197,13 @@ class KernelEngine:
         return acc.sum(axis=0), cell_acc.sum(axis=0)
 
     def pass_c(self, free_places):
-        """Moves and admissions; returns the accumulator row they add to."""
+        """Moves and admissions; returns the accumulator rows they add to (the town's, per cell)."""
         m, st = self.model, self.state()
         acc = np.zeros(N_ACC, dtype=np.int64)
+        cell_acc = np.zeros((m.hood.n_cells, N_CELL), dtype=np.int64)
         scratch = np.empty((2, len(st.pid)), dtype=np.int64)  # untouched pages cost nothing
-        pass_c(st, m.hood.stock, free_places, m.cut_pairs, acc, scratch[0], scratch[1])
-        return acc
+        pass_c(st, m.hood.stock, free_places, m.cut_pairs, acc, cell_acc, scratch[0], scratch[1])
+        return acc, cell_acc
 
     def start_of_year(self):
         if self.residents is not None:

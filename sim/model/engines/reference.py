@@ -186,13 +186,13 @@ class ReferenceEngine:
     def pass_c(self, free_places):
         """kernel.pass_c: moves into free adapted dwellings (pid order), then admissions in priority
         order (crises first, then the longest waiting, then the earliest resident: a stable sort)."""
-        acc = [0] * N_ACC
+        acc, cell_acc = self._accumulators()
         stock = self.model.hood.stock
         askers = [r for r in self.resident_list if resident_move(r.st, 0, stock, acc)]
         askers.sort(key=lambda r: admission_priority(r.st, 0))   # stable
         for r in askers:
-            resident_admission(r.st, 0, free_places, self.model.cut_pairs, stock, acc)
-        return np.array(acc, dtype=np.int64)
+            resident_admission(r.st, 0, free_places, self.model.cut_pairs, stock, acc, cell_acc)
+        return np.array(acc, dtype=np.int64), cell_acc
 
     def start_of_year(self):
         """Drop the dead from the pid list (as the kernel compacts its arrays); they left the model

@@ -47,7 +47,7 @@ import numpy as np
 
 from sim.model.mechanisms.care import care_demand_week, formal_hours_by_type_month, wlz_at_home
 from sim.model.mechanisms.common import centi, rule, step
-from sim.model.mechanisms.housing import GRAB_BARS, NONE as UNADAPTED, STEP_FREE, dwelling_needed
+from sim.model.mechanisms.housing import C_ADAPT, GRAB_BARS, NONE as UNADAPTED, STEP_FREE, dwelling_needed
 from sim.model.rng import uniform
 from sim.model.state import (A, CRISIS, MOVE_STEP_FREE, MOVE_WHEELCHAIR, PATH_DWELLING, PATH_REFERRED_WLZ,
                              PATH_ZVW_LOST, STOCK_UNIT)
@@ -286,7 +286,7 @@ def granted(p, ax, st, i):
 
 
 @step
-def housing(p, ax, st, i, pm, need, acc):
+def housing(p, ax, st, i, pm, need, acc, cell_acc):
     """Pass B, at home, after housing.month: what the route grants for the home when support starts.
 
     A route that assesses the whole situation (kitchen table, team, desk; not the fixed-entitlement
@@ -314,6 +314,7 @@ def housing(p, ax, st, i, pm, need, acc):
             st.dwelling[i] = GRAB_BARS
             acc[A_ADAPT] += 1
             acc[A_ADAPTATIONS] += 1
+            cell_acc[c, C_ADAPT] += 1
     if ax[c, AX_MANDATE] == 0.0 or not (starts or (st.flags[i] & CRISIS) != 0):
         return
     if kind > st.dwelling[i] and not st.wmo_path[i] & PATH_DWELLING:

@@ -49,7 +49,8 @@ PARAMETERS = ("care_need_h1", "care_need_h2", "care_need_h3", "care_need_h4", "c
 A_NEEDED, A_DELIVERED, A_HOURS0 = A["needed_c"], A["delivered_c"], A["home_care_c"]
 A_COST_WLZ, A_COST_GGZ, A_OCC0 = A["intramural_cost_wlz_cents"], A["intramural_cost_ggz_cents"], A["occ_VV"]
 A_NURSING_WITHHELD, A_COST_VV = A["nursing_withheld_c"], A["intramural_cost_vv_cents"]
-C_HOURS0 = CA["home_care_c"]   # the same hours per cell (areas.parquet)
+C_HOURS0 = CA["home_care_c"]   # the same hours per cell (areas.parquet), and the intramural cost:
+C_COST_WLZ, C_COST_GGZ = CA["intramural_cost_wlz_cents"], CA["intramural_cost_ggz_cents"]
 
 
 def tariff_table(p) -> np.ndarray:
@@ -209,12 +210,13 @@ def at_home(p, st, i, need, ratio, access, acc, cell_acc, wmo_keep=1.0, wmo_supp
 
 
 @step
-def in_institution(tb, st, i, acc):
+def in_institution(tb, st, i, acc, cell_acc):
     """Pass B: an institution resident occupies a place of its sector, at the day tariff."""
     sector = st.sector[i]
     acc[A_OCC0 + sector - 1] += 1
     cost = centi(tb.tariff_day[sector, st.level[i]] * DAYS_PER_MONTH)
     acc[A_COST_GGZ if sector == 5 else A_COST_WLZ] += cost
+    cell_acc[st.cell[i], C_COST_GGZ if sector == 5 else C_COST_WLZ] += cost
     if sector == 1:
         acc[A_COST_VV] += cost
     st.unmet[i] = np.float32(0.0)

@@ -25,7 +25,7 @@ import numpy as np
 from sim.model.mechanisms.care import WEEKS_PER_MONTH
 from sim.model.mechanisms.common import age_years, centi, rule, step
 from sim.model.rng import uniform
-from sim.model.state import A
+from sim.model.state import A, CA
 
 # what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
 # reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
@@ -45,6 +45,7 @@ A_MANTELZORG, A_RESPITE, A_BREAKDOWNS = A["mantelzorg_c"], A["respite_c"], A["br
 A_INF_NEEDED, A_INF_SHORT = A["informal_needed_c"], A["informal_shortfall_c"]
 A_CC, A_CC_8H, A_CC_OVER = A["client_carer_months"], A["client_carer_months_over_8h"], A["client_carer_months_overburdened"]
 S_NEW, S_BREAK = STREAMS["carer_new"], STREAMS["carer_breakdown"]
+C_RESPITE = CA["respite_c"]   # respite hours per cell (+ 1: Wlz), areas.parquet
 
 NO_CARER, CO_RESIDENT, ELSEWHERE = 0, 1, 2
 
@@ -103,7 +104,8 @@ def unmet_with_shortfall(p, formal_unmet, formal_needed_week, uncovered, short):
 
 
 @step
-def month(p, L, st, i, pm, informal_week, informal_need, wlz, acc, formal_unmet=0.0, formal_needed_week=0.0):
+def month(p, L, st, i, pm, informal_week, informal_need, wlz, acc, cell_acc, formal_unmet=0.0,
+          formal_needed_week=0.0):
     """Pass B: informal care for resident ``i`` at home, given the hours asked this week
     (``informal_need``: the hours a carer would be asked, carer or not) and this month's formal unmet share
     and formal hours needed a week (care.at_home). Stores and returns the unmet share with the informal
@@ -118,6 +120,7 @@ def month(p, L, st, i, pm, informal_week, informal_need, wlz, acc, formal_unmet=
     st.strain[i] = np.float32(strain)
     acc[A_MANTELZORG] += centi(given * WEEKS_PER_MONTH)
     acc[A_RESPITE + wlz] += centi(respite)
+    cell_acc[c, C_RESPITE + wlz] += centi(respite)
     acc[A_BREAKDOWNS] += broke
     # the informal shortfall: without a carer, the part of the need not turned into formal demand
     uncovered = informal_need if had_carer else (1.0 - p.formal_no_carer_extra) * informal_need

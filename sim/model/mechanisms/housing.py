@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.model.mechanisms.common import rule, step
 from sim.model.rng import uniform
-from sim.model.state import A, MOVE_STEP_FREE, MOVE_WHEELCHAIR, STOCK_UNIT
+from sim.model.state import A, CA, MOVE_STEP_FREE, MOVE_WHEELCHAIR, STOCK_UNIT
 
 NONE, GRAB_BARS, STEP_FREE, WHEELCHAIR = 0, 1, 2, 3
 
@@ -29,6 +29,7 @@ PARAMETERS = ("adaptation_advice_effect", "adaptation_month", "adaptation_need",
               "move_month", "move_need_step_free", "move_need_wheelchair")
 A_ADAPT, A_MOVES = A["adaptations"], A["moves"]
 S_ADAPT, S_MOVE = STREAMS["adaptation"], STREAMS["move"]
+C_ADAPT = CA["adaptations"]   # per cell (areas.parquet); access.housing adds its own there too
 
 
 @rule
@@ -59,12 +60,13 @@ def move_wish(p, need, dwelling, broker_multiplier, u):
 
 
 @step
-def month(p, L, st, i, pm, need, acc):
+def month(p, L, st, i, pm, need, acc, cell_acc):
     """Pass B, at home: an adaptation, then this month's wish to move."""
     c = st.cell[i]
     if uniform(pm, S_ADAPT) < adaptation_probability_month(p, need, st.dwelling[i], L.advice[c], L.visits[c], L.uptake[c]):
         st.dwelling[i] = GRAB_BARS
         acc[A_ADAPT] += 1
+        cell_acc[c, C_ADAPT] += 1
     f = st.flags[i] & ~np.uint8(MOVE_STEP_FREE | MOVE_WHEELCHAIR)
     wish = move_wish(p, need, st.dwelling[i], L.broker[c], uniform(pm, S_MOVE))
     if wish == STEP_FREE:

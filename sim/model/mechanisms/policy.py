@@ -27,7 +27,7 @@ from sim.model.mechanisms.packages import GGZ, LG, VG, VV, ZG
 from sim.model.mechanisms.waiting import (A_PRECAUTION_VV, home_preference_share, home_still_responsible, placeable,
                                          waits_by_preference)
 from sim.model.rng import uniform
-from sim.model.state import A, CRISIS, INSTITUTION, PKG_IN_RUN, PLACEABLE, STOCK_UNIT, WANTS_ADMISSION
+from sim.model.state import A, CA, CRISIS, INSTITUTION, PKG_IN_RUN, PLACEABLE, STOCK_UNIT, WANTS_ADMISSION
 
 # what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
 # reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
@@ -43,6 +43,7 @@ PARAMETERS = ("admit_need", "admit_need_alone", "admit_request_month", "capacity
               "wlz_home_preference", "wlz_home_preference_young")
 A_ADMISSIONS, A_ADM_CUT, A_SPELLS, A_SPELL_MONTHS = (A[c] for c in COUNTERS[:4])
 A_WAITING0, A_WAITING_MONTHS, A_ADMISSION_WAIT = A["waiting_VV"], A["waiting_months"], A["admission_wait_months"]
+C_ADMISSIONS, C_SPELLS, C_SPELL_MONTHS = CA["admissions"], CA["spells_ended"], CA["spell_months"]  # per cell
 S_SPLIT, S_ADMIT, S_HOME_PREFERENCE = STREAMS["split"], STREAMS["admission_request"], STREAMS["home_preference"]
 
 # (sector, level, share of clients cut, year the cut starts) — KCWZ 2013, RIGO 2014 (seed 003)
@@ -173,7 +174,7 @@ def priority(st, i):
 
 
 @step
-def admit(st, i, free_places, cut_pairs, stock, acc):
+def admit(st, i, free_places, cut_pairs, stock, acc, cell_acc):
     """Pass C: admit resident ``i`` if its sector has a free place and its placement is arranged (flag
     ``PLACEABLE``), else it waits a month longer (the active waiting list: people waiting per sector and the months
     they have waited, counted every month)."""
@@ -189,11 +190,14 @@ def admit(st, i, free_places, cut_pairs, stock, acc):
     st.waiting[i] = 0
     st.flags[i] = st.flags[i] & ~np.uint8(PLACEABLE)
     acc[A_ADMISSIONS] += 1
+    cell_acc[st.cell[i], C_ADMISSIONS] += 1
     if cut_pairs[sector, st.level[i]]:
         acc[A_ADM_CUT] += 1
     if st.flags[i] & PKG_IN_RUN:
         acc[A_SPELLS] += 1
         acc[A_SPELL_MONTHS] += st.months_home[i]
+        cell_acc[st.cell[i], C_SPELLS] += 1
+        cell_acc[st.cell[i], C_SPELL_MONTHS] += st.months_home[i]
     if st.flags[i] & STOCK_UNIT:
         stock[st.cell[i], st.dwelling[i] - STEP_FREE] += 1
         st.flags[i] = st.flags[i] & ~np.uint8(STOCK_UNIT)

@@ -1,7 +1,8 @@
 """The one map renderer: a municipality's grid of neighbourhoods coloured by a per-neighbourhood value (mean
 over replicates), the woonservicegebied's neighbourhoods outlined. The app's maps (``map_png``: the room's
-colours, a black-and-white outline, district names) and the maps of a run and of compare
-(``neighbourhood_map``: viridis, a red outline) both draw with ``draw_map``."""
+colours, district names) and the maps of a run and of compare (``neighbourhood_map``: viridis) both draw with
+``draw_map``, the woonservicegebied outlined black under white (shows on every colour, for colour-blind readers
+too: tests/test_labels.py)."""
 from __future__ import annotations
 
 import numpy as np
@@ -12,8 +13,7 @@ from sim.workshop.figures import pyplot, save
 from sim.workshop.figures.projector import FONT, decimal_ticks, png_bytes, projector_figure
 from sim.workshop.labels import MAP_COLOURMAP, WSG_OUTLINE, districts, map_label
 
-RED_OUTLINE = (("red", 2),)                       # the maps of a run and of compare
-ROOM_OUTLINE = tuple(zip(WSG_OUTLINE, (5, 2)))    # black under white: shows on every colour of the room's map
+ROOM_OUTLINE = tuple(zip(WSG_OUTLINE, (5, 2)))    # black under white: shows on every colour of every map
 
 
 def cell_means(cells: pd.DataFrame, value: str) -> pd.DataFrame:
@@ -23,7 +23,7 @@ def cell_means(cells: pd.DataFrame, value: str) -> pd.DataFrame:
 
 
 def draw_map(ax, mean: pd.DataFrame, value: str, cmap: str = "viridis", vmin=None, vmax=None,
-             outline=RED_OUTLINE, margin: float = 0.0):
+             outline=ROOM_OUTLINE, margin: float = 0.0):
     """The grid of ``mean`` (``cell_means``) on ``ax``; each woonservicegebied neighbourhood outlined with the
     (colour, line width) pairs of ``outline``, ``margin`` inside its edge. Returns the image (for a colour bar)."""
     width, height = int(mean.x.max()) + 1, int(mean.y.max()) + 1
@@ -39,18 +39,18 @@ def draw_map(ax, mean: pd.DataFrame, value: str, cmap: str = "viridis", vmin=Non
 
 
 def neighbourhood_map(cells: pd.DataFrame, path, value="unmet_need_share", title=None, ax=None):
-    """Grid coloured by a per-neighbourhood value (mean over replicates); woonservicegebied cells outlined red.
+    """Grid coloured by a per-neighbourhood value (mean over replicates); woonservicegebied cells outlined.
     Saved to ``path`` with a title, or drawn on ``ax`` (compare's maps)."""
     plt = pyplot()
     own = ax is None
     if own:
         fig, ax = plt.subplots(figsize=(5.5, 4.8))
-    im = draw_map(ax, cell_means(cells, value), value)
+    im = draw_map(ax, cell_means(cells, value), value, margin=0.05)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     plt.colorbar(im, ax=ax, label=value.replace("_", " "))
     if own:
-        save(fig, path, title or f"Neighbourhoods: {value.replace('_', ' ')} (red: woonservicegebied)")
+        save(fig, path, title or f"Neighbourhoods: {value.replace('_', ' ')} (outlined: woonservicegebied)")
 
 
 def map_png(results: dict, value: str, lang: str) -> bytes:

@@ -24,8 +24,13 @@ from matplotlib.path import Path as MplPath  # noqa: E402
 
 import sim  # noqa: E402
 from sim.model.cbs import credit  # noqa: E402
+from sim.workshop.labels import WSG_OUTLINE  # noqa: E402
 
-AREA_COLOURS = ("#d62728", "#ff7f0e", "#e377c2", "#17becf", "#bcbd22")
+# the named areas' outline, as the app's maps draw the woonservicegebied: black under white, one of the two
+# contrasts with every map colour, also for colour-blind readers (tests/test_labels.py); several areas differ
+# by the white line's dashes
+AREA_OUTLINE = tuple(zip(WSG_OUTLINE, (5.0, 2.0)))
+AREA_DASHES = ("-", (0, (5, 2)), (0, (1, 1.5)), "-.")
 CLOSE_GAPS_DEG = 0.0005   # the shared polygons are simplified per wijk (~40 m): an area's outline closes
 #                           the slivers between its wijken by growing and shrinking their union this much
 
@@ -76,18 +81,23 @@ def draw_wijken(ax, geojson: dict, values: dict, *, areas: dict | None = None, c
     if missing:
         ax.add_collection(PatchCollection([p for p, _ in missing], facecolor="#dddddd", edgecolor="white",
                                           hatch="///", linewidth=0.6))
-    handles = []
+    handles, names = [], []
     for i, (name, codes) in enumerate((areas or {}).items()):
         members = [p for c in codes for p in shapes.get(c, [])]
         if not members:
             continue
-        outline = union_all([p.buffer(CLOSE_GAPS_DEG) for p in members]).buffer(-CLOSE_GAPS_DEG)
-        colour = AREA_COLOURS[i % len(AREA_COLOURS)]
-        for polygon in _polygons(outline.__geo_interface__):
-            ax.add_patch(PathPatch(_path(polygon), fill=False, edgecolor=colour, linewidth=2.5, zorder=3))
-        handles.append(Line2D([], [], color=colour, linewidth=2.5, label=name))
+        outline = _polygons(union_all([p.buffer(CLOSE_GAPS_DEG) for p in members]).buffer(-CLOSE_GAPS_DEG)
+                            .__geo_interface__)
+        lines = []
+        for (colour, width), dashes in zip(AREA_OUTLINE, ("-", AREA_DASHES[i % len(AREA_DASHES)])):
+            for polygon in outline:
+                ax.add_patch(PathPatch(_path(polygon), fill=False, edgecolor=colour, linewidth=width,
+                                       linestyle=dashes, zorder=3))
+            lines.append(Line2D([], [], color=colour, linewidth=width, linestyle=dashes))
+        handles.append(tuple(lines))   # the legend overlays the two lines
+        names.append(name)
     if handles:
-        ax.legend(handles=handles, loc="upper left", fontsize=8, frameon=False)
+        ax.legend(handles, names, loc="upper left", fontsize=8, frameon=False)
     for code, text in (labels or {}).items():
         if shapes.get(code):
             spot = max(shapes[code], key=lambda p: p.area).representative_point()

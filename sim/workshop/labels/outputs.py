@@ -18,8 +18,8 @@ TEXTS = {
     "title_differences": ("Difference from {first}, {years} (mean and 90 % interval of paired differences)",
                           "Verschil met {first}, {years} (gemiddelde en 90 %-interval van gepaarde verschillen)"),
     "title_costs": ("Yearly cost by payer, mean over {years}", "Jaarlijkse kosten per betaler, gemiddeld over {years}"),
-    "title_maps": ("Unmet care need per neighbourhood in {year} (red: woonservicegebied)",
-                   "Onvervulde zorgvraag per buurt in {year} (rood: woonservicegebied)"),
+    "title_maps": ("Unmet care need per neighbourhood in {year} (outlined: woonservicegebied)",
+                   "Onvervulde zorgvraag per buurt in {year} (omlijnd: woonservicegebied)"),
     "window": ("years compared", "vergeleken jaren"),
     "comparison": ("Scenario comparison", "Vergelijking van scenario's"),
 }

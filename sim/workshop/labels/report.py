@@ -145,14 +145,17 @@ AREA_TEXTS = {
     "ledger": ("Who pays within the area (euros a year, paired difference)",
                "Wie betaalt binnen het gebied (euro per jaar, gepaard verschil)"),
     "note": ("Paired effect per named area, the rest of the municipality (outside:) and the municipal total (all), "
-             "mean over {lo}-{hi}, {n} replicate(s), interval: {kind}. Area costs leave out respite, Wmo home "
-             "adaptations and an access route's running cost (sim/model/areas.py).",
+             "mean over {lo}-{hi}, {n} replicate(s), interval: {kind}. Area costs include respite, Wmo home "
+             "adaptations and the access route's running cost, each with its payer (sim/model/areas.py).",
              "Gepaard effect per benoemd gebied, de rest van de gemeente (outside:) en de hele gemeente (all), "
-             "gemiddeld over {lo}-{hi}, {n} herhaling(en), interval: {kind}. Kosten per gebied zonder respijtzorg, "
-             "Wmo-woningaanpassingen en de lopende kosten van een toegangsroute (sim/model/areas.py)."),
+             "gemiddeld over {lo}-{hi}, {n} herhaling(en), interval: {kind}. Kosten per gebied met respijtzorg, "
+             "Wmo-woningaanpassingen en de lopende kosten van de toegangsroute, elk bij zijn betaler "
+             "(sim/model/areas.py)."),
     "head": (["area", "outcome", "scenario", "effect", "interval"], ["gebied", "uitkomst", "scenario", "effect", "interval"]),
     "head_ledger": (["area", "party", "scenario", "difference", "interval"],
                     ["gebied", "partij", "scenario", "verschil", "interval"]),
     "informal_care_hours": ("Informal care hours a year", "Mantelzorguren per jaar"),
+    "cost_total_complete_per_capita": ("Total cost per inhabitant (euros a year)",
+                                       "Totale kosten per inwoner (euro per jaar)"),
     "wsg": ("Woonservicegebied building blocks (share)", "Bouwstenen woonservicegebied (aandeel)"),
 }
