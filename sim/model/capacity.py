@@ -20,8 +20,9 @@ the scenario's ``rule`` sets the places (scenarios/README.md):
 Places are whole numbers (floor). Nothing here draws or depends on the engine.
 
 Home care's staff shortage (``home_care_unfilled_share``): the share of the home-care hours asked that providers
-cannot staff, from the vacancy rate in care and welfare above that of its balanced year (``data/home_care_staff_nl.yaml``,
-CBS AZW), times ``home_care_vacancy_effect``; the model supplies every neighbourhood that share less.
+cannot staff, from the vacancy rate in care and welfare above that of its balanced year
+(``data/home_care_staff_nl.yaml``, CBS AZW), times ``home_care_vacancy_effect``: each month that share of the residents at home goes without formal
+care (mechanisms/care.py ``staffed_ratio``).
 """
 from __future__ import annotations
 

@@ -14,7 +14,24 @@ there gets the same share; the rest is unmet need.
 ``demand`` (pass A) adds a resident's formal hours to its neighbourhood's demand; between the passes
 the model sets each neighbourhood's supply ratio; ``at_home`` (pass B) counts hours needed and
 delivered by type and payer (Wlz or not) and stores the unmet share and the formal hours delivered; ``in_institution`` counts the
-occupied place and its cost. No draws.
+occupied place and its cost.
+
+Wmo household help is the part ``household_share`` of the formal hours from the need score ``household_need`` in the
+lowest income third, ``household_need_income_step`` higher per third above it (CBS: most users of Wmo household
+help have low incomes; higher incomes paid a higher own contribution and buy private help). The household help a
+resident gets is reported to the census (``wmo_household_help_share_*``) only for a non-Wlz client, as CBS counts it.
+
+Staff shortage (``staffed_ratio``, issue 25): in a year when care and welfare have more open vacancies than in their
+balanced year (capacity.home_care_unfilled_share), each month a share of the residents at home gets no formal care
+at all (a provider's client stop, visits not made), the others their neighbourhood's ratio.
+
+Unmet need as people report it (``reported``, after the month's informal care, issue 25): a resident 65+ at home
+with a care need (a need score above ``care_need_s0``: help received or wanted, the survey population of SCP and
+the CBS Gezondheidsenquete) reports too little help when its unmet share (formal hours not delivered, Wmo hours
+unmet while unnoticed, waiting or refused, and the carer's shortfall as carers.py counts it) is at least
+``unmet_report_threshold``; counted per person-month (``unmet_need_reported_share``).
+
+Draws: ``home_care_stop`` (only in a year of the staff shortage).
 """
 import numpy as np
 
@@ -43,10 +60,10 @@ COUNTERS = ("needed_c", "delivered_c", "home_care_c", "home_care_wlz_c", "distri
             "intramural_cost_vv_cents", "care_need_months_65", "unmet_reported_months_65")
 PARAMETERS = ("care_need_h1", "care_need_h2", "care_need_h3", "care_need_h4", "care_need_s0",
               "formal_no_carer_extra", "formal_share_base", "formal_share_slope", "household_need",
-              "household_need_income_step", "household_share", "unmet_report_threshold", "informal_income_effect", "informal_substitution", "nursing_need",
-              "personal_care_of_phys", "support_of_cog", "tariff_ggz_day", "tariff_lg_day", "tariff_vg_day",
-              "tariff_vv_day_high", "tariff_vv_day_low", "tariff_vv_day_mid", "tariff_zg_day",
-              "wlz_package_min_level_home")
+              "household_need_income_step", "household_share", "informal_income_effect", "informal_substitution",
+              "nursing_need", "personal_care_of_phys", "support_of_cog", "tariff_ggz_day", "tariff_lg_day",
+              "tariff_vg_day", "tariff_vv_day_high", "tariff_vv_day_low", "tariff_vv_day_mid", "tariff_zg_day",
+              "unmet_report_threshold", "wlz_package_min_level_home")
 A_NEEDED, A_DELIVERED, A_HOURS0 = A["needed_c"], A["delivered_c"], A["home_care_c"]
 A_COST_WLZ, A_COST_GGZ, A_OCC0 = A["intramural_cost_wlz_cents"], A["intramural_cost_ggz_cents"], A["occ_VV"]
 A_NURSING_WITHHELD, A_COST_VV = A["nursing_withheld_c"], A["intramural_cost_vv_cents"]
@@ -160,6 +177,7 @@ def informal_response(p, asked, formal_short_week):
     (de Kam 2012: no substitution on average)."""
     asked = asked + p.informal_substitution * formal_short_week
     return asked if asked > 0.0 else 0.0
+
 
 @rule
 def staffed_ratio(ratio, unfilled, pm):
