@@ -145,3 +145,16 @@ def test_hiring_after_unmet_demand_lowers_unmet_need_and_at_rate_0_changes_nothi
     assert extra_still == [0.0] * len(extra_still) and extra_hiring[0] == 0.0 and extra_hiring[-1] > 0.0
     unmet = lambda m: m.indicators().query("indicator == 'unmet_need_share' and year >= 2014").value.mean()
     assert unmet(still) > 0.2 and unmet(hiring) < 0.7 * unmet(still), (unmet(still), unmet(hiring))
+
+
+def test_the_home_care_staff_shortage_follows_the_vacancy_rate_above_2015():
+    """capacity.home_care_unfilled_share (issue 25): none up to the balanced year 2015, then the open vacancies per
+    1,000 jobs in care and welfare above 2015's (CBS AZW: 13, 27 in 2018, 49 in 2022) per 1,000, held after the last
+    year listed, scaled by home_care_vacancy_effect (0: none)."""
+    from sim.model.capacity import home_care_unfilled_share
+    assert home_care_unfilled_share(2012, 1.0) == 0.0 and home_care_unfilled_share(2015, 1.0) == 0.0
+    assert home_care_unfilled_share(2018, 1.0) == pytest.approx(0.014)
+    assert home_care_unfilled_share(2022, 1.0) == pytest.approx(0.036)
+    assert home_care_unfilled_share(2035, 1.0) == pytest.approx(0.036)
+    assert home_care_unfilled_share(2022, 0.5) == pytest.approx(0.018)
+    assert home_care_unfilled_share(2022, 0.0) == 0.0

@@ -339,3 +339,37 @@ def test_fewer_places_lengthen_the_active_waiting_list():
                      for k in (1.0, 0.5, 0.0))
     # measured: 0.308, 0.133, 0.104 per 1,000 (the part 0.205, half 0.14 of it)
     assert_dose_response(on, half, off, floor=0.15, halfway=(0.05, 0.6))
+
+
+# ----------------------------------------------------------------------------- unmet need as people report it
+def _reported_unmet(parameters: dict, **changes) -> float:
+    """Mean over REPS replicates of the window mean of unmet_need_reported_share (small.yaml with ``changes``)."""
+    values = []
+    for r in range(REPS):
+        s = small(name="x", start_year=YEARS[0], end_year=YEARS[1], parameters=parameters, **changes)
+        t = run_scenario(s, r)
+        t = t[(t.indicator == "unmet_need_reported_share") & (t.year >= WINDOW[0])]
+        values.append(t.value.mean())
+    return float(np.mean(values))
+
+
+def test_a_binding_staff_shortage_raises_the_unmet_need_people_report():
+    """Issue 25: from 2016 care and welfare have more open vacancies than in 2015 (CBS AZW), and a share of the
+    home-care client-months goes without formal care (care.staffed_ratio). More people 65+ with a care need then
+    say they get too little help; with home_care_vacancy_effect = 0 the effect is gone, at half it is about half
+    (measured: 0.2352, 0.2267, 0.2183 over 2016-2026; half 0.50 of the part)."""
+    full, half, off = (_reported_unmet(strength(k, "home_care_vacancy_effect")) for k in (1.0, 0.5, 0.0))
+    assert full > off
+    assert_dose_response(full, half, off, floor=0.0125)
+
+
+def test_waiting_for_wmo_support_raises_the_unmet_need_people_report():
+    """Issue 25: on a route that assesses (the kitchen table), a resident waits the assessment months for its Wmo
+    support, its Wmo hours unmet meanwhile (access.granted); that reaches the unmet need people report. Without
+    the wait (access_assessment_months = 0) the effect is gone, at half the wait about half (measured: 0.2591,
+    0.2535, 0.2479 over 2016-2026; half 0.50 of the part)."""
+    route = {"route": "kitchen_table", "from_year": 2015, "team_mandate": True, "intake_per_1000_month": None,
+             "payer": "municipality"}
+    full, half, off = (_reported_unmet(strength(k, "access_assessment_months"), access=route) for k in (1.0, 0.5, 0.0))
+    assert full > off
+    assert_dose_response(full, half, off, floor=0.0083)

@@ -365,6 +365,33 @@ def test_care_at_home_counts_needed_and_delivered_and_stores_unmet():
     assert cells[0, S.C_DEMAND] == c["needed_c"]
 
 
+def test_household_help_starts_at_a_need_that_rises_with_income():
+    """household_need for the lowest income third, household_need_income_step higher per third (issue 25)."""
+    care = python_rules(_care)
+    p = P._replace(household_need=0.3, household_need_income_step=0.1)
+    assert [care.household_need_of(p, ses) for ses in (0, 1, 2)] == pytest.approx([0.3, 0.4, 0.5])
+    low, high = (care.formal_hours_by_type_month(p, 5.0, 0.6, 1.0, 0.45, ses) for ses in (0, 2))
+    assert low[2] > 0.0 and high[2] == 0.0 and sum(low) == pytest.approx(sum(high))
+
+
+def test_a_staff_shortage_stops_whole_clients_and_reported_unmet_counts_people_65plus_with_a_need():
+    """care.staffed_ratio: no draw and the neighbourhood's ratio without a shortage, 0 with a certain one;
+    care.reported: a resident 65+ at home with a need above care_need_s0 counts, and reports too little help
+    from an unmet share of unmet_report_threshold (issue 25)."""
+    care = python_rules(_care)
+    assert care.staffed_ratio(0.8, 0.0, 12345) == 0.8 and care.staffed_ratio(0.8, 1.0, 12345) == 0.0
+    stops = [care.staffed_ratio(1.0, 0.3, key) for key in range(2000)]
+    assert 0.25 < stops.count(0.0) / 2000 < 0.35
+    p = P._replace(unmet_report_threshold=0.1)
+    assert care.reports_unmet(p, p.care_need_s0, 1.0) == (False, False)
+    assert care.reports_unmet(p, p.care_need_s0 + 0.1, 0.09) == (True, False)
+    assert care.reports_unmet(p, p.care_need_s0 + 0.1, 0.1) == (True, True)
+    for age, counts in ((70, 1), (60, 0)):
+        st, acc = residents(age_months=[age * 12]), acc_row()
+        care.reported(p, st, 0, p.care_need_s0 + 0.1, 0.5, acc)
+        assert counted(acc) == ({"care_need_months_65": 1, "unmet_reported_months_65": 1} if counts else {})
+
+
 def test_personal_care_and_nursing_start_at_the_nursing_need_and_demand_is_the_sum_of_the_types():
     """nursing_need: below it the physical hours are no home care or nursing (the Wmo hours are unchanged); the
     neighbourhood demand and the hours needed are the sum of the types."""

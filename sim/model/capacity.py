@@ -18,6 +18,11 @@ the scenario's ``rule`` sets the places (scenarios/README.md):
   then places per 80+ held as in ``per_80plus`` (the counterfactual trend of ``no_reform``).
 
 Places are whole numbers (floor). Nothing here draws or depends on the engine.
+
+Home care's staff shortage (``home_care_unfilled_share``): the share of the home-care hours asked that providers
+cannot staff, from the vacancy rate in care and welfare above that of its balanced year
+(``data/home_care_staff_nl.yaml``, CBS AZW), times ``home_care_vacancy_effect``: each month that share of the residents at home goes without formal
+care (mechanisms/care.py ``staffed_ratio``).
 """
 from __future__ import annotations
 
@@ -109,3 +114,20 @@ class CapacityPath:
         exact = self._exact(year, demand)
         self.previous = exact
         return np.floor(exact + 1e-9)
+
+
+# --- home care: the staff shortage that binds (the workforce path of the teams is neighbourhoods.team_capacity_factor)
+@lru_cache(maxsize=1)
+def home_care_staff() -> dict:
+    text = resources.files("sim.model").joinpath("data/home_care_staff_nl.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def home_care_unfilled_share(year: int, effect: float) -> float:
+    """Share of the home-care hours asked that cannot be staffed in ``year``: ``effect`` x (the vacancy rate of
+    care and welfare - that of the balanced year) / 1,000, 0 up to the balanced year, held after the last year
+    listed (0 with ``effect`` 0)."""
+    data = home_care_staff()
+    rates = data["vacancies_per_1000_jobs"]
+    excess = _interp(rates, year) - float(rates[int(data["balanced_year"])])
+    return min(1.0, max(0.0, effect * excess / 1000.0))

@@ -40,8 +40,8 @@ WAITING_LIST = ("waiting_list_per_1000", "waiting_list_vv_per_1000", "waiting_mo
 DEATHS_AND_EXITS = ("mortality_rate_nursing_home", "clients_young_sectors_per_1000", "young_client_exits_per_1000",
                     "widowed_per_1000")
 # informal care: the hours a carer cannot give, unmet need with them, the carers of package holders
-INFORMAL_CARE = ("informal_shortfall_share", "unmet_need_total_share", "carers_of_clients_over_8h_share",
-                 "carers_of_clients_overburdened_share")
+INFORMAL_CARE = ("informal_shortfall_share", "unmet_need_total_share", "unmet_need_reported_share",
+                 "carers_of_clients_over_8h_share", "carers_of_clients_overburdened_share")
 # counted as national statistics count them (VWS's wijkverpleging, the Kamerbrief 2013, CBS's Wlz clients), to
 # compare with calibration/targets.csv
 AS_NATIONAL_STATISTICS = ("cost_zvw_district_nursing_per_capita", "extramuralised_admission_need_per_1000",
@@ -207,6 +207,9 @@ def _carers(t: dict, per_1000: float) -> dict:
         # be asked but cannot give, carers.py) and the two together:
         "informal_shortfall_share": _ratio(t["informal_shortfall_c"], t["informal_needed_c"]),
         "unmet_need_total_share": _ratio(t["needed_c"] - t["delivered_c"] + t["informal_shortfall_c"], needed_all),
+        # as people report it (care.reported): of the person-months 65+ at home with a care need, the share with an
+        # unmet share (formal and informal) of at least unmet_report_threshold
+        "unmet_need_reported_share": _ratio(t["unmet_reported_months_65"], t["care_need_months_65"]),
         # carers of residents with a package, averaged over the months (SCP counts carers of anyone for any
         # episode, so carers_over_8h_share is not comparable with its 19 %; this subset is the model's own)
         "carers_of_clients_over_8h_share": _ratio(t["client_carer_months_over_8h"], t["client_carer_months"]),

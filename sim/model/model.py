@@ -21,7 +21,7 @@ from sim.model.mechanisms.mortality import improvement_factor
 from sim.model.neighbourhoods import Neighbourhoods, team_extra
 from sim.model.ensemble import run_parameters
 from sim.model.parameters import make_params
-from sim.model.capacity import CapacityPath
+from sim.model.capacity import CapacityPath, home_care_unfilled_share
 from sim.model.mechanisms.policy import ENACTED_CUTS, cut_table, initial_capacity, without_transitional_right
 from sim.model.population import YearInflow, cohort_population, initial_population, national_inhabitants
 from sim.model.month import STEP_ORDER, World
@@ -101,6 +101,7 @@ class LangerThuisModel(mesa.Model):
         self.hood.set_team_capacity(n65.astype(float))
         self._add_people(people)
         self.team_extra_c = np.zeros(self.hood.n_cells)     # home-care hours hired beyond the workforce path
+        self.unfilled = 0.0   # share of the home-care hours asked that cannot be staffed this year
         self.team_demand_sum = np.zeros(self.hood.n_cells)  # this year's demand per cell, summed over months
         self.year_totals = np.zeros(S.N_ACC, dtype=np.int64)
         self.cell_totals = np.zeros((self.hood.n_cells, S.N_CELL), dtype=np.int64)
@@ -173,9 +174,11 @@ class LangerThuisModel(mesa.Model):
             self.capacity = self.capacity_path.places(year, self._capacity_demand())
             self.layers = self.hood.kernel_layers()
             self.team_capacity_c = self._team_capacity(np.round(self.hood.layer("team_hours_month") * 100.0))
+            self.unfilled = home_care_unfilled_share(year, self.params.home_care_vacancy_effect)
             if self.cohort:
                 self.capacity = np.full(5, UNBOUNDED_PLACES, dtype=np.int64)
                 self.team_capacity_c = np.full(self.hood.n_cells, np.inf)
+                self.unfilled = 0.0
             self.engine.start_of_year()
             self.inflow = None if self.cohort else YearInflow(self._rng_for(f"inflow-{year}"), self.params,
                                                               self.scenario, year, self.cell_weights)
@@ -194,7 +197,8 @@ class LangerThuisModel(mesa.Model):
         demand = cell_a[:, S.C_DEMAND].astype(np.float64)
         self.team_demand_sum += demand
         ratio = np.where(demand > self.team_capacity_c, self.team_capacity_c / np.maximum(demand, 1.0), 1.0)  # 7
-        acc_b, cell_b = self.engine.pass_b(world._replace(ax=ax, snapshot=month == 6, supply_ratio=ratio))   # 7-11
+        acc_b, cell_b = self.engine.pass_b(world._replace(ax=ax, snapshot=month == 6, supply_ratio=ratio,
+                                                          unfilled=self.unfilled))   # 7-11
         occupancy = acc_b[care.A_OCC0:care.A_OCC0 + 5]
         free = np.maximum(self.capacity - occupancy, 0).astype(np.int64)
         released = cell_a[:, S.C_REL_SF:S.C_REL_WC + 1]

@@ -30,7 +30,7 @@ STEP_ORDER = (
     ("5", "indications", "new and upgraded packages when need crosses a level's threshold"),
     ("6", "care demand", "formal and informal hours needed; summed per neighbourhood"),
     ("6a", "access route", "from the Wmo 2015 the municipality's route notices a new Wmo need, assesses it and starts support (intake capacity, waiting list under a binding budget); the Wmo budget gives the share of the asked hours it pays; the assessment refers to the CIZ and the district nurse as the route decides (per cell: an area may have its own route)"),
-    ("7", "supply", "each neighbourhood's team capacity / demand gives everyone there the same share; the rest is unmet need"),
+    ("7", "supply", "each neighbourhood's team capacity / demand gives everyone there the same share; in a month of the staff shortage a client gets no formal care at home (a client stop); the rest is unmet need"),
     ("8", "informal care", "carer hours, strain, respite, breakdown, new carers"),
     ("9", "dwelling", "Wmo home adaptations; wishes to move into an adapted dwelling; the access route's adaptations granted with support and dwellings arranged by a mandate"),
     ("10", "admission wish", "residents whose package gives access this month and whose need (or a crisis) calls for it ask for a place"),
@@ -44,9 +44,10 @@ STEP_ORDER = (
 # ``L``: the neighbourhood layers (``neighbourhoods.KernelLayers``); ``cuts``: the extramuralisation table;
 # ``mkey``: the month's random key; ``split_key``: the key of each person's fixed draws; ``improvement``: the
 # year's mortality improvement; ``month_abs``: year * 12 + month; ``ax``: the access route's settings per cell;
-# ``snapshot``: July's census; ``supply_ratio``: each neighbourhood's share of the care asked that its team gives.
+# ``snapshot``: July's census; ``supply_ratio``: each neighbourhood's share of the care asked that its team gives;
+# ``unfilled``: the year's share of home-care client-months that cannot be staffed (capacity.home_care_unfilled_share).
 World = namedtuple("World", ["p", "tb", "L", "cuts", "mkey", "split_key", "improvement", "month_abs", "ax",
-                             "snapshot", "supply_ratio"])
+                             "snapshot", "supply_ratio", "unfilled"], defaults=(0.0,))
 
 
 @step
@@ -85,10 +86,12 @@ def resident_month_b(w, st, i, acc, cell_acc):
     else:
         need = current_need(st, i)
         keep, supplied, nursing = access.granted(p, w.ax, st, i)
-        informal_w, wlz, household, unmet, needed_w = care.at_home(p, st, i, need, w.supply_ratio[st.cell[i]],
-                                                                   has_right, acc, cell_acc, keep, supplied, nursing)
+        ratio = care.staffed_ratio(w.supply_ratio[st.cell[i]], w.unfilled, pm)
+        informal_w, wlz, household, unmet, needed_w = care.at_home(p, st, i, need, ratio, has_right, acc, cell_acc,
+                                                                   keep, supplied, nursing)
         unmet = carers.month(p, w.L, st, i, pm, informal_w, care.informal_need_week(p, need, st.ses[i]), wlz, acc,
                              cell_acc, unmet, needed_w)
+        care.reported(p, st, i, need, unmet, acc)
         housing.month(p, w.L, st, i, pm, need, acc, cell_acc)
         access.housing(p, w.ax, st, i, pm, need, acc, cell_acc)
         policy.wish(p, st, i, pm, fixed, need, has_right, w.month_abs // 12, acc)

@@ -29,8 +29,10 @@ def _streams() -> dict[str, int]:
             if name in table:
                 raise ValueError(f"random stream {name!r} declared twice (mechanisms/{owner}.py)")
             table[name] = sid
-    if sorted(table.values()) != list(range(len(table))):
-        raise ValueError(f"stream ids must be 0..{len(table) - 1}, each once: {sorted(table.values())}")
+    ids = sorted(table.values())
+    # the first ids are contiguous; ids from 40 up are reserved by range for mechanisms built in parallel (issue 25)
+    if len(set(ids)) != len(ids) or ids[0] < 0 or any(sid >= len(ids) and sid < 40 for sid in ids):
+        raise ValueError(f"stream ids must be 0..{len(table) - 1} (or from 40 up), each once: {ids}")
     return table
 
 

@@ -163,7 +163,7 @@ class ReferenceEngine:
         return w._replace(tb=self._python_tables(), L=KernelLayers(*(np.asarray(a).tolist() for a in w.L)),
                           mkey=int(w.mkey), split_key=int(w.split_key), improvement=float(w.improvement),
                           month_abs=int(w.month_abs), ax=_Grid(w.ax), snapshot=bool(w.snapshot),
-                          supply_ratio=np.asarray(w.supply_ratio, dtype=np.float64).tolist())
+                          supply_ratio=np.asarray(w.supply_ratio, dtype=np.float64).tolist(), unfilled=float(w.unfilled))
 
     def pass_a(self, world: World):
         """kernel.pass_a, agent by agent; a resident who dies is no longer an agent of the model (it stays in

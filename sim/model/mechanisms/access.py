@@ -174,7 +174,7 @@ def nursing_supplied_share(ax, c, state, path):
 def wmo_hours_month(p, need, has_carer, ses, phys, cog):
     """(household help, support, day care) hours a month: the Wmo part of care.at_home's formal hours."""
     formal_w, informal_w = care_demand_week(p, need, has_carer, ses)
-    h0, h1, h2, h3, h4 = formal_hours_by_type_month(p, formal_w, phys, cog, need)
+    h0, h1, h2, h3, h4 = formal_hours_by_type_month(p, formal_w, phys, cog, need, ses)
     return h0 + h1, h2, h3, h4
 
 

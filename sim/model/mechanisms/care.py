@@ -14,11 +14,29 @@ there gets the same share; the rest is unmet need.
 ``demand`` (pass A) adds a resident's formal hours to its neighbourhood's demand; between the passes
 the model sets each neighbourhood's supply ratio; ``at_home`` (pass B) counts hours needed and
 delivered by type and payer (Wlz or not) and stores the unmet share and the formal hours delivered; ``in_institution`` counts the
-occupied place and its cost. No draws.
+occupied place and its cost.
+
+Wmo household help is the part ``household_share`` of the formal hours from the need score ``household_need`` in the
+lowest income third, ``household_need_income_step`` higher per third above it (CBS: most users of Wmo household
+help have low incomes; higher incomes paid a higher own contribution and buy private help). The household help a
+resident gets is reported to the census (``wmo_household_help_share_*``) only for a non-Wlz client, as CBS counts it.
+
+Staff shortage (``staffed_ratio``, issue 25): in a year when care and welfare have more open vacancies than in their
+balanced year (capacity.home_care_unfilled_share), each month a share of the residents at home gets no formal care
+at all (a provider's client stop, visits not made), the others their neighbourhood's ratio.
+
+Unmet need as people report it (``reported``, after the month's informal care, issue 25): a resident 65+ at home
+with a care need (a need score above ``care_need_s0``: help received or wanted, the survey population of SCP and
+the CBS Gezondheidsenquete) reports too little help when its unmet share (formal hours not delivered, Wmo hours
+unmet while unnoticed, waiting or refused, and the carer's shortfall as carers.py counts it) is at least
+``unmet_report_threshold``; counted per person-month (``unmet_need_reported_share``).
+
+Draws: ``home_care_stop`` (only in a year of the staff shortage).
 """
 import numpy as np
 
-from sim.model.mechanisms.common import centi, rule, step
+from sim.model.mechanisms.common import age_years, centi, rule, step
+from sim.model.rng import uniform
 from sim.model.state import A, CA, C_DEMAND, C_NEEDED, C_UNMET
 
 WEEKS_PER_MONTH = 52.0 / 12.0
@@ -29,7 +47,7 @@ CARE_TYPES = ("home_care", "district_nursing", "wmo_household_help", "wmo_suppor
 
 # what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
 # reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
-STREAMS = {}
+STREAMS = {"home_care_stop": 50}
 FIELDS = (
     ("unmet", "float32", 0.0, "share of the care needed not delivered last month, 0..1"),
     ("formal_hours", "float32", 0.0, "formal hours a week delivered at home last month (0 in an institution)"),
@@ -39,18 +57,20 @@ COUNTERS = ("needed_c", "delivered_c", "home_care_c", "home_care_wlz_c", "distri
             "district_nursing_wlz_c", "wmo_household_help_c", "wmo_household_help_wlz_c", "wmo_support_c",
             "wmo_support_wlz_c", "day_care_c", "day_care_wlz_c", "intramural_cost_wlz_cents",
             "intramural_cost_ggz_cents", "occ_VV", "occ_VG", "occ_LG", "occ_ZG", "occ_GGZ", "nursing_withheld_c",
-            "intramural_cost_vv_cents")
+            "intramural_cost_vv_cents", "care_need_months_65", "unmet_reported_months_65")
 PARAMETERS = ("care_need_h1", "care_need_h2", "care_need_h3", "care_need_h4", "care_need_s0",
               "formal_no_carer_extra", "formal_share_base", "formal_share_slope", "household_need",
-              "household_share", "informal_income_effect", "informal_substitution", "nursing_need",
-              "personal_care_of_phys", "support_of_cog", "tariff_ggz_day", "tariff_lg_day", "tariff_vg_day",
-              "tariff_vv_day_high", "tariff_vv_day_low", "tariff_vv_day_mid", "tariff_zg_day",
-              "wlz_package_min_level_home")
+              "household_need_income_step", "household_share", "informal_income_effect", "informal_substitution",
+              "nursing_need", "personal_care_of_phys", "support_of_cog", "tariff_ggz_day", "tariff_lg_day",
+              "tariff_vg_day", "tariff_vv_day_high", "tariff_vv_day_low", "tariff_vv_day_mid", "tariff_zg_day",
+              "unmet_report_threshold", "wlz_package_min_level_home")
 A_NEEDED, A_DELIVERED, A_HOURS0 = A["needed_c"], A["delivered_c"], A["home_care_c"]
 A_COST_WLZ, A_COST_GGZ, A_OCC0 = A["intramural_cost_wlz_cents"], A["intramural_cost_ggz_cents"], A["occ_VV"]
 A_NURSING_WITHHELD, A_COST_VV = A["nursing_withheld_c"], A["intramural_cost_vv_cents"]
+A_NEED_MONTHS, A_REPORTED_MONTHS = A["care_need_months_65"], A["unmet_reported_months_65"]
 C_HOURS0 = CA["home_care_c"]   # the same hours per cell (areas.parquet), and the intramural cost:
 C_COST_WLZ, C_COST_GGZ = CA["intramural_cost_wlz_cents"], CA["intramural_cost_ggz_cents"]
+S_STOP = STREAMS["home_care_stop"]
 
 
 def tariff_table(p) -> np.ndarray:
@@ -106,13 +126,21 @@ def informal_need_week(p, need, ses):
 
 
 @rule
-def formal_hours_by_type_month(p, formal_week, phys, cog, need):
+def household_need_of(p, ses):
+    """Need score from which part of the formal hours is Wmo household help, by income third (``ses`` 0, 1, 2:
+    lowest to highest): higher incomes paid a higher own contribution and more often buy private help (CBS)."""
+    return p.household_need + p.household_need_income_step * ses
+
+
+@rule
+def formal_hours_by_type_month(p, formal_week, phys, cog, need, ses=0):
     """Monthly hours of (home care, district nursing, household help, support, day care). Below the need
     score ``nursing_need`` the physical part is no personal care or nursing (0, 0: the light physical help of
     the need levels is not asked of a nurse), so the types sum to less than the formal hours of
-    ``care_demand_week``; use their sum (``formal_month``)."""
+    ``care_demand_week``; use their sum (``formal_month``). Household help from ``household_need_of`` (income
+    third ``ses``)."""
     month = formal_week * WEEKS_PER_MONTH
-    household = p.household_share * month if need >= p.household_need else 0.0
+    household = p.household_share * month if need >= household_need_of(p, ses) else 0.0
     rest = month - household
     dp = 1.0 - phys
     dc = 1.0 - cog
@@ -127,9 +155,9 @@ def formal_hours_by_type_month(p, formal_week, phys, cog, need):
 
 
 @rule
-def formal_month(p, formal_week, phys, cog, need):
+def formal_month(p, formal_week, phys, cog, need, ses=0):
     """Formal hours a month asked of the formal carers: the sum of ``formal_hours_by_type_month``."""
-    h0, h1, h2, h3, h4 = formal_hours_by_type_month(p, formal_week, phys, cog, need)
+    h0, h1, h2, h3, h4 = formal_hours_by_type_month(p, formal_week, phys, cog, need, ses)
     return h0 + h1 + h2 + h3 + h4
 
 
@@ -151,12 +179,23 @@ def informal_response(p, asked, formal_short_week):
     asked = asked + p.informal_substitution * formal_short_week
     return asked if asked > 0.0 else 0.0
 
+
+@rule
+def staffed_ratio(ratio, unfilled, pm):
+    """The supply ratio a resident gets this month: 0 with chance ``unfilled`` (the year's staff shortage falls on
+    whole clients: a provider's client stop or visits not made, care asked and not delivered), else the
+    neighbourhood's ``ratio``. No draw without a shortage."""
+    if unfilled > 0.0 and uniform(pm, S_STOP) < unfilled:
+        return 0.0
+    return ratio
+
+
 @step
 def demand(p, st, i, need, cell_acc):
     """Pass A: a resident at home adds its formal hours to the neighbourhood's demand (``need``: its
     need score after this month's decline and events)."""
     formal_w, informal_w = care_demand_week(p, need, st.carer[i] > 0, st.ses[i])
-    formal_m = formal_month(p, formal_w, np.float64(st.phys[i]), np.float64(st.cog[i]), need)
+    formal_m = formal_month(p, formal_w, np.float64(st.phys[i]), np.float64(st.cog[i]), need, st.ses[i])
     cell_acc[st.cell[i], C_DEMAND] += centi(formal_m)
 
 
@@ -173,7 +212,7 @@ def at_home(p, st, i, need, ratio, access, acc, cell_acc, wmo_keep=1.0, wmo_supp
     c = st.cell[i]
     formal_w, informal_w = care_demand_week(p, need, st.carer[i] > 0, st.ses[i])
     wlz = 1 if wlz_at_home(p, access, st.sector[i], st.level[i]) else 0
-    h0, h1, h2, h3, h4 = formal_hours_by_type_month(p, formal_w, phys, cog, need)
+    h0, h1, h2, h3, h4 = formal_hours_by_type_month(p, formal_w, phys, cog, need, st.ses[i])
     formal_m = h0 + h1 + h2 + h3 + h4   # = formal_month, as in demand
     expected = (h2 + h3 + h4) * (1.0 - wmo_keep)     # asked of the network instead (access route)
     h2, h3, h4 = h2 * wmo_keep, h3 * wmo_keep, h4 * wmo_keep
@@ -205,7 +244,26 @@ def at_home(p, st, i, need, ratio, access, acc, cell_acc, wmo_keep=1.0, wmo_supp
     st.formal_hours[i] = np.float32(delivered / WEEKS_PER_MONTH)
     asked = informal_w + expected / WEEKS_PER_MONTH
     asked = informal_response(p, asked, (needed - delivered) / WEEKS_PER_MONTH)
-    return asked, wlz, h2 * wmo_ratio, unmet, needed / WEEKS_PER_MONTH
+    return asked, wlz, (h2 * wmo_ratio if wlz == 0 else 0.0), unmet, needed / WEEKS_PER_MONTH
+
+
+@rule
+def reports_unmet(p, need, unmet):
+    """(has a care need, reports too little help): a need score above ``care_need_s0`` (help received or wanted)
+    and an unmet share (formal and informal, carers.py) of at least ``unmet_report_threshold``."""
+    has_need = need > p.care_need_s0
+    return has_need, has_need and unmet >= p.unmet_report_threshold
+
+
+@step
+def reported(p, st, i, need, unmet, acc):
+    """Pass B, at home, after the month's informal care: counts a resident 65+ with a care need, and whether it
+    reports too little help (``unmet``: its unmet share with the informal shortfall, carers.month)."""
+    if age_years(st, i) < 65:
+        return
+    has_need, reports = reports_unmet(p, need, unmet)
+    acc[A_NEED_MONTHS] += 1 if has_need else 0
+    acc[A_REPORTED_MONTHS] += 1 if reports else 0
 
 
 

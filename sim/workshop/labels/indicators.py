@@ -91,6 +91,8 @@ INDICATOR_LABELS.update({
                                  "Mantelzorg nodig maar niet gegeven (aandeel)"),
     "unmet_need_total_share": ("Unmet need, formal and informal (share)",
                                "Onvervulde zorgvraag, formeel en informeel (aandeel)"),
+    "unmet_need_reported_share": ("Too little help, as reported (share of 65+ at home with a care need)",
+                                  "Te weinig hulp, zoals gemeld (aandeel 65+ thuis met zorgbehoefte)"),
     "carers_of_clients_over_8h_share": ("Carers of clients giving > 8 h a week (share)",
                                         "Mantelzorgers van cliënten > 8 uur per week (aandeel)"),
     "carers_of_clients_overburdened_share": ("Overburdened carers of clients (share)",
