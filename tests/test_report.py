@@ -47,7 +47,8 @@ def test_report_is_one_self_contained_file(results, browser, tmp_path):
     for section in ("question", "scenarios", "outcomes", "costs", "figures", "caveats", "manifest"):
         assert page.locator(f"section#{section} h2").count() == 1, section
     body = page.inner_text("body")
-    assert "small_wsg" in body and "care_team_hours" in body        # scenarios and their investments
+    from sim.workshop.labels import map_label
+    assert "small_wsg" in body and map_label("care_team_hours", "en") in body   # scenarios and their investments
     assert "housing market" in body and "assumptions" in body       # honest caveats
     assert "[" in page.inner_text("section#outcomes")               # intervals
     page.close()
