@@ -46,6 +46,11 @@ REPORT_TEXTS = {
     "ledger_in_summary": ("The NPV per party is in the summary's money table, with a sentence per party saying why.",
                           "De NCW per partij staat in de geldtabel van de samenvatting, met per partij een zin waarom."),
     "per_unit": ("{amount} per {unit} ({units}), {years} years", "{amount} per {unit} ({units}), {years} jaar"),
+    "no_pdf_chromium": ("No PDF: there is no Chromium on this computer; the handout is HTML only (print it from "
+                        "the browser).", "Geen pdf: er is geen Chromium op deze computer; de hand-out is alleen HTML "
+                        "(druk hem af vanuit de browser)."),
+    "no_pdf_failed": ("No PDF: Chromium could not print it; the handout is HTML only.",
+                      "Geen pdf: Chromium kon hem niet afdrukken; de hand-out is alleen HTML."),
     "inv_payer_h": ("Spending on the investments per payer (EUR per inhabitant per year, as the model books it)",
                     "Uitgaven aan de investeringen per betaler (EUR per inwoner per jaar, zoals het model ze boekt)"),
     "figures_h": ("Figures", "Figuren"),
@@ -158,17 +163,19 @@ CAVEATS = {"en": [
 # the effect per area in the report (sim.workshop.area_report): (en, nl)
 AREA_TEXTS = {
     "title": ("Effect per area", "Effect per gebied"),
-    "ledger": ("Who pays within the area (euros a year, paired difference)",
-               "Wie betaalt binnen het gebied (euro per jaar, gepaard verschil)"),
-    "note": ("Paired effect per named area, the rest of the municipality (outside:) and the municipal total (all), "
-             "mean over {lo}-{hi}, {n} replicate(s), interval: {kind}. Area costs leave out respite, Wmo home "
-             "adaptations and an access route's running cost (sim/model/areas.py).",
-             "Gepaard effect per benoemd gebied, de rest van de gemeente (outside:) en de hele gemeente (all), "
-             "gemiddeld over {lo}-{hi}, {n} herhaling(en), interval: {kind}. Kosten per gebied zonder respijtzorg, "
-             "Wmo-woningaanpassingen en de lopende kosten van een toegangsroute (sim/model/areas.py)."),
+    "ledger": ("Who pays and who saves within the area (euros a year; positive: better off, as in the money table)",
+               "Wie betaalt en wie bespaart binnen het gebied (euro per jaar; positief: beter af, zoals in de geldtabel)"),
+    "note": ("Paired effect per named area, the rest of the municipality and the whole municipality, mean over "
+             "{lo}-{hi}, {n}, in brackets the {kind}. Area costs leave out respite, Wmo home adaptations and an "
+             "access route's running cost (sim/model/areas.py).",
+             "Gepaard effect per benoemd gebied, de rest van de gemeente en de hele gemeente, gemiddeld over "
+             "{lo}-{hi}, {n}, met de {kind}. Kosten per gebied zonder respijtzorg, Wmo-woningaanpassingen en de "
+             "lopende kosten van een toegangsroute (sim/model/areas.py)."),
     "head": (["area", "outcome", "scenario", "effect", "interval"], ["gebied", "uitkomst", "scenario", "effect", "interval"]),
-    "head_ledger": (["area", "party", "scenario", "difference", "interval"],
-                    ["gebied", "partij", "scenario", "verschil", "interval"]),
+    "head_ledger": (["area", "party", "scenario", "balance a year", "interval"],
+                    ["gebied", "partij", "scenario", "saldo per jaar", "interval"]),
+    "all": ("whole municipality", "hele gemeente"),
+    "outside": ("rest of the municipality (outside {area})", "rest van de gemeente (buiten {area})"),
     "informal_care_hours": ("Informal care hours a year", "Mantelzorguren per jaar"),
     "wsg": ("Woonservicegebied building blocks (share)", "Bouwstenen woonservicegebied (aandeel)"),
 }

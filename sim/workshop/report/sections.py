@@ -13,14 +13,13 @@ import pandas as pd
 
 import sim
 from sim.errors import InputError
-from sim.output import REPORT_SIGNATURE
 from sim.analysis.compare import COST_OUTCOMES, COST_PER_MONTH
 from sim.workshop.labels import (LANGUAGES, ORGANISATIONS, PAYERS, REPORT_TEXTS, count, fmt_eur, fmt_number,
                                  interval_name, label, map_label, pick)
 from sim.workshop import area_report
-from sim.workshop.labels import SCENARIO_NL, report_text as t
+from sim.workshop.labels import report_text as t
 from sim.workshop.report.folder import inhabitants_by_year, read_results
-from sim.workshop.report.markup import CSS, figure_html, number_html, table_html, wide_table
+from sim.workshop.report.markup import figure_html, number_html, page, table_html, wide_table
 from sim.workshop.report.summary import caveats, summary_section
 
 COSTS = COST_OUTCOMES
@@ -187,11 +186,7 @@ def build_html(folder, lang: str | None = None) -> str:
              + "".join(f"<li>{escape(c)}</li>" for c in caveats(lang)) + "</ul></section>",
              _manifest_section(manifest, years, lang)]
     made = t("made", lang, day=date.today().isoformat(), version=sim.__version__, folder=folder.name)
-    parts.append(f"<p class='note'>{escape(made)}</p>")
-    return (f"<!DOCTYPE html>\n<html lang='{lang}'><head><meta charset='utf-8'>{REPORT_SIGNATURE}"
-            f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>{t('title', lang)}</title><style>{CSS}</style></head><body>\n" + "\n".join(parts)
-            + "\n</body></html>\n")
+    return page(lang, t("title", lang), parts, made)
 
 
 def _scenarios_section(manifest: dict, first: str, lang: str) -> str:
@@ -209,14 +204,10 @@ def _scenarios_section(manifest: dict, first: str, lang: str) -> str:
 
 
 def describe(s: dict, lang: str) -> str:
-    """A scenario's description in the report's language: the file's ``description_nl`` in Dutch, else the
-    project's Dutch text of a shipped scenario (labels.places), else the file's own description."""
-    from sim.workshop.labels import scenario_description
-    r = s.get("resolved") or {}
-    if lang == "nl" and r.get("description_nl"):
-        return r["description_nl"]
-    stem = Path(str(s.get("file") or s["name"])).stem
-    return scenario_description(stem if lang == "nl" and stem in SCENARIO_NL else s["name"], r.get("description", ""), lang)
+    """A scenario of the manifest described in the report's language (labels.describe_scenario)."""
+    from sim.workshop.labels import describe_scenario
+    r = dict(s.get("resolved") or {}, name=s["name"], _file=s.get("file") or "")
+    return describe_scenario(r, lang)
 
 
 def _has_differences(table: pd.DataFrame, order: list) -> bool:
