@@ -252,7 +252,7 @@ SCENARIO = {
     "name": (text(nonempty=True), REQUIRED),
     "description": (text(), ""),
     # the description in Dutch, for the workshop's report and app; absent unless given (hashes as before)
-    "description_nl": (optional(text()), None),
+    "description_nl": (text(), ""),
     "seed": (integer(0, MAX_SEED), 20130101),
     "replicates": (integer(1, MAX_REPLICATES), 1),
     # runs lie within 2000-2100: month counters stay <= 1,212 and year * 12 + month <= 25,211, so the
@@ -458,6 +458,8 @@ def _resolve(data, fail):
              _describe(cap["change_until"]))
     if run["cohort"] is None:
         del run["cohort"]   # the municipality's population (a shipped scenario resolves and hashes as before)
+    if run["description_nl"] == "":
+        del run["description_nl"]   # absent unless given: a scenario without it resolves and hashes as before
     for key, default in (("cuts", None), ("transitional_right", True)):
         if run["policy"][key] == default:   # the default is no key: same resolved scenario and hash as before
             del run["policy"][key]
