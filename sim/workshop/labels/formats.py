@@ -142,18 +142,26 @@ def money_scale(values, lang: str = "en") -> tuple[float, str]:
 
 
 def axis_formatter(kind: str, lang: str = "en", scale: float = 1.0):
-    """A matplotlib tick formatter: ``share`` (93 %), ``points`` (+3 %-punt), ``money`` (values divided by
-    ``scale``, the unit in the axis label) or ``number`` (1.234,5)."""
-    from matplotlib.ticker import FuncFormatter
+    """A matplotlib tick formatter: ``share`` (93 %), ``points`` (+3 in percentage points, the unit in the axis
+    label), ``money`` (values divided by ``scale``, the unit in the axis label) or ``number`` (1.234,5); as
+    many decimals as the tick spacing needs, the same for every tick of an axis."""
+    from matplotlib.ticker import Formatter
 
-    def tick(x, _pos=None):
-        if kind == "share":
-            return fmt_percent(x, lang, 0 if abs(x) >= 0.1 or x == 0 else 1)
-        if kind == "points":
-            return fmt_points(x, lang, signed=False).replace(" %-punt", "").replace(" pp", "")
-        value = x / scale if kind == "money" else x
-        return fmt_number(value, lang, 0 if abs(value) >= 10 or value == 0 else None)
-    return FuncFormatter(tick)
+    factor = {"share": 100.0, "points": 100.0, "money": 1.0 / scale}.get(kind, 1.0)
+
+    class Ticks(Formatter):
+        ticks: list = []
+
+        def set_locs(self, locs):      # the axis's tick positions, before it asks for the labels
+            self.ticks = list(locs)
+
+        def __call__(self, x, pos=None):
+            locs = [v * factor for v in self.ticks] if len(self.ticks) > 1 else []
+            step = min((abs(b - a) for a, b in zip(locs, locs[1:]) if b != a), default=1.0)
+            digits = max(0, min(6, -int(np.floor(np.log10(step) + 1e-9)))) if step > 0 else 0
+            value = fmt_number(x * factor, lang, digits)
+            return (f"{value} %" if lang == "nl" else f"{value}%") if kind == "share" else value
+    return Ticks()
 
 
 def parse_number(s: str, lang: str = "en") -> float:
