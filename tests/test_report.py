@@ -32,7 +32,7 @@ def results(tmp_path_factory) -> Path:
 
 def test_report_is_one_self_contained_file(results, browser, tmp_path):
     out = tmp_path / "handout" / "report.html"
-    done = langerthuis("report", results, "--out", out)
+    done = langerthuis("report", results, "--out", out, "--lang", "en")
     assert done.returncode == 0, done.stderr
     assert out.is_file() and [p.name for p in out.parent.iterdir()] == ["report.html"]  # no temp file left
     html = out.read_text(encoding="utf-8")
