@@ -185,3 +185,15 @@ def test_scenario_descriptions_and_neighbourhood_names():
     assert names[(5, 5)].startswith("Centrum")
     d = districts(10, 10)
     assert len(d) == 9 and sum(len(c) for c in d.values()) == 100
+
+
+def test_a_variants_name_reads_in_dutch():
+    """Issue 27: 'all · 20 h · cs 1' becomes words in the room's language."""
+    from sim.workshop.appcache import Levers
+    from sim.workshop.labels.variants import variant_name
+    levers = Levers(where="all", care_team_hours=20, carer_support=1, adapted_dwellings=1)
+    nl = variant_name(levers, ["baseline"], "nl")
+    assert nl == ("baseline · hele gemeente · 1 woning extra per buurt · 20 uur wijkverpleging per maand per buurt"
+                  " · mantelzorgsteun 1")
+    assert " h " not in nl and "cs " not in nl
+    assert variant_name(Levers(), ["baseline"], "en") == "baseline"
