@@ -61,7 +61,8 @@ def deciding_markdown(deciding, order, lang="en") -> str:
                 "breakeven_value")
         lines += ["| " + " | ".join(label(k, lang) for k in head) + " |", "|---|" + "---|" * (len(head) - 1)]
         for r in g.itertuples():
-            lines.append(f"| `{r.effect}` ({getattr(r, 'basis', '–')}) | {fmt_number(r.low, lang)} | {fmt_number(r.high, lang)} | "
+            lines.append(f"| `{r.effect}` ({getattr(r, 'basis', '–')}) | {fmt_number(r.low, lang)} | "
+                         f"{fmt_number(r.high, lang)} | "
                          f"{_money(r.npv_low, lang)} | {_money(r.npv_default, lang)} | {_money(r.npv_high, lang)} | "
                          f"{label('yes' if r.decides else 'no', lang)} | "
                          f"{'–' if pd.isna(r.breakeven_value) else fmt_number(r.breakeven_value, lang)} |")
@@ -120,8 +121,9 @@ def ledger_markdown(summary, evaluation, order, window, replicates, lang="en", s
               "| " + label("outcome", lang) + " | " + " | ".join(order[1:]) + " |", "|---|" + "---|" * len(order[1:])]
     for outcome in dict.fromkeys(evaluation.outcome):
         d = evaluation[evaluation.outcome == outcome].set_index("scenario")
-        cells = [_with_interval(outcome.removeprefix("change_"), d.loc[s, "mean"], d.loc[s, "p5"], d.loc[s, "p95"], lang,
-                                difference=outcome.startswith("change_")) for s in order[1:]]
+        name, change = outcome.removeprefix("change_"), outcome.startswith("change_")
+        cells = [_with_interval(name, d.loc[s, "mean"], d.loc[s, "p5"], d.loc[s, "p95"], lang, difference=change)
+                 for s in order[1:]]
         lines.append(f"| {label(outcome, lang)} | " + " | ".join(cells) + " |")
     if scales is not None:
         lines += ["", f"### {label('breakeven_scale', lang)}", "", "| " + label("party", lang) + " | " + " | ".join(order[1:]) + " |",
@@ -174,17 +176,18 @@ def markdown(c: Comparison, lang: str = "en", summary: pd.DataFrame | None = Non
     if len(c.order) > 1 and c.scenarios[0]["areas"]:   # the effect in each named area (issue 26)
         from sim.analysis import area_effects
         effects, ledger = c.area_effects()
-        out += "\n" + area_effects.markdown(effects, ledger, c.order[0], c.replicates, _data_note(c))
+        out += "\n" + (area_effects.markdown(effects, ledger, c.order[0], c.replicates, _data_note(c)) if lang == "en"
+                       else area_report.markdown(effects, ledger, lang, _data_note(c, lang)))
     return out
 
 
-def _data_note(c: Comparison) -> str:
+def _data_note(c: Comparison, lang: str = "en") -> str:
     """The CBS credit and the synthetic facilities, for a comparison on a real municipality's wijken."""
     from sim.model import municipality_layout
     if not municipality_layout.is_real(c.scenarios[0]):
         return ""
-    return municipality_layout.FACILITIES_NOTE["en"] + " " + municipality_layout.place(
-        c.scenarios[0]["municipality"]["code"]).credit("en") + "."
+    return municipality_layout.FACILITIES_NOTE[lang] + " " + municipality_layout.place(
+        c.scenarios[0]["municipality"]["code"]).credit(lang) + "."
 
 
 def figures(c: Comparison, lang: str = "en", summary: pd.DataFrame | None = None) -> dict:

@@ -25,8 +25,8 @@ from sim.workshop.labels.outputs import LEDGER_TEXTS, TEXTS
 from sim.workshop.labels.palette import (MAP_COLOURMAP, OKABE_ITO, PARTY_COLOURS, SCENARIO_COLOURS,
                                          SCENARIO_HATCHES, SCENARIO_STYLES, WSG_OUTLINE)
 from sim.workshop.labels.parties import ORGANISATIONS, PARTIES, PAYERS, POLICY_TERMS, Payer
-from sim.workshop.labels.places import (COMPASS, SCENARIO_NL, describe_scenario, district_of, districts, neighbourhood_names,
-                                        scenario_description)
+from sim.workshop.labels.places import (COMPASS, SCENARIO_NL, describe_scenario, district_of, districts,
+                                        neighbourhood_names, scenario_description)
 from sim.workshop.labels.report import AREA_TEXTS, CAVEATS, REPORT_TEXTS, SUMMARY_TEXTS
 
 __all__ = ["APP_HELP", "APP_TEXTS", "AREA_TEXTS", "CAVEATS", "COMPASS", "INDICATOR_LABELS", "LANGUAGES", "LEDGER_TEXTS",

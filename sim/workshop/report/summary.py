@@ -87,10 +87,14 @@ def money_section(folder: Path, table: pd.DataFrame, effects: pd.DataFrame, sour
                 cells.append("–" if m.empty or pd.isna(m.npv_mean.iloc[0]) else
                              f"{eur(m.npv_mean.iloc[0], lang)} <small>[{eur(m.npv_p5.iloc[0], lang)}; "
                              f"{eur(m.npv_p95.iloc[0], lang)}]</small>")
+                be = m.breakeven_year.iloc[0] if len(m) else None
+                cells.append(escape(label("never", lang)) if be is None or pd.isna(be) else str(int(be)))
         rows.append([escape(label(p, lang))] + cells)
     head = [escape(label("party", lang))]
     for name in others:
-        head += [escape(f"{name}: {_s('per_year', lang)}")] + ([escape(f"{name}: {_s('npv', lang)}")] if lines is not None else [])
+        head += [escape(f"{name}: {_s('per_year', lang)}")]
+        if lines is not None:
+            head += [escape(f"{name}: {_s('npv', lang)}"), escape(f"{name}: {label('breakeven_year', lang)}")]
     n = int(table["replicates"].max()) if "replicates" in table else 0
     out = [f"<h3>{escape(_s('net_h' if big else 'net_h_eur', lang, years=years))}</h3>", table_html(head, rows, "wide summary money"),
            f"<p class='note'>{escape(_s('net_note', lang, first=first, years=years, y0=window[0], interval=interval_name(n, lang), source=_s(source, lang)))}</p>"]
