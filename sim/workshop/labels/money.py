@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.workshop.labels.formats import fmt_eur, fmt_points
+from sim.workshop.labels.formats import fmt_eur, fmt_number, fmt_points
 from sim.workshop.labels.languages import pick
 
 MONEY_TEXTS = {
@@ -43,6 +43,9 @@ MONEY_TEXTS = {
                        "for longer; in strain they are better off",
                        ": met steun raken minder mantelzorgers overbelast ({diff}) en haken minder vaak af, dus "
                        "zorgen ze langer; in belasting zijn ze beter af"),
+    # the care office's lines: nursing-home admissions, when they move the same way as its spending
+    "admissions": (" ({diff} admissions to a nursing home a year per 1,000 inhabitants)",
+                   " ({diff} opnames in een verpleeghuis per jaar per 1.000 inwoners)"),
     "carers_longer": (": more people live at home for longer", ": meer mensen wonen langer thuis"),
 }
 
@@ -52,8 +55,7 @@ SPENDS = {
                      "contributions",
                      "Wmo-zorg (huishoudelijke hulp, begeleiding, dagbesteding, respijtzorg, alarmering, "
                      "aanpassingen) min eigen bijdragen"),
-    "care_office": ("Wlz care at home and in nursing homes (fewer or more nursing-home places)",
-                    "Wlz-zorg thuis en in verpleeghuizen (minder of meer verpleeghuisplaatsen)"),
+    "care_office": ("Wlz care at home and in nursing homes", "Wlz-zorg thuis en in verpleeghuizen"),
     "care_insurer": ("district nursing, personal care at home and hospital admissions",
                      "wijkverpleging, persoonlijke verzorging thuis en ziekenhuisopnames"),
     "housing_association": ("rent lost on empty adapted dwellings", "huurderving op leegstaande aangepaste woningen"),
@@ -68,11 +70,12 @@ def money_text(key: str, lang: str, **fields) -> str:
 
 
 def party_reason(party: str, party_label: str, paid: float, saved: float, net: float, scale: float, lang: str,
-                 overburdened_diff: float | None = None) -> str:
+                 overburdened_diff: float | None = None, admissions_diff: float | None = None) -> str:
     """One sentence saying why a party is better or worse off, from its ledger lines (euros a year, window
     mean): what it pays for investments and how much less or more it spends on what it spends on.
     ``scale``: the largest amount of the table; amounts below 0.5 % of it count as nothing.
-    ``overburdened_diff``: the change in the share of overburdened carers, for the carers' sentence."""
+    ``overburdened_diff``: the change in the share of overburdened carers, for the carers' sentence;
+    ``admissions_diff``: the change in nursing-home admissions per 1,000, for the care office's."""
     small = max(1.0, 0.005 * scale)
     reasons = []
     if abs(paid) >= small:
@@ -84,8 +87,11 @@ def party_reason(party: str, party_label: str, paid: float, saved: float, net: f
         reasons.append(money_text("carers_fewer" if saved > 0 else "carers_hours", lang,
                                   amount=fmt_eur(abs(saved), lang), why=why))
     elif abs(saved) >= small:
-        reasons.append(money_text("less" if saved > 0 else "more", lang, amount=fmt_eur(abs(saved), lang),
-                                  what=pick(SPENDS[party], lang)))
+        why = pick(SPENDS[party], lang)
+        if party == "care_office" and admissions_diff is not None and np.isfinite(admissions_diff) and \
+                admissions_diff != 0 and (admissions_diff < 0) == (saved > 0):
+            why += money_text("admissions", lang, diff=fmt_number(admissions_diff, lang))
+        reasons.append(money_text("less" if saved > 0 else "more", lang, amount=fmt_eur(abs(saved), lang), what=why))
     verdict = "same" if abs(net) < small else "better" if net > 0 else "worse"
     text = money_text("sentence", lang, party=party_label, verdict=money_text(verdict, lang),
                       subject=money_text("subject", lang),

@@ -103,6 +103,12 @@ def money_section(folder: Path, table: pd.DataFrame, effects: pd.DataFrame, sour
     return "".join(out)
 
 
+def _difference(table: pd.DataFrame, scenario: str, outcome: str) -> float | None:
+    """The paired difference of an outcome from the first scenario (comparison.csv), if the table has it."""
+    row = table[(table.scenario == scenario) & (table.outcome == outcome)]
+    return float(row.diff_mean.iloc[0]) if len(row) and "diff_mean" in row else None
+
+
 def _reasons(lines: pd.DataFrame, table: pd.DataFrame, others, lang: str) -> str:
     """One sentence per party and scenario saying why it is better or worse off."""
     from sim.workshop.labels.money import party_reason
@@ -112,10 +118,10 @@ def _reasons(lines: pd.DataFrame, table: pd.DataFrame, others, lang: str) -> str
         if m.empty:
             continue
         scale = float(m[["paid_mean", "saved_mean", "net_mean"]].abs().max().max())
-        burden = table[(table.scenario == name) & (table.outcome == "carers_overburdened_share")]
-        burden = float(burden.diff_mean.iloc[0]) if len(burden) and "diff_mean" in burden else None
+        burden, admissions = (_difference(table, name, o) for o in ("carers_overburdened_share",
+                                                                     "intramural_admissions_per_1000"))
         items = [party_reason(r.party, label(r.party, lang), r.paid_mean, r.saved_mean, r.net_mean, scale, lang,
-                              burden if r.party == "carers" else None) for r in m.itertuples()]
+                              burden, admissions) for r in m.itertuples()]
         out.append(f"<p class='why'><b>{escape(_s('why', lang, name=name))}</b></p><ul class='why'>"
                    + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>")
     return "".join(out)
