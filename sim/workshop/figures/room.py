@@ -131,11 +131,7 @@ def ledger_png(ledger: pd.DataFrame, order: list[str], lang: str) -> bytes:
         ax.set_title(f"{name} − {order[0]}")
         ax.set_ylabel(t("ledger_axis", lang))
         ax.set_xlabel(t("year", lang))
-        # shares as 93 %, their differences in percentage points (the tables' formats)
-        kind = ("points" if zero_line else "share") if is_share(ind) else None
-        ax.yaxis.set_major_formatter(axis_formatter(kind, lang) if kind else decimal_ticks(lang))
-        if kind == "points":
-            ax.set_ylabel(t("points_axis", lang))
+        ax.yaxis.set_major_formatter(decimal_ticks(lang))
         style(ax)
     handles, labels = axes[0].get_legend_handles_labels()     # two columns: the long party names fit
     fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=FONT - 3)
