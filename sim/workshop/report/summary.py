@@ -132,7 +132,6 @@ def summary_section(folder: Path, manifest: dict, table: pd.DataFrame, lang: str
     two or three conclusions in plain words, what the model leaves out."""
     order = list(dict.fromkeys(table.scenario))
     first, others = order[0], order[1:]
-    years = f"{window[0]}–{window[1]}"
     parts = [f"<section id='summary'><h2>{_s('h', lang)}</h2>",
              f"<p class='lead'>{escape(_s('question', lang, names=', '.join(others) or first, first=first))}</p>"]
     conclusions = []
