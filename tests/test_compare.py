@@ -160,7 +160,13 @@ def test_compare_cli_writes_every_file_atomically(tmp_path, capsys):
     assert set(table.scenario) == {"a", "b"} and "Ziekenhuisopnames per 1.000 65-plussers" in set(table.label)
     cells = pd.read_parquet(out / "neighbourhoods.parquet")
     assert len(cells) == 2 * 2 * 16 and set(cells.year) == {2013}
-    assert "Verschil met a" in (out / "comparison.md").read_text()
+    md = (out / "comparison.md").read_text()
+    assert "Verschil met a" in md
+    # Dutch numbers only (issue 27): no 1,234 thousands, no e-05, no "M" for millions, no 0.5
+    import re
+    for pattern in (r"(?<![\d.,])-?[1-9]\d{0,2}(?:,\d{3})+(?![\d,])", r"\de-0\d", r"\d M\b", r"(?<![\d.])-?0\.\d"):
+        assert not re.search(pattern, md), (pattern, re.findall(pattern, md)[:3])
+    assert "herhalingen" in md and "€ " in md
 
 
 def test_compare_gives_the_same_comparison_on_any_number_of_workers(tmp_path, capsys):

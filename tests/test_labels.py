@@ -117,6 +117,40 @@ def test_dutch_number_and_percent_formats():
         fmt_number(1.0, "de")
 
 
+def test_the_rooms_money_points_and_intervals():
+    """Issue 27: the numbers the Dutch handout printed wrongly, now in Dutch (Babel), and read back."""
+    from sim.workshop.labels import fmt_eur, fmt_points, interval_name, parse_number
+    assert fmt_eur(-595_915, "nl") == "-€ 596.000" and fmt_eur(850_000, "nl") == "€ 850.000"
+    assert fmt_eur(26_640_174, "nl") == "€ 26,6 mln" and fmt_eur(-6.5e6, "nl") == "-€ 6,50 mln"
+    assert fmt_eur(0, "nl") == "€ 0" and fmt_eur(1234, "en", signed=True) == "+€1,230"
+    assert fmt_points(-5.3e-05, "nl") == "-0,0053 %-punt" and fmt_points(0.031, "nl") == "+3,1 %-punt"
+    assert fmt_points(-0.00015, "en") == "-0.015 pp"
+    assert fmt_value("unmet_need_share", -0.021, "nl", signed=True, difference=True) == "-2,1 %-punt"
+    assert fmt_value("unmet_need_share", -0.021, "nl", signed=True) == "-2,1 %"     # a level stays a share
+    assert interval_name(3, "nl") == "spreiding over 3 runs" and interval_name(12, "en") == "90 % interval"
+    for shown, value in (("-€ 596.000", -596_000), ("€ 26,6 mln", 26.6e6), ("+3,1 %-punt", 0.031),
+                         ("1.234,5", 1234.5), ("24 %", 0.24)):
+        assert parse_number(shown, "nl") == pytest.approx(value)
+    assert parse_number("1,234.5", "en") == 1234.5
+
+
+def test_axes_read_as_the_tables():
+    """Shares as 93 %, share differences in percentage points, money in the axis's unit, Dutch separators."""
+    from sim.workshop.labels import axis_formatter, money_scale
+    share = axis_formatter("share", "nl")
+    share.set_locs([0.90, 0.95, 1.0])
+    assert share(0.93) == "93 %" and axis_formatter("share", "en")(0.5) == "50%"
+    number = axis_formatter("number", "nl")
+    number.set_locs([0.642, 0.644, 0.646])
+    assert number(0.644) == "0,644" and number(0.646) != number(0.644)     # as many decimals as the steps need
+    number.set_locs([8000, 10000, 12000])
+    assert number(12000) == "12.000"
+    assert money_scale([-2.4e6, 0.2e6], "nl") == (1e6, "€ mln") and money_scale([850_000], "nl")[1] == "€ duizend"
+    money = axis_formatter("money", "nl", 1e6)
+    money.set_locs([-2.5e6, -2e6, -1.5e6])
+    assert money(-2.5e6) == "-2,5"
+
+
 def test_policy_words_name_the_right_scheme():
     """wijkverpleging is Zvw (the health insurer), a wijkteam Wmo, the zorgkantoor the Wlz (DOMAIN.md §1)."""
     from sim.model.blocks import block
@@ -151,3 +185,15 @@ def test_scenario_descriptions_and_neighbourhood_names():
     assert names[(5, 5)].startswith("Centrum")
     d = districts(10, 10)
     assert len(d) == 9 and sum(len(c) for c in d.values()) == 100
+
+
+def test_a_variants_name_reads_in_dutch():
+    """Issue 27: 'all · 20 h · cs 1' becomes words in the room's language."""
+    from sim.workshop.appcache import Levers
+    from sim.workshop.labels.variants import variant_name
+    levers = Levers(where="all", care_team_hours=20, carer_support=1, adapted_dwellings=1)
+    nl = variant_name(levers, ["baseline"], "nl")
+    assert nl == ("baseline · hele gemeente · 1 woning extra per buurt · 20 uur wijkverpleging per maand per buurt"
+                  " · mantelzorgsteun 1")
+    assert " h " not in nl and "cs " not in nl
+    assert variant_name(Levers(), ["baseline"], "en") == "baseline"

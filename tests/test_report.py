@@ -32,7 +32,7 @@ def results(tmp_path_factory) -> Path:
 
 def test_report_is_one_self_contained_file(results, browser, tmp_path):
     out = tmp_path / "handout" / "report.html"
-    done = langerthuis("report", results, "--out", out)
+    done = langerthuis("report", results, "--out", out, "--lang", "en")
     assert done.returncode == 0, done.stderr
     assert out.is_file() and [p.name for p in out.parent.iterdir()] == ["report.html"]  # no temp file left
     html = out.read_text(encoding="utf-8")
@@ -47,7 +47,8 @@ def test_report_is_one_self_contained_file(results, browser, tmp_path):
     for section in ("question", "scenarios", "outcomes", "costs", "figures", "caveats", "manifest"):
         assert page.locator(f"section#{section} h2").count() == 1, section
     body = page.inner_text("body")
-    assert "small_wsg" in body and "care_team_hours" in body        # scenarios and their investments
+    from sim.workshop.labels import map_label
+    assert "small_wsg" in body and map_label("care_team_hours", "en") in body   # scenarios and their investments
     assert "housing market" in body and "assumptions" in body       # honest caveats
     assert "[" in page.inner_text("section#outcomes")               # intervals
     page.close()

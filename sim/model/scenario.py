@@ -251,6 +251,8 @@ CALIBRATION = {  # the record of a calibrated scenario; input only as part of a 
 SCENARIO = {
     "name": (text(nonempty=True), REQUIRED),
     "description": (text(), ""),
+    # the description in Dutch, for the workshop's report and app; absent unless given (hashes as before)
+    "description_nl": (text(), ""),
     "seed": (integer(0, MAX_SEED), 20130101),
     "replicates": (integer(1, MAX_REPLICATES), 1),
     # runs lie within 2000-2100: month counters stay <= 1,212 and year * 12 + month <= 25,211, so the
@@ -456,6 +458,8 @@ def _resolve(data, fail):
              _describe(cap["change_until"]))
     if run["cohort"] is None:
         del run["cohort"]   # the municipality's population (a shipped scenario resolves and hashes as before)
+    if run["description_nl"] == "":
+        del run["description_nl"]   # absent unless given: a scenario without it resolves and hashes as before
     for key, default in (("cuts", None), ("transitional_right", True)):
         if run["policy"][key] == default:   # the default is no key: same resolved scenario and hash as before
             del run["policy"][key]
@@ -551,6 +555,8 @@ def _failer(chain):
 def _resolve_chain(chain, file):
     merged = {}
     for _, data, _ in reversed(chain):
+        if "description" in data and "description_nl" not in data:
+            merged.pop("description_nl", None)    # a file's own description: its parent's Dutch one is stale
         merged = _merge(merged, data)
     resolved = _resolve(merged, _failer([(f, lines) for f, _, lines in chain]))
     resolved["_file"] = file

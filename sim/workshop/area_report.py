@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.workshop.labels import AREA_TEXTS as TEXT, fmt_number
+from sim.workshop.labels import AREA_TEXTS as TEXT, count, fmt_eur, fmt_value, interval_name
 
 SHOWN = ("months_independent_after_indication", "unmet_need_share", "intramural_admissions_per_1000",
          "informal_care_hours", "carers_overburdened_share", "cost_total_complete_per_capita", "wsg")
@@ -44,8 +44,22 @@ def manifest_note(c) -> dict:
     return municipality_layout.manifest_note(c.scenarios[0])
 
 
-def _fmt(x, lang: str) -> str:
-    return fmt_number(None if pd.isna(x) else float(x), lang)   # 1.234,5 in Dutch, never 5.3e-05
+def _fmt(outcome, x, lang: str) -> str:
+    """An effect in the reader's format: a difference of shares in %-punt, 1.234,5 in Dutch, never 5.3e-05."""
+    return fmt_value(outcome, None if pd.isna(x) else float(x), lang, signed=True, difference=True)
+
+
+def _eur(x, lang: str) -> str:
+    return fmt_eur(None if pd.isna(x) else float(x), lang, signed=True)
+
+
+def _area(name: str, lang: str) -> str:
+    """'all' and 'outside:centrum' in Dutch words (English keeps the table's names, as areas_comparison.csv)."""
+    if lang != "nl":
+        return name
+    if name == "all":
+        return _t("all", lang)
+    return _t("outside", lang).format(area=name.split(":", 1)[1]) if name.startswith("outside:") else name
 
 
 def _table(head, rows) -> str:
@@ -62,6 +76,33 @@ def _label(key, lang) -> str:
     return _t(key, lang) if key in TEXT else label(key, lang)
 
 
+def _tables(effects: pd.DataFrame, ledger: pd.DataFrame, lang: str) -> tuple[list, list, str]:
+    """(effect rows, money rows, note) in the reader's words and formats; money in the ledger's sign."""
+    n = int(effects.replicates.max())
+    shown = effects[effects.outcome.isin(SHOWN)]
+    rows = [[_area(r.area, lang), _label(r.outcome, lang), r.scenario, _fmt(r.outcome, r.effect_mean, lang),
+             f"{_fmt(r.outcome, r.effect_p5, lang)} … {_fmt(r.outcome, r.effect_p95, lang)}"]
+            for r in shown.itertuples()]
+    # the ledger's sign (positive: better off): the area table holds what a party spends more, so it turns
+    money = [[_area(r.area, lang), _label(r.party, lang), r.scenario, _eur(-r.difference_mean, lang),
+              f"{_eur(-r.difference_p95, lang)} … {_eur(-r.difference_p5, lang)}"] for r in ledger.itertuples()]
+    note = _t("note", lang).format(lo=int(effects.from_year.iloc[0]), hi=int(effects.to_year.iloc[0]),
+                                   n=count(n, "replicate", lang), kind=interval_name(n, lang))
+    return rows, money, note
+
+
+def markdown(effects: pd.DataFrame, ledger: pd.DataFrame, lang: str, note: str = "") -> str:
+    """The effect per area as a markdown section of a Dutch comparison.md (English: area_effects.markdown)."""
+    if not len(effects):
+        return ""
+    rows, money, text = _tables(effects, ledger, lang)
+    table = lambda head, body: ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + [
+        "| " + " | ".join(map(str, r)) + " |" for r in body]
+    lines = [f"## {_t('title', lang)}", "", text, ""] + table(TEXT["head"][lang == "nl"], rows)
+    lines += ["", f"### {_t('ledger', lang)}", ""] + table(TEXT["head_ledger"][lang == "nl"], money)
+    return "\n".join(lines + (["", note] if note else [])) + "\n"
+
+
 def html(folder, lang: str = "en") -> str:
     """The report's section "Effect per area" from the folder's tables; empty when it has none."""
     folder = Path(folder)
@@ -71,13 +112,7 @@ def html(folder, lang: str = "en") -> str:
     effects, ledger = (pd.read_csv(f) for f in files)
     if not len(effects):
         return ""
-    n, kind = int(effects.replicates.max()), effects.interval.iloc[0]
-    shown = effects[effects.outcome.isin(SHOWN)]
-    rows = [[r.area, _label(r.outcome, lang), r.scenario, _fmt(r.effect_mean, lang),
-             f"{_fmt(r.effect_p5, lang)} … {_fmt(r.effect_p95, lang)}"] for r in shown.itertuples()]
-    money = [[r.area, _label(r.party, lang), r.scenario, _fmt(r.difference_mean, lang),
-              f"{_fmt(r.difference_p5, lang)} … {_fmt(r.difference_p95, lang)}"] for r in ledger.itertuples()]
-    note = _t("note", lang).format(lo=int(effects.from_year.iloc[0]), hi=int(effects.to_year.iloc[0]), n=n, kind=kind)
+    rows, money, note = _tables(effects, ledger, lang)
     return (f"<section id='areas'><h2>{escape(_t('title', lang))}</h2><p class='note'>{escape(note)}</p>"
             + _table(TEXT["head"][lang == "nl"], rows) + f"<h3>{escape(_t('ledger', lang))}</h3>"
             + _table(TEXT["head_ledger"][lang == "nl"], money) + _credit(folder, lang) + "</section>")

@@ -18,7 +18,6 @@ import re
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
@@ -27,7 +26,7 @@ from sim.workshop import area_report
 from sim.workshop.figures import pyplot
 from sim.workshop.figures.comparison import (fig_breakeven, fig_costs, fig_deciding, fig_differences,  # noqa: F401
                                              fig_ledger, fig_maps, fig_timeseries)
-from sim.workshop.labels import LANGUAGES, label, number, text
+from sim.workshop.labels import LANGUAGES, count, fmt_eur, fmt_number, fmt_value, interval_name, label, text
 
 
 def labelled(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -38,8 +37,15 @@ def labelled(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- the ledger
-def _money(x) -> str:
-    return number(x) if not np.isfinite(x) or abs(x) < 1e6 else f"{x / 1e6:,.1f} M"
+def _money(x, lang="en") -> str:
+    """Euros in the reader's format: € 1,2 mln, € 850.000 (sim.workshop.labels.fmt_eur)."""
+    return fmt_eur(x, lang)
+
+
+def _with_interval(name, mean, lo, hi, lang, difference=False) -> str:
+    """'value [low; high]' in the reader's format (a difference of shares in %-punt)."""
+    f = lambda x: fmt_value(name, x, lang, signed=difference, difference=difference)
+    return f"{f(mean)} [{f(lo)}; {f(hi)}]"
 
 
 def deciding_markdown(deciding, order, lang="en") -> str:
@@ -54,19 +60,21 @@ def deciding_markdown(deciding, order, lang="en") -> str:
                 "breakeven_value")
         lines += ["| " + " | ".join(label(k, lang) for k in head) + " |", "|---|" + "---|" * (len(head) - 1)]
         for r in g.itertuples():
-            lines.append(f"| `{r.effect}` ({getattr(r, 'basis', '–')}) | {number(r.low)} | {number(r.high)} | {_money(r.npv_low)} | "
-                         f"{_money(r.npv_default)} | {_money(r.npv_high)} | {label('yes' if r.decides else 'no', lang)} | "
-                         f"{'–' if pd.isna(r.breakeven_value) else number(r.breakeven_value)} |")
+            lines.append(f"| `{r.effect}` ({getattr(r, 'basis', '–')}) | {fmt_number(r.low, lang)} | "
+                         f"{fmt_number(r.high, lang)} | "
+                         f"{_money(r.npv_low, lang)} | {_money(r.npv_default, lang)} | {_money(r.npv_high, lang)} | "
+                         f"{label('yes' if r.decides else 'no', lang)} | "
+                         f"{'–' if pd.isna(r.breakeven_value) else fmt_number(r.breakeven_value, lang)} |")
         decide = g[g.decides]
         if len(decide):
             lines += ["", text("deciding_verdict", lang, scenario=s,
                                effects=", ".join(f"`{r.effect}` ({getattr(r, 'basis', '–')})" for r in decide.itertuples()),
-                               values="; ".join(f"`{r.effect}` = {number(r.breakeven_value)}"
+                               values="; ".join(f"`{r.effect}` = {fmt_number(r.breakeven_value, lang)}"
                                                 for r in decide.itertuples()))]
         else:
             top = g.iloc[0]
             lines += ["", text("deciding_none", lang, scenario=s, effect=f"`{top.effect}`",
-                               swing=_money(top.swing), npv=_money(top.npv_default))]
+                               swing=_money(top.swing, lang), npv=_money(top.npv_default, lang))]
         lines.append("")
     return "\n".join(lines + [""])
 
@@ -76,41 +84,45 @@ def split_incentive_text(summary, scenario, lang="en") -> str:
     from sim.analysis.ledger import split_incentive
     si = split_incentive(summary, scenario)
     names = lambda keys: ", ".join(label(k, lang) for k in keys) or label("nobody", lang)
-    amounts = lambda keys: "; ".join(f"{label(k, lang)} {_money(si['npv'][k])}" for k in keys) or "–"
+    amounts = lambda keys: "; ".join(f"{label(k, lang)} {_money(si['npv'][k], lang)}" for k in keys) or "–"
     return text("split_incentive", lang, scenario=scenario, losers=names(si["losers"]),
                 pay_verb="s" if len(si["losers"]) == 1 else "", they="it" if len(si["losers"]) == 1 else "they",
                 loss=amounts(si["losers"]), gainers=names(si["gainers"]),
                 gain_verb="s" if len(si["gainers"]) == 1 else "", gain=amounts(si["gainers"]),
-                society=_money(si["society"]))
+                society=_money(si["society"], lang))
 
 
-def ledger_markdown(summary, evaluation, order, window, replicates, lang="en", scales=None, deciding=None) -> str:
-    """The ledger section: NPV and break-even year per party, the split incentive, the evaluation."""
-    from sim.analysis.compare import interval_kind
+def ledger_markdown(summary, evaluation, order, window, replicates, lang="en", scales=None, deciding=None,
+                    npv_table=True) -> str:
+    """The ledger section: NPV and break-even year per party (unless ``npv_table`` is False: the report shows
+    them in its one money table), the split incentive, the evaluation."""
     from sim.analysis.ledger import PARTIES
     lines = [f"## {label('ledger_section', lang)}", "",
              text("ledger_note", lang, first=order[0], years=f"{window[0]}-{window[1]}", y0=window[0],
-                  replicates=replicates, interval=interval_kind(replicates)), ""]
-    head = [label("party", lang)] + [f"{s}: {label('npv', lang)}" for s in order[1:]] + \
-           [f"{s}: {label('breakeven_year', lang)}" for s in order[1:]]
-    lines += ["| " + " | ".join(head) + " |", "|---|" + "---|" * (len(head) - 1)]
-    for party in PARTIES:
-        cells = []
-        for s in order[1:]:
-            r = summary[(summary.scenario == s) & (summary.party == party)].iloc[0]
-            cells.append(f"{_money(r.npv_mean)} [{_money(r.npv_p5)}, {_money(r.npv_p95)}]")
-        for s in order[1:]:
-            be = summary[(summary.scenario == s) & (summary.party == party)].iloc[0].breakeven_year
-            cells.append(label("never", lang) if pd.isna(be) else str(int(be)))
-        lines.append(f"| {label(party, lang)} | " + " | ".join(cells) + " |")
-    lines.append("")
+                  replicates=count(replicates, "replicate", lang), interval=interval_name(replicates, lang)), ""]
+    if npv_table:
+        head = [label("party", lang)] + [f"{s}: {label('npv', lang)}" for s in order[1:]] + \
+               [f"{s}: {label('breakeven_year', lang)}" for s in order[1:]]
+        lines += ["| " + " | ".join(head) + " |", "|---|" + "---|" * (len(head) - 1)]
+        for party in PARTIES:
+            cells = []
+            for s in order[1:]:
+                r = summary[(summary.scenario == s) & (summary.party == party)].iloc[0]
+                cells.append(f"{_money(r.npv_mean, lang)} [{_money(r.npv_p5, lang)}; {_money(r.npv_p95, lang)}]")
+            for s in order[1:]:
+                be = summary[(summary.scenario == s) & (summary.party == party)].iloc[0].breakeven_year
+                cells.append(label("never", lang) if pd.isna(be) else str(int(be)))
+            lines.append(f"| {label(party, lang)} | " + " | ".join(cells) + " |")
+        lines.append("")
     for s in order[1:]:
         lines += [split_incentive_text(summary, s, lang), ""]
     lines += [f"## {label('evaluation_section', lang)}", "",
               "| " + label("outcome", lang) + " | " + " | ".join(order[1:]) + " |", "|---|" + "---|" * len(order[1:])]
     for outcome in dict.fromkeys(evaluation.outcome):
         d = evaluation[evaluation.outcome == outcome].set_index("scenario")
-        cells = [f"{number(d.loc[s, 'mean'])} [{number(d.loc[s, 'p5'])}, {number(d.loc[s, 'p95'])}]" for s in order[1:]]
+        name, change = outcome.removeprefix("change_"), outcome.startswith("change_")
+        cells = [_with_interval(name, d.loc[s, "mean"], d.loc[s, "p5"], d.loc[s, "p95"], lang, difference=change)
+                 for s in order[1:]]
         lines.append(f"| {label(outcome, lang)} | " + " | ".join(cells) + " |")
     if scales is not None:
         lines += ["", f"### {label('breakeven_scale', lang)}", "", "| " + label("party", lang) + " | " + " | ".join(order[1:]) + " |",
@@ -118,7 +130,7 @@ def ledger_markdown(summary, evaluation, order, window, replicates, lang="en", s
         for party in dict.fromkeys(scales.party):
             d = scales[scales.party == party].set_index("scenario").breakeven_scale
             lines.append(f"| {label(party, lang)} | " + " | ".join(
-                "–" if pd.isna(d.get(s)) else f"{d[s]:.2f}" for s in order[1:]) + " |")
+                "–" if pd.isna(d.get(s)) else fmt_number(d[s], lang, 2) for s in order[1:]) + " |")
     if deciding is not None:
         lines += ["", deciding_markdown(deciding, order, lang)]
     return "\n".join(lines + [""])
@@ -127,7 +139,8 @@ def ledger_markdown(summary, evaluation, order, window, replicates, lang="en", s
 def comparison_markdown(summary, order, window, replicates, lang="en") -> str:
     first = order[0]
     lines = [f"# {label('comparison', lang)}: {', '.join(order)}", ""]
-    lines += [text("comparison_intro", lang, lo=window[0], hi=window[1], replicates=replicates, first=first), ""]
+    lines += [text("comparison_intro", lang, lo=window[0], hi=window[1], replicates=count(replicates, "replicate", lang),
+                   interval=interval_name(replicates, lang), first=first), ""]
     if replicates < MIN_REPLICATES_90:
         lines += [text("comparison_few_replicates", lang, replicates=replicates, needed=MIN_REPLICATES_90), ""]
 
@@ -138,7 +151,8 @@ def comparison_markdown(summary, order, window, replicates, lang="en") -> str:
         out = [f"## {title}", "", head, "|---|" + "---|" * len(columns)]
         for outcome in rows:
             d = summary[summary.outcome == outcome].set_index("scenario")
-            cells = [f"{number(d.loc[s, value])} [{number(d.loc[s, lo])}, {number(d.loc[s, hi])}]" for s in columns]
+            cells = [_with_interval(outcome, d.loc[s, value], d.loc[s, lo], d.loc[s, hi], lang,
+                                    difference=value == "diff_mean") for s in columns]
             out.append(f"| {label(outcome, lang)} | " + " | ".join(cells) + " |")
         return out + [""]
 
@@ -161,17 +175,18 @@ def markdown(c: Comparison, lang: str = "en", summary: pd.DataFrame | None = Non
     if len(c.order) > 1 and c.scenarios[0]["areas"]:   # the effect in each named area (issue 26)
         from sim.analysis import area_effects
         effects, ledger = c.area_effects()
-        out += "\n" + area_effects.markdown(effects, ledger, c.order[0], c.replicates, _data_note(c))
+        out += "\n" + (area_effects.markdown(effects, ledger, c.order[0], c.replicates, _data_note(c)) if lang == "en"
+                       else area_report.markdown(effects, ledger, lang, _data_note(c, lang)))
     return out
 
 
-def _data_note(c: Comparison) -> str:
+def _data_note(c: Comparison, lang: str = "en") -> str:
     """The CBS credit and the synthetic facilities, for a comparison on a real municipality's wijken."""
     from sim.model import municipality_layout
     if not municipality_layout.is_real(c.scenarios[0]):
         return ""
-    return municipality_layout.FACILITIES_NOTE["en"] + " " + municipality_layout.place(
-        c.scenarios[0]["municipality"]["code"]).credit("en") + "."
+    return municipality_layout.FACILITIES_NOTE[lang] + " " + municipality_layout.place(
+        c.scenarios[0]["municipality"]["code"]).credit(lang) + "."
 
 
 def figures(c: Comparison, lang: str = "en", summary: pd.DataFrame | None = None) -> dict:

@@ -212,3 +212,16 @@ def ledger_window(ledger: pd.DataFrame, window) -> pd.DataFrame:
     return out
 
 
+
+
+def money_table(ledger: pd.DataFrame, summary: pd.DataFrame, window) -> pd.DataFrame:
+    """The one money table of who pays and who saves (issue 27): per scenario and party the window's mean a
+    year of ``paid`` (investments), ``saved`` (the fall in all else it spends) and the ``net`` (saved - paid,
+    with net_p5, net_p95: the numbers of ``ledger_window``), the NPV with its band and the break-even year
+    (``summary``: ledger_summary.csv). One sign everywhere: positive = the party is better off than the base."""
+    lo, hi = window
+    d = ledger[(ledger.year >= lo) & (ledger.year <= hi)]
+    yearly = d.groupby(["scenario", "party"], sort=False)[["paid_mean", "saved_mean"]].mean().reset_index()
+    out = ledger_window(ledger, window).merge(yearly, on=["scenario", "party"], how="left")
+    keep = ["scenario", "party", "npv_mean", "npv_p5", "npv_p95", "breakeven_year"]
+    return out.merge(summary[keep], on=["scenario", "party"], how="left")

@@ -10,7 +10,7 @@ from sim.analysis.compare import KEY_OUTCOMES, OUTCOMES
 from sim.analysis.summary import replicate_summary
 from sim.workshop.figures import pyplot
 from sim.workshop.figures.maps import neighbourhood_map
-from sim.workshop.labels import label, text
+from sim.workshop.labels import axis_formatter, interval_name, is_share, label, money_scale, text
 
 
 def _grid(n, per_row=4, size=(3.6, 2.8)):
@@ -36,9 +36,11 @@ def fig_timeseries(table, order, window, lang):
         ax.axvspan(window[0] - 0.5, window[1] + 0.5, color="0.9", zorder=0)
         ax.set_title(label(outcome, lang), fontsize=9)
         ax.set_xlabel(label("year", lang), fontsize=8)
+        ax.yaxis.set_major_formatter(axis_formatter("share" if is_share(outcome) else "number", lang))
         ax.tick_params(labelsize=7)
     axes[0].legend(fontsize=7)
-    fig.suptitle(text("title_timeseries", lang))
+    runs = int(table.replicate.nunique()) if "replicate" in table else 0
+    fig.suptitle(text("title_timeseries", lang, interval=interval_name(runs, lang)))
     fig.tight_layout()
     return fig
 
@@ -54,9 +56,14 @@ def fig_differences(summary, order, window, lang):
                color=[f"C{order.index(s)}" for s in others])
         ax.axhline(0, color="black", linewidth=0.7)
         ax.set_xticks(range(len(others)), others, rotation=30, ha="right", fontsize=7)
+        ax.yaxis.set_major_formatter(axis_formatter("points" if is_share(outcome) else "number", lang))
+        if is_share(outcome):
+            ax.set_ylabel(label("points_axis", lang), fontsize=8)
         ax.set_title(label(outcome, lang), fontsize=9)
         ax.tick_params(labelsize=7)
-    fig.suptitle(text("title_differences", lang, first=order[0], years=f"{window[0]}-{window[1]}"))
+    runs = int(summary.replicates.max()) if "replicates" in summary else 0
+    fig.suptitle(text("title_differences", lang, first=order[0], years=f"{window[0]}-{window[1]}",
+                      interval=interval_name(runs, lang)))
     fig.tight_layout()
     return fig
 
@@ -71,6 +78,7 @@ def fig_costs(summary, order, window, lang):
         bottom += d
     ax.set_xticks(range(len(order)), order, rotation=20, ha="right")
     ax.set_ylabel(label("eur_per_inhabitant", lang))
+    ax.yaxis.set_major_formatter(axis_formatter("number", lang))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     ax.set_title(text("title_costs", lang, years=f"{window[0]}-{window[1]}"))
     fig.tight_layout()
@@ -98,6 +106,8 @@ def fig_ledger(ledger, summary, order, window, lang):
     plt = pyplot()
     from sim.analysis.ledger import PARTIES, discount
     others = order[1:]
+    scale, unit = money_scale(list(summary[["npv_p5", "npv_p95"]].to_numpy().ravel()), lang)
+    money = axis_formatter("money", lang, scale)
     fig, axes = plt.subplots(max(1, len(others)), 2, figsize=(12, 3.8 * max(1, len(others))), squeeze=False)
     for row, s in zip(axes, others):
         d = summary[summary.scenario == s].set_index("party").reindex(list(PARTIES))
@@ -107,7 +117,8 @@ def fig_ledger(ledger, summary, order, window, lang):
         row[0].set_yticks(range(len(PARTIES)), [label(p, lang) for p in PARTIES], fontsize=8)
         row[0].axvline(0, color="black", linewidth=0.7)
         row[0].invert_yaxis()
-        row[0].set_xlabel(label("ledger_npv_axis", lang), fontsize=8)
+        row[0].set_xlabel(text("ledger_npv_axis", lang, unit=unit), fontsize=8)
+        row[0].xaxis.set_major_formatter(money)
         row[0].set_title(text("title_ledger", lang, scenario=s, first=order[0]), fontsize=9)
         g = ledger[ledger.scenario == s]
         for k, party in enumerate(PARTIES):
@@ -115,7 +126,8 @@ def fig_ledger(ledger, summary, order, window, lang):
             cum = discount(q.net_mean, q.year, 0.04, window[0]).cumsum()
             row[1].plot(q.year, cum, color=f"C{k}", label=label(party, lang))
         row[1].axhline(0, color="black", linewidth=0.7)
-        row[1].set_ylabel(label("ledger_cum_axis", lang), fontsize=8)
+        row[1].set_ylabel(text("ledger_cum_axis", lang, unit=unit), fontsize=8)
+        row[1].yaxis.set_major_formatter(money)
         row[1].set_xlabel(label("year", lang), fontsize=8)
         row[1].legend(fontsize=7)
         for ax in row:
@@ -129,6 +141,7 @@ def fig_breakeven(table, lang):
     from sim.analysis.breakeven import SOCIETY
     from sim.analysis.ledger import PARTIES
     scenarios = list(dict.fromkeys(table.scenario))
+    scale, unit = money_scale(list(table[["npv_p5", "npv_p95"]].to_numpy().ravel()), lang)
     fig, axes = _grid(max(1, len(scenarios)), per_row=2, size=(6.0, 4.2))
     for ax, s in zip(axes, scenarios):
         g = table[table.scenario == s]
@@ -139,7 +152,8 @@ def fig_breakeven(table, lang):
             ax.fill_between(q.scale, q.npv_p5, q.npv_p95, alpha=0.10, linewidth=0, color=style["color"])
         ax.axhline(0, color="black", linewidth=0.7)
         ax.set_xlabel(label("effect_scale", lang), fontsize=8)
-        ax.set_ylabel(label("ledger_npv_axis", lang), fontsize=8)
+        ax.set_ylabel(text("ledger_npv_axis", lang, unit=unit), fontsize=8)
+        ax.yaxis.set_major_formatter(axis_formatter("money", lang, scale))
         ax.set_title(text("title_breakeven", lang, scenario=s), fontsize=9)
         ax.tick_params(labelsize=7)
         ax.legend(fontsize=7)
@@ -161,6 +175,7 @@ def fig_deciding(deciding, lang, top: int = 10):
         ax.axvline(0, color="black", linewidth=1.0)
         ax.set_yticks(y, [f"{e}{' *' if d else ''}" for e, d in zip(g.effect, g.decides)], fontsize=7)
         ax.set_xlabel(label("deciding_axis", lang), fontsize=8)
+        ax.xaxis.set_major_formatter(axis_formatter("number", lang))
         ax.set_title(text("title_deciding", lang, scenario=s), fontsize=9)
         ax.tick_params(axis="x", labelsize=7)
         ax.legend(fontsize=7)

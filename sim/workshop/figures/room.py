@@ -8,7 +8,8 @@ from matplotlib.patches import Patch
 
 from sim.workshop.outcomes import PAYERS, bands, differences
 from sim.workshop.figures.projector import FONT, decimal_ticks, png_bytes, projector_figure, style
-from sim.workshop.labels import PARTY_COLOURS, SCENARIO_COLOURS, SCENARIO_HATCHES, SCENARIO_STYLES
+from sim.workshop.labels import (PARTY_COLOURS, SCENARIO_COLOURS, SCENARIO_HATCHES, SCENARIO_STYLES, axis_formatter,
+                                 is_share)
 from sim.workshop.labels import app_text as t, map_label as label
 
 LEDGER_STYLES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)))   # parties differ by line style too
@@ -48,7 +49,11 @@ def _band_panels(indicators: list[str], frame_of, names: list[str], all_names: l
             ax.axhline(0, color="grey", linewidth=1)
         ax.set_title(label(ind, lang))
         ax.set_xlabel(t("year", lang))
-        ax.yaxis.set_major_formatter(decimal_ticks(lang))
+        # shares as 93 %, their differences in percentage points (the tables' formats)
+        kind = ("points" if zero_line else "share") if is_share(ind) else None
+        ax.yaxis.set_major_formatter(axis_formatter(kind, lang) if kind else decimal_ticks(lang))
+        if kind == "points":
+            ax.set_ylabel(t("points_axis", lang))
         style(ax)
     for ax in axes[len(indicators):]:
         ax.set_visible(False)

@@ -13,14 +13,15 @@ TEXTS = {
     "values": ("Values", "Waarden"),
     "title_per_month": ("Cost per month of living at home gained", "Kosten per gewonnen maand thuis wonen"),
     "eur_per_inhabitant": ("EUR per inhabitant per year", "EUR per inwoner per jaar"),
-    "title_timeseries": ("Key outcomes per scenario (mean and 90 % band over replicates)",
-                         "Kernuitkomsten per scenario (gemiddelde en 90 %-band over herhalingen)"),
-    "title_differences": ("Difference from {first}, {years} (mean and 90 % interval of paired differences)",
-                          "Verschil met {first}, {years} (gemiddelde en 90 %-interval van gepaarde verschillen)"),
+    "title_timeseries": ("Key outcomes per scenario (mean and {interval} over replicates)",
+                         "Kernuitkomsten per scenario (gemiddelde en {interval} over herhalingen)"),
+    "title_differences": ("Difference from {first}, {years} (mean and {interval} of paired differences)",
+                          "Verschil met {first}, {years} (gemiddelde en {interval} van gepaarde verschillen)"),
     "title_costs": ("Yearly cost by payer, mean over {years}", "Jaarlijkse kosten per betaler, gemiddeld over {years}"),
     "title_maps": ("Unmet care need per neighbourhood in {year} (outlined: woonservicegebied)",
                    "Onvervulde zorgvraag per buurt in {year} (omlijnd: woonservicegebied)"),
     "window": ("years compared", "vergeleken jaren"),
+    "points_axis": ("percentage points", "%-punt"),
     "comparison": ("Scenario comparison", "Vergelijking van scenario's"),
 }
 
@@ -37,24 +38,25 @@ LEDGER_TEXTS = {
                                          "Verandering overbelaste mantelzorgers (aandeel)"),
     "change_mantelzorg_hours_per_1000": ("Change in informal care hours per 1,000", "Verandering uren mantelzorg per 1.000"),
     "party": ("party", "partij"),
-    "npv": ("NPV (EUR, 90 % interval)", "NCW (EUR, 90 %-interval)"),
+    "npv": ("NPV (EUR) [interval]", "NCW (EUR) [interval]"),
     "breakeven_year": ("break-even year", "terugverdienjaar"),
     "never": ("never", "nooit"),
     "title_ledger": ("Who pays and who saves: {scenario} against {first}", "Wie betaalt en wie bespaart: {scenario} tegenover {first}"),
-    "ledger_npv_axis": ("net present value, EUR (costs discounted at 4 %)", "netto contante waarde, EUR (kosten verdisconteerd 4 %)"),
-    "ledger_cum_axis": ("cumulative discounted net, EUR", "cumulatief verdisconteerd saldo, EUR"),
+    "ledger_npv_axis": ("net present value, {unit} (costs discounted at 4 %; positive: better off)",
+                        "netto contante waarde, {unit} (kosten verdisconteerd 4 %; positief: beter af)"),
+    "ledger_cum_axis": ("cumulative discounted net, {unit}", "cumulatief verdisconteerd saldo, {unit}"),
     "ledger_section": ("Who pays and who saves", "Wie betaalt en wie bespaart"),
     "evaluation_section": ("Economic evaluation", "Economische evaluatie"),
     "ledger_note": (
         "Per party, relative to {first} in the same replicate: paid = its investments (capital annualised over its "
         "lifetime at 4 %, running costs), saved = the fall in everything else it spends (care billed by use, own "
         "contributions, vacancy, informal care hours at EUR 14 an hour); net = saved - paid. NPV: yearly nets "
-        "{years} discounted at 4 % to {y0} (Zorginstituut 2016 guideline). {replicates} replicates; {interval}.",
+        "{years} discounted at 4 % to {y0} (Zorginstituut 2016 guideline). {replicates}; in brackets the {interval}.",
         "Per partij, ten opzichte van {first} in dezelfde herhaling: betaald = de eigen investeringen (kapitaal "
         "over de levensduur verdeeld tegen 4 %, lopende kosten), bespaard = de daling van al het andere dat de partij "
         "uitgeeft (zorg naar gebruik, eigen bijdragen, leegstand, mantelzorguren tegen EUR 14 per uur); saldo = "
         "bespaard - betaald. NCW: jaarlijkse saldi {years} verdisconteerd tegen 4 % naar {y0} (richtlijn Zorginstituut "
-        "2016). {replicates} herhalingen; {interval}."),
+        "2016). {replicates}; tussen haken de {interval}."),
     "split_incentive": (
         "Split incentive in {scenario}: {losers} pay{pay_verb} more than {they} get back ({loss}), while {gainers} "
         "gain{gain_verb} ({gain}); for society as a whole the net present value is {society}.",
@@ -117,13 +119,13 @@ LEDGER_TEXTS = {
 # the notes of compare's markdown table (comparison.md)
 COMPARISON_TEXTS = {
     "comparison_intro": (
-        "Years {lo}–{hi}, {replicates} replicates per scenario, paired: replicate r of every "
+        "Years {lo}–{hi}, {replicates} per scenario, paired: replicate r of every "
         "scenario uses the same seed and replicate number as {first}. Each cell: mean over replicates "
-        "[90 % interval, 5th–95th percentile]. Differences from {first} are computed per replicate "
+        "[{interval}, 5th–95th percentile]. Differences from {first} are computed per replicate "
         "(paired), then summarised.",
-        "Jaren {lo}–{hi}, {replicates} herhalingen per scenario, gepaard: herhaling r van elk "
+        "Jaren {lo}–{hi}, {replicates} per scenario, gepaard: herhaling r van elk "
         "scenario gebruikt dezelfde seed en hetzelfde herhalingsnummer als {first}. Per cel: gemiddelde over "
-        "herhalingen [90 %-interval, 5e–95e percentiel]. Verschillen met {first} zijn per herhaling "
+        "herhalingen [{interval}, 5e–95e percentiel]. Verschillen met {first} zijn per herhaling "
         "berekend (gepaard) en daarna samengevat."),
     "comparison_few_replicates": (
         "**Note:** {replicates} replicates: the 'intervals' are the range of {replicates} runs, not 90 % "

@@ -48,6 +48,16 @@ SCENARIO_NL = {
 }
 
 
+def describe_scenario(scenario: dict, lang: str) -> str:
+    """What a resolved scenario is, in the room's language: its file's ``description_nl`` in Dutch, else the
+    Dutch text above by file name, else its own description (or name)."""
+    if lang == "nl" and scenario.get("description_nl"):
+        return scenario["description_nl"]
+    stem = str(scenario.get("_file") or scenario.get("name", "")).replace("\\", "/").rsplit("/", 1)[-1]
+    stem = stem[:-5] if stem.endswith(".yaml") else scenario.get("name", stem)
+    return scenario_description(stem, scenario.get("description", ""), lang)
+
+
 def scenario_description(stem: str, description: str, lang: str) -> str:
     """What a scenario is, in the room's language: the Dutch text above or the file's own description."""
     base = stem.split(" + ")[0]

@@ -14,22 +14,22 @@ REPORT_TEXTS = {
                  "wonen, en wie betaalt daarvoor? Het model simuleert per maand de 65-plussers en de volwassenen met "
                  "een indicatie voor langdurige zorg van een gemeente, onder de scenario's hieronder."),
     "scenarios_h": ("Scenarios and their investments", "Scenario's en hun investeringen"),
-    "facts": ("{inhabitants} inhabitants, {years}, seed {seed}, {n} replicates",
-              "{inhabitants} inwoners, {years}, seed {seed}, {n} herhalingen"),
+    "facts": ("{inhabitants} inhabitants, {years}, seed {seed}, {n}",
+              "{inhabitants} inwoners, {years}, seed {seed}, {n}"),
     "reference": ("the reference: differences are taken from this scenario",
                   "de referentie: verschillen zijn ten opzichte van dit scenario"),
     "no_investments": ("no investments", "geen investeringen"),
-    "inv_cols": (("investment", "where", "from", "one-off (EUR)", "yearly (EUR)", "payer", "source"),
-                 ("investering", "waar", "vanaf", "eenmalig (EUR)", "per jaar (EUR)", "betaler", "bron")),
+    "inv_cols": (("investment", "where", "from", "one-off", "a year", "payer", "source"),
+                 ("investering", "waar", "vanaf", "eenmalig", "per jaar", "betaler", "bron")),
     "cells": ("{n} cells", "{n} cellen"),
     "all_cells": ("whole municipality", "hele gemeente"),
     "outcomes_h": ("Key outcomes", "Belangrijkste uitkomsten"),
-    "outcomes_note": ("Years {years}. Each cell: mean over {n} replicates with its 90 % interval (5th-95th "
-                      "percentile) in brackets ({interval}). Unless the comparison ran with --fixed-effects, every "
+    "outcomes_note": ("Years {years}. Each cell: mean over {n} with its {interval} (5th-95th "
+                      "percentile) in brackets. Unless the comparison ran with --fixed-effects, every "
                       "replicate draws the uncertain effect sizes from their priors, so the intervals hold what we do "
                       "not know about the effects as well as chance variation between runs.",
-                      "Jaren {years}. Per cel: gemiddelde over {n} herhalingen met het 90 %-interval (5e-95e "
-                      "percentiel) tussen haken ({interval}). Tenzij de vergelijking met --fixed-effects liep, trekt "
+                      "Jaren {years}. Per cel: gemiddelde over {n} met de {interval} (5e-95e "
+                      "percentiel) tussen haken. Tenzij de vergelijking met --fixed-effects liep, trekt "
                       "elke herhaling de onzekere effectgroottes uit hun a-priori-verdeling, zodat de intervallen "
                       "ook tonen wat we over de effecten niet weten, naast toevalsvariatie tussen de runs."),
     "diff_h": ("Difference from {first} (paired per replicate)", "Verschil met {first} (gepaard per herhaling)"),
@@ -39,8 +39,20 @@ REPORT_TEXTS = {
                    "Euro per inwoner per jaar (prijzen 2015), gemiddeld over de vergeleken jaren. Zorg wordt betaald "
                    "uit de Wlz (zorgkantoren), de Wmo (gemeente) en de Zvw (zorgverzekeraars); investeringen door de "
                    "betaler die het scenario noemt."),
-    "inv_payer_h": ("Who pays for the investments (EUR per inhabitant per year)",
-                    "Wie betaalt de investeringen (EUR per inwoner per jaar)"),
+    "costs_diff_note": ("The differences in these costs per party, with investments and all other lines, and one "
+                        "sign (positive = better off), are in the one money table of the summary.",
+                        "De verschillen in deze kosten per partij, met de investeringen en alle andere posten en met "
+                        "één teken (positief = beter af), staan in de ene geldtabel van de samenvatting."),
+    "ledger_in_summary": ("The NPV per party is in the summary's money table, with a sentence per party saying why.",
+                          "De NCW per partij staat in de geldtabel van de samenvatting, met per partij een zin waarom."),
+    "per_unit": ("{amount} per {unit} ({units}), {years} years", "{amount} per {unit} ({units}), {years} jaar"),
+    "no_pdf_chromium": ("No PDF: there is no Chromium on this computer; the handout is HTML only (print it from "
+                        "the browser).", "Geen pdf: er is geen Chromium op deze computer; de hand-out is alleen HTML "
+                        "(druk hem af vanuit de browser)."),
+    "no_pdf_failed": ("No PDF: Chromium could not print it; the handout is HTML only.",
+                      "Geen pdf: Chromium kon hem niet afdrukken; de hand-out is alleen HTML."),
+    "inv_payer_h": ("Spending on the investments per payer (EUR per inhabitant per year, as the model books it)",
+                    "Uitgaven aan de investeringen per betaler (EUR per inwoner per jaar, zoals het model ze boekt)"),
     "figures_h": ("Figures", "Figuren"),
     "caveats_h": ("What the model does not include", "Wat het model niet bevat"),
     "manifest_h": ("Manifest: how these results were made", "Manifest: hoe deze resultaten zijn gemaakt"),
@@ -58,28 +70,37 @@ SUMMARY_TEXTS = {
                  "partners invest as in {names}, compared with {first}?",
                  "Wat verandert er voor ouderen die thuis wonen, en wie betaalt, als de gemeente en haar partners "
                  "investeren zoals in {names}, vergeleken met {first}?"),
-    "net_h": ("Net effect per party, EUR million a year, {years}", "Netto effect per partij, miljoen euro per jaar, {years}"),
-    "net_note": ("Positive: the party is better off (pays less or saves more) than under {first}. In brackets the "
-                 "90 % interval over the replicates. {source}",
-                 "Positief: de partij is beter af (betaalt minder of bespaart meer) dan bij {first}. Tussen haken het "
-                 "90 %-interval over de herhalingen. {source}"),
-    "from_ledger": ("From the ledger (ledger.csv): yearly means, their 90 % bounds averaged over the years.",
-                    "Uit het grootboek (ledger.csv): jaargemiddelden, hun 90 %-grenzen gemiddeld over de jaren."),
+    "net_h": ("Net effect per party, EUR million a year, {years}, and its net present value",
+              "Netto effect per partij, miljoen euro per jaar, {years}, en de netto contante waarde"),
+    "net_h_eur": ("Net effect per party, euros a year, {years}, and its net present value",
+                  "Netto effect per partij, euro per jaar, {years}, en de netto contante waarde"),
+    "per_year": ("a year", "per jaar"),
+    "npv": ("NPV", "NCW"),
+    "net_note": ("The one table of who pays and who saves. Sign: positive = the party is better off (pays less or "
+                 "saves more) than under {first}; negative = it pays on balance. A year: the mean over {years}; NPV: "
+                 "the yearly balances discounted at 4 % to {y0}. In brackets the {interval}. {source}",
+                 "De ene tabel van wie betaalt en wie bespaart. Teken: positief = de partij is beter af (betaalt "
+                 "minder of bespaart meer) dan bij {first}; negatief = zij betaalt per saldo. Per jaar: gemiddeld "
+                 "over {years}; NCW: de jaarsaldi verdisconteerd tegen 4 % naar {y0}. Tussen haken de {interval}. "
+                 "{source}"),
+    "why": ("Why, per party ({name}):", "Waarom, per partij ({name}):"),
+    "from_ledger": ("From the ledger (ledger.csv): yearly means, their 5 % and 95 % bounds averaged over the years.",
+                    "Uit het grootboek (ledger.csv): jaargemiddelden, hun 5 %- en 95 %-grenzen gemiddeld over de jaren."),
     "from_costs": ("From the care and investment costs of the four organisations (clients and carers are not "
                    "valued in euros in this folder).",
                    "Uit de zorg- en investeringskosten van de vier organisaties (cliënten en mantelzorgers zijn in "
                    "deze map niet in euro's gewaardeerd)."),
     "concl_h": ("Conclusions", "Conclusies"),
-    "months": ("{name}: {diff} months at home after an indication compared with {first} (90 % interval {lo} to {hi}).",
-               "{name}: {diff} maanden thuis na een indicatie vergeleken met {first} (90 %-interval {lo} tot {hi})."),
+    "months": ("{name}: {diff} months at home after an indication compared with {first} ({interval} {lo} to {hi}).",
+               "{name}: {diff} maanden thuis na een indicatie vergeleken met {first} ({interval} {lo} tot {hi})."),
     "months_none": ("{name}: no clear change in the months at home after an indication (the interval {lo} to {hi} "
                     "includes no change).",
                     "{name}: geen duidelijke verandering in de maanden thuis na een indicatie (het interval {lo} tot "
                     "{hi} bevat geen verandering)."),
     "months_km": ("{name}: {diff} months at home within 10 years of a first package (Kaplan-Meier) compared with "
-                  "{first} (90 % interval {lo} to {hi}).",
+                  "{first} ({interval} {lo} to {hi}).",
                   "{name}: {diff} maanden thuis binnen 10 jaar na een eerste indicatie (Kaplan-Meier) vergeleken met "
-                  "{first} (90 %-interval {lo} tot {hi})."),
+                  "{first} ({interval} {lo} tot {hi})."),
     "months_none_km": ("{name}: no clear change in the months at home within 10 years of a first package (Kaplan-Meier; "
                        "the interval {lo} to {hi} includes no change).",
                        "{name}: geen duidelijke verandering in de maanden thuis binnen 10 jaar na een eerste indicatie "
@@ -125,8 +146,8 @@ CAVEATS = {"en": [
     "woonservicegebied zijn deels op aanname gebaseerd; een Rotterdams onderzoek vond geen effect van een "
     "vergelijkbare aanpak op de kwaliteit van leven.",
     "Investeringskosten zijn de schattingen uit de scenariobestanden, in euro's van 2015; kapitaal is over de "
-    "levensduur verdeeld en het kasboek verdisconteert kosten tegen 4 % (richtlijn Zorginstituut 2016). Eigen "
-    "bijdragen, woonlasten, huren en de waarde van mantelzorg in het kasboek berusten op vermelde aannames.",
+    "levensduur verdeeld en het grootboek verdisconteert kosten tegen 4 % (richtlijn Zorginstituut 2016). Eigen "
+    "bijdragen, woonlasten, huren en de waarde van mantelzorg in het grootboek berusten op vermelde aannames.",
     "De intervallen tonen toevalsvariatie tussen runs en de a-priori-verdelingen van de onzekere "
     "effectgroottes; de overige parameters liggen vast (zie `langerthuis sensitivity`).",
     "Alleen 65-plussers en volwassenen met een indicatie voor langdurige zorg worden gesimuleerd, in een "
@@ -142,18 +163,19 @@ CAVEATS = {"en": [
 # the effect per area in the report (sim.workshop.area_report): (en, nl)
 AREA_TEXTS = {
     "title": ("Effect per area", "Effect per gebied"),
-    "ledger": ("Who pays within the area (euros a year, paired difference)",
-               "Wie betaalt binnen het gebied (euro per jaar, gepaard verschil)"),
-    "note": ("Paired effect per named area, the rest of the municipality (outside:) and the municipal total (all), "
-             "mean over {lo}-{hi}, {n} replicate(s), interval: {kind}. Area costs include respite, Wmo home "
-             "adaptations and the access route's running cost, each with its payer (sim/model/areas.py).",
-             "Gepaard effect per benoemd gebied, de rest van de gemeente (outside:) en de hele gemeente (all), "
-             "gemiddeld over {lo}-{hi}, {n} herhaling(en), interval: {kind}. Kosten per gebied met respijtzorg, "
-             "Wmo-woningaanpassingen en de lopende kosten van de toegangsroute, elk bij zijn betaler "
-             "(sim/model/areas.py)."),
+    "ledger": ("Who pays and who saves within the area (euros a year; positive: better off, as in the money table)",
+               "Wie betaalt en wie bespaart binnen het gebied (euro per jaar; positief: beter af, zoals in de geldtabel)"),
+    "note": ("Paired effect per named area, the rest of the municipality and the whole municipality, mean over "
+             "{lo}-{hi}, {n}, in brackets the {kind}. Area costs include respite, Wmo home adaptations and the "
+             "access route's running cost, each with its payer (sim/model/areas.py).",
+             "Gepaard effect per benoemd gebied, de rest van de gemeente en de hele gemeente, gemiddeld over "
+             "{lo}-{hi}, {n}, met de {kind}. Kosten per gebied met respijtzorg, Wmo-woningaanpassingen en de "
+             "lopende kosten van de toegangsroute, elk bij zijn betaler (sim/model/areas.py)."),
     "head": (["area", "outcome", "scenario", "effect", "interval"], ["gebied", "uitkomst", "scenario", "effect", "interval"]),
-    "head_ledger": (["area", "party", "scenario", "difference", "interval"],
-                    ["gebied", "partij", "scenario", "verschil", "interval"]),
+    "head_ledger": (["area", "party", "scenario", "balance a year", "interval"],
+                    ["gebied", "partij", "scenario", "saldo per jaar", "interval"]),
+    "all": ("whole municipality", "hele gemeente"),
+    "outside": ("rest of the municipality (outside {area})", "rest van de gemeente (buiten {area})"),
     "informal_care_hours": ("Informal care hours a year", "Mantelzorguren per jaar"),
     "cost_total_complete_per_capita": ("Total cost per inhabitant (euros a year)",
                                        "Totale kosten per inwoner (euro per jaar)"),

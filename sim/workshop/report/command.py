@@ -25,7 +25,8 @@ def register(sub):
     p = sub.add_parser("report", help="turn a `compare` output folder into one self-contained HTML handout")
     p.add_argument("results", metavar="RESULTS_DIR", help="output folder of `langerthuis compare`")
     p.add_argument("--out", required=True, help="HTML file to write (a previous report is replaced only with --force)")
-    p.add_argument("--lang", choices=LANGUAGES, help="language (default: the comparison's)")
+    p.add_argument("--lang", choices=LANGUAGES, default="nl",
+                   help="language of the report (default nl, the workshop's; --lang en for English)")
     p.set_defaults(func=main)
 
 

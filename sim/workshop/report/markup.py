@@ -46,6 +46,25 @@ def figure_html(path: Path) -> str:
             f"<figcaption>{escape(path.name)}</figcaption></figure>")
 
 
+# the page: the sections are HTML already (each escapes its own texts); the title and the footer are text
+PAGE = """<!DOCTYPE html>
+<html lang="{{ lang }}"><head><meta charset="utf-8">{{ signature | safe }}<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }}</title><style>{{ css | safe }}</style></head><body>
+{% for section in sections %}{{ section | safe }}
+{% endfor %}<p class="note">{{ made }}</p>
+</body></html>
+"""
+
+
+def page(lang: str, title: str, sections: list[str], made: str) -> str:
+    """The report's page from its sections (Jinja2, texts escaped, sections as they are)."""
+    from jinja2 import Environment
+    from sim.output import REPORT_SIGNATURE
+    template = Environment(autoescape=True).from_string(PAGE)
+    return template.render(lang=lang, title=title, sections=[s for s in sections if s], made=made,
+                           signature=REPORT_SIGNATURE, css=CSS)
+
+
 CSS = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; max-width: 1100px; margin: 2em auto;
        padding: 0 1em; color: #222; line-height: 1.45; }

@@ -13,17 +13,46 @@ import pandas as pd
 
 import sim
 from sim.errors import InputError
-from sim.output import REPORT_SIGNATURE
-from sim.analysis.compare import COST_OUTCOMES, COST_PER_MONTH, interval_kind
-from sim.workshop.labels import LANGUAGES, ORGANISATIONS, PAYERS, REPORT_TEXTS, label, pick
+from sim.analysis.compare import COST_OUTCOMES, COST_PER_MONTH
+from sim.workshop.labels import (LANGUAGES, ORGANISATIONS, PAYERS, REPORT_TEXTS, count, fmt_eur, fmt_number,
+                                 interval_name, label, map_label, pick)
 from sim.workshop import area_report
 from sim.workshop.labels import report_text as t
 from sim.workshop.report.folder import inhabitants_by_year, read_results
-from sim.workshop.report.markup import CSS, figure_html, number_html, table_html, wide_table
+from sim.workshop.report.markup import figure_html, number_html, page, table_html, wide_table
 from sim.workshop.report.summary import caveats, summary_section
 
 COSTS = COST_OUTCOMES
 PER_MONTH = ("extra_cost_eur", "extra_months_at_home", COST_PER_MONTH)
+
+
+def _cost_cell(inv: dict, key: str, n_cells: int, lang: str) -> str:
+    """The one-off or yearly cost of an investment: the fixed amount, and a per-unit cost with what it is per
+    (as sim.model.neighbourhoods.investment_cost prices it: euros per unit of dose per cell, capital spread over
+    its lifetime), so adapted dwellings show their cost per dwelling, not 0."""
+    from sim.model.blocks import TYPES, block
+    cost = inv.get("cost", {})
+    fixed, per_unit = float(cost.get(key, 0) or 0), float(cost.get(f"{key}_per_unit", 0) or 0)
+    parts = [fmt_eur(fixed, lang)] if fixed or not per_unit else []
+    if per_unit:
+        dose_key = block(inv["type"]).dose if inv.get("type") in TYPES else None
+        units = float(inv.get(dose_key, 0) or 0) * n_cells if dose_key else 0.0
+        noun = "dwelling" if inv.get("type") == "adapted_dwellings" else "unit"
+        years = int(cost.get("lifetime_years", 1)) if key == "one_off" else None
+        text = t("per_unit", lang, amount=fmt_eur(per_unit, lang), unit=count(1, noun, lang).split(" ", 1)[1],
+                 units=f"{count(units, noun, lang)}, {fmt_eur(per_unit * units, lang)}", years=years)
+        parts.append(text if years else text.rsplit(", ", 1)[0])
+    return escape(" + ".join(parts))
+
+
+def _source_cell(inv: dict, lang: str) -> str:
+    """The investment's source: in Dutch the building block's Dutch text (evidence and price), the scenario's
+    own (English) source as its tooltip."""
+    from sim.model.blocks import TYPES, block
+    source = inv.get("cost", {}).get("source", "")
+    if lang == "nl" and inv.get("type") in TYPES:
+        return f"<small title='{escape(source)}'>{escape(pick(block(inv['type']).help, lang))}</small>"
+    return f"<small>{escape(source)}</small>"
 
 
 def _investments(s: dict, lang: str) -> str:
@@ -37,14 +66,15 @@ def _investments(s: dict, lang: str) -> str:
     for inv in invs:
         cells = inv.get("cells") or []
         where = inv.get("area") or (t("all_cells", lang) if n_all and len(cells) == n_all
-                                    else t("cells", lang, n=len(cells)))
-        extra = ", ".join(f"{k}: {v}" for k, v in inv.items()
+                                    else count(len(cells), "cell", lang))
+        extra = ", ".join(f"{k}: {fmt_number(v, lang) if isinstance(v, (int, float)) else v}" for k, v in inv.items()
                           if k not in ("type", "cells", "area", "start_year", "cost"))
         cost = inv.get("cost", {})
         payer = label(cost["payer"], lang) if cost.get("payer") in PAYERS else cost.get("payer", "")
-        rows.append([f"<b>{escape(inv.get('type', ''))}</b>" + (f"<br><small>{escape(extra)}</small>" if extra else ""),
-                     escape(str(where)), escape(str(inv.get("start_year", ""))), number_html("", cost.get("one_off", 0), lang),
-                     number_html("", cost.get("yearly", 0), lang), escape(payer), f"<small>{escape(cost.get('source', ''))}</small>"])
+        rows.append([f"<b>{escape(map_label(inv.get('type', ''), lang))}</b>"
+                     + (f"<br><small>{escape(extra)}</small>" if extra else ""),
+                     escape(str(where)), escape(str(inv.get("start_year", ""))), _cost_cell(inv, "one_off", len(cells), lang),
+                     _cost_cell(inv, "yearly", len(cells), lang), escape(payer), _source_cell(inv, lang)])
     return table_html(list(pick(REPORT_TEXTS["inv_cols"], lang)), rows, "investments")
 
 
@@ -90,16 +120,16 @@ def _ledger_section(folder: Path, order, window, n_rep, lang: str) -> str:
         if not f.is_file():
             continue
         try:
-            t = pd.read_csv(f)
+            df = pd.read_csv(f)
         except Exception as exc:  # any unreadable table: one line, no traceback
             raise InputError(f"{f}: expected a table written by `langerthuis compare`, found "
                              f"{' '.join(str(exc).split())[:80] or 'unreadable'}") from None
         numeric = columns - {"scenario", "party", "outcome", "effect", "basis"}
-        bad = [c for c in numeric if c in t and not pd.api.types.is_numeric_dtype(t[c])]
-        if not columns <= set(t.columns) or bad:
+        bad = [c for c in numeric if c in df and not pd.api.types.is_numeric_dtype(df[c])]
+        if not columns <= set(df.columns) or bad:
             raise InputError(f"{f}: expected columns {', '.join(sorted(columns))} (numbers in "
-                             f"{', '.join(sorted(numeric))}), found {', '.join(map(str, t.columns))[:80]}")
-        tables[f] = t
+                             f"{', '.join(sorted(numeric))}), found {', '.join(map(str, df.columns))[:80]}")
+        tables[f] = df
     summary, evaluation = tables[files[0]], tables[files[1]]
     scales = tables.get(folder / "breakeven_scales.csv")
     from sim.analysis.ledger import PARTIES
@@ -110,7 +140,7 @@ def _ledger_section(folder: Path, order, window, n_rep, lang: str) -> str:
         raise InputError(f"{files[0]}: expected the scenarios {', '.join(order[1:])}, found "
                          f"{', '.join(map(str, dict.fromkeys(summary.scenario)))[:80]}")
     md = ledger_markdown(summary, evaluation, order, window, n_rep, lang, scales,
-                         tables.get(folder / "deciding_effects.csv"))
+                         tables.get(folder / "deciding_effects.csv"), npv_table=False)
     html, rows = [], []
     for line in md.splitlines() + [""]:
         if line.startswith("|"):
@@ -126,7 +156,8 @@ def _ledger_section(folder: Path, order, window, n_rep, lang: str) -> str:
             html.append(f"<h3>{escape(line[3:])}</h3>")
         elif line.strip():
             html.append(f"<p class='note'>{escape(line)}</p>")
-    return f"<section id='ledger'><h2>{escape(label('ledger_section', lang))}</h2>" + "".join(html[1:]) + "</section>"
+    return (f"<section id='ledger'><h2>{escape(label('ledger_section', lang))}</h2><p class='note'>"
+            f"{t('ledger_in_summary', lang)}</p>" + "".join(html[1:]) + "</section>")
 
 
 def build_html(folder, lang: str | None = None) -> str:
@@ -155,11 +186,7 @@ def build_html(folder, lang: str | None = None) -> str:
              + "".join(f"<li>{escape(c)}</li>" for c in caveats(lang)) + "</ul></section>",
              _manifest_section(manifest, years, lang)]
     made = t("made", lang, day=date.today().isoformat(), version=sim.__version__, folder=folder.name)
-    parts.append(f"<p class='note'>{escape(made)}</p>")
-    return (f"<!DOCTYPE html>\n<html lang='{lang}'><head><meta charset='utf-8'>{REPORT_SIGNATURE}"
-            f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            f"<title>{t('title', lang)}</title><style>{CSS}</style></head><body>\n" + "\n".join(parts)
-            + "\n</body></html>\n")
+    return page(lang, t("title", lang), parts, made)
 
 
 def _scenarios_section(manifest: dict, first: str, lang: str) -> str:
@@ -168,11 +195,19 @@ def _scenarios_section(manifest: dict, first: str, lang: str) -> str:
     for s in manifest["scenarios"]:
         r = s.get("resolved") or {}
         facts = t("facts", lang, inhabitants=number_html("", r.get("municipality", {}).get("inhabitants", 0), lang),
-                  years=f"{r.get('start_year')}–{r.get('end_year')}", seed=s.get("seed"), n=s.get("replicates"))
+                  years=f"{r.get('start_year')}–{r.get('end_year')}", seed=s.get("seed"),
+                  n=count(s.get("replicates") or 0, "replicate", lang))
         ref = f" <small>({t('reference', lang)})</small>" if s["name"] == first else ""
-        parts.append(f"<h3>{escape(s['name'])}{ref}</h3><p>{escape(r.get('description', ''))}<br>"
+        parts.append(f"<h3>{escape(s['name'])}{ref}</h3><p>{escape(describe(s, lang))}<br>"
                      f"<small>{escape(facts)}; {escape(str(s.get('file') or ''))}</small></p>{_investments(s, lang)}")
     return "\n".join(parts + ["</section>"])
+
+
+def describe(s: dict, lang: str) -> str:
+    """A scenario of the manifest described in the report's language (labels.describe_scenario)."""
+    from sim.workshop.labels import describe_scenario
+    r = dict(s.get("resolved") or {}, name=s["name"], _file=s.get("file") or "")
+    return describe_scenario(r, lang)
 
 
 def _has_differences(table: pd.DataFrame, order: list) -> bool:
@@ -183,7 +218,7 @@ def _outcomes_section(table: pd.DataFrame, order: list, years: str, n_rep, lang:
     """The key outcomes with their intervals, and their paired differences from the first scenario."""
     key = [o for o in dict.fromkeys(table.outcome) if o not in COSTS + PER_MONTH]
     parts = [f"<section id='outcomes'><h2>{t('outcomes_h', lang)}</h2>"
-             f"<p class='note'>{t('outcomes_note', lang, years=years, n=n_rep, interval=interval_kind(n_rep))}</p>"
+             f"<p class='note'>{t('outcomes_note', lang, years=years, n=count(n_rep, 'replicate', lang), interval=interval_name(n_rep, lang))}</p>"
              f"<h3>{t('values', lang)}</h3>{wide_table(table, key, order, 'mean', 'p5', 'p95', lang)}"]
     if _has_differences(table, order):
         parts.append(f"<h3>{escape(t('diff_h', lang, first=order[0]))}</h3>"
@@ -195,9 +230,8 @@ def _costs_section(folder: Path, manifest: dict, table: pd.DataFrame, order: lis
     """Costs by payer (and their differences), who pays for the investments, the cost per month gained."""
     parts = [f"<section id='costs'><h2>{t('costs_by_payer', lang)}</h2><p class='note'>{t('costs_note', lang)}</p>"
              f"{wide_table(table, COSTS, order, 'mean', 'p5', 'p95', lang)}"]
-    if _has_differences(table, order):
-        parts.append(f"<h3>{escape(t('diff_h', lang, first=order[0]))}</h3>"
-                     f"{wide_table(table, COSTS, order[1:], 'diff_mean', 'diff_p5', 'diff_p95', lang)}")
+    if len(order) > 1:   # the differences per party are the summary's money table (one sign convention)
+        parts.append(f"<p class='note'>{t('costs_diff_note', lang)}</p>")
     payers = _investment_payers(manifest, window, lang, inhabitants_by_year(folder))
     if payers:
         parts.append(f"<h3>{t('inv_payer_h', lang)}</h3>{payers}")

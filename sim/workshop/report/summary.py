@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from sim.errors import InputError
-from sim.workshop.labels import caveats as caveat_texts, fmt_eur_million, fmt_value, label, summary_text as _s
+from sim.workshop.labels import (caveats as caveat_texts, fmt_eur, fmt_eur_million, fmt_value, interval_name, label,
+                                 summary_text as _s)
 from sim.workshop.report.folder import manifest_scenarios
 from sim.workshop.report.markup import table_html
 
@@ -49,30 +50,94 @@ def party_effects(folder: Path, table: pd.DataFrame, window, order) -> tuple[pd.
 
 
 
+def _npv(folder: Path) -> pd.DataFrame | None:
+    """ledger_summary.csv (NPV and break-even year per scenario and party), when the folder has a readable one."""
+    from sim.analysis.ledger import SUMMARY_COLUMNS
+    try:
+        d = pd.read_csv(folder / "ledger_summary.csv")
+    except (OSError, ValueError):
+        return None
+    return d if set(SUMMARY_COLUMNS) <= set(d.columns) else None
+
+
+def money_section(folder: Path, table: pd.DataFrame, effects: pd.DataFrame, source: str, order, window,
+                  lang: str) -> str:
+    """The one money table (issue 27): per party and scenario the balance a year and its NPV (positive: better
+    off than the first scenario), the sign convention in words and one sentence per party saying why (from the
+    ledger's lines: what it pays for investments, what it spends less or more on)."""
+    from sim.workshop.outcomes import money_table
+    first, others = order[0], order[1:]
+    npv = _npv(folder) if source == "from_ledger" else None
+    lines = money_table(pd.read_csv(folder / "ledger.csv"), npv, window) if npv is not None else None
+    years = f"{window[0]}–{window[1]}"
+    amounts = [effects[c].abs().max() for c in ("net_mean", "net_p5", "net_p95")]
+    amounts += [lines[c].abs().max() for c in ("npv_mean", "npv_p5", "npv_p95")] if lines is not None else []
+    big = max([a for a in amounts if pd.notna(a)], default=0) >= 1e6   # one unit in the whole table
+    eur = (lambda x, lang: fmt_eur_million(x, lang)) if big else fmt_eur
+    rows = []
+    for p in dict.fromkeys(effects.party):
+        cells = []
+        for name in others:
+            e = effects[(effects.party == p) & (effects.scenario == name)]
+            cells.append("–" if e.empty else
+                         f"<b>{eur(e.net_mean.iloc[0], lang)}</b> <small>[{eur(e.net_p5.iloc[0], lang)}; "
+                         f"{eur(e.net_p95.iloc[0], lang)}]</small>")
+            if lines is not None:
+                m = lines[(lines.party == p) & (lines.scenario == name)]
+                cells.append("–" if m.empty or pd.isna(m.npv_mean.iloc[0]) else
+                             f"{eur(m.npv_mean.iloc[0], lang)} <small>[{eur(m.npv_p5.iloc[0], lang)}; "
+                             f"{eur(m.npv_p95.iloc[0], lang)}]</small>")
+                be = m.breakeven_year.iloc[0] if len(m) else None
+                cells.append(escape(label("never", lang)) if be is None or pd.isna(be) else str(int(be)))
+        rows.append([escape(label(p, lang))] + cells)
+    head = [escape(label("party", lang))]
+    for name in others:
+        head += [escape(f"{name}: {_s('per_year', lang)}")]
+        if lines is not None:
+            head += [escape(f"{name}: {_s('npv', lang)}"), escape(f"{name}: {label('breakeven_year', lang)}")]
+    n = int(table["replicates"].max()) if "replicates" in table else 0
+    out = [f"<h3>{escape(_s('net_h' if big else 'net_h_eur', lang, years=years))}</h3>", table_html(head, rows, "wide summary money"),
+           f"<p class='note'>{escape(_s('net_note', lang, first=first, years=years, y0=window[0], interval=interval_name(n, lang), source=_s(source, lang)))}</p>"]
+    if lines is not None:
+        out.append(_reasons(lines, table, others, lang))
+    return "".join(out)
+
+
+def _difference(table: pd.DataFrame, scenario: str, outcome: str) -> float | None:
+    """The paired difference of an outcome from the first scenario (comparison.csv), if the table has it."""
+    row = table[(table.scenario == scenario) & (table.outcome == outcome)]
+    return float(row.diff_mean.iloc[0]) if len(row) and "diff_mean" in row else None
+
+
+def _reasons(lines: pd.DataFrame, table: pd.DataFrame, others, lang: str) -> str:
+    """One sentence per party and scenario saying why it is better or worse off."""
+    from sim.workshop.labels.money import party_reason
+    out = []
+    for name in others:
+        m = lines[lines.scenario == name]
+        if m.empty:
+            continue
+        scale = float(m[["paid_mean", "saved_mean", "net_mean"]].abs().max().max())
+        burden, admissions = (_difference(table, name, o) for o in ("carers_overburdened_share",
+                                                                     "intramural_admissions_per_1000"))
+        items = [party_reason(r.party, label(r.party, lang), r.paid_mean, r.saved_mean, r.net_mean, scale, lang,
+                              burden, admissions) for r in m.itertuples()]
+        out.append(f"<p class='why'><b>{escape(_s('why', lang, name=name))}</b></p><ul class='why'>"
+                   + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>")
+    return "".join(out)
+
+
 def summary_section(folder: Path, manifest: dict, table: pd.DataFrame, lang: str, window) -> str:
     """One page for a wethouder: the question, the net effect per party in EUR million a year with intervals,
     two or three conclusions in plain words, what the model leaves out."""
     order = list(dict.fromkeys(table.scenario))
     first, others = order[0], order[1:]
-    years = f"{window[0]}–{window[1]}"
     parts = [f"<section id='summary'><h2>{_s('h', lang)}</h2>",
              f"<p class='lead'>{escape(_s('question', lang, names=', '.join(others) or first, first=first))}</p>"]
     conclusions = []
     if others:
         effects, source = party_effects(folder, table, window, order)
-        parties = list(dict.fromkeys(effects.party))
-        rows = []
-        for p in parties:
-            cells = []
-            for name in others:
-                e = effects[(effects.party == p) & (effects.scenario == name)]
-                cells.append("–" if e.empty else
-                             f"<b>{fmt_eur_million(e.net_mean.iloc[0], lang)}</b> <small>[{fmt_eur_million(e.net_p5.iloc[0], lang)}; "
-                             f"{fmt_eur_million(e.net_p95.iloc[0], lang)}]</small>")
-            rows.append([escape(label(p, lang))] + cells)
-        parts.append(f"<h3>{escape(_s('net_h', lang, years=years))}</h3>"
-                     + table_html([escape(label("scenario", lang))] + [escape(n) for n in others], rows, "wide summary")
-                     + f"<p class='note'>{escape(_s('net_note', lang, first=first, source=_s(source, lang)))}</p>")
+        parts.append(money_section(folder, table, effects, source, order, window, lang))
         # months at home: the Kaplan-Meier restricted mean (as compare's table and the app's headline), else the
         # mean of the spells that ended (a folder written before compare had it)
         kind = "months_at_home_km" if (table.outcome == "months_at_home_km").any() else "months_independent_after_indication"
@@ -81,6 +146,7 @@ def summary_section(folder: Path, manifest: dict, table: pd.DataFrame, lang: str
             if name in months.index and {"diff_mean", "diff_p5", "diff_p95"} <= set(months.columns):
                 m = months.loc[name]
                 fields = dict(name=name, first=first, diff=fmt_value("x", m.diff_mean, lang, signed=True),
+                              interval=interval_name(int(m.get("replicates", 0) or 0), lang),
                               lo=fmt_value("x", m.diff_p5, lang, signed=True), hi=fmt_value("x", m.diff_p95, lang, signed=True))
                 clear = m.diff_p5 > 0 or m.diff_p95 < 0
                 conclusions.append(_s(("months" if clear else "months_none") + ("_km" if kind == "months_at_home_km" else ""),
