@@ -13,6 +13,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from sim.errors import InputError
@@ -131,6 +132,9 @@ def main(args) -> int:
         env["LANGERTHUIS_SCENARIOS"] = str(Path(args.scenarios).resolve())
     if args.cache:
         env["LANGERTHUIS_CACHE"] = str(Path(args.cache).resolve())
+    # the server computes the workshop's questions when it starts (sim.workshop.app.questions) and logs when
+    # each is ready, in seconds from now
+    env.update(LANGERTHUIS_QUESTIONS="1", LANGERTHUIS_STARTED=repr(time.time()))
     for problem in missing_assets():
         print(f"langerthuis app: warning: {problem}", file=sys.stderr)
 

@@ -448,7 +448,8 @@ def list_variants() -> list[dict]:
             try:
                 r = json.loads(path.read_text(encoding="utf-8"))
                 _variant_heads[key] = {"slug": path.stem, "name": r["name"], "saved": r.get("saved", ""),
-                                       "chosen": r["chosen"]}
+                                       "chosen": r["chosen"], "group": r.get("group", ""),
+                                       "inputs": r.get("inputs")}
             except (OSError, ValueError, KeyError, TypeError):
                 _variant_heads[key] = None   # a damaged file is skipped, never a crash of the page
         if _variant_heads[key] is not None:

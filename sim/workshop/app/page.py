@@ -3,14 +3,14 @@ address that follows the shown variant and language, the CSS."""
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import parse_qs
 
 import solara
 
-from sim.workshop.app.actions import open_variant, run_all, start_run
-from sim.workshop.app.panel import Controls
+from sim.workshop.app.actions import run_all, start_run
+from sim.workshop.app.address import Address
+from sim.workshop.app.panel import Controls, Questions
 from sim.workshop.app.results import Progress, Results, Stale
-from sim.workshop.app.state import lang, panel_open, shown, shown_meta, url_loaded
+from sim.workshop.app.state import lang, panel_open, shown
 from sim.workshop.app.variants import Variants
 from sim.workshop.labels import app_text as t
 
@@ -44,27 +44,9 @@ CSS = """
 @solara.component
 def Page():
     L = lang.value
-    router = solara.use_router()
     solara.Title(t("title", L))
     solara.Style(CSS)
-    if not url_loaded.value:               # ?variant=slug opens a saved variant once (and ?lang=nl its language)
-        query = parse_qs(router.search or "")
-        wanted = query.get("variant", [""])[0]
-        url_loaded.set(True)
-        if query.get("lang", [""])[0] in ("en", "nl"):
-            lang.set(query["lang"][0])
-        if wanted:
-            open_variant(wanted)
-    slug = (shown_meta.value or {}).get("slug")
-
-    def remember_in_url():
-        """The address follows the shown variant (and the language): a reload, or the laptop waking up, opens
-        the same results with the same side panel."""
-        if slug:
-            search = f"variant={slug}" + ("&lang=nl" if L == "nl" else "")
-            if (router.search or "") != search:
-                router.push(f"{router.path or '/'}?{search}")
-    solara.use_effect(remember_in_url, [slug, L])
+    Address()
     # an own two-column layout rather than Solara's drawer: at 1024 px the drawer covers the page and cannot be
     # reopened; here the panel is a column that a button hides and shows, and Run stays at its top
     with solara.Div(classes=["lt-layout"]):
@@ -80,6 +62,7 @@ def Page():
                                   disabled=run_all.pending, classes=["lt-run-main"], icon_name="mdi-play")
                 solara.HTML("h2", escape(t("title", L)), classes=["lt-title"])
             solara.HTML("p", escape(t("question", L)), classes=["lt-question"])
+            Questions()
             Progress()
             results = shown.value
             Stale()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import solara
 
 from sim.model.scenario import load_scenario
 from sim.workshop import appcache
+from sim.workshop.app.jobs import Cancelled  # noqa: F401 - the result cards ask for it here
 from sim.workshop.appcache import SCENARIO_DIR, Levers, apply_levers, list_scenarios
 from sim.workshop.outcomes import KEY_INDICATORS
 from sim.workshop.labels import neighbourhood_names
@@ -23,7 +25,7 @@ dwellings = solara.reactive(0)
 team_hours = solara.reactive(0)
 alarm = solara.reactive(0)
 carer = solara.reactive(0.0)
-replicates = solara.reactive(3)
+replicates = solara.reactive(3)   # DEFAULT_REPLICATES
 plain_too = solara.reactive(True)
 access_route = solara.reactive("")
 team_mandate = solara.reactive(True)
@@ -39,7 +41,7 @@ shown = solara.reactive(None)           # the results on the page: {name: Result
 shown_meta = solara.reactive({})        # variant name, slug and the settings the results were made with
 from_cache = solara.reactive(False)
 confirm = solara.reactive("")           # the time-estimate warning of a big run awaiting "Run anyway"
-cancel_event = solara.reactive(None)
+running = solara.reactive("")           # the key of the server's run this page watches (jobs.py): in the address
 cancelled = solara.reactive(False)
 open_choice = solara.reactive("")
 ab_choice = solara.reactive(("", ""))
@@ -64,14 +66,21 @@ def _warm_up():
         warm["done"].set()
 
 
+def _prepare_questions():
+    """The workshop's questions computed once the kernel is warm (`langerthuis app` asks for it), so the room's
+    first question is answered at once; logged with the seconds from the app's start."""
+    from sim.workshop.app.questions import precompute
+    started = float(os.environ.get("LANGERTHUIS_STARTED") or 0) or time.time()
+    precompute(scenario_files(), DEFAULT_REPLICATES, warm["done"], started)
+
+
+DEFAULT_REPLICATES = 3
 if os.environ.get("LANGERTHUIS_NO_WARMUP") != "1":
     threading.Thread(target=_warm_up, daemon=True, name="langerthuis-warm-up").start()
 else:
     warm["done"].set()
-
-
-class Cancelled(Exception):
-    """The room pressed Cancel (or closed the page): the run stops at the end of the simulated year."""
+if os.environ.get("LANGERTHUIS_QUESTIONS") == "1":
+    threading.Thread(target=_prepare_questions, daemon=True, name="langerthuis-questions").start()
 
 
 def scenario_files() -> dict:
@@ -111,15 +120,19 @@ def settings() -> dict:
 
 def build_jobs() -> dict:
     """name -> resolved scenario of every run the choices ask for (InputError on a bad choice)."""
-    levers = current_levers()
-    files, jobs = scenario_files(), {}
-    for stem in chosen.value:
-        plain = apply_levers(load_scenario(files[stem]), Levers(replicates=replicates.value, move_scenario_wsg=False))
-        changed = apply_levers(plain, levers)
-        for s in ([plain] if plain_too.value or changed["name"] == plain["name"] else []) + [changed]:
+    return jobs_for(scenario_files(), list(chosen.value), current_levers(), plain_too.value)
+
+
+def jobs_for(files: dict, stems: list, levers: Levers, plain: bool) -> dict:
+    """name -> resolved scenario of every run: each chosen scenario with the levers (and without them too when
+    ``plain``), all with the first one's seed. No session state: the question runs at start use it too."""
+    jobs = {}
+    for stem in stems:
+        bare = apply_levers(load_scenario(files[stem]), Levers(replicates=levers.replicates, move_scenario_wsg=False))
+        changed = apply_levers(bare, levers)
+        for s in ([bare] if plain or changed["name"] == bare["name"] else []) + [changed]:
             jobs[s["name"]] = s
     # paired as in `langerthuis compare`: every run uses the first scenario's seed (common random numbers)
     seed = next(iter(jobs.values()))["seed"]
     return {n: s if s["seed"] == seed else apply_levers(dict(s, seed=seed), Levers(move_scenario_wsg=False))
             for n, s in jobs.items()}
-

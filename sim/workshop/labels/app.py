@@ -46,6 +46,26 @@ APP_TEXTS = {
                 "Het model wordt voorbereid (eenmalig compileren)…"),
     "progress": ("scenario {i} of {n} ({name}): {done} of {total} simulated years ({reps} replicates × {years} years)",
                  "scenario {i} van {n} ({name}): {done} van {total} gesimuleerde jaren ({reps} herhalingen × {years} jaar)"),
+    "left_seconds": ("about {n} s left", "nog ongeveer {n} s"),
+    "left_minutes": ("about {n} min left", "nog ongeveer {n} min"),
+    "not_saved": ("The variant was not saved ({reason}).", "De variant is niet bewaard ({reason})."),
+    "question_reform": ("What did the reform do here?", "Wat deed de hervorming hier?"),
+    "question_reform_help": ("The enacted reform (baseline) against no reform (no_reform): every sign reads as the "
+                             "reform's effect.",
+                             "De doorgevoerde hervorming (baseline) tegenover geen hervorming (no_reform): elk teken "
+                             "leest als het effect van de hervorming."),
+    "question_wsg_or_carers": ("A woonservicegebied in one neighbourhood, or carer support citywide?",
+                               "Woonservicegebied in één buurt, of mantelzorgondersteuning in de hele gemeente?"),
+    "question_wsg_or_carers_help": ("wsg_full's investments moved to one neighbourhood, and carer_support in the whole "
+                                    "municipality, both against the baseline: who pays and who saves.",
+                                    "De investeringen van wsg_full in één buurt, en carer_support in de hele "
+                                    "gemeente, beide tegenover de baseline: wie betaalt en wie bespaart."),
+    "question_access": ("Neighbourhood team or intake desk under a 25 % Wmo cut?",
+                        "Wijkteam of loket bij 25 % korting op de Wmo?"),
+    "question_access_help": ("The neighbourhood team and the intake desk with voucher, both with the Wmo budget 25 % "
+                             "below the 2014 volume, against the same cut with the usual access (wmo_cut_25).",
+                             "Het wijkteam en het loket met voucher, beide met het Wmo-budget 25 % onder het volume "
+                             "van 2014, tegenover dezelfde korting met de gewone toegang (wmo_cut_25)."),
     "ready": ("ready", "klaar"),
     "from_cache": ("ready (from the cache)", "klaar (uit de cache)"),
     "stale": ("The levers have changed since these results: press Run to update them.",
