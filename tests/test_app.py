@@ -546,3 +546,15 @@ def test_a_wrong_scenario_file_in_the_folder_does_not_break_the_panel(tmp_path):
     bad.write_text("extends: nowhere.yaml\nname: orphan\n")
     assert _readable(bad) is None
     assert _readable(ROOT / "scenarios" / "small.yaml")["areas"]   # a good one keeps its areas (centrum)
+
+
+def test_app_without_the_app_extra_says_which_command_installs_it(monkeypatch, capsys):
+    """After the README's quick start (the model only) `langerthuis app` answers in one line how to add the app,
+    exit status 2, instead of "internal error: ModuleNotFoundError: No module named 'solara'"."""
+    import importlib.util
+    from sim.cli import main
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "solara" else real(name, *a))
+    assert main(["app", "--port", str(_free_port())]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and 'pip install -e ".[app]"' in err and "solara" in err and "Traceback" not in err

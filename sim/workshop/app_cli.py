@@ -113,8 +113,23 @@ def _check_cache(cache) -> None:
         raise InputError(f"{name}: expected a folder the cache can be written to, found {ancestor} not writable")
 
 
+INSTALL_APP = 'python3 -m pip install -e ".[app]"'
+
+
+def check_installed() -> None:
+    """The app extra is installed (the README's quick start installs the model only): else one line saying
+    which command adds it, exit status 2, instead of a ModuleNotFoundError."""
+    from importlib.util import find_spec
+    missing = [m for m in ("solara", "ipyvuetify") if find_spec(m) is None]
+    if missing:
+        raise InputError(f"app: expected the app extra ({', '.join(missing)}), found it not installed: "
+                         f"{INSTALL_APP} adds it")
+
+
 def check_args(args) -> None:
-    """Before the server starts: the port, the host and the cache folder (each one line, exit status 2)."""
+    """Before the server starts: the app extra, the port, the host and the cache folder (each one line, exit
+    status 2)."""
+    check_installed()
     if not 0 < args.port < 65536:
         raise InputError(f"--port: expected a port from 1 to 65535, found {args.port}")
     if args.scenarios:

@@ -15,7 +15,8 @@ APP_TEXTS = {
     "all": ("the whole municipality", "de hele gemeente"),
     "cells": ("neighbourhoods I list", "buurten die ik opgeef"),
     "cells_input": ("neighbourhoods, e.g. Noord 1; Oost 2 (or x,y)", "buurten, bijv. Noord 1; Oost 2 (of x,y)"),
-    "district": ("{name} ({n} neighbourhoods)", "{name} ({n} buurten)"),
+    # "district": a generated district, told apart from a scenario's own area of the same name (centrum)
+    "district": ("district {name} ({n} neighbourhoods)", "wijk {name} ({n} buurten)"),
     "n_cells": ("{n} neighbourhoods of about {size} inhabitants", "{n} buurten van ongeveer {size} inwoners"),
     "move": ("Also move the scenario's own investments here", "Verplaats ook de eigen investeringen van het scenario hierheen"),
     "start_year": ("from year", "vanaf jaar"),
