@@ -150,6 +150,7 @@ def main(args) -> int:
     # the server computes the workshop's questions when it starts (sim.workshop.app.questions) and logs when
     # each is ready, in seconds from now
     env.update(LANGERTHUIS_QUESTIONS="1", LANGERTHUIS_STARTED=repr(time.time()))
+    env["SOLARA_THEME_SHOW_BANNER"] = "false"    # Solara's "This website runs on Solara" covered axis labels
     for problem in missing_assets():
         print(f"langerthuis app: warning: {problem}", file=sys.stderr)
 

@@ -17,26 +17,32 @@ from sim.workshop.labels import app_text as t
 CSS = """
 .lt-scenario .v-input__details, .lt-scenario .v-messages { display: none; }
 .lt-scenario .v-input--selection-controls { margin-top: 0; padding-top: 0; }
-.lt-scenario label { font-size: 14px !important; }
-.lt-table { border-collapse: collapse; font-size: 17px; }
+.lt-scenario label { font-size: 16px !important; color: #111 !important; }
+.lt-table { border-collapse: collapse; font-size: 18px; }
+.lt-ledger-table td:not(:first-child), .lt-parties-table td:not(:first-child) { white-space: nowrap; }
+.lt-table-wrap { overflow-x: auto; max-width: 100%; }
 .lt-table th, .lt-table td { border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; }
 .lt-main img { width: 100%; max-width: 1000px; height: auto; }
 .lt-lever .v-input__details, .lt-lever .v-messages { display: none; }
 .lt-lever .v-input { margin-top: -6px; }
-.lt-help { font-size: 12px; color: #444; }
-.lt-cost { font-size: 13px; color: #333; background: #f4f4f4; padding: 4px 6px; margin: 2px 0 6px 0; }
+.lt-help { font-size: 16px; color: #222; }
+.lt-cost { font-size: 16px; color: #111; background: #f4f4f4; padding: 4px 6px; margin: 2px 0 6px 0; }
 .lt-headline { display: flex; flex-wrap: wrap; gap: 12px; }
 .lt-number { flex: 1 1 200px; border: 2px solid #0072B2; border-radius: 6px; padding: 8px 12px; }
 .lt-number .big { font-size: 34px; font-weight: bold; line-height: 1.2; }
-.lt-number .what { font-size: 17px; }
-.lt-number .range { font-size: 15px; color: #444; }
+.lt-number .what { font-size: 18px; }
+.lt-number .range { font-size: 18px; color: #222; }
 .lt-layout { display: flex; align-items: flex-start; width: 100%; }
 .lt-side { flex: none; width: 330px; max-height: 100vh; overflow-y: auto; position: sticky; top: 0;
            padding: 0 10px 10px 4px; border-right: 1px solid #ddd; background: #fafafa; }
-.lt-main { flex: 1 1 auto; min-width: 0; font-size: 17px; padding: 0 8px; }
+.lt-main { flex: 1 1 auto; min-width: 0; font-size: 18px; padding: 0 8px; }
+.lt-main .v-card__subtitle, .lt-main .v-card__text, .lt-main p { font-size: 18px; }
+.lt-ask { text-transform: none !important; font-size: 18px !important; height: auto !important; min-height: 40px;
+          white-space: normal; margin: 2px 0; }
+.lt-ask .v-btn__content { white-space: normal; text-align: left; }
 .lt-title { margin: 0; font-size: 24px; }
 .lt-swatch { display: inline-block; width: 14px; height: 14px; border: 1px solid #000; vertical-align: middle; }
-.lt-split { font-size: 17px; margin: 6px 0; }
+.lt-split { font-size: 18px; margin: 6px 0; }
 .lt-run-bar { position: sticky; top: 0; z-index: 5; background: #fafafa; padding: 6px 0; }
 """
 

@@ -36,7 +36,7 @@ def Lever(name: str, text: str, value, lo, hi, step=1, tip: str | None = None):
     with solara.Tooltip(tip or app_help(name, lang.value)):
         # focusable (tabindex): a keyboard user tabbing through the sliders gets the tooltip too
         with solara.Div(classes=[f"lt-lever-{name}", "lt-lever"], attributes={"tabindex": "0"}):
-            solara.Text(text, style={"font-size": "14px", "color": "#333"})
+            solara.Text(text, style={"font-size": "16px", "color": "#111"})
             slider = solara.SliderFloat if isinstance(step, float) else solara.SliderInt
             slider("", value=value, min=lo, max=hi, step=step)
 

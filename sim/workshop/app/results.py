@@ -94,10 +94,10 @@ def Results(results: dict):
     with solara.Card(t("parties", L, years=years_text(window)), subtitle=t("parties_note", L, years=years_text(window)),
                      classes=["lt-costs-card"]):
         solara.Image(parties_image, classes=["lt-costs"])
-        solara.HTML("div", parties_html(parties, L))
+        solara.HTML("div", parties_html(parties, L), classes=["lt-table-wrap"])
     _ledger_card(ledger, ledger_image, order, window, L)
     with solara.Card(t("outcomes", L, years=years_text(window)), classes=["lt-outcomes-card"]):
-        solara.HTML("div", outcomes_html(outcomes, L))
+        solara.HTML("div", outcomes_html(outcomes, L), classes=["lt-table-wrap"])
     _figure_cards(map_image, series_image, diff_image, indicators, names, base, L)
     images = [("map.png", map_image), ("time_series.png", series_image), ("difference.png", diff_image),
               ("costs_by_party.png", parties_image)] + ([("ledger.png", ledger_image)] if ledger else [])
@@ -120,7 +120,7 @@ def _ledger_card(ledger, ledger_image, order: list, window, L):
             solara.Text(t("ledger_note", L, base=base, years=years_text(window), y0=window[0], n=n_rep),
                         classes=["lt-help"])
             solara.Image(ledger_image, classes=["lt-ledger"])
-            solara.HTML("div", ledger_html(ledger, order, L))
+            solara.HTML("div", ledger_html(ledger, order, L), classes=["lt-table-wrap"])
 
 
 def _figure_cards(map_image, series_image, diff_image, indicators: list, names: list, base: str, L):

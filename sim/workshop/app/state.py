@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from pathlib import Path
 
 import solara
 
@@ -84,7 +85,23 @@ if os.environ.get("LANGERTHUIS_QUESTIONS") == "1":
 
 
 def scenario_files() -> dict:
-    return list_scenarios(os.environ.get("LANGERTHUIS_SCENARIOS") or SCENARIO_DIR)
+    """The scenarios the panel offers: all of the facilitator's own folder (--scenarios), or the project's
+    scenarios/ without the ones made for tests (a description that says "test": small.yaml)."""
+    folder = os.environ.get("LANGERTHUIS_SCENARIOS")
+    if folder:
+        return list_scenarios(folder)
+    return {stem: p for stem, p in list_scenarios(SCENARIO_DIR).items() if not for_tests(p)}
+
+
+def for_tests(path) -> bool:
+    """A scenario made for tests: its description says so ('Baseline shrunk for fast tests')."""
+    import re
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError:
+        return False
+    found = re.search(r"^description:\s*(.*)$", text, re.M)
+    return bool(found and re.search(r"\btests?\b", found.group(1), re.I))
 
 
 def current_levers() -> Levers:
