@@ -7,7 +7,11 @@ from html import escape
 import pandas as pd
 import solara
 
+from solara.lab import task
+
+from sim.workshop.app import jobs
 from sim.workshop.app.actions import run_all, start_run
+from sim.workshop.app.handout import handout_folder, make_handout
 from sim.workshop.app.choices import MAP_VALUES, SERIES_CHOICES, years_text
 from sim.workshop.app.numbers import headline, km_of, ledger_of, window_outcomes
 from sim.workshop.app.state import (Cancelled, base_choice, cancelled, chosen, confirm, current_levers, error,
@@ -107,6 +111,40 @@ def Results(results: dict):
         tables += [("ledger.csv", ledger["ledger"]), ("ledger_summary.csv", ledger["summary"].assign(
             from_year=window[0], to_year=window[1]))]
     _downloads(results, images, tables, L)
+    Handout(results)
+
+
+@task
+def handout_task(scenarios: list, key: str, lang: str):
+    return make_handout(scenarios, key, lang)
+
+
+@solara.component
+def Handout(results: dict):
+    """The handout of the comparison on screen in the room's language (the report: one-page summary first),
+    and the comparison's table it takes its numbers from."""
+    L = lang.value
+    scenarios = [r.scenario for r in results.values()]
+    key = jobs.run_key(scenarios)
+    html = handout_folder(key, L).with_name(f"{key}-{L}.html")
+    slug = (shown_meta.value or {}).get("slug") or "workshop"
+    with solara.Card(t("handout", L), subtitle=t("handout_note", L), classes=["lt-handout"]):
+        if handout_task.pending:
+            solara.ProgressLinear(True)
+            solara.Text(t("handout_making", L), classes=["lt-handout-status"])
+        elif html.is_file():
+            with solara.Row(style={"flex-wrap": "wrap"}):
+                solara.FileDownload(lambda: html.read_bytes(), filename=f"{t('handout_file', L)}_{slug}.html",
+                                    label=t("handout_download", L), mime_type="text/html",
+                                    classes=["lt-handout-download"])
+                csv = handout_folder(key, L) / "comparison.csv"
+                solara.FileDownload(lambda: csv.read_bytes(), filename="comparison.csv", label="comparison.csv",
+                                    mime_type="text/csv", classes=["lt-handout-csv"])
+        else:
+            if handout_task.error:
+                solara.Error(str(handout_task.exception))
+            solara.Button(t("handout_make", L), on_click=lambda: handout_task(scenarios, key, L),
+                          classes=["lt-handout-make"], icon_name="mdi-file-document")
 
 
 def _ledger_card(ledger, ledger_image, order: list, window, L):

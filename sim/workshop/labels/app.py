@@ -67,6 +67,19 @@ APP_TEXTS = {
                              "below the 2014 volume, against the same cut with the usual access (wmo_cut_25).",
                              "Het wijkteam en het loket met voucher, beide met het Wmo-budget 25 % onder het volume "
                              "van 2014, tegenover dezelfde korting met de gewone toegang (wmo_cut_25)."),
+    "handout": ("Handout", "Hand-out"),
+    "handout_note": ("the report of the results on screen, in this language: the one-page summary for the "
+                     "wethouder first, then outcomes, who pays and who saves, figures and what the model leaves out",
+                     "het rapport van de resultaten op het scherm, in deze taal: eerst de samenvatting van één "
+                     "pagina voor de wethouder, dan uitkomsten, wie betaalt en wie bespaart, figuren en wat het "
+                     "model weglaat"),
+    "handout_make": ("Make the handout", "Maak de hand-out"),
+    "handout_making": ("Making the handout (the runs once more, as `langerthuis compare` makes them)…",
+                       "De hand-out wordt gemaakt (de berekeningen nog eens, zoals `langerthuis compare` ze maakt)…"),
+    "handout_download": ("download the handout (HTML)", "download de hand-out (HTML)"),
+    "handout_file": ("handout", "hand-out"),
+    "per_group": ("Saved variants per group", "Bewaarde varianten per groep"),
+    "no_group": ("without a group name", "zonder groepsnaam"),
     "ready": ("ready", "klaar"),
     "from_cache": ("ready (from the cache)", "klaar (uit de cache)"),
     "stale": ("The levers have changed since these results: press Run to update them.",
