@@ -9,7 +9,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from sim.model.scenario import load_scenario
 from sim.workshop import appcache
+from sim.workshop.appcache import Levers, apply_levers
 from sim.workshop.app.numbers import Result
 
 
@@ -95,3 +97,18 @@ def _run(job: Job, wait_for) -> None:
         job.error = exc
     finally:
         job.done.set()
+
+
+def jobs_for(files: dict, stems: list, levers: Levers, plain: bool) -> dict:
+    """name -> resolved scenario of every run: each chosen scenario with the levers (and without them too when
+    ``plain``), all with the first one's seed. No session state: the question runs at start use it too."""
+    jobs = {}
+    for stem in stems:
+        bare = apply_levers(load_scenario(files[stem]), Levers(replicates=levers.replicates, move_scenario_wsg=False))
+        changed = apply_levers(bare, levers)
+        for s in ([bare] if plain or changed["name"] == bare["name"] else []) + [changed]:
+            jobs[s["name"]] = s
+    # paired as in `langerthuis compare`: every run uses the first scenario's seed (common random numbers)
+    seed = next(iter(jobs.values()))["seed"]
+    return {n: s if s["seed"] == seed else apply_levers(dict(s, seed=seed), Levers(move_scenario_wsg=False))
+            for n, s in jobs.items()}

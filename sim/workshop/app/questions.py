@@ -41,14 +41,13 @@ def precompute(files: dict, replicates: int, warm, started: float) -> dict:
     """Run the questions one after the other on the server (jobs.py: a Run pressed meanwhile attaches to the
     same run); returns question -> seconds from ``started`` to its answer, each also printed for the log."""
     from sim.workshop.app import jobs
-    from sim.workshop.app.state import jobs_for
     ready = {}
     for key in QUESTIONS:
         q = question(key, files, replicates)
         if q is None:
             continue
         try:
-            scenarios = list(jobs_for(files, q["chosen"], q["levers"], q["plain_too"]).values())
+            scenarios = list(jobs.jobs_for(files, q["chosen"], q["levers"], q["plain_too"]).values())
         except (InputError, KeyError) as exc:
             print(f"langerthuis app: question {LETTERS[key]} not prepared: {exc}", file=sys.stderr, flush=True)
             continue

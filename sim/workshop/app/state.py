@@ -11,8 +11,9 @@ import solara
 
 from sim.model.scenario import load_scenario
 from sim.workshop import appcache
+from sim.workshop.app import jobs
 from sim.workshop.app.jobs import Cancelled  # noqa: F401 - the result cards ask for it here
-from sim.workshop.appcache import SCENARIO_DIR, Levers, apply_levers, list_scenarios
+from sim.workshop.appcache import SCENARIO_DIR, Levers, list_scenarios
 from sim.workshop.outcomes import KEY_INDICATORS
 from sim.workshop.labels import neighbourhood_names
 
@@ -137,19 +138,4 @@ def settings() -> dict:
 
 def build_jobs() -> dict:
     """name -> resolved scenario of every run the choices ask for (InputError on a bad choice)."""
-    return jobs_for(scenario_files(), list(chosen.value), current_levers(), plain_too.value)
-
-
-def jobs_for(files: dict, stems: list, levers: Levers, plain: bool) -> dict:
-    """name -> resolved scenario of every run: each chosen scenario with the levers (and without them too when
-    ``plain``), all with the first one's seed. No session state: the question runs at start use it too."""
-    jobs = {}
-    for stem in stems:
-        bare = apply_levers(load_scenario(files[stem]), Levers(replicates=levers.replicates, move_scenario_wsg=False))
-        changed = apply_levers(bare, levers)
-        for s in ([bare] if plain or changed["name"] == bare["name"] else []) + [changed]:
-            jobs[s["name"]] = s
-    # paired as in `langerthuis compare`: every run uses the first scenario's seed (common random numbers)
-    seed = next(iter(jobs.values()))["seed"]
-    return {n: s if s["seed"] == seed else apply_levers(dict(s, seed=seed), Levers(move_scenario_wsg=False))
-            for n, s in jobs.items()}
+    return jobs.jobs_for(scenario_files(), list(chosen.value), current_levers(), plain_too.value)
