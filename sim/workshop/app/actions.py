@@ -12,7 +12,7 @@ from sim.workshop import appcache
 from sim.workshop.app import jobs, questions
 from sim.workshop.app.choices import ALARM_CHOICES, ROUTES
 from sim.workshop.app.numbers import Result
-from sim.workshop.app.state import (access_route, alarm, base_choice, budget_cut, budget_from_year, build_jobs,
+from sim.workshop.app.state import (DEFAULT_REPLICATES, access_route, alarm, base_choice, budget_cut, budget_from_year, build_jobs,
                                     cancelled, carer, cells_text, chosen, confirm, current_levers, dwellings, error,
                                     from_cache, lang, move_wsg, pending_import, plain_too, replicates, running,
                                     scenario_files, settings, shown, shown_meta, start_year, status, team_hours,
@@ -152,7 +152,7 @@ def start_run(confirmed: bool = False):
 def ask(question: str):
     """A question button: the side panel set to the question's scenarios, levers and base, then Run (the
     answer is usually ready: the app computes the questions when it starts)."""
-    q = questions.question(question, scenario_files(), replicates.value)
+    q = questions.question(question, scenario_files(), DEFAULT_REPLICATES)   # the replicates computed at start
     if q is None:
         return
     restore_panel(q["levers"], q["chosen"], q["plain_too"])
