@@ -43,6 +43,7 @@ class Levers:
     care_team_hours: float = 0.0  # extra care team hours per cell per month
     alarm_minutes: float = 0.0    # home care on call within this many minutes (0: no change)
     carer_support: float = 0.0    # strain relief of carer support, 0..1 (0: no change)
+    meeting_place: int = 0        # 1: a meeting place with activities in each neighbourhood (0: no change)
     replicates: int = 0           # 0: as in the scenario
     # the access route to Wmo support and the Wmo budget (issue 14; scenarios/README.md `access`, `budget`)
     access_route: str = ""        # indication / kitchen_table / neighbourhood_team / intake_voucher; "": as in the scenario

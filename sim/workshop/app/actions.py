@@ -12,11 +12,12 @@ from sim.workshop import appcache
 from sim.workshop.app import jobs, questions
 from sim.workshop.app.choices import ALARM_CHOICES, ROUTES
 from sim.workshop.app.numbers import Result
-from sim.workshop.app.state import (DEFAULT_REPLICATES, access_route, alarm, base_choice, budget_cut, budget_from_year, build_jobs,
-                                    cancelled, carer, cells_text, chosen, confirm, current_levers, dwellings, error,
-                                    from_cache, lang, move_wsg, pending_import, plain_too, replicates, running,
-                                    scenario_files, settings, shown, shown_meta, start_year, status, team_hours,
-                                    team_mandate, variant_name, where, warm)
+from sim.workshop.app.state import (DEFAULT_REPLICATES, access_route, alarm, base_choice, budget_cut,
+                                    budget_from_year, build_jobs, cancelled, carer, cells_text, chosen, confirm,
+                                    current_levers, dwellings, error, from_cache, lang, meeting, move_wsg,
+                                    pending_import, plain_too, replicates, running, scenario_files, settings, shown,
+                                    shown_meta, start_year, status, team_hours, team_mandate, variant_name, where,
+                                    warm)
 from sim.workshop.appcache import BIG_RUN_SECONDS, Levers, cached_run, estimate_seconds
 from sim.workshop.labels import app_text as t, fmt_number
 
@@ -31,6 +32,8 @@ def _auto_name(levers: Levers, stems: list[str]) -> str:
         parts.append(f"{levers.alarm_minutes:g} min")
     if levers.carer_support:
         parts.append(f"cs {levers.carer_support:g}")
+    if levers.meeting_place:
+        parts.append("meeting")
     if len(parts) > 1:
         parts.insert(1, levers.where if levers.where != "cells" else levers.cells)
     return f"{time.strftime('%H:%M:%S')} {' · '.join(parts)}"
@@ -198,6 +201,7 @@ def restore_panel(levers: Levers, stems: list, plain=None):
     team_hours.set(int(levers.care_team_hours))
     alarm.set(int(levers.alarm_minutes) if int(levers.alarm_minutes) in ALARM_CHOICES else 0)
     carer.set(float(levers.carer_support))
+    meeting.set(int(levers.meeting_place))
     if levers.replicates:
         replicates.set(int(levers.replicates))
     access_route.set(levers.access_route if levers.access_route in ROUTES else "")

@@ -10,12 +10,12 @@ import solara
 
 from sim.workshop.app.actions import attach, open_variant
 from sim.workshop.app.state import (access_route, alarm, base_choice, budget_cut, budget_from_year, carer, cells_text,
-                                    chosen, dwellings, lang, move_wsg, plain_too, replicates, running, scenario_files,
+                                    chosen, dwellings, lang, meeting, move_wsg, plain_too, replicates, running, scenario_files,
                                     shown_meta, start_year, team_hours, team_mandate, url_loaded, variant_name, where)
 
 # query key -> the panel's reactive value; a value equal to the default is left out of the address
 PANEL = {"lang": lang, "s": chosen, "where": where, "cells": cells_text, "move": move_wsg, "from": start_year,
-         "dw": dwellings, "hours": team_hours, "alarm": alarm, "carer": carer, "reps": replicates,
+         "dw": dwellings, "hours": team_hours, "alarm": alarm, "carer": carer, "meet": meeting, "reps": replicates,
          "plain": plain_too, "route": access_route, "mandate": team_mandate, "cut": budget_cut,
          "cutfrom": budget_from_year, "name": variant_name, "base": base_choice}
 DEFAULTS = {k: r.value for k, r in PANEL.items()}   # read at import: the values a new session starts with

@@ -27,6 +27,7 @@ dwellings = solara.reactive(0)
 team_hours = solara.reactive(0)
 alarm = solara.reactive(0)
 carer = solara.reactive(0.0)
+meeting = solara.reactive(0)
 replicates = solara.reactive(3)   # DEFAULT_REPLICATES
 plain_too = solara.reactive(True)
 access_route = solara.reactive("")
@@ -53,7 +54,7 @@ panel_open = solara.reactive(True)
 
 # the building blocks' levers (sim.model.blocks, ``Lever.field``): the reactive value of each
 LEVER_VALUES = {"adapted_dwellings": dwellings, "care_team_hours": team_hours, "alarm_minutes": alarm,
-                "carer_support": carer}
+                "carer_support": carer, "meeting_place": meeting}
 
 # the kernel compiles once per installation (Numba's cache): a tiny run in the background at server start
 warm = {"done": threading.Event(), "seconds": None}
@@ -81,8 +82,6 @@ if os.environ.get("LANGERTHUIS_NO_WARMUP") != "1":
     threading.Thread(target=_warm_up, daemon=True, name="langerthuis-warm-up").start()
 else:
     warm["done"].set()
-if os.environ.get("LANGERTHUIS_QUESTIONS") == "1":
-    threading.Thread(target=_prepare_questions, daemon=True, name="langerthuis-questions").start()
 
 
 def scenario_files() -> dict:
@@ -109,7 +108,8 @@ def current_levers() -> Levers:
     return Levers(where=where.value, cells=cells_of(cells_text.value), move_scenario_wsg=move_wsg.value,
                   start_year=start_year.value, adapted_dwellings=dwellings.value,
                   care_team_hours=float(team_hours.value), alarm_minutes=float(alarm.value),
-                  carer_support=round(float(carer.value), 2), replicates=replicates.value,
+                  carer_support=round(float(carer.value), 2), meeting_place=int(meeting.value),
+                  replicates=replicates.value,
                   access_route=access_route.value, team_mandate=team_mandate.value,
                   budget_cut=round(float(budget_cut.value), 2), budget_from_year=budget_from_year.value)
 
@@ -139,3 +139,8 @@ def settings() -> dict:
 def build_jobs() -> dict:
     """name -> resolved scenario of every run the choices ask for (InputError on a bad choice)."""
     return jobs.jobs_for(scenario_files(), list(chosen.value), current_levers(), plain_too.value)
+
+
+# last: the thread reads the functions above
+if os.environ.get("LANGERTHUIS_QUESTIONS") == "1":
+    threading.Thread(target=_prepare_questions, daemon=True, name="langerthuis-questions").start()
