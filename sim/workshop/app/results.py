@@ -13,15 +13,17 @@ from sim.workshop.app import jobs
 from sim.workshop.app.actions import run_all, start_run
 from sim.workshop.app.handout import handout_folder, make_handout
 from sim.workshop.app.choices import MAP_VALUES, SERIES_CHOICES, years_text
-from sim.workshop.app.numbers import headline, km_of, ledger_of, window_outcomes
+from sim.workshop.app.numbers import area_effect, headline, km_of, ledger_of, window_outcomes
 from sim.workshop.app.state import (Cancelled, base_choice, cancelled, chosen, confirm, current_levers, error,
                                     from_cache, lang, map_value, plain_too, series_choice, shown, shown_meta, status,
                                     warm)
-from sim.workshop.app.tables import csv_text, ledger_html, named_cells, outcomes_html, parties_html
+from sim.workshop.app.tables import (area_html, csv_text, eur_amount, ledger_html, named_cells, outcomes_html,
+                                    parties_html)
 from sim.workshop.outcomes import KEY_INDICATORS, party_costs, party_summary, result_window
 from sim.workshop.figures.maps import map_png
 from sim.workshop.figures.room import difference_png, ledger_png, parties_png, series_png
-from sim.workshop.labels import fmt_eur_million, fmt_number, fmt_percent, fmt_value, map_label as label
+from sim.workshop.labels import (fmt_eur_million, fmt_number, fmt_percent, fmt_value, map_label as label,
+                                 neighbourhood_names)
 from sim.workshop.labels import app_text as t
 
 
@@ -95,6 +97,9 @@ def Results(results: dict):
     for name in names:
         if name != base:
             Headline(table, costs, name, base, window, km)
+    for name in names:
+        if name != base:
+            AreaEffect(results, name, base)
     with solara.Card(t("parties", L, years=years_text(window)), subtitle=t("parties_note", L, years=years_text(window)),
                      classes=["lt-costs-card"]):
         solara.Image(parties_image, classes=["lt-costs"])
@@ -112,6 +117,24 @@ def Results(results: dict):
             from_year=window[0], to_year=window[1]))]
     _downloads(results, images, tables, L)
     Handout(results)
+
+
+@solara.component
+def AreaEffect(results: dict, name: str, base: str):
+    """The effect where it is built: the neighbourhoods of the scenario's local investments beside the whole
+    town (nothing for a town-wide scenario)."""
+    L = lang.value
+    key = (tuple(r.scenario["_hash"] for r in results.values()), name, base)
+    effect = solara.use_memo(lambda: area_effect(results, name, base), [key])
+    if effect is None:
+        return
+    grid = results[name].scenario["municipality"]["grid"]
+    names = neighbourhood_names(grid["width"], grid["height"])
+    where = ", ".join(names[c] for c in effect["cells"][:6]) + (" …" if len(effect["cells"]) > 6 else "")
+    with solara.Card(t("area_effect", L, name=name, base=base, year=effect["year"]), classes=["lt-area-card"]):
+        solara.HTML("div", area_html(effect, where, L), classes=["lt-table-wrap"])
+        solara.Text(t("area_cost", L, one_off=eur_amount(effect["one_off"], L), yearly=eur_amount(effect["yearly"], L)),
+                    classes=["lt-help"])
 
 
 @task

@@ -80,6 +80,14 @@ APP_TEXTS = {
     "handout_file": ("handout", "hand-out"),
     "per_group": ("Saved variants per group", "Bewaarde varianten per groep"),
     "no_group": ("without a group name", "zonder groepsnaam"),
+    "area_effect": ("Where it is built: {name} against {base} in its neighbourhoods and in the whole town, {year}",
+                    "Waar het gebouwd is: {name} tegenover {base} in de eigen buurten en in de hele gemeente, {year}"),
+    "in_area": ("in {where}", "in {where}"),
+    "in_town": ("whole town", "hele gemeente"),
+    "area_cost": ("Built there (all payers): {one_off} one-off and {yearly} a year. Differences are paired by "
+                  "replicate, the last simulated year; in brackets the lowest and highest replicate.",
+                  "Daar gebouwd (alle betalers): {one_off} eenmalig en {yearly} per jaar. Verschillen gepaard per "
+                  "herhaling, het laatste gesimuleerde jaar; tussen haakjes de laagste en hoogste herhaling."),
     "ready": ("ready", "klaar"),
     "from_cache": ("ready (from the cache)", "klaar (uit de cache)"),
     "stale": ("The levers have changed since these results: press Run to update them.",
