@@ -136,10 +136,10 @@ def test_three_workshop_tasks_in_dutch_at_1024_with_a_reload_mid_run_and_the_han
     page.click(".lt-handout-make")
     page.wait_for_selector(".lt-handout-download", timeout=600_000)
     with page.expect_download(timeout=60_000) as download:
-        page.locator(".lt-handout-download").click()
+        page.locator(".lt-handout-download").get_by_text("hand-out").click()
     html = Path(download.value.path()).read_text(encoding="utf-8")
     with page.expect_download(timeout=60_000) as download:
-        page.locator(".lt-handout-csv").click()
+        page.locator(".lt-handout-csv").get_by_text("comparison.csv").click()
     table = pd.read_csv(download.value.path())
     _handout_has_the_comparisons_numbers(html, table)
 

@@ -156,13 +156,14 @@ def Handout(results: dict):
             solara.ProgressLinear(True)
             solara.Text(t("handout_making", L), classes=["lt-handout-status"])
         elif html.is_file():
+            csv = handout_folder(key, L) / "comparison.csv"
             with solara.Row(style={"flex-wrap": "wrap"}):
-                solara.FileDownload(lambda: html.read_bytes(), filename=f"{t('handout_file', L)}_{slug}.html",
-                                    label=t("handout_download", L), mime_type="text/html",
-                                    classes=["lt-handout-download"])
-                csv = handout_folder(key, L) / "comparison.csv"
-                solara.FileDownload(lambda: csv.read_bytes(), filename="comparison.csv", label="comparison.csv",
-                                    mime_type="text/csv", classes=["lt-handout-csv"])
+                with solara.Div(classes=["lt-handout-download"]):
+                    solara.FileDownload(lambda: html.read_bytes(), filename=f"{t('handout_file', L)}_{slug}.html",
+                                        label=t("handout_download", L), mime_type="text/html")
+                with solara.Div(classes=["lt-handout-csv"]):
+                    solara.FileDownload(lambda: csv.read_bytes(), filename="comparison.csv", label="comparison.csv",
+                                        mime_type="text/csv")
         else:
             if handout_task.error:
                 solara.Error(str(handout_task.exception))
