@@ -34,9 +34,10 @@ class Job:
     finished_after: float | None = None   # seconds from start to the last result
 
     def seconds_left(self) -> float:
-        """From the speed so far once a tenth is done, else from the estimate."""
+        """From the speed so far once a little is done (small runs are slower than the estimate's rate, which
+        is a large run's), else from the estimate."""
         elapsed = time.monotonic() - self.started
-        if self.progress >= 10:
+        if self.progress >= 2 and elapsed > 2:
             return max(0.0, elapsed * (100 - self.progress) / self.progress)
         return max(0.0, self.estimate - elapsed)
 
