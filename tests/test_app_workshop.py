@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from test_app import OFFLINE, _free_port, _page, _slide, _tick
+from test_app import OFFLINE, _free_port, _image_sizes, _page, _slide
 
 QUESTION_FILES = ("no_reform", "wsg_full", "carer_support", "wmo_cut_25", "access_neighbourhood_team",
                   "access_intake_voucher")
@@ -146,6 +146,10 @@ def test_three_workshop_tasks_in_dutch_at_1024_with_a_reload_mid_run_and_the_han
     # readable from the back of the room: 18 px text, no banner over the figures
     size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.lt-main')).fontSize)")
     assert size >= 18
+    from sim.workshop.figures.projector import FONT
+    for cls in ("lt-costs", "lt-series", "lt-ledger"):                   # with the side panel open
+        natural, shown = _image_sizes(page, cls)[0]
+        assert (FONT - 3) * 100 / 72 * shown / natural >= 14, (cls, natural, shown)    # tick labels on screen
     assert "runs on Solara" not in page.inner_text("body")
     page.locator(".lt-ledger-card").scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "task_c_ledger_1024.png"))

@@ -19,7 +19,9 @@ CSS = """
 .lt-scenario .v-input--selection-controls { margin-top: 0; padding-top: 0; }
 .lt-scenario label { font-size: 16px !important; color: #111 !important; }
 .lt-table { border-collapse: collapse; font-size: 18px; }
-.lt-ledger-table td:not(:first-child), .lt-parties-table td:not(:first-child) { white-space: nowrap; }
+.lt-parties-table td:not(:first-child) { white-space: nowrap; }
+.lt-ledger-table td small { font-size: 16px; color: #222; }
+.lt-ledger-table td:first-child { min-width: 9em; }
 .lt-table-wrap { overflow-x: auto; max-width: 100%; }
 .lt-table th, .lt-table td { border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; }
 .lt-main img { width: 100%; max-width: 1000px; height: auto; }
@@ -37,12 +39,13 @@ CSS = """
            padding: 0 10px 10px 4px; border-right: 1px solid #ddd; background: #fafafa; }
 .lt-main { flex: 1 1 auto; min-width: 0; font-size: 18px; padding: 0 8px; }
 .lt-main .v-card__subtitle, .lt-main .v-card__text, .lt-main p { font-size: 18px; }
-.lt-ask { text-transform: none !important; font-size: 18px !important; height: auto !important; min-height: 40px;
-          white-space: normal; margin: 2px 0; }
-.lt-ask .v-btn__content { white-space: normal; text-align: left; }
+.lt-ask.v-btn { text-transform: none !important; letter-spacing: 0 !important; font-size: 18px !important;
+                height: auto !important; min-height: 40px; max-width: 100%; padding: 6px 12px !important; margin: 2px 0; }
+.lt-ask .v-btn__content { white-space: normal !important; flex: 1 1 auto !important; text-align: left; max-width: 100%; }
 .lt-title { margin: 0; font-size: 24px; }
 .lt-swatch { display: inline-block; width: 14px; height: 14px; border: 1px solid #000; vertical-align: middle; }
 .lt-split { font-size: 18px; margin: 6px 0; }
+@media (max-width: 1100px) { .lt-side { width: 290px; } }   /* 1024 x 768: the figures' ticks stay >= 14 px */
 .lt-run-bar { position: sticky; top: 0; z-index: 5; background: #fafafa; padding: 6px 0; }
 """
 
@@ -54,19 +57,13 @@ def Page():
     solara.Style(CSS)
     Address()
     # an own two-column layout rather than Solara's drawer: at 1024 px the drawer covers the page and cannot be
-    # reopened; here the panel is a column that a button hides and shows, and Run stays at its top
+    # reopened; here the panel is a column that a button hides and shows, and Run stays at its top. The panel and
+    # the ☰ bar are components of their own that read ``panel_open``: ☰ re-renders them, never the result cards
+    # (which kept the page busy, and grey, for seconds after a run)
     with solara.Div(classes=["lt-layout"]):
-        if panel_open.value:
-            with solara.Div(classes=["lt-side"]):
-                Controls()
+        Side()
         with solara.Column(classes=["lt-main"]):
-            with solara.Row(classes=["lt-top"], style={"align-items": "center"}):
-                solara.Button(icon_name="mdi-menu", on_click=lambda: panel_open.set(not panel_open.value),
-                              classes=["lt-panel-toggle"], text=True)
-                if not panel_open.value:
-                    solara.Button(t("run", L), on_click=lambda: start_run(), color="primary",
-                                  disabled=run_all.pending, classes=["lt-run-main"], icon_name="mdi-play")
-                solara.HTML("h2", escape(t("title", L)), classes=["lt-title"])
+            TopBar()
             solara.HTML("p", escape(t("question", L)), classes=["lt-question"])
             Questions()
             Progress()
@@ -76,3 +73,22 @@ def Page():
                 Results(results)
             Variants()
             solara.HTML("p", f"<i>{escape(t('caveat', L))}</i>", classes=["lt-caveat"])
+
+
+@solara.component
+def Side():
+    if panel_open.value:
+        with solara.Div(classes=["lt-side"]):
+            Controls()
+
+
+@solara.component
+def TopBar():
+    L = lang.value
+    with solara.Row(classes=["lt-top"], style={"align-items": "center"}):
+        solara.Button(icon_name="mdi-menu", on_click=lambda: panel_open.set(not panel_open.value),
+                      classes=["lt-panel-toggle"], text=True)
+        if not panel_open.value:
+            solara.Button(t("run", L), on_click=lambda: start_run(), color="primary",
+                          disabled=run_all.pending, classes=["lt-run-main"], icon_name="mdi-play")
+        solara.HTML("h2", escape(t("title", L)), classes=["lt-title"])

@@ -47,20 +47,22 @@ def ledger_html(tables: dict, order: list[str], lang: str) -> str:
     summary = tables["summary"].set_index(["scenario", "party"])
 
     def m(v, lo, hi):
-        return f"{fmt_eur_million(v, lang)} ({fmt_eur_million(lo, lang)} – {fmt_eur_million(hi, lang)})"
-    head = "".join(f"<th>{escape(t(k, lang))}</th>" for k in ("party", "scenario", "net_year", "npv", "breakeven",
-                                                             "n_replicates"))
+        """The amount, and its bounds on a line of their own: a row of two lines at 1024 px, not six."""
+        return (f"{escape(fmt_eur_million(v, lang))}<br><small>({escape(fmt_eur_million(lo, lang))} – "
+                f"{escape(fmt_eur_million(hi, lang))})</small>")
+    head = "".join(f"<th>{escape(t(k, lang))}</th>" for k in ("party", "net_year", "npv", "breakeven", "n_replicates"))
     rows, lines = [], []
     for name in order[1:]:
+        rows.append(f"<tr class='lt-ledger-scenario'><td colspan='5'><b>{escape(name)}</b></td></tr>")
         for party in PARTIES:
             if (name, party) not in summary.index:
                 continue
             y, n = yearly.loc[(name, party)], summary.loc[(name, party)]
             be = n.breakeven_year
             rows.append(f"<tr><td><span class='lt-swatch' style='background:{PARTY_COLOURS[party]}'></span> "
-                        f"{escape(label(party, lang))}</td><td>{escape(name)}</td>"
-                        f"<td>{escape(m(y.net_mean, y.net_p5, y.net_p95))}</td>"
-                        f"<td>{escape(m(n.npv_mean, n.npv_p5, n.npv_p95))}</td>"
+                        f"{escape(label(party, lang))}</td>"
+                        f"<td>{m(y.net_mean, y.net_p5, y.net_p95)}</td>"
+                        f"<td>{m(n.npv_mean, n.npv_p5, n.npv_p95)}</td>"
                         f"<td>{escape(t('never', lang) if pd.isna(be) else str(int(be)))}</td>"
                         f"<td>{int(n.replicates)}</td></tr>")
         si = split_incentive(tables["summary"], name)
