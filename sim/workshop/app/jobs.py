@@ -71,7 +71,7 @@ def start(scenarios: list, wait_for: threading.Event | None = None) -> Job:
 
 
 def _run(job: Job, wait_for) -> None:
-    if wait_for is not None:
+    if wait_for is not None and any(appcache.cached_run(s) is None for s in job.scenarios):
         wait_for.wait()             # the kernel compiles first (state.warm): one at a time on a laptop
     results = {}
     try:
