@@ -21,6 +21,7 @@ CSS = """
 .lt-table { border-collapse: collapse; font-size: 18px; }
 .lt-parties-table td:not(:first-child) { white-space: nowrap; }
 .lt-ledger-table td small { font-size: 16px; color: #222; }
+.lt-nowrap { white-space: nowrap; }
 .lt-ledger-table td:first-child { min-width: 9em; }
 .lt-table-wrap { overflow-x: auto; max-width: 100%; }
 .lt-table th, .lt-table td { border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; }

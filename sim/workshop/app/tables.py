@@ -48,8 +48,9 @@ def ledger_html(tables: dict, order: list[str], lang: str) -> str:
 
     def m(v, lo, hi):
         """The amount, and its bounds on a line of their own: a row of two lines at 1024 px, not six."""
-        return (f"{escape(fmt_eur_million(v, lang))}<br><small>({escape(fmt_eur_million(lo, lang))} – "
-                f"{escape(fmt_eur_million(hi, lang))})</small>")
+        unit = " mln" if lang == "nl" else " million"
+        return (f"<span class='lt-nowrap'>{escape(fmt_eur_million(v, lang))}</span><br><small class='lt-nowrap'>"
+                f"({escape(fmt_eur_million(lo, lang).replace(unit, ''))} – {escape(fmt_eur_million(hi, lang))})</small>")
     head = "".join(f"<th>{escape(t(k, lang))}</th>" for k in ("party", "net_year", "npv", "breakeven", "n_replicates"))
     rows, lines = [], []
     for name in order[1:]:
