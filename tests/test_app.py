@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -217,6 +218,79 @@ def test_dutch_csv_for_a_dutch_excel():
     frame = pd.DataFrame({"scenario": ["a"], "year": [2016], "value": [1234.5]})
     assert csv_text(frame, "en") == "scenario,year,value\na,2016,1234.5\n"
     assert csv_text(frame, "nl") == "scenario;jaar;waarde\na;2016;1234,5\n"
+
+
+def test_the_side_panel_in_the_address_round_trips():
+    """Every panel value that differs from its default goes into the query string and comes back with its type;
+    a bad value or an unknown key leaves the default."""
+    os.environ.setdefault("LANGERTHUIS_NO_WARMUP", "1")
+    from sim.workshop.app.address import DEFAULTS, decode, encode
+    values = dict(DEFAULTS, lang="nl", s=["no_reform", "baseline"], hours=40, carer=0.3, move=False, reps=5,
+                  name="groep 1", base="no_reform", meet=1)
+    query = encode(dict(values, variant="groep-1", run="abc"))
+    assert "variant=groep-1" in query and "run=abc" in query and "dw=" not in query     # defaults left out
+    assert decode(query) == {k: v for k, v in values.items() if v != DEFAULTS[k]}
+    assert decode("lang=fr&hours=many&nonsense=1&reps=4") == {"reps": 4}
+
+
+def test_questions_have_the_right_base_and_runs_are_kept_by_their_inputs(tmp_path, monkeypatch):
+    """(A) the reform against no_reform; (B) wsg_full moved to one neighbourhood and carer support, against the
+    baseline; (C) the two routes against the cut. The server keeps a run under its inputs: the same inputs give
+    the same job (a reload attaches to it), other replicates another."""
+    os.environ.setdefault("LANGERTHUIS_NO_WARMUP", "1")
+    from sim.workshop.app import jobs, questions
+    from sim.workshop.appcache import list_scenarios
+    files = list_scenarios(ROOT / "scenarios")
+    a, b, c = (questions.question(q, files, 3) for q in questions.QUESTIONS)
+    assert a["chosen"][0] == a["base"] == "no_reform" and a["chosen"][1] == "baseline"
+    assert b["base"] == "baseline" and b["levers"].where == "cells" and len(parse_cells(b["levers"].cells)) == 1
+    assert c["base"] == "wmo_cut_25" and set(c["chosen"][1:]) == {"access_neighbourhood_team", "access_intake_voucher"}
+    runs = jobs.jobs_for(files, b["chosen"], b["levers"], b["plain_too"])
+    assert list(runs) == ["baseline", "wsg_full + levers", "carer_support"]
+    moved = runs["wsg_full + levers"]["investments"]
+    assert all(inv["cells"] == parse_cells(b["levers"].cells) for inv in moved)
+    assert len({s["seed"] for s in runs.values()}) == 1
+    assert questions.question("reform", {"baseline": files["baseline"]}, 3) is None   # its files are missing
+
+    monkeypatch.setattr(jobs, "_run", lambda job, wait_for: None)      # no model run: only the bookkeeping
+    scenarios = list(runs.values())
+    first = jobs.start(scenarios)
+    assert jobs.start(scenarios) is first and jobs.find(first.key) is first
+    other = list(jobs.jobs_for(files, b["chosen"], Levers(**{**b["levers"].__dict__, "replicates": 2}), False).values())
+    assert jobs.run_key(other) != first.key
+    first.error = jobs.Cancelled()                                     # a cancelled run is started afresh
+    assert jobs.start(scenarios) is not first
+
+
+def test_the_effect_where_it_is_built_and_small_amounts_in_thousands():
+    import pandas as pd
+    from sim.workshop.app.numbers import Result, area_effect, investment_cells
+    from sim.workshop.app.tables import eur_amount
+    small = load_scenario(ROOT / "scenarios" / "small.yaml")
+    built = apply_levers(small, Levers(where="cells", cells="0,0", meeting_place=1, replicates=2))
+    assert investment_cells(built) == [(0, 0)] and investment_cells(small) == []
+
+    def cells(falls_at_00):
+        return pd.DataFrame([{"x": x, "y": y, "replicate": r, "hours_unmet": 1.0, "hours_needed": 10.0,
+                              "falls": falls_at_00 if (x, y) == (0, 0) else 2, "residents_65plus": 100}
+                             for r in (0, 1) for x in range(4) for y in range(4)])
+    results = {"small": Result(small, None, cells(4)), built["name"]: Result(built, None, cells(1))}
+    effect = area_effect(results, built["name"], "small")
+    falls = next(r for r in effect["rows"] if r["indicator"] == "falls_per_1000_65plus")
+    assert falls["area"] == (-30.0, -30.0, -30.0) and falls["town"][0] == pytest.approx(-3 * 1000 / 1600)
+    assert effect["one_off"] == 4_625 and effect["yearly"] == 7_500                 # blocks.py's meeting place
+    assert eur_amount(7_500, "nl") == "€ 7,5 duizend" and eur_amount(850_000, "nl") == "€ 850 duizend"
+    assert eur_amount(2_500_000, "nl") == "€ 2,50 mln" and eur_amount(850_000, "en") == "€850 thousand"
+
+
+def test_the_workshop_scenario_list_leaves_out_test_scenarios(monkeypatch):
+    os.environ.setdefault("LANGERTHUIS_NO_WARMUP", "1")
+    from sim.workshop.app import state
+    monkeypatch.delenv("LANGERTHUIS_SCENARIOS", raising=False)
+    offered = state.scenario_files()
+    assert "small" not in offered and {"baseline", "no_reform", "wsg_full", "wmo_cut_25"} <= set(offered)
+    monkeypatch.setenv("LANGERTHUIS_SCENARIOS", str(ROOT / "scenarios"))     # a folder of one's own: all of it
+    assert "small" in state.scenario_files()
 
 
 # ---- the app in a browser, with no network but this computer ------------------------------------------
@@ -460,7 +534,8 @@ def test_cancel_stops_the_run_on_the_server(app_server, browser):
     page.click(".lt-cancel")
     page.wait_for_selector(".lt-cancelled", timeout=60_000)
     assert page.locator(".lt-run").is_enabled()
-    time.sleep(3)   # a run that went on would write its results into the cache when done
+    # no wait needed: the page says "cancelled" only once the server's run has ended (jobs.py: the watching
+    # task raises the job's Cancelled after the job is done), so a run that went on would be in the cache now
     entries = [p for p in app_server["cache"].iterdir() if p.name != "variants"] if app_server["cache"].exists() else []
     names = [json.loads((p / "scenario.json").read_text())["name"] for p in entries if (p / "scenario.json").exists()]
     assert "baseline" not in names
@@ -482,7 +557,8 @@ def test_variants_survive_a_reload_open_from_a_link_and_compare_a_with_b(app_ser
     link = page.locator(".lt-link").get_attribute("href")
     assert link == "?variant=group-b"
 
-    page.wait_for_url("**/?variant=group-b", timeout=30_000)    # the address follows the shown variant
+    # the address follows the shown variant (beside the side panel's settings, sim/workshop/app/address.py)
+    page.wait_for_url(re.compile(r"[?&]variant=group-b(&|$)"), timeout=30_000)
     page.reload()                                                 # a new session: the address keeps the view
     page.wait_for_selector("text=shown: group B", timeout=60_000)
     _choose(page, ".lt-open", text="group A")
@@ -546,3 +622,15 @@ def test_a_wrong_scenario_file_in_the_folder_does_not_break_the_panel(tmp_path):
     bad.write_text("extends: nowhere.yaml\nname: orphan\n")
     assert _readable(bad) is None
     assert _readable(ROOT / "scenarios" / "small.yaml")["areas"]   # a good one keeps its areas (centrum)
+
+
+def test_app_without_the_app_extra_says_which_command_installs_it(monkeypatch, capsys):
+    """After the README's quick start (the model only) `langerthuis app` answers in one line how to add the app,
+    exit status 2, instead of "internal error: ModuleNotFoundError: No module named 'solara'"."""
+    import importlib.util
+    from sim.cli import main
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "solara" else real(name, *a))
+    assert main(["app", "--port", str(_free_port())]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and 'pip install -e ".[app]"' in err and "solara" in err and "Traceback" not in err

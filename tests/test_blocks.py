@@ -232,7 +232,7 @@ def test_the_app_prices_its_levers_as_the_registry_and_books_dwellings_over_thei
     import sim.workshop.appcache as cache
     base = load_scenario(SMALL)
     levers = cache.Levers(where="cells", cells="0,0; 1,0; 2,0", adapted_dwellings=2, alarm_minutes=10,
-                          carer_support=0.5, care_team_hours=10)
+                          carer_support=0.5, care_team_hours=10, meeting_place=1)
     added = cache.apply_levers(base, levers)["investments"][len(base["investments"]):]
     assert [inv["type"] for inv in added] == [b.type for b in BLOCKS if b.lever is not None]
     for inv in added:

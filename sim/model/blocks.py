@@ -243,6 +243,8 @@ BLOCKS: tuple[Block, ...] = (
         price=Price("municipality", "Hengelo Berflo Es: about EUR 370,000 start funding for ten projects (DOMAIN.md "
                     "§3), spread over 10 years (assumption); yearly: assumption: rent and a half-time welfare worker",
                     one_off=4_625, yearly=7_500, lifetime_years=10),
+        lever=Lever("meeting", "meeting_place", ("meeting place in each neighbourhood (0 = none)",
+                                                     "ontmoetingsplek in elke buurt (0 = geen)"), 0, 1, 1),
         label=("meeting place", "ontmoetingsplek"),
         help=("A place to meet, with organised activities: a stronger network and a slower loss of well-being. "
               "Evidence: Hengelo Berflo Es funded ten such projects (DOMAIN.md §3); Rotterdam found no effect on "

@@ -13,6 +13,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from sim.errors import InputError
@@ -112,8 +113,23 @@ def _check_cache(cache) -> None:
         raise InputError(f"{name}: expected a folder the cache can be written to, found {ancestor} not writable")
 
 
+INSTALL_APP = 'python3 -m pip install -e ".[app]"'
+
+
+def check_installed() -> None:
+    """The app extra is installed (the README's quick start installs the model only): else one line saying
+    which command adds it, exit status 2, instead of a ModuleNotFoundError."""
+    from importlib.util import find_spec
+    missing = [m for m in ("solara", "ipyvuetify") if find_spec(m) is None]
+    if missing:
+        raise InputError(f"app: expected the app extra ({', '.join(missing)}), found it not installed: "
+                         f"{INSTALL_APP} adds it")
+
+
 def check_args(args) -> None:
-    """Before the server starts: the port, the host and the cache folder (each one line, exit status 2)."""
+    """Before the server starts: the app extra, the port, the host and the cache folder (each one line, exit
+    status 2)."""
+    check_installed()
     if not 0 < args.port < 65536:
         raise InputError(f"--port: expected a port from 1 to 65535, found {args.port}")
     if args.scenarios:
@@ -131,6 +147,10 @@ def main(args) -> int:
         env["LANGERTHUIS_SCENARIOS"] = str(Path(args.scenarios).resolve())
     if args.cache:
         env["LANGERTHUIS_CACHE"] = str(Path(args.cache).resolve())
+    # the server computes the workshop's questions when it starts (sim.workshop.app.questions) and logs when
+    # each is ready, in seconds from now
+    env.update(LANGERTHUIS_QUESTIONS="1", LANGERTHUIS_STARTED=repr(time.time()))
+    env["SOLARA_THEME_SHOW_BANNER"] = "false"    # Solara's "This website runs on Solara" covered axis labels
     for problem in missing_assets():
         print(f"langerthuis app: warning: {problem}", file=sys.stderr)
 

@@ -43,6 +43,7 @@ class Levers:
     care_team_hours: float = 0.0  # extra care team hours per cell per month
     alarm_minutes: float = 0.0    # home care on call within this many minutes (0: no change)
     carer_support: float = 0.0    # strain relief of carer support, 0..1 (0: no change)
+    meeting_place: int = 0        # 1: a meeting place with activities in each neighbourhood (0: no change)
     replicates: int = 0           # 0: as in the scenario
     # the access route to Wmo support and the Wmo budget (issue 14; scenarios/README.md `access`, `budget`)
     access_route: str = ""        # indication / kitchen_table / neighbourhood_team / intake_voucher; "": as in the scenario
@@ -448,7 +449,8 @@ def list_variants() -> list[dict]:
             try:
                 r = json.loads(path.read_text(encoding="utf-8"))
                 _variant_heads[key] = {"slug": path.stem, "name": r["name"], "saved": r.get("saved", ""),
-                                       "chosen": r["chosen"]}
+                                       "chosen": r["chosen"], "group": r.get("group", ""),
+                                       "inputs": r.get("inputs")}
             except (OSError, ValueError, KeyError, TypeError):
                 _variant_heads[key] = None   # a damaged file is skipped, never a crash of the page
         if _variant_heads[key] is not None:

@@ -113,3 +113,43 @@ def ab_data(rec_a: dict, rec_b: dict) -> dict:
     km = km_of(results, window)
     return {"outcomes": window_outcomes(table, "A", window, km=km), "table": table, "window": window,
             "paired": paired, "ledger": ledger_of(results, ["A", "B"], window) if paired else None}
+
+
+def investment_cells(scenario: dict) -> list[tuple[int, int]]:
+    """The neighbourhoods of the scenario's investments that are not town-wide (the place a group built on)."""
+    grid = scenario["municipality"]["grid"]
+    everywhere = grid["width"] * grid["height"]
+    return sorted({tuple(c) for inv in scenario["investments"] if len(inv["cells"]) < everywhere
+                   for c in inv["cells"]})
+
+
+def area_effect(results: dict, name: str, base: str) -> dict | None:
+    """The effect where it is built: in the neighbourhoods of ``name``'s local investments and in the whole town,
+    in the last simulated year, paired by replicate against ``base`` (mean, lowest and highest over the
+    replicates): unmet care need (share of hours) and falls per 1,000 residents 65+; and what the local
+    investments cost (one-off and a year, all payers). None when ``name`` has no local investment."""
+    cells = investment_cells(results[name].scenario)
+    if not cells or results[name].cells is None or results[base].cells is None:
+        return None
+
+    def per_replicate(frame, inside):
+        f = frame[frame.set_index(["x", "y"]).index.isin(cells)] if inside else frame
+        s = f.groupby("replicate")[["hours_unmet", "hours_needed", "falls", "residents_65plus"]].sum()
+        return pd.DataFrame({"unmet_need_share": s.hours_unmet / s.hours_needed.where(s.hours_needed > 0),
+                             "falls_per_1000_65plus": 1000 * s.falls / s.residents_65plus.where(s.residents_65plus > 0)})
+    out = {"cells": cells, "year": int(results[name].scenario["end_year"]), "rows": []}
+    for indicator in ("unmet_need_share", "falls_per_1000_65plus"):
+        row = {"indicator": indicator}
+        for where, inside in (("area", True), ("town", False)):
+            d = (per_replicate(results[name].cells, inside)[indicator]
+                 - per_replicate(results[base].cells, inside)[indicator]).dropna()
+            row[where] = (float(d.mean()), float(d.min()), float(d.max())) if len(d) else (np.nan,) * 3
+        out["rows"].append(row)
+    from sim.model.parameters import make_params
+    from sim.workshop.appcache import investment_preview
+    scenario = results[name].scenario
+    params = make_params(scenario.get("parameters") or {})
+    local = [investment_preview(inv, params) for inv in scenario["investments"] if set(map(tuple, inv["cells"])) <= set(cells)]
+    out["one_off"] = sum(c["one_off"] for c in local)
+    out["yearly"] = sum(c["yearly"] + c["by_use"] for c in local)
+    return out

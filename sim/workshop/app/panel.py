@@ -8,7 +8,8 @@ import solara
 
 from sim.errors import InputError
 from sim.model.scenario import load_scenario
-from sim.workshop.app.actions import cancel_run, run_all, start_run
+from sim.workshop.app import questions
+from sim.workshop.app.actions import ask, cancel_run, run_all, start_run
 from sim.model.blocks import lever_blocks
 from sim.workshop.app.choices import ROUTES
 from sim.workshop.app.state import (LEVER_VALUES, access_route, budget_cut, budget_from_year, cells_text, chosen,
@@ -35,7 +36,7 @@ def Lever(name: str, text: str, value, lo, hi, step=1, tip: str | None = None):
     with solara.Tooltip(tip or app_help(name, lang.value)):
         # focusable (tabindex): a keyboard user tabbing through the sliders gets the tooltip too
         with solara.Div(classes=[f"lt-lever-{name}", "lt-lever"], attributes={"tabindex": "0"}):
-            solara.Text(text, style={"font-size": "14px", "color": "#333"})
+            solara.Text(text, style={"font-size": "16px", "color": "#111"})
             slider = solara.SliderFloat if isinstance(step, float) else solara.SliderInt
             slider("", value=value, min=lo, max=hi, step=step)
 
@@ -77,6 +78,23 @@ def CostPreview():
     if not costs and not budget:
         lines.append(t("no_cost", L))
     solara.HTML("div", "<br>".join(escape(x) for x in lines), classes=["lt-cost"])
+
+
+@solara.component
+def Questions():
+    """The workshop's three questions as buttons (each sets the panel and runs; the app computed them at its
+    start, so the answer is usually there at once). Only the questions whose scenario files are offered."""
+    L = lang.value
+    files = scenario_files()
+    offered = [q for q in questions.QUESTIONS if all(s in files for s in questions.SCENARIOS[q])]
+    if not offered:
+        return
+    with solara.Row(classes=["lt-questions"], style={"flex-wrap": "wrap"}):
+        for q in offered:
+            letter = questions.LETTERS[q]
+            with solara.Tooltip(t(f"question_{q}_help", L)):
+                solara.Button(f"{letter}: {t('question_' + q, L)}", on_click=lambda q=q: ask(q),
+                              disabled=run_all.pending, classes=["lt-ask", f"lt-ask-{letter}"], outlined=True)
 
 
 @solara.component

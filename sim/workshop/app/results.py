@@ -7,17 +7,23 @@ from html import escape
 import pandas as pd
 import solara
 
+from solara.lab import task
+
+from sim.workshop.app import jobs
 from sim.workshop.app.actions import run_all, start_run
+from sim.workshop.app.handout import handout_folder, make_handout
 from sim.workshop.app.choices import MAP_VALUES, SERIES_CHOICES, years_text
-from sim.workshop.app.numbers import headline, km_of, ledger_of, window_outcomes
+from sim.workshop.app.numbers import area_effect, headline, km_of, ledger_of, window_outcomes
 from sim.workshop.app.state import (Cancelled, base_choice, cancelled, chosen, confirm, current_levers, error,
                                     from_cache, lang, map_value, plain_too, series_choice, shown, shown_meta, status,
                                     warm)
-from sim.workshop.app.tables import csv_text, ledger_html, named_cells, outcomes_html, parties_html
+from sim.workshop.app.tables import (area_html, csv_text, eur_amount, ledger_html, named_cells, outcomes_html,
+                                    parties_html)
 from sim.workshop.outcomes import KEY_INDICATORS, party_costs, party_summary, result_window
 from sim.workshop.figures.maps import map_png
 from sim.workshop.figures.room import difference_png, ledger_png, parties_png, series_png
-from sim.workshop.labels import fmt_eur_million, fmt_number, fmt_percent, fmt_value, map_label as label
+from sim.workshop.labels import (fmt_eur_million, fmt_number, fmt_percent, fmt_value, map_label as label,
+                                 neighbourhood_names)
 from sim.workshop.labels import app_text as t
 
 
@@ -91,13 +97,16 @@ def Results(results: dict):
     for name in names:
         if name != base:
             Headline(table, costs, name, base, window, km)
+    for name in names:
+        if name != base:
+            AreaEffect(results, name, base)
     with solara.Card(t("parties", L, years=years_text(window)), subtitle=t("parties_note", L, years=years_text(window)),
                      classes=["lt-costs-card"]):
         solara.Image(parties_image, classes=["lt-costs"])
-        solara.HTML("div", parties_html(parties, L))
+        solara.HTML("div", parties_html(parties, L), classes=["lt-table-wrap"])
     _ledger_card(ledger, ledger_image, order, window, L)
     with solara.Card(t("outcomes", L, years=years_text(window)), classes=["lt-outcomes-card"]):
-        solara.HTML("div", outcomes_html(outcomes, L))
+        solara.HTML("div", outcomes_html(outcomes, L), classes=["lt-table-wrap"])
     _figure_cards(map_image, series_image, diff_image, indicators, names, base, L)
     images = [("map.png", map_image), ("time_series.png", series_image), ("difference.png", diff_image),
               ("costs_by_party.png", parties_image)] + ([("ledger.png", ledger_image)] if ledger else [])
@@ -107,6 +116,59 @@ def Results(results: dict):
         tables += [("ledger.csv", ledger["ledger"]), ("ledger_summary.csv", ledger["summary"].assign(
             from_year=window[0], to_year=window[1]))]
     _downloads(results, images, tables, L)
+    Handout(results)
+
+
+@solara.component
+def AreaEffect(results: dict, name: str, base: str):
+    """The effect where it is built: the neighbourhoods of the scenario's local investments beside the whole
+    town (nothing for a town-wide scenario)."""
+    L = lang.value
+    key = (tuple(r.scenario["_hash"] for r in results.values()), name, base)
+    effect = solara.use_memo(lambda: area_effect(results, name, base), [key])
+    if effect is None:
+        return
+    grid = results[name].scenario["municipality"]["grid"]
+    names = neighbourhood_names(grid["width"], grid["height"])
+    where = ", ".join(names[c] for c in effect["cells"][:6]) + (" …" if len(effect["cells"]) > 6 else "")
+    with solara.Card(t("area_effect", L, name=name, base=base, year=effect["year"]), classes=["lt-area-card"]):
+        solara.HTML("div", area_html(effect, where, L), classes=["lt-table-wrap"])
+        solara.Text(t("area_cost", L, one_off=eur_amount(effect["one_off"], L), yearly=eur_amount(effect["yearly"], L)),
+                    classes=["lt-help"])
+
+
+@task
+def handout_task(scenarios: list, key: str, lang: str):
+    return make_handout(scenarios, key, lang)
+
+
+@solara.component
+def Handout(results: dict):
+    """The handout of the comparison on screen in the room's language (the report: one-page summary first),
+    and the comparison's table it takes its numbers from."""
+    L = lang.value
+    scenarios = [r.scenario for r in results.values()]
+    key = jobs.run_key(scenarios)
+    html = handout_folder(key, L).with_name(f"{key}-{L}.html")
+    slug = (shown_meta.value or {}).get("slug") or "workshop"
+    with solara.Card(t("handout", L), subtitle=t("handout_note", L), classes=["lt-handout"]):
+        if handout_task.pending:
+            solara.ProgressLinear(True)
+            solara.Text(t("handout_making", L), classes=["lt-handout-status"])
+        elif html.is_file():
+            csv = handout_folder(key, L) / "comparison.csv"
+            with solara.Row(style={"flex-wrap": "wrap"}):
+                with solara.Div(classes=["lt-handout-download"]):
+                    solara.FileDownload(lambda: html.read_bytes(), filename=f"{t('handout_file', L)}_{slug}.html",
+                                        label=t("handout_download", L), mime_type="text/html")
+                with solara.Div(classes=["lt-handout-csv"]):
+                    solara.FileDownload(lambda: csv.read_bytes(), filename="comparison.csv", label="comparison.csv",
+                                        mime_type="text/csv")
+        else:
+            if handout_task.error:
+                solara.Error(str(handout_task.exception))
+            solara.Button(t("handout_make", L), on_click=lambda: handout_task(scenarios, key, L),
+                          classes=["lt-handout-make"], icon_name="mdi-file-document")
 
 
 def _ledger_card(ledger, ledger_image, order: list, window, L):
@@ -120,7 +182,7 @@ def _ledger_card(ledger, ledger_image, order: list, window, L):
             solara.Text(t("ledger_note", L, base=base, years=years_text(window), y0=window[0], n=n_rep),
                         classes=["lt-help"])
             solara.Image(ledger_image, classes=["lt-ledger"])
-            solara.HTML("div", ledger_html(ledger, order, L))
+            solara.HTML("div", ledger_html(ledger, order, L), classes=["lt-table-wrap"])
 
 
 def _figure_cards(map_image, series_image, diff_image, indicators: list, names: list, base: str, L):

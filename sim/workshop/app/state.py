@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 import threading
+import time
+from pathlib import Path
 
 import solara
 
 from sim.model.scenario import load_scenario
 from sim.workshop import appcache
-from sim.workshop.appcache import SCENARIO_DIR, Levers, apply_levers, list_scenarios
+from sim.workshop.app import jobs
+from sim.workshop.app.jobs import Cancelled  # noqa: F401 - the result cards ask for it here
+from sim.workshop.appcache import SCENARIO_DIR, Levers, list_scenarios
 from sim.workshop.outcomes import KEY_INDICATORS
 from sim.workshop.labels import neighbourhood_names
 
@@ -23,7 +27,8 @@ dwellings = solara.reactive(0)
 team_hours = solara.reactive(0)
 alarm = solara.reactive(0)
 carer = solara.reactive(0.0)
-replicates = solara.reactive(3)
+meeting = solara.reactive(0)
+replicates = solara.reactive(3)   # DEFAULT_REPLICATES
 plain_too = solara.reactive(True)
 access_route = solara.reactive("")
 team_mandate = solara.reactive(True)
@@ -39,7 +44,7 @@ shown = solara.reactive(None)           # the results on the page: {name: Result
 shown_meta = solara.reactive({})        # variant name, slug and the settings the results were made with
 from_cache = solara.reactive(False)
 confirm = solara.reactive("")           # the time-estimate warning of a big run awaiting "Run anyway"
-cancel_event = solara.reactive(None)
+running = solara.reactive("")           # the key of the server's run this page watches (jobs.py): in the address
 cancelled = solara.reactive(False)
 open_choice = solara.reactive("")
 ab_choice = solara.reactive(("", ""))
@@ -49,7 +54,7 @@ panel_open = solara.reactive(True)
 
 # the building blocks' levers (sim.model.blocks, ``Lever.field``): the reactive value of each
 LEVER_VALUES = {"adapted_dwellings": dwellings, "care_team_hours": team_hours, "alarm_minutes": alarm,
-                "carer_support": carer}
+                "carer_support": carer, "meeting_place": meeting}
 
 # the kernel compiles once per installation (Numba's cache): a tiny run in the background at server start
 warm = {"done": threading.Event(), "seconds": None}
@@ -64,25 +69,47 @@ def _warm_up():
         warm["done"].set()
 
 
+def _prepare_questions():
+    """The workshop's questions computed once the kernel is warm (`langerthuis app` asks for it), so the room's
+    first question is answered at once; logged with the seconds from the app's start."""
+    from sim.workshop.app.questions import precompute
+    started = float(os.environ.get("LANGERTHUIS_STARTED") or 0) or time.time()
+    precompute(scenario_files(), DEFAULT_REPLICATES, warm["done"], started)
+
+
+DEFAULT_REPLICATES = 3
 if os.environ.get("LANGERTHUIS_NO_WARMUP") != "1":
     threading.Thread(target=_warm_up, daemon=True, name="langerthuis-warm-up").start()
 else:
     warm["done"].set()
 
 
-class Cancelled(Exception):
-    """The room pressed Cancel (or closed the page): the run stops at the end of the simulated year."""
-
-
 def scenario_files() -> dict:
-    return list_scenarios(os.environ.get("LANGERTHUIS_SCENARIOS") or SCENARIO_DIR)
+    """The scenarios the panel offers: all of the facilitator's own folder (--scenarios), or the project's
+    scenarios/ without the ones made for tests (a description that says "test": small.yaml)."""
+    folder = os.environ.get("LANGERTHUIS_SCENARIOS")
+    if folder:
+        return list_scenarios(folder)
+    return {stem: p for stem, p in list_scenarios(SCENARIO_DIR).items() if not for_tests(p)}
+
+
+def for_tests(path) -> bool:
+    """A scenario made for tests: its description says so ('Baseline shrunk for fast tests')."""
+    import re
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError:
+        return False
+    found = re.search(r"^description:\s*(.*)$", text, re.M)
+    return bool(found and re.search(r"\btests?\b", found.group(1), re.I))
 
 
 def current_levers() -> Levers:
     return Levers(where=where.value, cells=cells_of(cells_text.value), move_scenario_wsg=move_wsg.value,
                   start_year=start_year.value, adapted_dwellings=dwellings.value,
                   care_team_hours=float(team_hours.value), alarm_minutes=float(alarm.value),
-                  carer_support=round(float(carer.value), 2), replicates=replicates.value,
+                  carer_support=round(float(carer.value), 2), meeting_place=int(meeting.value),
+                  replicates=replicates.value,
                   access_route=access_route.value, team_mandate=team_mandate.value,
                   budget_cut=round(float(budget_cut.value), 2), budget_from_year=budget_from_year.value)
 
@@ -111,15 +138,9 @@ def settings() -> dict:
 
 def build_jobs() -> dict:
     """name -> resolved scenario of every run the choices ask for (InputError on a bad choice)."""
-    levers = current_levers()
-    files, jobs = scenario_files(), {}
-    for stem in chosen.value:
-        plain = apply_levers(load_scenario(files[stem]), Levers(replicates=replicates.value, move_scenario_wsg=False))
-        changed = apply_levers(plain, levers)
-        for s in ([plain] if plain_too.value or changed["name"] == plain["name"] else []) + [changed]:
-            jobs[s["name"]] = s
-    # paired as in `langerthuis compare`: every run uses the first scenario's seed (common random numbers)
-    seed = next(iter(jobs.values()))["seed"]
-    return {n: s if s["seed"] == seed else apply_levers(dict(s, seed=seed), Levers(move_scenario_wsg=False))
-            for n, s in jobs.items()}
+    return jobs.jobs_for(scenario_files(), list(chosen.value), current_levers(), plain_too.value)
 
+
+# last: the thread reads the functions above
+if os.environ.get("LANGERTHUIS_QUESTIONS") == "1":
+    threading.Thread(target=_prepare_questions, daemon=True, name="langerthuis-questions").start()

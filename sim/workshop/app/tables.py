@@ -7,7 +7,7 @@ from html import escape
 import pandas as pd
 
 from sim.workshop.app.numbers import cue
-from sim.workshop.labels import (PARTY_COLOURS, TEXTS, fmt_eur_million, fmt_value, label as shared_label,
+from sim.workshop.labels import (PARTY_COLOURS, TEXTS, fmt_eur_million, fmt_number, fmt_value, label as shared_label,
                                  neighbourhood_names, text as shared_text)
 from sim.workshop.labels import app_text as t, map_label as label
 
@@ -47,20 +47,23 @@ def ledger_html(tables: dict, order: list[str], lang: str) -> str:
     summary = tables["summary"].set_index(["scenario", "party"])
 
     def m(v, lo, hi):
-        return f"{fmt_eur_million(v, lang)} ({fmt_eur_million(lo, lang)} – {fmt_eur_million(hi, lang)})"
-    head = "".join(f"<th>{escape(t(k, lang))}</th>" for k in ("party", "scenario", "net_year", "npv", "breakeven",
-                                                             "n_replicates"))
+        """The amount, and its bounds on a line of their own: a row of two lines at 1024 px, not six."""
+        unit = " mln" if lang == "nl" else " million"
+        return (f"<span class='lt-nowrap'>{escape(fmt_eur_million(v, lang))}</span><br><small class='lt-nowrap'>"
+                f"({escape(fmt_eur_million(lo, lang).replace(unit, ''))} – {escape(fmt_eur_million(hi, lang))})</small>")
+    head = "".join(f"<th>{escape(t(k, lang))}</th>" for k in ("party", "net_year", "npv", "breakeven", "n_replicates"))
     rows, lines = [], []
     for name in order[1:]:
+        rows.append(f"<tr class='lt-ledger-scenario'><td colspan='5'><b>{escape(name)}</b></td></tr>")
         for party in PARTIES:
             if (name, party) not in summary.index:
                 continue
             y, n = yearly.loc[(name, party)], summary.loc[(name, party)]
             be = n.breakeven_year
             rows.append(f"<tr><td><span class='lt-swatch' style='background:{PARTY_COLOURS[party]}'></span> "
-                        f"{escape(label(party, lang))}</td><td>{escape(name)}</td>"
-                        f"<td>{escape(m(y.net_mean, y.net_p5, y.net_p95))}</td>"
-                        f"<td>{escape(m(n.npv_mean, n.npv_p5, n.npv_p95))}</td>"
+                        f"{escape(label(party, lang))}</td>"
+                        f"<td>{m(y.net_mean, y.net_p5, y.net_p95)}</td>"
+                        f"<td>{m(n.npv_mean, n.npv_p5, n.npv_p95)}</td>"
                         f"<td>{escape(t('never', lang) if pd.isna(be) else str(int(be)))}</td>"
                         f"<td>{int(n.replicates)}</td></tr>")
         si = split_incentive(tables["summary"], name)
@@ -73,6 +76,28 @@ def ledger_html(tables: dict, order: list[str], lang: str) -> str:
                        society=fmt_eur_million(si["society"], lang)))
     return (f'<table class="lt-table lt-ledger-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
             f'</table>' + "".join(f'<p class="lt-split">{escape(x)}</p>' for x in lines))
+
+
+def eur_amount(x: float, lang: str) -> str:
+    """Euros for the room: millions from a million on, else thousands ('€ 850 duizend': a local investment
+    shown as '€ 0,85 mln' reads as nothing)."""
+    if abs(x) >= 1e6:
+        return fmt_eur_million(x, lang)
+    amount = fmt_number(x / 1e3, lang, 0 if abs(x) >= 1e4 else 1)
+    return f"€ {amount} duizend" if lang == "nl" else f"€{amount} thousand"
+
+
+def area_html(effect: dict, where: str, lang: str) -> str:
+    """The effect in the area beside the whole town: paired difference, mean (lowest – highest replicate)."""
+    def cell(ind, v):
+        m, lo, hi = v
+        return "–" if pd.isna(m) else (f"{fmt_value(ind, m, lang, True)} ({fmt_value(ind, lo, lang, True)} – "
+                                       f"{fmt_value(ind, hi, lang, True)})")
+    head = "".join(f"<th>{escape(h)}</th>" for h in (t("indicators", lang), t("in_area", lang, where=where),
+                                                       t("in_town", lang)))
+    rows = "".join(f"<tr><td>{escape(label(r['indicator'], lang))}</td><td>{escape(cell(r['indicator'], r['area']))}"
+                   f"</td><td>{escape(cell(r['indicator'], r['town']))}</td></tr>" for r in effect["rows"])
+    return f'<table class="lt-table lt-area-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
 def csv_text(frame: pd.DataFrame, lang: str) -> str:

@@ -23,7 +23,7 @@ def Variants():
     L = lang.value
     saved = appcache.list_variants()
     meta = shown_meta.value or {}
-    by_label = {f"{v['name']}": v["slug"] for v in saved}
+    by_label = variant_labels(saved)
     solara.use_effect(import_pending, [pending_import.value])
     with solara.Card(t("variants", L), classes=["lt-variants-card"]):
         solara.FileDrop(label=t("import", L), on_file=import_variant, lazy=False)
@@ -35,6 +35,7 @@ def Variants():
             solara.FileDownload(lambda: path.read_bytes(), filename=f"{meta['slug']}.json", label=t("export", L),
                                 mime_type="application/json")
         if saved:
+            solara.HTML("div", groups_html(saved, L), classes=["lt-groups"])
             with solara.Row(classes=["lt-open"]):
                 names = list(by_label)
                 current = open_choice.value if open_choice.value in by_label else names[0]
@@ -53,6 +54,24 @@ def Variants():
                 with solara.Div(classes=["lt-ab-b"]):
                     solara.Select(t("variant_b", L), values=names, value=b, on_value=lambda v: ab_choice.set((a, v)))
             CompareAB(by_label[a], by_label[b])
+
+
+def variant_labels(saved: list) -> dict:
+    """label -> slug: the variant's name, with the time it was saved when another one has the same name."""
+    names = [v["name"] for v in saved]
+    return {(v["name"] if names.count(v["name"]) == 1 else f"{v['name']} ({v.get('saved', '')[-5:]}, {v['slug']})"):
+            v["slug"] for v in saved}
+
+
+def groups_html(saved: list, L: str) -> str:
+    """The saved variants per group (the name typed in the side panel), newest first."""
+    groups: dict = {}
+    for v in saved:
+        groups.setdefault(v.get("group") or "", []).append(v)
+    rows = [f"<li><b>{escape(g or t('no_group', L))}</b>: "
+            + ", ".join(escape(f"{v['name']} ({v.get('saved', '')[-5:]})") for v in vs) + "</li>"
+            for g, vs in sorted(groups.items(), key=lambda gv: (gv[0] == "", gv[0].lower()))]
+    return f"<b>{escape(t('per_group', L))}</b><ul>{''.join(rows)}</ul>"
 
 
 @solara.component

@@ -15,7 +15,8 @@ APP_TEXTS = {
     "all": ("the whole municipality", "de hele gemeente"),
     "cells": ("neighbourhoods I list", "buurten die ik opgeef"),
     "cells_input": ("neighbourhoods, e.g. Noord 1; Oost 2 (or x,y)", "buurten, bijv. Noord 1; Oost 2 (of x,y)"),
-    "district": ("{name} ({n} neighbourhoods)", "{name} ({n} buurten)"),
+    # "district": a generated district, told apart from a scenario's own area of the same name (centrum)
+    "district": ("district {name} ({n} neighbourhoods)", "wijk {name} ({n} buurten)"),
     "n_cells": ("{n} neighbourhoods of about {size} inhabitants", "{n} buurten van ongeveer {size} inwoners"),
     "move": ("Also move the scenario's own investments here", "Verplaats ook de eigen investeringen van het scenario hierheen"),
     "start_year": ("from year", "vanaf jaar"),
@@ -46,6 +47,47 @@ APP_TEXTS = {
                 "Het model wordt voorbereid (eenmalig compileren)…"),
     "progress": ("scenario {i} of {n} ({name}): {done} of {total} simulated years ({reps} replicates × {years} years)",
                  "scenario {i} van {n} ({name}): {done} van {total} gesimuleerde jaren ({reps} herhalingen × {years} jaar)"),
+    "left_seconds": ("about {n} s left", "nog ongeveer {n} s"),
+    "left_minutes": ("about {n} min left", "nog ongeveer {n} min"),
+    "not_saved": ("The variant was not saved ({reason}).", "De variant is niet bewaard ({reason})."),
+    "question_reform": ("What did the reform do here?", "Wat deed de hervorming hier?"),
+    "question_reform_help": ("The enacted reform (baseline) against no reform (no_reform): every sign reads as the "
+                             "reform's effect.",
+                             "De doorgevoerde hervorming (baseline) tegenover geen hervorming (no_reform): elk teken "
+                             "leest als het effect van de hervorming."),
+    "question_wsg_or_carers": ("A woonservicegebied in one neighbourhood, or carer support citywide?",
+                               "Woonservicegebied in één buurt, of mantelzorgondersteuning in de hele gemeente?"),
+    "question_wsg_or_carers_help": ("wsg_full's investments moved to one neighbourhood, and carer_support in the whole "
+                                    "municipality, both against the baseline: who pays and who saves.",
+                                    "De investeringen van wsg_full in één buurt, en carer_support in de hele "
+                                    "gemeente, beide tegenover de baseline: wie betaalt en wie bespaart."),
+    "question_access": ("Neighbourhood team or intake desk under a 25 % Wmo cut?",
+                        "Wijkteam of loket bij 25 % korting op de Wmo?"),
+    "question_access_help": ("The neighbourhood team and the intake desk with voucher, both with the Wmo budget 25 % "
+                             "below the 2014 volume, against the same cut with the usual access (wmo_cut_25).",
+                             "Het wijkteam en het loket met voucher, beide met het Wmo-budget 25 % onder het volume "
+                             "van 2014, tegenover dezelfde korting met de gewone toegang (wmo_cut_25)."),
+    "handout": ("Handout", "Hand-out"),
+    "handout_note": ("the report of the results on screen, in this language: the one-page summary for the "
+                     "wethouder first, then outcomes, who pays and who saves, figures and what the model leaves out",
+                     "het rapport van de resultaten op het scherm, in deze taal: eerst de samenvatting van één "
+                     "pagina voor de wethouder, dan uitkomsten, wie betaalt en wie bespaart, figuren en wat het "
+                     "model weglaat"),
+    "handout_make": ("Make the handout", "Maak de hand-out"),
+    "handout_making": ("Making the handout (the runs once more, as `langerthuis compare` makes them)…",
+                       "De hand-out wordt gemaakt (de berekeningen nog eens, zoals `langerthuis compare` ze maakt)…"),
+    "handout_download": ("download the handout (HTML)", "download de hand-out (HTML)"),
+    "handout_file": ("handout", "hand-out"),
+    "per_group": ("Saved variants per group", "Bewaarde varianten per groep"),
+    "no_group": ("without a group name", "zonder groepsnaam"),
+    "area_effect": ("Where it is built: {name} against {base} in its neighbourhoods and in the whole town, {year}",
+                    "Waar het gebouwd is: {name} tegenover {base} in de eigen buurten en in de hele gemeente, {year}"),
+    "in_area": ("in {where}", "in {where}"),
+    "in_town": ("whole town", "hele gemeente"),
+    "area_cost": ("Built there (all payers): {one_off} one-off and {yearly} a year. Differences are paired by "
+                  "replicate, the last simulated year; in brackets the lowest and highest replicate.",
+                  "Daar gebouwd (alle betalers): {one_off} eenmalig en {yearly} per jaar. Verschillen gepaard per "
+                  "herhaling, het laatste gesimuleerde jaar; tussen haakjes de laagste en hoogste herhaling."),
     "ready": ("ready", "klaar"),
     "from_cache": ("ready (from the cache)", "klaar (uit de cache)"),
     "stale": ("The levers have changed since these results: press Run to update them.",
