@@ -354,8 +354,11 @@ def app_url(app_server):
     return app_server["url"]
 
 
-def _page(browser, url, width=1400, height=1000, path=""):
-    """A page whose every request off this computer is refused (and recorded in page.outside)."""
+def _page(browser, url, width=1400, height=1000, path="", lang="en"):
+    """A page whose every request off this computer is refused (and recorded in page.outside), in ``lang`` (the
+    app opens in Dutch; these tests read its English texts unless they ask for Dutch)."""
+    if "lang=" not in path and lang != "nl":
+        path += ("&" if "?" in path else "?") + f"lang={lang}"
     page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
     page.outside = []
 

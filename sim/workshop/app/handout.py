@@ -31,7 +31,13 @@ def make_handout(scenarios: list, key: str, lang: str) -> Path:
 
 
 def write_handout_file(folder: Path, out: Path, lang: str) -> Path:
-    """The one call to switch to ``sim.workshop.report.handout.write_handout`` when it lands: today the report of
-    `langerthuis report` (its one-page summary first)."""
-    from sim.workshop.report.command import write_report
-    return write_report(folder, out, lang, force=True)
+    """The handout (``sim.workshop.report.handout``: the report, its one-page summary first, and a PDF of it when
+    a headless Chromium is there) as ``out`` and ``out`` with ``.pdf``; the HTML is renamed last, so its presence
+    says the handout is complete."""
+    from sim.workshop.report.handout import PDF_NAME, write_handout
+    html = write_handout(folder, out.with_name(out.stem + "-files"), lang, note=lambda line: None)
+    pdf = html.with_name(PDF_NAME)
+    if pdf.is_file():
+        pdf.replace(out.with_suffix(".pdf"))
+    html.replace(out)
+    return out

@@ -161,6 +161,11 @@ def Handout(results: dict):
                 with solara.Div(classes=["lt-handout-download"]):
                     solara.FileDownload(lambda: html.read_bytes(), filename=f"{t('handout_file', L)}_{slug}.html",
                                         label=t("handout_download", L), mime_type="text/html")
+                if html.with_suffix(".pdf").is_file():
+                    with solara.Div(classes=["lt-handout-pdf"]):
+                        solara.FileDownload(lambda: html.with_suffix(".pdf").read_bytes(),
+                                            filename=f"{t('handout_file', L)}_{slug}.pdf", label="PDF",
+                                            mime_type="application/pdf")
                 with solara.Div(classes=["lt-handout-csv"]):
                     solara.FileDownload(lambda: csv.read_bytes(), filename="comparison.csv", label="comparison.csv",
                                         mime_type="text/csv")

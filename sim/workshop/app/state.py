@@ -17,7 +17,7 @@ from sim.workshop.appcache import SCENARIO_DIR, Levers, list_scenarios
 from sim.workshop.outcomes import KEY_INDICATORS
 from sim.workshop.labels import neighbourhood_names
 
-lang = solara.reactive("en")
+lang = solara.reactive("nl")   # Dutch for the room; English one click away (and ?lang=en)
 chosen = solara.reactive(["baseline"])
 where = solara.reactive("centrum")
 cells_text = solara.reactive("")
