@@ -48,7 +48,7 @@ STREAMS_BEFORE = ("mortality", "decline", "decline_shock", "cognition", "fall", 
 
 def test_the_assembled_stream_table_keeps_every_fixed_id():
     assert {name: STREAM[name] for name in STREAMS_BEFORE} == {name: i for i, name in enumerate(STREAMS_BEFORE)}
-    assert PROCESSES[:len(STREAMS_BEFORE)] == STREAMS_BEFORE   # a new stream takes a free id above these
+    assert PROCESSES[:len(STREAMS_BEFORE)] == STREAMS_BEFORE   # a new stream takes the next id
 
 
 def test_a_stream_id_taken_twice_is_refused(monkeypatch):
@@ -57,7 +57,7 @@ def test_a_stream_id_taken_twice_is_refused(monkeypatch):
     taken = {"decline": {"FIELDS": (), "COUNTERS": (), "STREAMS": {"decline": 0}},
              "other": {"FIELDS": (), "COUNTERS": (), "STREAMS": {"other": 0}}}
     monkeypatch.setattr(R, "declarations", lambda: taken)
-    with pytest.raises(ValueError, match="stream ids must be non-negative, each once"):
+    with pytest.raises(ValueError, match="stream ids must be 0..1"):
         R._streams()
     taken["other"]["STREAMS"] = {"decline": 1}
     with pytest.raises(ValueError, match="declared twice"):

@@ -30,12 +30,13 @@ def _streams() -> dict[str, int]:
                 raise ValueError(f"random stream {name!r} declared twice (mechanisms/{owner}.py)")
             table[name] = sid
     ids = sorted(table.values())
-    if len(set(ids)) != len(ids) or ids[0] < 0:   # gaps allowed: parallel branches take ids from their own ranges
-        raise ValueError(f"stream ids must be non-negative, each once: {ids}")
+    # the first ids are contiguous; ids from 40 up are reserved by range for mechanisms built in parallel (issue 25)
+    if len(set(ids)) != len(ids) or ids[0] < 0 or any(sid >= len(ids) and sid < 40 for sid in ids):
+        raise ValueError(f"stream ids must be 0..{len(table) - 1} (or from 40 up), each once: {ids}")
     return table
 
 
-# One id per random process (a stream). Never renumber: ids are part of the results; a new stream takes a free id.
+# One id per random process (a stream). Never renumber: ids are part of the results; a new stream takes the next id.
 STREAM = _streams()
 PROCESSES = tuple(sorted(STREAM, key=STREAM.get))   # names in the order of their ids
 
