@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from sim.model.parameters import parameter_records, parameter_sources
+from sim.model.parameters import footing, parameter_records, parameter_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 ODD = ROOT / "docs" / "ODD.md"
@@ -64,18 +64,33 @@ def parameter_rows() -> list[tuple[str, str, str, str, str, str]]:
             for name, entry in records.items()]
 
 
-def parameter_counts() -> str:
-    """One sentence: how many parameters are sourced, assumptions, and fitted by the calibration."""
-    records, fitted = parameter_records(), calibrated_parameters()
-    sourced = sum(1 for e in records.values() if e.get("source"))
-    # an assumption is no longer a bare number when the calibration fits it or a prior (wide enough to include
-    # no effect) is drawn for it per replicate
-    open_assumptions = sum(1 for name, e in records.items()
-                           if not e.get("source") and name not in fitted and "prior" not in e)
-    return (f"{len(records)} parameters: {sourced} with a source, {len(records) - sourced} assumptions; "
-            f"{len(fitted & set(records))} of them are fitted by the calibration (calibration/config.yaml, "
-            f"used by scenarios that say `parameters: calibrated`); sourced / calibrated or with a prior / "
-            f"assumption: {sourced} / {len(records) - sourced - open_assumptions} / {open_assumptions}.")
+def parameter_footing(name: str, entry: dict, fitted: set[str]) -> str:
+    """'calibrated' when calibration/config.yaml fits the parameter (its default's footing no longer decides its
+    value in a calibrated run), else the record's own: 'source', 'set' (set by hand to a figure) or 'assumption'."""
+    return "calibrated" if name in fitted else footing(entry)
+
+
+def footing_counts(records: dict | None = None, fitted: set[str] | None = None) -> dict[str, int]:
+    """How many parameters stand on each footing: sourced / calibrated / set / assumption, and of the
+    assumptions how many have a prior (drawn per replicate, wide enough to include no effect)."""
+    records = parameter_records() if records is None else records
+    fitted = calibrated_parameters() if fitted is None else fitted
+    kinds = {name: parameter_footing(name, e, fitted) for name, e in records.items()}
+    counts = {k: sum(1 for v in kinds.values() if v == k) for k in ("source", "calibrated", "set", "assumption")}
+    counts["assumption_with_prior"] = sum(1 for name, e in records.items()
+                                          if kinds[name] == "assumption" and "prior" in e)
+    counts["total"] = len(records)
+    return counts
+
+
+def parameter_counts(records: dict | None = None, fitted: set[str] | None = None) -> str:
+    """One sentence: the count of parameters by footing (footing_counts)."""
+    c = footing_counts(records, fitted)
+    return (f"{c['total']} parameters by footing, sourced / calibrated / set / assumption: {c['source']} / "
+            f"{c['calibrated']} / {c['set']} / {c['assumption']} (calibrated: fitted by calibration/config.yaml, "
+            f"used by scenarios that say `parameters: calibrated`; set: set by hand to meet a published figure, whose "
+            f"row in calibration/targets.csv has the role set; {c['assumption_with_prior']} of the assumptions have "
+            f"a prior, drawn per replicate, that includes no effect).")
 
 
 def parameter_table_markdown() -> str:
@@ -85,7 +100,9 @@ def parameter_table_markdown() -> str:
              "Units follow the file's conventions: rates are per year unless the name says `_month`, hours "
              "are per week unless the name says `_month`, money is in euros at 2015 prices; functioning, need "
              "score, network, strain and well-being are on 0..1 scales. The range is what a scenario may set "
-             "(an override outside it is refused). A source that is not a citation starts with `assumption:`."]
+             "(an override outside it is refused). A source that is not a citation starts with `assumption:`, or with "
+             "`set by hand:` for a value set to meet a published figure (that figure is then no out-of-sample "
+             "check)."]
     group = None
     for g, name, value, bounds, unit, source in parameter_rows():
         if g != group:

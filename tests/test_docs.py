@@ -69,11 +69,11 @@ def parameter_rows(section: str) -> dict[str, list[str]]:
 def test_every_parameter_has_a_source_or_an_assumption():
     raw = yaml.safe_load(resources.files("sim.model").joinpath("parameters.yaml").read_text(encoding="utf-8"))
     missing = [name for name, entry in raw.items()
-               if not str(entry.get("source") or "").strip() and not str(entry.get("assumption") or "").strip()]
-    assert not missing, f"parameters without a source or an assumption in sim/model/parameters.yaml: {missing}"
+               if not any(str(entry.get(k) or "").strip() for k in ("source", "set", "assumption"))]
+    assert not missing, f"parameters without a source, a set or an assumption in sim/model/parameters.yaml: {missing}"
     sources = parameter_sources()
     assert set(sources) == set(default_parameters())
-    assert all(s.strip() and s.strip() != "assumption:" for s in sources.values())
+    assert all(s.strip() and s.strip() not in ("assumption:", "set by hand:") for s in sources.values())
 
 
 def test_every_parameter_record_is_complete():
@@ -82,8 +82,8 @@ def test_every_parameter_record_is_complete():
     a prior), nothing else; min <= value <= max; a prior or a scan range within the range."""
     problems = []
     for name, entry in parameter_records().items():
-        has = set(entry) - {"source", "assumption", "prior", "no_effect", "scan"}
-        if has != {"value", "min", "max", "unit", "group"} or len(set(entry) & {"source", "assumption"}) != 1:
+        has = set(entry) - {"source", "set", "assumption", "prior", "no_effect", "scan"}
+        if has != {"value", "min", "max", "unit", "group"} or len(set(entry) & {"source", "set", "assumption"}) != 1:
             problems.append(f"{name}: fields {sorted(entry)}")
             continue
         if not all(isinstance(entry[k], (int, float)) and not isinstance(entry[k], bool)
@@ -117,13 +117,40 @@ def test_groups_are_contiguous_in_the_file():
 
 
 def test_parameter_counts_sentence(parameters_md, odd):
+    """The count by footing adds up to every parameter and is the one in both generated documents."""
     records = parameter_records()
-    sourced = sum(1 for e in records.values() if "source" in e)
+    c = docs.footing_counts()
+    assert c["source"] + c["calibrated"] + c["set"] + c["assumption"] == c["total"] == len(records)
     sentence = docs.parameter_counts()
-    assert sentence.startswith(f"{len(records)} parameters: {sourced} with a source, "
-                               f"{len(records) - sourced} assumptions; ")
+    assert sentence.startswith(f"{len(records)} parameters by footing, sourced / calibrated / set / assumption: "
+                               f"{c['source']} / {c['calibrated']} / {c['set']} / {c['assumption']} ")
     assert "mort_gompertz_a_male" in docs.calibrated_parameters()  # via mort_gompertz_a_scale
     assert sentence in parameters_md and sentence in odd, REGENERATE
+
+
+def test_footing_counts_on_a_tiny_table():
+    """Calibrated wins over the record's footing; set and assumption are counted apart; a prior is noted."""
+    base = {"value": 1, "min": 0, "max": 2, "unit": "u", "group": "g"}
+    records = {"a": {**base, "source": "CBS"}, "b": {**base, "source": "CBS"}, "c": {**base, "set": "to a figure"},
+               "d": {**base, "assumption": "why"}, "e": {**base, "assumption": "why", "prior": [0, 1]},
+               "f": {**base, "assumption": "why"}}
+    c = docs.footing_counts(records, fitted={"b", "f"})
+    assert c == {"source": 1, "calibrated": 2, "set": 1, "assumption": 2, "assumption_with_prior": 1, "total": 6}
+    assert docs.parameter_counts(records, {"b", "f"}).startswith(
+        "6 parameters by footing, sourced / calibrated / set / assumption: 1 / 2 / 1 / 2 ")
+
+
+def test_the_hand_set_tariffs_are_set_and_their_rows_too():
+    """Issue 25: the VV day tariffs were raised by hand to the VWS Wlz accounts, so they stand on `set`, and the
+    Wlz rows they were raised to have the role set (scored apart, not as validation)."""
+    import pandas as pd
+    from sim.model.parameters import parameter_footings
+    footings = parameter_footings()
+    assert {footings[n] for n in ("tariff_vv_day_low", "tariff_vv_day_mid", "tariff_vv_day_high")} == {"set"}
+    targets = pd.read_csv(docs.ROOT / "calibration" / "targets.csv")
+    rows = targets[targets.indicator.isin(["cost_wlz_per_capita", "cost_wlz_institution_vv_per_capita"])]
+    assert len(rows) >= 3 and (rows.role == "set").all()
+    assert "admit_need" in docs.calibrated_parameters() and "admit_need_alone" in docs.calibrated_parameters()
 
 
 @pytest.mark.parametrize("doc", ["odd", "parameters_md"])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import textwrap
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -45,6 +46,7 @@ def test_right_target_inside_wrong_target_outside(tmp_path, scenario_file, capsy
     assert "1 of 2 within tolerance (1 row(s) not simulated)" in printed
     v = pd.read_csv(out / "validation.csv")
     assert list(v.within_tolerance) == ["yes", "no", "not simulated (year outside the run)"]
+    assert list(v.in_interval[:2]) == ["yes" if v.simulated_p05[0] <= right <= v.simulated_p95[0] else "no", "no"]
     assert v.loc[0, "simulated_p05"] <= v.loc[0, "simulated_mean"] <= v.loc[0, "simulated_p95"]
     assert v.loc[1, "abs_error"] == pytest.approx(abs(v.loc[1, "simulated_mean"] - 0.9))
     assert "1 of 2 within tolerance" in (out / "validation.md").read_text()
@@ -109,3 +111,34 @@ def test_default_uses_the_calibrated_ensemble(tmp_path, scenario_file):
     m = json.loads((out / "manifest.json").read_text())
     assert m["parameters"] == "ensemble"
     assert m["scenarios"][0]["resolved"]["calibration"]["mode"] == "ensemble"
+
+
+def test_rows_are_scored_by_the_mean_and_by_the_interval_on_a_synthetic_table():
+    """Issue 25 item 8: a row is within tolerance by its mean, and separately in the interval when the published
+    figure lies in the replicates' 90 % interval; one value gives no interval; the summary counts both per role."""
+    from sim.analysis.validate import compare, score, summary
+    table = pd.DataFrame(
+        [{"indicator": "a", "year": 2016, "replicate": r, "value": v} for r, v in enumerate([0.8, 1.0, 1.2, 1.4])]
+        + [{"indicator": "b", "year": 2016, "replicate": r, "value": v} for r, v in enumerate([2.0, 2.1, 2.2, 2.3])]
+        + [{"indicator": "c", "year": 2016, "replicate": 0, "value": 5.0}])
+    targets = pd.DataFrame([
+        # mean 1.1: within 0.5 of 1.3, and 1.3 lies in the interval (0.83-1.37)
+        {"indicator": "a", "year": 2016, "value": 1.3, "tolerance": 0.5, "role": "fit", "source": "s"},
+        # mean 2.15: within 0.2 of 2.0, but 2.0 lies below the interval (2.015-2.285): the two scores differ
+        {"indicator": "b", "year": 2016, "value": 2.0, "tolerance": 0.2, "role": "validate", "source": "s"},
+        # mean 1.1, far from 2.0, and 2.0 outside the interval
+        {"indicator": "a", "year": 2016, "value": 2.0, "tolerance": 0.1, "role": "validate", "source": "s"},
+        # one value: within, no interval
+        {"indicator": "c", "year": 2016, "value": 5.1, "tolerance": 0.2, "role": "set", "source": "s"},
+        {"indicator": "c", "year": 2030, "value": 5.1, "tolerance": 0.2, "role": "set", "source": "s"}])
+    r = compare(targets, table)
+    assert list(r.within_tolerance[:4]) == ["yes", "yes", "no", "yes"]
+    assert list(r.in_interval[:4]) == ["yes", "no", "no", "one value (no interval)"]
+    assert r.in_interval[4].startswith("not simulated")
+    assert score(r[r.role == "validate"]) == {"n": 2, "within": 1, "n_interval": 2, "in_interval": 0,
+                                                  "rms_z": pytest.approx(float(np.sqrt((0.75 ** 2 + 9 ** 2) / 2))),
+                                                  "not_simulated": 0}
+    line = summary(r)
+    assert "fit: 1 of 1 within tolerance, 1 of 1 in the 90 % interval" in line
+    assert "validate: 1 of 2 within tolerance, 0 of 2 in the 90 % interval" in line
+    assert "set: 1 of 1 within tolerance (1 row(s) not simulated), RMS" in line   # no interval to count

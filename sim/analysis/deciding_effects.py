@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.model.parameters import default_parameters, parameter_records
+from sim.model.parameters import default_parameters, footing, parameter_records
 from sim.analysis.breakeven import RUNNING_COSTS, SOCIETY, fixed_effects_comparison
 from sim.analysis.ledger import ledger_summary, society_npv
 from sim.analysis.summary import band
@@ -69,9 +69,9 @@ def assumptions(window) -> dict[str, tuple[float, float, float]]:
 
 
 def basis(name: str) -> str:
-    """``source``, ``assumption`` or ``set`` (the scan's cost scale and horizon)."""
+    """``source``, ``assumption`` or ``set`` (the scan's cost scale and horizon, or a parameter set by hand)."""
     record = parameter_records().get(name)
-    return "set" if record is None else ("source" if record.get("source") else "assumption")
+    return "set" if record is None else footing(record)
 
 
 def scaled_costs(scenario: dict, scale: float) -> dict:

@@ -2,10 +2,11 @@
 
 Runs the (calibrated) model and compares it with every row of a targets file of the INDICATORS.md form
 (``indicator, year, value, tolerance, source``, optionally ``role``): observed, simulated mean and 90 %
-interval over the replicates, absolute error, and whether |simulated mean - observed| <= tolerance. With
-a ``role`` column the summary gives the fit rows (what calibration fitted), the set rows (a parameter was
-set to them by hand) and the validate rows (held out) separately, each as "K of N within tolerance" and an
-RMS score.
+interval over the replicates, absolute error, and each row scored two ways: whether |simulated mean -
+observed| <= tolerance, and (when more than one replicate or ensemble draw gave a value) whether the published
+figure lies in the replicates' 90 % interval. With a ``role`` column the summary gives the fit rows (what
+calibration fitted), the set rows (a parameter was set to them by hand) and the validate rows (held out)
+separately, each as "K of N within tolerance, J of M in the 90 % interval" and an RMS score.
 
 The targets file is checked before anything runs: an unknown indicator, a missing column or a value that
 is not a number is a one-line error naming the file and line, and nothing is written. A row whose year
@@ -65,20 +66,24 @@ def run(scenario: dict, workers: int) -> pd.DataFrame:
 
 
 def compare(targets: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
-    """Per target row: observed, simulated mean, 5 % and 95 % over replicates, error, within tolerance."""
+    """Per target row: observed, simulated mean, 5 % and 95 % over replicates, error, within tolerance, and
+    whether the observed figure lies in the 90 % interval (``in_interval``; only with two or more values)."""
     out = []
     years = set(table.year.unique())
     for row in targets.itertuples():
-        mean, p05, p95 = band(table.loc[(table.indicator == row.indicator) & (table.year == row.year), "value"])
+        values = table.loc[(table.indicator == row.indicator) & (table.year == row.year), "value"]
+        mean, p05, p95 = band(values)
         rec = {"indicator": row.indicator, "year": row.year, "observed": row.value, "tolerance": row.tolerance,
                "simulated_mean": np.nan, "simulated_p05": np.nan, "simulated_p95": np.nan, "abs_error": np.nan}
         if row.year not in years:
-            rec["within_tolerance"] = "not simulated (year outside the run)"
+            rec["within_tolerance"] = rec["in_interval"] = "not simulated (year outside the run)"
         elif np.isnan(mean):
-            rec["within_tolerance"] = "not simulated (no value: empty denominator)"
+            rec["within_tolerance"] = rec["in_interval"] = "not simulated (no value: empty denominator)"
         else:
             rec.update(simulated_mean=mean, simulated_p05=p05, simulated_p95=p95, abs_error=abs(mean - row.value))
             rec["within_tolerance"] = "yes" if abs(mean - row.value) <= row.tolerance else "no"
+            rec["in_interval"] = (("yes" if p05 <= row.value <= p95 else "no") if np.isfinite(values).sum() > 1
+                                  else "one value (no interval)")
         rec["role"] = row.role
         rec["source"] = row.source
         out.append(rec)
@@ -86,22 +91,27 @@ def compare(targets: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
 
 
 def score(result: pd.DataFrame) -> dict:
-    """Of the simulated rows: how many, how many within tolerance, and the root mean square of
-    (simulated mean - observed) / tolerance (0 is a perfect fit; 1 is off by one tolerance on average)."""
+    """Of the simulated rows: how many, how many within tolerance, of those with an interval (two or more
+    values) how many hold the observed figure in it, and the root mean square of (simulated mean - observed) /
+    tolerance (0 is a perfect fit; 1 is off by one tolerance on average)."""
     compared = result[result.within_tolerance.isin(["yes", "no"])]
     z = (compared.simulated_mean - compared.observed) / compared.tolerance
+    with_interval = compared[compared.in_interval.isin(["yes", "no"])] if "in_interval" in compared else compared[:0]
     return {"n": len(compared), "within": int((compared.within_tolerance == "yes").sum()),
+            "n_interval": len(with_interval), "in_interval": int((with_interval.in_interval == "yes").sum()),
             "rms_z": float(np.sqrt(np.mean(z ** 2))) if len(compared) else float("nan"),
             "not_simulated": len(result) - len(compared)}
 
 
 def summary(result: pd.DataFrame) -> str:
-    """'K of N within tolerance', per role when the file has more than fit rows (fit: the rows calibration
-    fitted; set: rows a parameter was set to by hand; validate: rows neither saw), each with its RMS score."""
+    """'K of N within tolerance, J of M in the 90 % interval', per role when the file has more than fit rows
+    (fit: the rows calibration fitted; set: rows a parameter was set to by hand; validate: rows neither saw),
+    each with its RMS score. The interval count is left out when no row has two or more values."""
     def line(part, prefix=""):
         s = score(part)
         text = f"{prefix}{s['within']} of {s['n']} within tolerance"
         text += f" ({s['not_simulated']} row(s) not simulated)" if s["not_simulated"] else ""
+        text += f", {s['in_interval']} of {s['n_interval']} in the 90 % interval" if s["n_interval"] else ""
         return text + (f", RMS score {s['rms_z']:.2f}" if s["n"] else "")
     roles = [r for r in ROLES if (result.role == r).any()]
     if roles == ["fit"]:
@@ -117,14 +127,18 @@ def markdown(result: pd.DataFrame, line: str, scenario: dict, targets_file: str,
             f"{scenario['start_year']}-{scenario['end_year']}, {scenario['municipality']['inhabitants']:,} "
             f"inhabitants); {scenario['replicates']} replicate(s); parameters: {parameters}.", "",
             f"**{line}**", "",
+            "Each row is scored two ways: *within* says whether the simulated mean lies within the tolerance of "
+            "the published figure; *in interval* whether the published figure lies in the replicates' 90 % "
+            "interval (with two or more replicates or ensemble draws). "
             "RMS score: root mean square of (simulated mean - observed) / tolerance over the simulated rows "
             "(fit: rows the calibration fitted, up to 2015; set: rows a parameter was set to by hand, named in the "
             "row's source; validate: rows neither saw).", "",
-            "| indicator | year | role | observed | tolerance | simulated mean | 90 % interval | abs. error | within |",
-            "|---|---|---|---|---|---|---|---|---|"]
+            "| indicator | year | role | observed | tolerance | simulated mean | 90 % interval | abs. error | within "
+            "| in interval |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     rows = [f"| {r.indicator} | {r.year} | {r.role} | {fmt(r.observed)} | {fmt(r.tolerance)} | {fmt(r.simulated_mean)} | "
             f"{'' if pd.isna(r.simulated_p05) else fmt(r.simulated_p05) + ' - ' + fmt(r.simulated_p95)} | "
-            f"{fmt(r.abs_error)} | {r.within_tolerance} |" for r in result.itertuples()]
+            f"{fmt(r.abs_error)} | {r.within_tolerance} | {r.in_interval} |" for r in result.itertuples()]
     return "\n".join(head + rows) + "\n"
 
 

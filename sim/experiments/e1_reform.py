@@ -1,6 +1,8 @@
 """E1 The reform, decomposed (2010-2025): the enacted reform against its counterfactual (no_reform), and its
 parts one at a time on the counterfactual (the access rules, the capacity path, each wave of access rules),
-plus the transitional right (the enacted reform with and without it). All arms run paired (the same seed,
+plus the transitional right (the enacted reform with and without it), and the reform against no reform on each
+named no-reform capacity path (sim/experiments/e1_paths.py: no source gives that path, so the reform's effect is
+reported as a range over the paths, with which answers hold on every path). All arms run paired (the same seed,
 replicate r on particle r of the calibrated ensemble: the intervals include parameter uncertainty); the
 enacted arm is validated against the held-out observed figures of 2016 on (calibration/targets.csv rows
 with role ``validate``)."""
@@ -9,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.experiments import e1_paths
 from sim.experiments.base import ExperimentOutput
 from sim.experiments.common import (fmt, interval, md_table, replicate_note, run_tables, scenario, workers_for,
                                     yearly_band, figure_grid, band_plot)
@@ -19,12 +22,13 @@ TITLE = "E1 The reform, decomposed"
 QUESTION = ("What did the 2013-2016 long-term-care reform change (admissions, clients at home by sector, Wlz/Wmo/Zvw "
             "spending, informal care, unmet need), and which of its parts - the access rules per package and year, "
             "the capacity path, the transitional right - did it?")
-RUNTIME = {"quick": "25 s at load average 6.6", "full": "24.2 min at load average 12.8 (2 workers)"}
+RUNTIME = {"quick": "18 s at load average 5.0 (12 arms)",
+           "full": "24.2 min at load average 12.8 (2 workers) with 8 arms; 12 arms since issue 25 (not measured)"}
 
 START, END, FROM = 2010, 2025, 2013          # run years; the summary window is the reform years FROM-END
 QUICK_END = 2016   # quick: still two held-out validation years (2016) and the whole schedule
 REPLICATES, QUICK_REPLICATES = 20, 2
-NO_REFORM_CAPACITY = {"observed_until": 2012, "rule": "follow_demand"}   # as scenarios/no_reform.yaml
+NO_REFORM_CAPACITY = e1_paths.PATHS[e1_paths.REFERENCE][0]   # as scenarios/no_reform.yaml
 WAVES = {   # the enacted schedule (sim/model/mechanisms/policy.py ENACTED_CUTS) by the year its cuts start
     "wave_2013": {"VV1": 2013, "VV2": 2013, "VG1": 2013, "VG2": 2013, "GGZ1": 2013, "GGZ2": 2013},
     "wave_2014": {"VV3": 2014},
@@ -38,6 +42,7 @@ ARMS = {
     "capacity_only": ("no_reform.yaml", {"policy": {"capacity": {"observed_until": 2023}}}),
     **{f"{w}_only": ("no_reform.yaml", {"policy": {"cuts": cuts}}) for w, cuts in WAVES.items()},
     "no_transitional_right": ("baseline.yaml", {"policy": {"transitional_right": False}}),
+    **e1_paths.arms(),   # no reform on the other named capacity paths
 }
 # contrast -> (arm, minus arm, what it is)
 CONTRASTS = {
@@ -49,6 +54,7 @@ CONTRASTS = {
     "wave_2015_16": ("wave_2015_16_only", "no_reform", "VG3 (half) 2015, VV4 (a quarter), LG1, LG3, ZG1 2016, alone"),
     "transitional_right": ("enacted", "no_transitional_right",
                            "the transitional right: the enacted reform with it against without it"),
+    **e1_paths.contrasts(),
 }
 OUTCOMES = {   # indicator -> label
     "intramural_admissions_per_1000": "intramural admissions per 1,000",
@@ -181,14 +187,23 @@ def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
     from sim.analysis.validate import score
     sc = score(val)
     n = replicates
-    summary = _summary(quick, scenarios, end, n, *_result_tables(con, per_rep, val), sc)
+    paths = path_table(con)
+    summary = _summary(quick, scenarios, end, n, *_result_tables(con, per_rep, val), sc, paths)
     return ExperimentOutput(
-        summary=summary, conclusion=_conclusion(con, end, n, sc), main_figure="reform_parts",
+        summary=summary, conclusion=_conclusion(con, end, n, sc, paths), main_figure="reform_parts",
         figures={"reform_parts": forest(con), "timeseries": timeseries(bands), "validation": validation_figure(val)},
-        tables={"contrasts": con, "yearly": bands, "window_values": per_rep, "validation": val},
+        tables={"contrasts": con, "yearly": bands, "window_values": per_rep, "validation": val,
+                "reform_by_path": paths},
         scenarios=scenarios, seeds=[scenarios[0]["seed"]], replicates=n,
         extra={"window": [FROM, end], "arms": {k: v[0] for k, v in ARMS.items()},
                "validation_score": sc})
+
+
+def path_table(con: pd.DataFrame) -> pd.DataFrame:
+    """Per main outcome: the reform's effect (mean, 5-95 %) on every named no-reform path, the range of the
+    means and whether it holds on every path (sim/experiments/e1_paths.py)."""
+    wide = e1_paths.by_path(con, {o: OUTCOMES[o] for o in MAIN_OUTCOMES})
+    return wide.assign(**{p: [interval(*v) for v in wide[p]] for p in e1_paths.PATHS}) if len(wide) else wide
 
 
 def _result_tables(con: pd.DataFrame, per_rep: pd.DataFrame, val: pd.DataFrame) -> tuple[str, str, str]:
@@ -207,12 +222,13 @@ def _result_tables(con: pd.DataFrame, per_rep: pd.DataFrame, val: pd.DataFrame) 
                            "enacted": level["enacted"].tolist()})
     val_rows = val.assign(simulated=[interval(m, a, b) for m, a, b in zip(val.simulated_mean, val.simulated_p05,
                                                                              val.simulated_p95)])
-    val_md = md_table(val_rows[["indicator", "year", "observed", "tolerance", "simulated", "within_tolerance"]])
+    val_md = md_table(val_rows[["indicator", "year", "observed", "tolerance", "simulated", "within_tolerance",
+                                "in_interval"]])
     return md_table(results_table), md_table(levels), val_md
 
 
 def _summary(quick: bool, scenarios: list[dict], end: int, n: int, results_md: str, levels_md: str, val_md: str,
-             sc: dict) -> str:
+             sc: dict, paths: pd.DataFrame) -> str:
     """The summary: question, design (the arms), results with the validation, limitations."""
     return f"""## Question
 
@@ -220,7 +236,7 @@ def _summary(quick: bool, scenarios: list[dict], end: int, n: int, results_md: s
 
 ## Design
 
-Eight arms, {START}-{end}, paired: every arm runs with the same seed and replicate numbers (common random numbers),
+{len(ARMS)} arms, {START}-{end}, paired: every arm runs with the same seed and replicate numbers (common random numbers),
 and replicate r of every arm runs particle r of a weighted resample of the calibrated ensemble
 (`parameters: {{calibrated: ensemble}}`, calibration/ensemble.parquet), so each interval includes parameter
 uncertainty. {n} replicates per arm; the municipality of scenarios/baseline.yaml
@@ -235,6 +251,7 @@ fixed effect sizes.
 | capacity_only | no_reform.yaml | pre-2013 access rules, the observed capacity path through 2023 |
 | wave_2013_only, wave_2014_only, wave_2015_16_only | no_reform.yaml | one year's package cuts (`policy.cuts`) |
 | no_transitional_right | baseline.yaml | `policy.transitional_right: false`: packages indicated before a cut lose access too |
+{_path_arm_rows()}
 
 A contrast is a per-replicate difference of the outcome's mean over {FROM}-{end} between two arms, then
 summarised over replicates. The interaction is the reform minus the access rules alone minus the capacity path
@@ -246,22 +263,37 @@ alone: what the two parts do only together.
 
 {results_md}
 
+**The reform over the no-reform capacity paths.** No source gives the capacity path without the reform, so the
+reform (the enacted arm) is compared with no reform on each named path: the observed places through
+{e1_paths.OBSERVED_UNTIL}, then
+
+{_path_list()}
+
+The reform's effect, mean {FROM}-{end}, on each path, and whether it holds on every path (every path's 90 %
+interval on the same side of 0) or turns on the path:
+
+{_path_md(paths)}
+
 Levels, mean {FROM}-{end}:
 
 {levels_md}
 
 **Validation** of the enacted arm against the observed figures from 2016 that the calibration never saw
 (calibration/targets.csv, role `validate`, years within the run): {sc['within']} of {sc['n']} within tolerance,
-RMS score {fmt(sc['rms_z'])} (root mean square of (simulated - observed) / tolerance).
+{sc['in_interval']} of {sc['n_interval']} with the observed figure in the 90 % interval, RMS score {fmt(sc['rms_z'])}
+(root mean square of (simulated - observed) / tolerance).
 
 {val_md}
 
 ## Limitations
 
-- The counterfactual's capacity path is an assumption (scenarios/no_reform.yaml): with the right to a place kept,
-  places are assumed to follow demand from 2012 at the baseline's build rate (4.5 % a year at most). The
-  capacity-path contrast and the reform's effect on admissions and Wlz spending rest on it; with the pre-reform
-  trend instead (-0.7 % a year) the waiting list grows outside the plausible range (calibration/plausibility.csv).
+- The counterfactual's capacity path has no source: the reform's effect is therefore given over
+  {len(e1_paths.PATHS)} named paths (above), of which only the TNO growth rate and the 2000-2010 trend are
+  published figures, and neither is a plan for the years without the reform. The parts of the reform (access
+  rules, capacity path, waves, interaction) are measured on the first path (follow_demand, scenarios/no_reform.yaml)
+  only. On the paths that build little the no-reform waiting list grows (with the 2000-2010 trend to about 20 per
+  1,000 by 2040, outside calibration/plausibility.csv: scenarios/no_reform.yaml), a counterfactual the AWBZ,
+  which kept waiting lists short, would hardly have kept; the range is wide on purpose.
 - The parts do not add up: the access rules and the capacity path interact (the interaction row), so a part's
   effect is its effect alone on the counterfactual, not its share of the reform.
 - The transitional right is modelled by the month of indication: packages indicated before a cut keep access;
@@ -272,7 +304,23 @@ RMS score {fmt(sc['rms_z'])} (root mean square of (simulated - observed) / toler
 """
 
 
-def _conclusion(con: pd.DataFrame, end: int, n: int, sc: dict) -> str:
+def _path_arm_rows() -> str:
+    return "\n".join(f"| {e1_paths.arm(p)} | no_reform.yaml | capacity path `{p}`: places {what} |"
+                     for p, (_, what, _) in e1_paths.PATHS.items() if p != e1_paths.REFERENCE)
+
+
+def _path_list() -> str:
+    return "\n".join(f"- `{p}`: places {what} ({footing})" for p, (_, what, footing) in e1_paths.PATHS.items())
+
+
+def _path_md(paths: pd.DataFrame) -> str:
+    if not len(paths):
+        return "(no outcome with a value on every path)"
+    shown = paths.assign(range=[f"{fmt(lo)} to {fmt(hi)}" for lo, hi in zip(paths.low, paths.high)])
+    return md_table(shown[["label", *e1_paths.PATHS, "range", "verdict"]].rename(columns={"label": "outcome"}))
+
+
+def _conclusion(con: pd.DataFrame, end: int, n: int, sc: dict, paths: pd.DataFrame) -> str:
     """One paragraph: the reform's effect on admissions and Wlz spending, its parts alone, the validation."""
     r_adm = con[(con.contrast == "reform") & (con.outcome == "intramural_admissions_per_1000")].iloc[0]
     r_wlz = con[(con.contrast == "reform") & (con.outcome == "cost_wlz_per_capita")].iloc[0]
@@ -282,4 +330,7 @@ def _conclusion(con: pd.DataFrame, end: int, n: int, sc: dict) -> str:
             f"{interval(r_adm.diff_mean, r_adm.diff_p5, r_adm.diff_p95)} per 1,000 a year and Wlz spending by "
             f"EUR {interval(r_wlz.diff_mean, r_wlz.diff_p5, r_wlz.diff_p95)} per inhabitant; the access rules "
             f"alone {fmt(a_adm.diff_mean)}, the capacity path alone {fmt(c_adm.diff_mean)} admissions per 1,000 "
-            f"({n} replicates). Validation: {sc['within']} of {sc['n']} held-out figures within tolerance.")
+            f"({n} replicates), all against no reform with places that {e1_paths.PATHS[e1_paths.REFERENCE][1]} "
+            f"(an assumption). " + (e1_paths.conclusion_sentence(paths, fmt) + " " if len(paths) else "") +
+            f"Validation: {sc['within']} of {sc['n']} held-out figures within tolerance, "
+            f"{sc['in_interval']} of {sc['n_interval']} in the 90 % interval.")

@@ -20,7 +20,7 @@ import yaml
 from sim.experiments.base import ExperimentOutput
 from sim.experiments.e4_arms import OUTPUTS
 from sim.model.loader import read_yaml
-from sim.model.parameters import parameter_records
+from sim.model.parameters import footing, parameter_records
 from sim.model.scenario import load_scenario, resolve_scenario
 from sim.analysis.sensitivity import analyze
 from sim.analysis.sweep import run_sweep
@@ -53,10 +53,10 @@ MATERIAL = 0.05   # smallest total index (lower bound of its interval) that make
 
 
 def source_kind(name: str) -> str:
-    """'source' or 'assumption' for a model parameter; the calibration's derived ones by what they move."""
+    """'source', 'set' (by hand, to a figure) or 'assumption' for a model parameter; the calibration's derived
+    ones by what they move."""
     derived = {"mort_gompertz_a_scale": "mort_gompertz_a_male", "need_threshold_shift": "need_threshold_vv1"}
-    record = parameter_records()[derived.get(name, name)]
-    return "source" if "source" in record else "assumption"
+    return footing(parameter_records()[derived.get(name, name)])
 
 
 def uncertain_parameters() -> dict[str, dict]:
@@ -122,6 +122,13 @@ def _uncertainty(values: pd.DataFrame, d: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def sign_robustness(p5: float, p95: float) -> str:
+    """Whether an output's sign holds over the parameter ranges: its 90 % interval on one side of 0, or not."""
+    if p5 > 0 or p95 < 0:
+        return "the sign holds over the ranges (the 90 % interval excludes 0)"
+    return "its sign is not robust (the 90 % interval spans 0)"
+
+
 def data_collection(indices: pd.DataFrame, params: dict) -> pd.DataFrame:
     """Per parameter: its largest total index over the four outputs (and which), its source kind and whether
     a data collection would most improve the answers: ST above the dummy's noise floor and no source."""
@@ -137,7 +144,7 @@ def data_collection(indices: pd.DataFrame, params: dict) -> pd.DataFrame:
         rows.append({"parameter": short, "origin": params[name]["origin"], "source_kind": kind,
                      "ST_max": float(top.ST), "ST_conf": float(top.ST_conf), "S1": float(top.S1),
                      "output": top.indicator, "above_noise": bool(top.ST - top.ST_conf > floor),
-                     "collect_data": bool(top.ST - top.ST_conf > floor and kind == "assumption")})
+                     "collect_data": bool(top.ST - top.ST_conf > floor and kind != "source")})
     t = pd.DataFrame(rows).sort_values("ST_max", ascending=False, ignore_index=True)
     t.insert(0, "rank", np.arange(1, len(t) + 1))
     t.attrs["noise_floor"] = floor
@@ -183,9 +190,13 @@ def _summary(indices, collect, uncertainty, settings, d, points, seconds):
              "intervals (SALib).", "",
              "## Results", "", "The headline outputs over the parameter ranges (A and B rows of the design, "
              "independent draws):", "",
-             "| output | mean | 90 % interval | points |", "|---|---|---|---|"]
+             "| output | mean | 90 % interval | points | sign |", "|---|---|---|---|---|"]
     for _, r in uncertainty.iterrows():
-        lines.append(f"| {r.label} | {r['mean']:.3g} | {r.p5:.3g} to {r.p95:.3g} | {r.points} |")
+        lines.append(f"| {r.label} | {r['mean']:.3g} | {r.p5:.3g} to {r.p95:.3g} | {r.points} | "
+                     f"{sign_robustness(r.p5, r.p95)} |")
+    lines += ["", "The E1 outputs compare the reform with its no-reform arm on the base scenario's capacity path "
+              "(the access rules only); E1 gives the reform's effect over the named no-reform capacity paths "
+              "(sim/experiments/e1_paths.py)."]
     lines += ["", "The three largest total indices per output:", "", "| output | parameter | ST | S1 |", "|---|---|---|---|"]
     for o in OUTPUTS:
         g = indices[(indices.indicator == o) & (indices.parameter != DUMMY)].sort_values("ST", ascending=False).head(3)
@@ -243,10 +254,12 @@ def run(quick: bool, workers: int | None = None) -> ExperimentOutput:
            for o in OUTPUTS}
     u = uncertainty.set_index("output")
     conclusion = (f"Over the parameter ranges the reform's net saving is {u.loc[OUTPUTS[0], 'mean']:.0f} EUR per inhabitant-year "
-                  f"(90 % {u.loc[OUTPUTS[0], 'p5']:.0f} to {u.loc[OUTPUTS[0], 'p95']:.0f}), driven most by "
+                  f"(90 % {u.loc[OUTPUTS[0], 'p5']:.0f} to {u.loc[OUTPUTS[0], 'p95']:.0f}): "
+                  f"{sign_robustness(u.loc[OUTPUTS[0], 'p5'], u.loc[OUTPUTS[0], 'p95'])}; driven most by "
                   f"{top[OUTPUTS[0]].parameter.removeprefix('parameters.')} (ST {top[OUTPUTS[0]].ST:.2f}); "
                   f"wsg_full's net cost ({u.loc[OUTPUTS[2], 'mean']:.1f} EUR, 90 % {u.loc[OUTPUTS[2], 'p5']:.1f} to "
-                  f"{u.loc[OUTPUTS[2], 'p95']:.1f}) by {top[OUTPUTS[2]].parameter.removeprefix('parameters.')} "
+                  f"{u.loc[OUTPUTS[2], 'p95']:.1f}: {sign_robustness(u.loc[OUTPUTS[2], 'p5'], u.loc[OUTPUTS[2], 'p95'])}) "
+                  f"by {top[OUTPUTS[2]].parameter.removeprefix('parameters.')} "
                   f"(ST {top[OUTPUTS[2]].ST:.2f}); Sobol N = {settings['n']}, {points} points.")
     return ExperimentOutput(
         summary=_summary(indices, collect, uncertainty, settings, d, points, seconds),

@@ -19,7 +19,11 @@ import yaml
 
 from sim.errors import InputError
 
-FIELDS = ("value", "min", "max", "unit", "group")  # and one of source / assumption
+FIELDS = ("value", "min", "max", "unit", "group")  # and one footing, FOOTINGS
+# A record's footing, exactly one of: `source` (a citation with the figure), `set` (set by hand to meet a published
+# figure: the figure is then no out-of-sample check, and its targets row has the role set) or `assumption` (why
+# this value). Calibrated parameters (calibration/config.yaml) keep the footing of their default.
+FOOTINGS = ("source", "set", "assumption")
 
 
 @lru_cache(maxsize=1)
@@ -39,10 +43,20 @@ def default_parameters() -> dict[str, float]:
     return {name: float(entry["value"]) for name, entry in _table().items()}
 
 
+def footing(entry: dict) -> str:
+    """The footing of a parameter record: 'source', 'set' or 'assumption' (FOOTINGS)."""
+    return next(key for key in FOOTINGS if entry.get(key))
+
+
+def parameter_footings() -> dict[str, str]:
+    """Parameter name -> 'source', 'set' or 'assumption'."""
+    return {name: footing(entry) for name, entry in _table().items()}
+
+
 def parameter_sources() -> dict[str, str]:
-    """Parameter name -> its source, or 'assumption: ...'."""
-    return {name: entry.get("source") or "assumption: " + entry["assumption"]
-            for name, entry in _table().items()}
+    """Parameter name -> its source, 'set by hand: ...' or 'assumption: ...'."""
+    prefix = {"source": "", "set": "set by hand: ", "assumption": "assumption: "}
+    return {name: prefix[footing(entry)] + entry[footing(entry)] for name, entry in _table().items()}
 
 
 def parameter_range(name: str) -> tuple[float, float]:

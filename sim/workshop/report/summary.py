@@ -15,11 +15,11 @@ from sim.workshop.report.markup import table_html
 
 def caveats(lang: str) -> list[str]:
     """What the model leaves out, in plain words; the share of assumed parameters counted from the model."""
-    from sim.model.parameters import parameter_sources
+    from sim.model.parameters import parameter_footings
 
-    sources = parameter_sources()
-    assumed = sum(1 for s in sources.values() if s.startswith("assumption"))
-    return caveat_texts(lang if lang == "nl" else "en", assumed, len(sources))
+    footings = parameter_footings()   # a value set by hand to a figure has no source either
+    assumed = sum(1 for f in footings.values() if f != "source")
+    return caveat_texts(lang if lang == "nl" else "en", assumed, len(footings))
 
 
 def party_effects(folder: Path, table: pd.DataFrame, window, order) -> tuple[pd.DataFrame, str]:
