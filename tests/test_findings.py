@@ -333,3 +333,36 @@ def test_higher_incomes_get_fewer_informal_hours_and_not_without_the_income_effe
     assert (on[2] < on[0]).sum() >= 3 and gap_on < 0
     assert abs(gap_off) < 0.25 * abs(gap_on), (gap_on, gap_off)
     assert_dose_response(gap_on, gap_half, gap_off, floor=-0.72)
+
+
+# ----------------------------------------------------------------------------- waiting for a place (issue #25)
+def window_means(parameters: dict, indicators, reps=REPS) -> dict:
+    """small.yaml with ``parameters``: each indicator's mean over the window and the replicates."""
+    scenario = small(name="waiting", start_year=YEARS[0], end_year=YEARS[1], parameters=parameters)
+    tables = [run_scenario(scenario, r) for r in range(reps)]
+    t = pd.concat(tables)
+    t = t[t.year.between(*WINDOW)]
+    return {i: float(t[t.indicator == i].value.mean()) for i in indicators}
+
+
+def test_a_growing_preference_for_the_wlz_at_home_fills_the_list_by_preference_and_the_homes():
+    """The uptake of the Wlz at home after 2015 (waiting.py): more older people keep the Wlz at home while a carer
+    makes it responsible, so more are on the list 'uit voorzorg' and more Wlz clients live at home; without the
+    growth neither, at half of it about half."""
+    names = ("waiting_list_vv_precaution_per_1000", "wlz_clients_at_home_share")
+    on, half, off = (window_means(strength(k, "wlz_home_uptake_growth"), names) for k in (1.0, 0.5, 0.0))
+    # measured: list by preference 0.582, 0.422, 0.274 per 1,000 (the part 0.308, half 0.48 of it); at-home share
+    # 0.3123, 0.3054, 0.2985 (the part 0.0138, half 0.50)
+    assert_dose_response(on[names[0]], half[names[0]], off[names[0]], floor=0.23)
+    assert_dose_response(on[names[1]], half[names[1]], off[names[1]], floor=0.010)
+
+
+def test_fewer_places_lengthen_the_active_waiting_list():
+    """VV places 20 % fewer (capacity_vv_per_80plus) lengthen the active list; 10 % fewer less so. A queue: at 10 %
+    fewer the places only just bind, so the half dose gives well under half the part (not linear, but monotone)."""
+    name = "waiting_list_vv_active_per_1000"
+    cap = default_parameters()["capacity_vv_per_80plus"]
+    on, half, off = (window_means({"capacity_vv_per_80plus": cap * (1.0 - 0.2 * k)}, (name,))[name]
+                     for k in (1.0, 0.5, 0.0))
+    # measured: 0.308, 0.133, 0.104 per 1,000 (the part 0.205, half 0.14 of it)
+    assert_dose_response(on, half, off, floor=0.15, halfway=(0.05, 0.6))

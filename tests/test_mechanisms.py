@@ -13,9 +13,10 @@ from sim.model import state as S
 from sim.model.engines import kernel as K
 from sim.model.engines.reference import _Grid, _Tables, f32, python_rules
 from sim.model.mechanisms import access as _access
-from sim.model.mechanisms import (care as _care, carer_network as _network, carers as _carers, census as _census, decline as _decline,
-                                  events as _events, housing as _housing, mortality as _mortality,
-                                  packages as _packages, policy as _policy, wellbeing as _wellbeing)
+from sim.model.mechanisms import (care as _care, carer_network as _network, carers as _carers, census as _census,
+                                  decline as _decline, events as _events, housing as _housing, mortality as _mortality,
+                                  packages as _packages, policy as _policy, waiting as _waiting,
+                                  wellbeing as _wellbeing)
 from sim.model.mechanisms.common import need_score, need_score_array
 from sim.model.declarations import declarations
 from sim.model.model import build_tables
@@ -24,7 +25,7 @@ from sim.model.neighbourhoods import KernelLayers
 from sim.model.parameters import make_params
 
 MODULES = (_mortality, _decline, _events, _packages, _care, _carers, _network, _housing, _policy, _wellbeing, _census,
-           _access)
+           _access, _waiting)
 P = make_params({})
 MKEY = rng.month_key(rng.run_key(1, 0), 12 * 2015)
 BUDGET_SCENARIO = {"municipality": {"grid": {"width": 1, "height": 1}}}   # one cell, the default access route
@@ -553,7 +554,7 @@ def test_admission_wish_priority_and_admission():
     st = residents(3, flags=[S.CRISIS, 0, 0], waiting=[0, 4, 2], sector=_packages.VV, level=[5, 3, 6],
                    months_home=[3, 0, 9])
     for i, right in enumerate((True, True, False)):
-        wish(P, st, i, pm(i), fixed(i), need_of(st, i), right)
+        wish(P, st, i, pm(i), fixed(i), need_of(st, i), right, 2015, acc_row())
     assert st.flags[0] & S.WANTS_ADMISSION and st.flags[1] & S.WANTS_ADMISSION and st.waiting[2] == 0
     assert drawn == ["admission_request", "home_preference"] * 2   # no right, no draw
     assert [policy.priority(st, i) for i in range(2)] == [0, 1000000 - 4]
@@ -587,10 +588,10 @@ def test_a_resident_who_prefers_home_keeps_a_package_at_home_while_it_has_a_care
     st = residents(4, carer=[1, 1, 0, 1], flags=[0, S.CRISIS, 0, 0], waiting=[0, 0, 0, 3], sector=_packages.VV,
                    level=6, phys=f32(0.2), cog=f32(0.9))
     for share, expected in ((1.0, [False, True, True, False]), (0.0, [True] * 4)):
-        p = P._replace(wlz_home_preference=share, admit_request_month=1.0)
+        p = P._replace(wlz_home_preference=share, admit_request_month=1.0, wlz_home_need_limit=1.0)
         st.waiting[3] = 3
         for i in range(4):
-            wish(p, st, i, pm(i), fixed(i), need_of(st, i), True)
+            wish(p, st, i, pm(i), fixed(i), need_of(st, i), True, 2015, acc_row())
         assert [bool(f & S.WANTS_ADMISSION) for f in st.flags] == expected, share
         assert st.waiting[3] == (0 if share else 3)   # who prefers home stops waiting
     # the preference is one fixed draw per person: about the share, and the same every month
@@ -610,8 +611,66 @@ def test_a_young_client_who_takes_the_wlz_at_home_does_so_without_a_carer():
                                  (1.0, 0.0, [False, False, True, True, True])):
         p = P._replace(wlz_home_preference_young=young, wlz_home_preference=old, admit_request_month=1.0)
         for i in range(5):
-            wish(p, st, i, pm(i), fixed(i), need_of(st, i), True)
+            wish(p, st, i, pm(i), fixed(i), need_of(st, i), True, 2015, acc_row())
         assert [bool(f & S.WANTS_ADMISSION) for f in st.flags] == expected, (young, old)
+
+
+# --- waiting (issue #25 item 2) --------------------------------------------------------------------------
+def test_an_asker_waits_the_placement_time_and_a_crisis_does_not():
+    """A free place admits an asker once it has waited admission_placement_months (it is on the active list
+    meanwhile), a crisis at once; with no placement time it is admitted the month it asks."""
+    wish, policy = python_rules(_policy).wish, python_rules(_policy)
+    for months, expected_inside in ((1.0, [True, False]), (0.0, [True, True])):
+        p = P._replace(admission_placement_months=months, admit_request_month=1.0, wlz_home_preference=0.0)
+        st = residents(2, flags=[S.CRISIS, 0], sector=_packages.VV, level=6, phys=f32(0.2), cog=f32(0.9))
+        acc = acc_row()
+        for i in range(2):
+            wish(p, st, i, pm(i), fixed(i), need_of(st, i), True, 2018, acc)
+        free, stock = np.array([5, 0, 0, 0, 0]), np.zeros((1, 2), dtype=np.int64)
+        for i in range(2):
+            policy.admit(st, i, free, np.zeros((6, 11), dtype=np.int8), stock, acc)
+        assert [r == S.INSTITUTION for r in st.residence] == expected_inside, months
+        assert counted(acc).get("waiting_VV", 0) == (1 if months else 0)
+        if months:   # next month it has waited one month: placed
+            wish(p, st, 1, pm(1), fixed(1), need_of(st, 1), True, 2018, acc)
+            policy.admit(st, 1, free, np.zeros((6, 11), dtype=np.int8), stock, acc)
+            assert st.residence[1] == S.INSTITUTION and st.waiting[1] == 0 and not st.flags[1] & S.PLACEABLE
+
+
+def test_who_keeps_the_wlz_at_home_by_preference_is_on_the_list_uit_voorzorg():
+    """A VV client with a right who prefers the Wlz at home and has a carer does not ask; with a need from which it
+    would ask it is counted on the list by preference. Not counted: below that need, without a right, without a
+    carer (then it asks: active), another sector."""
+    wish = python_rules(_policy).wish
+    p = P._replace(wlz_home_preference=1.0, wlz_home_preference_young=1.0, admit_request_month=1.0,
+                   wlz_home_need_limit=1.0)
+    need_high, need_low = dict(phys=f32(0.2), cog=f32(0.9)), dict(phys=f32(0.95), cog=f32(0.95))
+    cases = ((True, 1, _packages.VV, need_high, 1), (True, 1, _packages.VV, need_low, 0),
+             (False, 1, _packages.VV, need_high, 0), (True, 0, _packages.VV, need_high, 0),
+             (True, 1, _packages.VG, need_high, 0))
+    for right, carer, sector, need, expected in cases:
+        st = residents(1, carer=[carer], sector=sector, level=6, **need)
+        acc = acc_row()
+        wish(p, st, 0, pm(0), fixed(0), need_of(st, 0), right, 2018, acc)
+        assert counted(acc).get("waiting_precaution_VV", 0) == expected, (right, carer, sector, need)
+        assert bool(st.flags[0] & S.WANTS_ADMISSION) == (right and carer == 0)
+    # from wlz_home_need_limit on, the preference no longer holds: it asks (active), off the list by preference
+    for limit, asks in ((need_of(st, 0) - 0.01, True), (1.0, False)):
+        st = residents(1, carer=[1], sector=_packages.VV, level=6, **need_high)
+        acc = acc_row()
+        wish(p._replace(wlz_home_need_limit=limit), st, 0, pm(0), fixed(0), need_of(st, 0), True, 2018, acc)
+        assert bool(st.flags[0] & S.WANTS_ADMISSION) == asks
+        assert counted(acc).get("waiting_precaution_VV", 0) == (0 if asks else 1)
+
+
+def test_the_preference_for_the_wlz_at_home_grows_from_2015_and_is_held_after():
+    share = _waiting.home_preference_share.py_func
+    p = P._replace(wlz_home_preference=0.2, wlz_home_uptake_growth=0.25, wlz_home_uptake_until=2023.0)
+    assert share(p, 2012) == share(p, 2015) == pytest.approx(0.2)
+    assert share(p, 2019) == pytest.approx(0.2 * 2.0)
+    assert share(p, 2023) == share(p, 2040) == pytest.approx(0.2 * 3.0)
+    assert share(p._replace(wlz_home_uptake_growth=0.0), 2030) == pytest.approx(0.2)
+    assert share(p._replace(wlz_home_preference=0.5), 2030) == 1.0   # a share: at most everyone
 
 
 # --- well-being -------------------------------------------------------------------------------------------

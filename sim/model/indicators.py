@@ -35,7 +35,7 @@ PLACES_HOURS_AND_CLIENTS = (
     "inhabitants") + tuple(f"clients_{where}_{s}_per_1000" for where in ("home", "institution") for s in SECTOR_NAMES)
 # the waiting list for a place
 WAITING_LIST = ("waiting_list_per_1000", "waiting_list_vv_per_1000", "waiting_months_mean",
-                "admission_waiting_months_mean")
+                "admission_waiting_months_mean", "waiting_list_vv_active_per_1000", "waiting_list_vv_precaution_per_1000")
 # who leaves, and how: deaths in nursing homes, younger clients' exits, widowhood
 DEATHS_AND_EXITS = ("mortality_rate_nursing_home", "clients_young_sectors_per_1000", "young_client_exits_per_1000",
                     "widowed_per_1000")
@@ -139,7 +139,10 @@ def _institutions_and_packages(t: dict, per_1000: float, places: float, places_v
         "intramural_residents_per_1000": t["intramural_total"] * per_1000,
         "intramural_admissions_per_1000": t["admissions"] * per_1000,
         "intramural_admissions_cut_packages_per_1000": t["admissions_cut_packages"] * per_1000,
-        "wlz_clients_at_home_share": _ratio(t["entitled_home"], t["entitled"]),
+        # as CBS counts it (Monitor Langdurige Zorg, without GGZ): Wlz clients with Wlz care at home / those with
+        # Wlz care at home or a stay (census.py: a lighter package kept at home by the transitional right is no
+        # Wlz client there; counting it, the share fell after 2015 as those holders died out)
+        "wlz_clients_at_home_share": _ratio(t["wlz_care_home"], t["wlz_care_home"] + t["wlz_care_institution"]),
         "extramuralised_clients_per_1000": t["extramuralised_home"] * per_1000,
         "extramuralised_admission_need_per_1000": t["extramuralised_admission_need"] * per_1000,
         # package holders with a right to a place, at home or inside, without GGZ (as CBS counts Wlz clients)
@@ -161,11 +164,15 @@ def _institutions_and_packages(t: dict, per_1000: float, places: float, places_v
             values[f"clients_{where}_{s}_per_1000"] = t[f"clients_{where}_{s}"] * per_1000
     values["clients_young_sectors_per_1000"] = sum(
         t[f"clients_{where}_{s}"] for where in ("home", "institution") for s in SECTOR_NAMES[1:]) * per_1000
-    # waiting list: people waiting at the end of a month's admissions, averaged over the year's 12 months;
-    # months waited so far by the people on the list (person-month weighted) and by those admitted
+    # waiting list: people waiting at the end of a month's admissions (active: they ask for a place now), and VV
+    # clients on the list by preference (at home with the Wlz, 'uit voorzorg'; mechanisms/waiting.py), averaged
+    # over the year's 12 months; months waited so far by the people actively waiting (person-month weighted)
+    # and by those admitted
     waiting = sum(t[f"waiting_{s}"] for s in SECTOR_NAMES)
-    values["waiting_list_per_1000"] = waiting / 12.0 * per_1000
-    values["waiting_list_vv_per_1000"] = t["waiting_VV"] / 12.0 * per_1000
+    values["waiting_list_vv_active_per_1000"] = t["waiting_VV"] / 12.0 * per_1000
+    values["waiting_list_vv_precaution_per_1000"] = t["waiting_precaution_VV"] / 12.0 * per_1000
+    values["waiting_list_per_1000"] = (waiting + t["waiting_precaution_VV"]) / 12.0 * per_1000
+    values["waiting_list_vv_per_1000"] = (t["waiting_VV"] + t["waiting_precaution_VV"]) / 12.0 * per_1000
     values["waiting_months_mean"] = _ratio(t["waiting_months"], waiting) if waiting else 0.0
     values["admission_waiting_months_mean"] = _ratio(t["admission_wait_months"], t["admissions"])
     return values

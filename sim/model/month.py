@@ -91,7 +91,7 @@ def resident_month_b(w, st, i, acc, cell_acc):
                              unmet, needed_w)
         housing.month(p, w.L, st, i, pm, need, acc)
         access.housing(p, w.ax, st, i, pm, need, acc)
-        policy.wish(p, st, i, pm, fixed, need, has_right)
+        policy.wish(p, st, i, pm, fixed, need, has_right, w.month_abs // 12, acc)
         wellbeing.month(p, w.L, st, i, unmet)
         packages.spell_month(st, i)
     if w.snapshot:

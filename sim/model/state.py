@@ -17,7 +17,7 @@ from sim.model.declarations import declarations
 # residence codes
 HOME, INSTITUTION, DEAD = 0, 1, 2
 # flags bits
-PKG_IN_RUN, CRISIS, WANTS_ADMISSION, MOVE_STEP_FREE, MOVE_WHEELCHAIR, STOCK_UNIT = 1, 2, 4, 8, 16, 32
+PKG_IN_RUN, CRISIS, WANTS_ADMISSION, MOVE_STEP_FREE, MOVE_WHEELCHAIR, STOCK_UNIT, PLACEABLE = 1, 2, 4, 8, 16, 32, 64
 # wmo_path bits (mechanisms/access.py)
 PATH_REFERRED_WLZ, PATH_DWELLING, PATH_ZVW_LOST = 1, 2, 4
 U32 = 0xFFFFFFFF
@@ -35,7 +35,7 @@ PERSON_FIELDS = (
     ("ses", "int8", DRAWN, "income tertile: 0 lowest, 1 middle, 2 highest"),
     ("cell", "int16", DRAWN, "neighbourhood (grid cell x * height + y)"),
     ("residence", "int8", HOME, "HOME, INSTITUTION or DEAD"),
-    ("flags", "uint8", 0, "bits PKG_IN_RUN, CRISIS, WANTS_ADMISSION, MOVE_STEP_FREE, MOVE_WHEELCHAIR, STOCK_UNIT"),
+    ("flags", "uint8", 0, "bits PKG_IN_RUN, CRISIS, WANTS_ADMISSION, MOVE_STEP_FREE, MOVE_WHEELCHAIR, STOCK_UNIT, PLACEABLE"),
 )
 
 

@@ -9,6 +9,10 @@ Kamerbrief of 2013 counts them (77,900 who would otherwise have been admitted), 
 package: the package mix inside, which the Kamerbrief gives for 2013 (VV1-3 and half of VV4: 38 % of the places).
 ``entitled_ggz``: the holders with access in the GGZ sector, so that Wlz clients can be counted as CBS does (without GGZ);
 ``entitled_home_vg``: VG holders with access at home (CBS's VG clients with Wlz care at home).
+``wlz_care_home`` and ``wlz_care_institution``: Wlz clients as CBS counts them (Monitor Langdurige Zorg, without GGZ):
+holders with access who get Wlz care, at home (a full package at home: ``care.wlz_at_home``, VV from
+``wlz_package_min_level_home``, the younger sectors always) or with a stay; a holder of a lighter package kept by the
+transitional right at home gets its care from the Wmo and the Zvw and is no Wlz client in that count.
 
 Carers are counted as SCP counts informal helpers: every person of a resident's care network who gives hours
 in July (the main carer and each secondary helper, ``carer_network.py``), each with the hours a week they give;
@@ -18,6 +22,7 @@ mantelzorger), ``carers_cbs_over_8h`` those of them giving more than 8 h; ``info
 75+ at home helped by their network."""
 import numpy as np
 
+from sim.model.mechanisms.care import wlz_at_home
 from sim.model.mechanisms.carer_network import LONG_MONTHS
 from sim.model.mechanisms.common import age_years, centi, current_need, step
 from sim.model.mechanisms.packages import GGZ, VG, VV
@@ -36,15 +41,17 @@ COUNTERS = ("n65", "n75", "n80", "n65_74", "n75_84", "n85", "lim65_74", "lim75_8
             "carers_overburdened", "clients_home_VV", "clients_home_VG", "clients_home_LG", "clients_home_ZG",
             "clients_home_GGZ", "clients_institution_VV", "clients_institution_VG", "clients_institution_LG",
             "clients_institution_ZG", "clients_institution_GGZ", "extramuralised_admission_need",
-            "institution_vv_low", "institution_vv4", "entitled_ggz", "entitled_home_vg", "carers_main", "carers_long",
-            "carers_cbs", "carers_cbs_over_8h", "informal_receivers_75plus")
-PARAMETERS = ("limitation_phys", "strain_threshold")
+            "institution_vv_low", "institution_vv4", "entitled_ggz", "entitled_home_vg", "wlz_care_home",
+            "wlz_care_institution", "carers_main", "carers_long", "carers_cbs", "carers_cbs_over_8h",
+            "informal_receivers_75plus")
+PARAMETERS = ("limitation_phys", "strain_threshold", "wlz_package_min_level_home")
 (A_N65, A_N75, A_N80, A_N65_74, A_N75_84, A_N85, A_LIM65_74, A_LIM75_84, A_LIM85, A_N75_HOME, A_N80_INTRAMURAL,
  A_INTRAMURAL_TOTAL, A_ENTITLED, A_ENTITLED_HOME, A_EXTRAMURALISED_HOME, A_CLIENTS, A_WELLBEING_CLIENTS_MICRO,
  A_HOUSEHOLD_75_84, A_HOUSEHOLD_85PLUS, A_CARERS, A_CARERS_OVER_8H, A_CARERS_OVERBURDENED) = (A[c] for c in COUNTERS[:22])
 A_EXTRAMURALISED_NEED = A["extramuralised_admission_need"]
 A_INSTITUTION_VV_LOW, A_INSTITUTION_VV4 = A["institution_vv_low"], A["institution_vv4"]
 A_ENTITLED_GGZ, A_ENTITLED_HOME_VG = A["entitled_ggz"], A["entitled_home_vg"]
+A_WLZ_CARE_HOME, A_WLZ_CARE_INSTITUTION = A["wlz_care_home"], A["wlz_care_institution"]
 A_CARERS_MAIN, A_CARERS_LONG, A_CARERS_CBS = A["carers_main"], A["carers_long"], A["carers_cbs"]
 A_CARERS_CBS_8H, A_RECEIVERS_75 = A["carers_cbs_over_8h"], A["informal_receivers_75plus"]
 A_CLIENTS_HOME0 = A["clients_home_VV"]   # + sector - 1, + 5 in an institution
@@ -89,6 +96,11 @@ def count(p, st, i, has_right, household, acc, cell_acc):
             acc[A_ENTITLED_HOME] += 1 if not inst else 0
             acc[A_ENTITLED_GGZ] += 1 if st.sector[i] == GGZ else 0
             acc[A_ENTITLED_HOME_VG] += 1 if (not inst and st.sector[i] == VG) else 0
+            if st.sector[i] != GGZ:
+                if inst:
+                    acc[A_WLZ_CARE_INSTITUTION] += 1
+                elif wlz_at_home(p, True, st.sector[i], st.level[i]):
+                    acc[A_WLZ_CARE_HOME] += 1
         elif not inst:
             acc[A_EXTRAMURALISED_HOME] += 1   # had access under the 2012 rules (any level), not now
             acc[A_EXTRAMURALISED_NEED] += 1 if current_need(st, i) >= admission_threshold(p, st.carer[i] > 0) else 0

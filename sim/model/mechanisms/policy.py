@@ -14,16 +14,20 @@ at home (VPT, MPT or pgb; a fixed share ``wlz_home_preference`` of the people, o
 has a carer: then only a crisis makes it ask. A VG/LG/ZG client prefers the Wlz at home with its own share
 ``wlz_home_preference_young`` (living with parents or in a pgb group home), carer or not (CBS: 46,000 VG clients had
 Wlz care at home in 2018). Pass C (``admit``, no draw), in the
-order of ``priority``: a free place of the sector admits the resident (counted; a package spell at
-home ends; its adapted dwelling from the stock becomes free), otherwise it waits a month longer.
+order of ``priority``: a free place of the sector admits the resident once its placement time has passed (counted; a
+package spell at home ends; its adapted dwelling from the stock becomes free), otherwise it waits a month longer.
+``waiting.py`` (issue #25) holds the placement time, the list by preference ('uit voorzorg') and the growing uptake
+of the Wlz at home; an older resident's preference gives way from the need ``wlz_home_need_limit`` on.
 """
 import numpy as np
 
 from sim.model.mechanisms.common import rule, step
 from sim.model.mechanisms.housing import STEP_FREE
 from sim.model.mechanisms.packages import GGZ, LG, VG, VV, ZG
+from sim.model.mechanisms.waiting import (A_PRECAUTION_VV, home_preference_share, home_still_responsible, placeable,
+                                         waits_by_preference)
 from sim.model.rng import uniform
-from sim.model.state import A, CRISIS, INSTITUTION, PKG_IN_RUN, STOCK_UNIT, WANTS_ADMISSION
+from sim.model.state import A, CRISIS, INSTITUTION, PKG_IN_RUN, PLACEABLE, STOCK_UNIT, WANTS_ADMISSION
 
 # what this mechanism owns: its random streams (fixed ids), resident fields, counters and the parameters it
 # reads (the first three as literals: sim.model.declarations reads them to assemble rng.STREAM and state.STATE)
@@ -124,10 +128,11 @@ def is_young_sector(sector):
 
 
 @rule
-def prefers_home(p, home_u, young=False):
+def prefers_home(p, home_u, young=False, year=2015):
     """Does this person prefer a full Wlz package at home to a place (``home_u``: its fixed uniform)? The share is
-    ``wlz_home_preference_young`` for a VG/LG/ZG client (``young``), ``wlz_home_preference`` for the others."""
-    return home_u < (p.wlz_home_preference_young if young else p.wlz_home_preference)
+    ``wlz_home_preference_young`` for a VG/LG/ZG client (``young``), for the others ``wlz_home_preference`` grown
+    with the uptake of the Wlz at home to ``year`` (``waiting.home_preference_share``)."""
+    return home_u < (p.wlz_home_preference_young if young else home_preference_share(p, year))
 
 
 @step
@@ -137,16 +142,27 @@ def access(cuts, st, i, split_pm):
 
 
 @step
-def wish(p, st, i, pm, split_pm, need, has_right):
-    """Pass B, at home: ask for a place this month, or stop waiting (``split_pm``: the person's fixed key)."""
-    f = st.flags[i] & ~np.uint8(WANTS_ADMISSION)
+def wish(p, st, i, pm, split_pm, need, has_right, year, acc):
+    """Pass B, at home: ask for a place this month (placeable this month or not: ``waiting.placeable``), or stop
+    waiting; a VV client who keeps the Wlz at home by preference may be on the list by preference (counted).
+    ``split_pm``: the person's fixed key."""
+    f = st.flags[i] & ~np.uint8(WANTS_ADMISSION | PLACEABLE)
     young = is_young_sector(st.sector[i])
-    if has_right and seeks_admission(p, need, st.carer[i] > 0, (f & CRISIS) != 0, st.waiting[i],
-                                     uniform(pm, S_ADMIT), prefers_home(p, uniform(split_pm, S_HOME_PREFERENCE), young),
-                                     young):
+    crisis = (f & CRISIS) != 0
+    asks, home = False, False
+    if has_right:   # no right, no draw
+        u = uniform(pm, S_ADMIT)
+        home = (prefers_home(p, uniform(split_pm, S_HOME_PREFERENCE), young, year)
+                and home_still_responsible(p, need, young))
+        asks = seeks_admission(p, need, st.carer[i] > 0, crisis, st.waiting[i], u, home, young)
+    if asks:
         f |= np.uint8(WANTS_ADMISSION)
+        if placeable(p, crisis, st.waiting[i]):
+            f |= np.uint8(PLACEABLE)
     else:
         st.waiting[i] = 0
+        if home and waits_by_preference(p, need, st.carer[i] > 0, home, st.sector[i] == VV):
+            acc[A_PRECAUTION_VV] += 1
     st.flags[i] = f
 
 
@@ -158,10 +174,11 @@ def priority(st, i):
 
 @step
 def admit(st, i, free_places, cut_pairs, stock, acc):
-    """Pass C: admit resident ``i`` if its sector has a free place, else it waits a month longer (the
-    waiting list: people waiting per sector and the months they have waited, counted every month)."""
+    """Pass C: admit resident ``i`` if its sector has a free place and its placement is arranged (flag
+    ``PLACEABLE``), else it waits a month longer (the active waiting list: people waiting per sector and the months
+    they have waited, counted every month)."""
     sector = st.sector[i]
-    if free_places[sector - 1] <= 0:
+    if free_places[sector - 1] <= 0 or not (st.flags[i] & PLACEABLE):
         st.waiting[i] += 1
         acc[A_WAITING0 + sector - 1] += 1
         acc[A_WAITING_MONTHS] += st.waiting[i]
@@ -170,6 +187,7 @@ def admit(st, i, free_places, cut_pairs, stock, acc):
     acc[A_ADMISSION_WAIT] += st.waiting[i]
     st.residence[i] = INSTITUTION
     st.waiting[i] = 0
+    st.flags[i] = st.flags[i] & ~np.uint8(PLACEABLE)
     acc[A_ADMISSIONS] += 1
     if cut_pairs[sector, st.level[i]]:
         acc[A_ADM_CUT] += 1
