@@ -13,8 +13,8 @@ from sim.model import state as S
 from sim.model.engines import kernel as K
 from sim.model.engines.reference import _Grid, _Tables, f32, python_rules
 from sim.model.mechanisms import access as _access
-from sim.model.mechanisms import (care as _care, carers as _carers, census as _census, decline as _decline,
-                                  events as _events, housing as _housing, mortality as _mortality,
+from sim.model.mechanisms import (care as _care, carer_network as _network, carers as _carers, census as _census,
+                                  decline as _decline, events as _events, housing as _housing, mortality as _mortality,
                                   packages as _packages, policy as _policy, waiting as _waiting,
                                   wellbeing as _wellbeing)
 from sim.model.mechanisms.common import need_score, need_score_array
@@ -24,8 +24,8 @@ from sim.model.month import World
 from sim.model.neighbourhoods import KernelLayers
 from sim.model.parameters import make_params
 
-MODULES = (_mortality, _decline, _events, _packages, _care, _carers, _housing, _policy, _wellbeing, _census, _access,
-           _waiting)
+MODULES = (_mortality, _decline, _events, _packages, _care, _carers, _network, _housing, _policy, _wellbeing, _census,
+           _access, _waiting)
 P = make_params({})
 MKEY = rng.month_key(rng.run_key(1, 0), 12 * 2015)
 BUDGET_SCENARIO = {"municipality": {"grid": {"width": 1, "height": 1}}}   # one cell, the default access route
@@ -89,7 +89,8 @@ def traced(module, name):
     fn = getattr(python_rules(module), name)
     drawn = []
     g = dict(fn.__globals__)
-    g["uniform"] = lambda key, stream: drawn.append(rng.PROCESSES[stream]) or rng.uniform_py(key, stream)
+    name = {sid: n for n, sid in rng.STREAM.items()}
+    g["uniform"] = lambda key, stream: drawn.append(name[stream]) or rng.uniform_py(key, stream)
     return types.FunctionType(fn.__code__, g, fn.__name__, fn.__defaults__, fn.__closure__), drawn
 
 
@@ -438,12 +439,12 @@ def test_care_in_institution_counts_the_place_and_its_payer():
 
 # --- carers -----------------------------------------------------------------------------------------------
 def test_a_carer_is_found_gives_hours_and_breaks_down_when_overburdened():
-    p = P._replace(carer_new_month=1.0, carer_breakdown_month=1.0)
+    p = P._replace(carer_new_month=1.0, carer_breakdown_month=1.0, carer_helpers_mean=0.0)   # the main carer alone
     month, drawn = traced(_carers, "month")
     st = residents(2, network=1.0, carer=[_carers.NO_CARER, _carers.CO_RESIDENT], strain=[0.0, 0.99])
     acc = acc_row()
     month(p, layers(), st, 0, pm(0), 10.0, 10.0, 0, acc, cell_row())
-    assert drawn == ["carer_new", "carer_breakdown"]
+    assert drawn == ["carer_helpers", "carer_new", "carer_breakdown"]   # helpers: a care episode may start
     assert st.carer[0] == _carers.ELSEWHERE and st.carer_hours[0] == 10.0 and st.strain[0] > 0.0
     # no carer at the start: the part of the need not turned into formal demand was uncovered, and the new
     # carer gave 10 of it
@@ -509,6 +510,52 @@ def test_an_informal_shortfall_counts_as_unmet_need_weighted_by_hours():
     unmet = carers.month(p, layers(), st, 0, pm(0), 0.0, 10.0, 0, acc_row(), cell_row(), 0.0, 10.0)
     short = (1 - p.formal_no_carer_extra) * 10.0
     assert unmet == pytest.approx(short / (10.0 + short)) and st.unmet[0] == np.float32(unmet)
+
+
+def test_the_care_network_spreads_the_hours_over_the_main_carer_and_its_helpers():
+    net = python_rules(_network)
+    p = P._replace(helper_cap=4.0, helper_share=0.4, helper_relief=1.0)
+    # 20 h asked, a main carer capped at 16, two helpers: they give 8 (2 x 4 = 0.4 x 20), all taken off the main
+    assert net.spread(p, 20.0, 16.0, 2) == (12.0, 8.0)
+    # no relief: the main carer gives all it can, the helpers only fill the 4 h over its cap
+    assert net.spread(p._replace(helper_relief=0.0), 20.0, 16.0, 2) == (16.0, 4.0)
+    assert net.spread(p._replace(helper_relief=0.5), 20.0, 16.0, 2) == (16.0, 4.0)   # 4 off, 16 left: the cap
+    assert net.spread(p._replace(helper_relief=0.5), 20.0, 30.0, 2) == (16.0, 4.0)   # no gap to fill: 4 given
+    assert net.spread(p, 20.0, 16.0, 0) == (16.0, 0.0) and net.spread(p, 0.0, 16.0, 3) == (0.0, 0.0)
+    # helpers of a new episode: none without a network; geometric with mean carer_helpers_mean x network
+    assert net.helpers_drawn(p, 0.0, 0.0) == 0 and net.helpers_drawn(p, 1.0, 0.0) == net.MAX_HELPERS
+    u = (np.arange(20000) + 0.5) / 20000
+    mean = np.mean([net.helpers_drawn(p._replace(carer_helpers_mean=1.0), 0.6, x) for x in u])
+    assert mean == pytest.approx(0.6, abs=0.02)
+    assert net.episode_months(3, 1.0) == 4 and net.episode_months(3, 0.0) == 0
+
+
+def test_the_network_month_exposes_the_hours_asked_and_given_and_the_census_counts_every_helper():
+    p = P._replace(carer_breakdown_month=0.0, carer_helpers_mean=6.0, helper_relief=1.0)
+    carers = python_rules(_carers)
+    pid = pid_with_draw("carer_helpers", below=0.2)
+    st = residents(pid=[pid], carer=_carers.ELSEWHERE, network=1.0, age_months=80 * 12)
+    acc = acc_row()
+    carers.month(p, layers(), st, 0, pm(pid), 10.0, 10.0, 0, acc, cell_row())
+    helpers = int(st.helpers[0])
+    helped = min(helpers * p.helper_cap, p.helper_share * 10.0)
+    assert helpers >= 1 and st.care_months[0] == 1
+    assert st.carer_hours[0] == pytest.approx(10.0 - helped) and st.informal_given[0] == pytest.approx(10.0)
+    assert st.informal_asked[0] == 10.0 and "informal_shortfall_c" not in counted(acc)
+    assert acc[S.A["mantelzorg_c"]] == int(10.0 * 52 / 12 * 100 + 0.5)   # the main carer's and the helpers' hours
+    # a carer without a network's helpers at its cap: asked 20, given 16, the 4 h short are the month's shortfall
+    st2 = residents(carer=_carers.ELSEWHERE, network=0.0)
+    carers.month(p, layers(), st2, 0, pm(0), 20.0, 20.0, 0, acc_row(), cell_row())
+    assert (st2.informal_asked[0], st2.informal_given[0]) == (20.0, p.informal_cap_elsewhere)
+    # July: the main carer and each helper are counted; the episode of 5 months is long; only the main carer strains
+    census = python_rules(_census)
+    st.care_months[0], st.strain[0] = 5, 0.9
+    acc, cells = acc_row(), cell_row()
+    census.count(P, st, 0, False, 0.0, acc, cells)
+    c = counted(acc)
+    assert (c["carers"], c["carers_main"], c["carers_long"], c["carers_cbs"]) == (1 + helpers, 1, 1 + helpers, 1 + helpers)
+    assert c["carers_overburdened"] == 1 and "carers_over_8h" not in c and c["informal_receivers_75plus"] == 1
+    assert cells[0, S.CA["carers"]] == 1 + helpers
 
 
 # --- housing ----------------------------------------------------------------------------------------------
@@ -687,7 +734,8 @@ def test_census_counts_by_age_place_package_and_carer():
                             "lim75_84": 1,
                             "clients": 2, "clients_home_VV": 1, "clients_home_VG": 1, "entitled": 1,
                             "entitled_home": 1, "extramuralised_home": 1, "wellbeing_clients_micro": 750000,
-                            "carers": 1, "carers_over_8h": 1, "carers_overburdened": 1}
+                            "carers": 1, "carers_over_8h": 1, "carers_overburdened": 1,
+                            "carers_main": 1, "carers_cbs": 1, "carers_cbs_over_8h": 1}
     assert cells[0, S.C_N65] == 1
 
 

@@ -41,7 +41,11 @@ DEATHS_AND_EXITS = ("mortality_rate_nursing_home", "clients_young_sectors_per_10
                     "widowed_per_1000")
 # informal care: the hours a carer cannot give, unmet need with them, the carers of package holders
 INFORMAL_CARE = ("informal_shortfall_share", "unmet_need_total_share", "unmet_need_reported_share",
-                 "carers_of_clients_over_8h_share", "carers_of_clients_overburdened_share")
+                 "carers_of_clients_over_8h_share",
+                 "carers_of_clients_overburdened_share")
+# the care network, counted as SCP/CBS count carers (July: every main carer and secondary helper giving hours)
+CARE_NETWORK = ("carers_per_1000", "carers_main_share", "carers_long_share", "carers_cbs_over_8h_share",
+                "informal_help_75plus_share")
 # counted as national statistics count them (VWS's wijkverpleging, the Kamerbrief 2013, CBS's Wlz clients), to
 # compare with calibration/targets.csv
 AS_NATIONAL_STATISTICS = ("cost_zvw_district_nursing_per_capita", "extramuralised_admission_need_per_1000",
@@ -60,7 +64,7 @@ ACCESS_ROUTE = ("months_from_need_to_support", "wmo_support_starts_per_1000", "w
 # compare each part with the national accounts (calibration/targets.csv)
 WLZ_PARTS = ("cost_wlz_institution_vv_per_capita", "cost_wlz_institution_disability_per_capita",
              "cost_wlz_at_home_per_capita")
-INDICATORS = (CATALOGUE + PLACES_HOURS_AND_CLIENTS + WAITING_LIST + DEATHS_AND_EXITS + INFORMAL_CARE
+INDICATORS = (CATALOGUE + PLACES_HOURS_AND_CLIENTS + WAITING_LIST + DEATHS_AND_EXITS + INFORMAL_CARE + CARE_NETWORK
               + AS_NATIONAL_STATISTICS + ACCESS_ROUTE + WLZ_PARTS)
 # cost indicators that are a part of a payer's line, not a payer's own
 COST_PARTS = ("cost_access_route_per_capita", "cost_zvw_district_nursing_per_capita") + WLZ_PARTS
@@ -200,8 +204,16 @@ def _carers(t: dict, per_1000: float) -> dict:
     needed_all = t["needed_c"] + t["informal_needed_c"]
     return {
         "mantelzorg_hours_per_1000": t["mantelzorg_c"] / 100.0 * per_1000,
+        # every carer of the network in July, main carers and secondary helpers, as SCP counts informal helpers
+        # (anyone giving help, any hours); only main carers carry strain (carers.py, carer_network.py)
         "carers_over_8h_share": _ratio(t["carers_over_8h"], t["carers"]),
         "carers_overburdened_share": _ratio(t["carers_overburdened"], t["carers"]),
+        "carers_per_1000": t["carers"] * per_1000,
+        "carers_main_share": _ratio(t["carers_main"], t["carers"]),
+        "carers_long_share": _ratio(t["carers_long"], t["carers"]),
+        # CBS counts as mantelzorgers those who help > 3 months and/or > 8 h a week
+        "carers_cbs_over_8h_share": _ratio(t["carers_cbs_over_8h"], t["carers_cbs"]),
+        "informal_help_75plus_share": _ratio(t["informal_receivers_75plus"], t["n75_home"]),
         "carer_breakdowns_per_1000": t["breakdowns"] * per_1000,
         # unmet_need_share counts formal hours only (INDICATORS.md); the informal shortfall (hours a carer would
         # be asked but cannot give, carers.py) and the two together:
@@ -210,8 +222,7 @@ def _carers(t: dict, per_1000: float) -> dict:
         # as people report it (care.reported): of the person-months 65+ at home with a care need, the share with an
         # unmet share (formal and informal) of at least unmet_report_threshold
         "unmet_need_reported_share": _ratio(t["unmet_reported_months_65"], t["care_need_months_65"]),
-        # carers of residents with a package, averaged over the months (SCP counts carers of anyone for any
-        # episode, so carers_over_8h_share is not comparable with its 19 %; this subset is the model's own)
+        # the main carers of residents with a package, averaged over the months (the package holders' subset)
         "carers_of_clients_over_8h_share": _ratio(t["client_carer_months_over_8h"], t["client_carer_months"]),
         "carers_of_clients_overburdened_share": _ratio(t["client_carer_months_overburdened"],
                                                        t["client_carer_months"]),

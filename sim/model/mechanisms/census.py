@@ -12,10 +12,18 @@ package: the package mix inside, which the Kamerbrief gives for 2013 (VV1-3 and 
 ``wlz_care_home`` and ``wlz_care_institution``: Wlz clients as CBS counts them (Monitor Langdurige Zorg, without GGZ):
 holders with access who get Wlz care, at home (a full package at home: ``care.wlz_at_home``, VV from
 ``wlz_package_min_level_home``, the younger sectors always) or with a stay; a holder of a lighter package kept by the
-transitional right at home gets its care from the Wmo and the Zvw and is no Wlz client in that count."""
+transitional right at home gets its care from the Wmo and the Zvw and is no Wlz client in that count.
+
+Carers are counted as SCP counts informal helpers: every person of a resident's care network who gives hours
+in July (the main carer and each secondary helper, ``carer_network.py``), each with the hours a week they give;
+only main carers carry strain, so only they can be overburdened. ``carers_long``: in an episode of more than
+three months; ``carers_cbs``: helping more than three months or more than 8 h a week (CBS's definition of a
+mantelzorger), ``carers_cbs_over_8h`` those of them giving more than 8 h; ``informal_receivers_75plus``: residents
+75+ at home helped by their network."""
 import numpy as np
 
 from sim.model.mechanisms.care import wlz_at_home
+from sim.model.mechanisms.carer_network import LONG_MONTHS
 from sim.model.mechanisms.common import age_years, centi, current_need, step
 from sim.model.mechanisms.packages import GGZ, VG, VV
 from sim.model.mechanisms.policy import admission_threshold
@@ -34,7 +42,8 @@ COUNTERS = ("n65", "n75", "n80", "n65_74", "n75_84", "n85", "lim65_74", "lim75_8
             "clients_home_GGZ", "clients_institution_VV", "clients_institution_VG", "clients_institution_LG",
             "clients_institution_ZG", "clients_institution_GGZ", "extramuralised_admission_need",
             "institution_vv_low", "institution_vv4", "entitled_ggz", "entitled_home_vg", "wlz_care_home",
-            "wlz_care_institution")
+            "wlz_care_institution", "carers_main", "carers_long", "carers_cbs", "carers_cbs_over_8h",
+            "informal_receivers_75plus")
 PARAMETERS = ("limitation_phys", "strain_threshold", "wlz_package_min_level_home")
 (A_N65, A_N75, A_N80, A_N65_74, A_N75_84, A_N85, A_LIM65_74, A_LIM75_84, A_LIM85, A_N75_HOME, A_N80_INTRAMURAL,
  A_INTRAMURAL_TOTAL, A_ENTITLED, A_ENTITLED_HOME, A_EXTRAMURALISED_HOME, A_CLIENTS, A_WELLBEING_CLIENTS_MICRO,
@@ -43,6 +52,8 @@ A_EXTRAMURALISED_NEED = A["extramuralised_admission_need"]
 A_INSTITUTION_VV_LOW, A_INSTITUTION_VV4 = A["institution_vv_low"], A["institution_vv4"]
 A_ENTITLED_GGZ, A_ENTITLED_HOME_VG = A["entitled_ggz"], A["entitled_home_vg"]
 A_WLZ_CARE_HOME, A_WLZ_CARE_INSTITUTION = A["wlz_care_home"], A["wlz_care_institution"]
+A_CARERS_MAIN, A_CARERS_LONG, A_CARERS_CBS = A["carers_main"], A["carers_long"], A["carers_cbs"]
+A_CARERS_CBS_8H, A_RECEIVERS_75 = A["carers_cbs_over_8h"], A["informal_receivers_75plus"]
 A_CLIENTS_HOME0 = A["clients_home_VV"]   # + sector - 1, + 5 in an institution
 
 
@@ -93,11 +104,39 @@ def count(p, st, i, has_right, household, acc, cell_acc):
         elif not inst:
             acc[A_EXTRAMURALISED_HOME] += 1   # had access under the 2012 rules (any level), not now
             acc[A_EXTRAMURALISED_NEED] += 1 if current_need(st, i) >= admission_threshold(p, st.carer[i] > 0) else 0
+    if not inst:
+        count_carers(p, st, i, ay, acc, cell_acc)
+
+
+@step
+def count_carers(p, st, i, ay, acc, cell_acc):
+    """The care network of a resident at home: its main carer and each secondary helper who gives hours."""
     hours = np.float64(st.carer_hours[i])
-    if not inst and st.carer[i] > 0 and hours > 0.0:
+    given = np.float64(st.informal_given[i])
+    long = st.care_months[i] > LONG_MONTHS
+    c = st.cell[i]
+    if ay >= 75 and given > 0.0:
+        acc[A_RECEIVERS_75] += 1
+    if st.carer[i] > 0 and hours > 0.0:   # the main carer
+        over = np.float64(st.strain[i]) > p.strain_threshold
         acc[A_CARERS] += 1
+        acc[A_CARERS_MAIN] += 1
         acc[A_CARERS_OVER_8H] += 1 if hours > 8.0 else 0
-        acc[A_CARERS_OVERBURDENED] += 1 if np.float64(st.strain[i]) > p.strain_threshold else 0
-        cell_acc[st.cell[i], C_CARERS] += 1
-        cell_acc[st.cell[i], C_CARERS_OVER] += 1 if np.float64(st.strain[i]) > p.strain_threshold else 0
-        cell_acc[st.cell[i], C_CARER_HOURS] += centi(hours)
+        acc[A_CARERS_OVERBURDENED] += 1 if over else 0
+        acc[A_CARERS_LONG] += 1 if long else 0
+        acc[A_CARERS_CBS] += 1 if (long or hours > 8.0) else 0
+        acc[A_CARERS_CBS_8H] += 1 if hours > 8.0 else 0
+        cell_acc[c, C_CARERS] += 1
+        cell_acc[c, C_CARERS_OVER] += 1 if over else 0
+    n = np.int64(st.helpers[i])
+    helped = given - hours
+    if n > 0 and helped > 0.0:   # the secondary helpers, each giving an equal part of their hours
+        each = helped / n
+        acc[A_CARERS] += n
+        acc[A_CARERS_OVER_8H] += n if each > 8.0 else 0
+        acc[A_CARERS_LONG] += n if long else 0
+        acc[A_CARERS_CBS] += n if (long or each > 8.0) else 0
+        acc[A_CARERS_CBS_8H] += n if each > 8.0 else 0
+        cell_acc[c, C_CARERS] += n
+    if given > 0.0:
+        cell_acc[c, C_CARER_HOURS] += centi(given)
