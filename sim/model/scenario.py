@@ -15,7 +15,6 @@ import numbers
 import os
 import re
 
-
 from sim.errors import InputError, ScenarioError
 from sim.model import blocks, capacity, ensemble, municipality_layout
 from sim.model.checks import is_finite_number as _is_number, is_integer as _is_int
@@ -251,8 +250,7 @@ CALIBRATION = {  # the record of a calibrated scenario; input only as part of a 
 SCENARIO = {
     "name": (text(nonempty=True), REQUIRED),
     "description": (text(), ""),
-    # the description in Dutch, for the workshop's report and app; absent unless given (hashes as before)
-    "description_nl": (text(), ""),
+    "description_nl": (text(), ""),   # for the workshop's report and app; absent unless given (hash as before)
     "seed": (integer(0, MAX_SEED), 20130101),
     "replicates": (integer(1, MAX_REPLICATES), 1),
     # runs lie within 2000-2100: month counters stay <= 1,212 and year * 12 + month <= 25,211, so the
@@ -456,10 +454,9 @@ def _resolve(data, fail):
     if cap["change_until"] <= cap["observed_until"]:
         fail("policy.capacity.change_until", f"a year after observed_until ({cap['observed_until']})",
              _describe(cap["change_until"]))
-    if run["cohort"] is None:
-        del run["cohort"]   # the municipality's population (a shipped scenario resolves and hashes as before)
-    if run["description_nl"] == "":
-        del run["description_nl"]   # absent unless given: a scenario without it resolves and hashes as before
+    for key in ("cohort", "description_nl"):   # absent unless given: a shipped scenario resolves and hashes as before
+        if run[key] in (None, ""):
+            del run[key]
     for key, default in (("cuts", None), ("transitional_right", True)):
         if run["policy"][key] == default:   # the default is no key: same resolved scenario and hash as before
             del run["policy"][key]
