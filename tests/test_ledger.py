@@ -239,8 +239,12 @@ def test_an_effect_decides_when_the_societal_npv_changes_sign_across_its_prior()
 def test_one_uncertain_effect_alone_at_the_ends_of_its_prior():
     """Carer support at the low end of its prior (no effect) and at the high end: the default level is the
     fixed-effects comparison itself, and at the high end supported carers hold out longer and give more hours,
-    which the ledger books as the carers' cost (hours at the shadow price): their NPV is lower."""
-    runs = [small(start_year=2012, end_year=2016), wsg(start_year=2012, end_year=2016)]
+    which the ledger books as the carers' cost (hours at the shadow price): their NPV is lower. Without the
+    secondary helpers' relief (helper_relief 0: the main carer alone, as before the care network), so that in
+    this short window carers do reach the strain at which support keeps them from breaking down."""
+    alone = dict(load_scenario(SMALL)["parameters"], helper_relief=0.0)
+    runs = [small(start_year=2012, end_year=2016, parameters=alone),
+            wsg(start_year=2012, end_year=2016, parameters=alone)]
     lo, default, hi = deciding_effects.uncertain_effects()["carer_support_effect"]
     assert lo == 0.0 and hi > default > lo
     t = deciding_effects.run(runs, 2, (2013, 2016), effects=["carer_support_effect"])

@@ -174,7 +174,7 @@ def _institutions_and_packages(t: dict, per_1000: float, places: float, places_v
     waiting = sum(t[f"waiting_{s}"] for s in SECTOR_NAMES)
     values["waiting_list_vv_active_per_1000"] = t["waiting_VV"] / 12.0 * per_1000
     values["waiting_list_vv_precaution_per_1000"] = t["waiting_precaution_VV"] / 12.0 * per_1000
-    values["waiting_list_per_1000"] = (waiting + t["waiting_precaution_VV"]) / 12.0 * per_1000
+    values["waiting_list_per_1000"] = waiting / 12.0 * per_1000   # every sector's active list (asking for a place)
     values["waiting_list_vv_per_1000"] = (t["waiting_VV"] + t["waiting_precaution_VV"]) / 12.0 * per_1000
     values["waiting_months_mean"] = _ratio(t["waiting_months"], waiting) if waiting else 0.0
     values["admission_waiting_months_mean"] = _ratio(t["admission_wait_months"], t["admissions"])
