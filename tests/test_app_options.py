@@ -64,8 +64,14 @@ def test_every_option_of_every_control_in_both_languages(app_server, browser):
         page.locator(".lt-series-choice .v-select__slot").click()
         items = page.locator(MENU).last.locator(".v-list-item")
         for i in [i for i in range(items.count()) for _ in (0, 1)]:  # each on and off: back to the four
-            items.nth(i).click()
-            page.wait_for_timeout(150)
+            before = items.nth(i).get_attribute("aria-selected")
+            items.nth(i).click(timeout=60_000)
+            # the page redraws its figures after each choice: wait until the choice shows (no fixed sleep)
+            page.wait_for_function(
+                "([menu, i, before]) => { const m = document.querySelectorAll(menu); const item = m.length && "
+                "m[m.length - 1].querySelectorAll('.v-list-item')[i]; "
+                "return !!item && item.getAttribute('aria-selected') !== before; }",
+                arg=[MENU, i, before], timeout=60_000)
         _close_menus(page)
         _no_error_page(page, "indicators")
         page.click(".lt-panel-toggle")                              # the side panel hides and comes back
