@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import contextlib
 import os
 import re
 import shutil
@@ -305,16 +306,10 @@ OFFLINE = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:
            "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "no_proxy": "127.0.0.1,localhost"}
 
 
-@pytest.fixture(scope="module")
-def app_server(tmp_path_factory):
-    """`langerthuis app` on a free port, with small scenarios (and netherlands.yaml, never run), an empty cache,
-    and no way out: the server's own requests go to a proxy that does not exist (the page must come from pip)."""
-    tmp = tmp_path_factory.mktemp("app")
-    scenarios = tmp / "scenarios"
-    scenarios.mkdir()
-    for name in ("baseline.yaml", "small.yaml", "netherlands.yaml"):
-        shutil.copy(ROOT / "scenarios" / name, scenarios)
-    (scenarios / "small_wsg.yaml").write_text(SMALL_WSG.format(small="small.yaml"), encoding="utf-8")
+@contextlib.contextmanager
+def served_app(scenarios, tmp):
+    """`langerthuis app` on a free port with the scenario folder ``scenarios`` and a fresh cache in ``tmp``, no way
+    out (OFFLINE); yields url, cache and log once the page answers, stops the server and its group after."""
     port = _free_port()
     log = open(tmp / "server.log", "w")
     env = dict(os.environ, **OFFLINE, NUMBA_NUM_THREADS="1")
@@ -347,6 +342,20 @@ def app_server(tmp_path_factory):
         except ProcessLookupError:
             pass
         log.close()
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory):
+    """`langerthuis app` on a free port, with small scenarios (and netherlands.yaml, never run), an empty cache,
+    and no way out: the server's own requests go to a proxy that does not exist (the page must come from pip)."""
+    tmp = tmp_path_factory.mktemp("app")
+    scenarios = tmp / "scenarios"
+    scenarios.mkdir()
+    for name in ("baseline.yaml", "small.yaml", "netherlands.yaml"):
+        shutil.copy(ROOT / "scenarios" / name, scenarios)
+    (scenarios / "small_wsg.yaml").write_text(SMALL_WSG.format(small="small.yaml"), encoding="utf-8")
+    with served_app(scenarios, tmp) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -5,21 +5,15 @@ handout whose numbers are the comparison's. The questions' scenarios are the pro
 for a condition."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from conftest import ROOT
-from test_app import OFFLINE, _free_port, _image_sizes, _page, _slide
+from test_app import _image_sizes, _page, _slide, served_app
 
 QUESTION_FILES = ("no_reform", "wsg_full", "carer_support", "wmo_cut_25", "access_neighbourhood_team",
                   "access_intake_voucher")
@@ -35,37 +29,8 @@ def workshop_server(tmp_path_factory):
         shutil.copy(ROOT / "scenarios" / f"{stem}.yaml", scenarios)
     (scenarios / "baseline.yaml").write_text(f"extends: {ROOT / 'scenarios' / 'small.yaml'}\nname: baseline\n"
                                              "description: \"the reform as enacted, in a small town\"\n")
-    port, log = _free_port(), open(tmp / "server.log", "w")
-    server = subprocess.Popen([sys.executable, "-m", "sim", "app", "--host", "127.0.0.1", "--port", str(port),
-                               "--scenarios", str(scenarios), "--cache", str(tmp / "cache")], stdout=log,
-                              stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True,
-                              env=dict(os.environ, **OFFLINE, NUMBA_NUM_THREADS="1"))
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=5) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the app did not answer on {url}:\n{(tmp / 'server.log').read_text()[-2000:]}")
-            time.sleep(0.5)                      # polling the port, not waiting for a guessed time
-        yield {"url": url, "cache": tmp / "cache", "log": tmp / "server.log"}
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-        try:
-            os.killpg(server.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        log.close()
+    with served_app(scenarios, tmp) as server:
+        yield server
 
 
 def _ask(page, letter: str, headline: str, *more: str):
