@@ -25,6 +25,7 @@ from sim.errors import InputError
 # modules that contribute subcommands (after `run`), in the order `--help` lists them
 SUBCOMMAND_MODULES = (
     "sim.analysis.bench",
+    "sim.analysis.warmup",
     "sim.workshop.comparison",
     "sim.analysis.sweep",
     "sim.analysis.sensitivity",
@@ -38,7 +39,7 @@ SUBCOMMAND_MODULES = (
 
 # the module that registers each command: a command line imports only its own command's module, so that a
 # one-line input error comes in about a second (tests/test_cli.py checks this table against the modules)
-COMMANDS = {"bench": "sim.analysis.bench", "compare": "sim.workshop.comparison", "sweep": "sim.analysis.sweep",
+COMMANDS = {"bench": "sim.analysis.bench", "warmup": "sim.analysis.warmup", "compare": "sim.workshop.comparison", "sweep": "sim.analysis.sweep",
             "sensitivity": "sim.analysis.sensitivity", "calibrate": "sim.analysis.calibrate",
             "validate": "sim.analysis.validate", "app": "sim.workshop.app_cli", "report": "sim.workshop.report",
             "experiment": "sim.experiments.cli",

@@ -1,6 +1,8 @@
 """Running scenarios: one replicate, all replicates, and the task a worker pool runs (sim.analysis.pool)."""
 from __future__ import annotations
 
+import sys
+
 import pandas as pd
 from tqdm.auto import tqdm
 
@@ -10,12 +12,22 @@ from sim.model.model import LangerThuisModel
 def run_model(scenario: dict, replicate: int = 0, progress: bool = False, engine=LangerThuisModel):
     """Build and run one replicate; returns the finished model (indicators, maps, state). The model applies
     its own parameters (an ensemble scenario's particle too: sim.model.ensemble.run_parameters)."""
+    if progress and engine is LangerThuisModel:
+        announce_compiling()
     model = engine(scenario, replicate=replicate)
     years = scenario["end_year"] - scenario["start_year"] + 1
     with tqdm(total=years, unit="year", desc=f"{scenario['name']} #{replicate}", disable=not progress,
               leave=False) as bar:
         model.run(progress=lambda year: bar.update(1))
     return model
+
+
+def announce_compiling() -> None:
+    """One line before a run that will first compile the kernel (a fresh install: 30-60 s without a bar moving)."""
+    from sim.model.engines.kernel import is_compiled
+
+    if not is_compiled():
+        tqdm.write("compiling the simulation kernel (once per installation, about 30-60 s) ...", file=sys.stderr)
 
 
 def run_scenario(scenario: dict, replicate: int = 0, progress: bool = False) -> pd.DataFrame:

@@ -340,17 +340,10 @@ def record_speed(scenario: dict, seconds: float) -> None:
 
 
 def warm_up() -> float:
-    """Compile the kernel with a tiny run (small.yaml, one replicate), so the room's first Run does not wait
-    for Numba; returns the seconds it took. Numba's cache keeps the compiled kernel for later starts."""
-    import time
-
-    from sim.model.model import LangerThuisModel
-    from sim.model.scenario import load_scenario
-
-    started = time.monotonic()
-    s = load_scenario(SCENARIO_DIR / "small.yaml")      # 20,000 inhabitants, 11 years: a second once compiled
-    LangerThuisModel(s, replicate=0).run()
-    return time.monotonic() - started
+    """Compile the kernel before the room's first Run (``langerthuis warmup``'s tiny run); returns the seconds
+    it took. Numba's cache keeps the compiled kernel for later starts."""
+    from sim.analysis.warmup import warm_up as compile_kernel
+    return compile_kernel()
 
 
 # ---- named variants: levers, scenarios, seed and results, kept on disk -------------------------------

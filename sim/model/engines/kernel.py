@@ -67,6 +67,15 @@ def _drop_stale_cache():
 _drop_stale_cache()
 
 
+def is_compiled() -> bool:
+    """Whether Numba's cache holds the compiled kernel (next to this file, or under NUMBA_CACHE_DIR), so that a
+    command can say before its first month that it will first compile (once per installation, 30-60 s)."""
+    places = [MODEL / "engines" / "__pycache__"]
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        places.append(Path(os.environ["NUMBA_CACHE_DIR"]))
+    return any(next(place.rglob("kernel.pass_c-*.nbi"), None) is not None for place in places if place.is_dir())
+
+
 def chunking(n: int) -> tuple[int, int]:
     """(chunk size, number of chunks): results do not depend on it; it only sets parallel grain."""
     size = max(2048, -(-n // 64))
