@@ -335,6 +335,41 @@ def test_higher_incomes_get_fewer_informal_hours_and_not_without_the_income_effe
     assert_dose_response(gap_on, gap_half, gap_off, floor=-0.72)
 
 
+# ----------------------------------------------------------------------------- who gets informal help (issue #25)
+def _informal_arms(name: str, k: float) -> Comparison:
+    """base: the mechanism ``name`` at no effect; with: at ``k`` of its default's distance from it. For
+    informal_need_from no effect is the need score from which any care is needed (care_need_s0: every resident
+    with a need is asked informal hours, as before the threshold; 0 gives the same runs); for informal_hours_factor
+    it is 1 (the need table's informal part). No investments; paired replicates."""
+    defaults = default_parameters()
+    if name == "informal_need_from":
+        none = defaults["care_need_s0"]
+        values = (none, none + k * (defaults[name] - none))
+    else:
+        values = (strength(0.0, name)[name], strength(k, name)[name])
+    arms = [small(name=arm, start_year=YEARS[0], end_year=YEARS[1], areas=AREAS, parameters={name: v})
+            for arm, v in zip(("base", "with"), values)]
+    return Comparison(arms, replicates=REPS, window=WINDOW, progress=False, effect_priors=False).run()
+
+
+def test_informal_help_from_a_need_threshold_reaches_fewer_people_and_more_hours_make_more_intensive_carers():
+    """CBS (Gezondheidsenquete 2019): about a quarter of the 75+ at home receive mantelzorg, not everyone with a
+    care need; SCP (2014): about one helper in six gives more than 8 hours a week. (1) Informal help asked only
+    from the need score informal_need_from: fewer of the 75+ at home are helped than when every resident with a
+    care need is (the threshold at care_need_s0: the arms identical, the effect gone), and at half the distance
+    about half as many fewer. (2) More hours a week per network (informal_hours_factor against 1): more carers
+    give more than 8 hours a week; at factor 1 the arms are identical, at half the distance about half the
+    part. Measured: 75+ helped -0.265, half -0.151 (0.57); carers > 8 h +0.154, half +0.067 (0.43)."""
+    share = "informal_help_75plus_share"
+    on, half, off = (yearly_effect(_informal_arms("informal_need_from", k), share) for k in (1.0, 0.5, 0.0))
+    assert (on < 0).all() and (off == 0).all(), (on, off)
+    assert_dose_response(on.mean(), half.mean(), off.mean(), floor=-0.20)
+    intensive = "carers_over_8h_share"
+    on, half, off = (yearly_effect(_informal_arms("informal_hours_factor", k), intensive) for k in (1.0, 0.5, 0.0))
+    assert (on > 0).all() and (off == 0).all(), (on, off)
+    assert_dose_response(on.mean(), half.mean(), off.mean(), floor=0.11)
+
+
 # ----------------------------------------------------------------------------- waiting for a place (issue #25)
 def window_means(parameters: dict, indicators, reps=REPS) -> dict:
     """small.yaml with ``parameters``: each indicator's mean over the window and the replicates."""
