@@ -57,10 +57,12 @@ class Run:
         d["need"] = need_score_array(r.view("phys")[alive], r.view("cog")[alive])
         return d
 
-    def at_home_with_need(self) -> pd.DataFrame:
-        """Residents 65+ at home with a carer and some care need."""
+    def at_home_with_need(self, informal=False) -> pd.DataFrame:
+        """Residents 65+ at home with a carer and some care need (``informal``: a need from which informal help
+        is asked, informal_need_from)."""
         d = self.residents()
-        s0 = self.model.params.care_need_s0
+        p = self.model.params
+        s0 = max(p.care_need_s0, p.informal_need_from) if informal else p.care_need_s0
         return d[(d.residence == HOME) & (d.age_months >= 65 * 12) & (d.carer > 0) & (d.need > s0)]
 
     def died_share_by_income(self) -> pd.Series:
@@ -96,11 +98,14 @@ def by_need_quartile(d: pd.DataFrame) -> pd.DataFrame:
 
 def test_formal_and_informal_care_rise_together_with_need(base):
     """de Kam 2012: as limitations grow, formal and informal care rise together. Across need quartiles of the
-    residents 65+ at home with a carer, the formal hours delivered (team capacity, Wmo supply) and the informal
-    hours given (caps, breakdowns, widowhood) both rise, and person by person they are positively correlated.
-    When informal demand does not follow need (all care formal: formal_share_base = 1) the informal hours no
+    residents 65+ at home with a carer and a need from which informal help is asked (informal_need_from: below it
+    the light help is the household's usual help, no mantelzorg), the formal hours delivered (team capacity, Wmo
+    supply) and the informal hours given (caps, breakdowns, widowhood) both rise, and person by person they are
+    positively correlated; over every resident with a care need the informal hours do not fall with need. When
+    informal demand does not follow need (all care formal: formal_share_base = 1) the informal hours no
     longer rise with need while the formal hours still do: the co-movement is gone."""
-    d = base.at_home_with_need()
+    assert (np.diff(by_need_quartile(base.at_home_with_need()).carer_hours) >= 0).all()
+    d = base.at_home_with_need(informal=True)
     by = by_need_quartile(d)
     assert len(d) > 300
     assert (np.diff(by.formal_hours) > 0).all() and (np.diff(by.carer_hours) > 0).all(), by

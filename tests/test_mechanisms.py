@@ -742,17 +742,38 @@ def test_census_counts_by_age_place_package_and_carer():
 
 # --- what the first mutation sweep let through (a rule switched off, every test above still passing) --------
 def test_without_a_carer_part_of_the_informal_care_becomes_formal_demand():
-    """Known cases of formal_no_carer_extra: 1 turns all the care a carer would give into formal demand, 0 none,
-    and a share in between lies strictly between the two."""
+    """Known cases of formal_no_carer_extra: 1 turns all the usual informal part of the need (what a carer gives
+    at informal_hours_factor 1) into formal demand, 0 none, and a share in between lies strictly between the two;
+    the network's own hours (informal_hours_factor) do not move it."""
     care = python_rules(_care)
     need = (P.care_need_s0 + 1.0) / 2
-    formal_carer, informal = care.care_demand_week(P, need, True, 0)
-    formal_alone, nothing = care.care_demand_week(P, need, False, 0)
-    assert informal > 0.0 and nothing == 0.0
-    every = care.care_demand_week(P._replace(formal_no_carer_extra=1.0), need, False, 0)[0]
-    none = care.care_demand_week(P._replace(formal_no_carer_extra=0.0), need, False, 0)[0]
-    assert every == pytest.approx(formal_carer + informal, rel=1e-12) and none == formal_carer
-    assert 0.0 < P.formal_no_carer_extra < 1.0 and none < formal_alone < every
+    usual = P._replace(informal_hours_factor=1.0)
+    for q in (P, usual):
+        formal_carer, informal = care.care_demand_week(q, need, True, 0)
+        formal_alone, nothing = care.care_demand_week(q, need, False, 0)
+        assert informal > 0.0 and nothing == 0.0
+        every = care.care_demand_week(q._replace(formal_no_carer_extra=1.0), need, False, 0)[0]
+        none = care.care_demand_week(q._replace(formal_no_carer_extra=0.0), need, False, 0)[0]
+        assert every == pytest.approx(formal_carer + care.care_demand_week(usual, need, True, 0)[1], rel=1e-12)
+        assert none == formal_carer
+        assert 0.0 < q.formal_no_carer_extra < 1.0 and none < formal_alone < every
+
+
+def test_informal_help_is_asked_from_a_need_threshold_with_hours_that_follow_need():
+    """informal_need_from: below it the network is asked no hours (with or without a carer), from it the usual
+    informal part times informal_hours_factor, rising with need; a resident without a carer needs the usual part
+    (informal_need_week: the shortfall's base). Threshold 0 and factor 1 give the usual part everywhere."""
+    care = python_rules(_care)
+    below, above, more = P.informal_need_from - 0.01, P.informal_need_from + 0.01, P.informal_need_from + 0.2
+    assert P.care_need_s0 < below and care.care_demand_week(P, below, True, 0)[1] == 0.0
+    usual = care.need_split_week(P, above, 0)[1]
+    assert usual > 0.0 and care.care_demand_week(P, above, True, 0)[1] == P.informal_hours_factor * usual
+    assert care.care_demand_week(P, more, True, 0)[1] > care.care_demand_week(P, above, True, 0)[1]
+    assert care.informal_need_week(P, below, 0, False) == care.need_split_week(P, below, 0)[1] > 0.0
+    assert care.informal_need_week(P, below, 0, True) == 0.0
+    old = P._replace(informal_need_from=0.0, informal_hours_factor=1.0)
+    for need in (below, above, more):
+        assert care.care_demand_week(old, need, True, 0)[1] == care.need_split_week(old, need, 0)[1]
 
 
 def test_census_counts_the_package_mix_inside_and_the_extramuralised_who_would_ask():

@@ -45,7 +45,8 @@ INFORMAL_CARE = ("informal_shortfall_share", "unmet_need_total_share", "unmet_ne
                  "carers_of_clients_overburdened_share")
 # the care network, counted as SCP/CBS count carers (July: every main carer and secondary helper giving hours)
 CARE_NETWORK = ("carers_per_1000", "carers_main_share", "carers_long_share", "carers_cbs_over_8h_share",
-                "informal_help_75plus_share")
+                "informal_help_75plus_share", "informal_help_65_74_share", "informal_hours_per_receiver_week",
+                "carer_hours_week_mean")
 # counted as national statistics count them (VWS's wijkverpleging, the Kamerbrief 2013, CBS's Wlz clients), to
 # compare with calibration/targets.csv
 AS_NATIONAL_STATISTICS = ("cost_zvw_district_nursing_per_capita", "extramuralised_admission_need_per_1000",
@@ -214,6 +215,10 @@ def _carers(t: dict, per_1000: float) -> dict:
         # CBS counts as mantelzorgers those who help > 3 months and/or > 8 h a week
         "carers_cbs_over_8h_share": _ratio(t["carers_cbs_over_8h"], t["carers_cbs"]),
         "informal_help_75plus_share": _ratio(t["informal_receivers_75plus"], t["n75_home"]),
+        "informal_help_65_74_share": _ratio(t["informal_receivers_65_74"], t["n65_74_home"]),
+        # July: the hours a week the networks give, per resident helped (CBS asks receivers) and per carer (SCP)
+        "informal_hours_per_receiver_week": _ratio(t["informal_given_week_c"] / 100.0, t["informal_receivers"]),
+        "carer_hours_week_mean": _ratio(t["informal_given_week_c"] / 100.0, t["carers"]),
         "carer_breakdowns_per_1000": t["breakdowns"] * per_1000,
         # unmet_need_share counts formal hours only (INDICATORS.md); the informal shortfall (hours a carer would
         # be asked but cannot give, carers.py) and the two together:

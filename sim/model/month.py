@@ -89,8 +89,8 @@ def resident_month_b(w, st, i, acc, cell_acc):
         ratio = care.staffed_ratio(w.supply_ratio[st.cell[i]], w.unfilled, pm)
         informal_w, wlz, household, unmet, needed_w = care.at_home(p, st, i, need, ratio, has_right, acc, cell_acc,
                                                                    keep, supplied, nursing)
-        unmet = carers.month(p, w.L, st, i, pm, informal_w, care.informal_need_week(p, need, st.ses[i]), wlz, acc,
-                             cell_acc, unmet, needed_w)
+        informal_need = care.informal_need_week(p, need, st.ses[i], st.carer[i] > 0)
+        unmet = carers.month(p, w.L, st, i, pm, informal_w, informal_need, wlz, acc, cell_acc, unmet, needed_w)
         care.reported(p, st, i, need, unmet, acc)
         housing.month(p, w.L, st, i, pm, need, acc, cell_acc)
         access.housing(p, w.ax, st, i, pm, need, acc, cell_acc)

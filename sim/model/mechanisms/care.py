@@ -60,7 +60,8 @@ COUNTERS = ("needed_c", "delivered_c", "home_care_c", "home_care_wlz_c", "distri
             "intramural_cost_vv_cents", "care_need_months_65", "unmet_reported_months_65")
 PARAMETERS = ("care_need_h1", "care_need_h2", "care_need_h3", "care_need_h4", "care_need_s0",
               "formal_no_carer_extra", "formal_share_base", "formal_share_slope", "household_need",
-              "household_need_income_step", "household_share", "informal_income_effect", "informal_substitution",
+              "household_need_income_step", "household_share", "informal_hours_factor", "informal_income_effect",
+              "informal_need_from", "informal_substitution",
               "nursing_need", "personal_care_of_phys", "support_of_cog", "tariff_ggz_day", "tariff_lg_day",
               "tariff_vg_day", "tariff_vv_day_high", "tariff_vv_day_low", "tariff_vv_day_mid", "tariff_zg_day",
               "unmet_report_threshold", "wlz_package_min_level_home")
@@ -105,24 +106,43 @@ def weekly_need_hours(p, need):
 
 
 @rule
-def care_demand_week(p, need, has_carer, ses):
-    """(formal hours, informal hours asked of the carer) per week."""
+def need_split_week(p, need, ses):
+    """(formal hours, the usual informal part) a week of the need table: the formal share of the hours, and the
+    rest, less for higher incomes (``informal_income_effect``)."""
     total = weekly_need_hours(p, need)
     share = p.formal_share_base + p.formal_share_slope * need
     if share > 1.0:
         share = 1.0
     formal = total * share
-    informal = (total - formal) * (1.0 - p.informal_income_effect * ses / 2.0)
-    if not has_carer:
-        formal += p.formal_no_carer_extra * informal
-        informal = 0.0
-    return formal, informal
+    return formal, (total - formal) * (1.0 - p.informal_income_effect * ses / 2.0)
 
 
 @rule
-def informal_need_week(p, need, ses):
-    """Hours a week a carer would be asked (whether or not there is one)."""
-    return care_demand_week(p, need, True, ses)[1]
+def informal_asked_week(p, need, usual):
+    """Hours a week the care network is asked (mantelzorg as SCP/CBS count it), of the ``usual`` informal part of
+    the need: none below the need score ``informal_need_from`` (light help is the household's usual help or done
+    alone, not mantelzorg), above it ``informal_hours_factor`` times it. 0 and 1 give the usual part, as before."""
+    if need < p.informal_need_from:
+        return 0.0
+    return p.informal_hours_factor * usual
+
+
+@rule
+def care_demand_week(p, need, has_carer, ses):
+    """(formal hours, informal hours asked of the care network) per week. Without a carer part of the usual
+    informal part becomes formal demand (``formal_no_carer_extra``), whether or not it would have been mantelzorg."""
+    formal, usual = need_split_week(p, need, ses)
+    if not has_carer:
+        return formal + p.formal_no_carer_extra * usual, 0.0
+    return formal, informal_asked_week(p, need, usual)
+
+
+@rule
+def informal_need_week(p, need, ses, has_carer=True):
+    """Hours a week of informal help needed (the base of carers.py's shortfall): with a carer the hours its network
+    is asked; without one the usual informal part, of which part became formal demand (care_demand_week)."""
+    usual = need_split_week(p, need, ses)[1]
+    return informal_asked_week(p, need, usual) if has_carer else usual
 
 
 @rule

@@ -18,8 +18,12 @@ Carers are counted as SCP counts informal helpers: every person of a resident's 
 in July (the main carer and each secondary helper, ``carer_network.py``), each with the hours a week they give;
 only main carers carry strain, so only they can be overburdened. ``carers_long``: in an episode of more than
 three months; ``carers_cbs``: helping more than three months or more than 8 h a week (CBS's definition of a
-mantelzorger), ``carers_cbs_over_8h`` those of them giving more than 8 h; ``informal_receivers_75plus``: residents
-75+ at home helped by their network."""
+mantelzorger), ``carers_cbs_over_8h`` those of them giving more than 8 h; ``informal_receivers`` (and of them
+``informal_receivers_75plus``, ``informal_receivers_65_74``): residents at home helped by their network, with the
+hours a week it gives them (``informal_given_week_c``: per receiver as CBS asks the receivers, per carer as SCP asks
+the helpers). SCP counts everyone who helped in the past 12 months, the census those who help in July: a
+month-of-last-help field would not be enough, since the helpers of an episode that ended are no longer known
+(``helpers`` is reset), nor the networks of the residents who died or moved into an institution that year."""
 import numpy as np
 
 from sim.model.mechanisms.care import wlz_at_home
@@ -43,7 +47,8 @@ COUNTERS = ("n65", "n75", "n80", "n65_74", "n75_84", "n85", "lim65_74", "lim75_8
             "clients_institution_ZG", "clients_institution_GGZ", "extramuralised_admission_need",
             "institution_vv_low", "institution_vv4", "entitled_ggz", "entitled_home_vg", "wlz_care_home",
             "wlz_care_institution", "carers_main", "carers_long", "carers_cbs", "carers_cbs_over_8h",
-            "informal_receivers_75plus")
+            "informal_receivers_75plus", "informal_receivers", "informal_receivers_65_74", "n65_74_home",
+            "informal_given_week_c")
 PARAMETERS = ("limitation_phys", "strain_threshold", "wlz_package_min_level_home")
 (A_N65, A_N75, A_N80, A_N65_74, A_N75_84, A_N85, A_LIM65_74, A_LIM75_84, A_LIM85, A_N75_HOME, A_N80_INTRAMURAL,
  A_INTRAMURAL_TOTAL, A_ENTITLED, A_ENTITLED_HOME, A_EXTRAMURALISED_HOME, A_CLIENTS, A_WELLBEING_CLIENTS_MICRO,
@@ -54,6 +59,8 @@ A_ENTITLED_GGZ, A_ENTITLED_HOME_VG = A["entitled_ggz"], A["entitled_home_vg"]
 A_WLZ_CARE_HOME, A_WLZ_CARE_INSTITUTION = A["wlz_care_home"], A["wlz_care_institution"]
 A_CARERS_MAIN, A_CARERS_LONG, A_CARERS_CBS = A["carers_main"], A["carers_long"], A["carers_cbs"]
 A_CARERS_CBS_8H, A_RECEIVERS_75 = A["carers_cbs_over_8h"], A["informal_receivers_75plus"]
+A_RECEIVERS, A_RECEIVERS_65_74, A_N65_74_HOME = A["informal_receivers"], A["informal_receivers_65_74"], A["n65_74_home"]
+A_GIVEN_WEEK = A["informal_given_week_c"]
 A_CLIENTS_HOME0 = A["clients_home_VV"]   # + sector - 1, + 5 in an institution
 
 
@@ -69,6 +76,7 @@ def count(p, st, i, has_right, household, acc, cell_acc):
         if ay < 75:
             acc[A_N65_74] += 1
             acc[A_LIM65_74] += 1 if limited else 0
+            acc[A_N65_74_HOME] += 1 if not inst else 0
     if ay >= 75:
         acc[A_N75] += 1
         acc[A_N75_HOME] += 1 if not inst else 0
@@ -115,8 +123,11 @@ def count_carers(p, st, i, ay, acc, cell_acc):
     given = np.float64(st.informal_given[i])
     long = st.care_months[i] > LONG_MONTHS
     c = st.cell[i]
-    if ay >= 75 and given > 0.0:
-        acc[A_RECEIVERS_75] += 1
+    if given > 0.0:   # a resident helped, and the hours a week its network gives (SCP/CBS: hours per receiver)
+        acc[A_RECEIVERS] += 1
+        acc[A_RECEIVERS_75] += 1 if ay >= 75 else 0
+        acc[A_RECEIVERS_65_74] += 1 if 65 <= ay < 75 else 0
+        acc[A_GIVEN_WEEK] += centi(given)
     if st.carer[i] > 0 and hours > 0.0:   # the main carer
         over = np.float64(st.strain[i]) > p.strain_threshold
         acc[A_CARERS] += 1
