@@ -10,6 +10,7 @@ from solara.lab import task
 from sim.errors import InputError
 from sim.workshop import appcache
 from sim.workshop.app import jobs, questions
+from sim.workshop.app.errors import room_error
 from sim.workshop.app.choices import ALARM_CHOICES, ROUTES
 from sim.workshop.app.numbers import Result
 from sim.workshop.app.state import (DEFAULT_REPLICATES, access_route, alarm, base_choice, budget_cut,
@@ -132,8 +133,8 @@ def start_run(confirmed: bool = False):
         return
     try:
         jobs_ = build_jobs()
-    except (InputError, KeyError) as exc:
-        error.value = str(exc)
+    except (InputError, KeyError, FileNotFoundError) as exc:
+        error.value = room_error(exc, lang.value)
         return
     scenarios = list(jobs_.values())
     key = jobs.run_key(scenarios)
@@ -176,7 +177,7 @@ def open_variant(slug: str):
     try:
         record = appcache.load_variant(slug)
     except InputError as exc:
-        error.value = str(exc)
+        error.value = room_error(exc, lang.value)
         return
     results = {n: Result(*r) for n, r in appcache.variant_runs(record).items()}
     levers = Levers(**record["levers"])
@@ -230,11 +231,8 @@ def import_pending():
 def _import(file_info: dict):
     try:
         record = appcache.check_variant(json.loads(file_info["data"].decode("utf-8")), file_info.get("name", "file"))
-    except (ValueError, UnicodeDecodeError):
-        error.value = f"{file_info.get('name', 'file')}: expected a langerthuis variant file, found other data"
-        return
-    except InputError as exc:
-        error.value = str(exc)
+    except (ValueError, UnicodeDecodeError, InputError):
+        error.value = t("err_variant", lang.value)
         return
     record["slug"] = appcache.variant_slug(record["name"])
     appcache.save_variant(record)

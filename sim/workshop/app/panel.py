@@ -9,6 +9,7 @@ import solara
 from sim.errors import InputError
 from sim.model.scenario import load_scenario
 from sim.workshop.app import questions
+from sim.workshop.app.errors import room_error
 from sim.workshop.app.actions import ask, cancel_run, run_all, start_run
 from sim.model.blocks import lever_blocks
 from sim.workshop.app.choices import ROUTES
@@ -53,7 +54,7 @@ def CostPreview():
         costs = lever_costs(scenario, current_levers())
         budget = apply_levers(scenario, current_levers()).get("budget") if budget_cut.value else None
     except (InputError, KeyError) as exc:
-        solara.Text(str(exc), classes=["lt-cost", "lt-cost-error"])
+        solara.Text(room_error(exc, L), classes=["lt-cost", "lt-cost-error"])
         return
     grid = scenario["municipality"]["grid"]
     size = scenario["municipality"]["inhabitants"] / (grid["width"] * grid["height"])
