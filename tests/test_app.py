@@ -227,7 +227,7 @@ def test_the_side_panel_in_the_address_round_trips():
     os.environ.setdefault("LANGERTHUIS_NO_WARMUP", "1")
     from sim.workshop.app.address import DEFAULTS, decode, encode
     values = dict(DEFAULTS, lang="nl", s=["no_reform", "baseline"], hours=40, carer=0.3, move=False, reps=5,
-                  name="groep 1", base="no_reform", meet=1)
+                  name="groep 1", base="no_reform", meet=1, gm="GM0093")
     query = encode(dict(values, variant="groep-1", run="abc"))
     assert "variant=groep-1" in query and "run=abc" in query and "dw=" not in query     # defaults left out
     assert decode(query) == {k: v for k, v in values.items() if v != DEFAULTS[k]}
@@ -261,6 +261,62 @@ def test_questions_have_the_right_base_and_runs_are_kept_by_their_inputs(tmp_pat
     assert jobs.run_key(other) != first.key
     first.error = jobs.Cancelled()                                     # a cancelled run is started afresh
     assert jobs.start(scenarios) is not first
+
+
+# a small municipality keeps the tests fast: Terschelling, 7 wijken, about 4,600 inhabitants in 2010 (CBS KWB 2024)
+SMALL_MUNICIPALITY = "GM0093"
+
+
+def test_the_questions_run_on_the_chosen_municipality_and_its_wijken(monkeypatch):
+    """A municipality of CBS (the loader's, LANGERTHUIS_CBS_DIR): every scenario of a question on its wijken,
+    the scenario's area in the wijk with the most people 65+, named by the wijk's name; another municipality
+    is another run (cached per municipality); the panel lists the municipalities the loader knows."""
+    os.environ.setdefault("LANGERTHUIS_NO_WARMUP", "1")
+    from sim.model.municipality_layout import place
+    from sim.workshop.app import jobs, questions, state
+    from sim.workshop.appcache import cache_key, list_scenarios
+    from sim.workshop.labels import cell_names
+    files = list_scenarios(ROOT / "scenarios")
+    wijken = place(SMALL_MUNICIPALITY).table()
+    b = questions.question("wsg_or_carers", files, 3, SMALL_MUNICIPALITY)
+    runs = jobs.jobs_for(files, b["chosen"], b["levers"], b["plain_too"])
+    main = int(wijken.inhabitants_65plus.to_numpy().argmax())
+    for s in runs.values():
+        assert s["municipality"]["code"] == SMALL_MUNICIPALITY and s["municipality"]["grid"] == {
+            "width": len(wijken), "height": 1}
+    assert all(inv["cells"] == [[main, 0]] for inv in runs["wsg_full + levers"]["investments"])
+    assert b["cells_text"] == wijken.name.iloc[main] == cell_names(runs["baseline"])[(main, 0)]
+    town = jobs.jobs_for(files, b["chosen"], Levers(**{**b["levers"].__dict__, "municipality": ""}), False)
+    assert cache_key(town["baseline"]) != cache_key(runs["baseline"])
+    assert town["baseline"]["municipality"].get("code") is None           # "": the scenarios' own town
+    known = state.municipalities()
+    assert known[SMALL_MUNICIPALITY] == "Terschelling" and known["GM0164"] == "Hengelo (O.)" and len(known) > 300
+    hengelo = load_scenario(files["hengelo"])                              # `municipality: {code: GM0164}`
+    assert jobs.on_municipality(hengelo, "GM0164") is hengelo and hengelo["municipality"]["name"] == "Hengelo (O.)"
+
+
+def test_errors_are_one_sentence_for_the_room_without_paths():
+    """Bad cells, a place the scenario lacks, a scenario gone from the folder, a failed run: one sentence of the
+    text table, in Dutch or English, with no file path, no 'expected ..., found' and no traceback."""
+    from sim.errors import ScenarioError
+    from sim.workshop.app.errors import room_error
+    small = load_scenario(ROOT / "scenarios" / "small.yaml")
+    errors = []
+    for levers in (Levers(where="cells", cells="1;2", care_team_hours=5),
+                   Levers(where="cells", cells="9,9", care_team_hours=5), Levers(where="nowhere", care_team_hours=5)):
+        with pytest.raises(InputError) as err:
+            apply_levers(small, levers)
+        errors.append(err.value)
+    assert isinstance(errors[1], ScenarioError) and "small.yaml" in str(errors[1])       # the one-line error has it
+    errors += [KeyError("wsg_full"), FileNotFoundError(2, "No such file", "/tmp/x/wsg_full.yaml"),
+               RuntimeError("boom in /work/sim/model/x.py"), InputError("variant 'x': expected a saved variant")]
+    for lang, words in (("nl", ("buurten", "buurten", "plek", "scenario", "scenario", "berekening", "variant")),
+                        ("en", ("neighbourhoods", "neighbourhoods", "place", "scenario", "scenario", "run", "variant"))):
+        for exc, word in zip(errors, words):
+            sentence = room_error(exc, lang)
+            assert word in sentence.lower() and "\n" not in sentence, (lang, exc, sentence)
+            assert not re.search(r"\.ya?ml|\.py\b|/|expected|found|Traceback", sentence), (lang, exc, sentence)
+    assert "'9,9'" in room_error(errors[1], "nl") and "'wsg_full'" in room_error(errors[3], "nl")
 
 
 def test_the_effect_where_it_is_built_and_small_amounts_in_thousands():
@@ -626,14 +682,16 @@ def test_layout_for_a_projector(app_server, browser, size, tmp_path):
     page.close()
 
 
-def test_a_wrong_scenario_file_in_the_folder_does_not_break_the_panel(tmp_path):
+def test_a_wrong_scenario_file_in_the_folder_does_not_break_the_panel(tmp_path, monkeypatch):
     """The place choice reads every ticked scenario: a file whose `extends` is missing gives no areas (the run
-    then says what is wrong in one line) instead of a traceback in place of the page."""
+    then says what is wrong in one sentence) instead of a traceback in place of the page."""
     from sim.workshop.app.panel import _readable
-    bad = tmp_path / "orphan.yaml"
-    bad.write_text("extends: nowhere.yaml\nname: orphan\n")
-    assert _readable(bad) is None
-    assert _readable(ROOT / "scenarios" / "small.yaml")["areas"]   # a good one keeps its areas (centrum)
+    for name in ("baseline.yaml", "small.yaml"):
+        shutil.copy(ROOT / "scenarios" / name, tmp_path)
+    (tmp_path / "orphan.yaml").write_text("extends: nowhere.yaml\nname: orphan\n")
+    monkeypatch.setenv("LANGERTHUIS_SCENARIOS", str(tmp_path))
+    assert _readable("orphan") is None and _readable("gone") is None
+    assert _readable("small")["areas"]                              # a good one keeps its areas (centrum)
 
 
 def test_app_without_the_app_extra_says_which_command_installs_it(monkeypatch, capsys):

@@ -29,5 +29,5 @@ def room_error(exc: BaseException, lang: str) -> str:
         return t("err_input", lang, key=message.split(":")[0] if ":" in message else "?", found=what or "?")
     if isinstance(exc, (KeyError, FileNotFoundError)):
         name = exc.args[0] if isinstance(exc, KeyError) and exc.args else getattr(exc, "filename", "") or ""
-        return t("err_scenario", lang, name=str(name).rsplit("/", 1)[-1])
+        return t("err_scenario", lang, name=re.sub(r"\.ya?ml$", "", str(name).rsplit("/", 1)[-1]))
     return t("err_run", lang, what=type(exc).__name__)

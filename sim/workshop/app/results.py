@@ -17,15 +17,29 @@ from sim.workshop.app.choices import MAP_VALUES, SERIES_CHOICES, years_text
 from sim.workshop.app.numbers import area_effect, headline, km_of, ledger_of, window_outcomes
 from sim.workshop.app.state import (Cancelled, base_choice, cancelled, chosen, confirm, current_levers, error,
                                     from_cache, lang, map_value, plain_too, series_choice, shown, shown_meta, status,
-                                    warm)
+                                    warm, warm_ready)
 from sim.workshop.app.tables import (area_html, csv_text, differences, eur_amount, ledger_html, named_cells,
                                     outcomes_html)
 from sim.workshop.outcomes import KEY_INDICATORS, party_costs, party_summary, result_window
 from sim.workshop.figures.maps import map_png
 from sim.workshop.figures.room import difference_png, ledger_png, series_png
-from sim.workshop.labels import (fmt_eur, fmt_points, fmt_value, interval_name, map_label as label,
-                                 neighbourhood_names)
+from sim.workshop.labels import cell_names, fmt_eur, fmt_points, fmt_value, interval_name, map_label as label
 from sim.workshop.labels import app_text as t
+
+
+@solara.component
+def Preparing():
+    """Until the model is compiled (issue 29: the server warms Numba's cache when it starts) the page says so and
+    Run and the questions wait (disabled): the first question is answered by a warm kernel, never by one that
+    compiles while the room waits without being told."""
+    def wait():
+        warm["done"].wait()
+        warm_ready.set(True)
+    solara.use_thread(wait, dependencies=[])
+    if not warm_ready.value:
+        with solara.Div(classes=["lt-preparing"]):
+            solara.ProgressLinear(True)
+            solara.Text(t("preparing", lang.value), classes=["lt-status"])
 
 
 @solara.component
@@ -127,8 +141,7 @@ def AreaEffect(results: dict, name: str, base: str):
     effect = solara.use_memo(lambda: area_effect(results, name, base), [key])
     if effect is None:
         return
-    grid = results[name].scenario["municipality"]["grid"]
-    names = neighbourhood_names(grid["width"], grid["height"])
+    names = cell_names(results[name].scenario)     # a real municipality's wijken, else 'Noord 2'
     where = ", ".join(names[c] for c in effect["cells"][:6]) + (" …" if len(effect["cells"]) > 6 else "")
     with solara.Card(t("area_effect", L, name=name, base=base, year=effect["year"]), classes=["lt-area-card"]):
         solara.HTML("div", area_html(effect, where, L), classes=["lt-table-wrap"])
@@ -137,8 +150,8 @@ def AreaEffect(results: dict, name: str, base: str):
 
 
 @task
-def handout_task(scenarios: list, key: str, lang: str):
-    return make_handout(scenarios, key, lang)
+def handout_task(results: dict, key: str, lang: str):
+    return make_handout(results, key, lang)
 
 
 @solara.component
@@ -171,7 +184,7 @@ def Handout(results: dict):
         else:
             if handout_task.error:
                 solara.Error(room_error(handout_task.exception, L))
-            solara.Button(t("handout_make", L), on_click=lambda: handout_task(scenarios, key, L),
+            solara.Button(t("handout_make", L), on_click=lambda: handout_task(results, key, L),
                           classes=["lt-handout-make"], icon_name="mdi-file-document")
 
 

@@ -10,6 +10,9 @@ APP_TEXTS = {
                  "Wat veranderen investeringen in een woonservicegebied voor ouderen die na de hervorming "
                  "van 2013-2016 thuis wonen, en wie betaalt?"),
     "scenarios": ("Scenarios", "Scenario's"),
+    "municipality": ("Municipality", "Gemeente"),
+    "municipality_own": ("as in the scenarios ({name})", "zoals in de scenario's ({name})"),
+    "synthetic_town": ("a model town of {n} inhabitants", "een modelgemeente van {n} inwoners"),
     "levers": ("Levers (added to every chosen scenario)", "Knoppen (toegevoegd aan elk gekozen scenario)"),
     "where": ("Where is the woonservicegebied?", "Waar ligt het woonservicegebied?"),
     "all": ("the whole municipality", "de hele gemeente"),
@@ -43,6 +46,9 @@ APP_TEXTS = {
     "cancel": ("Cancel", "Annuleren"),
     "cancelled": ("Cancelled: nothing was kept of the unfinished run.",
                   "Geannuleerd: van de onafgemaakte berekening is niets bewaard."),
+    "preparing": ("preparing the model… (it compiles once; Run and the questions start when it is ready)",
+                  "bezig met voorbereiden… (het model wordt eenmalig gecompileerd; daarna kunnen Doorrekenen en de "
+                  "vragen starten)"),
     "warming": ("Preparing the model (compiling, once per installation)…",
                 "Het model wordt voorbereid (eenmalig compileren)…"),
     "progress": ("scenario {i} of {n} ({name}): {done} of {total} simulated years ({reps} replicates × {years} years)",
@@ -200,6 +206,14 @@ APP_TEXTS = {
 
 # "what this lever does, and what the evidence says": the tooltip of every control (DOMAIN.md, seeds)
 APP_HELP = {
+    "municipality": ("Every chosen scenario (and every question A/B/C) on the wijken of this municipality: one "
+                     "neighbourhood per CBS wijk, its inhabitants and people 65+ from CBS KWB 2024 back-cast to the "
+                     "start year; the facilities of each wijk are synthetic draws. A scenario's own area goes to the "
+                     "wijk with the most people 65+ (move it with the place below).",
+                     "Elk gekozen scenario (en elke vraag A/B/C) op de wijken van deze gemeente: één buurt per "
+                     "CBS-wijk, inwoners en 65-plussers uit CBS KWB 2024 teruggerekend naar het startjaar; de "
+                     "voorzieningen per wijk zijn synthetische trekkingen. Het eigen gebied van een scenario komt in "
+                     "de wijk met de meeste 65-plussers (verplaats het met de plek hieronder)."),
     "language": ("All labels, numbers, figures and downloads switch language.",
                  "Alle teksten, getallen, figuren en downloads wisselen van taal."),
     "scenarios": ("Each ticked scenario runs with the seed of the first, so differences are paired (same chance). "

@@ -87,10 +87,11 @@ def money_html(effects: pd.DataFrame, lines: pd.DataFrame | None, table: pd.Data
     big = max([a for a in amounts if pd.notna(a)], default=0) >= 1e6   # one unit in the whole table
     eur = (lambda x, lang: fmt_eur_million(x, lang)) if big else fmt_eur
     gap = "<br>" if narrow else " "
+    keep = (lambda x: f"<span class='nw'>{x}</span>") if narrow else (lambda x: x)   # narrow: break between amounts
 
     def amount(m, lo, hi, bold):
-        value = f"<b>{eur(m, lang)}</b>" if bold else eur(m, lang)
-        return f"{value}{gap}<small>[{eur(lo, lang)}; {eur(hi, lang)}]</small>"
+        value = f"<b>{keep(eur(m, lang))}</b>" if bold else keep(eur(m, lang))
+        return f"{value}{gap}<small>[{keep(eur(lo, lang))}; {keep(eur(hi, lang))}]</small>"
 
     def money_rows(names):
         rows = []
