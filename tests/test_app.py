@@ -437,6 +437,8 @@ def _page(browser, url, width=1400, height=1000, path="", lang="en"):
     page.set_default_timeout(30_000)
     page.goto(url + path, timeout=60_000)
     page.wait_for_selector(".lt-run", timeout=60_000)
+    # until the kernel is warm the page says it is preparing and Run waits (issue 29): wait for it, not a time
+    page.wait_for_selector(".lt-preparing", state="detached", timeout=300_000)
     return page
 
 
@@ -543,15 +545,19 @@ def test_app_runs_scenarios_and_shows_results(app_server, browser, tmp_path):
     assert page.inner_text(".lt-status").strip() == "ready"
     assert page.locator(".v-tab").count() == 0                  # the page alone: no Solara tabs of the app's modules
 
-    for cls in ("lt-map", "lt-series", "lt-diff", "lt-costs"):
+    for cls in ("lt-map", "lt-series", "lt-diff", "lt-ledger"):
         page.wait_for_function(f"(document.querySelector('img.{cls}') || {{}}).naturalWidth > 0")
         sizes = _image_sizes(page, cls)
         assert sizes and all(natural > 0 and shown > 0 for natural, shown in sizes), (cls, sizes)
     outcomes = page.inner_text(".lt-outcomes-card")
     assert "small_wsg" in outcomes and "–" in outcomes           # values with intervals
     headline = page.inner_text(".lt-headline-card")               # three large numbers with intervals
-    assert "small_wsg against small" in headline and headline.count("90 % interval") == 3
-    assert "million" in page.inner_text(".lt-costs-card")        # the room's units
+    # 2 runs: the spread of the runs, named as the report names it (labels.interval_name), never a 90 % interval;
+    # the unmet need's difference and its bounds in percentage points
+    assert "small_wsg against small" in headline and headline.count("range over 2 runs") == 3
+    assert "90 % interval" not in headline
+    assert re.search(r"range over 2 runs: [+-]?[\d.]+ pp – [+-]?[\d.]+ pp", headline), headline
+    assert "million" in page.inner_text(".lt-ledger-card")       # the room's units
 
     # a table downloads as CSV, with the levers it was made with
     with page.expect_download(timeout=30_000) as download:
@@ -568,11 +574,11 @@ def test_app_runs_scenarios_and_shows_results(app_server, browser, tmp_path):
     # Dutch: labels, number formats, CSV for a Dutch Excel
     page.get_by_text("Nederlands", exact=True).click()
     page.wait_for_selector("text=Kaart van de buurten")
-    assert "Wie betaalt" in page.inner_text(".lt-costs-card") and "mln" in page.inner_text(".lt-costs-card")
+    assert "Wie betaalt" in page.inner_text(".lt-ledger-card") and "mln" in page.inner_text(".lt-ledger-card")
+    assert page.inner_text(".lt-headline-card").count("spreiding over 2 runs") == 3
     assert page.locator(".lt-run").inner_text().strip().lower() == "doorrekenen"
     table = page.inner_text(".lt-outcomes-card")
     assert " %" in table and "Onvervulde zorgvraag" in table
-    import re
     assert re.search(r"\d,\d", table) and not re.search(r"\d\.\d{1,2}\b(?!\d)", table.replace("1.000", ""))
     with page.expect_download(timeout=30_000) as download:
         page.locator(".lt-downloads").get_by_text("costs_by_party.csv").click()
@@ -668,11 +674,11 @@ def test_layout_for_a_projector(app_server, browser, size, tmp_path):
         page.wait_for_selector(".lt-side", state="detached")
         box = page.locator(".lt-run-main").bounding_box()          # Run stays on the page without the panel
         assert box and box["y"] + box["height"] <= size[1]
-    for cls in ("lt-costs", "lt-map", "lt-series"):
+    for cls in ("lt-map", "lt-series"):
         natural, shown = _image_sizes(page, cls)[0]
         tick_px = (FONT - 4) * 100 / 72 * shown / natural          # the smallest text of a figure, on screen
         assert tick_px >= 16 and shown <= size[0], (cls, natural, shown)
-    page.locator("img.lt-costs").scroll_into_view_if_needed()
+    page.locator("img.lt-map").scroll_into_view_if_needed()
     shot = tmp_path / f"layout_{size[0]}.png"
     page.screenshot(path=str(shot))
     print(f"screenshot: {shot}")

@@ -167,9 +167,11 @@ def _municipality_choice(files: dict, L):
     shown_as = {v: k for k, v in options.items()}
     with Help("municipality"):
         with solara.Div(classes=["lt-municipality"]):
-            solara.Select(t("municipality", L), values=list(options),
-                          value=shown_as.get(municipality.value, next(iter(options))),
-                          on_value=lambda k: municipality.set(options.get(k, municipality.value)))
+            # typed to find (342 names): Vuetify's autocomplete, the first option the scenarios' own town
+            solara.v.Autocomplete(label=t("municipality", L), items=list(options),
+                                  v_model=shown_as.get(municipality.value, next(iter(options))),
+                                  on_v_model=lambda k: k in options and municipality.set(options[k]),
+                                  hide_details=True, dense=True)
 
 
 def _place_choice(files: dict, L):
