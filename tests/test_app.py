@@ -338,6 +338,11 @@ def test_the_effect_where_it_is_built_and_small_amounts_in_thousands():
     assert effect["one_off"] == 4_625 and effect["yearly"] == 7_500                 # blocks.py's meeting place
     assert eur_amount(7_500, "nl") == "€ 7,5 duizend" and eur_amount(850_000, "nl") == "€ 850 duizend"
     assert eur_amount(2_500_000, "nl") == "€ 2,50 mln" and eur_amount(850_000, "en") == "€850 thousand"
+    # the area card: a difference of shares in %-punt (as the headline and the report), never '0,0 %'
+    from sim.workshop.app.tables import area_html
+    shown = area_html(dict(effect, rows=[{"indicator": "unmet_need_share", "area": (-0.012, -0.02, -0.004),
+                                          "town": (0.0, -0.001, 0.001)}]), "Noord 1", "nl")
+    assert "-1,2 %-punt (-2,0 %-punt – -0,40 %-punt)" in shown and " % " not in shown
 
 
 def test_the_workshop_scenario_list_leaves_out_test_scenarios(monkeypatch):

@@ -131,7 +131,7 @@ def test_three_workshop_tasks_in_dutch_at_1024_with_a_reload_mid_run_and_the_han
     from sim.model.municipality_layout import place
     wijken = place(SMALL_MUNICIPALITY).table()
     main = wijken.name.iloc[int(wijken.inhabitants_65plus.to_numpy().argmax())]
-    page.locator(".lt-municipality input").fill("Tersch")                    # typed to find among 342
+    page.locator(".lt-municipality input[type=text]").fill("Tersch")                    # typed to find among 342
     page.locator(".v-menu__content.menuable__content__active .v-list-item",
                  has_text=f"Terschelling ({SMALL_MUNICIPALITY})").click()
     page.wait_for_url(re.compile(f"gm={SMALL_MUNICIPALITY}"))

@@ -15,10 +15,11 @@ from sim.workshop.labels import app_text as t, map_label as label
 def outcomes_html(outcomes: pd.DataFrame, lang: str) -> str:
     """The key outcomes as an HTML table (not Markdown: Solara's Markdown loads a diagram library)."""
     def fmt(ind, m, lo, hi, signed=False):
+        """The value with its interval; a ``signed`` difference of shares in percentage points."""
         if pd.isna(m):
             return ""
-        return (f"{fmt_value(ind, m, lang, signed)} ({fmt_value(ind, lo, lang, signed)} – "
-                f"{fmt_value(ind, hi, lang, signed)})")
+        return (f"{fmt_value(ind, m, lang, signed, signed)} ({fmt_value(ind, lo, lang, signed, signed)} – "
+                f"{fmt_value(ind, hi, lang, signed, signed)})")
     head = "".join(f"<th>{escape(t(k, lang))}</th>" for k in ("indicators", "scenario", "mean", "vs_base"))
     rows = "".join(f"<tr><td>{escape(label(r.indicator, lang))}</td><td>{escape(r.scenario)}</td>"
                    f"<td>{fmt(r.indicator, r.mean, r.low, r.high)}</td>"
@@ -75,8 +76,8 @@ def area_html(effect: dict, where: str, lang: str) -> str:
     """The effect in the area beside the whole town: paired difference, mean (lowest – highest replicate)."""
     def cell(ind, v):
         m, lo, hi = v
-        return "–" if pd.isna(m) else (f"{fmt_value(ind, m, lang, True)} ({fmt_value(ind, lo, lang, True)} – "
-                                       f"{fmt_value(ind, hi, lang, True)})")
+        return "–" if pd.isna(m) else (f"{fmt_value(ind, m, lang, True, True)} ({fmt_value(ind, lo, lang, True, True)}"
+                                       f" – {fmt_value(ind, hi, lang, True, True)})")      # shares: %-punt
     head = "".join(f"<th>{escape(h)}</th>" for h in (t("indicators", lang), t("in_area", lang, where=where),
                                                        t("in_town", lang)))
     rows = "".join(f"<tr><td>{escape(label(r['indicator'], lang))}</td><td>{escape(cell(r['indicator'], r['area']))}"
