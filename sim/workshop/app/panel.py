@@ -124,8 +124,8 @@ def _run_bar(L):
     """Run (and Cancel while a run is going), kept at the top of the panel."""
     with solara.Div(classes=["lt-run-bar"]):
         with solara.Row():
-            solara.Button(t("run", L), on_click=lambda: start_run(), color="primary", disabled=run_all.pending or not warm_ready.value,
-                          classes=["lt-run"], icon_name="mdi-play")
+            solara.Button(t("run", L), on_click=lambda: start_run(), color="primary",
+                          disabled=run_all.pending or not warm_ready.value, classes=["lt-run"], icon_name="mdi-play")
             if run_all.pending:
                 solara.Button(t("cancel", L), on_click=cancel_run, classes=["lt-cancel"], icon_name="mdi-stop")
 
