@@ -227,7 +227,7 @@ def test_the_side_panel_in_the_address_round_trips():
     os.environ.setdefault("LANGERTHUIS_NO_WARMUP", "1")
     from sim.workshop.app.address import DEFAULTS, decode, encode
     values = dict(DEFAULTS, lang="nl", s=["no_reform", "baseline"], hours=40, carer=0.3, move=False, reps=5,
-                  name="groep 1", base="no_reform", meet=1)
+                  name="groep 1", base="no_reform", meet=1, gm="GM0093")
     query = encode(dict(values, variant="groep-1", run="abc"))
     assert "variant=groep-1" in query and "run=abc" in query and "dw=" not in query     # defaults left out
     assert decode(query) == {k: v for k, v in values.items() if v != DEFAULTS[k]}
@@ -263,6 +263,62 @@ def test_questions_have_the_right_base_and_runs_are_kept_by_their_inputs(tmp_pat
     assert jobs.start(scenarios) is not first
 
 
+# a small municipality keeps the tests fast: Terschelling, 7 wijken, about 4,600 inhabitants in 2010 (CBS KWB 2024)
+SMALL_MUNICIPALITY = "GM0093"
+
+
+def test_the_questions_run_on_the_chosen_municipality_and_its_wijken(monkeypatch):
+    """A municipality of CBS (the loader's, LANGERTHUIS_CBS_DIR): every scenario of a question on its wijken,
+    the scenario's area in the wijk with the most people 65+, named by the wijk's name; another municipality
+    is another run (cached per municipality); the panel lists the municipalities the loader knows."""
+    os.environ.setdefault("LANGERTHUIS_NO_WARMUP", "1")
+    from sim.model.municipality_layout import place
+    from sim.workshop.app import jobs, questions, state
+    from sim.workshop.appcache import cache_key, list_scenarios
+    from sim.workshop.labels import cell_names
+    files = list_scenarios(ROOT / "scenarios")
+    wijken = place(SMALL_MUNICIPALITY).table()
+    b = questions.question("wsg_or_carers", files, 3, SMALL_MUNICIPALITY)
+    runs = jobs.jobs_for(files, b["chosen"], b["levers"], b["plain_too"])
+    main = int(wijken.inhabitants_65plus.to_numpy().argmax())
+    for s in runs.values():
+        assert s["municipality"]["code"] == SMALL_MUNICIPALITY and s["municipality"]["grid"] == {
+            "width": len(wijken), "height": 1}
+    assert all(inv["cells"] == [[main, 0]] for inv in runs["wsg_full + levers"]["investments"])
+    assert b["cells_text"] == wijken.name.iloc[main] == cell_names(runs["baseline"])[(main, 0)]
+    town = jobs.jobs_for(files, b["chosen"], Levers(**{**b["levers"].__dict__, "municipality": ""}), False)
+    assert cache_key(town["baseline"]) != cache_key(runs["baseline"])
+    assert town["baseline"]["municipality"].get("code") is None           # "": the scenarios' own town
+    known = state.municipalities()
+    assert known[SMALL_MUNICIPALITY] == "Terschelling" and known["GM0164"] == "Hengelo (O.)" and len(known) > 300
+    hengelo = load_scenario(files["hengelo"])                              # `municipality: {code: GM0164}`
+    assert jobs.on_municipality(hengelo, "GM0164") is hengelo and hengelo["municipality"]["name"] == "Hengelo (O.)"
+
+
+def test_errors_are_one_sentence_for_the_room_without_paths():
+    """Bad cells, a place the scenario lacks, a scenario gone from the folder, a failed run: one sentence of the
+    text table, in Dutch or English, with no file path, no 'expected ..., found' and no traceback."""
+    from sim.errors import ScenarioError
+    from sim.workshop.app.errors import room_error
+    small = load_scenario(ROOT / "scenarios" / "small.yaml")
+    errors = []
+    for levers in (Levers(where="cells", cells="1;2", care_team_hours=5),
+                   Levers(where="cells", cells="9,9", care_team_hours=5), Levers(where="nowhere", care_team_hours=5)):
+        with pytest.raises(InputError) as err:
+            apply_levers(small, levers)
+        errors.append(err.value)
+    assert isinstance(errors[1], ScenarioError) and "small.yaml" in str(errors[1])       # the one-line error has it
+    errors += [KeyError("wsg_full"), FileNotFoundError(2, "No such file", "/tmp/x/wsg_full.yaml"),
+               RuntimeError("boom in /work/sim/model/x.py"), InputError("variant 'x': expected a saved variant")]
+    for lang, words in (("nl", ("buurten", "buurten", "plek", "scenario", "scenario", "berekening", "variant")),
+                        ("en", ("neighbourhoods", "neighbourhoods", "place", "scenario", "scenario", "run", "variant"))):
+        for exc, word in zip(errors, words):
+            sentence = room_error(exc, lang)
+            assert word in sentence.lower() and "\n" not in sentence, (lang, exc, sentence)
+            assert not re.search(r"\.ya?ml|\.py\b|/|expected|found|Traceback", sentence), (lang, exc, sentence)
+    assert "'9,9'" in room_error(errors[1], "nl") and "'wsg_full'" in room_error(errors[3], "nl")
+
+
 def test_the_effect_where_it_is_built_and_small_amounts_in_thousands():
     import pandas as pd
     from sim.workshop.app.numbers import Result, area_effect, investment_cells
@@ -282,6 +338,11 @@ def test_the_effect_where_it_is_built_and_small_amounts_in_thousands():
     assert effect["one_off"] == 4_625 and effect["yearly"] == 7_500                 # blocks.py's meeting place
     assert eur_amount(7_500, "nl") == "€ 7,5 duizend" and eur_amount(850_000, "nl") == "€ 850 duizend"
     assert eur_amount(2_500_000, "nl") == "€ 2,50 mln" and eur_amount(850_000, "en") == "€850 thousand"
+    # the area card: a difference of shares in %-punt (as the headline and the report), never '0,0 %'
+    from sim.workshop.app.tables import area_html
+    shown = area_html(dict(effect, rows=[{"indicator": "unmet_need_share", "area": (-0.012, -0.02, -0.004),
+                                          "town": (0.0, -0.001, 0.001)}]), "Noord 1", "nl")
+    assert "-1,2 %-punt (-2,0 %-punt – -0,40 %-punt)" in shown and " % " not in shown
 
 
 def test_the_workshop_scenario_list_leaves_out_test_scenarios(monkeypatch):
@@ -381,6 +442,8 @@ def _page(browser, url, width=1400, height=1000, path="", lang="en"):
     page.set_default_timeout(30_000)
     page.goto(url + path, timeout=60_000)
     page.wait_for_selector(".lt-run", timeout=60_000)
+    # until the kernel is warm the page says it is preparing and Run waits (issue 29): wait for it, not a time
+    page.wait_for_selector(".lt-preparing", state="detached", timeout=300_000)
     return page
 
 
@@ -487,15 +550,19 @@ def test_app_runs_scenarios_and_shows_results(app_server, browser, tmp_path):
     assert page.inner_text(".lt-status").strip() == "ready"
     assert page.locator(".v-tab").count() == 0                  # the page alone: no Solara tabs of the app's modules
 
-    for cls in ("lt-map", "lt-series", "lt-diff", "lt-costs"):
+    for cls in ("lt-map", "lt-series", "lt-diff", "lt-ledger"):
         page.wait_for_function(f"(document.querySelector('img.{cls}') || {{}}).naturalWidth > 0")
         sizes = _image_sizes(page, cls)
         assert sizes and all(natural > 0 and shown > 0 for natural, shown in sizes), (cls, sizes)
     outcomes = page.inner_text(".lt-outcomes-card")
     assert "small_wsg" in outcomes and "–" in outcomes           # values with intervals
     headline = page.inner_text(".lt-headline-card")               # three large numbers with intervals
-    assert "small_wsg against small" in headline and headline.count("90 % interval") == 3
-    assert "million" in page.inner_text(".lt-costs-card")        # the room's units
+    # 2 runs: the spread of the runs, named as the report names it (labels.interval_name), never a 90 % interval;
+    # the unmet need's difference and its bounds in percentage points
+    assert "small_wsg against small" in headline and headline.count("range over 2 runs") == 3
+    assert "90 % interval" not in headline
+    assert re.search(r"range over 2 runs: [+-]?[\d.]+ pp – [+-]?[\d.]+ pp", headline), headline
+    assert "million" in page.inner_text(".lt-ledger-card")       # the room's units
 
     # a table downloads as CSV, with the levers it was made with
     with page.expect_download(timeout=30_000) as download:
@@ -512,11 +579,11 @@ def test_app_runs_scenarios_and_shows_results(app_server, browser, tmp_path):
     # Dutch: labels, number formats, CSV for a Dutch Excel
     page.get_by_text("Nederlands", exact=True).click()
     page.wait_for_selector("text=Kaart van de buurten")
-    assert "Wie betaalt" in page.inner_text(".lt-costs-card") and "mln" in page.inner_text(".lt-costs-card")
+    assert "Wie betaalt" in page.inner_text(".lt-ledger-card") and "mln" in page.inner_text(".lt-ledger-card")
+    assert page.inner_text(".lt-headline-card").count("spreiding over 2 runs") == 3
     assert page.locator(".lt-run").inner_text().strip().lower() == "doorrekenen"
     table = page.inner_text(".lt-outcomes-card")
     assert " %" in table and "Onvervulde zorgvraag" in table
-    import re
     assert re.search(r"\d,\d", table) and not re.search(r"\d\.\d{1,2}\b(?!\d)", table.replace("1.000", ""))
     with page.expect_download(timeout=30_000) as download:
         page.locator(".lt-downloads").get_by_text("costs_by_party.csv").click()
@@ -612,11 +679,11 @@ def test_layout_for_a_projector(app_server, browser, size, tmp_path):
         page.wait_for_selector(".lt-side", state="detached")
         box = page.locator(".lt-run-main").bounding_box()          # Run stays on the page without the panel
         assert box and box["y"] + box["height"] <= size[1]
-    for cls in ("lt-costs", "lt-map", "lt-series"):
+    for cls in ("lt-map", "lt-series"):
         natural, shown = _image_sizes(page, cls)[0]
         tick_px = (FONT - 4) * 100 / 72 * shown / natural          # the smallest text of a figure, on screen
         assert tick_px >= 16 and shown <= size[0], (cls, natural, shown)
-    page.locator("img.lt-costs").scroll_into_view_if_needed()
+    page.locator("img.lt-map").scroll_into_view_if_needed()
     shot = tmp_path / f"layout_{size[0]}.png"
     page.screenshot(path=str(shot))
     print(f"screenshot: {shot}")
@@ -626,14 +693,16 @@ def test_layout_for_a_projector(app_server, browser, size, tmp_path):
     page.close()
 
 
-def test_a_wrong_scenario_file_in_the_folder_does_not_break_the_panel(tmp_path):
+def test_a_wrong_scenario_file_in_the_folder_does_not_break_the_panel(tmp_path, monkeypatch):
     """The place choice reads every ticked scenario: a file whose `extends` is missing gives no areas (the run
-    then says what is wrong in one line) instead of a traceback in place of the page."""
+    then says what is wrong in one sentence) instead of a traceback in place of the page."""
     from sim.workshop.app.panel import _readable
-    bad = tmp_path / "orphan.yaml"
-    bad.write_text("extends: nowhere.yaml\nname: orphan\n")
-    assert _readable(bad) is None
-    assert _readable(ROOT / "scenarios" / "small.yaml")["areas"]   # a good one keeps its areas (centrum)
+    for name in ("baseline.yaml", "small.yaml"):
+        shutil.copy(ROOT / "scenarios" / name, tmp_path)
+    (tmp_path / "orphan.yaml").write_text("extends: nowhere.yaml\nname: orphan\n")
+    monkeypatch.setenv("LANGERTHUIS_SCENARIOS", str(tmp_path))
+    assert _readable("orphan") is None and _readable("gone") is None
+    assert _readable("small")["areas"]                              # a good one keeps its areas (centrum)
 
 
 def test_app_without_the_app_extra_says_which_command_installs_it(monkeypatch, capsys):

@@ -99,10 +99,13 @@ def test_app_ledger_and_months_are_those_of_compare_and_the_report(two_runs, tmp
         assert f"{fmt_value('x', h['months'][0], 'en', signed=True)} months at home within 10 years" in html
     else:   # the report says when the interval includes no change
         assert "no clear change in the months at home within 10 years" in html and f"{lo} to {hi}" in html
-    ledger_html = tables.ledger_html(ours, order, "en")
+    ledger_html = tables.ledger_html(ours, order, window, "en")     # the report's money table, a table per scenario
     for r in ours["yearly"].itertuples():
         assert fmt_eur_million(r.net_mean, "en") in ledger_html
     assert "Split incentive in" in ledger_html and "never" in ledger_html or re.search(r"<td>20\d\d</td>", ledger_html)
+    # one money picture: the sign in words and a sentence per party, as in the report (the same function)
+    assert "positive = the party is better off" in ledger_html and ledger_html.count("<li>") == len(ours["yearly"])
+    assert "Why, per party" in ledger_html and "Why, per party" in html
     assert room.ledger_png(ours["ledger"], order, "nl")[:4] == b"\x89PNG"
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from test_app import _image_sizes, _page, _slide, served_app
+from test_app import SMALL_MUNICIPALITY, _image_sizes, _page, _slide, served_app
 
 QUESTION_FILES = ("no_reform", "wsg_full", "carer_support", "wmo_cut_25", "access_neighbourhood_team",
                   "access_intake_voucher")
@@ -113,15 +113,52 @@ def test_three_workshop_tasks_in_dutch_at_1024_with_a_reload_mid_run_and_the_han
     size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.lt-main')).fontSize)")
     assert size >= 18
     from sim.workshop.figures.projector import FONT
-    for cls in ("lt-costs", "lt-series", "lt-ledger"):                   # with the side panel open
+    for cls in ("lt-series", "lt-ledger"):                                # with the side panel open
         natural, shown = _image_sizes(page, cls)[0]
         assert (FONT - 3) * 100 / 72 * shown / natural >= 14, (cls, natural, shown)    # tick labels on screen
     assert "runs on Solara" not in page.inner_text("body")
+    # the one money table (the report's) fits beside the open panel: no sideways scroll, every column on screen
     page.locator(".lt-ledger-card").scroll_into_view_if_needed()
+    assert page.locator(".lt-ledger-card table.lt-money").count() == 2             # a table per scenario
+    wide = page.evaluate("Array.from(document.querySelectorAll('.lt-ledger-card .lt-table-wrap')).map("
+                         "w => [w.scrollWidth, w.clientWidth, w.getBoundingClientRect().right])")
+    assert wide and all(scroll <= client + 1 and right <= 1024 for scroll, client, right in wide), wide
+    assert "positief = de partij is beter af" in page.inner_text(".lt-ledger-card")
+    assert "Waarom, per partij" in page.inner_text(".lt-ledger-card")             # a sentence per party
     page.screenshot(path=str(tmp_path / "task_c_ledger_1024.png"))
+
+    # (B) again on a municipality of CBS: the questions run on its wijken, the area card names the wijk
+    from sim.model.municipality_layout import place
+    wijken = place(SMALL_MUNICIPALITY).table()
+    main = wijken.name.iloc[int(wijken.inhabitants_65plus.to_numpy().argmax())]
+    page.locator(".lt-municipality input[type=text]").fill("Tersch")                    # typed to find among 342
+    page.locator(".v-menu__content.menuable__content__active .v-list-item",
+                 has_text=f"Terschelling ({SMALL_MUNICIPALITY})").click()
+    page.wait_for_url(re.compile(f"gm={SMALL_MUNICIPALITY}"))
+    _ask(page, "B", "carer_support tegenover baseline", "wsg_full + levers tegenover baseline")
+    page.wait_for_function(f"/{main}/.test((document.querySelector('.lt-area-card') || {{}}).innerText || '')",
+                           timeout=120_000)
+    assert page.locator(".lt-lever-cells input").input_value() == main              # the place by its wijk name
+    page.locator(".lt-area-card").scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "task_b_terschelling_1024.png"))
     print(f"screenshots: {tmp_path}")
     assert page.outside == []
     page.close()
+
+
+def test_an_error_is_one_dutch_sentence_without_a_path(workshop_server, browser):
+    """Neighbourhoods that are not on the map (from a link): Run answers in one Dutch sentence of the text table,
+    no file path, no traceback; the same page in English says it in English."""
+    for lang, words in (("nl", "liggen niet op de kaart"), ("en", "are not on the map")):
+        page = _page(browser, workshop_server["url"], 1024, 768, lang=lang,
+                     path="?s=baseline&where=cells&cells=9,9&hours=5")
+        page.click(".lt-run")
+        page.wait_for_selector(".lt-error", timeout=60_000)
+        for shown in (page.inner_text(".lt-error"), page.inner_text(".lt-cost")):   # the run and the cost preview
+            assert words in shown and "'9,9'" in shown, shown
+            assert not re.search(r"\.ya?ml|/|expected|found|Traceback", shown), shown
+        assert "Traceback" not in page.inner_text("body") and page.outside == []
+        page.close()
 
 
 def _handout_has_the_comparisons_numbers(html: str, table: pd.DataFrame):

@@ -12,6 +12,7 @@ import pytest
 
 from conftest import ROOT
 from sim.analysis.compare import Comparison
+from sim.errors import InputError
 from sim.workshop import comparison
 from sim.workshop.labels import label, parse_number
 
@@ -38,20 +39,28 @@ ENGLISH = {"thousands": r"(?<![\d.,])-?[1-9]\d{0,2}(?:,\d{3})+(?![\d,])", "scien
 
 
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory) -> Path:
-    """A compare folder of small.yaml and a variant with adapted dwellings, 3 replicates (fewer than needed
-    for a 90 % interval), written in English as `langerthuis compare` does by default."""
+def computed(tmp_path_factory) -> Comparison:
+    """The one comparison of the module, run once: small.yaml and a variant with adapted dwellings, 3 replicates
+    (fewer than needed for a 90 % interval)."""
     tmp = tmp_path_factory.mktemp("handout")
     variant = tmp / "small_wsg.yaml"
     variant.write_text(VARIANT.format(small=ROOT / "scenarios" / "small.yaml"), encoding="utf-8")
-    c = Comparison([str(ROOT / "scenarios" / "small.yaml"), str(variant)], replicates=3, progress=False).run()
-    return comparison.save(c, tmp / "compare")
+    return Comparison([str(ROOT / "scenarios" / "small.yaml"), str(variant)], replicates=3, progress=False).run()
+
+
+@pytest.fixture(scope="module")
+def folder(computed, tmp_path_factory) -> Path:
+    """The comparison's folder, written in English as `langerthuis compare` does by default."""
+    return comparison.save(computed, tmp_path_factory.mktemp("compare") / "compare")
+
+
+NOTES = []     # what the module's handout said about its PDF (nothing when Chromium printed it)
 
 
 @pytest.fixture(scope="module")
 def handout(folder, tmp_path_factory) -> Path:
     from sim.workshop.report.handout import write_handout
-    return write_handout(folder, tmp_path_factory.mktemp("out"), "nl", note=lambda line: None)
+    return write_handout(folder, tmp_path_factory.mktemp("out"), "nl", note=NOTES.append)
 
 
 def _read(handout: Path) -> str:
@@ -170,11 +179,10 @@ def test_plurals_come_from_the_text_table():
     assert count(1, "run", "en") == "1 run" and count(1_000, "dwelling", "nl") == "1.000 woningen"
 
 
-def test_a_pdf_when_chromium_is_there_else_one_line(folder, tmp_path, monkeypatch):
+def test_a_pdf_when_chromium_is_there_else_one_line(handout, folder, tmp_path, monkeypatch):
     from sim.workshop.report import handout as module
-    if module.chromium():
-        out = module.write_handout(folder, tmp_path / "with", "nl", note=pytest.fail)
-        assert (out.parent / "handout.pdf").read_bytes()[:4] == b"%PDF"
+    if module.chromium():                     # the module's handout (the folder's, in Dutch) has its PDF
+        assert NOTES == [] and (handout.parent / "handout.pdf").read_bytes()[:4] == b"%PDF"
     monkeypatch.setattr(module, "chromium", lambda: None)
     lines = []
     out = module.write_handout(folder, tmp_path / "without", "en", note=lines.append)
@@ -183,14 +191,39 @@ def test_a_pdf_when_chromium_is_there_else_one_line(folder, tmp_path, monkeypatc
     assert "<html lang=\"en\">" in out.read_text(encoding="utf-8")[:200]
 
 
-def test_a_handout_of_variants_compares_their_scenarios_again(tmp_path):
-    """Variant records of the app (their resolved scenarios): compared paired, the folder kept beside."""
+def test_a_handout_of_variants_compares_their_scenarios_again(tmp_path, monkeypatch):
+    """Variant records of the app (their resolved scenarios): compared paired, the folder kept beside (one
+    replicate each, no PDF: what is tested is the path, not the numbers)."""
     from sim.model.scenario import load_scenario
+    from sim.workshop.report import handout as handout_module
     from sim.workshop.report.handout import write_handout
-    small = load_scenario(ROOT / "scenarios" / "small.yaml")
+    monkeypatch.setattr(handout_module, "chromium", lambda: None)
+    small = dict(load_scenario(ROOT / "scenarios" / "small.yaml"), replicates=1)
     variant = tmp_path / "v.yaml"
     variant.write_text(VARIANT.format(small=ROOT / "scenarios" / "small.yaml"), encoding="utf-8")
     record = {"results": {"small": {"scenario": small}, "small_wsg": {"scenario": load_scenario(variant)}}}
     out = write_handout([record], tmp_path / "out", "nl", note=lambda line: None)
     assert out.is_file() and (tmp_path / "out" / "comparison" / "comparison.csv").is_file()
     assert "small_wsg" in _section(out.read_text(encoding="utf-8"), "summary")
+
+
+def test_a_handout_of_results_already_computed_only_renders(computed, folder, tmp_path, monkeypatch):
+    """A comparison that has run, and the app's runs (their records: appcache.run_records), are rendered without
+    a run: the folder beside is the one compare writes of the same runs."""
+    from sim.workshop import appcache
+    from sim.workshop.report import handout as handout_module
+    from sim.workshop.report.handout import computed_comparison, write_handout
+    monkeypatch.setenv("LANGERTHUIS_CACHE", str(tmp_path / "cache"))
+    runs = {s["name"]: (s, appcache.run_full(s).table, appcache.run_records(s)) for s in computed.scenarios}
+    monkeypatch.setattr(Comparison, "run", lambda self: pytest.fail("ran again"))
+    again = computed_comparison(runs)
+    for part in ("table", "cells", "spells", "areas"):
+        assert getattr(again, part).equals(getattr(computed, part)), part
+    monkeypatch.setattr(handout_module, "chromium", lambda: None)     # the PDF has a test of its own
+    out = write_handout(again, tmp_path / "out", "nl", note=lambda line: None)
+    assert out.is_file() and "small_wsg" in _section(out.read_text(encoding="utf-8"), "summary")
+    for name in ("comparison.csv", "ledger.csv", "ledger_summary.csv"):     # the numbers (labels: the language)
+        mine, compares = (pd.read_csv(f / name).select_dtypes("number") for f in (out.parent / "comparison", folder))
+        assert len(mine.columns) >= 3 and mine.equals(compares), name
+    with pytest.raises(InputError):          # a comparison that has not run is not a result
+        write_handout(Comparison(computed.scenarios, progress=False), tmp_path / "not_run", "nl")

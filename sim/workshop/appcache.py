@@ -50,6 +50,7 @@ class Levers:
     team_mandate: bool = True     # neighbourhood_team only: the team decides at once (else it hands cases to the desk)
     budget_cut: float = 0.0       # Wmo budget this share below the year-before spending on the same care (0: as in the scenario)
     budget_from_year: int = 2015  # first year of that budget
+    municipality: str = ""        # a CBS municipality code: every scenario on its wijken (app/jobs.py); "": as it is
 
 
 def parse_cells(text: str) -> list[list[int]]:
@@ -184,6 +185,17 @@ RUN_FORMAT = "app-run-2"    # part of the cache key: entries of the format witho
 
 _memory: dict[str, Run] = {}
 _lock = threading.Lock()
+# what `langerthuis compare` keeps of each replicate besides the Run (cells by year, every spell, the areas), for
+# the runs this process made: the handout of the results on screen is compare's folder of them, not a rerun
+_records: dict[str, list] = {}
+MAX_RECORDS = 12
+
+
+def run_records(scenario: dict) -> list | None:
+    """Per replicate (cells by year, spells, areas) as compare's ``run_tracked`` gives them, of a run of this
+    scenario made by this process (not kept on disk); None when there is none."""
+    with _lock:
+        return _records.get(cache_key(scenario))
 
 
 def cached_run(scenario: dict) -> Run | None:
@@ -211,7 +223,8 @@ def cached(scenario: dict):
 def replicate_run(task: tuple, progress=None) -> tuple:
     """A pool's task (sim.analysis.pool): ``(scenario, replicate)`` -> the parts of a Run of that replicate (table,
     last year's map, spells, yearly records). The run is compare's ``TrackedModel``: the model itself plus what
-    it reads off the residents (bit-identical indicators). ``progress(year)`` after every simulated year."""
+    it reads off the residents (bit-identical indicators). ``progress(year)`` after every simulated year. Last
+    part: what compare keeps of the replicate besides (``run_records``)."""
     from sim.analysis.compare import TrackedModel
     scenario, r = task
     model = TrackedModel(scenario, replicate=r)
@@ -222,7 +235,9 @@ def replicate_run(task: tuple, progress=None) -> tuple:
             pd.DataFrame({"replicate": r, "start": sp.start.astype("int32"), "end": sp.end.astype("int32"),
                           "event": sp.event.astype("int8")}),
             pd.DataFrame({"replicate": r, "year": years, "free_adapted_dwellings_dec":
-                          [float(model.tracked_column("free_adapted_dwellings_dec", y).sum()) for y in years]}))
+                          [float(model.tracked_column("free_adapted_dwellings_dec", y).sum()) for y in years]}),
+            (model.cells_by_year().assign(scenario=scenario["name"], replicate=r),
+             sp.assign(scenario=scenario["name"], replicate=r), model.area_table()))
 
 
 def run_full(scenario: dict, progress=None, workers: int = 1) -> Run:
@@ -251,11 +266,14 @@ def run_full(scenario: dict, progress=None, workers: int = 1) -> Run:
     else:
         with LocalPool(min(workers, len(tasks))) as pool:
             parts = pool.map(replicate_run, tasks, done=lambda _: [year_done() for _ in range(years)])
-    tables, maps, spells, yearly = zip(*parts)
+    tables, maps, spells, yearly, records = zip(*parts)
     result = Run(*(pd.concat(x, ignore_index=True) for x in (tables, maps, spells, yearly)))
     key = cache_key(scenario)
     with _lock:
         _memory[key] = result
+        _records[key] = list(records)
+        while len(_records) > MAX_RECORDS:
+            del _records[next(iter(_records))]
     try:
         with atomic_folder(cache_dir() / key) as tmp:
             for field, name in RUN_FILES.items():

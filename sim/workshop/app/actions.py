@@ -10,11 +10,12 @@ from solara.lab import task
 from sim.errors import InputError
 from sim.workshop import appcache
 from sim.workshop.app import jobs, questions
+from sim.workshop.app.errors import room_error
 from sim.workshop.app.choices import ALARM_CHOICES, ROUTES
 from sim.workshop.app.numbers import Result
 from sim.workshop.app.state import (DEFAULT_REPLICATES, access_route, alarm, base_choice, budget_cut,
                                     budget_from_year, build_jobs, cancelled, carer, cells_text, chosen, confirm,
-                                    current_levers, dwellings, error, from_cache, lang, meeting, move_wsg,
+                                    current_levers, dwellings, error, from_cache, lang, meeting, move_wsg, municipality,
                                     pending_import, plain_too, replicates, running, scenario_files, settings, shown,
                                     shown_meta, start_year, status, team_hours, team_mandate, variant_name, where,
                                     warm)
@@ -23,7 +24,7 @@ from sim.workshop.labels import app_text as t, fmt_number
 
 
 def _auto_name(levers: Levers, stems: list[str]) -> str:
-    parts = [", ".join(stems)]
+    parts = [", ".join(stems)] + ([levers.municipality] if levers.municipality else [])
     if levers.adapted_dwellings:
         parts.append(f"{levers.adapted_dwellings} dw")
     if levers.care_team_hours:
@@ -132,8 +133,8 @@ def start_run(confirmed: bool = False):
         return
     try:
         jobs_ = build_jobs()
-    except (InputError, KeyError) as exc:
-        error.value = str(exc)
+    except (InputError, KeyError, FileNotFoundError) as exc:
+        error.value = room_error(exc, lang.value)
         return
     scenarios = list(jobs_.values())
     key = jobs.run_key(scenarios)
@@ -155,7 +156,8 @@ def start_run(confirmed: bool = False):
 def ask(question: str):
     """A question button: the side panel set to the question's scenarios, levers and base, then Run (the
     answer is usually ready: the app computes the questions when it starts)."""
-    q = questions.question(question, scenario_files(), DEFAULT_REPLICATES)   # the replicates computed at start
+    q = questions.question(question, scenario_files(), DEFAULT_REPLICATES,   # the replicates computed at start
+                           municipality.value)
     if q is None:
         return
     restore_panel(q["levers"], q["chosen"], q["plain_too"])
@@ -176,7 +178,7 @@ def open_variant(slug: str):
     try:
         record = appcache.load_variant(slug)
     except InputError as exc:
-        error.value = str(exc)
+        error.value = room_error(exc, lang.value)
         return
     results = {n: Result(*r) for n, r in appcache.variant_runs(record).items()}
     levers = Levers(**record["levers"])
@@ -193,6 +195,7 @@ def restore_panel(levers: Levers, stems: list, plain=None):
     makes the same variant again and a changed lever marks the results out of date."""
     files = scenario_files()
     chosen.set([s for s in stems if s in files] or list(chosen.value))
+    municipality.set(levers.municipality)
     where.set(levers.where)
     cells_text.set(levers.cells)
     move_wsg.set(bool(levers.move_scenario_wsg))
@@ -230,11 +233,8 @@ def import_pending():
 def _import(file_info: dict):
     try:
         record = appcache.check_variant(json.loads(file_info["data"].decode("utf-8")), file_info.get("name", "file"))
-    except (ValueError, UnicodeDecodeError):
-        error.value = f"{file_info.get('name', 'file')}: expected a langerthuis variant file, found other data"
-        return
-    except InputError as exc:
-        error.value = str(exc)
+    except (ValueError, UnicodeDecodeError, InputError):
+        error.value = t("err_variant", lang.value)
         return
     record["slug"] = appcache.variant_slug(record["name"])
     appcache.save_variant(record)

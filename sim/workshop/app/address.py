@@ -1,5 +1,5 @@
 """The page's address keeps the side panel: every change of a lever, a tick, the name, the language or the base
-is written into the query string (``?lang=nl&s=baseline,wsg_full&hours=40&name=groep+1``), with the shown variant
+is written into the query string (``?lang=nl&gm=GM0093&s=baseline,wsg_full&hours=40&name=groep+1``), with the shown variant
 (``variant=``) and a run in progress (``run=``). A reload, a laptop waking up or a copied link comes back with the
 same panel, the same results and the same run (jobs.py keeps runs on the server)."""
 from __future__ import annotations
@@ -10,11 +10,11 @@ import solara
 
 from sim.workshop.app.actions import attach, open_variant
 from sim.workshop.app.state import (access_route, alarm, base_choice, budget_cut, budget_from_year, carer, cells_text,
-                                    chosen, dwellings, lang, meeting, move_wsg, plain_too, replicates, running, scenario_files,
+                                    chosen, dwellings, lang, meeting, municipality, move_wsg, plain_too, replicates, running, scenario_files,
                                     shown_meta, start_year, team_hours, team_mandate, url_loaded, variant_name, where)
 
 # query key -> the panel's reactive value; a value equal to the default is left out of the address
-PANEL = {"lang": lang, "s": chosen, "where": where, "cells": cells_text, "move": move_wsg, "from": start_year,
+PANEL = {"lang": lang, "gm": municipality, "s": chosen, "where": where, "cells": cells_text, "move": move_wsg, "from": start_year,
          "dw": dwellings, "hours": team_hours, "alarm": alarm, "carer": carer, "meet": meeting, "reps": replicates,
          "plain": plain_too, "route": access_route, "mandate": team_mandate, "cut": budget_cut,
          "cutfrom": budget_from_year, "name": variant_name, "base": base_choice}

@@ -100,12 +100,35 @@ def _run(job: Job, wait_for) -> None:
         job.done.set()
 
 
+def on_municipality(scenario: dict, code: str) -> dict:
+    """The resolved scenario on the wijken of the CBS municipality ``code`` (sim/model/municipality_layout.py;
+    "": as it is). Its areas (the synthetic town's 'centrum') have no cells there: each becomes the wijk with the
+    most people 65+ (a woonservicegebied goes where the older people live; the place choice moves it), and so do
+    investments in cells of their own; investments in the whole town stay there."""
+    if not code or scenario["municipality"].get("code") == code:
+        return scenario
+    from sim.model.municipality_layout import place
+    from sim.model.scenario import resolve_scenario
+    table = place(code).table()
+    main = [[int(table.inhabitants_65plus.to_numpy().argmax()), 0]]
+    grid = scenario["municipality"]["grid"]
+    everywhere = grid["width"] * grid["height"]
+    data = {k: v for k, v in scenario.items() if not k.startswith("_")}
+    data["municipality"] = {"code": code, "heterogeneity": scenario["municipality"].get("heterogeneity", 0.5)}
+    data["areas"] = {name: main for name in scenario["areas"]}
+    data["investments"] = [dict(inv, cells=inv["area"] if inv.get("area") else
+                                "all" if len(inv["cells"]) >= everywhere else main) for inv in scenario["investments"]]
+    return resolve_scenario(data, file=scenario.get("_file", "<app>"))
+
+
 def jobs_for(files: dict, stems: list, levers: Levers, plain: bool) -> dict:
-    """name -> resolved scenario of every run: each chosen scenario with the levers (and without them too when
-    ``plain``), all with the first one's seed. No session state: the question runs at start use it too."""
+    """name -> resolved scenario of every run: each chosen scenario (on the levers' municipality) with the levers
+    (and without them too when ``plain``), all with the first one's seed. No session state: the question runs at
+    start use it too."""
     jobs = {}
     for stem in stems:
-        bare = apply_levers(load_scenario(files[stem]), Levers(replicates=levers.replicates, move_scenario_wsg=False))
+        bare = apply_levers(on_municipality(load_scenario(files[stem]), levers.municipality),
+                            Levers(replicates=levers.replicates, move_scenario_wsg=False))
         changed = apply_levers(bare, levers)
         for s in ([bare] if plain or changed["name"] == bare["name"] else []) + [changed]:
             jobs[s["name"]] = s

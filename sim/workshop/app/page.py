@@ -9,8 +9,8 @@ import solara
 from sim.workshop.app.actions import run_all, start_run
 from sim.workshop.app.address import Address
 from sim.workshop.app.panel import Controls, Questions
-from sim.workshop.app.results import Progress, Results, Stale
-from sim.workshop.app.state import lang, panel_open, shown
+from sim.workshop.app.results import Preparing, Progress, Results, Stale
+from sim.workshop.app.state import lang, panel_open, shown, warm_ready
 from sim.workshop.app.variants import Variants
 from sim.workshop.labels import app_text as t
 
@@ -20,9 +20,13 @@ CSS = """
 .lt-scenario label { font-size: 16px !important; color: #111 !important; }
 .lt-table { border-collapse: collapse; font-size: 18px; }
 .lt-parties-table td:not(:first-child) { white-space: nowrap; }
-.lt-ledger-table td small { font-size: 16px; color: #222; }
-.lt-nowrap { white-space: nowrap; }
-.lt-ledger-table td:first-child { min-width: 9em; }
+.lt-money { font-size: 17px; }
+.lt-money th { font-size: 16px; white-space: normal; vertical-align: bottom; }
+.lt-money td { vertical-align: top; padding: 3px 6px; }
+.lt-money td small { font-size: 15px; color: #222; }
+.lt-money .nw { white-space: nowrap; }
+.lt-money td:first-child { min-width: 7em; }
+.lt-main ul.why li, .lt-main p.note { font-size: 16px; }
 .lt-table-wrap { overflow-x: auto; max-width: 100%; }
 .lt-table th, .lt-table td { border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; }
 .lt-main img { width: 100%; max-width: 1000px; height: auto; }
@@ -66,6 +70,7 @@ def Page():
         with solara.Column(classes=["lt-main"]):
             TopBar()
             solara.HTML("p", escape(t("question", L)), classes=["lt-question"])
+            Preparing()
             Questions()
             Progress()
             results = shown.value
@@ -91,5 +96,5 @@ def TopBar():
                       classes=["lt-panel-toggle"], text=True)
         if not panel_open.value:
             solara.Button(t("run", L), on_click=lambda: start_run(), color="primary",
-                          disabled=run_all.pending, classes=["lt-run-main"], icon_name="mdi-play")
+                          disabled=run_all.pending or not warm_ready.value, classes=["lt-run-main"], icon_name="mdi-play")
         solara.HTML("h2", escape(t("title", L)), classes=["lt-title"])

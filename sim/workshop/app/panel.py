@@ -9,14 +9,16 @@ import solara
 from sim.errors import InputError
 from sim.model.scenario import load_scenario
 from sim.workshop.app import questions
+from sim.workshop.app.errors import room_error
 from sim.workshop.app.actions import ask, cancel_run, run_all, start_run
 from sim.model.blocks import lever_blocks
 from sim.workshop.app.choices import ROUTES
 from sim.workshop.app.state import (LEVER_VALUES, access_route, budget_cut, budget_from_year, cells_text, chosen,
-                                    current_levers, lang, move_wsg, plain_too, replicates, scenario_files,
-                                    start_year, team_mandate, variant_name, where)
+                                    current_levers, lang, move_wsg, municipalities, municipality, plain_too,
+                                    replicates, scenario_files, scenario_of,
+                                    start_year, team_mandate, variant_name, warm_ready, where)
 from sim.workshop.appcache import apply_levers, lever_costs
-from sim.workshop.labels import (app_help, districts, fmt_number, fmt_percent, map_label as label, pick,
+from sim.workshop.labels import (app_help, cell_names, districts, fmt_number, fmt_percent, map_label as label, pick,
                                  scenario_description)
 from sim.workshop.labels import app_text as t
 
@@ -49,11 +51,11 @@ def CostPreview():
     if not chosen.value or chosen.value[0] not in files:
         return
     try:
-        scenario = load_scenario(files[chosen.value[0]])
+        scenario = scenario_of(chosen.value[0])
         costs = lever_costs(scenario, current_levers())
         budget = apply_levers(scenario, current_levers()).get("budget") if budget_cut.value else None
     except (InputError, KeyError) as exc:
-        solara.Text(str(exc), classes=["lt-cost", "lt-cost-error"])
+        solara.Text(room_error(exc, L), classes=["lt-cost", "lt-cost-error"])
         return
     grid = scenario["municipality"]["grid"]
     size = scenario["municipality"]["inhabitants"] / (grid["width"] * grid["height"])
@@ -94,7 +96,7 @@ def Questions():
             letter = questions.LETTERS[q]
             with solara.Tooltip(t(f"question_{q}_help", L)):
                 solara.Button(f"{letter}: {t('question_' + q, L)}", on_click=lambda q=q: ask(q),
-                              disabled=run_all.pending, classes=["lt-ask", f"lt-ask-{letter}"], outlined=True)
+                              disabled=run_all.pending or not warm_ready.value, classes=["lt-ask", f"lt-ask-{letter}"], outlined=True)
 
 
 @solara.component
@@ -107,6 +109,7 @@ def Controls():
         solara.ToggleButtonsSingle(value=lang, classes=["lt-language"],
                                    children=[solara.Button("English", value="en"),
                                              solara.Button("Nederlands", value="nl")])
+    _municipality_choice(files, L)
     _scenario_choice(files, L)
     solara.HTML("b", escape(t("levers", L)))
     _place_choice(files, L)
@@ -121,8 +124,8 @@ def _run_bar(L):
     """Run (and Cancel while a run is going), kept at the top of the panel."""
     with solara.Div(classes=["lt-run-bar"]):
         with solara.Row():
-            solara.Button(t("run", L), on_click=lambda: start_run(), color="primary", disabled=run_all.pending,
-                          classes=["lt-run"], icon_name="mdi-play")
+            solara.Button(t("run", L), on_click=lambda: start_run(), color="primary",
+                          disabled=run_all.pending or not warm_ready.value, classes=["lt-run"], icon_name="mdi-play")
             if run_all.pending:
                 solara.Button(t("cancel", L), on_click=cancel_run, classes=["lt-cancel"], icon_name="mdi-stop")
 
@@ -139,25 +142,50 @@ def _scenario_choice(files: dict, L):
             solara.Checkbox(label=f"{description} ({stem})", value=stem in chosen.value, on_value=toggle)
 
 
-def _readable(path):
-    """The scenario, or None when its file is wrong: the panel still draws (the run says what is wrong, in
-    one line), instead of a traceback filling the page."""
+def _readable(stem):
+    """The scenario on the chosen municipality, or None when its file is wrong: the panel still draws (the run
+    says what is wrong, in one sentence), instead of a traceback filling the page."""
     try:
-        return load_scenario(path)
-    except InputError:
+        return scenario_of(stem)
+    except (InputError, KeyError):
         return None
+
+
+def _municipality_choice(files: dict, L):
+    """The municipality every scenario runs on: the scenarios' own first (the folder's default), then the CBS
+    municipalities the loader knows, by name; kept in the address (``gm=``)."""
+    known = municipalities()
+    if not known:
+        return
+    try:      # the folder's own town: its baseline's (else its first scenario's)
+        first = load_scenario(files["baseline" if "baseline" in files else next(iter(files))])["municipality"]
+    except (InputError, StopIteration):
+        first = {"inhabitants": 0}
+    own = (known.get(first["code"], first["code"]) if first.get("code") else
+           t("synthetic_town", L, n=fmt_number(first["inhabitants"], L, 0)))
+    options = {t("municipality_own", L, name=own): ""} | {f"{name} ({code})": code for code, name in known.items()}
+    shown_as = {v: k for k, v in options.items()}
+    with Help("municipality"):
+        with solara.Div(classes=["lt-municipality"]):
+            # typed to find (342 names): Vuetify's autocomplete, the first option the scenarios' own town
+            solara.v.Autocomplete(label=t("municipality", L), items=list(options),
+                                  v_model=shown_as.get(municipality.value, next(iter(options))),
+                                  on_v_model=lambda k: k in options and municipality.set(options[k]),
+                                  hide_details=True, dense=True)
 
 
 def _place_choice(files: dict, L):
     """Where the levers go: a scenario's area, a generated district, the whole municipality or listed
     neighbourhoods; and whether the scenario's own investments move there too."""
-    loaded = {stem: _readable(files[stem]) for stem in chosen.value if stem in files}
+    loaded = {stem: _readable(stem) for stem in chosen.value if stem in files}
     areas = sorted({a for s in loaded.values() if s for a in s["areas"]})
     first = loaded.get(chosen.value[0]) if chosen.value else None
     grid = first["municipality"]["grid"] if first else {"width": 10, "height": 10}
-    # the generated districts ('Noord', ...), told apart from a scenario's own areas ('centrum') by their size
-    names = {t("district", L, name=d, n=len(cells)): "cells:" + "; ".join(f"{x},{y}" for x, y in cells)
-             for d, cells in districts(grid["width"], grid["height"]).items()}
+    if first and first["municipality"].get("code"):     # a real municipality: its wijken by name
+        names = {n: f"cells:{x},{y}" for (x, y), n in cell_names(first).items()}
+    else:   # the generated districts ('Noord', ...), told apart from a scenario's areas ('centrum') by their size
+        names = {t("district", L, name=d, n=len(cells)): "cells:" + "; ".join(f"{x},{y}" for x, y in cells)
+                 for d, cells in districts(grid["width"], grid["height"]).items()}
     places = {a: a for a in areas} | {d: v for d, v in names.items()} | {t("all", L): "all", t("cells", L): "cells"}
     shown_place = {v: k for k, v in places.items()}
     current = where.value if where.value != "cells" or not cells_text.value else "cells"

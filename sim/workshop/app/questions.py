@@ -11,7 +11,8 @@ import time
 from sim.errors import InputError
 from sim.model.scenario import load_scenario
 from sim.workshop.appcache import Levers
-from sim.workshop.labels import neighbourhood_names
+from sim.workshop.app.jobs import on_municipality
+from sim.workshop.labels import cell_names
 
 QUESTIONS = ("reform", "wsg_or_carers", "access")
 SCENARIOS = {"reform": ["no_reform", "baseline"],
@@ -20,25 +21,26 @@ SCENARIOS = {"reform": ["no_reform", "baseline"],
 LETTERS = dict(zip(QUESTIONS, "ABC"))
 
 
-def question(key: str, files: dict, replicates: int) -> dict | None:
-    """The side panel of a question: chosen scenarios (the base first), levers, base, the neighbourhood's name;
-    None when the scenario folder lacks one of its files."""
+def question(key: str, files: dict, replicates: int, municipality: str = "") -> dict | None:
+    """The side panel of a question on ``municipality`` (a CBS code, "": the scenarios' own town): chosen
+    scenarios (the base first), levers, base, the neighbourhood's name; None when the scenario folder lacks one of
+    its files."""
     stems = SCENARIOS[key]
     if not all(s in files for s in stems):
         return None
-    levers, cells_text = Levers(replicates=replicates), ""
+    levers, cells_text = Levers(replicates=replicates, municipality=municipality), ""
     if key == "wsg_or_carers":        # wsg_full's investments moved to one neighbourhood of its own area
-        full = load_scenario(files["wsg_full"])
+        full = on_municipality(load_scenario(files["wsg_full"]), municipality)
         area = next(iter(full["areas"].values()), [[0, 0]])
         x, y = sorted(area)[0]
-        grid = full["municipality"]["grid"]
-        cells_text = neighbourhood_names(grid["width"], grid["height"])[(x, y)]
-        levers = Levers(where="cells", cells=f"{x},{y}", move_scenario_wsg=True, replicates=replicates)
+        cells_text = cell_names(full)[(x, y)]
+        levers = Levers(where="cells", cells=f"{x},{y}", move_scenario_wsg=True, replicates=replicates,
+                        municipality=municipality)
     return {"chosen": stems, "levers": levers, "plain_too": False, "base": stems[0], "cells_text": cells_text}
 
 
 def precompute(files: dict, replicates: int, warm, started: float) -> dict:
-    """Run the questions one after the other on the server (jobs.py: a Run pressed meanwhile attaches to the
+    """Run the questions (on the scenarios' own town) one after the other on the server (jobs.py: a Run pressed meanwhile attaches to the
     same run); returns question -> seconds from ``started`` to its answer, each also printed for the log."""
     from sim.workshop.app import jobs
     ready = {}

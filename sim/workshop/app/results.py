@@ -11,20 +11,35 @@ from solara.lab import task
 
 from sim.workshop.app import jobs
 from sim.workshop.app.actions import run_all, start_run
+from sim.workshop.app.errors import room_error
 from sim.workshop.app.handout import handout_folder, make_handout
 from sim.workshop.app.choices import MAP_VALUES, SERIES_CHOICES, years_text
 from sim.workshop.app.numbers import area_effect, headline, km_of, ledger_of, window_outcomes
 from sim.workshop.app.state import (Cancelled, base_choice, cancelled, chosen, confirm, current_levers, error,
                                     from_cache, lang, map_value, plain_too, series_choice, shown, shown_meta, status,
-                                    warm)
-from sim.workshop.app.tables import (area_html, csv_text, eur_amount, ledger_html, named_cells, outcomes_html,
-                                    parties_html)
+                                    warm, warm_ready)
+from sim.workshop.app.tables import (area_html, csv_text, differences, eur_amount, ledger_html, named_cells,
+                                    outcomes_html)
 from sim.workshop.outcomes import KEY_INDICATORS, party_costs, party_summary, result_window
 from sim.workshop.figures.maps import map_png
-from sim.workshop.figures.room import difference_png, ledger_png, parties_png, series_png
-from sim.workshop.labels import (fmt_eur_million, fmt_number, fmt_percent, fmt_value, map_label as label,
-                                 neighbourhood_names)
+from sim.workshop.figures.room import difference_png, ledger_png, series_png
+from sim.workshop.labels import cell_names, fmt_eur, fmt_points, fmt_value, interval_name, map_label as label
 from sim.workshop.labels import app_text as t
+
+
+@solara.component
+def Preparing():
+    """Until the model is compiled (issue 29: the server warms Numba's cache when it starts) the page says so and
+    Run and the questions wait (disabled): the first question is answered by a warm kernel, never by one that
+    compiles while the room waits without being told."""
+    def wait():
+        warm["done"].wait()
+        warm_ready.set(True)
+    solara.use_thread(wait, dependencies=[])
+    if not warm_ready.value:
+        with solara.Div(classes=["lt-preparing"]):
+            solara.ProgressLinear(True)
+            solara.Text(t("preparing", lang.value), classes=["lt-status"])
 
 
 @solara.component
@@ -38,7 +53,7 @@ def Progress():
                 and shown.value is None:
             solara.Text(t("cancelled", L), classes=["lt-status", "lt-cancelled"])
         elif run_all.error and not isinstance(run_all.exception, Cancelled):
-            solara.Error(str(run_all.exception))
+            solara.Error(room_error(run_all.exception, L))
         elif shown.value:
             solara.Text(t("from_cache", L) if from_cache.value else t("ready", L), classes=["lt-status", "lt-ready"])
         else:
@@ -54,19 +69,23 @@ def Progress():
 
 @solara.component
 def Headline(table, costs, name, base, window, km=None):
+    """The three numbers of one comparison, each with its interval named by the shared rule (a 90 % interval from
+    enough runs, else the spread of the runs: ``interval_name``), as the report names it; the unmet need's
+    difference in percentage points."""
     L = lang.value
     h = headline(table, costs, name, base, window, km)
     months, unmet, cost = h["months"], h["unmet"], h["cost"]
+    interval = interval_name(int(table[table.scenario == name].replicate.nunique()), L)
     with solara.Card(t("headline", L, name=name, base=base, years=years_text(window)), classes=["lt-headline-card"]):
         solara.HTML("div", "".join(
             f'<div class="lt-number"><div class="big">{escape(big)}</div><div class="what">{escape(what)}</div>'
             f'<div class="range">{escape(rng)}</div></div>' for big, what, rng in (
                 (fmt_value("x", months[0], L, True), t("h_months", L),
-                 f"{t('h_interval', L)}: {fmt_number(months[1], L)} – {fmt_number(months[2], L)}"),
-                (fmt_percent(unmet[0], L, 1, True).replace("%", t("percentage_point", L)), t("h_unmet", L),
-                 f"{t('h_interval', L)}: {fmt_percent(unmet[1], L, 1)} – {fmt_percent(unmet[2], L, 1)}"),
-                (("+" if cost[0] > 0 else "") + fmt_eur_million(cost[0], L), t("h_cost", L),
-                 f"{t('h_interval', L)}: {fmt_eur_million(cost[1], L)} – {fmt_eur_million(cost[2], L)}"))),
+                 f"{interval}: {fmt_value('x', months[1], L, True)} – {fmt_value('x', months[2], L, True)}"),
+                (fmt_points(unmet[0], L), t("h_unmet", L),
+                 f"{interval}: {fmt_points(unmet[1], L)} – {fmt_points(unmet[2], L)}"),
+                (fmt_eur(cost[0], L, signed=True), t("h_cost", L),
+                 f"{interval}: {fmt_eur(cost[1], L, signed=True)} – {fmt_eur(cost[2], L, signed=True)}"))),
             classes=["lt-headline"])
 
 
@@ -86,8 +105,7 @@ def Results(results: dict):
     series_image = solara.use_memo(lambda: series_png(table, indicators, L), [key, tuple(indicators), L])
     diff_image = solara.use_memo(lambda: difference_png(table, indicators, base, L), [key, tuple(indicators), base, L])
     costs = solara.use_memo(lambda: party_costs(table, scenarios, window), [key])
-    parties = solara.use_memo(lambda: party_summary(costs, base), [key, base])
-    parties_image = solara.use_memo(lambda: parties_png(parties, base, L), [key, base, L])
+    parties = solara.use_memo(lambda: party_summary(costs, base), [key, base])     # costs_by_party.csv only
     km = solara.use_memo(lambda: km_of(results, window), [key])
     outcomes = solara.use_memo(lambda: window_outcomes(table, base, window, km=km), [key, base])
     order = [base] + [n for n in names if n != base]
@@ -100,16 +118,11 @@ def Results(results: dict):
     for name in names:
         if name != base:
             AreaEffect(results, name, base)
-    with solara.Card(t("parties", L, years=years_text(window)), subtitle=t("parties_note", L, years=years_text(window)),
-                     classes=["lt-costs-card"]):
-        solara.Image(parties_image, classes=["lt-costs"])
-        solara.HTML("div", parties_html(parties, L), classes=["lt-table-wrap"])
-    _ledger_card(ledger, ledger_image, order, window, L)
+    _ledger_card(ledger, ledger_image, order, window, outcomes, L)
     with solara.Card(t("outcomes", L, years=years_text(window)), classes=["lt-outcomes-card"]):
         solara.HTML("div", outcomes_html(outcomes, L), classes=["lt-table-wrap"])
     _figure_cards(map_image, series_image, diff_image, indicators, names, base, L)
-    images = [("map.png", map_image), ("time_series.png", series_image), ("difference.png", diff_image),
-              ("costs_by_party.png", parties_image)] + ([("ledger.png", ledger_image)] if ledger else [])
+    images = [("map.png", map_image), ("time_series.png", series_image), ("difference.png", diff_image)] + ([("ledger.png", ledger_image)] if ledger else [])
     tables = [("indicators.csv", table), ("key_outcomes.csv", outcomes),
               ("costs_by_party.csv", parties.assign(from_year=window[0], to_year=window[1]))]
     if ledger:      # the files `langerthuis compare` writes, with the same columns
@@ -128,8 +141,7 @@ def AreaEffect(results: dict, name: str, base: str):
     effect = solara.use_memo(lambda: area_effect(results, name, base), [key])
     if effect is None:
         return
-    grid = results[name].scenario["municipality"]["grid"]
-    names = neighbourhood_names(grid["width"], grid["height"])
+    names = cell_names(results[name].scenario)     # a real municipality's wijken, else 'Noord 2'
     where = ", ".join(names[c] for c in effect["cells"][:6]) + (" …" if len(effect["cells"]) > 6 else "")
     with solara.Card(t("area_effect", L, name=name, base=base, year=effect["year"]), classes=["lt-area-card"]):
         solara.HTML("div", area_html(effect, where, L), classes=["lt-table-wrap"])
@@ -138,8 +150,8 @@ def AreaEffect(results: dict, name: str, base: str):
 
 
 @task
-def handout_task(scenarios: list, key: str, lang: str):
-    return make_handout(scenarios, key, lang)
+def handout_task(results: dict, key: str, lang: str):
+    return make_handout(results, key, lang)
 
 
 @solara.component
@@ -171,13 +183,14 @@ def Handout(results: dict):
                                         mime_type="text/csv")
         else:
             if handout_task.error:
-                solara.Error(str(handout_task.exception))
-            solara.Button(t("handout_make", L), on_click=lambda: handout_task(scenarios, key, L),
+                solara.Error(room_error(handout_task.exception, L))
+            solara.Button(t("handout_make", L), on_click=lambda: handout_task(results, key, L),
                           classes=["lt-handout-make"], icon_name="mdi-file-document")
 
 
-def _ledger_card(ledger, ledger_image, order: list, window, L):
-    """Who pays and who saves: the six parties against the base, or why there is no ledger."""
+def _ledger_card(ledger, ledger_image, order: list, window, outcomes, L):
+    """Who pays and who saves, the app's one money picture: the six parties against the base (the ledger's
+    figure and the report's money table, positive = better off), or why there is no ledger."""
     base = order[0]
     with solara.Card(t("ledger", L, years=years_text(window)), classes=["lt-ledger-card"]):
         if ledger is None:
@@ -187,7 +200,7 @@ def _ledger_card(ledger, ledger_image, order: list, window, L):
             solara.Text(t("ledger_note", L, base=base, years=years_text(window), y0=window[0], n=n_rep),
                         classes=["lt-help"])
             solara.Image(ledger_image, classes=["lt-ledger"])
-            solara.HTML("div", ledger_html(ledger, order, L), classes=["lt-table-wrap"])
+            solara.HTML("div", ledger_html(ledger, order, window, L, differences(outcomes)), classes=["lt-table-wrap"])
 
 
 def _figure_cards(map_image, series_image, diff_image, indicators: list, names: list, base: str, L):

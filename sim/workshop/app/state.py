@@ -2,6 +2,7 @@
 reactive variables), the levers they make and the jobs to run; and the kernel's warm-up at server start."""
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
@@ -9,16 +10,18 @@ from pathlib import Path
 
 import solara
 
+from sim.errors import InputError
 from sim.model.scenario import load_scenario
 from sim.workshop import appcache
 from sim.workshop.app import jobs
 from sim.workshop.app.jobs import Cancelled  # noqa: F401 - the result cards ask for it here
 from sim.workshop.appcache import SCENARIO_DIR, Levers, list_scenarios
 from sim.workshop.outcomes import KEY_INDICATORS
-from sim.workshop.labels import neighbourhood_names
+from sim.workshop.labels import cell_names
 
 lang = solara.reactive("nl")   # Dutch for the room; English one click away (and ?lang=en)
 chosen = solara.reactive(["baseline"])
+municipality = solara.reactive("")     # a CBS code: every scenario on its wijken; "": the scenarios' own town
 where = solara.reactive("centrum")
 cells_text = solara.reactive("")
 move_wsg = solara.reactive(True)
@@ -51,6 +54,7 @@ ab_choice = solara.reactive(("", ""))
 url_loaded = solara.reactive(False)
 pending_import = solara.reactive(None)    # a dropped variant file, imported after the render
 panel_open = solara.reactive(True)
+warm_ready = solara.reactive(False)     # the kernel is compiled: Run and the questions may start (Preparing)
 
 # the building blocks' levers (sim.model.blocks, ``Lever.field``): the reactive value of each
 LEVER_VALUES = {"adapted_dwellings": dwellings, "care_team_hours": team_hours, "alarm_minutes": alarm,
@@ -111,19 +115,40 @@ def current_levers() -> Levers:
                   carer_support=round(float(carer.value), 2), meeting_place=int(meeting.value),
                   replicates=replicates.value,
                   access_route=access_route.value, team_mandate=team_mandate.value,
-                  budget_cut=round(float(budget_cut.value), 2), budget_from_year=budget_from_year.value)
+                  budget_cut=round(float(budget_cut.value), 2), budget_from_year=budget_from_year.value,
+                  municipality=municipality.value)
+
+
+def scenario_of(stem: str) -> dict:
+    """The scenario file ``stem`` on the chosen municipality (jobs.on_municipality): what the panel's places, names
+    and costs are read from."""
+    return jobs.on_municipality(load_scenario(scenario_files()[stem]), municipality.value)
+
+
+@functools.lru_cache(maxsize=1)
+def municipalities() -> dict:
+    """CBS code -> name of every municipality the loader knows (sim.model.wijken, CBS KWB 2024), by name; none
+    when the CBS data are not on this computer (the panel then offers the scenarios' own town only)."""
+    try:
+        from sim.model import wijken
+        table = wijken.municipalities("").sort_values("name")
+    except InputError:
+        return {}
+    return dict(zip(table.code, table.name))
 
 
 def cells_of(text: str) -> str:
     """Neighbourhood names ('Noord 1; Oost 2') or coordinates ('3,4') as the 'x,y; x,y' of Levers."""
     if not text.strip() or not chosen.value:
         return text
-    files = scenario_files()
     stem = chosen.value[0]
-    if stem not in files:
+    if stem not in scenario_files():
         return text
-    grid = load_scenario(files[stem])["municipality"]["grid"]
-    by_name = {n.lower(): xy for xy, n in neighbourhood_names(grid["width"], grid["height"]).items()}
+    try:
+        names = cell_names(scenario_of(stem))
+    except InputError:
+        return text
+    by_name = {n.lower(): xy for xy, n in names.items()}
     parts = []
     for part in text.replace("\n", ";").split(";"):
         xy = by_name.get(" ".join(part.split()).lower())

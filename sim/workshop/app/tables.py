@@ -7,7 +7,7 @@ from html import escape
 import pandas as pd
 
 from sim.workshop.app.numbers import cue
-from sim.workshop.labels import (PARTY_COLOURS, TEXTS, fmt_eur_million, fmt_number, fmt_value, label as shared_label,
+from sim.workshop.labels import (TEXTS, fmt_eur_million, fmt_number, fmt_value, label as shared_label,
                                  neighbourhood_names, text as shared_text)
 from sim.workshop.labels import app_text as t, map_label as label
 
@@ -15,10 +15,11 @@ from sim.workshop.labels import app_text as t, map_label as label
 def outcomes_html(outcomes: pd.DataFrame, lang: str) -> str:
     """The key outcomes as an HTML table (not Markdown: Solara's Markdown loads a diagram library)."""
     def fmt(ind, m, lo, hi, signed=False):
+        """The value with its interval; a ``signed`` difference of shares in percentage points."""
         if pd.isna(m):
             return ""
-        return (f"{fmt_value(ind, m, lang, signed)} ({fmt_value(ind, lo, lang, signed)} – "
-                f"{fmt_value(ind, hi, lang, signed)})")
+        return (f"{fmt_value(ind, m, lang, signed, signed)} ({fmt_value(ind, lo, lang, signed, signed)} – "
+                f"{fmt_value(ind, hi, lang, signed, signed)})")
     head = "".join(f"<th>{escape(t(k, lang))}</th>" for k in ("indicators", "scenario", "mean", "vs_base"))
     rows = "".join(f"<tr><td>{escape(label(r.indicator, lang))}</td><td>{escape(r.scenario)}</td>"
                    f"<td>{fmt(r.indicator, r.mean, r.low, r.high)}</td>"
@@ -28,54 +29,38 @@ def outcomes_html(outcomes: pd.DataFrame, lang: str) -> str:
     return f'<table class="lt-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
-def parties_html(summary: pd.DataFrame, lang: str) -> str:
-    def fmt(m, lo, hi):
-        return "" if pd.isna(m) else f"{fmt_eur_million(m, lang)} ({fmt_eur_million(lo, lang)} – {fmt_eur_million(hi, lang)})"
-    head = "".join(f"<th>{escape(h)}</th>" for h in (t("party", lang), t("scenario", lang), t("mean", lang),
-                                                       t("vs_base", lang)))
-    rows = "".join(f"<tr><td>{escape(label(r.payer, lang))}</td><td>{escape(r.scenario)}</td>"
-                   f"<td>{fmt(r.mean, r.low, r.high)}</td><td>{fmt(r.diff_mean, r.diff_low, r.diff_high)}</td></tr>"
-                   for r in summary.itertuples())
-    return f'<table class="lt-table lt-parties-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
-
-
-def ledger_html(tables: dict, order: list[str], lang: str) -> str:
-    """The ledger per party: net a year over the window (euros million, 90 % bounds), NPV with its interval,
-    break-even year and the number of replicates; then the split-incentive line of each scenario."""
-    from sim.analysis.ledger import PARTIES, split_incentive
-    yearly = tables["yearly"].set_index(["scenario", "party"])
-    summary = tables["summary"].set_index(["scenario", "party"])
-
-    def m(v, lo, hi):
-        """The amount, and its bounds on a line of their own: a row of two lines at 1024 px, not six."""
-        unit = " mln" if lang == "nl" else " million"
-        return (f"<span class='lt-nowrap'>{escape(fmt_eur_million(v, lang))}</span><br><small class='lt-nowrap'>"
-                f"({escape(fmt_eur_million(lo, lang).replace(unit, ''))} – {escape(fmt_eur_million(hi, lang))})</small>")
-    head = "".join(f"<th>{escape(t(k, lang))}</th>" for k in ("party", "net_year", "npv", "breakeven", "n_replicates"))
-    rows, lines = [], []
+def ledger_html(ledger: dict, order: list[str], window, lang: str, differences: pd.DataFrame | None = None) -> str:
+    """Who pays and who saves: the report's one money table (sim.workshop.report.summary.money_html, the same
+    function, so the app and the handout show the same numbers with the same sign: positive = better off), a
+    table per scenario with a sentence per party saying why; then the split-incentive line of each scenario.
+    ``differences``: scenario, outcome, diff_mean of the carers' strain and the nursing-home admissions."""
+    from sim.analysis.ledger import split_incentive
+    from sim.workshop.outcomes import money_table
+    from sim.workshop.report.summary import money_html
+    lines = money_table(ledger["ledger"], ledger["summary"], window)
+    effects = ledger["yearly"][ledger["yearly"].scenario != order[0]]
+    if differences is None:
+        differences = pd.DataFrame(columns=["scenario", "outcome", "diff_mean"])
+    n = int(ledger["summary"].replicates.max())
+    out = [money_html(effects, lines, differences, order, window, lang, n, narrow=True)]
     for name in order[1:]:
-        rows.append(f"<tr class='lt-ledger-scenario'><td colspan='5'><b>{escape(name)}</b></td></tr>")
-        for party in PARTIES:
-            if (name, party) not in summary.index:
-                continue
-            y, n = yearly.loc[(name, party)], summary.loc[(name, party)]
-            be = n.breakeven_year
-            rows.append(f"<tr><td><span class='lt-swatch' style='background:{PARTY_COLOURS[party]}'></span> "
-                        f"{escape(label(party, lang))}</td>"
-                        f"<td>{m(y.net_mean, y.net_p5, y.net_p95)}</td>"
-                        f"<td>{m(n.npv_mean, n.npv_p5, n.npv_p95)}</td>"
-                        f"<td>{escape(t('never', lang) if pd.isna(be) else str(int(be)))}</td>"
-                        f"<td>{int(n.replicates)}</td></tr>")
-        si = split_incentive(tables["summary"], name)
+        si = split_incentive(ledger["summary"], name)
         names = lambda keys: ", ".join(label(k, lang) for k in keys) or t("nobody", lang)
         amounts = lambda keys: "; ".join(f"{label(k, lang)} {fmt_eur_million(si['npv'][k], lang)}" for k in keys) or "–"
-        lines.append(shared_text("split_incentive", lang, scenario=name, losers=names(si["losers"]),
-                       pay_verb="s" if len(si["losers"]) == 1 else "", they="it" if len(si["losers"]) == 1 else "they",
-                       loss=amounts(si["losers"]), gainers=names(si["gainers"]),
-                       gain_verb="s" if len(si["gainers"]) == 1 else "", gain=amounts(si["gainers"]),
-                       society=fmt_eur_million(si["society"], lang)))
-    return (f'<table class="lt-table lt-ledger-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
-            f'</table>' + "".join(f'<p class="lt-split">{escape(x)}</p>' for x in lines))
+        one_loser, one_gainer = len(si["losers"]) == 1, len(si["gainers"]) == 1
+        line = shared_text("split_incentive", lang, scenario=name, losers=names(si["losers"]),
+                           pay_verb="s" if one_loser else "", they="it" if one_loser else "they",
+                           loss=amounts(si["losers"]), gainers=names(si["gainers"]),
+                           gain_verb="s" if one_gainer else "", gain=amounts(si["gainers"]),
+                           society=fmt_eur_million(si["society"], lang))
+        out.append(f'<p class="lt-split">{escape(line)}</p>')
+    return "".join(out)
+
+
+def differences(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """The paired differences of the key outcomes as comparison.csv has them (scenario, outcome, diff_mean): the
+    money table's sentences cite the carers' strain and the nursing-home admissions."""
+    return outcomes.rename(columns={"indicator": "outcome"})[["scenario", "outcome", "diff_mean"]]
 
 
 def eur_amount(x: float, lang: str) -> str:
@@ -91,8 +76,8 @@ def area_html(effect: dict, where: str, lang: str) -> str:
     """The effect in the area beside the whole town: paired difference, mean (lowest – highest replicate)."""
     def cell(ind, v):
         m, lo, hi = v
-        return "–" if pd.isna(m) else (f"{fmt_value(ind, m, lang, True)} ({fmt_value(ind, lo, lang, True)} – "
-                                       f"{fmt_value(ind, hi, lang, True)})")
+        return "–" if pd.isna(m) else (f"{fmt_value(ind, m, lang, True, True)} ({fmt_value(ind, lo, lang, True, True)}"
+                                       f" – {fmt_value(ind, hi, lang, True, True)})")      # shares: %-punt
     head = "".join(f"<th>{escape(h)}</th>" for h in (t("indicators", lang), t("in_area", lang, where=where),
                                                        t("in_town", lang)))
     rows = "".join(f"<tr><td>{escape(label(r['indicator'], lang))}</td><td>{escape(cell(r['indicator'], r['area']))}"

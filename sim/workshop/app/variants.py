@@ -8,11 +8,12 @@ import solara
 
 from sim.errors import InputError
 from sim.workshop import appcache
+from sim.workshop.app.errors import room_error
 from sim.workshop.app.actions import import_pending, import_variant, open_variant
 from sim.workshop.app.choices import SERIES_CHOICES, years_text
 from sim.workshop.app.numbers import ab_data
 from sim.workshop.app.state import ab_choice, lang, open_choice, pending_import, series_choice, shown_meta
-from sim.workshop.app.tables import ledger_html, outcomes_html
+from sim.workshop.app.tables import differences, ledger_html, outcomes_html
 from sim.workshop.outcomes import KEY_INDICATORS
 from sim.workshop.figures.room import difference_png, ledger_difference_png
 from sim.workshop.labels import app_text as t
@@ -82,7 +83,7 @@ def CompareAB(slug_a: str, slug_b: str):
         try:
             return ab_data(appcache.load_variant(slug_a), appcache.load_variant(slug_b))
         except InputError as exc:
-            return str(exc)
+            return room_error(exc, L)
     out = solara.use_memo(compute, [slug_a, slug_b])
     indicators = [i for i in series_choice.value if i in SERIES_CHOICES] or [KEY_INDICATORS[0]]
     diff_image = solara.use_memo(lambda: None if isinstance(out, str) else
@@ -104,5 +105,5 @@ def CompareAB(slug_a: str, slug_b: str):
     if ledger:
         solara.HTML("b", escape(t("ab_ledger", L, years=years_text(window))))
         solara.Image(ledger_image, classes=["lt-ab-ledger"])
-        solara.HTML("div", ledger_html(ledger, ["A", "B"], L), classes=["lt-ab-ledger-table"])
+        solara.HTML("div", ledger_html(ledger, ["A", "B"], window, L, differences(out["outcomes"])), classes=["lt-ab-ledger-table"])
 

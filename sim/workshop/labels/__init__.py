@@ -25,7 +25,7 @@ from sim.workshop.labels.outputs import LEDGER_TEXTS, TEXTS
 from sim.workshop.labels.palette import (MAP_COLOURMAP, OKABE_ITO, PARTY_COLOURS, SCENARIO_COLOURS,
                                          SCENARIO_HATCHES, SCENARIO_STYLES, WSG_OUTLINE)
 from sim.workshop.labels.parties import ORGANISATIONS, PARTIES, PAYERS, POLICY_TERMS, Payer
-from sim.workshop.labels.places import (COMPASS, SCENARIO_NL, describe_scenario, district_of, districts,
+from sim.workshop.labels.places import (COMPASS, SCENARIO_NL, cell_names, describe_scenario, district_of, districts,
                                         neighbourhood_names, scenario_description)
 from sim.workshop.labels.report import AREA_TEXTS, CAVEATS, REPORT_TEXTS, SUMMARY_TEXTS
 
@@ -33,7 +33,7 @@ __all__ = ["APP_HELP", "APP_TEXTS", "AREA_TEXTS", "CAVEATS", "COMPASS", "INDICAT
            "MAP_COLOURMAP", "MAP_LABELS", "OKABE_ITO", "ORGANISATIONS", "PARTIES", "PARTY_COLOURS", "PAYERS",
            "POLICY_TERMS", "Payer", "REPORT_TEXTS", "SCENARIO_COLOURS", "SCENARIO_HATCHES", "SCENARIO_NL",
            "SCENARIO_STYLES", "SUMMARY_TEXTS", "TEXTS", "WSG_OUTLINE", "app_help", "app_text", "caveats",
-           "axis_formatter", "count", "describe_scenario", "district_of", "districts", "fmt_eur", "fmt_eur_million", "fmt_points",
+           "axis_formatter", "cell_names", "count", "describe_scenario", "district_of", "districts", "fmt_eur", "fmt_eur_million", "fmt_points",
            "interval_name", "is_money", "money_scale", "parse_number", "fmt_number", "fmt_percent", "fmt_value", "is_share",
            "label", "map_label", "neighbourhood_names", "number", "pick", "report_text", "scenario_description",
            "summary_text", "text"]

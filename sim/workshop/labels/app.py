@@ -10,6 +10,9 @@ APP_TEXTS = {
                  "Wat veranderen investeringen in een woonservicegebied voor ouderen die na de hervorming "
                  "van 2013-2016 thuis wonen, en wie betaalt?"),
     "scenarios": ("Scenarios", "Scenario's"),
+    "municipality": ("Municipality", "Gemeente"),
+    "municipality_own": ("as in the scenarios ({name})", "zoals in de scenario's ({name})"),
+    "synthetic_town": ("a model town of {n} inhabitants", "een modelgemeente van {n} inwoners"),
     "levers": ("Levers (added to every chosen scenario)", "Knoppen (toegevoegd aan elk gekozen scenario)"),
     "where": ("Where is the woonservicegebied?", "Waar ligt het woonservicegebied?"),
     "all": ("the whole municipality", "de hele gemeente"),
@@ -43,6 +46,9 @@ APP_TEXTS = {
     "cancel": ("Cancel", "Annuleren"),
     "cancelled": ("Cancelled: nothing was kept of the unfinished run.",
                   "Geannuleerd: van de onafgemaakte berekening is niets bewaard."),
+    "preparing": ("preparing the model… (it compiles once; Run and the questions start when it is ready)",
+                  "bezig met voorbereiden… (het model wordt eenmalig gecompileerd; daarna kunnen Doorrekenen en de "
+                  "vragen starten)"),
     "warming": ("Preparing the model (compiling, once per installation)…",
                 "Het model wordt voorbereid (eenmalig compileren)…"),
     "progress": ("scenario {i} of {n} ({name}): {done} of {total} simulated years ({reps} replicates × {years} years)",
@@ -97,6 +103,23 @@ APP_TEXTS = {
     "run_anyway": ("Run anyway", "Toch doorrekenen"),
     "idle": ("Choose scenarios and press Run.", "Kies scenario's en druk op Doorrekenen."),
     "choose": ("Choose at least one scenario.", "Kies ten minste één scenario."),
+    # what went wrong, in one sentence without file paths (sim/workshop/app/errors.py)
+    "err_cells": ("The neighbourhoods '{cells}' are not on the map: give names from the map (e.g. Noord 1) or x,y "
+                  "inside the grid.",
+                  "De buurten '{cells}' liggen niet op de kaart: geef namen van de kaart (bijv. Noord 1) of x,y "
+                  "binnen het raster."),
+    "err_where": ("The place '{where}' is not an area of this scenario: choose the whole municipality or "
+                  "neighbourhoods.",
+                  "De plek '{where}' is geen gebied van dit scenario: kies de hele gemeente of buurten."),
+    "err_scenario": ("The scenario '{name}' is not in the scenario folder (any more): tick another one.",
+                     "Het scenario '{name}' staat niet (meer) in de map met scenario's: vink een ander aan."),
+    "err_variant": ("This variant cannot be read (removed, or not a variant of this app): open another one.",
+                    "Deze variant is niet te lezen (verwijderd, of geen variant van deze app): open een andere."),
+    "err_input": ("A choice does not fit the scenario ({key}: {found}): change it and run again.",
+                  "Een keuze past niet bij het scenario ({key}: {found}): pas hem aan en reken opnieuw."),
+    "err_run": ("The run failed ({what}) and nothing of it was kept: run again, or tell the facilitator.",
+                "De berekening is mislukt ({what}) en er is niets van bewaard: reken opnieuw, of zeg het tegen de "
+                "begeleider."),
     "cost_preview": ("Cost of the levers in {scenario}", "Kosten van de knoppen in {scenario}"),
     "one_off": ("one-off", "eenmalig"),
     "per_year": ("a year", "per jaar"),
@@ -108,9 +131,7 @@ APP_TEXTS = {
     "h_months": ("months at home within 10 years of a first package (Kaplan-Meier)",
                  "maanden thuis binnen 10 jaar na een eerste indicatie (Kaplan-Meier)"),
     "h_unmet": ("unmet care need", "onvervulde zorgvraag"),
-    "percentage_point": ("pp", "%-punt"),     # a difference of shares: "+0.0pp", "+0,0 %-punt"
     "h_cost": ("public cost a year (all payers)", "publieke kosten per jaar (alle betalers)"),
-    "h_interval": ("90 % interval", "90 %-interval"),
     "map": ("Map of the neighbourhoods", "Kaart van de buurten"),
     "map_value": ("colour by", "kleur naar"),
     "map_note": ("last simulated year, mean over replicates; outlined: woonservicegebied",
@@ -122,22 +143,17 @@ APP_TEXTS = {
     "base": ("base scenario", "basisscenario"),
     "diff_note": ("paired by replicate (same random streams); needs two or more scenarios",
                   "gepaard per herhaling (dezelfde toevalsstromen); vraagt twee of meer scenario's"),
-    "parties": ("Who pays: euros million a year, {years}", "Wie betaalt: miljoen euro per jaar, {years}"),
-    "parties_note": ("the whole municipality: each party's care plus its investments, mean a year over {years}; "
-                     "5-95 % interval over replicates; right: the difference from the base (positive: pays more)",
-                     "de hele gemeente: zorg van elke partij plus haar investeringen, gemiddeld per jaar over "
-                     "{years}; 5-95 %-interval over herhalingen; rechts: verschil met de basis (positief: betaalt meer)"),
     "party": ("party", "partij"),
     "eur_million": ("EUR million a year", "miljoen euro per jaar"),
     "ledger": ("Who pays and who saves: the six parties, {years}", "Wie betaalt en wie bespaart: de zes partijen, {years}"),
-    "ledger_note": ("Per party against {base} in the same replicate (paired), euros million a year for the whole "
-                    "municipality, positive: the party is better off. Paid: its investments; saved: the fall in "
+    "ledger_note": ("Per party against {base} in the same replicate (paired), in euros for the whole municipality (the "
+                    "figure: EUR million a year), positive: the party is better off. Paid: its investments; saved: the fall in "
                     "everything else it spends (care billed by use, own contributions, vacancy; carers: their hours "
                     "at EUR 14). Net a year: mean over {years} with the yearly 5-95 % bounds averaged (as in the "
                     "report); NPV: the nets discounted at 4 % to {y0}, 5-95 % over {n} replicates; break-even: the "
                     "first year from which the cumulative discounted net stays at or above 0.",
-                    "Per partij tegenover {base} in dezelfde herhaling (gepaard), miljoen euro per jaar voor de hele "
-                    "gemeente, positief: de partij is beter af. Betaald: haar investeringen; bespaard: de daling van "
+                    "Per partij tegenover {base} in dezelfde herhaling (gepaard), in euro's voor de hele gemeente (de "
+                    "figuur: miljoen euro per jaar), positief: de partij is beter af. Betaald: haar investeringen; bespaard: de daling van "
                     "al het andere dat zij uitgeeft (zorg naar gebruik, eigen bijdragen, leegstand; mantelzorgers: "
                     "hun uren tegen EUR 14). Saldo per jaar: gemiddelde over {years} met de jaarlijkse 5-95 %-grenzen "
                     "gemiddeld (als in het rapport); NCW: de saldi verdisconteerd tegen 4 % naar {y0}, 5-95 % over "
@@ -151,10 +167,6 @@ APP_TEXTS = {
                    "Deze variant is bewaard voordat de app het grootboek bijhield: reken hem opnieuw door."),
     "ledger_axis": ("net, EUR million a year", "saldo, miljoen euro per jaar"),
     "npv_axis": ("NPV of B − A, EUR million (costs at 4 %)", "NCW van B − A, miljoen euro (kosten 4 %)"),
-    "net_year": ("net a year (90 % bounds)", "saldo per jaar (90 %-grenzen)"),
-    "npv": ("NPV (5-95 %)", "NCW (5-95 %)"),
-    "breakeven": ("break-even year", "terugverdienjaar"),
-    "n_replicates": ("replicates", "herhalingen"),
     "never": ("never", "nooit"),
     "nobody": ("nobody", "niemand"),
     "outcomes": ("Key outcomes, mean over {years}", "Belangrijkste uitkomsten, gemiddeld over {years}"),
@@ -194,6 +206,14 @@ APP_TEXTS = {
 
 # "what this lever does, and what the evidence says": the tooltip of every control (DOMAIN.md, seeds)
 APP_HELP = {
+    "municipality": ("Every chosen scenario (and every question A/B/C) on the wijken of this municipality: one "
+                     "neighbourhood per CBS wijk, its inhabitants and people 65+ from CBS KWB 2024 back-cast to the "
+                     "start year; the facilities of each wijk are synthetic draws. A scenario's own area goes to the "
+                     "wijk with the most people 65+ (move it with the place below).",
+                     "Elk gekozen scenario (en elke vraag A/B/C) op de wijken van deze gemeente: één buurt per "
+                     "CBS-wijk, inwoners en 65-plussers uit CBS KWB 2024 teruggerekend naar het startjaar; de "
+                     "voorzieningen per wijk zijn synthetische trekkingen. Het eigen gebied van een scenario komt in "
+                     "de wijk met de meeste 65-plussers (verplaats het met de plek hieronder)."),
     "language": ("All labels, numbers, figures and downloads switch language.",
                  "Alle teksten, getallen, figuren en downloads wisselen van taal."),
     "scenarios": ("Each ticked scenario runs with the seed of the first, so differences are paired (same chance). "

@@ -23,6 +23,19 @@ def neighbourhood_names(width: int, height: int) -> dict[tuple[int, int], str]:
     return names
 
 
+def cell_names(scenario: dict) -> dict[tuple[int, int], str]:
+    """(x, y) -> the name of a resolved scenario's cell: a real municipality's wijk names (CBS, cell [k, 0] is its
+    k-th wijk; a name twice gets its code), else the generated names ('Noord 2')."""
+    grid = scenario["municipality"]["grid"]
+    code = scenario["municipality"].get("code")
+    if not code:
+        return neighbourhood_names(grid["width"], grid["height"])
+    from sim.model.municipality_layout import place
+    table = place(code).table()
+    names = list(table.name)
+    return {(k, 0): (n if names.count(n) == 1 else f"{n} ({c})") for k, (n, c) in enumerate(zip(names, table.code))}
+
+
 def districts(width: int, height: int) -> dict[str, list[list[int]]]:
     """district name -> its cells, in the compass order."""
     out = {name: [] for row in reversed(COMPASS) for name in row}

@@ -75,6 +75,7 @@ SUMMARY_TEXTS = {
     "net_h_eur": ("Net effect per party, euros a year, {years}, and its net present value",
                   "Netto effect per partij, euro per jaar, {years}, en de netto contante waarde"),
     "per_year": ("a year", "per jaar"),
+    "money_against": ("{name} against {first}", "{name} tegenover {first}"),
     "npv": ("NPV", "NCW"),
     "net_note": ("The one table of who pays and who saves. Sign: positive = the party is better off (pays less or "
                  "saves more) than under {first}; negative = it pays on balance. A year: the mean over {years}; NPV: "

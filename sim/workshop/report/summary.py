@@ -62,42 +62,69 @@ def _npv(folder: Path) -> pd.DataFrame | None:
 
 def money_section(folder: Path, table: pd.DataFrame, effects: pd.DataFrame, source: str, order, window,
                   lang: str) -> str:
-    """The one money table (issue 27): per party and scenario the balance a year and its NPV (positive: better
-    off than the first scenario), the sign convention in words and one sentence per party saying why (from the
-    ledger's lines: what it pays for investments, what it spends less or more on)."""
+    """The report's one money table (issue 27), from the compare folder's ledger.csv and ledger_summary.csv
+    (``money_html`` draws it; the app draws its table with the same function)."""
     from sim.workshop.outcomes import money_table
-    first, others = order[0], order[1:]
     npv = _npv(folder) if source == "from_ledger" else None
     lines = money_table(pd.read_csv(folder / "ledger.csv"), npv, window) if npv is not None else None
+    n = int(table["replicates"].max()) if "replicates" in table else 0
+    return money_html(effects, lines, table, order, window, lang, n, _s(source, lang))
+
+
+def money_html(effects: pd.DataFrame, lines: pd.DataFrame | None, table: pd.DataFrame, order, window, lang: str,
+               n: int, source: str = "", narrow: bool = False) -> str:
+    """The one money table of who pays and who saves (issue 27), in the report and in the app: per party and
+    scenario the balance a year (``effects``: outcomes.ledger_window) and its NPV and break-even year
+    (``lines``: outcomes.money_table, None without them), positive = better off than the first scenario; the
+    sign convention in words (``n`` runs name the interval) and one sentence per party saying why (from the
+    ledger's lines; ``table``: comparison.csv's columns scenario, outcome, diff_mean for the carers' and the
+    care office's sentences). ``narrow`` (the app at 1024 px): a table per scenario, the interval under the
+    amount, no heading (the app's card has its own)."""
+    first, others = order[0], order[1:]
     years = f"{window[0]}–{window[1]}"
     amounts = [effects[c].abs().max() for c in ("net_mean", "net_p5", "net_p95")]
     amounts += [lines[c].abs().max() for c in ("npv_mean", "npv_p5", "npv_p95")] if lines is not None else []
     big = max([a for a in amounts if pd.notna(a)], default=0) >= 1e6   # one unit in the whole table
     eur = (lambda x, lang: fmt_eur_million(x, lang)) if big else fmt_eur
-    rows = []
-    for p in dict.fromkeys(effects.party):
-        cells = []
-        for name in others:
-            e = effects[(effects.party == p) & (effects.scenario == name)]
-            cells.append("–" if e.empty else
-                         f"<b>{eur(e.net_mean.iloc[0], lang)}</b> <small>[{eur(e.net_p5.iloc[0], lang)}; "
-                         f"{eur(e.net_p95.iloc[0], lang)}]</small>")
-            if lines is not None:
-                m = lines[(lines.party == p) & (lines.scenario == name)]
-                cells.append("–" if m.empty or pd.isna(m.npv_mean.iloc[0]) else
-                             f"{eur(m.npv_mean.iloc[0], lang)} <small>[{eur(m.npv_p5.iloc[0], lang)}; "
-                             f"{eur(m.npv_p95.iloc[0], lang)}]</small>")
-                be = m.breakeven_year.iloc[0] if len(m) else None
-                cells.append(escape(label("never", lang)) if be is None or pd.isna(be) else str(int(be)))
-        rows.append([escape(label(p, lang))] + cells)
-    head = [escape(label("party", lang))]
-    for name in others:
-        head += [escape(f"{name}: {_s('per_year', lang)}")]
+    gap = "<br>" if narrow else " "
+    keep = (lambda x: f"<span class='nw'>{x}</span>") if narrow else (lambda x: x)   # narrow: break between amounts
+
+    def amount(m, lo, hi, bold):
+        value = f"<b>{keep(eur(m, lang))}</b>" if bold else keep(eur(m, lang))
+        return f"{value}{gap}<small>[{keep(eur(lo, lang))}; {keep(eur(hi, lang))}]</small>"
+
+    def money_rows(names):
+        rows = []
+        for p in dict.fromkeys(effects.party):
+            cells = []
+            for name in names:
+                e = effects[(effects.party == p) & (effects.scenario == name)]
+                cells.append("–" if e.empty else amount(e.net_mean.iloc[0], e.net_p5.iloc[0], e.net_p95.iloc[0], True))
+                if lines is not None:
+                    m = lines[(lines.party == p) & (lines.scenario == name)]
+                    cells.append("–" if m.empty or pd.isna(m.npv_mean.iloc[0]) else
+                                 amount(m.npv_mean.iloc[0], m.npv_p5.iloc[0], m.npv_p95.iloc[0], False))
+                    be = m.breakeven_year.iloc[0] if len(m) else None
+                    cells.append(escape(label("never", lang)) if be is None or pd.isna(be) else str(int(be)))
+            rows.append([escape(label(p, lang))] + cells)
+        return rows
+
+    def heads(name):
+        prefix = "" if narrow else f"{name}: "
+        out = [escape(f"{prefix}{_s('per_year', lang)}")]
         if lines is not None:
-            head += [escape(f"{name}: {_s('npv', lang)}"), escape(f"{name}: {label('breakeven_year', lang)}")]
-    n = int(table["replicates"].max()) if "replicates" in table else 0
-    out = [f"<h3>{escape(_s('net_h' if big else 'net_h_eur', lang, years=years))}</h3>", table_html(head, rows, "wide summary money"),
-           f"<p class='note'>{escape(_s('net_note', lang, first=first, years=years, y0=window[0], interval=interval_name(n, lang), source=_s(source, lang)))}</p>"]
+            out += [escape(f"{prefix}{_s('npv', lang)}"), escape(f"{prefix}{label('breakeven_year', lang)}")]
+        return out
+    note = _s("net_note", lang, first=first, years=years, y0=window[0], interval=interval_name(n, lang), source=source)
+    if narrow:
+        out = [f"<p class='money-scenario'><b>{escape(_s('money_against', lang, name=name, first=first))}</b></p>"
+               + table_html([escape(label("party", lang))] + heads(name), money_rows([name]), "money lt-table lt-money")
+               for name in others]
+    else:
+        out = [f"<h3>{escape(_s('net_h' if big else 'net_h_eur', lang, years=years))}</h3>",
+               table_html([escape(label("party", lang))] + [h for name in others for h in heads(name)],
+                          money_rows(others), "wide summary money")]
+    out.append(f"<p class='note'>{escape(note.strip())}</p>")
     if lines is not None:
         out.append(_reasons(lines, table, others, lang))
     return "".join(out)
