@@ -90,17 +90,18 @@ def langerthuis_in_process(capsys, *args) -> tuple[int, str, str]:
 
 
 # ----------------------------------------------------------------------------- scheduling on xdist's workers
-# Seconds of test time (pytest --durations, -n 0, 2 cores shared with other jobs, 2026-12-08; the browser files'
-# from CI): only their order matters. pyproject runs `--dist loadgroup --no-loadscope-reorder`: a file's tests go
-# to one worker together (its module fixtures: the app server, the browser, a run shared by its tests), the
-# files in SPREAD test by test; the costliest unit starts first, so that no long file starts last while the
-# other worker idles (xdist's own order, by number of tests, started the many quick files first).
+# Seconds of test time (pytest --durations, -n 0 and the README's 2 workers, 2 cores shared with other jobs,
+# 2026-12-08; whichever test first runs the kernel in a worker also pays its compilation): only the order
+# matters. pyproject runs `--dist loadgroup --no-loadscope-reorder`: a file's tests go to one worker together
+# (its module fixtures: the app server, the browser, a run shared by its tests), the files in SPREAD test by
+# test; the costliest unit starts first, so that no long file starts last while the other worker idles
+# (xdist's own order, by number of tests, started the many quick files first).
 FILE_COST = {
-    "test_handout.py": 200, "test_app.py": 150, "test_app_variants.py": 150, "test_access.py": 130,
-    "test_sweep.py": 95, "test_app_workshop.py": 85, "test_app_options.py": 82, "test_studies.py": 65,
-    "test_compare.py": 38, "test_ledger.py": 32, "test_report.py": 30, "test_model.py": 21, "test_areas.py": 21,
-    "test_plausibility.py": 21, "test_sensitivity.py": 18, "test_cli.py": 15, "test_harden.py": 13,
-    "test_readme.py": 12, "test_validate.py": 12, "test_labels.py": 10, "test_pool.py": 6,
+    "test_handout.py": 200, "test_app.py": 150, "test_app_variants.py": 150, "test_app_options.py": 145,
+    "test_app_workshop.py": 120, "test_sweep.py": 95, "test_studies.py": 65, "test_compare.py": 38,
+    "test_ledger.py": 32, "test_report.py": 30, "test_model.py": 21, "test_areas.py": 21, "test_plausibility.py": 21,
+    "test_sensitivity.py": 18, "test_cli.py": 15, "test_harden.py": 13, "test_readme.py": 12, "test_validate.py": 12,
+    "test_labels.py": 10, "test_pool.py": 6,
 }
 # files whose tests share no module fixture or cache: each test is a unit of its own; the slow ones here
 TEST_COST = {
