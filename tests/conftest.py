@@ -139,3 +139,27 @@ def pytest_collection_modifyitems(config, items):
         if FILE_COST.get(name, 0) >= SLOW_FILE or _test_cost(item) >= SLOW_TEST:
             item.add_marker(pytest.mark.slow)
     items.sort(key=unit_cost, reverse=True)   # stable: a file's tests keep their order and stay together
+    # two browser files at once (Chromium, the app's server and the page's runs each) took twice as long as
+    # either beside a model test: browser and other units alternate, so xdist's first two units per worker
+    # (1, 3 to the first; 2, 4 to the second) put the browser files on one worker, the model tests on the other
+    browser = {item.path.name for item in items if "browser" in item.fixturenames}
+    queues = ([i for i in items if i.path.name in browser], [i for i in items if i.path.name not in browser])
+    items[:] = _alternate_units(*queues, key=unit_cost)
+
+
+def _alternate_units(a: list, b: list, key) -> list:
+    """The units (runs of items with one key) of ``a`` and ``b`` alternately, each list in its order."""
+    def units(items):
+        out = []
+        for item in items:
+            if out and key(out[-1][-1]) == key(item):
+                out[-1].append(item)
+            else:
+                out.append([item])
+        return out
+
+    ua, ub, merged = units(a), units(b), []
+    for k in range(max(len(ua), len(ub))):
+        for u in (ua, ub):
+            merged.extend(u[k] if k < len(u) else [])
+    return merged
