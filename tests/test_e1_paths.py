@@ -1,5 +1,6 @@
 """E1 reports the reform over named no-reform capacity paths (issue 25 item 5), and E4 says when a sign is not
-robust: the verdicts on synthetic contrasts, and one quick E1 run that runs every path and names it."""
+robust: the verdicts on synthetic contrasts. That a quick E1 run runs every path and names it is checked in
+test_studies.py on the one quick E1 run of the suite (no experiment runs twice)."""
 from __future__ import annotations
 
 import numpy as np
@@ -44,19 +45,3 @@ def test_e4_says_when_a_sign_is_not_robust():
     assert "not robust" in sign_robustness(-17.0, 33.0)
     assert "holds" in sign_robustness(2.0, 33.0) and "holds" in sign_robustness(-9.0, -1.0)
 
-
-def test_e1_quick_runs_every_path_and_names_them(tmp_path):
-    from sim.experiments.writer import run_experiment
-    import json
-    folder = run_experiment("e1_reform", quick=True, out=tmp_path / "e1", workers=1, progress=None)
-    m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    contrasts = pd.read_csv(folder / "contrasts.csv")
-    for p in e1_paths.PATHS:
-        assert e1_paths.contrast(p) in set(contrasts.contrast), p
-        assert p in m["conclusion"]
-    paths = pd.read_csv(folder / "reform_by_path.csv")
-    assert set(e1_paths.PATHS) <= set(paths.columns) and paths.verdict.notna().all()
-    admissions = paths.set_index("outcome").loc["intramural_admissions_per_1000"]
-    assert admissions.low <= admissions.high < 0           # the reform admits fewer on every path
-    summary = (folder / "summary.md").read_text(encoding="utf-8")
-    assert "over the no-reform capacity paths" in summary and all(f"`{p}`" in summary for p in e1_paths.PATHS)

@@ -2,6 +2,7 @@
 and on worker processes alike; an error reaches the caller; the app's cache on it."""
 from __future__ import annotations
 
+import contextlib
 import time
 
 import pandas as pd
@@ -26,18 +27,26 @@ def test_open_pool_runs_one_worker_in_this_process():
     assert isinstance(open_pool(1), InProcess) and isinstance(open_pool(0), InProcess)
 
 
+@pytest.fixture(scope="module")
+def two_workers():
+    """One pool of two worker processes for this file's tests (starting one costs seconds): as open_pool gives it."""
+    with open_pool(2) as pool:
+        yield pool
+
+
 @pytest.mark.parametrize("workers", [1, 2])
-def test_map_gives_the_results_in_task_order(workers):
+def test_map_gives_the_results_in_task_order(workers, request):
     done = []
-    with open_pool(workers) as pool:
+    with open_pool(1) if workers == 1 else contextlib.nullcontext(request.getfixturevalue("two_workers")) as pool:
         assert isinstance(pool, LocalPool if workers > 1 else InProcess)
         assert pool.map(slow_square, [0, 1, 2, 3, 4], done=done.append) == [0, 1, 4, 9, 16]
     assert done == [0, 1, 4, 9, 16]   # reported in task order too
 
 
-def test_an_error_in_a_worker_reaches_the_caller():
-    with LocalPool(2) as pool, pytest.raises(ValueError, match="negative: -1"):
-        pool.map(slow_square, [1, -1, 2])
+def test_an_error_in_a_worker_reaches_the_caller(two_workers):
+    with pytest.raises(ValueError, match="negative: -1"):
+        two_workers.map(slow_square, [1, -1, 2])
+    assert two_workers.map(slow_square, [3]) == [9]   # the pool still works after a task's error
 
 
 def test_the_apps_cache_gives_the_same_run_on_two_workers(tmp_path, monkeypatch):

@@ -2,7 +2,7 @@
 sections, PNG and SVG figures, CSV and Parquet tables, a manifest with commit, seeds, scenario hashes and the
 ensemble's hash); a second run of the same commit writes the same tables; the command lists, refuses and
 protects as every command does. An experiment registered but not built on this branch is skipped with its
-reason. Each experiment runs once in this file (``quick_runs``): E3's and E4's own checks read that run's
+reason. Each experiment runs once in this file (``quick_runs``): E1's, E3's and E4's own checks read that run's
 folder. E3's cohort hook and the mechanisms behind E3's differences are checked on small cohort runs."""
 from __future__ import annotations
 
@@ -225,6 +225,22 @@ def test_e4_a_parameter_that_enters_nothing_gets_no_index(quick_runs):
                & (t.indicator == "e1_net_saving_per_inhabitant_year")]
     assert float(places.ST.iloc[0]) > 1e-3
 
+
+def test_e1_quick_runs_every_path_and_names_them(quick_runs):
+    """E1 over the named no-reform capacity paths (issue 25 item 5), on this file's quick E1 run (moved here from
+    test_e1_paths.py, which ran E1 a second time)."""
+    from sim.experiments import e1_paths
+    folder, m, _ = _folder(quick_runs, "e1_reform")
+    contrasts = pd.read_csv(folder / "contrasts.csv")
+    for p in e1_paths.PATHS:
+        assert e1_paths.contrast(p) in set(contrasts.contrast), p
+        assert p in m["conclusion"]
+    paths = pd.read_csv(folder / "reform_by_path.csv")
+    assert set(e1_paths.PATHS) <= set(paths.columns) and paths.verdict.notna().all()
+    admissions = paths.set_index("outcome").loc["intramural_admissions_per_1000"]
+    assert admissions.low <= admissions.high < 0           # the reform admits fewer on every path
+    summary = (folder / "summary.md").read_text(encoding="utf-8")
+    assert "over the no-reform capacity paths" in summary and all(f"`{p}`" in summary for p in e1_paths.PATHS)
 
 # ------------------------------------------------------------------ E3's cohort (sim/model/population.py)
 def cohort(carer="none", dwelling="none", alarm="none", size=200, years=3, **parameters):

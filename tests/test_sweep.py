@@ -213,12 +213,14 @@ def write_model_sweep(tmp_path) -> Path:
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory):
-    """The uninterrupted one-worker sweep every other backend must reproduce bit for bit."""
+    """The uninterrupted in-process sweep (workers=0: Numba's threads) every backend must reproduce bit for bit
+    (worker processes run one Numba thread; workers=1 is the kill-and-resume test's): (sweep file, its runs,
+    its folder)."""
     tmp = tmp_path_factory.mktemp("ref")
     path = write_model_sweep(tmp)
-    counts = sweep.run_sweep(path, tmp / "out", workers=1, progress=False)
+    counts = sweep.run_sweep(path, tmp / "out", workers=0, progress=False)
     assert counts["done"] == 8 and counts["failed"] == 0
-    return path, read_runs(tmp / "out")
+    return path, read_runs(tmp / "out"), tmp / "out"
 
 
 @pytest.fixture(scope="module")
@@ -267,7 +269,7 @@ def dask_cluster(tmp: Path):
 
 @pytest.mark.parametrize("backend", ["workers=2", "dask"])
 def test_same_results_whatever_the_backend(reference, backend, tmp_path, request):
-    path, expected = reference
+    path, expected, _ = reference
     if backend == "dask":
         counts = sweep.run_sweep(path, tmp_path / "out", scheduler=request.getfixturevalue("dask_scheduler"),
                                  progress=False)
@@ -282,7 +284,7 @@ def test_same_results_whatever_the_backend(reference, backend, tmp_path, request
 
 
 def test_kill_and_resume_loses_nothing(reference, tmp_path):
-    path, expected = reference
+    path, expected, _ = reference
     out = tmp_path / "out"
     # SIGKILL to the driver and its pool, mid-sweep
     cmd, _, _ = interrupted_sweep(path, out, ["--workers", "1"], 1, lambda proc: os.killpg(proc.pid, signal.SIGKILL))
@@ -294,10 +296,11 @@ def test_kill_and_resume_loses_nothing(reference, tmp_path):
     pd.testing.assert_frame_equal(read_runs(out), expected, check_exact=True)
 
 
-def test_load_results_joins_runs_and_their_parameters(reference, tmp_path):
-    path, expected = reference
-    sweep.run_sweep(path, tmp_path / "out", workers=0, progress=False)
-    table = sweep.load_results(tmp_path / "out", indicators=["unmet_need_share"], years=[2020])
+def test_load_results_joins_runs_and_their_parameters(reference):
+    """On the reference sweep's own folder: the in-process runs this test used to repeat are the reference's
+    (which every other backend reproduces bit for bit), so they run once."""
+    path, expected, out = reference
+    table = sweep.load_results(out, indicators=["unmet_need_share"], years=[2020])
     design = sweep_design.build_design(sweep_design.load_sweep(path))
     assert len(table) == len(design) and set(table["indicator"]) == {"unmet_need_share"}
     assert list(table["run"]) == list(design["run"])
@@ -308,7 +311,7 @@ def test_load_results_joins_runs_and_their_parameters(reference, tmp_path):
 
 def test_run_function_matches_a_sweep_run(reference):
     from sim.analysis.interop import run_function
-    path, expected = reference
+    path, expected, _ = reference
     design = sweep_design.build_design(sweep_design.load_sweep(path))
     row = design.iloc[3]
     got = run_function(scenario=SMALL, seed=int(row["seed"]), replicate=int(row["replicate"]),
