@@ -244,11 +244,11 @@ def test_carer_support_and_respite_relieve_carers_and_nothing_without_their_effe
     assert effect(support_only, "carers_overburdened_share").diff_p95 < 0    # carer support on its own
     respite_only = paired(wsg_investments(types), {"carer_support_effect": 0.0})
     assert effect(respite_only, "carers_overburdened_share").diff_p95 < 0    # respite on its own
-    # each on its own at half strength: measured overburdened share -0.000398, -0.000195 with carer support at
-    # 0.5, 0.25 (half 0.49 of it) and -0.000576, -0.000402 with respite at 0.25, 0.125 (0.70: the respite a
-    # strained carer gets saturates, so its half is more than half). Since the care network (carer_network.py)
-    # the share counts every helper (about 2.3 per person helped) and only main carers strain, so the share
-    # and its effects are about a sixth of what they were with main carers alone (-0.00248 and -0.00327)
+    # each on its own at half strength: measured (calibration v11, informal help as SCP counts it) overburdened
+    # share -0.0147, -0.0070 with carer support at 0.5, 0.25 (half 0.48 of it) and -0.0212, -0.0122 with respite at
+    # 0.25, 0.125 (0.58: the respite a strained carer gets saturates, so its half is more than half). The floors
+    # are about 3/4 of the measured parts (before the carers' hours of issue 25 the effects were -0.0004 and
+    # -0.0006: main carers then gave about 1.3 h a week and hardly strained)
     support_half = paired(wsg_investments(types), {"respite_access_per_place": 0.0,
                                                    **strength(0.5, "carer_support_effect")})
     respite_half = paired(wsg_investments(types), {"carer_support_effect": 0.0,
@@ -256,9 +256,9 @@ def test_carer_support_and_respite_relieve_carers_and_nothing_without_their_effe
     share = "carers_overburdened_share"
     none = effect(off, share).diff_mean
     assert_dose_response(effect(support_only, share).diff_mean, effect(support_half, share).diff_mean, none,
-                         floor=-0.0003)
+                         floor=-0.011)
     assert_dose_response(effect(respite_only, share).diff_mean, effect(respite_half, share).diff_mean, none,
-                         floor=-0.00043, halfway=(0.3, 0.8))
+                         floor=-0.016, halfway=(0.3, 0.8))
 
 
 def _relief(k: float) -> Comparison:
@@ -274,10 +274,10 @@ def test_secondary_helpers_relieve_the_main_carer_and_not_without_their_relief()
     helpers take their hours off the main carer (helper_relief 1), fewer main carers of package holders are
     overburdened and fewer arrangements break down than where they only fill what the main carer cannot give
     (0: the main carer's hours and strain as without helpers, so the arms are identical, the effect gone). At
-    half strength the part is about half or more (the strain threshold bends it): measured overburdened main
-    carers of clients -0.0314, half -0.0232 (0.74); breakdowns per 1,000 -0.227, half -0.156 (0.69)."""
+    half strength the part is about half or more (the strain threshold bends it): measured (calibration v11) overburdened
+    main carers of clients -0.265, half -0.120 (0.45); breakdowns per 1,000 -0.283, half -0.137 (0.48)."""
     full, half, off = _relief(1.0), _relief(0.5), _relief(0.0)
-    for outcome, floor in (("carers_of_clients_overburdened_share", -0.024), ("carer_breakdowns_per_1000", -0.17)):
+    for outcome, floor in (("carers_of_clients_overburdened_share", -0.20), ("carer_breakdowns_per_1000", -0.21)):
         on, at_half, none = (yearly_effect(c, outcome) for c in (full, half, off))
         assert (on < 0).all() and (none == 0).all(), (outcome, on, none)   # every paired replicate; off: gone
         assert_dose_response(on.mean(), at_half.mean(), none.mean(), floor=floor, halfway=(0.3, 0.85))
