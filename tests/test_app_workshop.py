@@ -139,6 +139,8 @@ def test_three_workshop_tasks_in_dutch_at_1024_with_a_reload_mid_run_and_the_han
     page.wait_for_function(f"/{main}/.test((document.querySelector('.lt-area-card') || {{}}).innerText || '')",
                            timeout=120_000)
     assert page.locator(".lt-lever-cells input").input_value() == main              # the place by its wijk name
+    # the scenario files' descriptions speak of their own model town: the list says so once a municipality is chosen
+    assert "Alle op de wijken van Terschelling" in page.locator(".lt-scenarios-on").inner_text()
     page.locator(".lt-area-card").scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "task_b_terschelling_1024.png"))
     print(f"screenshots: {tmp_path}")

@@ -202,7 +202,7 @@ def test_the_shipped_ensemble_passed_the_screen():
 
 
 def test_fewer_particles_than_free_parameters_is_one_line(tmp_path, capsys):
-    bad = config_with(tmp_path, "    particles: 16 ", "    particles: 5 ")
+    bad = config_with(tmp_path, "    particles: 20 ", "    particles: 5 ")
     status, _, err = langerthuis_in_process(capsys, "calibrate", bad, "--out", tmp_path / "out", "--quick")
     err = err.strip()
     assert status == 2 and "\n" not in err and "quick.smc.particles" in err and "free parameters" in err

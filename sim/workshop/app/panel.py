@@ -134,6 +134,9 @@ def _scenario_choice(files: dict, L):
     """A checkbox per scenario file, with its description in the room's language."""
     with Help("scenarios"):
         solara.HTML("b", escape(t("scenarios", L)))
+    if municipality.value:   # the files' descriptions name their own town's size, not the chosen one's
+        name = municipalities().get(municipality.value, municipality.value)
+        solara.Text(t("scenarios_on", L, name=name), classes=["lt-scenarios-on"])
     for stem, path in files.items():
         def toggle(on, stem=stem):
             chosen.set([s for s in files if (s == stem and on) or (s != stem and s in chosen.value)])

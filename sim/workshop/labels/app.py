@@ -12,6 +12,9 @@ APP_TEXTS = {
     "scenarios": ("Scenarios", "Scenario's"),
     "municipality": ("Municipality", "Gemeente"),
     "municipality_own": ("as in the scenarios ({name})", "zoals in de scenario's ({name})"),
+    "scenarios_on": ("All on the wijken of {name}; the descriptions speak of the model town they were written for.",
+                     "Alle op de wijken van {name}; de beschrijvingen gaan over de modelgemeente waarvoor ze zijn "
+                     "geschreven."),
     "synthetic_town": ("a model town of {n} inhabitants", "een modelgemeente van {n} inwoners"),
     "levers": ("Levers (added to every chosen scenario)", "Knoppen (toegevoegd aan elk gekozen scenario)"),
     "where": ("Where is the woonservicegebied?", "Waar ligt het woonservicegebied?"),
