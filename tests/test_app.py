@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 
 from sim.workshop.appcache import Levers, apply_levers, parse_cells
 from sim.workshop.outcomes import costs_by_payer
@@ -715,3 +716,16 @@ def test_app_without_the_app_extra_says_which_command_installs_it(monkeypatch, c
     assert main(["app", "--port", str(_free_port())]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and 'pip install -e ".[app]"' in err and "solara" in err and "Traceback" not in err
+
+
+def test_the_scenario_list_says_every_shipped_scenario_in_dutch_even_without_the_cbs_data(monkeypatch, tmp_path):
+    """Each shipped scenario's own description_nl in the Dutch list (the access scenarios were in English there), and
+    a scenario on real wijken keeps its description when the CBS data are not on this computer."""
+    from sim.workshop.app.panel import _description
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        own = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if own.get("description_nl"):
+            assert _description(path.stem, path, "nl") == own["description_nl"], path.name
+            assert _description(path.stem, path, "en") == own["description"], path.name
+    monkeypatch.setenv("LANGERTHUIS_CBS_DIR", str(tmp_path / "nowhere"))
+    assert _description("hengelo", ROOT / "scenarios" / "hengelo.yaml", "nl").startswith("Hervorming zoals ingevoerd in")

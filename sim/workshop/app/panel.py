@@ -3,6 +3,7 @@ anything runs, the replicates and the variant's name."""
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 import solara
 
@@ -18,8 +19,8 @@ from sim.workshop.app.state import (LEVER_VALUES, access_route, budget_cut, budg
                                     replicates, scenario_files, scenario_of,
                                     start_year, team_mandate, variant_name, warm_ready, where)
 from sim.workshop.appcache import apply_levers, lever_costs
-from sim.workshop.labels import (app_help, cell_names, districts, fmt_number, fmt_percent, map_label as label, pick,
-                                 scenario_description)
+from sim.workshop.labels import (app_help, cell_names, describe_scenario, districts, fmt_number, fmt_percent,
+                                 map_label as label, pick, scenario_description)
 from sim.workshop.labels import app_text as t
 
 
@@ -140,7 +141,7 @@ def _scenario_choice(files: dict, L):
     for stem, path in files.items():
         def toggle(on, stem=stem):
             chosen.set([s for s in files if (s == stem and on) or (s != stem and s in chosen.value)])
-        description = scenario_description(stem, _description(path), L)
+        description = _description(stem, path, L)
         with solara.Div(classes=["lt-scenario", f"lt-scenario-{stem}"]):
             solara.Checkbox(label=f"{description} ({stem})", value=stem in chosen.value, on_value=toggle)
 
@@ -265,9 +266,19 @@ def _run_options(L):
         solara.InputText(t("variant_name", L), value=variant_name, classes=["lt-variant-name"])
 
 
-def _description(path) -> str:
+def _description(stem, path, L) -> str:
+    """The file's own description in the room's language (``description_nl`` in Dutch), read from the file itself
+    so that a scenario that cannot be resolved here (a municipality whose CBS data are missing) still has one; a
+    file that only extends another takes its parent's."""
+    import yaml
     try:
-        return load_scenario(path).get("description") or ""
+        own = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        own = {}
+    if isinstance(own, dict) and (own.get("description") or own.get("description_nl")):
+        return describe_scenario({**own, "_file": str(path)}, L)
+    try:
+        return describe_scenario(load_scenario(path), L)
     except InputError:
-        return ""
+        return scenario_description(stem, "", L)
 
